@@ -1,0 +1,143 @@
+'use client';
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useState, type FormEvent } from 'react';
+import { errorMessage, useTRPC } from '@/components/trpc/react';
+import { Button } from '@/components/ui/button';
+import { Alert, Badge, Card, EmptyState, PageHeader } from '@/components/ui/feedback';
+import { Field, Input, Select } from '@/components/ui/field';
+import { formatDateTime } from '@/components/ui/format';
+import { roleLabels, roles, type Role } from '@/server/auth/roles';
+
+export function UserDetail({ userId }: { userId: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const user = useQuery(trpc.users.get.queryOptions({ userId }));
+  const projects = useQuery(trpc.projects.options.queryOptions());
+  const [notice, setNotice] = useState<string | null>(null);
+  const refresh = async (message: string) => {
+    setNotice(message);
+    await queryClient.invalidateQueries({ queryKey: trpc.users.pathKey() });
+  };
+  const update = useMutation(trpc.users.update.mutationOptions({ onSuccess: () => refresh('Role and name saved. Their current sessions end on their next request if the role changed.') }));
+  const setActive = useMutation(trpc.users.setActive.mutationOptions({ onSuccess: (_, input) => refresh(input.active ? 'User reactivated.' : 'User deactivated. Their session ends on their next request.') }));
+  const reset = useMutation(trpc.users.resetPassword.mutationOptions({ onSuccess: () => refresh('Password reset. Their sessions have ended.') }));
+  const addMembership = useMutation(trpc.users.addMembership.mutationOptions({ onSuccess: () => refresh('Membership added.') }));
+  const removeMembership = useMutation(trpc.users.removeMembership.mutationOptions({ onSuccess: () => refresh('Membership removed.') }));
+  const error = update.error ?? setActive.error ?? reset.error ?? addMembership.error ?? removeMembership.error;
+
+  if (user.error) return <EmptyState title="User not found" />;
+  if (!user.data) return <p className="text-sm text-slate-500">Loading…</p>;
+  const u = user.data;
+  const memberIds = new Set(u.memberships.map((m) => m.projectId));
+
+  function onSaveProfile(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    update.mutate({ userId, version: u.version, name: String(form.get('name')), role: String(form.get('role')) as Role });
+  }
+  function onResetPassword(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    reset.mutate({ userId, password: String(form.get('password')) });
+    event.currentTarget.reset();
+  }
+  function onAddMembership(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const projectId = String(form.get('projectId') ?? '');
+    if (projectId) addMembership.mutate({ userId, projectId });
+  }
+
+  return (
+    <>
+      <PageHeader
+        title={u.name}
+        description={
+          <>
+            {u.email} · <Badge tone={u.isActive ? 'green' : 'red'}>{u.isActive ? 'active' : 'inactive'}</Badge> · last sign-in {formatDateTime(u.lastSignInAt)}
+          </>
+        }
+        actions={
+          <>
+            <Link href="/admin/users" className="text-sm text-brand-700 hover:underline">
+              All users
+            </Link>
+            <Button
+              variant={u.isActive ? 'danger' : 'secondary'}
+              onClick={() => setActive.mutate({ userId, version: u.version, active: !u.isActive })}
+              disabled={setActive.isPending}
+            >
+              {u.isActive ? 'Deactivate' : 'Reactivate'}
+            </Button>
+          </>
+        }
+      />
+      <div className="space-y-4">
+        {notice && !error ? <Alert tone="success">{notice}</Alert> : null}
+        {error ? <Alert>{errorMessage(error)}</Alert> : null}
+        <div className="grid gap-4 md:grid-cols-2">
+          <Card title="Profile and role">
+            <form onSubmit={onSaveProfile} className="space-y-3" key={u.version}>
+              <Field label="Name" htmlFor="name">
+                <Input id="name" name="name" defaultValue={u.name} required />
+              </Field>
+              <Field label="Role" htmlFor="role">
+                <Select id="role" name="role" defaultValue={u.role}>
+                  {roles.map((role) => (
+                    <option key={role} value={role}>
+                      {roleLabels[role]}
+                    </option>
+                  ))}
+                </Select>
+              </Field>
+              <Button type="submit" disabled={update.isPending}>
+                Save
+              </Button>
+            </form>
+          </Card>
+          <Card title="Reset password">
+            <form onSubmit={onResetPassword} className="space-y-3">
+              <Field label="New password" htmlFor="password" hint="At least 12 characters. Ends the user's sessions.">
+                <Input id="password" name="password" type="password" minLength={12} required autoComplete="new-password" />
+              </Field>
+              <Button type="submit" variant="secondary" disabled={reset.isPending}>
+                Reset password
+              </Button>
+            </form>
+          </Card>
+        </div>
+        <Card title="Project memberships">
+          <ul className="divide-y divide-slate-100" data-testid="memberships">
+            {u.memberships.length === 0 ? <li className="py-2 text-sm text-slate-500">No project memberships.</li> : null}
+            {u.memberships.map((m) => (
+              <li key={m.projectId} className="flex items-center justify-between py-2 text-sm">
+                <span>
+                  {m.code} · {m.name}
+                </span>
+                <Button variant="ghost" onClick={() => removeMembership.mutate({ userId, projectId: m.projectId })}>
+                  Remove
+                </Button>
+              </li>
+            ))}
+          </ul>
+          <form onSubmit={onAddMembership} className="mt-3 flex gap-2">
+            <Select name="projectId" aria-label="Project to add" className="max-w-sm">
+              {(projects.data ?? [])
+                .filter((p) => !memberIds.has(p.id))
+                .map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.code} · {p.name}
+                  </option>
+                ))}
+            </Select>
+            <Button type="submit" variant="secondary">
+              Add to project
+            </Button>
+          </form>
+        </Card>
+      </div>
+    </>
+  );
+}

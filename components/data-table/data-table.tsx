@@ -1,0 +1,271 @@
+'use client';
+
+import { keepPreviousData, useQuery, useQueryClient, type UseQueryOptions } from '@tanstack/react-query';
+import {
+  flexRender,
+  getCoreRowModel,
+  useReactTable,
+  type ColumnDef,
+  type RowData,
+  type SortingState,
+} from '@tanstack/react-table';
+import Link from 'next/link';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { ListInput, ListResult } from '@/server/lib/list';
+import { Button } from '@/components/ui/button';
+import { Alert } from '@/components/ui/feedback';
+import { errorMessage } from '@/components/trpc/react';
+import { downloadCsv, toCsv } from './csv';
+
+declare module '@tanstack/react-table' {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  interface ColumnMeta<TData extends RowData, TValue> {
+    /** The text shown in the cell and written to the CSV: one formatter, so the two never differ. */
+    format?: (row: TData) => string;
+    filter?: 'text' | { value: string; label: string }[];
+    align?: 'right';
+    exclude?: 'csv';
+  }
+}
+
+// The error and key types differ per procedure; the table only needs the data shape.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ListQueryOptions<T> = UseQueryOptions<ListResult<T>, any, ListResult<T>, any>;
+
+export type DataTableProps<T> = {
+  columns: ColumnDef<T>[];
+  /** e.g. `(input) => trpc.users.list.queryOptions(input)` */
+  query: (input: ListInput) => ListQueryOptions<T>;
+  csvFileName: string;
+  rowHref?: (row: T) => string;
+  searchPlaceholder?: string;
+  initialSort?: { id: string; desc: boolean };
+  initialFilters?: Record<string, string>;
+  toolbar?: ReactNode;
+  emptyMessage?: string;
+  pageSize?: number;
+  rowClassName?: (row: T) => string;
+};
+
+/** The one table of the app: server-side paging, sorting and filtering, and CSV of the filtered rows. */
+export function DataTable<T>(props: DataTableProps<T>) {
+  const queryClient = useQueryClient();
+  const [page, setPage] = useState(0);
+  const [pageSize, setPageSize] = useState(props.pageSize ?? 25);
+  const [sorting, setSorting] = useState<SortingState>(props.initialSort ? [props.initialSort] : []);
+  const [filters, setFilters] = useState<Record<string, string>>(props.initialFilters ?? {});
+  const [search, setSearch] = useState('');
+  const [debounced, setDebounced] = useState({ filters, search });
+  const [exportError, setExportError] = useState<string | null>(null);
+  const [exporting, setExporting] = useState(false);
+
+  useEffect(() => {
+    const timer = setTimeout(() => setDebounced({ filters, search }), 250);
+    return () => clearTimeout(timer);
+  }, [filters, search]);
+
+  const input: ListInput = useMemo(
+    () => ({
+      page,
+      pageSize,
+      sort: sorting[0] ? { id: sorting[0].id, desc: sorting[0].desc } : undefined,
+      filters: Object.fromEntries(Object.entries(debounced.filters).filter(([, value]) => value !== '')),
+      search: debounced.search || undefined,
+    }),
+    [page, pageSize, sorting, debounced],
+  );
+
+  const result = useQuery({ ...props.query(input), placeholderData: keepPreviousData });
+  const data = result.data;
+  const rows = data?.rows ?? [];
+  const total = data?.total ?? 0;
+  const pageCount = Math.max(1, Math.ceil(total / pageSize));
+
+  // eslint-disable-next-line react-hooks/incompatible-library -- the table is rebuilt from server data each render
+  const table = useReactTable({
+    data: rows,
+    columns: props.columns,
+    getCoreRowModel: getCoreRowModel(),
+    manualSorting: true,
+    manualPagination: true,
+    manualFiltering: true,
+    pageCount,
+    state: { sorting },
+    onSortingChange: (updater) => {
+      setSorting(updater);
+      setPage(0);
+    },
+  });
+
+  async function exportCsv() {
+    setExporting(true);
+    setExportError(null);
+    try {
+      const all = await queryClient.fetchQuery(props.query({ ...input, page: 0, all: true }));
+      const columns = table.getAllLeafColumns().filter((column) => column.columnDef.meta?.exclude !== 'csv');
+      const header = columns.map((column) => headerText(column.columnDef.header, column.id));
+      const body = all.rows.map((row) => columns.map((column) => cellText(column.columnDef, row)));
+      downloadCsv(`${props.csvFileName}.csv`, toCsv(header, body));
+    } catch (error) {
+      setExportError(errorMessage(error));
+    } finally {
+      setExporting(false);
+    }
+  }
+
+  const hasFilters = props.columns.some((column) => column.meta?.filter);
+
+  return (
+    <div className="space-y-3">
+      <div className="flex flex-wrap items-center gap-2">
+        <input
+          aria-label="Search"
+          placeholder={props.searchPlaceholder ?? 'Search…'}
+          value={search}
+          onChange={(event) => {
+            setSearch(event.target.value);
+            setPage(0);
+          }}
+          className="w-64 rounded-md border border-slate-300 px-2.5 py-1.5 text-sm"
+        />
+        <div className="flex-1" />
+        {props.toolbar}
+        <Button variant="secondary" onClick={() => void exportCsv()} disabled={exporting}>
+          {exporting ? 'Exporting…' : 'Export CSV'}
+        </Button>
+      </div>
+      {exportError ? <Alert>{exportError}</Alert> : null}
+      {result.error ? <Alert>{errorMessage(result.error)}</Alert> : null}
+      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+        <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="data-table">
+          <thead className="bg-slate-50">
+            {table.getHeaderGroups().map((group) => (
+              <tr key={group.id}>
+                {group.headers.map((header) => {
+                  const sorted = header.column.getIsSorted();
+                  const canSort = header.column.columnDef.enableSorting !== false;
+                  return (
+                    <th
+                      key={header.id}
+                      scope="col"
+                      className={`px-3 py-2 text-left font-medium text-slate-600 ${header.column.columnDef.meta?.align === 'right' ? 'text-right' : ''}`}
+                      aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined}
+                    >
+                      {canSort ? (
+                        <button type="button" className="inline-flex items-center gap-1 hover:text-slate-900" onClick={header.column.getToggleSortingHandler()}>
+                          {flexRender(header.column.columnDef.header, header.getContext())}
+                          <span aria-hidden>{sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : '↕'}</span>
+                        </button>
+                      ) : (
+                        flexRender(header.column.columnDef.header, header.getContext())
+                      )}
+                    </th>
+                  );
+                })}
+              </tr>
+            ))}
+            {hasFilters ? (
+              <tr>
+                {table.getAllLeafColumns().map((column) => {
+                  const filter = column.columnDef.meta?.filter;
+                  const label = `Filter ${headerText(column.columnDef.header, column.id)}`;
+                  const value = filters[column.id] ?? '';
+                  const set = (next: string) => {
+                    setFilters((current) => ({ ...current, [column.id]: next }));
+                    setPage(0);
+                  };
+                  return (
+                    <th key={column.id} className="px-3 pb-2">
+                      {filter === 'text' ? (
+                        <input aria-label={label} value={value} onChange={(e) => set(e.target.value)} className="w-full rounded border border-slate-300 px-2 py-1 text-xs font-normal" />
+                      ) : Array.isArray(filter) ? (
+                        <select aria-label={label} value={value} onChange={(e) => set(e.target.value)} className="w-full rounded border border-slate-300 px-1 py-1 text-xs font-normal">
+                          <option value="">All</option>
+                          {filter.map((option) => (
+                            <option key={option.value} value={option.value}>
+                              {option.label}
+                            </option>
+                          ))}
+                        </select>
+                      ) : null}
+                    </th>
+                  );
+                })}
+              </tr>
+            ) : null}
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {rows.length === 0 ? (
+              <tr>
+                <td colSpan={props.columns.length} className="px-3 py-8 text-center text-slate-500">
+                  {result.isLoading ? 'Loading…' : (props.emptyMessage ?? 'Nothing matches these filters.')}
+                </td>
+              </tr>
+            ) : (
+              table.getRowModel().rows.map((row) => (
+                <tr key={row.id} className={`hover:bg-slate-50 ${props.rowClassName?.(row.original) ?? ''}`}>
+                  {row.getVisibleCells().map((cell, index) => {
+                    const meta = cell.column.columnDef.meta;
+                    const content = cell.column.columnDef.cell
+                      ? flexRender(cell.column.columnDef.cell, cell.getContext())
+                      : cellText(cell.column.columnDef, row.original);
+                    return (
+                      <td key={cell.id} className={`px-3 py-2 ${meta?.align === 'right' ? 'tabular text-right' : ''}`}>
+                        {index === 0 && props.rowHref ? (
+                          <Link href={props.rowHref(row.original)} className="font-medium text-brand-700 hover:underline">
+                            {content}
+                          </Link>
+                        ) : (
+                          content
+                        )}
+                      </td>
+                    );
+                  })}
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+      <div className="flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600">
+        <span data-testid="data-table-total">
+          {total === 0 ? 'No rows' : `Rows ${page * pageSize + 1}–${Math.min(total, (page + 1) * pageSize)} of ${total}`}
+        </span>
+        <div className="flex items-center gap-2">
+          <select aria-label="Rows per page" value={pageSize} onChange={(e) => { setPageSize(Number(e.target.value)); setPage(0); }} className="rounded border border-slate-300 px-1 py-1">
+            {[10, 25, 50, 100].map((size) => (
+              <option key={size} value={size}>
+                {size} / page
+              </option>
+            ))}
+          </select>
+          <Button variant="secondary" onClick={() => setPage((p) => Math.max(0, p - 1))} disabled={page === 0}>
+            Previous
+          </Button>
+          <span>
+            Page {page + 1} of {pageCount}
+          </span>
+          <Button variant="secondary" onClick={() => setPage((p) => p + 1)} disabled={page + 1 >= pageCount}>
+            Next
+          </Button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function headerText(header: unknown, fallback: string): string {
+  return typeof header === 'string' ? header : fallback;
+}
+
+/** The display text of a cell: the column's formatter, else its raw accessor value. */
+export function cellText<T>(column: ColumnDef<T>, row: T): string {
+  if (column.meta?.format) return column.meta.format(row);
+  if ('accessorKey' in column && typeof column.accessorKey === 'string') {
+    const value = (row as Record<string, unknown>)[column.accessorKey];
+    if (value === null || value === undefined) return '';
+    if (value instanceof Date) return value.toISOString();
+    return String(value);
+  }
+  return '';
+}

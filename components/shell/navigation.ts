@@ -1,0 +1,33 @@
+import { hasPermission, type Permission } from '@/server/auth/permissions';
+import type { Role } from '@/server/auth/roles';
+
+export type NavItem = { href: string; label: string; permission: Permission };
+export type NavSection = { title: string; items: NavItem[] };
+
+/** Navigation shown per role (display only: every procedure enforces its own permission). */
+const sections: NavSection[] = [
+  {
+    title: 'Work',
+    items: [
+      { href: '/inbox', label: 'My approvals', permission: 'inbox.read' },
+      { href: '/projects', label: 'Projects', permission: 'project.read' },
+    ],
+  },
+  {
+    title: 'Finance',
+    items: [{ href: '/admin/audit', label: 'Audit log', permission: 'audit.read' }],
+  },
+  {
+    title: 'Administration',
+    items: [
+      { href: '/admin/users', label: 'Users & access', permission: 'user.read' },
+      { href: '/admin/thresholds', label: 'Approval thresholds', permission: 'settings.read' },
+    ],
+  },
+];
+
+export function navigationFor(role: Role): NavSection[] {
+  return sections
+    .map((section) => ({ ...section, items: section.items.filter((item) => hasPermission(role, item.permission)) }))
+    .filter((section) => section.items.length > 0);
+}

@@ -1,0 +1,5 @@
+// The only barrel in the project: drizzle-kit and the db client read every table through it.
+export * from './organisation';
+export * from './identity';
+export * from './projects';
+export * from './audit';

@@ -1,0 +1,145 @@
+import { randomBytes } from 'node:crypto';
+import type { Db } from '@/db/client';
+import { costCodes, organisations, projectMembers, projects, users } from '@/db/schema';
+import { hashPassword } from '@/server/auth/password';
+import type { Role } from '@/server/auth/roles';
+import { recordAudit } from '@/server/modules/audit/audit.service';
+
+/**
+ * The demo contractor a newcomer meets on first `npm start`. Project codes, names and cost codes
+ * match the Odoo simulator's demo company, so a pull links them.
+ */
+export const demoUsers: { email: string; name: string; role: Role; projects: string[] }[] = [
+  { email: 'admin@northbeam.example', name: 'Dana Whitfield', role: 'admin', projects: [] },
+  { email: 'qs@northbeam.example', name: 'Priya Shah', role: 'quantity_surveyor', projects: ['P-1001', 'P-1002'] },
+  { email: 'pm@northbeam.example', name: 'Tom Okafor', role: 'project_manager', projects: ['P-1001', 'P-1002'] },
+  { email: 'finance@northbeam.example', name: 'Hannah Lewis', role: 'finance', projects: [] },
+  { email: 'exec@northbeam.example', name: 'Marcus Reid', role: 'executive', projects: [] },
+  { email: 'qs2@northbeam.example', name: 'Ewan Doyle', role: 'quantity_surveyor', projects: ['P-1003'] },
+  { email: 'pm2@northbeam.example', name: 'Grace Mensah', role: 'project_manager', projects: ['P-1003'] },
+];
+
+type DemoCostCode = { code: string; name: string; budget: string };
+
+export const demoProjects: {
+  code: string;
+  name: string;
+  clientName: string;
+  contract: string;
+  clientRetentionRate: string;
+  startDate: string;
+  endDate: string;
+  costCodes: DemoCostCode[];
+}[] = [
+  {
+    code: 'P-1001',
+    name: 'Harbour View Apartments',
+    clientName: 'Harbourside Living Ltd',
+    contract: '4850000.00',
+    clientRetentionRate: '0.0500',
+    startDate: '2026-02-02',
+    endDate: '2027-08-27',
+    costCodes: [
+      { code: '01-100', name: 'Preliminaries', budget: '385000.00' },
+      { code: '03-300', name: 'Concrete', budget: '720000.00' },
+      { code: '05-100', name: 'Structural Steel', budget: '640000.00' },
+      { code: '09-200', name: 'Drylining', budget: '310000.00' },
+      { code: '16-100', name: 'Electrical', budget: '545000.00' },
+      { code: '15-100', name: 'Mechanical', budget: '610000.00' },
+      { code: '07-500', name: 'Roofing', budget: '230000.00' },
+      { code: '06-200', name: 'Joinery', budget: '265000.00' },
+      { code: '99-000', name: 'Contingency', budget: '180000.00' },
+    ],
+  },
+  {
+    code: 'P-1002',
+    name: 'Riverside Medical Centre',
+    clientName: 'Riverside Health Partnership',
+    contract: '2960000.00',
+    clientRetentionRate: '0.0300',
+    startDate: '2026-05-11',
+    endDate: '2027-06-30',
+    costCodes: [
+      { code: '01-100', name: 'Preliminaries', budget: '240000.00' },
+      { code: '03-300', name: 'Concrete', budget: '410000.00' },
+      { code: '16-100', name: 'Electrical', budget: '395000.00' },
+      { code: '15-100', name: 'Mechanical', budget: '520000.00' },
+      { code: '09-200', name: 'Drylining', budget: '205000.00' },
+      { code: '06-200', name: 'Joinery', budget: '150000.00' },
+      { code: '99-000', name: 'Contingency', budget: '120000.00' },
+    ],
+  },
+  {
+    code: 'P-1003',
+    name: 'Northgate Logistics Hub',
+    clientName: 'Northgate Estates plc',
+    contract: '7325000.00',
+    clientRetentionRate: '0.0500',
+    startDate: '2025-10-06',
+    endDate: '2027-03-19',
+    costCodes: [
+      { code: '01-100', name: 'Preliminaries', budget: '520000.00' },
+      { code: '03-300', name: 'Concrete', budget: '1480000.00' },
+      { code: '05-100', name: 'Structural Steel', budget: '1920000.00' },
+      { code: '07-500', name: 'Roofing', budget: '860000.00' },
+      { code: '16-100', name: 'Electrical', budget: '690000.00' },
+      { code: '15-100', name: 'Mechanical', budget: '540000.00' },
+      { code: '99-000', name: 'Contingency', budget: '250000.00' },
+    ],
+  },
+];
+
+export type SeedResult = { seeded: boolean; password?: string; generatedPassword: boolean };
+
+/** Seeds once: a database that already has an organisation is left alone (so restarts keep data). */
+export async function seedDemoOrganisation(db: Db, options: { password?: string }): Promise<SeedResult> {
+  const existing = await db.select({ id: organisations.id }).from(organisations).limit(1);
+  if (existing.length > 0) return { seeded: false, generatedPassword: false };
+  const generatedPassword = !options.password;
+  const password = options.password ?? `demo-${randomBytes(9).toString('base64url')}`;
+  const passwordHash = await hashPassword(password);
+  const system = { id: null, role: 'system' } as const;
+
+  await db.transaction(async (tx) => {
+    const [organisation] = await tx
+      .insert(organisations)
+      .values({ name: 'Northbeam Construction Ltd', currency: 'GBP', pmLimitAmount: '25000.00', executiveLimitAmount: '250000.00' })
+      .returning({ id: organisations.id });
+    if (!organisation) throw new Error('organisation insert failed');
+    await recordAudit(tx, { actor: system, action: 'organisation.seed', entityType: 'organisation', entityId: organisation.id, comment: 'Demo organisation created' });
+
+    const projectIds = new Map<string, string>();
+    for (const project of demoProjects) {
+      const [row] = await tx
+        .insert(projects)
+        .values({
+          organisationId: organisation.id,
+          code: project.code,
+          name: project.name,
+          clientName: project.clientName,
+          currency: 'GBP',
+          originalContractAmount: project.contract,
+          clientRetentionRate: project.clientRetentionRate,
+          startDate: project.startDate,
+          endDate: project.endDate,
+        })
+        .returning({ id: projects.id });
+      if (!row) throw new Error('project insert failed');
+      projectIds.set(project.code, row.id);
+      await tx.insert(costCodes).values(project.costCodes.map((code) => ({ projectId: row.id, code: code.code, name: code.name, originalBudgetAmount: code.budget })));
+    }
+
+    for (const user of demoUsers) {
+      const [row] = await tx
+        .insert(users)
+        .values({ organisationId: organisation.id, email: user.email, name: user.name, role: user.role, passwordHash })
+        .returning({ id: users.id });
+      if (!row) throw new Error('user insert failed');
+      for (const code of user.projects) {
+        const projectId = projectIds.get(code);
+        if (projectId) await tx.insert(projectMembers).values({ projectId, userId: row.id });
+      }
+    }
+  });
+  return { seeded: true, password, generatedPassword };
+}

@@ -1,0 +1,13 @@
+import { roleLabels, type Role } from '@/server/auth/roles';
+import type { SeedResult } from './demo-organisation';
+
+export function printDemoLogins(users: { email: string; role: Role }[], result: SeedResult): void {
+  console.log('\nDemo logins (organisation: Northbeam Construction Ltd)');
+  for (const user of users) console.log(`  ${roleLabels[user.role].padEnd(20)} ${user.email}`);
+  if (result.generatedPassword) {
+    console.log(`  Password for all of them: ${result.password}`);
+    console.log('  (generated now and shown only this once; set DEMO_PASSWORD before the first start to choose it)\n');
+  } else {
+    console.log('  Password for all of them: the value of DEMO_PASSWORD\n');
+  }
+}

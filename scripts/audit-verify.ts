@@ -1,0 +1,18 @@
+import { createDb } from '@/db/client';
+import { resolveDatabaseUrl } from './lib/database-url';
+import { verifyAuditChain } from '@/server/modules/audit/audit-verify';
+
+const { url, stop } = await resolveDatabaseUrl();
+const db = createDb(url, { max: 1, applicationName: 'plumbline-audit-verify' });
+try {
+  const result = await verifyAuditChain(db);
+  if (result.ok) {
+    console.log(`Audit chain intact: ${result.checked} events verified.`);
+  } else {
+    console.error(`Audit chain BROKEN at audit_events.id=${result.brokenId} (chain position ${result.chainSeq}): ${result.reason}.`);
+    process.exitCode = 1;
+  }
+} finally {
+  await db.$client.end();
+  await stop();
+}

@@ -1,0 +1,38 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { run } from './processes';
+
+/** What a production build depends on; a change to any of these triggers a rebuild at start. */
+const inputs = ['app', 'components', 'server', 'db/schema', 'proxy.ts', 'next.config.js', 'postcss.config.mjs', 'tsconfig.json', 'package-lock.json'];
+
+function fingerprint(root: string): string {
+  const hash = createHash('sha256');
+  const walk = (target: string) => {
+    if (!existsSync(target)) return;
+    const stat = statSync(target);
+    if (stat.isDirectory()) {
+      for (const entry of readdirSync(target).sort()) walk(path.join(target, entry));
+    } else if (!/\.test\.tsx?$/.test(target)) {
+      hash.update(`${path.relative(root, target)}:${stat.size}:${stat.mtimeMs}\n`);
+    }
+  };
+  for (const input of inputs) walk(path.join(root, input));
+  return hash.digest('hex');
+}
+
+/** Builds the Next app when it has never been built or its sources changed since the last build. */
+export async function ensureProductionBuild(root: string, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<void> {
+  const marker = path.join(root, '.next', 'plumbline-build-fingerprint');
+  const current = fingerprint(root);
+  if (existsSync(path.join(root, '.next', 'BUILD_ID')) && existsSync(marker) && readFileSync(marker, 'utf8') === current) return;
+  log('Building the web app (first start or sources changed; takes a minute)…');
+  const started = Date.now();
+  await run(process.execPath, [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'], {
+    cwd: root,
+    env: { ...env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
+    quiet: true,
+  });
+  writeFileSync(marker, current);
+  log(`Built in ${Math.round((Date.now() - started) / 1000)} s.`);
+}

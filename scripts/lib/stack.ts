@@ -1,0 +1,127 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createDb } from '@/db/client';
+import { migrateDatabase } from '@/db/migrate';
+import { demoUsers, seedDemoOrganisation, type SeedResult } from '@/db/seed/demo-organisation';
+import { childProcessEnv, env } from '@/server/env';
+import { ensureProductionBuild } from './build';
+import { resolveDatabaseUrl } from './database-url';
+import { localSecrets } from './local-secrets';
+import { startChild, stopChild, waitForHttp, type Supervised } from './processes';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export type StackOptions = {
+  port: number;
+  dev?: boolean;
+  /** Overrides DATABASE_URL / embedded (the e2e run uses its own database). */
+  databaseUrl?: string;
+  log?: (line: string) => void;
+  quietChildren?: boolean;
+};
+
+export type Stack = {
+  url: string;
+  databaseUrl: string;
+  seed: SeedResult;
+  odoo: { simulated: boolean; url: string; db: string; login: string; apiKey?: string; sim?: { stop: () => Promise<void> } & Record<string, unknown> };
+  stop: () => Promise<void>;
+  onUnexpectedExit: (handler: (name: string, code: number | null) => void) => void;
+};
+
+/**
+ * Everything `npm start` runs: database (embedded when no DATABASE_URL), migrations, the demo seed
+ * on first run, the Odoo simulator when no ODOO_URL, the production build when stale, the web server
+ * and the sync worker. Used by `npm start` and by the end-to-end suite alike.
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const config = env();
+  mkdirSync(path.resolve(config.DATA_DIR), { recursive: true });
+
+  const database = options.databaseUrl
+    ? { url: options.databaseUrl, embedded: false, stop: async () => {} }
+    : await resolveDatabaseUrl();
+  log(database.embedded ? `PostgreSQL: embedded, data in ${path.resolve(config.DATA_DIR, 'pg')}` : 'PostgreSQL: DATABASE_URL');
+  await migrateDatabase(database.url);
+  const db = createDb(database.url, { max: 2, applicationName: 'plumbline-start' });
+  const seed = await seedDemoOrganisation(db, { password: config.DEMO_PASSWORD });
+  await db.$client.end();
+
+  const odoo = await startOdoo(log);
+  const appUrl = config.APP_URL ?? `http://localhost:${options.port}`;
+  const secrets = localSecrets();
+  const childEnv = childProcessEnv({
+    ...(secrets.AUTH_SECRET ? { AUTH_SECRET: secrets.AUTH_SECRET } : {}),
+    ...(secrets.ENCRYPTION_KEY ? { ENCRYPTION_KEY: secrets.ENCRYPTION_KEY } : {}),
+    DATABASE_URL: database.url,
+    PORT: String(options.port),
+    APP_URL: config.APP_URL,
+    NEXTAUTH_URL: appUrl,
+    NODE_ENV: options.dev ? 'development' : 'production',
+    ODOO_URL: odoo.url,
+    ODOO_DB: odoo.db,
+    ODOO_LOGIN: odoo.login,
+    ODOO_API_KEY: odoo.apiKey,
+    ODOO_SIMULATOR: odoo.simulated ? 'true' : 'false',
+    NEXT_TELEMETRY_DISABLED: '1',
+  });
+
+  if (!options.dev) await ensureProductionBuild(repoRoot, childEnv, log);
+
+  const children: Supervised[] = [];
+  let stopping = false;
+  let unexpected: (name: string, code: number | null) => void = () => {};
+  const tsx = path.join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  const launch = (name: string, script: string, args: string[] = []) =>
+    children.push(
+      startChild(name, process.execPath, [tsx, script, ...args], {
+        cwd: repoRoot,
+        env: childEnv,
+        silent: options.quietChildren,
+        onExit: (code) => {
+          if (!stopping) unexpected(name, code);
+        },
+      }),
+    );
+  launch('web', path.join(repoRoot, 'server', 'web-server.ts'), options.dev ? ['--dev'] : []);
+  const workerEntry = path.join(repoRoot, 'server', 'sync', 'worker.ts');
+  if (existsSync(workerEntry)) launch('worker', workerEntry);
+
+  const url = `http://localhost:${options.port}`;
+  const stop = async () => {
+    stopping = true;
+    await Promise.all(children.map((child) => stopChild(child)));
+    await odoo.sim?.stop();
+    await database.stop();
+  };
+  try {
+    await waitForHttp(`http://127.0.0.1:${options.port}/api/health`, options.dev ? 180_000 : 90_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, databaseUrl: database.url, seed, odoo, stop, onUnexpectedExit: (handler) => (unexpected = handler) };
+}
+
+async function startOdoo(log: (line: string) => void): Promise<Stack['odoo']> {
+  const config = env();
+  if (config.ODOO_URL) {
+    log(`Odoo: ${new URL(config.ODOO_URL).host} (from ODOO_URL)`);
+    return { simulated: false, url: config.ODOO_URL, db: config.ODOO_DB ?? '', login: config.ODOO_LOGIN ?? '', apiKey: config.ODOO_API_KEY };
+  }
+  const { startOdooSim } = await import('@/tools/odoo-sim/server');
+  const apiKey = config.ODOO_SIM_API_KEY ?? 'sim-demo-key';
+  const sim = await startOdooSim({
+    port: 0,
+    version: 19,
+    apiKey,
+    seed: 'demo',
+    persistFile: path.resolve(config.DATA_DIR, 'odoo-sim.json'),
+  });
+  log(`Odoo: the bundled simulator at ${sim.url} (database ${sim.db}); set ODOO_URL to use a real Odoo`);
+  return { simulated: true, url: sim.url, db: sim.db, login: sim.login, apiKey, sim };
+}
+
+export { demoUsers };

@@ -1,0 +1,71 @@
+import type { NextAuthOptions } from 'next-auth';
+import CredentialsProvider from 'next-auth/providers/credentials';
+import { eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { getDb } from '@/db/client';
+import { users } from '@/db/schema';
+import { env } from '@/server/env';
+import { burnPasswordCheck, verifyPassword } from './password';
+import { normaliseEmail, recordLoginAttempt } from './throttle';
+
+const credentialsSchema = z.object({
+  email: z.string().trim().min(3).max(320),
+  password: z.string().min(1).max(200),
+});
+
+/**
+ * next-auth v4, JWT sessions. The token carries only the user id, the session version and the
+ * sign-in time; role and active state are re-read from the database on every request
+ * (server/auth/session.ts), so a role change or deactivation bites on the next request.
+ * An OIDC provider can be added to `providers` next to the credentials one.
+ */
+export function authOptions(): NextAuthOptions {
+  const maxAge = env().SESSION_MAX_AGE_HOURS * 3600;
+  return {
+    secret: env().AUTH_SECRET,
+    session: { strategy: 'jwt', maxAge, updateAge: 0 },
+    jwt: { maxAge },
+    pages: { signIn: '/sign-in', error: '/sign-in' },
+    providers: [
+      CredentialsProvider({
+        name: 'Email and password',
+        credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
+        async authorize(raw, req) {
+          const parsed = credentialsSchema.safeParse(raw);
+          const ip = String((req.headers as Record<string, string> | undefined)?.['x-plumbline-client-ip'] ?? 'local');
+          if (!parsed.success) return null;
+          const db = getDb();
+          const email = normaliseEmail(parsed.data.email);
+          const [user] = await db.select().from(users).where(eq(sql`lower(${users.email})`, email)).limit(1);
+          if (!user) {
+            await burnPasswordCheck(parsed.data.password);
+            await recordLoginAttempt(db, { email, ip, succeeded: false, reason: 'unknown_user' });
+            return null;
+          }
+          const valid = await verifyPassword(user.passwordHash, parsed.data.password);
+          if (!valid || !user.isActive) {
+            await recordLoginAttempt(db, { email, ip, succeeded: false, reason: valid ? 'inactive' : 'bad_password' });
+            return null;
+          }
+          await recordLoginAttempt(db, { email, ip, succeeded: true, reason: 'ok' });
+          await db.update(users).set({ lastSignInAt: new Date() }).where(eq(users.id, user.id));
+          return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion };
+        },
+      }),
+    ],
+    callbacks: {
+      jwt({ token, user }) {
+        if (user) {
+          token.uid = user.id;
+          token.sv = (user as { sessionVersion?: number }).sessionVersion ?? 0;
+          token.signedInAt = Math.floor(Date.now() / 1000);
+        }
+        return token;
+      },
+      session({ session, token }) {
+        // The browser needs no more than who is signed in; the role shown comes from tRPC.
+        return { ...session, user: { name: session.user?.name, email: session.user?.email }, uid: token.uid };
+      },
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import { isRole, type Role } from './roles';
+
+/**
+ * The one permission table: `resource.action` → the roles that hold it. Deny by default: a
+ * permission missing here, or a role not listed, is refused. Permissions with no role are taken only
+ * by the system (sync worker, pull), never by a signed-in person. Every tRPC procedure names one of
+ * these (the router test walks the app router and fails on a procedure without one).
+ */
+const QS = 'quantity_surveyor';
+const PM = 'project_manager';
+const FIN = 'finance';
+const EXEC = 'executive';
+const ADMIN = 'admin';
+const EVERYONE = [QS, PM, FIN, EXEC, ADMIN] as const;
+const PROJECT_PEOPLE = [QS, PM, FIN, EXEC] as const;
+
+export const permissionTable = {
+  'session.read': EVERYONE,
+  'inbox.read': EVERYONE,
+  'project.read': EVERYONE,
+  'user.read': [ADMIN],
+  'user.create': [ADMIN],
+  'user.update': [ADMIN],
+  'user.deactivate': [ADMIN],
+  'user.reset_password': [ADMIN],
+  'membership.read': [ADMIN],
+  'membership.manage': [ADMIN],
+  'settings.read': [ADMIN],
+  'settings.update': [ADMIN],
+  'audit.read': [ADMIN, FIN, EXEC],
+  'odoo.status.read': EVERYONE,
+  'odoo.connection.read': [ADMIN],
+  'odoo.connection.update': [ADMIN],
+  'odoo.connection.test': [ADMIN],
+  'odoo.pull': [ADMIN, FIN],
+  'pull.read': [ADMIN, FIN],
+  'vendor.read': PROJECT_PEOPLE,
+  'vendor.read_bank': [FIN],
+  'vendor.update_compliance': [FIN],
+  'subcontract.read': PROJECT_PEOPLE,
+  'subcontract.update_retention': [FIN],
+  'change_order.read': PROJECT_PEOPLE,
+  'change_order.create': [PM, QS],
+  'change_order.edit': [PM, QS],
+  'change_order.submit': [PM, QS],
+  'change_order.approve': [QS, PM, EXEC],
+  'change_order.void': [PM],
+  'claim.read': PROJECT_PEOPLE,
+  'claim.create': [QS, PM],
+  'claim.edit': [QS, PM],
+  'claim.submit': [QS, PM],
+  'claim.certify': [QS],
+  'claim.approve': [PM],
+  'claim.release': [FIN],
+  'claim.reject': [QS, PM, FIN],
+  'claim.mark_posted': [],
+  'claim.mark_paid': [],
+  'milestone.read': PROJECT_PEOPLE,
+  'milestone.create': [PM, QS],
+  'milestone.edit': [PM, QS],
+  'milestone.claim_completion': [PM],
+  'milestone.verify': [QS],
+  'milestone.release': [FIN],
+  'milestone.reject': [QS, FIN],
+  'milestone.mark_invoiced': [],
+  'milestone.mark_paid': [],
+  'sync.read': PROJECT_PEOPLE,
+  'sync.retry': [FIN],
+  'exception.read': [FIN, EXEC, ADMIN],
+  'exception.act': [FIN],
+  'cost.read': PROJECT_PEOPLE,
+  'cost.override': [PM],
+  'portfolio.read': [EXEC, FIN],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof permissionTable;
+
+export function isPermission(value: unknown): value is Permission {
+  return typeof value === 'string' && Object.hasOwn(permissionTable, value);
+}
+
+/** Fails closed on an unknown role or permission. */
+export function hasPermission(role: unknown, permission: unknown): boolean {
+  if (!isRole(role) || !isPermission(permission)) return false;
+  return (permissionTable[permission] as readonly Role[]).includes(role);
+}
+
+export function rolesWith(permission: Permission): readonly Role[] {
+  return permissionTable[permission];
+}

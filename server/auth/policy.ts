@@ -1,0 +1,54 @@
+import { and, eq, sql, type SQL, type AnyColumn } from 'drizzle-orm';
+import { projectMembers, projects } from '@/db/schema';
+import type { DbOrTx } from '@/db/client';
+import { DomainError } from '@/server/errors';
+import { toMoney } from '@/server/lib/money';
+import type { Actor } from './actor';
+import type { Role } from './roles';
+
+/**
+ * The one record-level policy: which projects a person sees, and the segregation-of-duties rules.
+ * Permissions (who may attempt an action at all) live in permissions.ts; this decides on a record.
+ */
+const ORGANISATION_WIDE: readonly Role[] = ['finance', 'executive', 'admin'];
+
+export function seesAllProjects(actor: Actor): boolean {
+  return ORGANISATION_WIDE.includes(actor.role);
+}
+
+/** A WHERE fragment limiting rows to the actor's projects; organisation-wide roles see every one. */
+export function projectScope(actor: Actor, projectIdColumn: AnyColumn | SQL): SQL {
+  if (seesAllProjects(actor)) return sql`true`;
+  return sql`${projectIdColumn} IN (SELECT ${projectMembers.projectId} FROM ${projectMembers} WHERE ${projectMembers.userId} = ${actor.id})`;
+}
+
+/** Another project's record answers NOT_FOUND, never FORBIDDEN: its existence is not leaked. */
+export async function assertProjectVisible(db: DbOrTx, actor: Actor, projectId: string): Promise<void> {
+  const [row] = await db
+    .select({ id: projects.id })
+    .from(projects)
+    .where(and(eq(projects.id, projectId), eq(projects.organisationId, actor.organisationId), projectScope(actor, projects.id)))
+    .limit(1);
+  if (!row) throw new DomainError('NOT_FOUND', 'Project not found.');
+}
+
+export function assertNotSelfApproval(actor: Actor, createdById: string | null | undefined): void {
+  if (createdById && createdById === actor.id) {
+    throw new DomainError('SELF_APPROVAL', 'You cannot approve an item you created.');
+  }
+}
+
+/** One person takes at most one approval step on one item. */
+export function assertOneStepPerPerson(actor: Actor, earlierDeciderIds: Iterable<string>): void {
+  for (const id of earlierDeciderIds) {
+    if (id === actor.id) {
+      throw new DomainError('DUPLICATE_APPROVAL_STEP', 'You have already taken an approval step on this item.');
+    }
+  }
+}
+
+export function assertWithinLimit(amount: string, limit: string, what: string): void {
+  if (toMoney(amount).abs().greaterThan(toMoney(limit))) {
+    throw new DomainError('APPROVAL_LIMIT_EXCEEDED', `${what} is above your approval limit of ${limit}.`);
+  }
+}

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+
+/**
+ * The one place that reads process.env (an ESLint rule forbids it elsewhere). Values are parsed once,
+ * validated, and exposed typed. A production start without AUTH_SECRET / ENCRYPTION_KEY fails loudly
+ * instead of falling back to the development defaults.
+ */
+const DEV_AUTH_SECRET = 'plumbline-development-secret-do-not-use-in-production';
+const DEV_ENCRYPTION_KEY = 'ZGV2LWVuY3J5cHRpb24ta2V5LTMyLWJ5dGVzLWxvbmc='; // 32 bytes, base64, dev only
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value));
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    DATABASE_URL: optionalString,
+    DATA_DIR: z.string().default('./.data'),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    APP_URL: optionalString,
+    AUTH_SECRET: optionalString,
+    NEXTAUTH_SECRET: optionalString,
+    ENCRYPTION_KEY: optionalString,
+    SESSION_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DEMO_PASSWORD: optionalString,
+    ODOO_URL: optionalString,
+    ODOO_DB: optionalString,
+    ODOO_LOGIN: optionalString,
+    ODOO_API_KEY: optionalString,
+    ODOO_PASSWORD: optionalString,
+    ODOO_SIM_API_KEY: optionalString,
+    /** Set by `npm start` when it runs the bundled simulator in place of a real Odoo. */
+    ODOO_SIMULATOR: z
+      .enum(['true', 'false', '1', '0'])
+      .default('false')
+      .transform((value) => value === 'true' || value === '1'),
+    PULL_INTERVAL_MINUTES: z.coerce.number().int().min(1).default(15),
+    SYNC_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
+    LOGIN_MAX_FAILURES_PER_USER_IP: z.coerce.number().int().min(1).default(5),
+    LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(30),
+    LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+    TRUST_PROXY: z
+      .enum(['true', 'false', '1', '0'])
+      .default('false')
+      .transform((value) => value === 'true' || value === '1'),
+  })
+  .superRefine((value, ctx) => {
+    if (value.NODE_ENV === 'production' && !value.AUTH_SECRET && !value.NEXTAUTH_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_SECRET'], message: 'AUTH_SECRET is required in production' });
+    }
+    if (value.NODE_ENV === 'production' && !value.ENCRYPTION_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['ENCRYPTION_KEY'], message: 'ENCRYPTION_KEY is required in production' });
+    }
+  });
+
+export type Env = ReturnType<typeof loadEnv>;
+
+function loadEnv() {
+  // eslint-disable-next-line no-restricted-properties -- this module is the sanctioned reader
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid environment configuration:\n${problems.join('\n')}`);
+  }
+  const value = parsed.data;
+  return {
+    ...value,
+    AUTH_SECRET: value.AUTH_SECRET ?? value.NEXTAUTH_SECRET ?? DEV_AUTH_SECRET,
+    ENCRYPTION_KEY: value.ENCRYPTION_KEY ?? DEV_ENCRYPTION_KEY,
+    isProduction: value.NODE_ENV === 'production',
+    isTest: value.NODE_ENV === 'test',
+  };
+}
+
+let cached: Env | undefined;
+
+/** Lazily parsed so scripts can set variables (DATABASE_URL of an embedded server) before first use. */
+export function env(): Env {
+  cached ??= loadEnv();
+  return cached;
+}
+
+/** For the start script and test harness, which decide some variables at run time. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}
+
+/** The environment for a child process: this process's variables plus overrides (start script, tests). */
+export function childProcessEnv(overrides: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  // eslint-disable-next-line no-restricted-properties -- this module is the sanctioned reader
+  const base: NodeJS.ProcessEnv = { ...process.env };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) delete base[key];
+    else base[key] = value;
+  }
+  return base;
+}
+
+/** Set variables for this process (the start script decides DATABASE_URL before anything reads it). */
+export function setProcessEnv(overrides: Record<string, string>): void {
+  // eslint-disable-next-line no-restricted-properties -- this module is the sanctioned writer
+  Object.assign(process.env, overrides);
+  cached = undefined;
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { roles } from '@/server/auth/roles';
+import { passwordPolicy } from '@/server/auth/password';
+import { idInput, nameInput, versionInput } from '@/server/lib/validation';
+
+export const passwordInput = z
+  .string()
+  .min(passwordPolicy.minLength, `Passwords need at least ${passwordPolicy.minLength} characters.`)
+  .max(passwordPolicy.maxLength, `Passwords may have at most ${passwordPolicy.maxLength} characters.`);
+
+export const createUserInput = z
+  .object({
+    email: z.string().trim().toLowerCase().email('Enter a valid email address.').max(320),
+    name: nameInput,
+    role: z.enum(roles),
+    password: passwordInput,
+    projectIds: z.array(idInput).max(500).default([]),
+  })
+  .strict();
+
+export const updateUserInput = z
+  .object({
+    userId: idInput,
+    version: versionInput,
+    name: nameInput.optional(),
+    role: z.enum(roles).optional(),
+  })
+  .strict();
+
+export const setUserActiveInput = z
+  .object({ userId: idInput, version: versionInput, active: z.boolean() })
+  .strict();
+
+export const resetPasswordInput = z.object({ userId: idInput, password: passwordInput }).strict();
+
+export const membershipInput = z.object({ projectId: idInput, userId: idInput }).strict();
+
+export type CreateUserInput = z.infer<typeof createUserInput>;
+export type UpdateUserInput = z.infer<typeof updateUserInput>;
+export type SetUserActiveInput = z.infer<typeof setUserActiveInput>;

@@ -1,0 +1,197 @@
+import { validationError } from '../errors';
+import { field, type ModelDef, type OdooVersion } from '../schema';
+
+const readOnlyForUsers = { user: ['read'], portal: ['read'] } as const;
+
+export function baseModels(version: OdooVersion): ModelDef[] {
+  return [
+    {
+      name: 'res.currency',
+      description: 'Currency',
+      access: readOnlyForUsers,
+      fields: { name: field.char('Currency', { required: true }), symbol: field.char('Symbol'), active: field.boolean('Active', { default: true }) },
+    },
+    {
+      name: 'res.company',
+      description: 'Companies',
+      access: readOnlyForUsers,
+      fields: {
+        name: field.char('Company Name', { required: true }),
+        partner_id: field.many2one('res.partner', 'Partner'),
+        currency_id: field.many2one('res.currency', 'Currency'),
+      },
+    },
+    {
+      name: 'res.partner',
+      description: 'Contact',
+      mailThread: true,
+      order: 'id',
+      fields: {
+        name: field.char('Name'),
+        ref: field.char('Reference'),
+        vat: field.char('Tax ID'),
+        email: field.char('Email'),
+        phone: field.char('Phone'),
+        street: field.char('Street'),
+        city: field.char('City'),
+        is_company: field.boolean('Is a Company'),
+        company_type: field.selection(['person', 'company'], 'Company Type', {
+          compute: (rec) => (rec.is_company ? 'company' : 'person'),
+        }),
+        parent_id: field.many2one('res.partner', 'Related Company'),
+        child_ids: field.one2many('res.partner', 'parent_id', 'Contact'),
+        supplier_rank: field.integer('Supplier Rank'),
+        customer_rank: field.integer('Customer Rank'),
+        company_id: field.many2one('res.company', 'Company'),
+        active: field.boolean('Active', { default: true }),
+      },
+      displayName: (rec, state) => {
+        const parent = typeof rec.parent_id === 'number' ? state.get('res.partner', rec.parent_id) : undefined;
+        const name = typeof rec.name === 'string' ? rec.name : '';
+        return parent && typeof parent.name === 'string' ? `${parent.name}, ${name}` : name;
+      },
+      constrain: (env, rec) => {
+        const seen = new Set<number>();
+        let current: unknown = rec.id;
+        while (typeof current === 'number') {
+          if (seen.has(current)) throw validationError('You cannot create recursive Partner hierarchies.');
+          seen.add(current);
+          current = env.state.get('res.partner', current)?.parent_id;
+        }
+      },
+    },
+    {
+      name: 'res.users',
+      description: 'User',
+      access: readOnlyForUsers,
+      fields: {
+        name: field.char('Name', { compute: (rec, state) => {
+          const partner = typeof rec.partner_id === 'number' ? state.get('res.partner', rec.partner_id) : undefined;
+          return partner?.name ?? rec.login;
+        } }),
+        login: field.char('Login', { required: true }),
+        partner_id: field.many2one('res.partner', 'Related Partner'),
+        company_id: field.many2one('res.company', 'Company'),
+        active: field.boolean('Active', { default: true }),
+      },
+      displayName: (rec, state) => {
+        const partner = typeof rec.partner_id === 'number' ? state.get('res.partner', rec.partner_id) : undefined;
+        return String(partner?.name ?? rec.login);
+      },
+      methods: {
+        context_get: {
+          params: [],
+          model: true,
+          readonly: true,
+          run: (env) => ({ lang: 'en_US', tz: 'Europe/London', uid: env.uid }),
+        },
+      },
+    },
+    {
+      name: 'hr.employee',
+      description: 'Employee',
+      fields: {
+        name: field.char('Name', { required: true }),
+        user_id: field.many2one('res.users', 'User'),
+        hourly_cost: field.monetary('Hourly Cost'),
+      },
+    },
+    {
+      name: 'account.tax',
+      description: 'Tax',
+      access: readOnlyForUsers,
+      fields: {
+        name: field.char('Tax Name', { required: true }),
+        amount: field.float('Amount'),
+        amount_type: field.selection(['percent', 'fixed', 'group', 'division'], 'Tax Computation', { default: 'percent' }),
+        type_tax_use: field.selection(['sale', 'purchase', 'none'], 'Tax Type', { default: 'sale' }),
+      },
+    },
+    {
+      name: 'account.account',
+      description: 'Account',
+      access: readOnlyForUsers,
+      fields: {
+        name: field.char('Account Name', { required: true }),
+        code: field.char('Code', { required: true }),
+        account_type: field.selection(
+          [
+            'asset_receivable', 'asset_cash', 'asset_current', 'asset_non_current', 'asset_prepayments',
+            'asset_fixed', 'liability_payable', 'liability_credit_card', 'liability_current',
+            'liability_non_current', 'equity', 'equity_unaffected', 'income', 'income_other', 'expense',
+            'expense_depreciation', 'expense_direct_cost', 'off_balance',
+          ],
+          'Type',
+          { required: true },
+        ),
+        reconcile: field.boolean('Allow Reconciliation'),
+        // 19 replaced `deprecated` with `active`.
+        ...(version >= 19
+          ? { active: field.boolean('Active', { default: true }) }
+          : { deprecated: field.boolean('Deprecated') }),
+      },
+      displayName: (rec) => `${String(rec.code)} ${String(rec.name)}`,
+    },
+    {
+      name: 'account.journal',
+      description: 'Journal',
+      access: readOnlyForUsers,
+      fields: {
+        name: field.char('Journal Name', { required: true }),
+        code: field.char('Short Code', { required: true }),
+        type: field.selection(['sale', 'purchase', 'cash', 'bank', 'credit', 'general'], 'Type', { required: true }),
+        default_account_id: field.many2one('account.account', 'Default Account'),
+      },
+    },
+    {
+      name: 'product.product',
+      description: 'Product Variant',
+      fields: {
+        name: field.char('Name', { required: true }),
+        default_code: field.char('Internal Reference'),
+        type: field.selection(version >= 18 ? ['consu', 'service', 'combo'] : ['consu', 'service', 'product'], 'Product Type', {
+          default: 'consu',
+        }),
+        purchase_ok: field.boolean('Purchase', { default: true }),
+        sale_ok: field.boolean('Sales', { default: true }),
+        standard_price: field.float('Cost'),
+        list_price: field.float('Sales Price', { default: 1 }),
+        service_policy: field.selection(
+          ['ordered_prepaid', 'delivered_milestones', 'delivered_timesheet', 'delivered_manual'],
+          'Service Invoicing Policy',
+        ),
+        // Odoo pre-fills the company's default taxes on new products.
+        taxes_id: field.many2many('account.tax', 'Sales Taxes', { default: (env) => env.state.search('account.tax', [['type_tax_use', '=', 'sale']], { limit: 1 }) }),
+        supplier_taxes_id: field.many2many('account.tax', 'Purchase Taxes', {
+          default: (env) => env.state.search('account.tax', [['type_tax_use', '=', 'purchase']], { limit: 1 }),
+        }),
+        property_account_expense_id: field.many2one('account.account', 'Expense Account'),
+        property_account_income_id: field.many2one('account.account', 'Income Account'),
+        active: field.boolean('Active', { default: true }),
+      },
+    },
+    {
+      name: 'mail.message.subtype',
+      description: 'Message subtypes',
+      access: readOnlyForUsers,
+      fields: { name: field.char('Message Type', { required: true }), internal: field.boolean('Internal Only') },
+    },
+    {
+      name: 'mail.message',
+      description: 'Message',
+      order: 'id desc',
+      fields: {
+        model: field.char('Related Document Model'),
+        res_id: field.integer('Related Document ID'),
+        body: field.html('Contents'),
+        subject: field.char('Subject'),
+        message_type: field.selection(['email', 'comment', 'notification', 'auto_comment', 'user_notification'], 'Type', {
+          default: 'comment',
+        }),
+        subtype_id: field.many2one('mail.message.subtype', 'Subtype'),
+        author_id: field.many2one('res.partner', 'Author'),
+        date: field.datetime('Date'),
+      },
+    },
+  ];
+}
