@@ -22,6 +22,11 @@ export function createDb(url: string, options: { max?: number; applicationName?:
     application_name: options.applicationName ?? 'plumbline',
     idleTimeoutMillis: 30_000,
   });
+  // An idle client losing its server (restart, failover) must not crash the process; the pool
+  // replaces it on the next checkout.
+  pool.on('error', (error) => {
+    if (!env().isTest) console.error(`[db] idle connection error: ${error.message}`);
+  });
   return drizzle(pool, { schema }) as Db;
 }
 

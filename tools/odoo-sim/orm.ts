@@ -151,7 +151,7 @@ function prepareValues(env: Env, model: string, vals: Record<string, unknown>) {
   for (const [name, value] of Object.entries(vals)) {
     const def = fields[name];
     if (!def) throw valueError(`Invalid field '${name}' in '${model}'`);
-    if (def.compute || def.readonly) continue; // Odoo ignores values for computed fields
+    if ((def.compute && !def.writable) || def.readonly) continue; // Odoo ignores values for computed fields
     if (def.type === 'one2many') {
       relations.push([name, def, value]);
       continue;

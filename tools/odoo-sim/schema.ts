@@ -44,6 +44,8 @@ export interface FieldDef {
   /** Computed on read (not stored); values written to it are ignored, as Odoo does. */
   compute?: (rec: RawRecord, state: SimState) => unknown;
   readonly?: boolean;
+  /** A computed field that also stores what clients write (Odoo's `readonly=False` computes). */
+  writable?: boolean;
 }
 
 export interface ParamSpec {

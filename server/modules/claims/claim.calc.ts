@@ -1,7 +1,13 @@
 import { DomainError } from '@/server/errors';
 import { formatPercent, parseAmount } from '@/server/lib/decimal-input';
 import { formatMoney, Money, sumMoney } from '@/server/lib/money';
-import type { ClaimCalculation, ClaimInput, ClaimLineInput, PreviousApprovedClaim, VendorBillLine } from './claim.types';
+import type {
+  ClaimCalculation,
+  ClaimInput,
+  ClaimLineInput,
+  PreviousApprovedClaim,
+  VendorBillLine,
+} from './claim.types';
 import { calculateRelease, calculateRetained, type RetentionBasis } from './retention.calc';
 
 /**
@@ -63,7 +69,14 @@ function describeFigures(l: LineFigures): ClaimCalculation['totals'] {
 type ParsedPrevious = { materials: Money; held: Money; released: Money; deductions: Money; net: Money };
 
 function parsePrevious(prev: PreviousApprovedClaim | null, previousWork: Money): ParsedPrevious {
-  if (!prev) return { materials: new Money(0), held: new Money(0), released: new Money(0), deductions: new Money(0), net: new Money(0) };
+  if (!prev)
+    return {
+      materials: new Money(0),
+      held: new Money(0),
+      released: new Money(0),
+      deductions: new Money(0),
+      net: new Money(0),
+    };
   const parsed = {
     materials: parseAmount(prev.materialsStoredToDate, 'Previous materials stored'),
     held: parseAmount(prev.retentionHeldToDate, 'Previous retention held'),
@@ -75,19 +88,31 @@ function parsePrevious(prev: PreviousApprovedClaim | null, previousWork: Money):
   // figures say. A mismatch means corrupted history: stop rather than issue a wrong bill.
   const rebuilt = previousWork.plus(parsed.materials).minus(parsed.held).minus(parsed.deductions);
   if (!rebuilt.equals(parsed.net)) {
-    throw new DomainError('CONFLICT', 'The previous approved claim does not reconcile with its own figures; this claim cannot be calculated.', {
-      storedNet: parsed.net.toFixed(2),
-      rebuiltNet: rebuilt.toFixed(2),
-    });
+    throw new DomainError(
+      'CONFLICT',
+      'The previous approved claim does not reconcile with its own figures; this claim cannot be calculated.',
+      {
+        storedNet: parsed.net.toFixed(2),
+        rebuiltNet: rebuilt.toFixed(2),
+      },
+    );
   }
   return parsed;
 }
 
 /** A retention_release claim has its own approval and bill, so nothing else may ride on it. */
-function assertReleaseOnly(input: ClaimInput, lines: ParsedLine[], materials: Money, previousMaterials: Money): void {
+function assertReleaseOnly(
+  input: ClaimInput,
+  lines: ParsedLine[],
+  materials: Money,
+  previousMaterials: Money,
+): void {
   const moves = lines.some((l) => !l.certified.equals(l.previous)) || !materials.equals(previousMaterials);
   if (moves || input.deductionsThisClaim.length > 0 || !input.retentionRelease) {
-    throw new DomainError('VALIDATION', 'A retention release claim releases retention only: no work, materials or deductions move in it.');
+    throw new DomainError(
+      'VALIDATION',
+      'A retention release claim releases retention only: no work, materials or deductions move in it.',
+    );
   }
 }
 
@@ -137,11 +162,11 @@ export function calculateClaim(input: ClaimInput): ClaimCalculation {
       ...describeFigures(l),
     })),
     totals: describeFigures({
-        scheduled: basis.revisedValue,
-        previous: previousWork,
-        claimed: total((l) => l.claimed),
-        certified: work,
-      }),
+      scheduled: basis.revisedValue,
+      previous: previousWork,
+      claimed: total((l) => l.claimed),
+      certified: work,
+    }),
     materialsStoredToDate: formatMoney(materials),
     materialsThisPeriod: formatMoney(materials.minus(previous.materials)),
     completedToDate: formatMoney(completed),
@@ -160,7 +185,7 @@ export function calculateClaim(input: ClaimInput): ClaimCalculation {
     deductionsThisClaim: formatMoney(deductionsThisClaim),
     deductionsToDate: formatMoney(deductions),
     netToDate: formatMoney(net),
-    previous.netToDate: formatMoney(previous.net),
+    previousNetToDate: formatMoney(previous.net),
     dueThisClaim: formatMoney(net.minus(previous.net)),
   };
 }

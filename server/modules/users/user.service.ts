@@ -11,14 +11,15 @@ type UserRow = typeof users.$inferSelect;
 
 export async function createUser(db: Db, input: CreateUserInput, actor: Actor): Promise<{ id: string }> {
   const passwordHash = await hashPassword(input.password);
+  const email = input.email.trim().toLowerCase();
   return db.transaction(async (tx) => {
     const [existing] = await tx
       .select({ id: users.id })
       .from(users)
-      .where(eq(sql`lower(${users.email})`, input.email))
+      .where(eq(sql`lower(${users.email})`, email))
       .limit(1);
     if (existing)
-      throw new DomainError('EMAIL_TAKEN', `A user with the email ${input.email} already exists.`);
+      throw new DomainError('EMAIL_TAKEN', `A user with the email ${email} already exists.`);
     if (input.projectIds.length > 0) {
       const found = await tx
         .select({ n: count() })
@@ -34,7 +35,7 @@ export async function createUser(db: Db, input: CreateUserInput, actor: Actor): 
       .insert(users)
       .values({
         organisationId: actor.organisationId,
-        email: input.email,
+        email,
         name: input.name,
         role: input.role,
         passwordHash,
@@ -48,7 +49,7 @@ export async function createUser(db: Db, input: CreateUserInput, actor: Actor): 
       entityId: user.id,
       toState: 'active',
       changedFields: {
-        email: { old: null, new: input.email },
+        email: { old: null, new: email },
         name: { old: null, new: input.name },
         role: { old: null, new: input.role },
       },

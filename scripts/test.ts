@@ -1,0 +1,36 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from './lib/stack';
+import { childProcessEnv } from '@/server/env';
+
+/**
+ * `npm test`: every tier that needs no browser (unit, real-PostgreSQL, router). With DATABASE_URL
+ * the database tier uses that server; without it, an embedded PostgreSQL. Ends with the one line
+ * `N passed, N failed` that CI sums.
+ */
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const reportDir = path.join(repoRoot, 'test-results');
+mkdirSync(reportDir, { recursive: true });
+const report = path.join(reportDir, 'vitest.json');
+
+const args = ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`];
+if (only) args.push('--project', only);
+const child = spawn(process.execPath, [path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs'), ...args], {
+  cwd: repoRoot,
+  env: childProcessEnv({ NODE_ENV: 'test' }),
+  stdio: 'inherit',
+});
+const code: number = await new Promise((resolve) => child.on('exit', (exitCode) => resolve(exitCode ?? 1)));
+
+let passed = 0;
+let failed = 0;
+if (existsSync(report)) {
+  const result = JSON.parse(readFileSync(report, 'utf8')) as { numPassedTests: number; numFailedTests: number; numTotalTestSuites: number; success: boolean };
+  passed = result.numPassedTests;
+  failed = result.numFailedTests;
+}
+// a crash before any test ran is a failure, not "0 failed"
+if (code !== 0 && failed === 0) failed = 1;
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(code);

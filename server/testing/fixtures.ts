@@ -1,0 +1,48 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { projects, users } from '@/db/schema';
+import { seedDemoOrganisation } from '@/db/seed/demo-organisation';
+import type { Actor } from '@/server/auth/actor';
+import { isRole } from '@/server/auth/roles';
+import type { Context } from '@/server/api/trpc';
+
+export const TEST_PASSWORD = 'correct-horse-battery-staple';
+
+export type SeededOrg = {
+  actors: Record<'admin' | 'qs' | 'pm' | 'finance' | 'exec' | 'qs2' | 'pm2', Actor>;
+  projectIds: Record<string, string>;
+};
+
+/** The demo organisation, with an Actor per seeded user, for service and router tests. */
+export async function seedTestOrganisation(db: Db): Promise<SeededOrg> {
+  await seedDemoOrganisation(db, { password: TEST_PASSWORD });
+  const rows = await db.select().from(users);
+  const byEmail = (email: string): Actor => {
+    const row = rows.find((user) => user.email === email);
+    if (!row || !isRole(row.role)) throw new Error(`seed user ${email} missing`);
+    return { id: row.id, organisationId: row.organisationId, email: row.email, name: row.name, role: row.role };
+  };
+  const projectRows = await db.select({ id: projects.id, code: projects.code }).from(projects);
+  return {
+    actors: {
+      admin: byEmail('admin@northbeam.example'),
+      qs: byEmail('qs@northbeam.example'),
+      pm: byEmail('pm@northbeam.example'),
+      finance: byEmail('finance@northbeam.example'),
+      exec: byEmail('exec@northbeam.example'),
+      qs2: byEmail('qs2@northbeam.example'),
+      pm2: byEmail('pm2@northbeam.example'),
+    },
+    projectIds: Object.fromEntries(projectRows.map((row) => [row.code, row.id])),
+  };
+}
+
+export function contextFor(db: Db, actor: Actor | null, anonymousReason?: Context['anonymousReason']): Context {
+  return { db, actor, anonymousReason: actor ? undefined : (anonymousReason ?? 'anonymous'), requestId: 'test' };
+}
+
+export async function sessionVersionOf(db: Db, userId: string): Promise<number> {
+  const [row] = await db.select({ sv: users.sessionVersion }).from(users).where(eq(users.id, userId));
+  if (!row) throw new Error('user missing');
+  return row.sv;
+}
