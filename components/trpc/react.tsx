@@ -25,7 +25,8 @@ function makeQueryClient() {
     mutationCache: new MutationCache({ onError: handleAuthError }),
     defaultOptions: {
       queries: {
-        staleTime: 15_000,
+        // refetch on mount: every screen asks the server again, so a revoked session bites at once
+        staleTime: 0,
         retry: (count, error) =>
           !(error instanceof TRPCClientError && ['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_REQUEST'].includes(error.data?.code)) && count < 2,
       },

@@ -12,7 +12,7 @@ type ProcedureEntry = { path: string; permission: unknown; type: string };
 
 /** Every procedure of the app router, with the permission its meta declares. */
 export function listProcedures(): ProcedureEntry[] {
-  const procedures = appRouter._def.procedures as Record<string, { _def: { meta?: { permission?: unknown }; type: string } }>;
+  const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { meta?: { permission?: unknown }; type: string } }>;
   return Object.entries(procedures).map(([path, procedure]) => ({
     path,
     permission: procedure._def.meta?.permission,

@@ -6,7 +6,7 @@ import { getDb } from '@/db/client';
 import { users } from '@/db/schema';
 import { env } from '@/server/env';
 import { burnPasswordCheck, verifyPassword } from './password';
-import { normaliseEmail, recordLoginAttempt } from './throttle';
+import { clientIp, normaliseEmail, recordLoginAttempt } from './throttle';
 
 const credentialsSchema = z.object({
   email: z.string().trim().min(3).max(320),
@@ -32,7 +32,8 @@ export function authOptions(): NextAuthOptions {
         credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
         async authorize(raw, req) {
           const parsed = credentialsSchema.safeParse(raw);
-          const ip = String((req.headers as Record<string, string> | undefined)?.['x-plumbline-client-ip'] ?? 'local');
+          // the same address the route handler throttled on (stamped by our HTTP server)
+          const ip = clientIp(new Headers((req.headers ?? {}) as Record<string, string>));
           if (!parsed.success) return null;
           const db = getDb();
           const email = normaliseEmail(parsed.data.email);

@@ -1,4 +1,4 @@
-import { and, count, eq, gt } from 'drizzle-orm';
+import { and, count, eq, gt, ne } from 'drizzle-orm';
 import { loginAttempts } from '@/db/schema';
 import type { DbOrTx } from '@/db/client';
 import { env } from '@/server/env';
@@ -13,7 +13,8 @@ export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAfterSe
 export async function checkLoginThrottle(db: DbOrTx, email: string, ip: string): Promise<ThrottleVerdict> {
   const { LOGIN_WINDOW_MINUTES, LOGIN_MAX_FAILURES_PER_USER_IP, LOGIN_MAX_FAILURES_PER_IP } = env();
   const since = new Date(Date.now() - LOGIN_WINDOW_MINUTES * 60_000);
-  const failed = and(eq(loginAttempts.succeeded, false), gt(loginAttempts.attemptedAt, since));
+  // refused-while-throttled attempts are logged but do not extend the lockout
+  const failed = and(eq(loginAttempts.succeeded, false), ne(loginAttempts.reason, 'throttled'), gt(loginAttempts.attemptedAt, since));
   const [perUser] = await db
     .select({ n: count() })
     .from(loginAttempts)

@@ -144,14 +144,15 @@ function recordRuleError(env: Env, def: ModelDef) {
 }
 
 /** Validates and normalises values; returns stored values and the x2many commands to apply after. */
-function prepareValues(env: Env, model: string, vals: Record<string, unknown>) {
+function prepareValues(env: Env, model: string, vals: Record<string, unknown>, trusted: ReadonlySet<string> = new Set()) {
   const fields = fieldsOf(env.state, model);
   const stored: Record<string, unknown> = {};
   const relations: [string, FieldDef, unknown][] = [];
   for (const [name, value] of Object.entries(vals)) {
     const def = fields[name];
     if (!def) throw valueError(`Invalid field '${name}' in '${model}'`);
-    if ((def.compute && !def.writable) || def.readonly) continue; // Odoo ignores values for computed fields
+    // Odoo ignores client values for computed and readonly fields; defaults and server code may set them.
+    if ((def.compute && !def.writable) || (def.readonly && !trusted.has(name))) continue;
     if (def.type === 'one2many') {
       relations.push([name, def, value]);
       continue;
@@ -259,11 +260,12 @@ export function ormCreate(env: Env, model: string, valsList: Record<string, unkn
       const contextKey = `default_${name}`;
       if (contextKey in env.context) vals[name] = env.context[contextKey];
       else if (fieldDef.default !== undefined) {
-        vals[name] = typeof fieldDef.default === 'function' ? (fieldDef.default as (e: Env) => unknown)(env) : fieldDef.default;
+        vals[name] = typeof fieldDef.default === 'function' ? fieldDef.default(env) : fieldDef.default;
       }
     }
     def.prepareCreate?.(env, vals);
-    const { stored, relations } = prepareValues(env, model, vals);
+    const trusted = new Set(Object.keys(vals).filter((key) => !(key in input) || vals[key] !== input[key]));
+    const { stored, relations } = prepareValues(env, model, vals, trusted);
     const now = formatDateTime(env.state.now());
     const rec: RawRecord = {
       ...stored,

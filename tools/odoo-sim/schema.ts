@@ -40,7 +40,7 @@ export interface FieldDef {
   inverse?: string;
   required?: boolean;
   selection?: readonly string[];
-  default?: unknown | ((env: Env) => unknown);
+  default?: string | number | boolean | ((env: Env) => unknown);
   /** Computed on read (not stored); values written to it are ignored, as Odoo does. */
   compute?: (rec: RawRecord, state: SimState) => unknown;
   readonly?: boolean;

@@ -107,7 +107,7 @@ export class SimState {
       if (writes && wrote) this.onCommit?.();
       return result;
     } catch (error) {
-      const undo = this.journal;
+      const undo = this.journal ?? [];
       this.journal = undefined;
       for (let i = undo.length - 1; i >= 0; i--) undo[i]?.();
       throw error;

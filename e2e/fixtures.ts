@@ -1,0 +1,39 @@
+import { expect, type Page } from '@playwright/test';
+import { env } from '@/server/env';
+
+export function demoPassword(): string {
+  // eslint-disable-next-line no-restricted-properties -- set by scripts/e2e.ts for the Playwright process
+  const password = process.env.E2E_PASSWORD;
+  if (!password) throw new Error('Run the end-to-end suite with `npm run test:e2e`.');
+  return password;
+}
+
+export function e2eDatabaseUrl(): string {
+  // eslint-disable-next-line no-restricted-properties -- set by scripts/e2e.ts for the Playwright process
+  const url = process.env.E2E_DATABASE_URL;
+  if (!url) throw new Error('Run the end-to-end suite with `npm run test:e2e`.');
+  return url;
+}
+
+export function appOrigin(): string {
+  return new URL(env().APP_URL ?? 'http://localhost:3100').origin;
+}
+
+export const demo = {
+  admin: 'admin@northbeam.example',
+  qs: 'qs@northbeam.example',
+  pm: 'pm@northbeam.example',
+  finance: 'finance@northbeam.example',
+  exec: 'exec@northbeam.example',
+} as const;
+
+export async function signIn(page: Page, email: string, password = demoPassword()): Promise<void> {
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('signed-in-user')).toBeVisible();
+}
+
+/** Our alerts, not Next's route announcer (which also has role=alert). */
+export const ALERT = '[role=alert]:not(#__next-route-announcer__)';
