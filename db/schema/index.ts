@@ -3,3 +3,8 @@ export * from './organisation';
 export * from './identity';
 export * from './projects';
 export * from './audit';
+export * from './partners';
+export * from './subcontracts';
+export * from './sync';
+export * from './exceptions';
+export * from './change-orders';

@@ -1,0 +1,64 @@
+import { bigserial, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+
+/** Approval state and sync state are separate: a failed sync never undoes an approval. */
+export const syncStatusEnum = pgEnum('sync_status', ['not_required', 'pending', 'synced', 'failed', 'blocked']);
+
+export const syncOutcomeEnum = pgEnum('sync_outcome', ['success', 'transient_error', 'ambiguous', 'business_error', 'configuration_error', 'crashed']);
+
+/** One row per attempt to make Odoo match a record (one job execution). Never holds a secret. */
+export const syncAttempts = pgTable(
+  'sync_attempts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    recordType: text('record_type').notNull(),
+    recordId: uuid('record_id').notNull(),
+    operation: text('operation').notNull(),
+    odooModel: text('odoo_model'),
+    odooId: integer('odoo_id'),
+    outcome: syncOutcomeEnum('outcome').notNull(),
+    errorClass: text('error_class'),
+    errorName: text('error_name'),
+    errorMessage: text('error_message'),
+    httpStatus: integer('http_status'),
+    durationMs: integer('duration_ms').notNull(),
+    attemptNumber: integer('attempt_number').notNull(),
+    correlationId: uuid('correlation_id'),
+    jobId: text('job_id'),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    index('sync_attempts_record_idx').on(table.recordType, table.recordId, table.id),
+    index('sync_attempts_finished_idx').on(table.finishedAt),
+  ],
+);
+
+/**
+ * The Odoo documents a record made, by purpose (e.g. 'sale_order_line', 'vendor_bill'). Unique per
+ * (record, purpose): one claim → at most one bill, ever.
+ */
+export const syncLinks = pgTable(
+  'sync_links',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    recordType: text('record_type').notNull(),
+    recordId: uuid('record_id').notNull(),
+    purpose: text('purpose').notNull(),
+    odooModel: text('odoo_model').notNull(),
+    odooId: integer('odoo_id').notNull(),
+    reference: text('reference').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('sync_links_record_purpose_unique').on(table.recordType, table.recordId, table.purpose),
+    index('sync_links_odoo_idx').on(table.odooModel, table.odooId),
+  ],
+);
+
+/** Liveness of sync worker processes, so jobs held by a dead worker are released quickly. */
+export const workerHeartbeats = pgTable('worker_heartbeats', {
+  workerId: text('worker_id').primaryKey(),
+  processId: text('process_id').notNull(),
+  startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+  lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+});
