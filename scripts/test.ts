@@ -26,11 +26,17 @@ const code: number = await new Promise((resolve) => child.on('exit', (exitCode) 
 let passed = 0;
 let failed = 0;
 if (existsSync(report)) {
-  const result = JSON.parse(readFileSync(report, 'utf8')) as { numPassedTests: number; numFailedTests: number; numTotalTestSuites: number; success: boolean };
+  const result = JSON.parse(readFileSync(report, 'utf8')) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    testResults: { status: string; assertionResults: unknown[] }[];
+  };
   passed = result.numPassedTests;
-  failed = result.numFailedTests;
+  // a file that fails to load runs no test: count it as one failure, never as silence
+  const brokenFiles = result.testResults.filter((file) => file.status === 'failed' && file.assertionResults.length === 0).length;
+  failed = result.numFailedTests + brokenFiles;
 }
 // a crash before any test ran is a failure, not "0 failed"
 if (code !== 0 && failed === 0) failed = 1;
 console.log(`\n${passed} passed, ${failed} failed`);
-process.exit(code);
+process.exit(failed > 0 ? 1 : code);

@@ -11,6 +11,7 @@ const sections: NavSection[] = [
     items: [
       { href: '/inbox', label: 'My approvals', permission: 'inbox.read' },
       { href: '/projects', label: 'Projects', permission: 'project.read' },
+      { href: '/change-orders', label: 'Change orders', permission: 'change_order.read' },
     ],
   },
   {

@@ -8,3 +8,4 @@ export * from './subcontracts';
 export * from './sync';
 export * from './exceptions';
 export * from './change-orders';
+export * from './odoo';

@@ -4,10 +4,12 @@ import { costCodes, organisations, projectMembers, projects, users } from '@/db/
 import { hashPassword } from '@/server/auth/password';
 import type { Role } from '@/server/auth/roles';
 import { recordAudit } from '@/server/modules/audit/audit.service';
+import { DEMO_CUSTOMERS, DEMO_PROJECTS } from '@/tools/odoo-sim/demo-data';
 
 /**
- * The demo contractor a newcomer meets on first `npm start`. Project codes, names and cost codes
- * match the Odoo simulator's demo company, so a pull links them.
+ * The demo contractor a newcomer meets on first `npm start`. Project codes, names, clients, contract
+ * values and cost codes match the Odoo simulator's demo company (tools/odoo-sim/demo-data.ts), so a
+ * pull links them.
  */
 export const demoUsers: { email: string; name: string; role: Role; projects: string[] }[] = [
   { email: 'admin@northbeam.example', name: 'Dana Whitfield', role: 'admin', projects: [] },
@@ -21,6 +23,10 @@ export const demoUsers: { email: string; name: string; role: Role; projects: str
 
 type DemoCostCode = { code: string; name: string; budget: string };
 
+const customerName = (key: string) => DEMO_CUSTOMERS.find((c) => c.key === key)?.name ?? key;
+const contractOf = (code: string) => DEMO_PROJECTS.find((p) => p.code === code);
+
+/** Budgets sit below each contract (about 86 %); contract values and clients match the Odoo demo. */
 export const demoProjects: {
   code: string;
   name: string;
@@ -34,57 +40,58 @@ export const demoProjects: {
   {
     code: 'P-1001',
     name: 'Harbour View Apartments',
-    clientName: 'Harbourside Living Ltd',
-    contract: '4850000.00',
+    clientName: customerName(contractOf('P-1001')!.customer),
+    contract: contractOf('P-1001')!.contractValue,
     clientRetentionRate: '0.0500',
-    startDate: '2026-02-02',
-    endDate: '2027-08-27',
+    startDate: '2026-01-05',
+    endDate: '2027-02-26',
     costCodes: [
-      { code: '01-100', name: 'Preliminaries', budget: '385000.00' },
-      { code: '03-300', name: 'Concrete', budget: '720000.00' },
-      { code: '05-100', name: 'Structural Steel', budget: '640000.00' },
-      { code: '09-200', name: 'Drylining', budget: '310000.00' },
-      { code: '16-100', name: 'Electrical', budget: '545000.00' },
-      { code: '15-100', name: 'Mechanical', budget: '610000.00' },
-      { code: '07-500', name: 'Roofing', budget: '230000.00' },
-      { code: '06-200', name: 'Joinery', budget: '265000.00' },
-      { code: '99-000', name: 'Contingency', budget: '180000.00' },
+      { code: '01-100', name: 'Preliminaries', budget: '120000.00' },
+      { code: '03-300', name: 'Concrete', budget: '260000.00' },
+      { code: '05-100', name: 'Structural Steel', budget: '230000.00' },
+      { code: '06-200', name: 'Joinery', budget: '80000.00' },
+      { code: '07-500', name: 'Roofing', budget: '95000.00' },
+      { code: '09-200', name: 'Drylining', budget: '85000.00' },
+      { code: '15-100', name: 'Mechanical', budget: '165000.00' },
+      { code: '16-100', name: 'Electrical', budget: '150000.00' },
+      { code: '99-000', name: 'Contingency', budget: '60000.00' },
     ],
   },
   {
     code: 'P-1002',
     name: 'Riverside Medical Centre',
-    clientName: 'Riverside Health Partnership',
-    contract: '2960000.00',
+    clientName: customerName(contractOf('P-1002')!.customer),
+    contract: contractOf('P-1002')!.contractValue,
     clientRetentionRate: '0.0300',
-    startDate: '2026-05-11',
-    endDate: '2027-06-30',
+    startDate: '2026-02-02',
+    endDate: '2027-03-31',
     costCodes: [
-      { code: '01-100', name: 'Preliminaries', budget: '240000.00' },
-      { code: '03-300', name: 'Concrete', budget: '410000.00' },
-      { code: '16-100', name: 'Electrical', budget: '395000.00' },
-      { code: '15-100', name: 'Mechanical', budget: '520000.00' },
-      { code: '09-200', name: 'Drylining', budget: '205000.00' },
-      { code: '06-200', name: 'Joinery', budget: '150000.00' },
-      { code: '99-000', name: 'Contingency', budget: '120000.00' },
+      { code: '01-100', name: 'Preliminaries', budget: '160000.00' },
+      { code: '03-300', name: 'Concrete', budget: '320000.00' },
+      { code: '05-100', name: 'Structural Steel', budget: '260000.00' },
+      { code: '06-200', name: 'Joinery', budget: '110000.00' },
+      { code: '09-200', name: 'Drylining', budget: '140000.00' },
+      { code: '15-100', name: 'Mechanical', budget: '330000.00' },
+      { code: '16-100', name: 'Electrical', budget: '300000.00' },
+      { code: '99-000', name: 'Contingency', budget: '90000.00' },
     ],
   },
   {
     code: 'P-1003',
     name: 'Northgate Logistics Hub',
-    clientName: 'Northgate Estates plc',
-    contract: '7325000.00',
+    clientName: customerName(contractOf('P-1003')!.customer),
+    contract: contractOf('P-1003')!.contractValue,
     clientRetentionRate: '0.0500',
-    startDate: '2025-10-06',
-    endDate: '2027-03-19',
+    startDate: '2025-11-03',
+    endDate: '2026-10-30',
     costCodes: [
-      { code: '01-100', name: 'Preliminaries', budget: '520000.00' },
-      { code: '03-300', name: 'Concrete', budget: '1480000.00' },
-      { code: '05-100', name: 'Structural Steel', budget: '1920000.00' },
-      { code: '07-500', name: 'Roofing', budget: '860000.00' },
-      { code: '16-100', name: 'Electrical', budget: '690000.00' },
-      { code: '15-100', name: 'Mechanical', budget: '540000.00' },
-      { code: '99-000', name: 'Contingency', budget: '250000.00' },
+      { code: '01-100', name: 'Preliminaries', budget: '110000.00' },
+      { code: '03-300', name: 'Concrete', budget: '240000.00' },
+      { code: '05-100', name: 'Structural Steel', budget: '250000.00' },
+      { code: '07-500', name: 'Roofing', budget: '200000.00' },
+      { code: '15-100', name: 'Mechanical', budget: '100000.00' },
+      { code: '16-100', name: 'Electrical', budget: '120000.00' },
+      { code: '99-000', name: 'Contingency', budget: '60000.00' },
     ],
   },
 ];

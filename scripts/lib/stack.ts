@@ -5,6 +5,7 @@ import { createDb } from '@/db/client';
 import { migrateDatabase } from '@/db/migrate';
 import { demoUsers, seedDemoOrganisation, type SeedResult } from '@/db/seed/demo-organisation';
 import { childProcessEnv, env } from '@/server/env';
+import type { OdooSim } from '@/tools/odoo-sim/server';
 import { ensureProductionBuild } from './build';
 import { resolveDatabaseUrl } from './database-url';
 import { localSecrets } from './local-secrets';
@@ -25,7 +26,7 @@ export type Stack = {
   url: string;
   databaseUrl: string;
   seed: SeedResult;
-  odoo: { simulated: boolean; url: string; db: string; login: string; apiKey?: string; sim?: { stop: () => Promise<void> } & Record<string, unknown> };
+  odoo: { simulated: boolean; url: string; db: string; login: string; apiKey?: string; sim?: OdooSim };
   stop: () => Promise<void>;
   onUnexpectedExit: (handler: (name: string, code: number | null) => void) => void;
 };
@@ -112,11 +113,15 @@ async function startOdoo(log: (line: string) => void): Promise<Stack['odoo']> {
     return { simulated: false, url: config.ODOO_URL, db: config.ODOO_DB ?? '', login: config.ODOO_LOGIN ?? '', apiKey: config.ODOO_API_KEY };
   }
   const { startOdooSim } = await import('@/tools/odoo-sim/server');
-  const apiKey = config.ODOO_SIM_API_KEY ?? 'sim-demo-key';
+  const { DEMO_SIM_DEFAULTS } = await import('@/tools/odoo-sim/demo-data');
+  const apiKey = config.ODOO_SIM_API_KEY ?? DEMO_SIM_DEFAULTS.apiKey;
   const sim = await startOdooSim({
     port: 0,
     version: 19,
     apiKey,
+    db: DEMO_SIM_DEFAULTS.db,
+    login: DEMO_SIM_DEFAULTS.login,
+    password: DEMO_SIM_DEFAULTS.password,
     seed: 'demo',
     persistFile: path.resolve(config.DATA_DIR, 'odoo-sim.json'),
   });

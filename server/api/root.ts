@@ -1,4 +1,5 @@
 import { createCallerFactory, createTRPCRouter } from './trpc';
+import { changeOrderRouter } from './routers/change-order.router';
 import { projectRouter } from './routers/project.router';
 import { sessionRouter } from './routers/session.router';
 import { settingsRouter } from './routers/settings.router';
@@ -9,6 +10,7 @@ export const appRouter = createTRPCRouter({
   users: userRouter,
   projects: projectRouter,
   settings: settingsRouter,
+  changeOrders: changeOrderRouter,
 });
 
 export type AppRouter = typeof appRouter;

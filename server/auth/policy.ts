@@ -32,20 +32,9 @@ export async function assertProjectVisible(db: DbOrTx, actor: Actor, projectId: 
   if (!row) throw new DomainError('NOT_FOUND', 'Project not found.');
 }
 
-export function assertNotSelfApproval(actor: Actor, createdById: string | null | undefined): void {
-  if (createdById && createdById === actor.id) {
-    throw new DomainError('SELF_APPROVAL', 'You cannot approve an item you created.');
-  }
-}
-
-/** One person takes at most one approval step on one item. */
-export function assertOneStepPerPerson(actor: Actor, earlierDeciderIds: Iterable<string>): void {
-  for (const id of earlierDeciderIds) {
-    if (id === actor.id) {
-      throw new DomainError('DUPLICATE_APPROVAL_STEP', 'You have already taken an approval step on this item.');
-    }
-  }
-}
+// Segregation of duties on approval steps (no self-approval, one step per person) lives with the
+// approval routes in server/modules/approvals/approval-route.ts, pure and shared by every workflow;
+// the database enforces the same rules again (approval_decisions indexes and trigger).
 
 export function assertWithinLimit(amount: string, limit: string, what: string): void {
   if (toMoney(amount).abs().greaterThan(toMoney(limit))) {

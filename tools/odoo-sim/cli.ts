@@ -20,7 +20,8 @@ const { values } = parseArgs({
 });
 
 const version = Number(values.version);
-if (![16, 17, 18, 19].includes(version)) throw new Error(`--version must be 16, 17, 18 or 19 (got ${values.version})`);
+if (![16, 17, 18, 19].includes(version))
+  throw new Error(`--version must be 16, 17, 18 or 19 (got ${values.version})`);
 if (values.seed !== 'demo' && values.seed !== 'empty') throw new Error('--seed must be demo or empty');
 
 // The only environment read in tools/: lets a demo use its own key without putting it on the command line.
@@ -44,7 +45,9 @@ console.log(`Odoo ${version}.0 simulator listening on ${sim.url}`);
 console.log(`  database  ${sim.db}`);
 console.log(`  login     ${sim.login} (password ${sim.password})`);
 console.log(`  api key   ${sim.apiKey}`);
-console.log(`  transport ${version >= 19 ? 'JSON-2 at /json/2/<model>/<method> and ' : ''}JSON-RPC at /jsonrpc`);
+console.log(
+  `  transport ${version >= 19 ? 'JSON-2 at /json/2/<model>/<method> and ' : ''}JSON-RPC at /jsonrpc`,
+);
 if (values.persist) console.log(`  state     ${values.persist}`);
 
 const shutdown = () => {

@@ -1,5 +1,15 @@
 import { accessError, SimError, typeError } from './errors';
-import { fieldsGet, logNote, modelDef, ormCreate, ormRead, ormSearch, ormUnlink, ormWrite, requireRecords } from './orm';
+import {
+  fieldsGet,
+  logNote,
+  modelDef,
+  ormCreate,
+  ormRead,
+  ormSearch,
+  ormUnlink,
+  ormWrite,
+  requireRecords,
+} from './orm';
 import type { Env, MethodDef, ModelDef, Operation, ParamSpec } from './schema';
 import type { SimState } from './state';
 
@@ -14,53 +24,81 @@ const p = (name: string, required = false): ParamSpec => ({ name, required });
 const genericMethods: Record<string, BoundMethod> = {
   search: {
     params: [p('domain', true), p('offset'), p('limit'), p('order')],
-    model: true, readonly: true, operation: 'read',
+    model: true,
+    readonly: true,
+    operation: 'read',
     run: (env, _ids, a) => ormSearch(env, modelOf(env), a.domain, pageOptions(a)),
   },
   search_read: {
     params: [p('domain'), p('fields'), p('offset'), p('limit'), p('order')],
-    model: true, readonly: true, operation: 'read',
-    run: (env, _ids, a) => ormRead(env, modelOf(env), ormSearch(env, modelOf(env), a.domain ?? [], pageOptions(a)), a.fields as string[] | undefined),
+    model: true,
+    readonly: true,
+    operation: 'read',
+    run: (env, _ids, a) =>
+      ormRead(
+        env,
+        modelOf(env),
+        ormSearch(env, modelOf(env), a.domain ?? [], pageOptions(a)),
+        a.fields as string[] | undefined,
+      ),
   },
   search_count: {
     params: [p('domain', true), p('limit')],
-    model: true, readonly: true, operation: 'read',
-    run: (env, _ids, a) => ormSearch(env, modelOf(env), a.domain, { limit: a.limit as number | undefined }).length,
+    model: true,
+    readonly: true,
+    operation: 'read',
+    run: (env, _ids, a) =>
+      ormSearch(env, modelOf(env), a.domain, { limit: a.limit as number | undefined }).length,
   },
   read: {
     params: [p('fields'), p('load')],
-    readonly: true, operation: 'read',
+    readonly: true,
+    operation: 'read',
     run: (env, ids, a) => ormRead(env, modelOf(env), ids, a.fields as string[] | undefined),
   },
   create: {
     params: [p('vals_list', true)],
-    model: true, operation: 'create',
+    model: true,
+    operation: 'create',
     run: (env, _ids, a) => {
       const single = !Array.isArray(a.vals_list);
-      const created = ormCreate(env, modelOf(env), (single ? [a.vals_list] : a.vals_list) as Record<string, unknown>[]);
+      const created = ormCreate(
+        env,
+        modelOf(env),
+        (single ? [a.vals_list] : a.vals_list) as Record<string, unknown>[],
+      );
       // create(dict) answers an int over the RPC transports; JSON-2 wraps it in a list.
       return single ? created[0] : created;
     },
   },
   write: {
-    params: [p('vals', true)], operation: 'write',
+    params: [p('vals', true)],
+    operation: 'write',
     run: (env, ids, a) => ormWrite(env, modelOf(env), ids, a.vals as Record<string, unknown>),
   },
   unlink: {
-    params: [], operation: 'unlink',
+    params: [],
+    operation: 'unlink',
     run: (env, ids) => ormUnlink(env, modelOf(env), ids),
   },
   fields_get: {
     params: [p('allfields'), p('attributes')],
-    model: true, readonly: true, operation: 'read',
+    model: true,
+    readonly: true,
+    operation: 'read',
     run: (env, _ids, a) => fieldsGet(env.state, modelOf(env), a.allfields, a.attributes),
   },
   name_search: {
     params: [p('name'), p('domain'), p('operator'), p('limit')],
-    model: true, readonly: true, operation: 'read',
+    model: true,
+    readonly: true,
+    operation: 'read',
     run: (env, _ids, a) => {
       const model = modelOf(env);
-      const domain = [...((a.domain as unknown[] | undefined) ?? []), ['display_name', (a.operator as string | undefined) ?? 'ilike', a.name ?? '']];
+      const domain = [
+        ...((a.domain as unknown[] | undefined) ?? []),
+        ['display_name', (a.operator as string | undefined) ?? 'ilike', a.name ?? ''],
+      ];
       const ids = ormSearch(env, model, domain, { limit: (a.limit as number | undefined) ?? 100 });
       return ormRead(env, model, ids, ['display_name']).map((row) => [row.id, row.display_name]);
     },
@@ -68,13 +106,21 @@ const genericMethods: Record<string, BoundMethod> = {
 };
 
 const messagePost: BoundMethod = {
-  params: [], anyKwargs: true, operation: 'read',
+  params: [],
+  anyKwargs: true,
+  operation: 'read',
   run: (env, ids, a) => {
     const model = modelOf(env);
     const [record] = requireRecords(env, model, ids);
     const body = typeof a.body === 'string' ? a.body : '';
     const html = a.body_is_html === true ? body : `<p>${escapeHtml(body)}</p>`;
-    const id = logNote(env, model, record?.id ?? 0, html, typeof a.message_type === 'string' ? a.message_type : 'notification');
+    const id = logNote(
+      env,
+      model,
+      record?.id ?? 0,
+      html,
+      typeof a.message_type === 'string' ? a.message_type : 'notification',
+    );
     if (a.subtype_xmlid === 'mail.mt_comment') env.state.updateRow('mail.message', id, { subtype_id: 1 });
     // 19 turns the returned recordset into a list of ids; older versions answer the int.
     return env.state.version >= 19 ? [id] : id;
@@ -126,11 +172,18 @@ function checkAccess(state: SimState, uid: number, def: ModelDef, operation: Ope
 }
 
 /** Positional RPC arguments → named ones, with Python's binding errors. */
-export function bindPositional(method: BoundMethod, name: string, args: unknown[], kwargs: Record<string, unknown>) {
+export function bindPositional(
+  method: BoundMethod,
+  name: string,
+  args: unknown[],
+  kwargs: Record<string, unknown>,
+) {
   const positional = [...args];
   const ids = method.model ? [] : normaliseIds(positional.shift());
   if (positional.length > method.params.length) {
-    throw typeError(`${name}() takes ${method.params.length + 1} positional arguments but ${positional.length + 1} were given`);
+    throw typeError(
+      `${name}() takes ${method.params.length + 1} positional arguments but ${positional.length + 1} were given`,
+    );
   }
   const named: Record<string, unknown> = {};
   method.params.forEach((param, index) => {
@@ -150,7 +203,10 @@ export function normaliseIds(value: unknown): number[] {
 }
 
 /** Checks named arguments against the signature; `missing`/`unexpected` describe the first problem. */
-export function checkNamedArgs(method: BoundMethod, named: Record<string, unknown>): { missing?: string; unexpected?: string } {
+export function checkNamedArgs(
+  method: BoundMethod,
+  named: Record<string, unknown>,
+): { missing?: string; unexpected?: string } {
   const missing = method.params.find((param) => param.required && !(param.name in named));
   if (missing) return { missing: missing.name };
   if (method.anyKwargs) return {};
@@ -171,7 +227,12 @@ export interface CallRequest {
 export function runCall(state: SimState, method: BoundMethod, request: CallRequest): unknown {
   const def = modelDef(state, request.model);
   checkAccess(state, request.uid, def, method.operation);
-  const env: Env = { state, uid: request.uid, context: { ...request.context, [MODEL_KEY]: request.model }, su: false };
+  const env: Env = {
+    state,
+    uid: request.uid,
+    context: { ...request.context, [MODEL_KEY]: request.model },
+    su: false,
+  };
   return state.transaction(() => method.run(env, request.ids, request.named), { writes: !method.readonly });
 }
 

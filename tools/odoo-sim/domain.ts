@@ -15,11 +15,30 @@ type Node =
   | { kind: 'const'; value: boolean };
 
 const operators = new Set([
-  '=', '!=', '<>', 'in', 'not in', '<', '<=', '>', '>=', 'like', 'ilike', 'not like',
-  'not ilike', '=like', '=ilike', 'child_of', 'parent_of',
+  '=',
+  '!=',
+  '<>',
+  'in',
+  'not in',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  'like',
+  'ilike',
+  'not like',
+  'not ilike',
+  '=like',
+  '=ilike',
+  'child_of',
+  'parent_of',
 ]);
 const negative: Record<string, string> = {
-  '!=': '=', '<>': '=', 'not in': 'in', 'not like': 'like', 'not ilike': 'ilike',
+  '!=': '=',
+  '<>': '=',
+  'not in': 'in',
+  'not like': 'like',
+  'not ilike': 'ilike',
 };
 
 export type Predicate = (rec: RawRecord) => boolean;
@@ -124,7 +143,9 @@ function matchLeaf(
     const ids = Array.isArray(raw) ? (raw as number[]) : typeof raw === 'number' ? [raw] : [];
     const targets = ids.map((id) => state.get(def.comodel ?? '', id)).filter((r) => r !== undefined);
     if (targets.length === 0) return matchValue(state, def.comodel, false, op, expected);
-    return targets.some((target) => matchLeaf(state, def.comodel ?? '', target, rest.join('.'), op, expected));
+    return targets.some((target) =>
+      matchLeaf(state, def.comodel ?? '', target, rest.join('.'), op, expected),
+    );
   }
   if (op === 'child_of' || op === 'parent_of') {
     return matchHierarchy(state, def.comodel ?? model, head === 'id' ? rec.id : raw, op, expected);
@@ -145,7 +166,9 @@ function matchValue(
 ): boolean {
   // A string compared with a relational value is compared with the linked record's name.
   const actual =
-    comodel && typeof raw === 'number' && typeof expected === 'string' ? displayName(state, comodel, raw) : raw;
+    comodel && typeof raw === 'number' && typeof expected === 'string'
+      ? displayName(state, comodel, raw)
+      : raw;
   const empty = actual === false || actual === null || actual === undefined || actual === '';
   switch (op) {
     case '=':
@@ -199,7 +222,9 @@ function toRegExp(pattern: string, insensitive: boolean): RegExp {
 }
 
 function matchHierarchy(state: SimState, model: string, raw: unknown, op: string, expected: unknown) {
-  const roots = (Array.isArray(expected) ? expected : [expected]).filter((v): v is number => typeof v === 'number');
+  const roots = (Array.isArray(expected) ? expected : [expected]).filter(
+    (v): v is number => typeof v === 'number',
+  );
   if (typeof raw !== 'number') return false;
   const parentField = 'parent_id' in fieldsOf(state, model) ? 'parent_id' : undefined;
   const chain = (start: number): number[] => {

@@ -34,10 +34,8 @@ function statusForName(name: string): number {
 }
 
 export const userError = (message: string) => new SimError('odoo.exceptions.UserError', message);
-export const validationError = (message: string) =>
-  new SimError('odoo.exceptions.ValidationError', message);
-export const accessError = (message: string) =>
-  new SimError('odoo.exceptions.AccessError', message);
+export const validationError = (message: string) => new SimError('odoo.exceptions.ValidationError', message);
+export const accessError = (message: string) => new SimError('odoo.exceptions.AccessError', message);
 export const accessDenied = () => new SimError('odoo.exceptions.AccessDenied', 'Access Denied');
 export const valueError = (message: string) => new SimError('builtins.ValueError', message);
 export const typeError = (message: string) => new SimError('builtins.TypeError', message);

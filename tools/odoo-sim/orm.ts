@@ -103,7 +103,9 @@ export function ormSearch(env: Env, model: string, domain: unknown, options: Sea
   const predicate = compileDomain(env.state, model, domain);
   const fields = fieldsOf(env.state, model);
   const filterActive =
-    'active' in fields && env.context.active_test !== false && !JSON.stringify(domain ?? []).includes('"active"');
+    'active' in fields &&
+    env.context.active_test !== false &&
+    !JSON.stringify(domain ?? []).includes('"active"');
   const rows = env.state
     .all(model)
     .filter((rec) => (!filterActive || rec.active !== false) && visible(env, def, rec) && predicate(rec));
@@ -128,7 +130,8 @@ export function ormRead(env: Env, model: string, ids: number[], fieldNames?: str
     const row: Record<string, unknown> = { id };
     for (const name of names) {
       const fieldDef = fields[name];
-      if (fieldDef && name !== 'id') row[name] = formatValue(env.state, fieldDef, readRaw(env.state, model, rec, name));
+      if (fieldDef && name !== 'id')
+        row[name] = formatValue(env.state, fieldDef, readRaw(env.state, model, rec, name));
     }
     out.push(row);
   }
@@ -144,7 +147,12 @@ function recordRuleError(env: Env, def: ModelDef) {
 }
 
 /** Validates and normalises values; returns stored values and the x2many commands to apply after. */
-function prepareValues(env: Env, model: string, vals: Record<string, unknown>, trusted: ReadonlySet<string> = new Set()) {
+function prepareValues(
+  env: Env,
+  model: string,
+  vals: Record<string, unknown>,
+  trusted: ReadonlySet<string> = new Set(),
+) {
   const fields = fieldsOf(env.state, model);
   const stored: Record<string, unknown> = {};
   const relations: [string, FieldDef, unknown][] = [];
@@ -157,19 +165,12 @@ function prepareValues(env: Env, model: string, vals: Record<string, unknown>, t
       relations.push([name, def, value]);
       continue;
     }
-    stored[name] = normaliseValue(env, model, name, def, value, stored);
+    stored[name] = normaliseValue(env, model, name, def, value);
   }
   return { stored, relations };
 }
 
-function normaliseValue(
-  env: Env,
-  model: string,
-  name: string,
-  def: FieldDef,
-  value: unknown,
-  _stored: Record<string, unknown>,
-): unknown {
+function normaliseValue(env: Env, model: string, name: string, def: FieldDef, value: unknown): unknown {
   if (value === null || value === undefined || value === false) return emptyValue(def);
   switch (def.type) {
     case 'selection':
@@ -192,7 +193,8 @@ function normaliseValue(
     case 'integer':
     case 'float':
     case 'monetary':
-      if (typeof value !== 'number') throw valueError(`could not convert string to float: '${String(value)}'`);
+      if (typeof value !== 'number')
+        throw valueError(`could not convert string to float: '${String(value)}'`);
       return value;
     case 'boolean':
       return Boolean(value);
@@ -231,7 +233,11 @@ function applyO2mCommands(env: Env, parentId: number, def: FieldDef, value: unkn
     else if (code === 5) ormUnlink(env, comodel, current());
     else if (code === 6) {
       const keep = (arg as number[] | undefined) ?? [];
-      ormUnlink(env, comodel, current().filter((childId) => !keep.includes(childId)));
+      ormUnlink(
+        env,
+        comodel,
+        current().filter((childId) => !keep.includes(childId)),
+      );
       for (const childId of keep) ormWrite(env, comodel, [childId], { [inverse]: parentId });
     } else throw valueError(`Invalid command ${JSON.stringify(command)}`);
   }
@@ -331,7 +337,11 @@ export function ormUnlink(env: Env, model: string, ids: number[]): true {
       if (fieldDef.type !== 'one2many' || !fieldDef.comodel || !fieldDef.inverse) continue;
       const inverse = fieldDef.inverse;
       const children = env.state.all(fieldDef.comodel).filter((child) => child[inverse] === rec.id);
-      ormUnlink({ ...env, su: true }, fieldDef.comodel, children.map((child) => child.id));
+      ormUnlink(
+        { ...env, su: true },
+        fieldDef.comodel,
+        children.map((child) => child.id),
+      );
     }
   }
   return true;
@@ -339,7 +349,8 @@ export function ormUnlink(env: Env, model: string, ids: number[]): true {
 
 export function fieldsGet(state: SimState, model: string, allfields?: unknown, attributes?: unknown) {
   const fields = fieldsOf(state, model);
-  const wanted = Array.isArray(allfields) && allfields.length > 0 ? (allfields as string[]) : Object.keys(fields);
+  const wanted =
+    Array.isArray(allfields) && allfields.length > 0 ? (allfields as string[]) : Object.keys(fields);
   const attrs = Array.isArray(attributes) && attributes.length > 0 ? (attributes as string[]) : undefined;
   const out: Record<string, Record<string, unknown>> = {};
   for (const name of wanted) {
@@ -354,7 +365,9 @@ export function fieldsGet(state: SimState, model: string, allfields?: unknown, a
       ...(def.comodel ? { relation: def.comodel } : {}),
       ...(def.selection ? { selection: def.selection.map((value) => [value, value]) } : {}),
     };
-    out[name] = attrs ? Object.fromEntries(attrs.map((attr) => [attr, description[attr] ?? false])) : description;
+    out[name] = attrs
+      ? Object.fromEntries(attrs.map((attr) => [attr, description[attr] ?? false]))
+      : description;
   }
   return out;
 }
@@ -370,7 +383,7 @@ export function logNote(env: Env, model: string, resId: number, body: string, ty
       res_id: resId,
       body,
       message_type: type,
-      subtype_id: 2,
+      subtype_id: env.state.get('mail.message.subtype', 2) ? 2 : false, // 2 = Note in seeded databases
       author_id: typeof author === 'number' ? author : false,
       date: formatDateTime(env.state.now()),
     },

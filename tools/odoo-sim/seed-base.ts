@@ -31,13 +31,40 @@ export function seedBase(state: SimState, options: BaseSeedOptions): void {
     const companyPartner = state.create('res.partner', { name: options.companyName, is_company: true });
     state.create('res.company', { name: options.companyName, partner_id: companyPartner, currency_id: 1 });
     const people = [
-      { uid: 1, login: '__system__', name: 'OdooBot', role: 'admin' as const, password: `${options.password}-system` },
-      { uid: SIM_USERS.admin.uid, login: options.login, name: 'Mitchell Admin', role: 'admin' as const, password: options.password },
-      { uid: SIM_USERS.demo.uid, login: SIM_USERS.demo.login, name: 'Marc Demo', role: 'user' as const, password: SIM_USERS.demo.password },
-      { uid: SIM_USERS.portal.uid, login: SIM_USERS.portal.login, name: 'Joel Willis', role: 'portal' as const, password: SIM_USERS.portal.password },
+      {
+        uid: 1,
+        login: '__system__',
+        name: 'OdooBot',
+        role: 'admin' as const,
+        password: `${options.password}-system`,
+      },
+      {
+        uid: SIM_USERS.admin.uid,
+        login: options.login,
+        name: 'Mitchell Admin',
+        role: 'admin' as const,
+        password: options.password,
+      },
+      {
+        uid: SIM_USERS.demo.uid,
+        login: SIM_USERS.demo.login,
+        name: 'Marc Demo',
+        role: 'user' as const,
+        password: SIM_USERS.demo.password,
+      },
+      {
+        uid: SIM_USERS.portal.uid,
+        login: SIM_USERS.portal.login,
+        name: 'Joel Willis',
+        role: 'portal' as const,
+        password: SIM_USERS.portal.password,
+      },
     ];
     for (const person of people) {
-      const partnerId = state.create('res.partner', { name: person.name, parent_id: person.role === 'portal' ? false : companyPartner });
+      const partnerId = state.create('res.partner', {
+        name: person.name,
+        parent_id: person.role === 'portal' ? false : companyPartner,
+      });
       // Fixed uids (2 = admin, as on every Odoo) so captured requests replay unchanged.
       state.insertRow('res.users', {
         id: person.uid,
@@ -48,7 +75,12 @@ export function seedBase(state: SimState, options: BaseSeedOptions): void {
         create_date: false,
         write_date: false,
       });
-      state.users.push({ uid: person.uid, login: person.login, password: person.password, role: person.role });
+      state.users.push({
+        uid: person.uid,
+        login: person.login,
+        password: person.password,
+        role: person.role,
+      });
     }
     state.apiKeys.push(
       { key: options.apiKey, uid: SIM_USERS.admin.uid, name: 'simulator admin key' },
@@ -62,13 +94,36 @@ export function seedBase(state: SimState, options: BaseSeedOptions): void {
     if (plan !== PROJECT_PLAN_ID) throw new Error('the project plan must be the first analytic plan');
     state.create('account.tax', { name: options.taxName, amount: options.taxRate, type_tax_use: 'sale' });
     state.create('account.tax', { name: options.taxName, amount: options.taxRate, type_tax_use: 'purchase' });
-    const receivable = { name: 'Account Receivable', code: '110100', account_type: 'asset_receivable', reconcile: true };
-    const payable = { name: 'Account Payable', code: '211000', account_type: 'liability_payable', reconcile: true };
+    const receivable = {
+      name: 'Account Receivable',
+      code: '110100',
+      account_type: 'asset_receivable',
+      reconcile: true,
+    };
+    const payable = {
+      name: 'Account Payable',
+      code: '211000',
+      account_type: 'liability_payable',
+      reconcile: true,
+    };
     state.create('account.account', receivable);
     state.create('account.account', payable);
-    const expense = state.create('account.account', { name: 'Expenses', code: '600000', account_type: 'expense' });
-    const income = state.create('account.account', { name: 'Product Sales', code: '400000', account_type: 'income' });
+    const expense = state.create('account.account', {
+      name: 'Expenses',
+      code: '600000',
+      account_type: 'expense',
+    });
+    const income = state.create('account.account', {
+      name: 'Product Sales',
+      code: '400000',
+      account_type: 'income',
+    });
     state.create('account.journal', { name: 'Sales', code: 'INV', type: 'sale', default_account_id: income });
-    state.create('account.journal', { name: 'Purchases', code: 'BILL', type: 'purchase', default_account_id: expense });
+    state.create('account.journal', {
+      name: 'Purchases',
+      code: 'BILL',
+      type: 'purchase',
+      default_account_id: expense,
+    });
   });
 }

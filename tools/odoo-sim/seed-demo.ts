@@ -16,7 +16,10 @@ import type { SimState } from './state';
 
 export interface DemoSeedIds {
   partners: Record<string, number>;
-  projects: Record<string, { projectId: number; analyticAccountId: number; saleOrderId: number; saleLineId: number }>;
+  projects: Record<
+    string,
+    { projectId: number; analyticAccountId: number; saleOrderId: number; saleLineId: number }
+  >;
   costCodePlanId: number;
   costCodes: Record<string, number>;
   accounts: Record<keyof typeof DEMO_ACCOUNTS, number>;
@@ -27,8 +30,14 @@ export interface DemoSeedIds {
 }
 
 /** Analytic distribution for a project and cost code: one joined key from 17, one key per plan on 16. */
-export function distributionFor(state: SimState, projectAccount: number, costCodeAccount: number): Record<string, number> {
-  return state.version >= 17 ? { [`${projectAccount},${costCodeAccount}`]: 100 } : { [projectAccount]: 100, [costCodeAccount]: 100 };
+export function distributionFor(
+  state: SimState,
+  projectAccount: number,
+  costCodeAccount: number,
+): Record<string, number> {
+  return state.version >= 17
+    ? { [`${projectAccount},${costCodeAccount}`]: 100 }
+    : { [projectAccount]: 100, [costCodeAccount]: 100 };
 }
 
 /** The demo contractor's Odoo: partners, projects, cost codes, subcontracts, contracts, bills, milestones. */
@@ -36,39 +45,88 @@ export function seedDemo(state: SimState): DemoSeedIds {
   return state.transaction(() => {
     const partners: Record<string, number> = {};
     for (const vendor of DEMO_VENDORS) {
-      partners[vendor.key] = state.create('res.partner', { name: vendor.name, ref: vendor.ref, vat: vendor.vat, email: vendor.email, is_company: true, supplier_rank: 1 });
+      partners[vendor.key] = state.create('res.partner', {
+        name: vendor.name,
+        ref: vendor.ref,
+        vat: vendor.vat,
+        email: vendor.email,
+        is_company: true,
+        supplier_rank: 1,
+      });
     }
     for (const customer of DEMO_CUSTOMERS) {
-      partners[customer.key] = state.create('res.partner', { name: customer.name, ref: customer.ref, vat: customer.vat, is_company: true, customer_rank: 1 });
+      partners[customer.key] = state.create('res.partner', {
+        name: customer.name,
+        ref: customer.ref,
+        vat: customer.vat,
+        is_company: true,
+        customer_rank: 1,
+      });
     }
     const accounts = Object.fromEntries(
-      Object.entries(DEMO_ACCOUNTS).map(([key, a]) => [key, state.create('account.account', { name: a.name, code: a.code, account_type: a.type })]),
+      Object.entries(DEMO_ACCOUNTS).map(([key, a]) => [
+        key,
+        state.create('account.account', { name: a.name, code: a.code, account_type: a.type }),
+      ]),
     ) as DemoSeedIds['accounts'];
     const productId = (p: { name: string; code: string }, extra: Record<string, unknown> = {}) =>
       state.create('product.product', { name: p.name, default_code: p.code, type: 'service', ...extra });
     const products: DemoSeedIds['products'] = {
-      changeOrderWork: productId(DEMO_PRODUCTS.changeOrderWork, { property_account_expense_id: accounts.subcontractCosts, property_account_income_id: accounts.contractRevenue }),
-      subcontractWorks: productId(DEMO_PRODUCTS.subcontractWorks, { property_account_expense_id: accounts.subcontractCosts, sale_ok: false }),
-      contractMilestone: productId(DEMO_PRODUCTS.contractMilestone, { service_policy: 'delivered_milestones', property_account_income_id: accounts.contractRevenue, purchase_ok: false }),
+      changeOrderWork: productId(DEMO_PRODUCTS.changeOrderWork, {
+        property_account_expense_id: accounts.subcontractCosts,
+        property_account_income_id: accounts.contractRevenue,
+      }),
+      subcontractWorks: productId(DEMO_PRODUCTS.subcontractWorks, {
+        property_account_expense_id: accounts.subcontractCosts,
+        sale_ok: false,
+      }),
+      contractMilestone: productId(DEMO_PRODUCTS.contractMilestone, {
+        service_policy: 'delivered_milestones',
+        property_account_income_id: accounts.contractRevenue,
+        purchase_ok: false,
+      }),
     };
     const costCodePlanId = state.create('account.analytic.plan', { name: COST_CODE_PLAN_NAME });
     const costCodes: Record<string, number> = {};
     for (const code of DEMO_COST_CODES) {
-      costCodes[code.code] = state.create('account.analytic.account', { name: code.name, code: code.code, plan_id: costCodePlanId });
+      costCodes[code.code] = state.create('account.analytic.account', {
+        name: code.name,
+        code: code.code,
+        plan_id: costCodePlanId,
+      });
     }
 
     const projects: DemoSeedIds['projects'] = {};
     const analyticField = projectAnalyticField(state.version);
     for (const project of DEMO_PROJECTS) {
       const customer = partners[project.customer] ?? 0;
-      const projectId = state.create('project.project', { name: project.name, partner_id: customer, allow_milestones: true });
+      const projectId = state.create('project.project', {
+        name: project.name,
+        partner_id: customer,
+        allow_milestones: true,
+      });
       const analyticAccountId = Number(state.get('project.project', projectId)?.[analyticField]);
       // The project code lives on its analytic account (Odoo projects have no code field).
-      state.write('account.analytic.account', analyticAccountId, { code: project.code, plan_id: PROJECT_PLAN_ID });
+      state.write('account.analytic.account', analyticAccountId, {
+        code: project.code,
+        plan_id: PROJECT_PLAN_ID,
+      });
       const saleOrderId = state.create('sale.order', {
         partner_id: customer,
         client_order_ref: project.contractRef,
-        order_line: [[0, 0, { product_id: products.contractMilestone, name: `${project.name} - main contract works`, product_uom_qty: 1, price_unit: Number(project.contractValue), analytic_distribution: { [analyticAccountId]: 100 } }]],
+        order_line: [
+          [
+            0,
+            0,
+            {
+              product_id: products.contractMilestone,
+              name: `${project.name} - main contract works`,
+              product_uom_qty: 1,
+              price_unit: Number(project.contractValue),
+              analytic_distribution: { [analyticAccountId]: 100 },
+            },
+          ],
+        ],
       });
       state.call('sale.order', 'action_confirm', [saleOrderId]);
       const saleLineId = state.search('sale.order.line', [['order_id', '=', saleOrderId]])[0] ?? 0;
@@ -82,16 +140,26 @@ export function seedDemo(state: SimState): DemoSeedIds {
       const orderId = state.create('purchase.order', {
         partner_id: partners[sc.vendor],
         partner_ref: sc.ref,
-        order_line: sc.lines.map((line) => [0, 0, {
-          product_id: products.subcontractWorks,
-          name: line.name,
-          product_qty: 1,
-          price_unit: Number(line.value),
-          analytic_distribution: 'mapped' in line ? false : distributionFor(state, projectAccount, costCodes[line.costCode] ?? 0),
-        }]),
+        order_line: sc.lines.map((line) => [
+          0,
+          0,
+          {
+            product_id: products.subcontractWorks,
+            name: line.name,
+            product_qty: 1,
+            price_unit: Number(line.value),
+            analytic_distribution:
+              'mapped' in line
+                ? false
+                : distributionFor(state, projectAccount, costCodes[line.costCode] ?? 0),
+          },
+        ]),
       });
       state.call('purchase.order', 'button_confirm', [orderId]);
-      subcontracts[sc.ref] = { orderId, lineIds: state.search('purchase.order.line', [['order_id', '=', orderId]]) };
+      subcontracts[sc.ref] = {
+        orderId,
+        lineIds: state.search('purchase.order.line', [['order_id', '=', orderId]]),
+      };
     }
 
     const bills: Record<string, number> = {};
@@ -104,14 +172,20 @@ export function seedDemo(state: SimState): DemoSeedIds {
         partner_id: sc ? partners[sc.vendor] : false,
         ref: bill.ref,
         invoice_date: bill.invoiceDate,
-        invoice_line_ids: [[0, 0, {
-          product_id: products.subcontractWorks,
-          name: String(poLine?.name ?? bill.ref),
-          quantity: Number(bill.fraction),
-          price_unit: Number(poLine?.price_unit ?? 0),
-          purchase_line_id: lineId,
-          analytic_distribution: poLine?.analytic_distribution ?? false,
-        }]],
+        invoice_line_ids: [
+          [
+            0,
+            0,
+            {
+              product_id: products.subcontractWorks,
+              name: String(poLine?.name ?? bill.ref),
+              quantity: Number(bill.fraction),
+              price_unit: Number(poLine?.price_unit ?? 0),
+              purchase_line_id: lineId,
+              analytic_distribution: poLine?.analytic_distribution ?? false,
+            },
+          ],
+        ],
       });
       state.call('account.move', 'action_post', [moveId]);
       if (bill.paid) registerPayment(state, moveId);
@@ -128,6 +202,16 @@ export function seedDemo(state: SimState): DemoSeedIds {
         is_reached: m.reached,
       }),
     );
-    return { partners, projects, costCodePlanId, costCodes, accounts, products, subcontracts, bills, milestones };
+    return {
+      partners,
+      projects,
+      costCodePlanId,
+      costCodes,
+      accounts,
+      products,
+      subcontracts,
+      bills,
+      milestones,
+    };
   });
 }

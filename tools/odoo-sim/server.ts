@@ -96,7 +96,10 @@ export async function startOdooSim(options: OdooSimOptions): Promise<OdooSim> {
   });
   const address = server.address() as AddressInfo;
   const host = options.host ?? '127.0.0.1';
-  const credentials = (user: { uid: number; login: string; password: string }, apiKey: string) => ({ ...user, apiKey });
+  const credentials = (user: { uid: number; login: string; password: string }, apiKey: string) => ({
+    ...user,
+    apiKey,
+  });
 
   return Object.assign(sim, {
     url: `http://${host}:${address.port}`,
@@ -111,7 +114,10 @@ export async function startOdooSim(options: OdooSimOptions): Promise<OdooSim> {
     stats: ctx.stats,
     demo,
     users: {
-      admin: credentials({ uid: SIM_USERS.admin.uid, login: options.login, password: options.password }, options.apiKey),
+      admin: credentials(
+        { uid: SIM_USERS.admin.uid, login: options.login, password: options.password },
+        options.apiKey,
+      ),
       demo: credentials(SIM_USERS.demo, `${options.apiKey}-demo`),
       portal: credentials(SIM_USERS.portal, `${options.apiKey}-portal`),
     },
@@ -133,7 +139,8 @@ async function serve(ctx: SimContext, sim: { latencyMs: number }, req: IncomingM
     for await (const chunk of req) chunks.push(chunk as Buffer);
     if (sim.latencyMs > 0) await sleep(sim.latencyMs);
     const headers: Record<string, string | undefined> = {};
-    for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    for (const [name, value] of Object.entries(req.headers))
+      headers[name] = Array.isArray(value) ? value.join(', ') : value;
     const request: SimRequest = {
       method: req.method ?? 'GET',
       path: (req.url ?? '/').split('?')[0] ?? '/',

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { resolveMethod, runCall } from './dispatch';
 import { buildRegistry } from './models/registry';
 import { ormCreate, ormRead, ormSearch, ormUnlink, ormWrite, type SearchOptions } from './orm';
 import type { Env, ModelDef, OdooVersion, RawRecord, Role } from './schema';
@@ -163,11 +164,12 @@ export class SimState {
     return ormRead(this.env(), model, ids, fields);
   }
 
-  /** Runs a model method as the superuser (e.g. `call('account.move', 'action_post', [id])`). */
+  /** Runs a model method as the admin user (e.g. `call('account.move', 'action_post', [id])`). */
   call(model: string, method: string, ids: number[], args: Record<string, unknown> = {}): unknown {
-    const def = this.registry.get(model)?.methods?.[method];
-    if (!def) throw new Error(`no method ${model}.${method}`);
-    return this.transaction(() => def.run(this.env(), ids, args));
+    const def = this.registry.get(model);
+    const bound = def ? resolveMethod(def, method) : undefined;
+    if (!bound) throw new Error(`no method ${model}.${method}`);
+    return runCall(this, bound, { uid: 2, model, method, ids, named: args, context: {} });
   }
 
   toJSON(): Snapshot {
@@ -184,7 +186,10 @@ export class SimState {
 
   load(snapshot: Snapshot): void {
     this.tables = new Map(
-      Object.entries(snapshot.tables).map(([model, rows]) => [model, new Map(rows.map((row) => [row.id, row]))]),
+      Object.entries(snapshot.tables).map(([model, rows]) => [
+        model,
+        new Map(rows.map((row) => [row.id, row])),
+      ]),
     );
     this.nextIds = new Map(Object.entries(snapshot.nextIds));
     this.users = snapshot.users;

@@ -140,3 +140,20 @@ describe('shared segregation rules', () => {
     expect(() => assertOneStepPerPerson('fin-1', ['qs-1', 'pm-1'])).not.toThrow();
   });
 });
+
+describe('executive limit', () => {
+  it('adds a second executive step above the executive limit only', async () => {
+    const { buildApprovalRoute: build } = await import('./approval-route');
+    expect(build({ costChange: '250000.00', pmLimit: '25000.00', executiveLimit: '250000.00', kind: 'client' }).map((s) => s.role)).toEqual([
+      'quantity_surveyor',
+      'project_manager',
+      'executive',
+    ]);
+    expect(build({ costChange: '-250000.01', pmLimit: '25000.00', executiveLimit: '250000.00', kind: 'client' }).map((s) => s.role)).toEqual([
+      'quantity_surveyor',
+      'project_manager',
+      'executive',
+      'executive',
+    ]);
+  });
+});

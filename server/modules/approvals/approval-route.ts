@@ -20,6 +20,8 @@ export type ApprovalRouteInput = {
   pmLimit: string;
   /** Carried so the route is built from the whole CO; DOMAIN §3 routes every kind alike today. */
   kind: ChangeOrderKind;
+  /** Above the executive limit a second, different executive must also approve. */
+  executiveLimit?: string;
 };
 
 /** QS review always, then the PM; an executive follows when |cost change| is above the PM limit. */
@@ -32,6 +34,9 @@ export function buildApprovalRoute(input: ApprovalRouteInput): ApprovalStep[] {
   ];
   // "At most the PM limit" stays with the PM: exactly at the limit needs no executive.
   if (amount.greaterThan(pmLimit)) route.push({ step: 3, role: 'executive', kind: 'approval' });
+  if (input.executiveLimit !== undefined && amount.greaterThan(parseAmount(input.executiveLimit, 'executiveLimit', 'non_negative'))) {
+    route.push({ step: 4, role: 'executive', kind: 'approval' });
+  }
   return route;
 }
 

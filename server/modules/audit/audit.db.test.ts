@@ -80,7 +80,7 @@ describe('audit_events', () => {
     const run = promisify(execFile);
     const failure = await run(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/audit-verify.ts'], {
       // a clean environment, as an operator's shell would have (vitest's own variables left out)
-      env: { PATH: childProcessEnv({}).PATH ?? '', DATABASE_URL: testDb.url, LOG_LEVEL: 'silent' },
+      env: { PATH: childProcessEnv({}).PATH ?? '', NODE_ENV: 'development', DATABASE_URL: testDb.url, LOG_LEVEL: 'silent' },
     }).then(
       (result) => ({ code: 0, stderr: `${result.stdout}${result.stderr}` }),
       (error: { code: number; stderr: string }) => error,

@@ -9,7 +9,11 @@ export function baseModels(version: OdooVersion): ModelDef[] {
       name: 'res.currency',
       description: 'Currency',
       access: readOnlyForUsers,
-      fields: { name: field.char('Currency', { required: true }), symbol: field.char('Symbol'), active: field.boolean('Active', { default: true }) },
+      fields: {
+        name: field.char('Currency', { required: true }),
+        symbol: field.char('Symbol'),
+        active: field.boolean('Active', { default: true }),
+      },
     },
     {
       name: 'res.company',
@@ -46,7 +50,8 @@ export function baseModels(version: OdooVersion): ModelDef[] {
         active: field.boolean('Active', { default: true }),
       },
       displayName: (rec, state) => {
-        const parent = typeof rec.parent_id === 'number' ? state.get('res.partner', rec.parent_id) : undefined;
+        const parent =
+          typeof rec.parent_id === 'number' ? state.get('res.partner', rec.parent_id) : undefined;
         const name = typeof rec.name === 'string' ? rec.name : '';
         return parent && typeof parent.name === 'string' ? `${parent.name}, ${name}` : name;
       },
@@ -65,17 +70,21 @@ export function baseModels(version: OdooVersion): ModelDef[] {
       description: 'User',
       access: readOnlyForUsers,
       fields: {
-        name: field.char('Name', { compute: (rec, state) => {
-          const partner = typeof rec.partner_id === 'number' ? state.get('res.partner', rec.partner_id) : undefined;
-          return partner?.name ?? rec.login;
-        } }),
+        name: field.char('Name', {
+          compute: (rec, state) => {
+            const partner =
+              typeof rec.partner_id === 'number' ? state.get('res.partner', rec.partner_id) : undefined;
+            return partner?.name ?? rec.login;
+          },
+        }),
         login: field.char('Login', { required: true }),
         partner_id: field.many2one('res.partner', 'Related Partner'),
         company_id: field.many2one('res.company', 'Company'),
         active: field.boolean('Active', { default: true }),
       },
       displayName: (rec, state) => {
-        const partner = typeof rec.partner_id === 'number' ? state.get('res.partner', rec.partner_id) : undefined;
+        const partner =
+          typeof rec.partner_id === 'number' ? state.get('res.partner', rec.partner_id) : undefined;
         return String(partner?.name ?? rec.login);
       },
       methods: {
@@ -103,7 +112,9 @@ export function baseModels(version: OdooVersion): ModelDef[] {
       fields: {
         name: field.char('Tax Name', { required: true }),
         amount: field.float('Amount'),
-        amount_type: field.selection(['percent', 'fixed', 'group', 'division'], 'Tax Computation', { default: 'percent' }),
+        amount_type: field.selection(['percent', 'fixed', 'group', 'division'], 'Tax Computation', {
+          default: 'percent',
+        }),
         type_tax_use: field.selection(['sale', 'purchase', 'none'], 'Tax Type', { default: 'sale' }),
       },
     },
@@ -116,10 +127,24 @@ export function baseModels(version: OdooVersion): ModelDef[] {
         code: field.char('Code', { required: true }),
         account_type: field.selection(
           [
-            'asset_receivable', 'asset_cash', 'asset_current', 'asset_non_current', 'asset_prepayments',
-            'asset_fixed', 'liability_payable', 'liability_credit_card', 'liability_current',
-            'liability_non_current', 'equity', 'equity_unaffected', 'income', 'income_other', 'expense',
-            'expense_depreciation', 'expense_direct_cost', 'off_balance',
+            'asset_receivable',
+            'asset_cash',
+            'asset_current',
+            'asset_non_current',
+            'asset_prepayments',
+            'asset_fixed',
+            'liability_payable',
+            'liability_credit_card',
+            'liability_current',
+            'liability_non_current',
+            'equity',
+            'equity_unaffected',
+            'income',
+            'income_other',
+            'expense',
+            'expense_depreciation',
+            'expense_direct_cost',
+            'off_balance',
           ],
           'Type',
           { required: true },
@@ -139,7 +164,9 @@ export function baseModels(version: OdooVersion): ModelDef[] {
       fields: {
         name: field.char('Journal Name', { required: true }),
         code: field.char('Short Code', { required: true }),
-        type: field.selection(['sale', 'purchase', 'cash', 'bank', 'credit', 'general'], 'Type', { required: true }),
+        type: field.selection(['sale', 'purchase', 'cash', 'bank', 'credit', 'general'], 'Type', {
+          required: true,
+        }),
         default_account_id: field.many2one('account.account', 'Default Account'),
       },
     },
@@ -149,9 +176,13 @@ export function baseModels(version: OdooVersion): ModelDef[] {
       fields: {
         name: field.char('Name', { required: true }),
         default_code: field.char('Internal Reference'),
-        type: field.selection(version >= 18 ? ['consu', 'service', 'combo'] : ['consu', 'service', 'product'], 'Product Type', {
-          default: 'consu',
-        }),
+        type: field.selection(
+          version >= 18 ? ['consu', 'service', 'combo'] : ['consu', 'service', 'product'],
+          'Product Type',
+          {
+            default: 'consu',
+          },
+        ),
         purchase_ok: field.boolean('Purchase', { default: true }),
         sale_ok: field.boolean('Sales', { default: true }),
         standard_price: field.float('Cost'),
@@ -161,9 +192,12 @@ export function baseModels(version: OdooVersion): ModelDef[] {
           'Service Invoicing Policy',
         ),
         // Odoo pre-fills the company's default taxes on new products.
-        taxes_id: field.many2many('account.tax', 'Sales Taxes', { default: (env) => env.state.search('account.tax', [['type_tax_use', '=', 'sale']], { limit: 1 }) }),
+        taxes_id: field.many2many('account.tax', 'Sales Taxes', {
+          default: (env) => env.state.search('account.tax', [['type_tax_use', '=', 'sale']], { limit: 1 }),
+        }),
         supplier_taxes_id: field.many2many('account.tax', 'Purchase Taxes', {
-          default: (env) => env.state.search('account.tax', [['type_tax_use', '=', 'purchase']], { limit: 1 }),
+          default: (env) =>
+            env.state.search('account.tax', [['type_tax_use', '=', 'purchase']], { limit: 1 }),
         }),
         property_account_expense_id: field.many2one('account.account', 'Expense Account'),
         property_account_income_id: field.many2one('account.account', 'Income Account'),
@@ -174,7 +208,10 @@ export function baseModels(version: OdooVersion): ModelDef[] {
       name: 'mail.message.subtype',
       description: 'Message subtypes',
       access: readOnlyForUsers,
-      fields: { name: field.char('Message Type', { required: true }), internal: field.boolean('Internal Only') },
+      fields: {
+        name: field.char('Message Type', { required: true }),
+        internal: field.boolean('Internal Only'),
+      },
     },
     {
       name: 'mail.message',
@@ -185,9 +222,13 @@ export function baseModels(version: OdooVersion): ModelDef[] {
         res_id: field.integer('Related Document ID'),
         body: field.html('Contents'),
         subject: field.char('Subject'),
-        message_type: field.selection(['email', 'comment', 'notification', 'auto_comment', 'user_notification'], 'Type', {
-          default: 'comment',
-        }),
+        message_type: field.selection(
+          ['email', 'comment', 'notification', 'auto_comment', 'user_notification'],
+          'Type',
+          {
+            default: 'comment',
+          },
+        ),
         subtype_id: field.many2one('mail.message.subtype', 'Subtype'),
         author_id: field.many2one('res.partner', 'Author'),
         date: field.datetime('Date'),

@@ -7,9 +7,13 @@ import { milestoneDelivered } from './project';
 function invoicedQty(state: SimState, lineId: number, link: 'purchase_line_id' | 'sale_line_ids'): number {
   let qty = 0;
   for (const moveLine of state.all('account.move.line')) {
-    const linked = link === 'purchase_line_id' ? moveLine.purchase_line_id === lineId : Array.isArray(moveLine.sale_line_ids) && moveLine.sale_line_ids.includes(lineId);
+    const linked =
+      link === 'purchase_line_id'
+        ? moveLine.purchase_line_id === lineId
+        : Array.isArray(moveLine.sale_line_ids) && moveLine.sale_line_ids.includes(lineId);
     if (!linked) continue;
-    const move = typeof moveLine.move_id === 'number' ? state.get('account.move', moveLine.move_id) : undefined;
+    const move =
+      typeof moveLine.move_id === 'number' ? state.get('account.move', moveLine.move_id) : undefined;
     // Odoo's _compute_qty_invoiced skips only cancelled moves: draft bills already count.
     if (!move || move.state === 'cancel') continue;
     const refund = move.move_type === 'in_refund' || move.move_type === 'out_refund';
@@ -19,7 +23,10 @@ function invoicedQty(state: SimState, lineId: number, link: 'purchase_line_id' |
 }
 
 function taxRate(state: SimState, taxIds: unknown): number {
-  return (Array.isArray(taxIds) ? (taxIds as number[]) : []).reduce((sum, id) => sum + Number(state.get('account.tax', id)?.amount ?? 0), 0);
+  return (Array.isArray(taxIds) ? (taxIds as number[]) : []).reduce(
+    (sum, id) => sum + Number(state.get('account.tax', id)?.amount ?? 0),
+    0,
+  );
 }
 
 function orderTotals(state: SimState, model: string, orderId: number, qtyField: string, taxField: string) {
@@ -37,12 +44,23 @@ function orderTotals(state: SimState, model: string, orderId: number, qtyField: 
 function nextOrderName(state: SimState, model: string, prefix: string): string {
   const last = state
     .all(model)
-    .map((order) => (typeof order.name === 'string' && order.name.startsWith(prefix) ? Number(order.name.slice(prefix.length)) : 0))
+    .map((order) =>
+      typeof order.name === 'string' && order.name.startsWith(prefix)
+        ? Number(order.name.slice(prefix.length))
+        : 0,
+    )
     .reduce((max, n) => Math.max(max, Number.isFinite(n) ? n : 0), 0);
   return `${prefix}${String(last + 1).padStart(5, '0')}`;
 }
 
-function setState(env: Env, model: string, ids: number[], from: readonly string[], to: string, extra: Record<string, unknown> = {}) {
+function setState(
+  env: Env,
+  model: string,
+  ids: number[],
+  from: readonly string[],
+  to: string,
+  extra: Record<string, unknown> = {},
+) {
   for (const order of requireRecords(env, model, ids)) {
     if (!from.includes(String(order.state))) continue;
     env.state.updateRow(model, order.id, { state: to, ...extra });
@@ -76,10 +94,14 @@ export function orderModels(version: OdooVersion): ModelDef[] {
         name: field.char('Order Reference', { readonly: true }),
         partner_id: field.many2one('res.partner', 'Vendor', { required: true }),
         partner_ref: field.char('Vendor Reference'),
-        state: field.selection(['draft', 'sent', 'to approve', 'purchase', ...(version <= 18 ? ['done'] : []), 'cancel'], 'Status', {
-          readonly: true,
-          default: 'draft',
-        }),
+        state: field.selection(
+          ['draft', 'sent', 'to approve', 'purchase', ...(version <= 18 ? ['done'] : []), 'cancel'],
+          'Status',
+          {
+            readonly: true,
+            default: 'draft',
+          },
+        ),
         date_order: field.datetime('Order Deadline', { default: (env) => formatDateTime(env.state.now()) }),
         date_approve: field.datetime('Confirmation Date', { readonly: true }),
         origin: field.char('Source Document'),
@@ -87,16 +109,30 @@ export function orderModels(version: OdooVersion): ModelDef[] {
         currency_id: field.many2one('res.currency', 'Currency', { default: 1 }),
         company_id: field.many2one('res.company', 'Company', { default: 1 }),
         order_line: field.one2many('purchase.order.line', 'order_id', 'Order Lines'),
-        amount_untaxed: field.monetary('Untaxed Amount', { compute: (rec, s) => orderTotals(s, 'purchase.order.line', rec.id, 'product_qty', poTaxField).untaxed }),
-        amount_tax: field.monetary('Taxes', { compute: (rec, s) => orderTotals(s, 'purchase.order.line', rec.id, 'product_qty', poTaxField).tax }),
-        amount_total: field.monetary('Total', { compute: (rec, s) => orderTotals(s, 'purchase.order.line', rec.id, 'product_qty', poTaxField).total }),
+        amount_untaxed: field.monetary('Untaxed Amount', {
+          compute: (rec, s) =>
+            orderTotals(s, 'purchase.order.line', rec.id, 'product_qty', poTaxField).untaxed,
+        }),
+        amount_tax: field.monetary('Taxes', {
+          compute: (rec, s) => orderTotals(s, 'purchase.order.line', rec.id, 'product_qty', poTaxField).tax,
+        }),
+        amount_total: field.monetary('Total', {
+          compute: (rec, s) => orderTotals(s, 'purchase.order.line', rec.id, 'product_qty', poTaxField).total,
+        }),
         invoice_status: field.selection(['no', 'to invoice', 'invoiced'], 'Billing Status', {
           compute: (rec, s) => {
             if (rec.state !== 'purchase' && rec.state !== 'done') return 'no';
-            const lines = s.all('purchase.order.line').filter((line) => line.order_id === rec.id && !line.display_type);
+            const lines = s
+              .all('purchase.order.line')
+              .filter((line) => line.order_id === rec.id && !line.display_type);
             const toInvoice = lines.map((line) => purchaseToInvoice(s, line));
             if (toInvoice.some((qty) => qty > 0)) return 'to invoice';
-            return lines.length > 0 && lines.every((line) => invoicedQty(s, line.id, 'purchase_line_id') >= Number(line.product_qty ?? 0)) ? 'invoiced' : 'no';
+            return lines.length > 0 &&
+              lines.every(
+                (line) => invoicedQty(s, line.id, 'purchase_line_id') >= Number(line.product_qty ?? 0),
+              )
+              ? 'invoiced'
+              : 'no';
           },
         }),
         ...(version >= 19 ? { locked: field.boolean('Locked') } : {}),
@@ -108,12 +144,21 @@ export function orderModels(version: OdooVersion): ModelDef[] {
         button_confirm: {
           params: [],
           run: (env, ids) => {
-            setState(env, 'purchase.order', ids, ['draft', 'sent', 'to approve'], 'purchase', { date_approve: formatDateTime(env.state.now()) });
+            setState(env, 'purchase.order', ids, ['draft', 'sent', 'to approve'], 'purchase', {
+              date_approve: formatDateTime(env.state.now()),
+            });
             return true;
           },
         },
-        button_cancel: { params: [], run: (env, ids) => void setState(env, 'purchase.order', ids, ['draft', 'sent', 'to approve', 'purchase'], 'cancel') },
-        button_draft: { params: [], run: (env, ids) => (setState(env, 'purchase.order', ids, ['cancel'], 'draft'), {}) },
+        button_cancel: {
+          params: [],
+          run: (env, ids) =>
+            void setState(env, 'purchase.order', ids, ['draft', 'sent', 'to approve', 'purchase'], 'cancel'),
+        },
+        button_draft: {
+          params: [],
+          run: (env, ids) => (setState(env, 'purchase.order', ids, ['cancel'], 'draft'), {}),
+        },
       },
     },
     {
@@ -134,22 +179,44 @@ export function orderModels(version: OdooVersion): ModelDef[] {
         analytic_distribution: field.json('Analytic Distribution'),
         date_planned: field.datetime('Expected Arrival'),
         qty_received: field.float('Received Qty'),
-        qty_received_method: field.selection(['manual', 'stock_moves'], 'Received Qty Method', { compute: () => 'manual' }),
-        qty_invoiced: field.float('Billed Qty', { compute: (rec, s) => invoicedQty(s, rec.id, 'purchase_line_id') }),
-        qty_to_invoice: field.float('To Invoice Quantity', { compute: (rec, s) => purchaseToInvoice(s, rec) }),
-        price_subtotal: field.monetary('Subtotal', { compute: (rec) => round2(Number(rec.product_qty ?? 0) * Number(rec.price_unit ?? 0)) }),
+        qty_received_method: field.selection(['manual', 'stock_moves'], 'Received Qty Method', {
+          compute: () => 'manual',
+        }),
+        qty_invoiced: field.float('Billed Qty', {
+          compute: (rec, s) => invoicedQty(s, rec.id, 'purchase_line_id'),
+        }),
+        qty_to_invoice: field.float('To Invoice Quantity', {
+          compute: (rec, s) => purchaseToInvoice(s, rec),
+        }),
+        price_subtotal: field.monetary('Subtotal', {
+          compute: (rec) => round2(Number(rec.product_qty ?? 0) * Number(rec.price_unit ?? 0)),
+        }),
         price_tax: field.monetary('Tax', {
-          compute: (rec, s) => round2((Number(rec.product_qty ?? 0) * Number(rec.price_unit ?? 0) * taxRate(s, rec[poTaxField])) / 100),
+          compute: (rec, s) =>
+            round2(
+              (Number(rec.product_qty ?? 0) * Number(rec.price_unit ?? 0) * taxRate(s, rec[poTaxField])) /
+                100,
+            ),
         }),
         price_total: field.monetary('Total', {
-          compute: (rec, s) => round2(Number(rec.product_qty ?? 0) * Number(rec.price_unit ?? 0) * (1 + taxRate(s, rec[poTaxField]) / 100)),
+          compute: (rec, s) =>
+            round2(
+              Number(rec.product_qty ?? 0) *
+                Number(rec.price_unit ?? 0) *
+                (1 + taxRate(s, rec[poTaxField]) / 100),
+            ),
         }),
-        partner_id: field.many2one('res.partner', 'Partner', { compute: (rec, s) => parentOf(s, 'purchase.order', rec)?.partner_id ?? false }),
-        state: field.char('Status', { compute: (rec, s) => parentOf(s, 'purchase.order', rec)?.state ?? false }),
+        partner_id: field.many2one('res.partner', 'Partner', {
+          compute: (rec, s) => parentOf(s, 'purchase.order', rec)?.partner_id ?? false,
+        }),
+        state: field.char('Status', {
+          compute: (rec, s) => parentOf(s, 'purchase.order', rec)?.state ?? false,
+        }),
         invoice_lines: field.one2many('account.move.line', 'purchase_line_id', 'Bill Lines'),
       },
       prepareCreate: (env, vals) => {
-        const product = typeof vals.product_id === 'number' ? env.state.get('product.product', vals.product_id) : undefined;
+        const product =
+          typeof vals.product_id === 'number' ? env.state.get('product.product', vals.product_id) : undefined;
         if (product && vals.name === undefined) vals.name = product.name;
         if (product && vals[poTaxField] === undefined) vals[poTaxField] = product.supplier_taxes_id ?? [];
         vals.date_planned ??= formatDateTime(env.state.now());
@@ -165,22 +232,42 @@ export function orderModels(version: OdooVersion): ModelDef[] {
         name: field.char('Order Reference', { readonly: true }),
         partner_id: field.many2one('res.partner', 'Customer', { required: true }),
         client_order_ref: field.char('Customer Reference'),
-        state: field.selection(['draft', 'sent', 'sale', ...(version <= 16 ? ['done'] : []), 'cancel'], 'Status', { readonly: true, default: 'draft' }),
+        state: field.selection(
+          ['draft', 'sent', 'sale', ...(version <= 16 ? ['done'] : []), 'cancel'],
+          'Status',
+          { readonly: true, default: 'draft' },
+        ),
         date_order: field.datetime('Order Date', { default: (env) => formatDateTime(env.state.now()) }),
         currency_id: field.many2one('res.currency', 'Currency', { default: 1 }),
         company_id: field.many2one('res.company', 'Company', { default: 1 }),
         order_line: field.one2many('sale.order.line', 'order_id', 'Order Lines'),
-        amount_untaxed: field.monetary('Untaxed Amount', { compute: (rec, s) => orderTotals(s, 'sale.order.line', rec.id, 'product_uom_qty', soTaxField).untaxed }),
-        amount_tax: field.monetary('Taxes', { compute: (rec, s) => orderTotals(s, 'sale.order.line', rec.id, 'product_uom_qty', soTaxField).tax }),
-        amount_total: field.monetary('Total', { compute: (rec, s) => orderTotals(s, 'sale.order.line', rec.id, 'product_uom_qty', soTaxField).total }),
+        amount_untaxed: field.monetary('Untaxed Amount', {
+          compute: (rec, s) =>
+            orderTotals(s, 'sale.order.line', rec.id, 'product_uom_qty', soTaxField).untaxed,
+        }),
+        amount_tax: field.monetary('Taxes', {
+          compute: (rec, s) => orderTotals(s, 'sale.order.line', rec.id, 'product_uom_qty', soTaxField).tax,
+        }),
+        amount_total: field.monetary('Total', {
+          compute: (rec, s) => orderTotals(s, 'sale.order.line', rec.id, 'product_uom_qty', soTaxField).total,
+        }),
       },
       prepareCreate: (env, vals) => {
         vals.name = nextOrderName(env.state, 'sale.order', 'S');
       },
       methods: {
-        action_confirm: { params: [], run: (env, ids) => (setState(env, 'sale.order', ids, ['draft', 'sent'], 'sale'), true) },
-        action_cancel: { params: [], run: (env, ids) => (setState(env, 'sale.order', ids, ['draft', 'sent', 'sale'], 'cancel'), true) },
-        action_draft: { params: [], run: (env, ids) => (setState(env, 'sale.order', ids, ['cancel', 'sent'], 'draft'), true) },
+        action_confirm: {
+          params: [],
+          run: (env, ids) => (setState(env, 'sale.order', ids, ['draft', 'sent'], 'sale'), true),
+        },
+        action_cancel: {
+          params: [],
+          run: (env, ids) => (setState(env, 'sale.order', ids, ['draft', 'sent', 'sale'], 'cancel'), true),
+        },
+        action_draft: {
+          params: [],
+          run: (env, ids) => (setState(env, 'sale.order', ids, ['cancel', 'sent'], 'draft'), true),
+        },
       },
     },
     {
@@ -199,22 +286,39 @@ export function orderModels(version: OdooVersion): ModelDef[] {
         [uomField]: field.many2one('uom.uom', 'Unit', { default: 1 }),
         [soTaxField]: field.many2many('account.tax', 'Taxes'),
         analytic_distribution: field.json('Analytic Distribution'),
-        qty_delivered_method: field.selection(['manual', 'analytic', 'stock_move', 'timesheet', 'milestones'], 'Delivered Qty Method', {
-          compute: (rec, s) => deliveredMethod(s, rec),
-        }),
+        qty_delivered_method: field.selection(
+          ['manual', 'analytic', 'stock_move', 'timesheet', 'milestones'],
+          'Delivered Qty Method',
+          {
+            compute: (rec, s) => deliveredMethod(s, rec),
+          },
+        ),
         qty_delivered: field.float('Delivery Quantity', {
           writable: true,
-          compute: (rec, s) => (deliveredMethod(s, rec) === 'milestones' ? milestoneDelivered(s, rec) : Number(rec.qty_delivered ?? 0)),
+          compute: (rec, s) =>
+            deliveredMethod(s, rec) === 'milestones'
+              ? milestoneDelivered(s, rec)
+              : Number(rec.qty_delivered ?? 0),
         }),
-        qty_invoiced: field.float('Invoiced Quantity', { compute: (rec, s) => invoicedQty(s, rec.id, 'sale_line_ids') }),
-        price_subtotal: field.monetary('Subtotal', { compute: (rec) => round2(Number(rec.product_uom_qty ?? 0) * Number(rec.price_unit ?? 0)) }),
+        qty_invoiced: field.float('Invoiced Quantity', {
+          compute: (rec, s) => invoicedQty(s, rec.id, 'sale_line_ids'),
+        }),
+        price_subtotal: field.monetary('Subtotal', {
+          compute: (rec) => round2(Number(rec.product_uom_qty ?? 0) * Number(rec.price_unit ?? 0)),
+        }),
         price_total: field.monetary('Total', {
-          compute: (rec, s) => round2(Number(rec.product_uom_qty ?? 0) * Number(rec.price_unit ?? 0) * (1 + taxRate(s, rec[soTaxField]) / 100)),
+          compute: (rec, s) =>
+            round2(
+              Number(rec.product_uom_qty ?? 0) *
+                Number(rec.price_unit ?? 0) *
+                (1 + taxRate(s, rec[soTaxField]) / 100),
+            ),
         }),
         state: field.char('Status', { compute: (rec, s) => parentOf(s, 'sale.order', rec)?.state ?? false }),
       },
       prepareCreate: (env, vals) => {
-        const product = typeof vals.product_id === 'number' ? env.state.get('product.product', vals.product_id) : undefined;
+        const product =
+          typeof vals.product_id === 'number' ? env.state.get('product.product', vals.product_id) : undefined;
         if (product && vals.name === undefined) vals.name = product.name;
         if (product && vals.price_unit === undefined) vals.price_unit = product.list_price ?? 0;
         if (product && vals[soTaxField] === undefined) vals[soTaxField] = product.taxes_id ?? [];
@@ -226,13 +330,15 @@ export function orderModels(version: OdooVersion): ModelDef[] {
 function purchaseToInvoice(state: SimState, line: RawRecord): number {
   const order = parentOf(state, 'purchase.order', line);
   if (order?.state !== 'purchase' && order?.state !== 'done') return 0;
-  const product = typeof line.product_id === 'number' ? state.get('product.product', line.product_id) : undefined;
+  const product =
+    typeof line.product_id === 'number' ? state.get('product.product', line.product_id) : undefined;
   // Services bill on ordered quantities, goods on received ones (purchase_method).
   const basis = product?.type === 'service' ? Number(line.product_qty ?? 0) : Number(line.qty_received ?? 0);
   return round2(basis - invoicedQty(state, line.id, 'purchase_line_id'));
 }
 
 function deliveredMethod(state: SimState, line: RawRecord): string {
-  const product = typeof line.product_id === 'number' ? state.get('product.product', line.product_id) : undefined;
+  const product =
+    typeof line.product_id === 'number' ? state.get('product.product', line.product_id) : undefined;
   return product?.service_policy === 'delivered_milestones' ? 'milestones' : 'manual';
 }

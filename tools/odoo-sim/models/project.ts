@@ -51,9 +51,13 @@ export function projectModels(version: OdooVersion): ModelDef[] {
       fields: {
         name: field.char('Name', { required: true }),
         parent_id: field.many2one('account.analytic.plan', 'Parent'),
-        default_applicability: field.selection(['optional', 'mandatory', 'unavailable'], 'Default Applicability', {
-          default: 'optional',
-        }),
+        default_applicability: field.selection(
+          ['optional', 'mandatory', 'unavailable'],
+          'Default Applicability',
+          {
+            default: 'optional',
+          },
+        ),
       },
     },
     {
@@ -64,7 +68,11 @@ export function projectModels(version: OdooVersion): ModelDef[] {
         code: field.char('Reference'),
         plan_id: field.many2one('account.analytic.plan', 'Plan', { required: true }),
         ...(version >= 17
-          ? { root_plan_id: field.many2one('account.analytic.plan', 'Root Plan', { compute: (rec, state) => rootPlanId(state, rec.plan_id) ?? false }) }
+          ? {
+              root_plan_id: field.many2one('account.analytic.plan', 'Root Plan', {
+                compute: (rec, state) => rootPlanId(state, rec.plan_id) ?? false,
+              }),
+            }
           : {}),
         partner_id: field.many2one('res.partner', 'Customer'),
         company_id: field.many2one('res.company', 'Company'),
@@ -81,7 +89,8 @@ export function projectModels(version: OdooVersion): ModelDef[] {
         }),
       },
       displayName: (rec, state) => {
-        const partner = typeof rec.partner_id === 'number' ? state.get('res.partner', rec.partner_id) : undefined;
+        const partner =
+          typeof rec.partner_id === 'number' ? state.get('res.partner', rec.partner_id) : undefined;
         const code = typeof rec.code === 'string' && rec.code ? `[${rec.code}] ` : '';
         return `${code}${String(rec.name)}${partner ? ` - ${String(partner.name)}` : ''}`;
       },
@@ -98,7 +107,14 @@ export function projectModels(version: OdooVersion): ModelDef[] {
         unit_amount: field.float('Quantity'),
         account_id: field.many2one('account.analytic.account', 'Project Account'),
         ...(version === 16
-          ? { plan_id: field.many2one('account.analytic.plan', 'Plan', { compute: (rec, state) => (typeof rec.account_id === 'number' ? state.get('account.analytic.account', rec.account_id)?.plan_id ?? false : false) }) }
+          ? {
+              plan_id: field.many2one('account.analytic.plan', 'Plan', {
+                compute: (rec, state) =>
+                  typeof rec.account_id === 'number'
+                    ? (state.get('account.analytic.account', rec.account_id)?.plan_id ?? false)
+                    : false,
+              }),
+            }
           : {}),
         partner_id: field.many2one('res.partner', 'Partner'),
         product_id: field.many2one('product.product', 'Product'),
@@ -122,7 +138,8 @@ export function projectModels(version: OdooVersion): ModelDef[] {
           vals.employee_id = employee?.id ?? false;
         }
         if (vals.amount === undefined) {
-          const employee = typeof vals.employee_id === 'number' ? env.state.get('hr.employee', vals.employee_id) : undefined;
+          const employee =
+            typeof vals.employee_id === 'number' ? env.state.get('hr.employee', vals.employee_id) : undefined;
           vals.amount = round2(-Number(vals.unit_amount ?? 0) * Number(employee?.hourly_cost ?? 0));
         }
       },
@@ -192,7 +209,14 @@ export function projectModels(version: OdooVersion): ModelDef[] {
           run: (env, ids, args) => {
             ormWrite(env, 'project.milestone', ids, { is_reached: Boolean(args.is_reached) });
             const rec = env.state.get('project.milestone', ids[0] ?? 0);
-            return rec ? { id: rec.id, name: rec.name, is_reached: rec.is_reached, reached_date: rec.reached_date ?? false } : {};
+            return rec
+              ? {
+                  id: rec.id,
+                  name: rec.name,
+                  is_reached: rec.is_reached,
+                  reached_date: rec.reached_date ?? false,
+                }
+              : {};
           },
         },
       },
@@ -202,7 +226,9 @@ export function projectModels(version: OdooVersion): ModelDef[] {
 
 function syncReached(state: SimState, rec: RawRecord, reached: boolean) {
   // reached_date is a stored compute on the server's date; it cannot be written by clients.
-  state.updateRow('project.milestone', rec.id, { reached_date: reached ? (rec.reached_date || today(state)) : false });
+  state.updateRow('project.milestone', rec.id, {
+    reached_date: reached ? rec.reached_date || today(state) : false,
+  });
 }
 
 /** Quantity delivered by reached milestones on a milestone-invoiced sale line. */

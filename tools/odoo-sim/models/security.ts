@@ -17,7 +17,9 @@ export const securityModels: ModelDef[] = [
         params: [],
         run: (env, ids) => {
           const [description] = requireRecords(env, 'res.users.apikeys.description', ids);
-          const [checkId] = ormCreate(env, 'res.users.identitycheck', [{ request: `make_key:${description?.id ?? 0}` }]);
+          const [checkId] = ormCreate(env, 'res.users.identitycheck', [
+            { request: `make_key:${description?.id ?? 0}` },
+          ]);
           return {
             type: 'ir.actions.act_window',
             res_model: 'res.users.identitycheck',
@@ -42,7 +44,9 @@ export const securityModels: ModelDef[] = [
           const [check] = requireRecords(env, 'res.users.identitycheck', ids);
           const user = env.state.userById(env.uid);
           if (!user || env.context.password !== user.password) {
-            throw userError('Incorrect Password, try again or click on Forgot Password to reset your password.');
+            throw userError(
+              'Incorrect Password, try again or click on Forgot Password to reset your password.',
+            );
           }
           const descriptionId = Number(String(check?.request ?? '').split(':')[1]);
           const description = env.state.get('res.users.apikeys.description', descriptionId);

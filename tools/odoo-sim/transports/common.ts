@@ -56,7 +56,10 @@ const gatewayPages: Record<string, [number, string, Record<string, string>]> = {
 };
 
 /** Applies the armed faults for one request: delays now, the rest as a plan for the transport. */
-export async function planFaults(ctx: SimContext, target: { model?: string; method?: string }): Promise<FaultPlan> {
+export async function planFaults(
+  ctx: SimContext,
+  target: { model?: string; method?: string },
+): Promise<FaultPlan> {
   const plan: FaultPlan = { dropBefore: false, dropAfter: false, expiredKey: false, serialization: false };
   for (const hit of ctx.faults.take(target)) {
     if (hit.kind === 'delay') await sleep(hit.delayMs);

@@ -1,6 +1,22 @@
 import { bindPositional, methodNotFound, resolveMethod, runCall } from '../dispatch';
-import { accessDenied, serializationFailure, serializeError, SimError, toSimError, userError, valueError } from '../errors';
-import { planFaults, htmlReply, jsonReply, type FaultPlan, type SimContext, type SimReply, type SimRequest } from './common';
+import {
+  accessDenied,
+  serializationFailure,
+  serializeError,
+  SimError,
+  toSimError,
+  userError,
+  valueError,
+} from '../errors';
+import {
+  planFaults,
+  htmlReply,
+  jsonReply,
+  type FaultPlan,
+  type SimContext,
+  type SimReply,
+  type SimRequest,
+} from './common';
 
 type Id = string | number | null;
 
@@ -13,7 +29,11 @@ export function rpcError(ctx: SimContext, id: Id, error: unknown): SimReply {
   const simError = toSimError(error);
   // `code` means nothing: 0 on 19, 200 before (clients must branch on data.name).
   const code = ctx.state.version >= 19 ? 0 : 200;
-  return jsonReply(200, { jsonrpc: '2.0', id, error: { code, message: 'Odoo Server Error', data: serializeError(simError) } });
+  return jsonReply(200, {
+    jsonrpc: '2.0',
+    id,
+    error: { code, message: 'Odoo Server Error', data: serializeError(simError) },
+  });
 }
 
 export function parseJson(body: string): { ok: true; value: unknown } | { ok: false; error: string } {
@@ -33,7 +53,12 @@ function unknownDb(db: unknown): SimError {
 
 function versionInfo(ctx: SimContext) {
   const v = ctx.state.version;
-  return { server_version: `${v}.0`, server_version_info: [v, 0, 0, 'final', 0, ''], server_serie: `${v}.0`, protocol_version: 1 };
+  return {
+    server_version: `${v}.0`,
+    server_version_info: [v, 0, 0, 'final', 0, ''],
+    server_serie: `${v}.0`,
+    protocol_version: 1,
+  };
 }
 
 /** POST /jsonrpc: services common, db and object, always HTTP 200 with the JSON-RPC envelope. */
@@ -48,22 +73,42 @@ export async function handleJsonRpc(ctx: SimContext, request: SimRequest): Promi
   if (Array.isArray(params)) {
     // Odoo does dict(params): a list of strings fails like this.
     const first = String(params[0] ?? '');
-    return rpcError(ctx, id, valueError(`dictionary update sequence element #0 has length ${first.length}; 2 is required`));
+    return rpcError(
+      ctx,
+      id,
+      valueError(`dictionary update sequence element #0 has length ${first.length}; 2 is required`),
+    );
   }
-  const { service, method, args = [] } = (params ?? {}) as { service?: string; method?: string; args?: unknown[] };
+  const {
+    service,
+    method,
+    args = [],
+  } = (params ?? {}) as { service?: string; method?: string; args?: unknown[] };
   const isObject = service === 'object' && (method === 'execute_kw' || method === 'execute');
   const target = isObject ? { model: String(args[3]), method: String(args[4]) } : {};
   const plan = await planFaults(ctx, target);
   if (plan.reply) return plan.reply;
   try {
-    const result = dispatchService(ctx, plan, String(service), String(method), Array.isArray(args) ? args : []);
+    const result = dispatchService(
+      ctx,
+      plan,
+      String(service),
+      String(method),
+      Array.isArray(args) ? args : [],
+    );
     return { ...rpcResult(id, result), drop: plan.dropAfter };
   } catch (error) {
     return { ...rpcError(ctx, id, error), drop: plan.dropAfter };
   }
 }
 
-function dispatchService(ctx: SimContext, plan: FaultPlan, service: string, method: string, args: unknown[]): unknown {
+function dispatchService(
+  ctx: SimContext,
+  plan: FaultPlan,
+  service: string,
+  method: string,
+  args: unknown[],
+): unknown {
   const { state } = ctx;
   if (service === 'common') {
     if (method === 'version') return versionInfo(ctx);
@@ -83,11 +128,17 @@ function dispatchService(ctx: SimContext, plan: FaultPlan, service: string, meth
     throw new SimError('builtins.KeyError', `exp_${method}`);
   }
   if (service === 'object') {
-    if (method !== 'execute_kw' && method !== 'execute') throw new SimError('builtins.KeyError', `exp_${method}`);
+    if (method !== 'execute_kw' && method !== 'execute')
+      throw new SimError('builtins.KeyError', `exp_${method}`);
     const [db, uid, password, model, fn, callArgs, callKwargs] = args;
     if (db !== state.db) throw unknownDb(db);
     const user = typeof uid === 'number' ? state.userById(uid) : undefined;
-    if (!user || plan.expiredKey || !password || state.checkCredentials(user.login, String(password)) !== user.uid) {
+    if (
+      !user ||
+      plan.expiredKey ||
+      !password ||
+      state.checkCredentials(user.login, String(password)) !== user.uid
+    ) {
       throw accessDenied();
     }
     const positional = method === 'execute' ? args.slice(5) : Array.isArray(callArgs) ? callArgs : [];
@@ -114,10 +165,21 @@ export function executeKw(
   const { context = {}, ...rest } = kwargs;
   const { ids, named } = bindPositional(method, fn, args, rest);
   const missing = method.params.find((param) => param.required && !(param.name in named));
-  if (missing) throw new SimError('builtins.TypeError', `${fn}() missing 1 required positional argument: '${missing.name}'`);
+  if (missing)
+    throw new SimError(
+      'builtins.TypeError',
+      `${fn}() missing 1 required positional argument: '${missing.name}'`,
+    );
   ctx.stats.record(model, fn);
   if (plan?.serialization) throw serializationFailure();
-  return runCall(ctx.state, method, { uid, model, method: fn, ids, named, context: context as Record<string, unknown> });
+  return runCall(ctx.state, method, {
+    uid,
+    model,
+    method: fn,
+    ids,
+    named,
+    context: context as Record<string, unknown>,
+  });
 }
 
 export function webVersion(ctx: SimContext) {

@@ -10,7 +10,8 @@ const NO_DB_PAGE =
 
 function errorReply(error: unknown): SimReply {
   const simError = toSimError(error);
-  const headers: Record<string, string> = simError.httpStatus === 401 ? { 'WWW-Authenticate': 'Bearer ' } : {};
+  const headers: Record<string, string> =
+    simError.httpStatus === 401 ? { 'WWW-Authenticate': 'Bearer ' } : {};
   return jsonReply(simError.httpStatus, serializeError(simError), headers);
 }
 
@@ -18,7 +19,8 @@ function errorReply(error: unknown): SimReply {
 export async function handleJson2(ctx: SimContext, request: SimRequest): Promise<SimReply> {
   const { state } = ctx;
   const database = request.headers['x-odoo-database'];
-  if (state.version < 19 || (database !== undefined && database !== state.db)) return htmlReply(404, NO_DB_PAGE);
+  if (state.version < 19 || (database !== undefined && database !== state.db))
+    return htmlReply(404, NO_DB_PAGE);
   const route = ROUTE.exec(request.path);
   if (request.method !== 'POST' || !route) {
     return errorReply(werkzeugError(404, 'Did you mean POST /json/2/<model>/<method>?'));
@@ -37,10 +39,18 @@ export async function handleJson2(ctx: SimContext, request: SimRequest): Promise
   return { ...reply, drop: plan.dropAfter };
 }
 
-function execute(ctx: SimContext, request: SimRequest, model: string, fn: string, expiredKey: boolean, serialization: boolean): unknown {
+function execute(
+  ctx: SimContext,
+  request: SimRequest,
+  model: string,
+  fn: string,
+  expiredKey: boolean,
+  serialization: boolean,
+): unknown {
   const { state } = ctx;
   const bearer = /^bearer\s+(.+)$/i.exec(request.headers.authorization ?? '');
-  if (!bearer) throw werkzeugError(401, 'User not authenticated, use an API Key with a Bearer Authorization header.');
+  if (!bearer)
+    throw werkzeugError(401, 'User not authenticated, use an API Key with a Bearer Authorization header.');
   const uid = expiredKey ? undefined : state.uidForApiKey((bearer[1] ?? '').trim());
   if (uid === undefined) throw werkzeugError(401, 'Invalid apikey');
   const parsed = parseJson(request.body);
@@ -60,10 +70,18 @@ function execute(ctx: SimContext, request: SimRequest, model: string, fn: string
   if (method.model && ids.length > 0) throw werkzeugError(422, `cannot call ${model}.${fn} with ids`);
   const problem = checkNamedArgs(method, named);
   if (problem.missing) throw werkzeugError(422, `missing a required argument: '${problem.missing}'`);
-  if (problem.unexpected) throw werkzeugError(422, `got an unexpected keyword argument '${problem.unexpected}'`);
+  if (problem.unexpected)
+    throw werkzeugError(422, `got an unexpected keyword argument '${problem.unexpected}'`);
   ctx.stats.record(model, fn);
   if (serialization) throw serializationFailure();
-  const result = runCall(state, method, { uid, model, method: fn, ids, named, context: context as Record<string, unknown> });
+  const result = runCall(state, method, {
+    uid,
+    model,
+    method: fn,
+    ids,
+    named,
+    context: context as Record<string, unknown>,
+  });
   // JSON-2 answers a recordset's ids: create is always a list.
   return fn === 'create' && typeof result === 'number' ? [result] : result;
 }

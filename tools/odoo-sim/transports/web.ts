@@ -13,11 +13,16 @@ export async function handleWeb(ctx: SimContext, request: SimRequest): Promise<S
   if (path === '/json/version' && ctx.state.version >= 19) return jsonReply(200, webVersion(ctx));
   if (path === '/web/version' && request.method === 'GET') return jsonReply(200, webVersion(ctx));
   if (request.method !== 'POST') return undefined;
-  if (path !== '/web/version' && path !== '/web/session/authenticate' && !path.startsWith('/web/dataset/call_kw')) {
+  if (
+    path !== '/web/version' &&
+    path !== '/web/session/authenticate' &&
+    !path.startsWith('/web/dataset/call_kw')
+  ) {
     return undefined;
   }
   const parsed = parseJson(request.body);
-  if (!parsed.ok || typeof parsed.value !== 'object' || parsed.value === null) return htmlReply(400, 'Invalid JSON data');
+  if (!parsed.ok || typeof parsed.value !== 'object' || parsed.value === null)
+    return htmlReply(400, 'Invalid JSON data');
   const envelope = parsed.value as { id?: string | number | null; params?: Record<string, unknown> };
   const id = envelope.id ?? null;
   const params = envelope.params ?? {};
@@ -48,13 +53,19 @@ export async function handleWeb(ctx: SimContext, request: SimRequest): Promise<S
   }
 }
 
-function authenticate(ctx: SimContext, id: string | number | null, params: Record<string, unknown>): SimReply {
+function authenticate(
+  ctx: SimContext,
+  id: string | number | null,
+  params: Record<string, unknown>,
+): SimReply {
   const { state } = ctx;
-  const uid = params.db === state.db ? state.checkCredentials(String(params.login), String(params.password)) : false;
+  const uid =
+    params.db === state.db ? state.checkCredentials(String(params.login), String(params.password)) : false;
   if (uid === false) return rpcError(ctx, id, accessDenied());
   const user = state.userById(uid);
   const userRow = state.get('res.users', uid);
-  const partner = typeof userRow?.partner_id === 'number' ? state.get('res.partner', userRow.partner_id) : undefined;
+  const partner =
+    typeof userRow?.partner_id === 'number' ? state.get('res.partner', userRow.partner_id) : undefined;
   const session = randomBytes(20).toString('hex');
   ctx.sessions.set(session, uid);
   const v = state.version;
@@ -72,5 +83,8 @@ function authenticate(ctx: SimContext, id: string | number | null, params: Recor
     username: user?.login,
     partner_id: userRow?.partner_id ?? false,
   };
-  return { ...rpcResult(id, result), headers: { ...rpcResult(id, result).headers, 'Set-Cookie': `session_id=${session}; HttpOnly; Path=/` } };
+  return {
+    ...rpcResult(id, result),
+    headers: { ...rpcResult(id, result).headers, 'Set-Cookie': `session_id=${session}; HttpOnly; Path=/` },
+  };
 }

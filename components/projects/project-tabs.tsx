@@ -1,0 +1,33 @@
+'use client';
+
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+
+const tabs = [
+  { href: '', label: 'Overview' },
+  { href: '/change-orders', label: 'Change orders' },
+];
+
+/** The project's sections; later capabilities (claims, billing, cost) add theirs here. */
+export function ProjectTabs({ projectId }: { projectId: string }) {
+  const pathname = usePathname();
+  const base = `/projects/${projectId}`;
+  return (
+    <nav aria-label="Project" className="mb-4 flex gap-1 border-b border-slate-200">
+      {tabs.map((tab) => {
+        const href = `${base}${tab.href}`;
+        const active = tab.href === '' ? pathname === base : pathname.startsWith(href);
+        return (
+          <Link
+            key={tab.label}
+            href={href}
+            aria-current={active ? 'page' : undefined}
+            className={`-mb-px border-b-2 px-3 py-2 text-sm ${active ? 'border-brand-600 font-medium text-brand-700' : 'border-transparent text-slate-600 hover:text-slate-900'}`}
+          >
+            {tab.label}
+          </Link>
+        );
+      })}
+    </nav>
+  );
+}

@@ -1,0 +1,97 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { DbOrTx, Tx } from '@/db/client';
+import { changeOrderDocuments, changeOrderLines, changeOrders, costCodes, subcontracts } from '@/db/schema';
+import type { Actor } from '@/server/auth/actor';
+import { assertProjectVisible } from '@/server/auth/policy';
+import { DomainError } from '@/server/errors';
+import { calculateChangeOrder, type ChangeOrderCalculation } from './change-order.calc';
+import type { CreateChangeOrderInput } from './change-order.schemas';
+
+export type ChangeOrderRow = typeof changeOrders.$inferSelect;
+type Fields = Omit<CreateChangeOrderInput, 'projectId'>;
+
+/** Loads a CO for a write, locked; a CO of a project the actor cannot see is NOT_FOUND. */
+export async function loadChangeOrderForUpdate(tx: Tx, actor: Actor, changeOrderId: string): Promise<ChangeOrderRow> {
+  const [row] = await tx.select().from(changeOrders).where(eq(changeOrders.id, changeOrderId)).for('update');
+  if (!row) throw new DomainError('NOT_FOUND', 'Change order not found.');
+  await assertProjectVisible(tx, actor, row.projectId);
+  return row;
+}
+
+/**
+ * Compare-and-set: the update applies only if status and version are what the caller saw.
+ * Zero rows means someone else moved the CO first.
+ */
+export async function compareAndSet(
+  tx: Tx,
+  row: ChangeOrderRow,
+  expectedVersion: number,
+  changes: Partial<typeof changeOrders.$inferInsert>,
+): Promise<ChangeOrderRow> {
+  const [updated] = await tx
+    .update(changeOrders)
+    .set({ ...changes, version: row.version + 1, updatedAt: new Date() })
+    .where(and(eq(changeOrders.id, row.id), eq(changeOrders.status, row.status), eq(changeOrders.version, expectedVersion)))
+    .returning();
+  if (!updated) {
+    throw new DomainError('CONFLICT', `${row.reference} was changed by someone else. Reload it and try again.`);
+  }
+  return updated;
+}
+
+/** Checks the references of a CO's fields against its project and computes its money. */
+export async function validateAndCalculate(db: DbOrTx, projectId: string, fields: Fields): Promise<ChangeOrderCalculation> {
+  const codeIds = [...new Set(fields.lines.map((line) => line.costCodeId))];
+  const codes = await db
+    .select({ id: costCodes.id })
+    .from(costCodes)
+    .where(and(eq(costCodes.projectId, projectId), inArray(costCodes.id, codeIds)));
+  if (codes.length !== codeIds.length) throw new DomainError('VALIDATION', 'Every line needs a cost code of this project.');
+  if (fields.kind === 'commitment') {
+    if (!fields.subcontractId) throw new DomainError('VALIDATION', 'A commitment change order needs the subcontract it changes.');
+    const [subcontract] = await db
+      .select({ id: subcontracts.id })
+      .from(subcontracts)
+      .where(and(eq(subcontracts.id, fields.subcontractId), eq(subcontracts.projectId, projectId)));
+    if (!subcontract) throw new DomainError('VALIDATION', 'That subcontract does not belong to this project.');
+  } else if (fields.subcontractId) {
+    throw new DomainError('VALIDATION', 'Only a commitment change order names a subcontract.');
+  }
+  if (fields.clientChangeOrderId) {
+    if (fields.kind !== 'commitment') throw new DomainError('VALIDATION', 'Only a commitment change order links the client change order that caused it.');
+    const [client] = await db
+      .select({ id: changeOrders.id })
+      .from(changeOrders)
+      .where(and(eq(changeOrders.id, fields.clientChangeOrderId), eq(changeOrders.projectId, projectId), eq(changeOrders.kind, 'client')));
+    if (!client) throw new DomainError('VALIDATION', 'The linked client change order must be a client change order of this project.');
+  }
+  return calculateChangeOrder({
+    kind: fields.kind,
+    lines: fields.lines.map((line) => ({ ...line, sellAmount: line.sellAmount ?? null })),
+  });
+}
+
+export async function writeLinesAndDocuments(tx: Tx, changeOrderId: string, calculation: ChangeOrderCalculation, documents: Fields['documents']) {
+  await tx.delete(changeOrderLines).where(eq(changeOrderLines.changeOrderId, changeOrderId));
+  await tx.delete(changeOrderDocuments).where(eq(changeOrderDocuments.changeOrderId, changeOrderId));
+  await tx.insert(changeOrderLines).values(
+    calculation.lines.map((line, index) => ({
+      changeOrderId,
+      lineNo: index + 1,
+      costCodeId: line.costCodeId,
+      description: line.description,
+      quantity: line.quantity,
+      unit: line.unit,
+      unitCostAmount: line.unitCost,
+      costAmount: line.costAmount,
+      sellAmount: line.sellAmount,
+    })),
+  );
+  if (documents.length > 0) {
+    await tx.insert(changeOrderDocuments).values(documents.map((doc) => ({ changeOrderId, title: doc.title, url: doc.url })));
+  }
+}
+
+export function formatReference(number: number): string {
+  return `CO-${String(number).padStart(4, '0')}`;
+}
