@@ -40,6 +40,18 @@ const schema = z
     PULL_INTERVAL_MINUTES: z.coerce.number().int().min(1).default(15),
     SYNC_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
+    /** Retry backoff of failed syncs: full jitter over min(cap, base · 2^(attempt−1)). */
+    SYNC_RETRY_BASE_MS: z.coerce.number().int().min(1).default(5_000),
+    SYNC_RETRY_CAP_MS: z.coerce.number().int().min(1).default(15 * 60_000),
+    /** "Maybe succeeded": re-read Odoo this soon, to adopt what the lost call made. */
+    SYNC_AMBIGUOUS_DELAY_MS: z.coerce.number().int().min(0).default(2_000),
+    WORKER_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(2_000),
+    WORKER_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(50).default(5_000),
+    WORKER_SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).default(15_000),
+    /** A worker silent this long is taken for dead and its jobs are released to the others. */
+    WORKER_STALE_AFTER_MS: z.coerce.number().int().min(100).default(60_000),
+    /** Test only: the worker SIGKILLs itself right after a handler's Odoo call, before recording it. */
+    SYNC_CRASH_AT: z.enum(['after_odoo_call']).optional(),
     LOGIN_MAX_FAILURES_PER_USER_IP: z.coerce.number().int().min(1).default(5),
     LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(30),
     LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
@@ -51,6 +63,9 @@ const schema = z
   .superRefine((value, ctx) => {
     if (value.NODE_ENV === 'production' && !value.AUTH_SECRET && !value.NEXTAUTH_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['AUTH_SECRET'], message: 'AUTH_SECRET is required in production' });
+    }
+    if (value.NODE_ENV === 'production' && value.SYNC_CRASH_AT) {
+      ctx.addIssue({ code: 'custom', path: ['SYNC_CRASH_AT'], message: 'SYNC_CRASH_AT is a test hook and must not be set in production' });
     }
     if (value.NODE_ENV === 'production' && !value.ENCRYPTION_KEY) {
       ctx.addIssue({ code: 'custom', path: ['ENCRYPTION_KEY'], message: 'ENCRYPTION_KEY is required in production' });

@@ -1,0 +1,32 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { repoRoot } from './lib/stack';
+
+/**
+ * Small versions of the benchmarks and drills, so CI keeps them from rotting (never the full-size
+ * runs). Each must end with a JSON line; ends with "N passed, N failed".
+ */
+const smokes: { name: string; script: string; args: string[] }[] = [{ name: 'bench:odoo', script: 'scripts/bench-odoo.ts', args: ['--records', '40', '--latency-ms', '1'] }];
+
+let passed = 0;
+let failed = 0;
+for (const smoke of smokes) {
+  const started = Date.now();
+  const result = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), smoke.script, ...smoke.args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
+  const lastLine = (result.stdout ?? '').trim().split('\n').pop() ?? '';
+  let ok = result.status === 0;
+  try {
+    JSON.parse(lastLine);
+  } catch {
+    ok = false;
+  }
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${smoke.name} (${Date.now() - started} ms) ${ok ? lastLine : (result.stderr ?? '').slice(-2000)}`);
+  if (ok) passed += 1;
+  else failed += 1;
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);

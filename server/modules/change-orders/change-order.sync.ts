@@ -1,0 +1,158 @@
+import { and, asc, eq } from 'drizzle-orm';
+import type { Db, DbOrTx } from '@/db/client';
+import { approvalDecisions, changeOrders, costCodes, odooConnections, projects, sovLines, subcontracts, syncLinks, users } from '@/db/schema';
+import { analyticDistribution } from '@/server/odoo/field-names';
+import { OdooBusinessError } from '@/server/odoo/errors';
+import type { OdooClient } from '@/server/odoo/client';
+import type { SyncHandler } from '@/server/sync/registry';
+import { DEMO_PRODUCTS } from '@/tools/odoo-sim/demo-data';
+
+const RECORD_TYPE = 'change_order';
+
+/**
+ * Level-triggered: whatever request arrives, read the CO now and make Odoo match it. An approved
+ * client CO has one sale.order line named "[CO-0001] <title>" at the sell amount; an approved
+ * commitment CO has one purchase.order line at the cost amount; each order's chatter carries the
+ * approval trail once. Existing lines are found by that name prefix and adopted, never duplicated.
+ */
+export const changeOrderSyncHandler: SyncHandler = {
+  recordType: RECORD_TYPE,
+
+  async sync({ db, odoo, recordId }) {
+    const co = await loadForSync(db, recordId);
+    if (co.status !== 'approved' || co.kind === 'internal') return { operation: 'nothing_to_do' };
+    const label = `[${co.reference}] ${co.title}`;
+    const productId = await changeOrderProduct(db, odoo);
+    if (co.kind === 'client') {
+      if (!co.saleOrderId) throw missingMapping(`Project ${co.projectCode} has no Odoo sale order linked. Run a master-data pull, or link the contract in Odoo.`);
+      const fields = await odoo.fieldNames();
+      const lineId = await findOrCreateLine(odoo, 'sale.order.line', co.saleOrderId, co.reference, {
+        order_id: co.saleOrderId,
+        name: label,
+        product_id: productId,
+        product_uom_qty: 1,
+        price_unit: Number(co.sellTotalAmount ?? '0'),
+        [fields.saleLineTaxes]: [[6, 0, []]],
+      });
+      await link(db, recordId, 'sale_order_line', 'sale.order.line', lineId, co.reference);
+      await postApprovalTrail(db, odoo, recordId, 'sale.order', co.saleOrderId, co.reference);
+      return { operation: 'sale_order_line', odooModel: 'sale.order.line', odooId: lineId };
+    }
+    if (!co.purchaseOrderId) throw missingMapping(`Subcontract ${co.subcontractReference ?? ''} has no Odoo purchase order linked.`);
+    const fields = await odoo.fieldNames();
+    const version = (await odoo.version()).major;
+    const distribution = co.projectAnalyticAccountId
+      ? analyticDistribution(version, co.projectAnalyticAccountId, co.costCodeAnalyticAccountId ?? undefined)
+      : undefined;
+    const lineId = await findOrCreateLine(odoo, 'purchase.order.line', co.purchaseOrderId, co.reference, {
+      order_id: co.purchaseOrderId,
+      name: label,
+      product_id: productId,
+      product_qty: 1,
+      price_unit: Number(co.costTotalAmount),
+      [fields.purchaseLineTaxes]: [[6, 0, []]],
+      ...(distribution ? { analytic_distribution: distribution } : {}),
+    });
+    await link(db, recordId, 'purchase_order_line', 'purchase.order.line', lineId, co.reference);
+    await db.update(sovLines).set({ odooPurchaseLineId: lineId, updatedAt: new Date() }).where(eq(sovLines.changeOrderId, recordId));
+    await postApprovalTrail(db, odoo, recordId, 'purchase.order', co.purchaseOrderId, co.reference);
+    return { operation: 'purchase_order_line', odooModel: 'purchase.order.line', odooId: lineId };
+  },
+
+  async setSyncStatus(db, recordId, status) {
+    await db.update(changeOrders).set({ syncStatus: status }).where(eq(changeOrders.id, recordId));
+  },
+
+  async describe(db, recordId) {
+    const [row] = await db
+      .select({ reference: changeOrders.reference, projectId: changeOrders.projectId, amount: changeOrders.costTotalAmount, sell: changeOrders.sellTotalAmount, kind: changeOrders.kind })
+      .from(changeOrders)
+      .where(eq(changeOrders.id, recordId));
+    if (!row) return { reference: 'unknown change order', projectId: null, amountAtStake: null };
+    return { reference: row.reference, projectId: row.projectId, amountAtStake: row.kind === 'client' ? row.sell : row.amount };
+  },
+};
+
+async function loadForSync(db: DbOrTx, recordId: string) {
+  const [row] = await db
+    .select({
+      status: changeOrders.status,
+      kind: changeOrders.kind,
+      reference: changeOrders.reference,
+      title: changeOrders.title,
+      costTotalAmount: changeOrders.costTotalAmount,
+      sellTotalAmount: changeOrders.sellTotalAmount,
+      projectCode: projects.code,
+      saleOrderId: projects.odooSaleOrderId,
+      projectAnalyticAccountId: projects.odooAnalyticAccountId,
+      purchaseOrderId: subcontracts.odooPurchaseOrderId,
+      subcontractReference: subcontracts.reference,
+    })
+    .from(changeOrders)
+    .innerJoin(projects, eq(projects.id, changeOrders.projectId))
+    .leftJoin(subcontracts, eq(subcontracts.id, changeOrders.subcontractId))
+    .where(eq(changeOrders.id, recordId));
+  if (!row) throw missingMapping('The change order no longer exists in Plumbline.');
+  const [firstCode] = await db
+    .select({ accountId: costCodes.odooAnalyticAccountId })
+    .from(sovLines)
+    .innerJoin(costCodes, eq(costCodes.id, sovLines.costCodeId))
+    .where(eq(sovLines.changeOrderId, recordId));
+  return { ...row, costCodeAnalyticAccountId: firstCode?.accountId ?? null };
+}
+
+/** Search by the deterministic "[CO-0001]" prefix on that order before creating: adopt, never double. */
+async function findOrCreateLine(odoo: OdooClient, model: string, orderId: number, reference: string, values: Record<string, unknown>): Promise<number> {
+  const existing = await odoo.search(model, [
+    ['order_id', '=', orderId],
+    ['name', '=like', `[${reference}]%`],
+  ]);
+  if (existing[0] !== undefined) return existing[0];
+  return odoo.create(model, values);
+}
+
+async function link(db: DbOrTx, recordId: string, purpose: string, odooModel: string, odooId: number, reference: string) {
+  await db
+    .insert(syncLinks)
+    .values({ recordType: RECORD_TYPE, recordId, purpose, odooModel, odooId, reference })
+    .onConflictDoUpdate({ target: [syncLinks.recordType, syncLinks.recordId, syncLinks.purpose], set: { odooId, odooModel } });
+}
+
+async function postApprovalTrail(db: Db, odoo: OdooClient, recordId: string, model: string, orderId: number, reference: string) {
+  const [posted] = await db
+    .select({ id: syncLinks.id })
+    .from(syncLinks)
+    .where(and(eq(syncLinks.recordType, RECORD_TYPE), eq(syncLinks.recordId, recordId), eq(syncLinks.purpose, 'chatter_note')));
+  if (posted) return;
+  const marker = `Plumbline approval of ${reference}`;
+  // a note posted before a crash (between Odoo's answer and our commit) is found and adopted
+  const existing = await odoo.search('mail.message', [
+    ['model', '=', model],
+    ['res_id', '=', orderId],
+    ['body', 'ilike', marker],
+  ]);
+  let messageId = existing[0];
+  if (messageId === undefined) {
+    const decisions = await db
+      .select({ step: approvalDecisions.stepName, decision: approvalDecisions.decision, name: users.name, at: approvalDecisions.decidedAt, comment: approvalDecisions.comment })
+      .from(approvalDecisions)
+      .innerJoin(users, eq(users.id, approvalDecisions.decidedById))
+      .where(and(eq(approvalDecisions.recordType, RECORD_TYPE), eq(approvalDecisions.recordId, recordId)))
+      .orderBy(asc(approvalDecisions.step));
+    const trail = decisions.map((d) => `${d.step}: ${d.decision} by ${d.name} on ${d.at.toISOString().slice(0, 10)}${d.comment ? ` (“${d.comment}”)` : ''}`);
+    messageId = await odoo.messagePost(model, orderId, { body: `${marker}. ${trail.join('; ')}.` });
+  }
+  await link(db, recordId, 'chatter_note', 'mail.message', messageId, reference);
+}
+
+async function changeOrderProduct(db: DbOrTx, odoo: OdooClient): Promise<number> {
+  const [connection] = await db.select({ mappings: odooConnections.mappings }).from(odooConnections).limit(1);
+  if (connection?.mappings.changeOrderProductId) return connection.mappings.changeOrderProductId;
+  const found = await odoo.search('product.product', [['default_code', '=', DEMO_PRODUCTS.changeOrderWork.code]], { limit: 1 });
+  if (found[0] === undefined) throw missingMapping('No product is mapped for change-order lines. An administrator can choose one under Admin → Odoo.');
+  return found[0];
+}
+
+function missingMapping(message: string) {
+  return new OdooBusinessError({ odooName: 'plumbline.MissingMapping', message });
+}
