@@ -37,3 +37,14 @@ export async function signIn(page: Page, email: string, password = demoPassword(
 
 /** Our alerts, not Next's route announcer (which also has role=alert). */
 export const ALERT = '[role=alert]:not(#__next-route-announcer__)';
+
+export const demoPm2 = 'pm2@northbeam.example';
+
+/** A client for the Odoo the stack runs against (the simulator in the e2e run). */
+export async function odooForTests() {
+  const { createOdooClient } = await import('@/server/odoo/client');
+  // eslint-disable-next-line no-restricted-properties -- set by scripts/e2e.ts for the Playwright process
+  const { E2E_ODOO_URL, E2E_ODOO_DB, E2E_ODOO_API_KEY } = process.env;
+  if (!E2E_ODOO_URL || !E2E_ODOO_DB) throw new Error('Run the end-to-end suite with `npm run test:e2e`.');
+  return createOdooClient({ url: E2E_ODOO_URL, db: E2E_ODOO_DB, login: 'admin', apiKey: E2E_ODOO_API_KEY });
+}

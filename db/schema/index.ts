@@ -9,3 +9,5 @@ export * from './sync';
 export * from './exceptions';
 export * from './change-orders';
 export * from './odoo';
+export * from './claims';
+export * from './milestones';

@@ -18,7 +18,7 @@ export const demoUsers: { email: string; name: string; role: Role; projects: str
   { email: 'finance@northbeam.example', name: 'Hannah Lewis', role: 'finance', projects: [] },
   { email: 'exec@northbeam.example', name: 'Marcus Reid', role: 'executive', projects: [] },
   { email: 'qs2@northbeam.example', name: 'Ewan Doyle', role: 'quantity_surveyor', projects: ['P-1003'] },
-  { email: 'pm2@northbeam.example', name: 'Grace Mensah', role: 'project_manager', projects: ['P-1003'] },
+  { email: 'pm2@northbeam.example', name: 'Grace Mensah', role: 'project_manager', projects: ['P-1001', 'P-1003'] },
 ];
 
 type DemoCostCode = { code: string; name: string; budget: string };

@@ -1,0 +1,125 @@
+import { and, count, desc, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
+import type { DbOrTx } from '@/db/client';
+import { exceptions, projects } from '@/db/schema';
+import type { Actor } from '@/server/auth/actor';
+import { projectScope, seesAllProjects } from '@/server/auth/policy';
+import { listFilters, listOrder, listPaging, type ListColumns, type ListInput, type ListResult } from '@/server/lib/list';
+import type { AgeBucket } from './exception.calc';
+
+const ageBucket = sql<AgeBucket>`CASE
+  WHEN now() - ${exceptions.firstSeenAt} < interval '1 day' THEN 'under_1d'
+  WHEN now() - ${exceptions.firstSeenAt} < interval '7 days' THEN '1_7d'
+  WHEN now() - ${exceptions.firstSeenAt} < interval '30 days' THEN '7_30d'
+  ELSE 'over_30d' END`;
+
+const severityRank = sql`CASE ${exceptions.severity} WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END`;
+
+const columns = {
+  title: { sql: exceptions.title, filter: 'contains' },
+  recordReference: { sql: exceptions.recordReference, filter: 'contains' },
+  category: { sql: exceptions.category, filter: 'equals' },
+  severity: { sql: severityRank },
+  severityLevel: { sql: exceptions.severity, filter: 'equals' },
+  status: { sql: exceptions.status, filter: 'equals' },
+  projectId: { sql: exceptions.projectId, filter: 'equals' },
+  ageBucket: { sql: ageBucket, filter: 'equals' },
+  firstSeenAt: { sql: exceptions.firstSeenAt },
+  lastSeenAt: { sql: exceptions.lastSeenAt },
+  occurrences: { sql: exceptions.occurrences },
+  amountAtStake: { sql: exceptions.amountAtStake },
+  ownerRole: { sql: exceptions.ownerRole, filter: 'equals' },
+} satisfies ListColumns;
+
+const rowFields = {
+  id: exceptions.id,
+  category: exceptions.category,
+  cause: exceptions.cause,
+  severity: exceptions.severity,
+  status: exceptions.status,
+  ownerRole: exceptions.ownerRole,
+  recordType: exceptions.recordType,
+  recordId: exceptions.recordId,
+  recordReference: exceptions.recordReference,
+  projectId: exceptions.projectId,
+  projectCode: projects.code,
+  amountAtStake: exceptions.amountAtStake,
+  title: exceptions.title,
+  detail: exceptions.detail,
+  guidance: exceptions.guidance,
+  errorName: exceptions.errorName,
+  occurrences: exceptions.occurrences,
+  firstSeenAt: exceptions.firstSeenAt,
+  lastSeenAt: exceptions.lastSeenAt,
+  resolvedAt: exceptions.resolvedAt,
+  resolution: exceptions.resolution,
+  ageBucket,
+  version: exceptions.version,
+};
+
+export type ExceptionRow = {
+  id: string;
+  category: 'sync_failure' | 'rule_breach' | 'pull_mapping' | 'reconciliation_drift';
+  cause: string;
+  severity: 'low' | 'medium' | 'high' | 'critical';
+  status: 'open' | 'resolved' | 'dismissed';
+  ownerRole: string;
+  recordType: string;
+  recordId: string;
+  recordReference: string | null;
+  projectId: string | null;
+  projectCode: string | null;
+  amountAtStake: string | null;
+  title: string;
+  detail: string;
+  guidance: string;
+  errorName: string | null;
+  occurrences: number;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  resolvedAt: Date | null;
+  resolution: string | null;
+  ageBucket: AgeBucket;
+  version: number;
+};
+
+/**
+ * Exceptions the actor may see: those of projects in their scope (and organisation), plus
+ * organisation-wide ones (no project) for the roles that see every project.
+ */
+function visibleTo(actor: Actor): SQL {
+  const ofVisibleProject = sql`${exceptions.projectId} IN (SELECT ${projects.id} FROM ${projects} WHERE ${projects.organisationId} = ${actor.organisationId} AND ${projectScope(actor, projects.id)})`;
+  return seesAllProjects(actor) ? (or(isNull(exceptions.projectId), ofVisibleProject) as SQL) : ofVisibleProject;
+}
+
+/** Finance's queue: server-side filters by category, project, age bucket, status, severity. */
+export async function listExceptions(db: DbOrTx, actor: Actor, input: ListInput): Promise<ListResult<ExceptionRow>> {
+  const where = and(visibleTo(actor), listFilters(columns, input, ['title', 'recordReference']));
+  const { limit, offset } = listPaging(input);
+  const rows = await db
+    .select(rowFields)
+    .from(exceptions)
+    .leftJoin(projects, eq(projects.id, exceptions.projectId))
+    .where(where)
+    // default: worst first, then oldest
+    .orderBy(...listOrder(columns, input, [sql`${severityRank} DESC`, exceptions.firstSeenAt, exceptions.id]))
+    .limit(limit)
+    .offset(offset);
+  const [total] = await db.select({ n: count() }).from(exceptions).where(where);
+  return { rows, total: total?.n ?? 0, page: input.page, pageSize: input.pageSize };
+}
+
+/** One record's exceptions, newest first (open and closed); the caller has checked the record is visible. */
+export async function listExceptionsForRecord(
+  db: DbOrTx,
+  actor: Actor,
+  recordType: string,
+  recordId: string,
+): Promise<ExceptionRow[]> {
+  return db
+    .select(rowFields)
+    .from(exceptions)
+    .leftJoin(projects, eq(projects.id, exceptions.projectId))
+    .where(and(visibleTo(actor), eq(exceptions.recordType, recordType), eq(exceptions.recordId, recordId)))
+    .orderBy(desc(exceptions.lastSeenAt), exceptions.id)
+    .limit(100);
+}

@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import type { DbOrTx } from '@/db/client';
+import { exceptions } from '@/db/schema';
+import type { Actor } from '@/server/auth/actor';
+import { assertProjectVisible, seesAllProjects } from '@/server/auth/policy';
+import { DomainError } from '@/server/errors';
+import { recordAudit } from '@/server/modules/audit/audit.service';
+import { requestSync } from '@/server/sync/enqueue';
+import { findSyncHandler } from '@/server/sync/registry';
+import { maxSeverity, severityForAmount, type ExceptionSeverity } from './exception.calc';
+import type { DismissExceptionInput, ExceptionActionInput } from './exception.schemas';
+
+export type ExceptionCategory = (typeof exceptions.$inferSelect)['category'];
+
+export type RaiseExceptionInput = {
+  category: ExceptionCategory;
+  /** What went wrong, stable per kind of problem ('odoo_sync', 'insurance_expired'…): one open row per (record, cause). */
+  cause: string;
+  recordType: string;
+  recordId: string;
+  recordReference?: string | null;
+  projectId?: string | null;
+  amountAtStake?: string | null;
+  title: string;
+  detail: string;
+  /** Plain words: what the person should do about it. */
+  guidance: string;
+  errorName?: string | null;
+  ownerRole?: string;
+  /** A floor for the amount-based severity (e.g. a broken connection blocks everything: 'high'). */
+  minimumSeverity?: ExceptionSeverity;
+};
+
+/**
+ * Opens an exception, or — when one is already open for the same (record, cause) — counts the repeat
+ * on it (occurrences + 1, last_seen_at, latest detail) instead of adding a row, so finance sees one
+ * line per problem however often it recurs. The partial unique index makes this hold under races.
+ */
+export async function raiseException(tx: DbOrTx, input: RaiseExceptionInput): Promise<{ id: string; occurrences: number }> {
+  const severity = maxSeverity(severityForAmount(input.amountAtStake), input.minimumSeverity);
+  const values = {
+    category: input.category,
+    cause: input.cause,
+    severity,
+    ownerRole: input.ownerRole ?? 'finance',
+    recordType: input.recordType,
+    recordId: input.recordId,
+    recordReference: input.recordReference ?? null,
+    projectId: input.projectId ?? null,
+    amountAtStake: input.amountAtStake ?? null,
+    title: input.title,
+    detail: input.detail,
+    guidance: input.guidance,
+    errorName: input.errorName ?? null,
+  };
+  const [row] = await tx
+    .insert(exceptions)
+    .values(values)
+    .onConflictDoUpdate({
+      target: [exceptions.recordType, exceptions.recordId, exceptions.cause],
+      targetWhere: sql`${exceptions.status} = 'open'`,
+      set: {
+        occurrences: sql`${exceptions.occurrences} + 1`,
+        lastSeenAt: sql`now()`,
+        severity,
+        ownerRole: values.ownerRole,
+        recordReference: values.recordReference,
+        amountAtStake: values.amountAtStake,
+        title: values.title,
+        detail: values.detail,
+        guidance: values.guidance,
+        errorName: values.errorName,
+        version: sql`${exceptions.version} + 1`,
+      },
+    })
+    .returning({ id: exceptions.id, occurrences: exceptions.occurrences });
+  if (!row) throw new Error('exception upsert returned no row');
+  return row;
+}
+
+/** Closes the record's open exceptions (of one cause, or all) because their cause went away. */
+export async function resolveExceptionsFor(
+  tx: DbOrTx,
+  recordType: string,
+  recordId: string,
+  cause?: string,
+  resolution = 'Resolved automatically: the problem no longer occurs.',
+): Promise<number> {
+  const resolved = await tx
+    .update(exceptions)
+    .set({ status: 'resolved', resolvedAt: sql`now()`, resolution, version: sql`${exceptions.version} + 1` })
+    .where(
+      and(
+        eq(exceptions.recordType, recordType),
+        eq(exceptions.recordId, recordId),
+        eq(exceptions.status, 'open'),
+        cause === undefined ? undefined : eq(exceptions.cause, cause),
+      ),
+    )
+    .returning({ id: exceptions.id });
+  return resolved.length;
+}
+
+/** Finance asks for the record to be synced again; the exception closes itself when that succeeds. */
+export async function retryException(db: DbOrTx, input: ExceptionActionInput, actor: Actor): Promise<{ jobId: string }> {
+  return db.transaction(async (tx) => {
+    const current = await loadOpenException(tx, actor, input.exceptionId);
+    if (current.category !== 'sync_failure' || !findSyncHandler(current.recordType)) {
+      throw new DomainError('INVALID_TRANSITION', 'Only a failed sync can be retried; fix the cause of this exception, or dismiss it with a reason.');
+    }
+    await bumpVersion(tx, input, {});
+    const correlationId = randomUUID();
+    await recordAudit(tx, {
+      actor,
+      action: 'exception.retry',
+      entityType: 'exception',
+      entityId: current.id,
+      fromState: 'open',
+      toState: 'open',
+      comment: `Retry of the sync of ${current.recordReference ?? current.recordId} requested.`,
+      correlationId,
+    });
+    return requestSync(tx, { recordType: current.recordType, recordId: current.recordId, correlationId });
+  });
+}
+
+/** Closes an exception without fixing it; the reason is mandatory and goes to the audit trail. */
+export async function dismissException(db: DbOrTx, input: DismissExceptionInput, actor: Actor): Promise<{ id: string }> {
+  const reason = input.reason.trim();
+  if (reason.length < 3) {
+    throw new DomainError('REASON_REQUIRED', 'Give a reason for dismissing this exception: it is kept in the audit trail.');
+  }
+  return db.transaction(async (tx) => {
+    const current = await loadOpenException(tx, actor, input.exceptionId);
+    await bumpVersion(tx, input, { status: 'dismissed', resolvedAt: sql`now()`, resolvedById: actor.id, resolution: reason });
+    await recordAudit(tx, {
+      actor,
+      action: 'exception.dismiss',
+      entityType: 'exception',
+      entityId: current.id,
+      fromState: 'open',
+      toState: 'dismissed',
+      comment: reason,
+    });
+    return { id: current.id };
+  });
+}
+
+async function loadOpenException(tx: DbOrTx, actor: Actor, exceptionId: string) {
+  const [row] = await tx.select().from(exceptions).where(eq(exceptions.id, exceptionId)).limit(1);
+  if (!row) throw new DomainError('NOT_FOUND', 'Exception not found.');
+  if (row.projectId) await assertProjectVisible(tx, actor, row.projectId);
+  else if (!seesAllProjects(actor)) throw new DomainError('NOT_FOUND', 'Exception not found.');
+  if (row.status !== 'open') throw new DomainError('INVALID_TRANSITION', `This exception is already ${row.status}.`);
+  return row;
+}
+
+/** Compare-and-set on version: someone else's action in between answers CONFLICT and changes nothing. */
+async function bumpVersion(tx: DbOrTx, input: ExceptionActionInput, set: Partial<Record<keyof typeof exceptions.$inferInsert, unknown>>) {
+  const updated = await tx
+    .update(exceptions)
+    .set({ ...set, version: sql`${exceptions.version} + 1` })
+    .where(and(eq(exceptions.id, input.exceptionId), eq(exceptions.version, input.version), eq(exceptions.status, 'open')))
+    .returning({ id: exceptions.id });
+  if (updated.length === 0) {
+    throw new DomainError('CONFLICT', 'Someone else acted on this exception in the meantime. Reload it and try again.');
+  }
+}
