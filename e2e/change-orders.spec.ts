@@ -68,7 +68,7 @@ test('a CO above the PM limit goes QS → PM → executive and lands on the sale
   await expect
     .poll(async () => (await odoo.searchRead('sale.order.line', [['name', '=like', `[${reference}]%`]], ['name', 'price_unit'])).length, { timeout: 30_000 })
     .toBe(1);
-  const [line] = await odoo.searchRead<{ name: string; price_unit: number }>('sale.order.line', [['name', '=like', `[${reference}]%`]], ['name', 'price_unit']);
+  const [line] = await odoo.searchRead<{ id: number; name: string; price_unit: number }>('sale.order.line', [['name', '=like', `[${reference}]%`]], ['name', 'price_unit']);
   expect(line!.name).toBe(`[${reference}] ${title}`);
   expect(line!.price_unit).toBe(46200);
   await raiser.getByRole('tab', { name: 'Sync' }).click();

@@ -1,10 +1,10 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db, DbOrTx } from '@/db/client';
-import { approvalDecisions, changeOrders, costCodes, odooConnections, projects, sovLines, subcontracts, syncLinks, users } from '@/db/schema';
+import { approvalDecisions, changeOrders, costCodes, odooConnections, projects, sovLines, subcontracts, users } from '@/db/schema';
 import { analyticDistribution } from '@/server/odoo/field-names';
 import { OdooBusinessError } from '@/server/odoo/errors';
 import type { OdooClient } from '@/server/odoo/client';
-import type { SyncHandler } from '@/server/sync/registry';
+import { registerSyncHandler, type SyncHandler } from '@/server/sync/registry';
 import { DEMO_PRODUCTS } from '@/tools/odoo-sim/demo-data';
 
 const RECORD_TYPE = 'change_order';
@@ -20,7 +20,7 @@ export const changeOrderSyncHandler: SyncHandler = {
 
   async sync({ db, odoo, recordId }) {
     const co = await loadForSync(db, recordId);
-    if (co.status !== 'approved' || co.kind === 'internal') return { operation: 'nothing_to_do' };
+    if (co.status !== 'approved' || co.kind === 'internal') return { operation: 'no change (not an approved client or commitment CO)' };
     const label = `[${co.reference}] ${co.title}`;
     const productId = await changeOrderProduct(db, odoo);
     if (co.kind === 'client') {
@@ -34,9 +34,16 @@ export const changeOrderSyncHandler: SyncHandler = {
         price_unit: Number(co.sellTotalAmount ?? '0'),
         [fields.saleLineTaxes]: [[6, 0, []]],
       });
-      await link(db, recordId, 'sale_order_line', 'sale.order.line', lineId, co.reference);
-      await postApprovalTrail(db, odoo, recordId, 'sale.order', co.saleOrderId, co.reference);
-      return { operation: 'sale_order_line', odooModel: 'sale.order.line', odooId: lineId };
+      const noteId = await postApprovalTrail(db, odoo, recordId, 'sale.order', co.saleOrderId, co.reference);
+      return {
+        operation: 'sale order line',
+        odooModel: 'sale.order.line',
+        odooId: lineId,
+        links: [
+          { purpose: 'sale_order_line', odooModel: 'sale.order.line', odooId: lineId, reference: co.reference },
+          { purpose: 'chatter_note', odooModel: 'mail.message', odooId: noteId, reference: co.reference },
+        ],
+      };
     }
     if (!co.purchaseOrderId) throw missingMapping(`Subcontract ${co.subcontractReference ?? ''} has no Odoo purchase order linked.`);
     const fields = await odoo.fieldNames();
@@ -53,10 +60,18 @@ export const changeOrderSyncHandler: SyncHandler = {
       [fields.purchaseLineTaxes]: [[6, 0, []]],
       ...(distribution ? { analytic_distribution: distribution } : {}),
     });
-    await link(db, recordId, 'purchase_order_line', 'purchase.order.line', lineId, co.reference);
+    // the SOV line this CO added learns its Odoo line, so claims against it bill the right PO line
     await db.update(sovLines).set({ odooPurchaseLineId: lineId, updatedAt: new Date() }).where(eq(sovLines.changeOrderId, recordId));
-    await postApprovalTrail(db, odoo, recordId, 'purchase.order', co.purchaseOrderId, co.reference);
-    return { operation: 'purchase_order_line', odooModel: 'purchase.order.line', odooId: lineId };
+    const noteId = await postApprovalTrail(db, odoo, recordId, 'purchase.order', co.purchaseOrderId, co.reference);
+    return {
+      operation: 'purchase order line',
+      odooModel: 'purchase.order.line',
+      odooId: lineId,
+      links: [
+        { purpose: 'purchase_order_line', odooModel: 'purchase.order.line', odooId: lineId, reference: co.reference },
+        { purpose: 'chatter_note', odooModel: 'mail.message', odooId: noteId, reference: co.reference },
+      ],
+    };
   },
 
   async setSyncStatus(db, recordId, status) {
@@ -65,11 +80,11 @@ export const changeOrderSyncHandler: SyncHandler = {
 
   async describe(db, recordId) {
     const [row] = await db
-      .select({ reference: changeOrders.reference, projectId: changeOrders.projectId, amount: changeOrders.costTotalAmount, sell: changeOrders.sellTotalAmount, kind: changeOrders.kind })
+      .select({ reference: changeOrders.reference, projectId: changeOrders.projectId, amount: changeOrders.costTotalAmount, sell: changeOrders.sellTotalAmount, kind: changeOrders.kind, syncStatus: changeOrders.syncStatus })
       .from(changeOrders)
       .where(eq(changeOrders.id, recordId));
-    if (!row) return { reference: 'unknown change order', projectId: null, amountAtStake: null };
-    return { reference: row.reference, projectId: row.projectId, amountAtStake: row.kind === 'client' ? row.sell : row.amount };
+    if (!row) return null;
+    return { reference: row.reference, projectId: row.projectId, amountAtStake: row.kind === 'client' ? row.sell : row.amount, syncStatus: row.syncStatus };
   },
 };
 
@@ -111,19 +126,8 @@ async function findOrCreateLine(odoo: OdooClient, model: string, orderId: number
   return odoo.create(model, values);
 }
 
-async function link(db: DbOrTx, recordId: string, purpose: string, odooModel: string, odooId: number, reference: string) {
-  await db
-    .insert(syncLinks)
-    .values({ recordType: RECORD_TYPE, recordId, purpose, odooModel, odooId, reference })
-    .onConflictDoUpdate({ target: [syncLinks.recordType, syncLinks.recordId, syncLinks.purpose], set: { odooId, odooModel } });
-}
-
-async function postApprovalTrail(db: Db, odoo: OdooClient, recordId: string, model: string, orderId: number, reference: string) {
-  const [posted] = await db
-    .select({ id: syncLinks.id })
-    .from(syncLinks)
-    .where(and(eq(syncLinks.recordType, RECORD_TYPE), eq(syncLinks.recordId, recordId), eq(syncLinks.purpose, 'chatter_note')));
-  if (posted) return;
+/** The approval trail on the order's chatter, once: a note already there (by its marker) is adopted. */
+async function postApprovalTrail(db: Db, odoo: OdooClient, recordId: string, model: string, orderId: number, reference: string): Promise<number> {
   const marker = `Plumbline approval of ${reference}`;
   // a note posted before a crash (between Odoo's answer and our commit) is found and adopted
   const existing = await odoo.search('mail.message', [
@@ -142,7 +146,7 @@ async function postApprovalTrail(db: Db, odoo: OdooClient, recordId: string, mod
     const trail = decisions.map((d) => `${d.step}: ${d.decision} by ${d.name} on ${d.at.toISOString().slice(0, 10)}${d.comment ? ` (“${d.comment}”)` : ''}`);
     messageId = await odoo.messagePost(model, orderId, { body: `${marker}. ${trail.join('; ')}.` });
   }
-  await link(db, recordId, 'chatter_note', 'mail.message', messageId, reference);
+  return messageId;
 }
 
 async function changeOrderProduct(db: DbOrTx, odoo: OdooClient): Promise<number> {
@@ -156,3 +160,5 @@ async function changeOrderProduct(db: DbOrTx, odoo: OdooClient): Promise<number>
 function missingMapping(message: string) {
   return new OdooBusinessError({ odooName: 'plumbline.MissingMapping', message });
 }
+
+registerSyncHandler(changeOrderSyncHandler);

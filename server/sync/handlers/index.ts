@@ -7,4 +7,4 @@
  *   import '../../modules/change-orders/change-order.sync';
  * (the change-order handler is being written by the change-order work and is added here with it).
  */
-export {};
+import '../../modules/change-orders/change-order.sync';
