@@ -11,3 +11,4 @@ export * from './change-orders';
 export * from './odoo';
 export * from './claims';
 export * from './milestones';
+export * from './cost';
