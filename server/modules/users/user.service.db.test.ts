@@ -93,6 +93,15 @@ describe('user administration', () => {
     expect(JSON.stringify(rows)).not.toContain('a-brand-new-password!');
   });
 
+  it('enforces the absolute session lifetime whatever the token says', async () => {
+    const target = org.actors.qs;
+    const fresh = await tokenFor(target.id);
+    expect((await resolveActor(testDb.db, fresh)).actor?.id).toBe(target.id);
+    const thirteenHoursAgo = Math.floor(Date.now() / 1000) - 13 * 3600;
+    expect(await resolveActor(testDb.db, { ...fresh, signedInAt: thirteenHoursAgo })).toEqual({ actor: null, reason: 'expired' });
+    expect(await resolveActor(testDb.db, { ...fresh, signedInAt: undefined })).toEqual({ actor: null, reason: 'expired' });
+  });
+
   it('refuses a stale version with CONFLICT and changes nothing', async () => {
     const target = org.actors.finance;
     const row = await userRow(target.id);
