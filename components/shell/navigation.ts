@@ -16,7 +16,10 @@ const sections: NavSection[] = [
   },
   {
     title: 'Finance',
-    items: [{ href: '/admin/audit', label: 'Audit log', permission: 'audit.read' }],
+    items: [
+      { href: '/exceptions', label: 'Exceptions', permission: 'exception.read' },
+      { href: '/admin/audit', label: 'Audit log', permission: 'audit.read' },
+    ],
   },
   {
     title: 'Administration',

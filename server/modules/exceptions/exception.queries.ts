@@ -4,7 +4,9 @@ import { exceptions, projects } from '@/db/schema';
 import type { Actor } from '@/server/auth/actor';
 import { projectScope, seesAllProjects } from '@/server/auth/policy';
 import { listFilters, listOrder, listPaging, type ListColumns, type ListInput, type ListResult } from '@/server/lib/list';
+import { findVisibleRecord } from '@/server/sync/record-access';
 import type { AgeBucket } from './exception.calc';
+import type { RecordRefInput } from './exception.schemas';
 
 const ageBucket = sql<AgeBucket>`CASE
   WHEN now() - ${exceptions.firstSeenAt} < interval '1 day' THEN 'under_1d'
@@ -12,14 +14,12 @@ const ageBucket = sql<AgeBucket>`CASE
   WHEN now() - ${exceptions.firstSeenAt} < interval '30 days' THEN '7_30d'
   ELSE 'over_30d' END`;
 
-const severityRank = sql`CASE ${exceptions.severity} WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END`;
-
 const columns = {
   title: { sql: exceptions.title, filter: 'contains' },
   recordReference: { sql: exceptions.recordReference, filter: 'contains' },
   category: { sql: exceptions.category, filter: 'equals' },
-  severity: { sql: severityRank },
-  severityLevel: { sql: exceptions.severity, filter: 'equals' },
+  // an enum sorts in declaration order: low < medium < high < critical
+  severity: { sql: exceptions.severity, filter: 'equals' },
   status: { sql: exceptions.status, filter: 'equals' },
   projectId: { sql: exceptions.projectId, filter: 'equals' },
   ageBucket: { sql: ageBucket, filter: 'equals' },
@@ -101,20 +101,17 @@ export async function listExceptions(db: DbOrTx, actor: Actor, input: ListInput)
     .leftJoin(projects, eq(projects.id, exceptions.projectId))
     .where(where)
     // default: worst first, then oldest
-    .orderBy(...listOrder(columns, input, [sql`${severityRank} DESC`, exceptions.firstSeenAt, exceptions.id]))
+    .orderBy(...listOrder(columns, input, [desc(exceptions.severity), exceptions.firstSeenAt, exceptions.id]))
     .limit(limit)
     .offset(offset);
   const [total] = await db.select({ n: count() }).from(exceptions).where(where);
   return { rows, total: total?.n ?? 0, page: input.page, pageSize: input.pageSize };
 }
 
-/** One record's exceptions, newest first (open and closed); the caller has checked the record is visible. */
-export async function listExceptionsForRecord(
-  db: DbOrTx,
-  actor: Actor,
-  recordType: string,
-  recordId: string,
-): Promise<ExceptionRow[]> {
+/** One record's exceptions, newest first (open and closed); NOT_FOUND for a record the actor cannot see. */
+export async function listExceptionsForRecord(db: DbOrTx, actor: Actor, input: RecordRefInput): Promise<ExceptionRow[]> {
+  const { recordType, recordId } = input;
+  await findVisibleRecord(db, actor, recordType, recordId);
   return db
     .select(rowFields)
     .from(exceptions)

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { exceptions } from '@/db/schema';
 import type { Actor } from '@/server/auth/actor';
@@ -156,8 +156,10 @@ async function loadOpenException(tx: DbOrTx, actor: Actor, exceptionId: string) 
   return row;
 }
 
+type ExceptionUpdate = { status?: 'dismissed'; resolvedAt?: SQL; resolvedById?: string; resolution?: string };
+
 /** Compare-and-set on version: someone else's action in between answers CONFLICT and changes nothing. */
-async function bumpVersion(tx: DbOrTx, input: ExceptionActionInput, set: Partial<Record<keyof typeof exceptions.$inferInsert, unknown>>) {
+async function bumpVersion(tx: DbOrTx, input: ExceptionActionInput, set: ExceptionUpdate) {
   const updated = await tx
     .update(exceptions)
     .set({ ...set, version: sql`${exceptions.version} + 1` })

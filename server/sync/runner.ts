@@ -1,0 +1,94 @@
+import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
+import { Logger, run, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
+import { createDb } from '@/db/client';
+import { logger } from '@/server/lib/logger';
+import type { OdooClient } from '@/server/odoo/client';
+import { SYNC_TASK } from './enqueue';
+import { runSyncJob, type SyncEngineDeps } from './engine';
+import { startHeartbeat, type Heartbeat } from './heartbeat';
+
+export type SyncWorkerOptions = {
+  databaseUrl: string;
+  odoo: () => OdooClient;
+  concurrency: number;
+  pollIntervalMs: number;
+  heartbeatIntervalMs: number;
+  sweepIntervalMs: number;
+  staleAfterMs: number;
+  engine: Pick<SyncEngineDeps, 'retry' | 'ambiguousDelayMs' | 'crashAt' | 'random'>;
+  /** Other tasks this worker runs (the master-data pull) and their schedule. */
+  extraTasks?: TaskList;
+  crontab?: string;
+};
+
+export type SyncWorker = {
+  runner: Runner;
+  heartbeat: Heartbeat;
+  /** Graceful: stop taking jobs, let the running ones finish and record, then release everything. */
+  stop(): Promise<void>;
+};
+
+/**
+ * A graphile-worker runner for sync jobs, with heartbeats and the dead-worker sweeper. Any number of
+ * these may run at once (in one or several processes): jobs are claimed with SKIP LOCKED, and the
+ * per-record queue keeps two of them from syncing the same record at the same time.
+ */
+export async function startSyncWorker(options: SyncWorkerOptions): Promise<SyncWorker> {
+  const db = createDb(options.databaseUrl, { max: Math.max(2, options.concurrency), applicationName: 'plumbline-worker' });
+  const log = logger().child({ component: 'sync-worker' });
+  const heartbeat = startHeartbeat({
+    db,
+    processId: `${hostname()}:${process.pid}`,
+    intervalMs: options.heartbeatIntervalMs,
+    sweepIntervalMs: options.sweepIntervalMs,
+    staleAfterMs: options.staleAfterMs,
+    onError: (error) => log.warn({ err: error }, 'heartbeat or sweep failed; will try again'),
+  });
+  // Our own emitter, passed in, so we see 'worker:create' for workers made while run() starts.
+  const events = new EventEmitter() as WorkerEvents;
+  events.on('worker:create', ({ worker }) => heartbeat.register(worker.workerId));
+  events.on('worker:stop', ({ worker }) => heartbeat.unregister(worker.workerId));
+  const deps: SyncEngineDeps = { db, odoo: options.odoo, ...options.engine };
+
+  let runner: Runner;
+  try {
+    runner = await run({
+      connectionString: options.databaseUrl,
+      maxPoolSize: options.concurrency + 2,
+      concurrency: options.concurrency,
+      pollInterval: options.pollIntervalMs,
+      noHandleSignals: true, // worker.ts owns SIGTERM: drain, then exit 0
+      events,
+      logger: graphileLogger(log),
+      taskList: { ...options.extraTasks, [SYNC_TASK]: (payload, helpers) => runSyncJob(deps, payload, helpers) },
+      ...(options.crontab ? { crontab: options.crontab } : {}),
+    });
+  } catch (error) {
+    await heartbeat.stop().catch(() => {});
+    await db.$client.end();
+    throw error;
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      heartbeat.stopSweeping();
+      // keep beating while in-flight jobs finish, or another worker would take them over mid-run
+      await runner.stop();
+      await heartbeat.stop();
+      await db.$client.end();
+    })());
+  return { runner, heartbeat, stop };
+}
+
+function graphileLogger(log: ReturnType<typeof logger>): Logger {
+  return new Logger((scope) => (level, message) => {
+    const context = { scope: { label: scope.label, workerId: scope.workerId, jobId: scope.jobId } };
+    const name = String(level);
+    if (name === 'error') log.error(context, message);
+    else if (name === 'warning') log.warn(context, message);
+    else if (name === 'info') log.info(context, message);
+    else log.debug(context, message);
+  });
+}

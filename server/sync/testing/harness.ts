@@ -1,0 +1,70 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { exceptions, syncAttempts } from '@/db/schema';
+import { startOdooSim, type OdooSim } from '@/tools/odoo-sim/server';
+import { createOdooClient, type OdooClient } from '@/server/odoo/client';
+import { syncJobKey } from '../enqueue';
+import { registerSyncHandler } from '../registry';
+import { createJsonRecordStore, createTestPartnerHandler, TEST_RECORD_TYPE, type TestPartnerRecord, type TestRecordStore } from './test-partner.handler';
+
+/** Shared set-up of the sync tests: an in-process Odoo simulator and the JSON-backed test handler. */
+export type SyncHarness = {
+  sim: OdooSim;
+  odoo: OdooClient;
+  store: TestRecordStore;
+  storeFile: string;
+  newRecord(overrides?: Partial<TestPartnerRecord>): { id: string; reference: string };
+  partnersWithRef(reference: string): number;
+  stop(): Promise<void>;
+};
+
+export async function startSyncHarness(): Promise<SyncHarness> {
+  const apiKey = `sim-test-${randomBytes(6).toString('hex')}`;
+  const sim = await startOdooSim({ port: 0, version: 19, apiKey, db: 'sync_test', login: 'admin', password: 'admin', seed: 'empty' });
+  const odoo = createOdooClient({ url: sim.url, db: sim.db, login: sim.login, apiKey, timeoutMs: 5_000 });
+  const storeFile = path.join(mkdtempSync(path.join(tmpdir(), 'plumbline-sync-')), 'records.json');
+  const store = createJsonRecordStore(storeFile);
+  registerSyncHandler(createTestPartnerHandler(store));
+  return {
+    sim,
+    odoo,
+    store,
+    storeFile,
+    newRecord(overrides = {}) {
+      const id = randomUUID();
+      const reference = `TP-${id.slice(0, 8).toUpperCase()}`;
+      store.put(id, { name: `Partner ${reference}`, reference, projectId: null, amountAtStake: '1500.00', syncStatus: 'not_required', ...overrides });
+      return { id, reference };
+    },
+    partnersWithRef: (reference) => sim.state.search('res.partner', [['ref', '=', reference]]).length,
+    stop: () => sim.stop(),
+  };
+}
+
+export async function attemptsOf(db: Db, recordId: string) {
+  return db.select().from(syncAttempts).where(and(eq(syncAttempts.recordType, TEST_RECORD_TYPE), eq(syncAttempts.recordId, recordId))).orderBy(asc(syncAttempts.id));
+}
+
+export async function openExceptionsOf(db: Db, recordId: string) {
+  return db.select().from(exceptions).where(and(eq(exceptions.recordId, recordId), eq(exceptions.status, 'open')));
+}
+
+export async function pendingJobsOf(db: Db, recordId: string): Promise<number> {
+  const result = await db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE key = ${syncJobKey(TEST_RECORD_TYPE, recordId)}`);
+  return result.rows[0]?.n ?? 0;
+}
+
+export async function waitFor<T>(probe: () => Promise<T> | T, accept: (value: T) => boolean, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await probe();
+  while (!accept(last)) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    last = await probe();
+  }
+  return last;
+}

@@ -1,0 +1,65 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { env } from '@/server/env';
+import { logger } from '@/server/lib/logger';
+import { pullCrontab, pullTaskList } from '@/server/modules/pull/pull.task';
+import { syncPoliciesFromEnv } from './engine';
+import { syncOdooClient } from './odoo-connection';
+import { startSyncWorker } from './runner';
+import './handlers';
+
+/**
+ * The sync worker process (`npm run worker`; `npm start` launches it next to the web server).
+ * SIGTERM/SIGINT drain gracefully: no new jobs, in-flight ones finish and are recorded, exit 0.
+ * A second signal exits at once (the sweeper of another worker releases what was left).
+ */
+export async function runWorkerProcess(): Promise<void> {
+  const config = env();
+  if (!config.DATABASE_URL) {
+    console.error('DATABASE_URL is not set: start Plumbline with `npm start`, which provides one.');
+    process.exit(1);
+  }
+  const log = logger().child({ component: 'sync-worker' });
+  const worker = await startSyncWorker({
+    databaseUrl: config.DATABASE_URL,
+    odoo: syncOdooClient,
+    concurrency: config.WORKER_CONCURRENCY,
+    pollIntervalMs: config.WORKER_POLL_INTERVAL_MS,
+    heartbeatIntervalMs: config.WORKER_HEARTBEAT_INTERVAL_MS,
+    sweepIntervalMs: config.WORKER_SWEEP_INTERVAL_MS,
+    staleAfterMs: config.WORKER_STALE_AFTER_MS,
+    engine: syncPoliciesFromEnv(),
+    extraTasks: pullTaskList,
+    crontab: pullCrontab(),
+  });
+  log.info({ concurrency: config.WORKER_CONCURRENCY }, 'sync worker started');
+  // Parent processes (npm start, tests) wait for this line on stdout.
+  console.log('[worker] ready');
+
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) process.exit(1);
+    signalled = true;
+    log.info({ signal }, 'draining sync worker');
+    worker.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'sync worker did not stop cleanly');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  worker.runner.promise.catch((error: unknown) => {
+    log.error({ err: error }, 'sync worker failed');
+    process.exit(1);
+  });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  runWorkerProcess().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
