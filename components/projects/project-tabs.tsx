@@ -6,6 +6,7 @@ import { usePathname } from 'next/navigation';
 const tabs = [
   { href: '', label: 'Overview' },
   { href: '/change-orders', label: 'Change orders' },
+  { href: '/subcontracts', label: 'Subcontracts' },
 ];
 
 /** The project's sections; later capabilities (claims, billing, cost) add theirs here. */

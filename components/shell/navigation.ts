@@ -12,6 +12,8 @@ const sections: NavSection[] = [
       { href: '/inbox', label: 'My approvals', permission: 'inbox.read' },
       { href: '/projects', label: 'Projects', permission: 'project.read' },
       { href: '/change-orders', label: 'Change orders', permission: 'change_order.read' },
+      { href: '/subcontracts', label: 'Subcontracts', permission: 'subcontract.read' },
+      { href: '/vendors', label: 'Vendors', permission: 'vendor.read' },
     ],
   },
   {
@@ -19,6 +21,7 @@ const sections: NavSection[] = [
     items: [
       { href: '/exceptions', label: 'Exceptions', permission: 'exception.read' },
       { href: '/admin/audit', label: 'Audit log', permission: 'audit.read' },
+      { href: '/admin/pull-runs', label: 'Pull runs', permission: 'pull.read' },
     ],
   },
   {
@@ -26,6 +29,7 @@ const sections: NavSection[] = [
     items: [
       { href: '/admin/users', label: 'Users & access', permission: 'user.read' },
       { href: '/admin/thresholds', label: 'Approval thresholds', permission: 'settings.read' },
+      { href: '/admin/odoo', label: 'Odoo', permission: 'odoo.connection.read' },
     ],
   },
 ];

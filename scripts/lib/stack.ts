@@ -51,6 +51,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   await db.$client.end();
 
   const odoo = await startOdoo(log);
+  if (odoo.simulated) {
+    const { runStartupPull } = await import('@/server/modules/pull/pull-startup');
+    await runStartupPull(database.url, odoo, log);
+  }
   const appUrl = config.APP_URL ?? `http://localhost:${options.port}`;
   const secrets = localSecrets();
   const childEnv = childProcessEnv({

@@ -1,8 +1,13 @@
 import { createCallerFactory, createTRPCRouter } from './trpc';
 import { changeOrderRouter } from './routers/change-order.router';
+import { claimRouter } from './routers/claim.router';
+import { exceptionRouter } from './routers/exception.router';
+import { masterDataRouter } from './routers/master-data.router';
+import { odooRouter } from './routers/odoo.router';
 import { projectRouter } from './routers/project.router';
 import { sessionRouter } from './routers/session.router';
 import { settingsRouter } from './routers/settings.router';
+import { syncRouter } from './routers/sync.router';
 import { userRouter } from './routers/user.router';
 
 export const appRouter = createTRPCRouter({
@@ -11,6 +16,11 @@ export const appRouter = createTRPCRouter({
   projects: projectRouter,
   settings: settingsRouter,
   changeOrders: changeOrderRouter,
+  claims: claimRouter,
+  exceptions: exceptionRouter,
+  sync: syncRouter,
+  odoo: odooRouter,
+  masterData: masterDataRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -35,7 +35,10 @@ export async function storedConnectionRow(db: DbOrTx, organisationId?: string) {
   return row ?? null;
 }
 
-export async function resolveOdooConfig(db: DbOrTx, organisationId?: string): Promise<ResolvedOdooConfig | null> {
+export async function resolveOdooConfig(
+  db: DbOrTx,
+  organisationId?: string,
+): Promise<ResolvedOdooConfig | null> {
   const config = env();
   const row = await storedConnectionRow(db, organisationId);
   if (config.ODOO_URL) {
@@ -65,7 +68,10 @@ export async function resolveOdooConfig(db: DbOrTx, organisationId?: string): Pr
   };
 }
 
-export function odooClientFor(config: ResolvedOdooConfig, overrides: Partial<OdooClientConfig> = {}): OdooClient {
+export function odooClientFor(
+  config: ResolvedOdooConfig,
+  overrides: Partial<OdooClientConfig> = {},
+): OdooClient {
   return createOdooClient({
     url: config.url,
     db: config.database,
@@ -94,3 +100,11 @@ export function describeStoredSecret(row: { secretCiphertext: string; secretLast
   return { secretSet, secretLast4: secretSet ? (row?.secretLast4 ?? null) : null };
 }
 
+/** Where a person opens an Odoo record (`/web#…` works on 16–19); the address only, never a secret. */
+export async function odooRecordUrl(db: DbOrTx, model: string, id: number | null): Promise<string | null> {
+  if (!id) return null;
+  const base = env().ODOO_URL ?? (await storedConnectionRow(db))?.url;
+  return base
+    ? `${base.replace(/\/+$/, '')}/web#id=${id}&model=${encodeURIComponent(model)}&view_type=form`
+    : null;
+}

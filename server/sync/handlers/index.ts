@@ -8,3 +8,4 @@
  * (the change-order handler is being written by the change-order work and is added here with it).
  */
 import '../../modules/change-orders/change-order.sync';
+import '../../modules/claims/claim.sync';

@@ -1,0 +1,124 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '@/db/testing/test-db';
+import { auditEvents, odooConnections } from '@/db/schema';
+import { setProcessEnv } from '@/server/env';
+import { seedTestOrganisation, type SeededOrg } from '@/server/testing/fixtures';
+import { startOdooSim, type OdooSim } from '@/tools/odoo-sim/server';
+import { resolveOdooConfig } from './odoo-config';
+import { listMappingOptions } from './odoo-connection.queries';
+import { saveOdooConnection, saveOdooMappings, testOdooConnection } from './odoo-connection.service';
+
+let testDb: TestDatabase;
+let org: SeededOrg;
+let sim: OdooSim;
+
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+  org = await seedTestOrganisation(testDb.db);
+  sim = await startOdooSim({
+    port: 0,
+    version: 19,
+    apiKey: 'conn-test-key-0001',
+    db: 'northbeam',
+    login: 'admin',
+    password: 'admin-pw',
+    seed: 'demo',
+  });
+});
+afterAll(async () => {
+  await sim.stop();
+  await testDb.drop();
+});
+
+const base = () => ({ url: sim.url, database: sim.db, login: 'admin', authMethod: 'api_key' as const });
+
+describe('the stored Odoo connection', () => {
+  it('encrypts the secret, keeps it when an update leaves it out, and resolves it decrypted', async () => {
+    const first = await saveOdooConnection(
+      testDb.db,
+      { ...base(), secret: 'conn-test-key-0001' },
+      org.actors.admin,
+    );
+    expect(first).toEqual({ id: expect.any(String), version: 1, secretSet: true, secretLast4: '0001' });
+    const second = await saveOdooConnection(
+      testDb.db,
+      { ...base(), login: 'admin', database: sim.db, version: 1 },
+      org.actors.admin,
+    );
+    expect(second.secretLast4).toBe('0001');
+    const config = await resolveOdooConfig(testDb.db);
+    expect(config).toMatchObject({ source: 'stored', apiKey: 'conn-test-key-0001', url: sim.url });
+    await expect(
+      saveOdooConnection(testDb.db, { ...base(), version: 1 }, org.actors.admin),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it('reports version, transport, user and company, and stores the result', async () => {
+    const result = await testOdooConnection(testDb.db, org.actors.admin);
+    expect(result).toMatchObject({
+      ok: true,
+      transport: 'json2',
+      company: { name: 'Northbeam Construction Ltd' },
+    });
+    const [row] = await testDb.db.select().from(odooConnections);
+    expect(row).toMatchObject({ lastTestOk: true, detectedTransport: 'json2' });
+  });
+
+  it.each([
+    ['a wrong database', { database: 'nope' }, /database name \("nope"\)|no database named "nope"/],
+    ['a wrong key', { secret: 'not-the-key' }, /rejected the login or API key/],
+    ['an unreachable server', { url: 'http://127.0.0.1:9' }, /unreachable/],
+  ])('explains %s in plain words', async (_label, change, expected) => {
+    const [row] = await testDb.db.select().from(odooConnections);
+    await saveOdooConnection(testDb.db, { ...base(), ...change, version: row!.version }, org.actors.admin);
+    const result = await testOdooConnection(testDb.db, org.actors.admin);
+    expect(result.ok).toBe(false);
+    expect(result.message).toMatch(expected);
+    const [after] = await testDb.db.select().from(odooConnections);
+    await saveOdooConnection(
+      testDb.db,
+      { ...base(), secret: 'conn-test-key-0001', version: after!.version },
+      org.actors.admin,
+    );
+  });
+
+  it('lists mapping options from Odoo and saves the chosen ids, audited', async () => {
+    const options = await listMappingOptions(testDb.db, org.actors.admin);
+    const payable = options.accounts.find((a) => a.label.startsWith('216000'))!;
+    const plan = options.plans.find((p) => p.label === 'Cost codes')!;
+    expect(options.purchaseJournals.length).toBeGreaterThan(0);
+    await saveOdooMappings(
+      testDb.db,
+      { retentionPayableAccountId: payable.id, costCodePlanId: plan.id },
+      org.actors.admin,
+    );
+    const [row] = await testDb.db.select().from(odooConnections);
+    expect(row!.mappings).toEqual({ retentionPayableAccountId: payable.id, costCodePlanId: plan.id });
+    const audits = await testDb.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.action, 'odoo.mappings.save'));
+    expect(audits).toHaveLength(1);
+    expect(audits[0]!.changedFields).toMatchObject({ costCodePlanId: { old: null, new: plan.id } });
+  });
+
+  it('lets the environment win over the stored connection', async () => {
+    setProcessEnv({
+      ODOO_URL: 'http://odoo.from-env.example',
+      ODOO_DB: 'envdb',
+      ODOO_LOGIN: 'bot',
+      ODOO_API_KEY: 'env-key',
+    });
+    try {
+      expect(await resolveOdooConfig(testDb.db)).toMatchObject({
+        source: 'environment',
+        url: 'http://odoo.from-env.example',
+        apiKey: 'env-key',
+      });
+    } finally {
+      setProcessEnv({ ODOO_URL: '', ODOO_DB: '', ODOO_LOGIN: '', ODOO_API_KEY: '' });
+    }
+    expect(await resolveOdooConfig(testDb.db)).toMatchObject({ source: 'stored' });
+  });
+});

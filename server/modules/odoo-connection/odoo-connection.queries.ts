@@ -1,0 +1,114 @@
+import { desc } from 'drizzle-orm';
+import type { DbOrTx } from '@/db/client';
+import { pullRuns } from '@/db/schema';
+import type { Actor } from '@/server/auth/actor';
+import { env } from '@/server/env';
+import { DomainError } from '@/server/errors';
+import { odooModeLabel } from '@/server/odoo/mode';
+import { createConfiguredOdooClient, describeStoredSecret, storedConnectionRow } from './odoo-config';
+import { describeOdooError } from './odoo-error-text';
+
+/** The admin screen's view: what is saved, what is in effect, the last test; never a secret. */
+export async function getOdooConnectionView(db: DbOrTx, actor: Actor) {
+  const row = await storedConnectionRow(db, actor.organisationId);
+  const config = env();
+  const stored = row
+    ? {
+        url: row.url,
+        database: row.database,
+        login: row.login,
+        authMethod: row.authMethod,
+        version: row.version,
+        ...describeStoredSecret(row),
+      }
+    : null;
+  return {
+    mode: {
+      ...odooModeLabel(),
+      source: config.ODOO_URL
+        ? ('environment' as const)
+        : stored?.secretSet
+          ? ('stored' as const)
+          : ('none' as const),
+    },
+    environment: config.ODOO_URL
+      ? {
+          url: config.ODOO_URL,
+          database: config.ODOO_DB ?? '',
+          login: config.ODOO_LOGIN ?? '',
+          authMethod: config.ODOO_API_KEY ? 'api_key' : 'password',
+          secretSet: Boolean(config.ODOO_API_KEY ?? config.ODOO_PASSWORD),
+        }
+      : null,
+    stored,
+    lastTest: row?.lastTestedAt
+      ? {
+          testedAt: row.lastTestedAt,
+          ok: row.lastTestOk ?? false,
+          message: row.lastTestMessage ?? '',
+          version: row.detectedVersion,
+          transport: row.detectedTransport,
+        }
+      : null,
+    mappings: row?.mappings ?? {},
+  };
+}
+
+/** For every signed-in person: which Odoo, and when master data was last pulled. */
+export async function getOdooStatus(db: DbOrTx) {
+  const [lastRun] = await db
+    .select({
+      id: pullRuns.id,
+      status: pullRuns.status,
+      startedAt: pullRuns.startedAt,
+      finishedAt: pullRuns.finishedAt,
+    })
+    .from(pullRuns)
+    .orderBy(desc(pullRuns.startedAt))
+    .limit(1);
+  return { mode: odooModeLabel(), lastPull: lastRun ?? null };
+}
+
+type Option = { id: number; label: string };
+const label = (...parts: unknown[]) => parts.filter((part) => typeof part === 'string' && part).join(' ');
+
+/** The choices for each mapping, read live from Odoo. */
+export async function listMappingOptions(db: DbOrTx, actor: Actor) {
+  const configured = await createConfiguredOdooClient(db, actor.organisationId);
+  if (!configured) throw new DomainError('ODOO_NOT_CONFIGURED', 'No Odoo connection is configured.');
+  const { client, config } = configured;
+  try {
+    const [accounts, journals, products, plans] = await Promise.all([
+      client.searchReadAll('account.account', [], ['code', 'name'], { order: 'code' }),
+      client.searchReadAll(
+        'account.journal',
+        [['type', 'in', ['purchase', 'sale']]],
+        ['name', 'code', 'type'],
+      ),
+      client.searchReadAll('product.product', [], ['name', 'default_code'], { order: 'name' }),
+      client.searchReadAll('account.analytic.plan', [], ['name']),
+    ]);
+    const toOption = (
+      rows: { id: number; [key: string]: unknown }[],
+      fn: (row: Record<string, unknown>) => string,
+    ): Option[] => rows.map((row) => ({ id: row.id, label: fn(row) }));
+    return {
+      accounts: toOption(accounts, (r) => label(r.code, r.name)),
+      purchaseJournals: toOption(
+        journals.filter((j) => j.type === 'purchase'),
+        (r) => label(r.name, r.code ? `(${String(r.code)})` : ''),
+      ),
+      salesJournals: toOption(
+        journals.filter((j) => j.type === 'sale'),
+        (r) => label(r.name, r.code ? `(${String(r.code)})` : ''),
+      ),
+      products: toOption(products, (r) => label(r.default_code ? `[${String(r.default_code)}]` : '', r.name)),
+      plans: toOption(plans, (r) => label(r.name)),
+    };
+  } catch (error) {
+    throw new DomainError(
+      'ODOO_UNAVAILABLE',
+      describeOdooError(error, config, [config.apiKey, config.password]),
+    );
+  }
+}

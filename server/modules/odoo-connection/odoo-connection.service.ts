@@ -1,0 +1,174 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { odooConnections, type OdooMappings } from '@/db/schema';
+import type { Actor } from '@/server/auth/actor';
+import { DomainError } from '@/server/errors';
+import { encryptSecret } from '@/server/lib/crypto';
+import { logger } from '@/server/lib/logger';
+import { isOdooError } from '@/server/odoo/errors';
+import { diffFields, recordAudit } from '@/server/modules/audit/audit.service';
+import { describeStoredSecret, odooClientFor, resolveOdooConfig } from './odoo-config';
+import { ensureConnectionRow, lockConnectionRow } from './odoo-connection-row';
+import type { OdooTestResult, SaveConnectionInput, SaveMappingsInput } from './odoo-connection.schemas';
+import { describeOdooError } from './odoo-error-text';
+
+/** Saves the connection; the secret is encrypted, never returned, never audited (only "[secret changed]"). */
+export async function saveOdooConnection(db: Db, input: SaveConnectionInput, actor: Actor) {
+  const secret = input.secret?.trim() ? input.secret.trim() : undefined;
+  return db.transaction(async (tx) => {
+    const row = await lockConnectionRow(tx, actor.organisationId);
+    const hadSecret = describeStoredSecret(row).secretSet;
+    if (!hadSecret && !secret) throw new DomainError('VALIDATION', 'Enter the API key or password.');
+    if (row && input.version !== row.version)
+      throw new DomainError('CONFLICT', 'The connection was changed by someone else. Reload and try again.');
+    const plain = {
+      url: input.url,
+      database: input.database,
+      login: input.login,
+      authMethod: input.authMethod,
+    };
+    const sealed = secret ? encryptSecret(secret) : undefined;
+    const secretColumns = sealed
+      ? {
+          secretCiphertext: sealed.ciphertext,
+          secretIv: sealed.iv,
+          secretTag: sealed.tag,
+          secretLast4: secret!.slice(-4),
+        }
+      : {};
+    const changes = diffFields(
+      row ? { url: row.url, database: row.database, login: row.login, authMethod: row.authMethod } : {},
+      plain,
+    );
+    if (secret) changes.secret = { old: hadSecret ? '[secret]' : null, new: '[secret changed]' };
+    const resetTest = {
+      lastTestOk: null,
+      lastTestMessage: null,
+      lastTestedAt: null,
+      detectedVersion: null,
+      detectedTransport: null,
+    };
+    let saved;
+    if (!row) {
+      [saved] = await tx
+        .insert(odooConnections)
+        .values({
+          organisationId: actor.organisationId,
+          ...plain,
+          ...(secretColumns as Required<typeof secretColumns>),
+        })
+        .returning({ id: odooConnections.id, version: odooConnections.version });
+    } else {
+      [saved] = await tx
+        .update(odooConnections)
+        .set({
+          ...plain,
+          ...secretColumns,
+          ...(Object.keys(changes).length > 0 ? resetTest : {}),
+          version: sql`${odooConnections.version} + 1`,
+          updatedAt: new Date(),
+        })
+        .where(and(eq(odooConnections.id, row.id), eq(odooConnections.version, row.version)))
+        .returning({ id: odooConnections.id, version: odooConnections.version });
+    }
+    if (!saved)
+      throw new DomainError('CONFLICT', 'The connection was changed by someone else. Reload and try again.');
+    if (Object.keys(changes).length > 0) {
+      await recordAudit(tx, {
+        actor,
+        action: 'odoo.connection.save',
+        entityType: 'odoo_connection',
+        entityId: saved.id,
+        changedFields: changes,
+      });
+    }
+    return {
+      id: saved.id,
+      version: saved.version,
+      secretSet: true,
+      secretLast4: secret ? secret.slice(-4) : (row?.secretLast4 ?? null),
+    };
+  });
+}
+
+/** Version, transport, user and company of the effective connection, or the failure in plain words. */
+export async function testOdooConnection(db: Db, actor: Actor): Promise<OdooTestResult> {
+  const testedAt = new Date();
+  const config = await resolveOdooConfig(db, actor.organisationId).catch((error: unknown) => {
+    throw new DomainError('ODOO_NOT_CONFIGURED', describeOdooError(error, { url: '', database: '' }));
+  });
+  if (!config)
+    return {
+      ok: false,
+      testedAt,
+      message: 'No Odoo connection is configured: fill in the form and save it first.',
+    };
+  const client = odooClientFor(config, { timeoutMs: 15_000, readRetries: 0 });
+  let result: OdooTestResult;
+  try {
+    const version = await client.version();
+    const transport = await client.transport();
+    const who = await client.whoAmI();
+    result = {
+      ok: true,
+      testedAt,
+      message: `Connected to Odoo ${version.serverVersion} over ${transport === 'json2' ? 'JSON-2' : 'JSON-RPC'} as ${who.name} (${who.company.name}).`,
+      version: version.serverVersion,
+      transport,
+      user: { name: who.name, login: who.login },
+      company: { name: who.company.name, currency: who.company.currency },
+    };
+  } catch (error) {
+    const message = describeOdooError(error, config, [config.apiKey, config.password]);
+    logger().warn(
+      { odooError: isOdooError(error) ? error.toJSON() : undefined, organisationId: actor.organisationId },
+      'odoo connection test failed',
+    );
+    result = { ok: false, testedAt, message };
+  }
+  await db
+    .update(odooConnections)
+    .set({
+      lastTestedAt: testedAt,
+      lastTestOk: result.ok,
+      lastTestMessage: result.message,
+      detectedVersion: result.version ?? null,
+      detectedTransport: result.transport ?? null,
+    })
+    .where(eq(odooConnections.organisationId, actor.organisationId));
+  return result;
+}
+
+/** Saves the Odoo ids picked for each mapping; audited with old and new ids. */
+export async function saveOdooMappings(
+  db: Db,
+  input: Partial<SaveMappingsInput>,
+  actor: Actor | null,
+  organisationId = actor?.organisationId,
+) {
+  if (!organisationId) throw new DomainError('NOT_FOUND', 'Organisation not found.');
+  await db.transaction(async (tx) => {
+    const row = await ensureConnectionRow(tx, organisationId);
+    const next: OdooMappings = { ...row.mappings };
+    for (const [key, value] of Object.entries(input) as [keyof OdooMappings, number | null | undefined][]) {
+      if (value === undefined) continue;
+      if (value === null) delete next[key];
+      else next[key] = value;
+    }
+    const changes = diffFields(row.mappings as Record<string, unknown>, next as Record<string, unknown>);
+    for (const key of Object.keys(row.mappings))
+      if (!(key in next)) changes[key] = { old: row.mappings[key as keyof OdooMappings], new: null };
+    if (Object.keys(changes).length === 0) return;
+    await tx
+      .update(odooConnections)
+      .set({ mappings: next, updatedAt: new Date() })
+      .where(eq(odooConnections.id, row.id));
+    await recordAudit(tx, {
+      actor: actor ?? { id: null, role: 'system' },
+      action: actor ? 'odoo.mappings.save' : 'odoo.mappings.discover',
+      entityType: 'odoo_connection',
+      entityId: row.id,
+      changedFields: changes,
+    });
+  });
+}
