@@ -1,9 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
 import { ALERT, appOrigin, demo, demoPm2, odooForTests, signIn } from './fixtures';
 
-async function openProject(page: Page, name: string) {
+async function openProject(page: Page, code: string) {
   await page.getByRole('link', { name: 'Projects' }).click();
-  await page.getByRole('link', { name: new RegExp(name) }).first().click();
+  await page.getByTestId('data-table').getByRole('link', { name: code }).click();
 }
 
 test('a CO above the PM limit goes QS → PM → executive and lands on the sale order in Odoo', async ({ browser }) => {
@@ -21,7 +21,7 @@ test('a CO above the PM limit goes QS → PM → executive and lands on the sale
   await form.getByLabel('Line 1 cost code').selectOption({ label: '03-300 Concrete' });
   await form.getByLabel('Line 1 description').fill('Type A tanking to retaining walls');
   await form.getByLabel('Line 1 quantity').fill('420');
-  await form.getByLabel('Line 1 unit').fill('m2');
+  await form.getByLabel('Line 1 unit', { exact: true }).fill('m2');
   await form.getByLabel('Line 1 unit cost').fill('95.50');
   await form.getByLabel('Line 1 sell amount').fill('46200.00');
   // totals come from the server's calculation
@@ -72,13 +72,14 @@ test('a CO above the PM limit goes QS → PM → executive and lands on the sale
   expect(line!.name).toBe(`[${reference}] ${title}`);
   expect(line!.price_unit).toBe(46200);
   await raiser.getByRole('tab', { name: 'Sync' }).click();
-  await expect(raiser.getByTestId('sync-status')).toContainText('synced', { timeout: 30_000 });
-  await expect(raiser.getByTestId('sync-attempts')).toContainText('success');
+  await expect(raiser.getByTestId('sync-status')).toContainText('Synced', { timeout: 30_000 });
+  await expect(raiser.getByTestId('sync-attempts')).toContainText('Done');
+  await expect(raiser.getByTestId('sync-attempts')).toContainText('sale.order.line');
 });
 
 test('a rejected CO shows the reason and can be revised into a new revision', async ({ page, browser }) => {
   await signIn(page, demo.pm);
-  await openProject(page, 'Harbour View');
+  await openProject(page, 'P-1001');
   await page.getByRole('navigation', { name: 'Project' }).getByRole('link', { name: 'Change orders' }).click();
   await page.getByRole('link', { name: 'New change order' }).click();
   const form = page.getByRole('form', { name: 'Change order' });

@@ -67,7 +67,7 @@ export function SyncTab({ recordType, recordId }: { recordType: string; recordId
           ) : null
         }
       >
-        <div className="flex items-center gap-3 text-sm">
+        <div className="flex items-center gap-3 text-sm" data-testid="sync-status">
           <Badge tone={status.tone}>{status.label}</Badge>
           <span className="text-slate-600">{status.hint}</span>
         </div>
@@ -95,7 +95,7 @@ export function SyncTab({ recordType, recordId }: { recordType: string; recordId
         {data.attempts.length === 0 ? (
           <EmptyState title="No attempts yet">A sync is attempted once the record reaches a state Odoo needs to know about.</EmptyState>
         ) : (
-          <ol className="space-y-3" aria-label="Sync attempts">
+          <ol className="space-y-3" aria-label="Sync attempts" data-testid="sync-attempts">
             {data.attempts.map((attempt) => (
               <AttemptItem key={attempt.id} attempt={attempt} />
             ))}
