@@ -17,7 +17,8 @@ export const SYNC_EXCEPTION_CAUSE = 'odoo_sync';
 export type SyncEngineDeps = {
   db: Db;
   /** Throws an OdooConfigurationError when no connection is configured (→ 'blocked', not a crash). */
-  odoo: () => OdooClient;
+  /** Resolved per job, so a connection saved on Admin → Odoo takes effect without a restart. */
+  odoo: (db: Db) => OdooClient | Promise<OdooClient>;
   retry: RetryPolicy;
   ambiguousDelayMs: number;
   /** Test hook (SYNC_CRASH_AT): die like a SIGKILLed worker between the Odoo call and the commit. */
@@ -63,7 +64,7 @@ export async function runSyncJob(deps: SyncEngineDeps, rawPayload: unknown, help
   let failure: SyncFailure | undefined;
   try {
     if (!handler) throw new Error(`No sync handler for record type "${payload.recordType}"`);
-    result = await handler.sync({ db: deps.db, odoo: deps.odoo(), recordId: payload.recordId, attempt, correlationId: payload.correlationId });
+    result = await handler.sync({ db: deps.db, odoo: await deps.odoo(deps.db), recordId: payload.recordId, attempt, correlationId: payload.correlationId });
   } catch (error) {
     failure = describeFailure(error);
   }

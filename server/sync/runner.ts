@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { Logger, run, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
-import { createDb } from '@/db/client';
+import { createDb, type Db } from '@/db/client';
 import { logger } from '@/server/lib/logger';
 import type { OdooClient } from '@/server/odoo/client';
 import { SYNC_TASK } from './enqueue';
@@ -10,7 +10,7 @@ import { startHeartbeat, type Heartbeat } from './heartbeat';
 
 export type SyncWorkerOptions = {
   databaseUrl: string;
-  odoo: () => OdooClient;
+  odoo: (db: Db) => OdooClient | Promise<OdooClient>;
   concurrency: number;
   pollIntervalMs: number;
   heartbeatIntervalMs: number;

@@ -2,9 +2,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { env } from '@/server/env';
 import { logger } from '@/server/lib/logger';
+import { costSnapshotCrontab, costSnapshotTaskList } from '@/server/modules/cost/cost-snapshot.task';
 import { pullCrontab, pullTaskList } from '@/server/modules/pull/pull.task';
 import { syncPoliciesFromEnv } from './engine';
-import { syncOdooClient } from './odoo-connection';
+import { resolveSyncOdooClient } from './odoo-connection';
 import { startSyncWorker } from './runner';
 import './handlers';
 
@@ -22,15 +23,15 @@ export async function runWorkerProcess(): Promise<void> {
   const log = logger().child({ component: 'sync-worker' });
   const worker = await startSyncWorker({
     databaseUrl: config.DATABASE_URL,
-    odoo: syncOdooClient,
+    odoo: resolveSyncOdooClient,
     concurrency: config.WORKER_CONCURRENCY,
     pollIntervalMs: config.WORKER_POLL_INTERVAL_MS,
     heartbeatIntervalMs: config.WORKER_HEARTBEAT_INTERVAL_MS,
     sweepIntervalMs: config.WORKER_SWEEP_INTERVAL_MS,
     staleAfterMs: config.WORKER_STALE_AFTER_MS,
     engine: syncPoliciesFromEnv(),
-    extraTasks: pullTaskList,
-    crontab: pullCrontab(),
+    extraTasks: { ...pullTaskList, ...costSnapshotTaskList },
+    crontab: pullCrontab() + costSnapshotCrontab(),
   });
   log.info({ concurrency: config.WORKER_CONCURRENCY }, 'sync worker started');
   // Parent processes (npm start, tests) wait for this line on stdout.
