@@ -41,12 +41,11 @@ export type ChangeOrderListRow = {
 
 /** COs across the actor's projects, or of one project; superseded revisions are left out. */
 export async function listChangeOrders(db: DbOrTx, actor: Actor, input: ListInput & { projectId?: string }): Promise<ListResult<ChangeOrderListRow>> {
-  const next = aliasedTable(changeOrders, 'next_revision');
   const where = and(
     eq(projects.organisationId, actor.organisationId),
     projectScope(actor, changeOrders.projectId),
     input.projectId ? eq(changeOrders.projectId, input.projectId) : undefined,
-    sql`NOT EXISTS (SELECT 1 FROM ${next} WHERE ${next.previousRevisionId} = ${changeOrders.id})`,
+    sql`NOT EXISTS (SELECT 1 FROM change_orders AS next_revision WHERE next_revision.previous_revision_id = ${changeOrders.id})`,
     listFilters(columns, input, ['reference', 'title']),
   );
   const { limit, offset } = listPaging(input);
