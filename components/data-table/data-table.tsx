@@ -28,9 +28,12 @@ declare module '@tanstack/react-table' {
   }
 }
 
+/** A list may carry totals rows (e.g. one per currency): shown under the rows and written to the CSV. */
+export type ListResultWithTotals<T> = ListResult<T> & { totalsRows?: T[] };
+
 // The error and key types differ per procedure; the table only needs the data shape.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-type ListQueryOptions<T> = UseQueryOptions<ListResult<T>, any, ListResult<T>, any>;
+type ListQueryOptions<T> = UseQueryOptions<ListResultWithTotals<T>, any, ListResultWithTotals<T>, any>;
 
 export type DataTableProps<T> = {
   columns: ColumnDef<T>[];
@@ -78,6 +81,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
   const result = useQuery({ ...props.query(input), placeholderData: keepPreviousData });
   const data = result.data;
   const rows = data?.rows ?? [];
+  const totalsRows = data?.totalsRows ?? [];
   const total = data?.total ?? 0;
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
 
@@ -85,6 +89,9 @@ export function DataTable<T>(props: DataTableProps<T>) {
   const table = useReactTable({
     data: rows,
     columns: props.columns,
+    // Without this, tanstack's default cell renders the raw value while the CSV writes `meta.format`:
+    // the screen and the export must show the same text.
+    defaultColumn: { cell: ({ row, column }) => cellText(column.columnDef, row.original) },
     getCoreRowModel: getCoreRowModel(),
     manualSorting: true,
     manualPagination: true,
@@ -104,7 +111,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
       const all = await queryClient.fetchQuery(props.query({ ...input, page: 0, all: true }));
       const columns = table.getAllLeafColumns().filter((column) => column.columnDef.meta?.exclude !== 'csv');
       const header = columns.map((column) => headerText(column.columnDef.header, column.id));
-      const body = all.rows.map((row) => columns.map((column) => cellText(column.columnDef, row)));
+      const body = [...all.rows, ...(all.totalsRows ?? [])].map((row) => columns.map((column) => cellText(column.columnDef, row)));
       downloadCsv(`${props.csvFileName}.csv`, toCsv(header, body));
     } catch (error) {
       setExportError(errorMessage(error));
@@ -210,7 +217,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
                       ? flexRender(cell.column.columnDef.cell, cell.getContext())
                       : cellText(cell.column.columnDef, row.original);
                     return (
-                      <td key={cell.id} className={`px-3 py-2 ${meta?.align === 'right' ? 'tabular text-right' : ''}`}>
+                      <td key={cell.id} className={`px-3 py-2 ${meta?.align === 'right' ? 'tabular whitespace-nowrap text-right' : ''}`}>
                         {index === 0 && props.rowHref ? (
                           <Link href={props.rowHref(row.original)} className="font-medium text-brand-700 hover:underline">
                             {content}
@@ -225,6 +232,19 @@ export function DataTable<T>(props: DataTableProps<T>) {
               ))
             )}
           </tbody>
+          {totalsRows.length > 0 && rows.length > 0 ? (
+            <tfoot className="border-t-2 border-slate-300 bg-slate-50 font-semibold" data-testid="data-table-totals">
+              {totalsRows.map((row, rowIndex) => (
+                <tr key={rowIndex}>
+                  {table.getVisibleLeafColumns().map((column) => (
+                    <td key={column.id} className={`px-3 py-2 ${column.columnDef.meta?.align === 'right' ? 'tabular whitespace-nowrap text-right' : ''}`}>
+                      {cellText(column.columnDef, row)}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tfoot>
+          ) : null}
         </table>
       </div>
       <div className="flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600">

@@ -6,7 +6,10 @@ import { usePathname } from 'next/navigation';
 const tabs = [
   { href: '', label: 'Overview' },
   { href: '/change-orders', label: 'Change orders' },
+  { href: '/cost', label: 'Cost' },
+  { href: '/claims', label: 'Claims' },
   { href: '/subcontracts', label: 'Subcontracts' },
+  { href: '/billing', label: 'Billing' },
 ];
 
 /** The project's sections; later capabilities (claims, billing, cost) add theirs here. */

@@ -9,9 +9,12 @@ const sections: NavSection[] = [
   {
     title: 'Work',
     items: [
+      { href: '/dashboard', label: 'Portfolio', permission: 'portfolio.read' },
       { href: '/inbox', label: 'My approvals', permission: 'inbox.read' },
       { href: '/projects', label: 'Projects', permission: 'project.read' },
       { href: '/change-orders', label: 'Change orders', permission: 'change_order.read' },
+      { href: '/billing', label: 'Billing', permission: 'milestone.read' },
+      { href: '/claims', label: 'Claims', permission: 'claim.read' },
       { href: '/subcontracts', label: 'Subcontracts', permission: 'subcontract.read' },
       { href: '/vendors', label: 'Vendors', permission: 'vendor.read' },
     ],

@@ -2,9 +2,12 @@ import { randomBytes } from 'node:crypto';
 import type { Db } from '@/db/client';
 import { costCodes, organisations, projectMembers, projects, users } from '@/db/schema';
 import { hashPassword } from '@/server/auth/password';
+import type { Actor } from '@/server/auth/actor';
 import type { Role } from '@/server/auth/roles';
 import { recordAudit } from '@/server/modules/audit/audit.service';
 import { DEMO_CUSTOMERS, DEMO_PROJECTS } from '@/tools/odoo-sim/demo-data';
+import { seedDemoCostForecasts } from './demo-cost-forecasts';
+import { seedDemoMilestones } from './demo-milestones';
 
 /**
  * The demo contractor a newcomer meets on first `npm start`. Project codes, names, clients, contract
@@ -136,17 +139,21 @@ export async function seedDemoOrganisation(db: Db, options: { password?: string 
       await tx.insert(costCodes).values(project.costCodes.map((code) => ({ projectId: row.id, code: code.code, name: code.name, originalBudgetAmount: code.budget })));
     }
 
+    const people = new Map<string, Actor>();
     for (const user of demoUsers) {
       const [row] = await tx
         .insert(users)
         .values({ organisationId: organisation.id, email: user.email, name: user.name, role: user.role, passwordHash })
         .returning({ id: users.id });
       if (!row) throw new Error('user insert failed');
+      people.set(user.email, { id: row.id, organisationId: organisation.id, email: user.email, name: user.name, role: user.role });
       for (const code of user.projects) {
         const projectId = projectIds.get(code);
         if (projectId) await tx.insert(projectMembers).values({ projectId, userId: row.id });
       }
     }
+    await seedDemoCostForecasts(tx, projectIds, people);
+    await seedDemoMilestones(tx, projectIds, people);
   });
   return { seeded: true, password, generatedPassword };
 }
