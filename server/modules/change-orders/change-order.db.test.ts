@@ -219,3 +219,28 @@ describe('database guards (application bypassed)', () => {
     ).resolves.toMatch(/approval_decisions_person_unique/);
   });
 });
+
+describe('commitment change orders', () => {
+  it('refuse lines on more than one cost code (one PO line, one SOV line, one cost code)', async () => {
+    await expect(
+      createChangeOrder(
+        testDb.db,
+        {
+          projectId,
+          kind: 'commitment',
+          subcontractId,
+          title: 'Split',
+          reason: 'design_change',
+          description: '',
+          scheduleImpactDays: 0,
+          lines: [
+            { costCodeId: codes['03-300']!, description: 'a', quantity: '1', unit: 'nr', unitCost: '10.00' },
+            { costCodeId: codes['05-100']!, description: 'b', quantity: '1', unit: 'nr', unitCost: '10.00' },
+          ],
+          documents: [],
+        },
+        org.actors.qs,
+      ),
+    ).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('same cost code') });
+  });
+});

@@ -49,6 +49,10 @@ export async function validateAndCalculate(db: DbOrTx, projectId: string, fields
   if (codes.length !== codeIds.length) throw new DomainError('VALIDATION', 'Every line needs a cost code of this project.');
   if (fields.kind === 'commitment') {
     if (!fields.subcontractId) throw new DomainError('VALIDATION', 'A commitment change order needs the subcontract it changes.');
+    // it becomes one purchase-order line and one SOV line, which carry one cost code
+    if (codeIds.length > 1) {
+      throw new DomainError('VALIDATION', 'A commitment change order adds one line to the subcontract, so all its lines must use the same cost code. Raise one change order per cost code.');
+    }
     const [subcontract] = await db
       .select({ id: subcontracts.id })
       .from(subcontracts)
