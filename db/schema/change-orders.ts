@@ -75,6 +75,7 @@ export const changeOrders = pgTable(
     index('change_orders_project_status_idx').on(table.projectId, table.status),
     index('change_orders_status_idx').on(table.status, table.submittedAt),
     index('change_orders_sync_idx').on(table.syncStatus),
+    index('change_orders_previous_revision_idx').on(table.previousRevisionId).where(sql`${table.previousRevisionId} IS NOT NULL`),
     check('change_orders_commitment_has_subcontract', sql`(${table.kind} = 'commitment') = (${table.subcontractId} IS NOT NULL)`),
     check('change_orders_schedule_impact_sane', sql`${table.scheduleImpactDays} BETWEEN -3650 AND 3650`),
   ],
@@ -116,7 +117,7 @@ export const approvalDecisionEnum = pgEnum('approval_decision', ['approved', 're
 /**
  * One row per approval step taken on any record (change orders, claims, milestones). The unique
  * indexes make the rules hold even when the application is bypassed: one decision per step, and one
- * step per person on one record.
+ * step per person on one record, within one approval cycle.
  */
 export const approvalDecisions = pgTable(
   'approval_decisions',
@@ -124,6 +125,8 @@ export const approvalDecisions = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     recordType: text('record_type').notNull(),
     recordId: uuid('record_id').notNull(),
+    /** A record that returns to an earlier state without a new revision (a rejected milestone) starts a new cycle. */
+    cycle: integer('cycle').notNull().default(1),
     step: integer('step').notNull(),
     stepName: text('step_name').notNull(),
     role: text('role').notNull(),
@@ -135,8 +138,8 @@ export const approvalDecisions = pgTable(
     comment: text('comment'),
   },
   (table) => [
-    uniqueIndex('approval_decisions_step_unique').on(table.recordType, table.recordId, table.step),
-    uniqueIndex('approval_decisions_person_unique').on(table.recordType, table.recordId, table.decidedById),
+    uniqueIndex('approval_decisions_step_unique').on(table.recordType, table.recordId, table.cycle, table.step),
+    uniqueIndex('approval_decisions_person_unique').on(table.recordType, table.recordId, table.cycle, table.decidedById),
   ],
 );
 

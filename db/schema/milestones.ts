@@ -26,6 +26,8 @@ export const milestones = pgTable(
     odooMilestoneId: integer('odoo_milestone_id'),
     status: milestoneStatusEnum('status').notNull().default('planned'),
     rejectionReason: text('rejection_reason'),
+    /** Each rejection back to planned starts a new approval cycle (approval_decisions.cycle). */
+    cycle: integer('cycle').notNull().default(1),
     invoiceAmount: numeric('invoice_amount', { precision: 14, scale: 2 }),
     retentionAmount: numeric('retention_amount', { precision: 14, scale: 2 }),
     createdById: uuid('created_by_id')

@@ -7,6 +7,7 @@ import type { OdooClient } from '@/server/odoo/client';
 import { isOdooError } from '@/server/odoo/errors';
 import { fillMissingMappings } from '@/server/modules/odoo-connection/odoo-mappings';
 import type { PullContext } from './pull-context';
+import { pullMilestoneInvoices } from '@/server/modules/milestones/milestone-refresh.service';
 import { pullAnalyticLines } from './pull-analytic-lines';
 import { pullPartners } from './pull-partners';
 import { pullCostCodes, pullProjects } from './pull-projects';
@@ -31,6 +32,8 @@ const STEPS: [string, (ctx: PullContext) => Promise<void>][] = [
   ['purchase.order', pullPurchaseOrders],
   ['purchase.order.line', pullPurchaseLines],
   ['account.analytic.line', pullAnalyticLines],
+  // billing milestones follow their customer invoices (invoiced, paid); overdue ones are flagged
+  ['account.move (milestone invoices)', pullMilestoneInvoices],
 ];
 
 /** Any fixed number: the advisory lock that keeps two pulls (schedule and "Pull now") from overlapping. */

@@ -9,3 +9,4 @@
  */
 import '../../modules/change-orders/change-order.sync';
 import '../../modules/claims/claim.sync';
+import '../../modules/milestones/milestone.sync';

@@ -1,0 +1,228 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import type { Db, Tx } from '@/db/client';
+import { approvalDecisions, projects } from '@/db/schema';
+import type { Actor } from '@/server/auth/actor';
+import { hasPermission } from '@/server/auth/permissions';
+import { DomainError } from '@/server/errors';
+import { assertReasonGiven, nextState } from '@/server/lib/state-machine';
+import { assertNotSelfApproval, assertOneStepPerPerson } from '@/server/modules/approvals/approval-route';
+import { recordAudit } from '@/server/modules/audit/audit.service';
+import { raiseException, resolveExceptionsFor } from '@/server/modules/exceptions/exception.service';
+import { requestSync } from '@/server/sync/enqueue';
+import { assertMilestoneReleaseWithinContract, buildMilestoneInvoice, calculateMilestoneAmount } from './milestone.calc';
+import { milestoneMachine, type MilestoneEvent, type MilestoneState } from './milestone.machine';
+import { alreadyBilled, amountBasisOf, compareAndSet, loadMilestoneForUpdate, revisedContractValue, type MilestoneRow } from './milestone.records';
+import type { MilestoneActionInput } from './milestone.schemas';
+
+const ENTITY = 'milestone';
+
+export type MilestoneStepName = 'claim_completion' | 'verify' | 'release';
+export type ReleaseBlockCause = 'no_sale_order' | 'exceeds_contract_value';
+export type ReleaseBlock = { cause: ReleaseBlockCause; message: string };
+export const releaseExceptionCause = (cause: ReleaseBlockCause) => `milestone_release.${cause}`;
+
+const releaseGuidance: Record<ReleaseBlockCause, string> = {
+  no_sale_order: "Link the project to its Odoo sale order (run a master-data pull once the contract is confirmed in Odoo), then release again.",
+  exceeds_contract_value: 'Check the milestone amounts against the contract: approve the client change order that covers the extra work, or correct the milestone (reject it back to planned and edit its amount).',
+};
+
+/** The step a milestone in `state` waits for, and the role that takes (or refuses) it. */
+export const pendingStep: Partial<Record<MilestoneState, { name: MilestoneStepName; role: Actor['role'] }>> = {
+  planned: { name: 'claim_completion', role: 'project_manager' },
+  completion_claimed: { name: 'verify', role: 'quantity_surveyor' },
+  verified: { name: 'release', role: 'finance' },
+};
+
+function assertPermitted(actor: Actor, event: MilestoneEvent) {
+  const permission = milestoneMachine.transitions[event].permission;
+  if (!hasPermission(actor.role, permission)) throw new DomainError('FORBIDDEN', `Your role may not ${event.replace('_', ' ')} a milestone.`);
+}
+
+/**
+ * Segregation of duties within the current cycle (the columns are cleared by a rejection): the author
+ * and the completion claimer neither verify nor release, and nobody takes two steps. The database
+ * refuses the same again (trigger and unique index on approval_decisions).
+ */
+function assertSegregation(row: MilestoneRow, actor: Actor, step: 'verify' | 'release') {
+  assertNotSelfApproval(actor.id, [row.createdById, row.completionClaimedById]);
+  if (step === 'release') assertOneStepPerPerson(actor.id, row.verifiedById ? [row.verifiedById] : []);
+}
+
+const stepNumbers: Record<MilestoneStepName, number> = { claim_completion: 1, verify: 2, release: 3 };
+
+/**
+ * One approval_decisions row per step taken, in the milestone's current cycle (a rejection starts the
+ * next one), so the database's one-decision-per-step and one-step-per-person rules hold per cycle.
+ * `row` is the milestone as it was before the step, which carries that cycle.
+ */
+async function recordDecision(tx: Tx, row: MilestoneRow, actor: Actor, stepName: MilestoneStepName, decision: 'approved' | 'rejected', comment?: string) {
+  await tx.insert(approvalDecisions).values({
+    recordType: ENTITY,
+    recordId: row.id,
+    cycle: row.cycle,
+    step: stepNumbers[stepName],
+    stepName,
+    role: actor.role,
+    decision,
+    decidedById: actor.id,
+    comment: comment ?? null,
+  });
+}
+
+/** The PM says the milestone's work is complete (evidence attached on the milestone). */
+export async function claimMilestoneCompletion(db: Db, input: MilestoneActionInput, actor: Actor): Promise<{ status: string }> {
+  assertPermitted(actor, 'claim_completion');
+  return db.transaction(async (tx) => {
+    const row = await loadMilestoneForUpdate(tx, actor, input.milestoneId);
+    const to = nextState(milestoneMachine, row.status, 'claim_completion');
+    const updated = await compareAndSet(tx, row, input.version, { status: to, completionClaimedById: actor.id, completionClaimedAt: new Date(), rejectionReason: null });
+    await recordDecision(tx, row, actor, 'claim_completion', 'approved', input.comment);
+    await recordAudit(tx, { actor, action: 'milestone.claim_completion', entityType: ENTITY, entityId: row.id, fromState: row.status, toState: to, comment: input.comment });
+    return { status: to };
+  });
+}
+
+/** The QS verifies the claimed completion; not the milestone's author nor its claimer. */
+export async function verifyMilestone(db: Db, input: MilestoneActionInput, actor: Actor): Promise<{ status: string }> {
+  assertPermitted(actor, 'verify');
+  return db.transaction(async (tx) => {
+    const row = await loadMilestoneForUpdate(tx, actor, input.milestoneId);
+    const to = nextState(milestoneMachine, row.status, 'verify');
+    assertSegregation(row, actor, 'verify');
+    const updated = await compareAndSet(tx, row, input.version, { status: to, verifiedById: actor.id, verifiedAt: new Date() });
+    await recordDecision(tx, row, actor, 'verify', 'approved', input.comment);
+    await recordAudit(tx, { actor, action: 'milestone.verify', entityType: ENTITY, entityId: row.id, fromState: row.status, toState: to, comment: input.comment });
+    return { status: to };
+  });
+}
+
+/**
+ * Why finance may not release now: the project has no Odoo sale order to bill against, or the
+ * milestone would take billing above the revised contract value (original + approved client COs).
+ */
+export async function releaseBlocks(tx: Tx, row: MilestoneRow): Promise<{ blocks: ReleaseBlock[]; amount: string }> {
+  const [project] = await tx.select({ code: projects.code, saleOrderId: projects.odooSaleOrderId }).from(projects).where(eq(projects.id, row.projectId));
+  const blocks: ReleaseBlock[] = [];
+  if (!project?.saleOrderId) {
+    blocks.push({ cause: 'no_sale_order', message: `Project ${project?.code ?? ''} has no Odoo sale order linked, so there is no contract to invoice against.` });
+  }
+  const contract = await revisedContractValue(tx, row.projectId);
+  const amount = calculateMilestoneAmount({ amount: amountBasisOf(row), revisedContractValue: contract });
+  try {
+    assertMilestoneReleaseWithinContract({ milestoneAmount: amount, alreadyBilled: await alreadyBilled(tx, row.projectId, row.id), revisedContractValue: contract });
+  } catch (error) {
+    if (!(error instanceof DomainError) || error.code !== 'RELEASE_REFUSED') throw error;
+    blocks.push({ cause: 'exceeds_contract_value', message: error.message });
+  }
+  return { blocks, amount };
+}
+
+/**
+ * The finance gate. On success, in one transaction: the amount and retention are fixed on the
+ * milestone, the decision, the audit row and the sync request (Odoo: milestone reached, invoice
+ * posted). When refused, each cause opens (or counts again on) its exception and the refusal is
+ * audited in a transaction that commits before RELEASE_REFUSED is thrown.
+ */
+export async function releaseMilestone(db: Db, input: MilestoneActionInput, actor: Actor): Promise<{ status: string }> {
+  assertPermitted(actor, 'release');
+  const outcome = await db.transaction(async (tx) => {
+    const row = await loadMilestoneForUpdate(tx, actor, input.milestoneId);
+    const to = nextState(milestoneMachine, row.status, 'release');
+    assertSegregation(row, actor, 'release');
+    if (row.version !== input.version) throw new DomainError('CONFLICT', `${row.reference} was changed by someone else. Reload it and try again.`);
+    const { blocks, amount } = await releaseBlocks(tx, row);
+    if (blocks.length > 0) {
+      await recordRefusal(tx, row, actor, blocks, amount);
+      return { status: row.status as string, refused: blocks };
+    }
+    const [project] = await tx.select({ retentionRate: projects.clientRetentionRate }).from(projects).where(eq(projects.id, row.projectId));
+    const invoice = buildMilestoneInvoice({ description: row.name, milestoneAmount: amount, clientRetentionRate: project?.retentionRate ?? '0' });
+    const updated = await compareAndSet(tx, row, input.version, {
+      status: to,
+      releasedById: actor.id,
+      releasedAt: new Date(),
+      invoiceAmount: invoice.grossAmount,
+      retentionAmount: invoice.retentionAmount,
+    });
+    await recordDecision(tx, row, actor, 'release', 'approved', input.comment);
+    const correlationId = randomUUID();
+    await recordAudit(tx, {
+      actor,
+      action: 'milestone.release',
+      entityType: ENTITY,
+      entityId: row.id,
+      fromState: row.status,
+      toState: to,
+      comment: input.comment,
+      correlationId,
+      changedFields: { invoiceAmount: { old: row.invoiceAmount, new: invoice.grossAmount }, retentionAmount: { old: row.retentionAmount, new: invoice.retentionAmount } },
+    });
+    for (const cause of Object.keys(releaseGuidance) as ReleaseBlockCause[]) {
+      await resolveExceptionsFor(tx, ENTITY, row.id, releaseExceptionCause(cause), 'Resolved: the milestone was released.');
+    }
+    await requestSync(tx, { recordType: ENTITY, recordId: row.id, correlationId });
+    return { status: to as string, refused: [] as ReleaseBlock[] };
+  });
+  if (outcome.refused.length > 0) {
+    throw new DomainError('RELEASE_REFUSED', `Release refused: ${outcome.refused.map((b) => b.message).join(' ')}`, { causes: outcome.refused.map((b) => b.cause) });
+  }
+  return { status: outcome.status };
+}
+
+async function recordRefusal(tx: Tx, row: MilestoneRow, actor: Actor, blocks: ReleaseBlock[], amount: string) {
+  for (const block of blocks) {
+    await raiseException(tx, {
+      category: 'rule_breach',
+      cause: releaseExceptionCause(block.cause),
+      recordType: ENTITY,
+      recordId: row.id,
+      recordReference: row.reference,
+      projectId: row.projectId,
+      amountAtStake: amount,
+      title: `Release of ${row.reference} refused: ${block.cause.replace(/_/g, ' ')}`,
+      detail: block.message,
+      guidance: releaseGuidance[block.cause],
+    });
+  }
+  await recordAudit(tx, {
+    actor,
+    action: 'milestone.release_refused',
+    entityType: ENTITY,
+    entityId: row.id,
+    fromState: row.status,
+    toState: row.status,
+    comment: blocks.map((b) => b.message).join(' '),
+    changedFields: { causes: { old: null, new: blocks.map((b) => b.cause) } },
+  });
+}
+
+/**
+ * The person due to take the next step refuses it, with a reason: the QS a completion claim, finance
+ * a verified milestone. The milestone returns to planned; the current cycle's claimer and verifier
+ * are cleared so the next cycle is judged afresh.
+ */
+export async function rejectMilestone(db: Db, input: MilestoneActionInput, actor: Actor): Promise<{ status: string }> {
+  assertPermitted(actor, 'reject');
+  return db.transaction(async (tx) => {
+    const row = await loadMilestoneForUpdate(tx, actor, input.milestoneId);
+    assertReasonGiven(milestoneMachine, 'reject', input.comment);
+    const to = nextState(milestoneMachine, row.status, 'reject');
+    const step = pendingStep[row.status];
+    if (!step || step.role !== actor.role) throw new DomainError('FORBIDDEN', `Only the ${step?.role.replace('_', ' ') ?? 'next approver'} may reject a ${row.status.replace('_', ' ')} milestone.`);
+    assertSegregation(row, actor, step.name === 'release' ? 'release' : 'verify');
+    const reason = input.comment!.trim();
+    const updated = await compareAndSet(tx, row, input.version, {
+      status: to,
+      rejectionReason: reason,
+      cycle: row.cycle + 1,
+      completionClaimedById: null,
+      completionClaimedAt: null,
+      verifiedById: null,
+      verifiedAt: null,
+    });
+    await recordDecision(tx, row, actor, step.name, 'rejected', reason);
+    await recordAudit(tx, { actor, action: 'milestone.reject', entityType: ENTITY, entityId: row.id, fromState: row.status, toState: to, comment: reason });
+    return { status: to };
+  });
+}

@@ -1,0 +1,125 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '@/db/testing/test-db';
+import { auditEvents, exceptions, milestones, projects } from '@/db/schema';
+import { createOdooClient, type OdooClient } from '@/server/odoo/client';
+import { runPull } from '@/server/modules/pull/pull.service';
+import { seedTestOrganisation, type SeededOrg } from '@/server/testing/fixtures';
+import { DEMO_MILESTONES } from '@/tools/odoo-sim/demo-data';
+import { startOdooSim, type OdooSim } from '@/tools/odoo-sim/server';
+import { claimMilestoneCompletion, releaseMilestone, verifyMilestone } from './milestone-approval.service';
+import { flagOverdueMilestones, refreshBillingMilestones } from './milestone-refresh.service';
+import { createMilestone } from './milestone.service';
+import { milestoneSyncHandler } from './milestone.sync';
+
+let testDb: TestDatabase;
+let org: SeededOrg;
+let sim: OdooSim;
+let odoo: OdooClient;
+let p1: string;
+
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+  org = await seedTestOrganisation(testDb.db);
+  sim = await startOdooSim({ port: 0, version: 19, apiKey: 'milestone-test-key', db: 'northbeam', login: 'admin', password: 'admin-pw', seed: 'demo' });
+  odoo = createOdooClient({ url: sim.url, db: sim.db, login: sim.login, apiKey: sim.apiKey, retryBaseDelayMs: 1 });
+  p1 = org.projectIds['P-1001']!;
+  // what the master-data pull links: the Odoo project and its sale order
+  const demo = sim.demo!.projects['P-1001']!;
+  await testDb.db.update(projects).set({ odooId: demo.projectId, odooSaleOrderId: demo.saleOrderId }).where(eq(projects.id, p1));
+});
+afterAll(async () => {
+  await sim.stop();
+  await testDb.drop();
+});
+
+const sync = (recordId: string) => milestoneSyncHandler.sync({ db: testDb.db, odoo, recordId, attempt: 1, correlationId: null });
+const invoicesWithRef = (ref: string) => sim.state.search('account.move', [['move_type', '=', 'out_invoice'], ['ref', '=', ref]]);
+async function current(id: string) {
+  const [row] = await testDb.db.select().from(milestones).where(eq(milestones.id, id));
+  return row!;
+}
+
+/** A milestone named like a demo project.milestone, walked to released by PM, QS and finance. */
+async function released(name: string, percent: string): Promise<{ id: string; reference: string }> {
+  const created = await createMilestone(testDb.db, { projectId: p1, name, plannedDate: '2026-12-18', amountBasis: 'percent', percentOfContract: percent, evidence: [] }, org.actors.pm);
+  await claimMilestoneCompletion(testDb.db, { milestoneId: created.id, version: 1 }, org.actors.pm);
+  await verifyMilestone(testDb.db, { milestoneId: created.id, version: 2 }, org.actors.qs);
+  await releaseMilestone(testDb.db, { milestoneId: created.id, version: 3 }, org.actors.finance);
+  return created;
+}
+
+describe('milestone sync against the Odoo simulator', () => {
+  it('marks the project.milestone reached and posts one customer invoice with the reference, the sale line and the retention line', async () => {
+    const frame = DEMO_MILESTONES.find((m) => m.project === 'P-1001' && m.name === 'Frame complete')!;
+    const odooMilestoneId = sim.state.search('project.milestone', [['name', '=', frame.name], ['project_id', '=', sim.demo!.projects['P-1001']!.projectId]])[0]!;
+    expect(sim.state.get('project.milestone', odooMilestoneId)?.is_reached).toBe(false);
+    const { id, reference } = await released(frame.name, '25');
+
+    const result = await sync(id);
+    expect(result.operation).toBe('mark milestone reached + create customer invoice + post');
+    expect(sim.state.get('project.milestone', odooMilestoneId)?.is_reached).toBe(true);
+    const [invoiceId, ...others] = invoicesWithRef(reference);
+    expect(others).toEqual([]);
+    const [invoice] = sim.state.read('account.move', [invoiceId!], ['state', 'partner_id', 'amount_total', 'name', 'invoice_line_ids']);
+    // 25 % of 1,450,000.00 = 362,500.00 less 5 % retention 18,125.00
+    expect(invoice).toMatchObject({ state: 'posted', amount_total: 344375 });
+    const customer = sim.state.read('sale.order', [sim.demo!.projects['P-1001']!.saleOrderId], ['partner_id'])[0]!.partner_id;
+    expect(invoice!.partner_id).toEqual(customer);
+    const lines = sim.state.read('account.move.line', invoice!.invoice_line_ids as number[], ['name', 'price_unit', 'quantity', 'account_id', 'sale_line_ids']);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({ name: `${reference} · Frame complete`, price_unit: 362500, quantity: 1, sale_line_ids: [sim.demo!.projects['P-1001']!.saleLineId] });
+    expect(lines[1]).toMatchObject({ name: `${reference} · Retention`, price_unit: -18125 });
+    expect((lines[1]!.account_id as [number, string])[0]).toBe(sim.demo!.accounts.retentionReceivable);
+    expect(result.links?.map((l) => [l.purpose, l.odooId])).toEqual([['project_milestone', odooMilestoneId], ['customer_invoice', invoiceId]]);
+    // the milestone follows the posted invoice, and learned its Odoo milestone
+    expect(await current(id)).toMatchObject({ status: 'invoiced', odooInvoiceId: invoiceId, odooInvoiceState: 'posted', odooMilestoneId, odooInvoiceName: expect.stringMatching(/^INV\//) });
+
+    // ten more runs (duplicated requests) change nothing: one invoice, ever
+    for (let i = 0; i < 10; i += 1) expect((await sync(id)).operation).toBe('adopt customer invoice');
+    expect(invoicesWithRef(reference)).toHaveLength(1);
+  });
+
+  it('adopts the invoice whose create answer was lost instead of creating a second one', async () => {
+    const { id, reference } = await released('Envelope watertight', '10');
+    sim.faults.add({ model: 'account.move', method: 'create', kind: 'drop_after_commit', times: 1 });
+    await expect(sync(id)).rejects.toThrow();
+    expect(invoicesWithRef(reference)).toHaveLength(1);
+    expect((await sync(id)).operation).toBe('adopt customer invoice + post');
+    expect(invoicesWithRef(reference)).toHaveLength(1);
+    expect((await current(id)).status).toBe('invoiced');
+  });
+
+  it('does nothing for a milestone not released', async () => {
+    const { id } = await createMilestone(testDb.db, { projectId: p1, name: 'Practical completion', plannedDate: '2026-12-18', amountBasis: 'percent', percentOfContract: '35', evidence: [] }, org.actors.pm);
+    expect(await sync(id)).toEqual({ operation: 'no change (not released)' });
+  });
+
+  it('the paid state set in Odoo reaches Plumbline on the next master-data pull', async () => {
+    const [row] = await testDb.db.select().from(milestones).where(and(eq(milestones.projectId, p1), eq(milestones.name, 'Frame complete'), eq(milestones.status, 'invoiced')));
+    sim.registerPayment(row!.odooInvoiceId!);
+    expect((await current(row!.id)).status).toBe('invoiced');
+    const summary = await runPull(testDb.db, odoo, { trigger: 'manual', actor: org.actors.finance });
+    expect(summary.runId).not.toBeNull();
+    expect(await current(row!.id)).toMatchObject({ status: 'paid', odooPaymentState: 'paid' });
+    const paid = await testDb.db.select().from(auditEvents).where(and(eq(auditEvents.entityId, row!.id), eq(auditEvents.action, 'milestone.mark_paid')));
+    expect(paid).toHaveLength(1);
+    expect(paid[0]).toMatchObject({ actorRole: 'system', fromState: 'invoiced', toState: 'paid' });
+    // and a refresh on its own is idempotent
+    await refreshBillingMilestones(testDb.db, odoo);
+    expect((await current(row!.id)).version).toBe(row!.version + 1);
+  });
+
+  it('opens one overdue exception per milestone past its planned date, and resolves it once released', async () => {
+    const late = await createMilestone(testDb.db, { projectId: p1, name: 'Late one', plannedDate: '2026-01-15', amountBasis: 'fixed', fixedAmount: '1000.00', evidence: [] }, org.actors.pm);
+    const openOverdue = () => testDb.db.select().from(exceptions).where(and(eq(exceptions.recordId, late.id), eq(exceptions.cause, 'milestone_overdue'), eq(exceptions.status, 'open')));
+    await flagOverdueMilestones(testDb.db, { today: '2026-02-01' });
+    await flagOverdueMilestones(testDb.db, { today: '2026-02-01' });
+    expect((await openOverdue()).map((e) => [e.category, e.occurrences])).toEqual([['rule_breach', 1]]);
+    await claimMilestoneCompletion(testDb.db, { milestoneId: late.id, version: 1 }, org.actors.pm);
+    await verifyMilestone(testDb.db, { milestoneId: late.id, version: 2 }, org.actors.qs);
+    await releaseMilestone(testDb.db, { milestoneId: late.id, version: 3 }, org.actors.finance);
+    await flagOverdueMilestones(testDb.db, { today: '2026-02-01' });
+    expect(await openOverdue()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,161 @@
+import { eq } from 'drizzle-orm';
+import type { DbOrTx } from '@/db/client';
+import { milestones, projects } from '@/db/schema';
+import { Money } from '@/server/lib/money';
+import type { OdooClient } from '@/server/odoo/client';
+import { OdooBusinessError } from '@/server/odoo/errors';
+import { readOdooMappings } from '@/server/modules/odoo-connection/odoo-config';
+import { registerSyncHandler, type SyncHandler, type SyncLinkInput } from '@/server/sync/registry';
+import { DEMO_ACCOUNTS } from '@/tools/odoo-sim/demo-data';
+import { applyInvoiceState, type InvoiceState } from './milestone-invoice-state.service';
+
+const RECORD_TYPE = 'milestone';
+const RELEASED_STATES = new Set(['released', 'invoiced', 'paid']);
+const INVOICE_FIELDS = ['name', 'state', 'payment_state', 'amount_total'];
+
+/**
+ * Level-triggered (server/sync/registry.ts): read the milestone now and make Odoo match it. A
+ * released (or later) milestone has its project.milestone reached and ONE posted customer invoice
+ * (out_invoice, ref = the milestone reference, partner = the sale order's customer): the milestone
+ * amount linked to its sale order line, less the client retention on the retention-receivable account.
+ * The invoice is searched by ref first and adopted, so a lost answer never makes a second one.
+ */
+export const milestoneSyncHandler: SyncHandler = {
+  recordType: RECORD_TYPE,
+
+  async sync({ db, odoo, recordId }) {
+    const m = await loadForSync(db, recordId);
+    if (!RELEASED_STATES.has(m.row.status)) return { operation: 'no change (not released)' };
+    if (!m.saleOrderId) throw missingMapping(`Project ${m.projectCode} has no Odoo sale order linked. Run a master-data pull.`);
+    const [order] = await odoo.read('sale.order', [m.saleOrderId], ['name', 'partner_id', 'order_line']);
+    const partnerId = m2oId(order?.partner_id);
+    if (!order || partnerId === null) throw missingMapping(`Sale order ${m.saleOrderId} of project ${m.projectCode} no longer exists in Odoo or has no customer.`);
+    const operations: string[] = [];
+    const links: SyncLinkInput[] = [];
+
+    const odooMilestone = await resolveOdooMilestone(odoo, m.row, m.projectOdooId);
+    if (odooMilestone) {
+      if (!odooMilestone.isReached) {
+        await odoo.write('project.milestone', [odooMilestone.id], { is_reached: true });
+        operations.push('mark milestone reached');
+      }
+      if (m.row.odooMilestoneId !== odooMilestone.id) await db.update(milestones).set({ odooMilestoneId: odooMilestone.id }).where(eq(milestones.id, recordId));
+      links.push({ purpose: 'project_milestone', odooModel: 'project.milestone', odooId: odooMilestone.id, reference: m.row.reference });
+    } else operations.push('no Odoo milestone to mark reached');
+
+    let invoiceId = (await findInvoice(odoo, m.row.reference, partnerId))?.id;
+    if (invoiceId === undefined) {
+      const saleLineId = m.row.odooSaleLineId ?? odooMilestone?.saleLineId ?? (Array.isArray(order.order_line) ? (order.order_line[0] as number | undefined) : undefined) ?? null;
+      invoiceId = await createInvoice(db, odoo, m, { partnerId, origin: String(order.name ?? ''), saleLineId });
+      operations.push('create customer invoice');
+    } else operations.push('adopt customer invoice');
+    const [current] = await odoo.read('account.move', [invoiceId], ['state']);
+    if (current?.state === 'draft') {
+      await odoo.action('account.move', 'action_post', [invoiceId]);
+      operations.push('post');
+    }
+    await applyInvoiceState(db, recordId, await readInvoice(odoo, invoiceId));
+    links.push({ purpose: 'customer_invoice', odooModel: 'account.move', odooId: invoiceId, reference: m.row.reference });
+    return { operation: operations.join(' + '), odooModel: 'account.move', odooId: invoiceId, links };
+  },
+
+  async setSyncStatus(db, recordId, status) {
+    await db.update(milestones).set({ syncStatus: status }).where(eq(milestones.id, recordId));
+  },
+
+  async describe(db, recordId) {
+    const [row] = await db
+      .select({ reference: milestones.reference, projectId: milestones.projectId, amount: milestones.invoiceAmount, fixed: milestones.fixedAmount, syncStatus: milestones.syncStatus })
+      .from(milestones)
+      .where(eq(milestones.id, recordId));
+    if (!row) return null;
+    return { reference: row.reference, projectId: row.projectId, amountAtStake: row.amount ?? row.fixed, syncStatus: row.syncStatus };
+  },
+};
+
+type MilestoneForSync = Awaited<ReturnType<typeof loadForSync>>;
+
+export async function loadForSync(db: DbOrTx, recordId: string) {
+  const [found] = await db
+    .select({ row: milestones, projectCode: projects.code, organisationId: projects.organisationId, saleOrderId: projects.odooSaleOrderId, projectOdooId: projects.odooId })
+    .from(milestones)
+    .innerJoin(projects, eq(projects.id, milestones.projectId))
+    .where(eq(milestones.id, recordId));
+  if (!found) throw missingMapping('The milestone no longer exists in Plumbline.');
+  return found;
+}
+
+/** The linked project.milestone, else the project's one of the same name (adopted), else none. */
+async function resolveOdooMilestone(odoo: OdooClient, row: MilestoneForSync['row'], projectOdooId: number | null) {
+  const fields = ['is_reached', 'sale_line_id'];
+  let found = row.odooMilestoneId ? (await odoo.read('project.milestone', [row.odooMilestoneId], fields))[0] : undefined;
+  if (!found && projectOdooId) {
+    [found] = await odoo.searchRead('project.milestone', [['project_id', '=', projectOdooId], ['name', '=', row.name]], fields, { limit: 1, order: 'id' });
+  }
+  return found ? { id: found.id, isReached: found.is_reached === true, saleLineId: m2oId(found.sale_line_id) } : null;
+}
+
+/** The milestone's customer invoice by its deterministic ref; a live one wins over a cancelled one. */
+export async function findInvoice(odoo: OdooClient, reference: string, partnerId?: number | null): Promise<{ id: number; state: string } | null> {
+  const domain: unknown[] = [['move_type', '=', 'out_invoice'], ['ref', '=', reference]];
+  if (partnerId) domain.push(['partner_id', '=', partnerId]);
+  const found = await odoo.searchRead<{ id: number; state: string }>('account.move', domain, ['state'], { order: 'id' });
+  return found.find((move) => move.state !== 'cancel') ?? found[0] ?? null;
+}
+
+export async function readInvoice(odoo: OdooClient, invoiceId: number): Promise<InvoiceState> {
+  const [invoice] = await odoo.read<{ id: number; name: string | false; state: string; payment_state: string | false; amount_total: number }>('account.move', [invoiceId], INVOICE_FIELDS);
+  if (!invoice) throw new OdooBusinessError({ odooName: 'plumbline.InvoiceMissing', message: `Customer invoice ${invoiceId} no longer exists in Odoo.` });
+  return { id: invoice.id, name: invoice.name || null, state: invoice.state, paymentState: invoice.payment_state || null, amountTotal: String(invoice.amount_total) };
+}
+
+async function createInvoice(db: DbOrTx, odoo: OdooClient, m: MilestoneForSync, order: { partnerId: number; origin: string; saleLineId: number | null }): Promise<number> {
+  const { row } = m;
+  if (row.invoiceAmount === null) throw new Error(`${row.reference} is ${row.status} without a released amount`);
+  const mappings = await readOdooMappings(db, m.organisationId);
+  const retention = row.retentionAmount ?? '0.00';
+  const hasRetention = !new Money(retention).isZero();
+  const retentionAccountId = hasRetention ? await retentionReceivableAccount(odoo, mappings.retentionReceivableAccountId) : undefined;
+  const saleLine = order.saleLineId ? (await odoo.read('sale.order.line', [order.saleLineId], ['product_id']))[0] : undefined;
+  const productId = m2oId(saleLine?.product_id);
+  const lines: Record<string, unknown>[] = [
+    {
+      name: `${row.reference} · ${row.name}`,
+      quantity: 1,
+      // the Odoo wire takes JSON numbers; the amount is exact to the cent as a decimal string before this
+      price_unit: Number(row.invoiceAmount),
+      tax_ids: [[6, 0, []]],
+      ...(productId ? { product_id: productId } : {}),
+      ...(saleLine ? { sale_line_ids: [[6, 0, [saleLine.id]]] } : {}),
+    },
+  ];
+  if (hasRetention) lines.push({ name: `${row.reference} · Retention`, quantity: 1, price_unit: -Number(retention), tax_ids: [[6, 0, []]], account_id: retentionAccountId });
+  return odoo.create('account.move', {
+    move_type: 'out_invoice',
+    partner_id: order.partnerId,
+    ref: row.reference,
+    invoice_origin: order.origin,
+    ...(row.releasedAt ? { invoice_date: row.releasedAt.toISOString().slice(0, 10) } : {}),
+    ...(mappings.salesJournalId ? { journal_id: mappings.salesJournalId } : {}),
+    invoice_line_ids: lines.map((line) => [0, 0, line]),
+  });
+}
+
+/** The mapped retention-receivable account, else the demo chart's (code 116000), else a missing mapping. */
+async function retentionReceivableAccount(odoo: OdooClient, mapped: number | undefined): Promise<number> {
+  if (mapped) return mapped;
+  const [found] = await odoo.search('account.account', [['code', '=', DEMO_ACCOUNTS.retentionReceivable.code]], { limit: 1 });
+  if (found === undefined) throw missingMapping('No retention-receivable account is mapped. An administrator can choose one under Admin → Odoo.');
+  return found;
+}
+
+function m2oId(value: unknown): number | null {
+  if (Array.isArray(value) && typeof value[0] === 'number') return value[0];
+  return typeof value === 'number' ? value : null;
+}
+
+function missingMapping(message: string) {
+  return new OdooBusinessError({ odooName: 'plumbline.MissingMapping', message });
+}
+
+registerSyncHandler(milestoneSyncHandler);
