@@ -1,0 +1,121 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { useTRPC } from '@/components/trpc/react';
+import { Button } from '@/components/ui/button';
+import { EmptyState } from '@/components/ui/feedback';
+import { formatMoneyDisplay } from '@/components/ui/format';
+import { claimTypeLabels, deductionKindLabels, releaseStageLabels } from './labels';
+
+/** The payment certificate as a print view: the same server figures the PDF prints. */
+export function ClaimCertificate({ claimId }: { claimId: string }) {
+  const trpc = useTRPC();
+  const certificate = useQuery(trpc.claims.certificate.queryOptions({ claimId }));
+  if (certificate.error) return <EmptyState title="No payment certificate">The claim does not exist, is not yours to see, or has not been certified yet.</EmptyState>;
+  if (!certificate.data?.calculation) return <p className="text-sm text-slate-500">Loading…</p>;
+  const claim = certificate.data;
+  const calc = certificate.data.calculation;
+  const money = (value: string | null | undefined) => formatMoneyDisplay(value, claim.project.currency);
+  const lineNo = new Map(claim.lines.map((l) => [l.sovLineId, l.lineNo]));
+  const day = (d: Date | null) => (d ? new Date(d).toISOString().slice(0, 10) : '—');
+  const summary: [string, string][] = [
+    ['Materials stored on site to date', calc.materialsStoredToDate],
+    ['Completed to date', calc.completedToDate],
+    ['Less retention held to date', calc.retention.heldToDate],
+    ['Retention released by this certificate', calc.retention.releasedThisClaim],
+    ['Less deductions to date', calc.deductionsToDate],
+    ['Net to date', calc.netToDate],
+    ['Less net certified previously', calc.previousNetToDate],
+  ];
+  return (
+    <article className="mx-auto max-w-5xl bg-white p-6 text-sm print:p-0" data-testid="payment-certificate">
+      <div className="mb-4 flex items-start justify-between gap-4">
+        <div>
+          <h1 className="text-xl font-semibold">
+            Payment certificate {claim.reference}
+            {claim.revision > 1 ? ` rev ${claim.revision}` : ''}
+          </h1>
+          <p>
+            {claim.project.code} {claim.project.name} · subcontract {claim.subcontract.reference} ({claim.subcontract.title})
+          </p>
+          <p>
+            Subcontractor: {claim.vendor.name} · period ending {claim.periodEnd} · {claimTypeLabels[claim.type]}
+            {claim.retentionReleaseStage ? ` at ${releaseStageLabels[claim.retentionReleaseStage]}` : ''} · status {claim.status}
+          </p>
+        </div>
+        <div className="flex gap-2 print:hidden">
+          <Button variant="secondary" onClick={() => window.print()}>
+            Print
+          </Button>
+          <a href={`/api/claims/${claim.id}/certificate`} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm" download>
+            Download PDF
+          </a>
+        </div>
+      </div>
+      <table className="min-w-full" data-testid="certificate-lines">
+        <thead>
+          <tr className="border-b border-slate-300 text-left">
+            <th className="py-1 pr-2">#</th>
+            <th className="py-1 pr-2">Description</th>
+            <th className="py-1 pr-2 text-right">Scheduled</th>
+            <th className="py-1 pr-2 text-right">Previous</th>
+            <th className="py-1 pr-2 text-right">This period</th>
+            <th className="py-1 pr-2 text-right">To date</th>
+            <th className="py-1 pr-2 text-right">% complete</th>
+            <th className="py-1 text-right">Balance</th>
+          </tr>
+        </thead>
+        <tbody>
+          {calc.lines.map((l) => (
+            <tr key={l.sovLineId} className="border-b border-slate-100">
+              <td className="py-1 pr-2">{lineNo.get(l.sovLineId)}</td>
+              <td className="py-1 pr-2">{l.description}</td>
+              <td className="tabular py-1 pr-2 text-right">{money(l.scheduledValue)}</td>
+              <td className="tabular py-1 pr-2 text-right">{money(l.previousCertifiedToDate)}</td>
+              <td className="tabular py-1 pr-2 text-right">{money(l.thisPeriod)}</td>
+              <td className="tabular py-1 pr-2 text-right">{money(l.certifiedToDate)}</td>
+              <td className="tabular py-1 pr-2 text-right">{l.percentComplete ? `${l.percentComplete}%` : '—'}</td>
+              <td className="tabular py-1 text-right">{money(l.balance)}</td>
+            </tr>
+          ))}
+          <tr className="font-semibold">
+            <td />
+            <td className="py-1 pr-2">Total work</td>
+            <td className="tabular py-1 pr-2 text-right">{money(calc.totals.scheduledValue)}</td>
+            <td className="tabular py-1 pr-2 text-right">{money(calc.totals.previousCertifiedToDate)}</td>
+            <td className="tabular py-1 pr-2 text-right">{money(calc.totals.thisPeriod)}</td>
+            <td className="tabular py-1 pr-2 text-right">{money(calc.totals.certifiedToDate)}</td>
+            <td className="tabular py-1 pr-2 text-right">{calc.totals.percentComplete ? `${calc.totals.percentComplete}%` : '—'}</td>
+            <td className="tabular py-1 text-right">{money(calc.totals.balance)}</td>
+          </tr>
+        </tbody>
+      </table>
+      <dl className="ml-auto mt-4 max-w-md space-y-1" data-testid="certificate-totals">
+        {summary.map(([label, value]) => (
+          <div key={label} className="flex justify-between gap-2">
+            <dt>{label}</dt>
+            <dd className="tabular">{money(value)}</dd>
+          </div>
+        ))}
+        <div className="flex justify-between gap-2 border-t border-slate-400 pt-1 text-base font-semibold">
+          <dt>Amount due this claim</dt>
+          <dd className="tabular" data-testid="certificate-due">{money(calc.dueThisClaim)}</dd>
+        </div>
+      </dl>
+      {claim.deductions.length > 0 ? (
+        <ul className="mt-4 space-y-1">
+          {claim.deductions.map((d) => (
+            <li key={d.id}>
+              {deductionKindLabels[d.kind]}: {d.description} ({d.reason}) — {money(d.amount)}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <p className="mt-6">
+        Certified by {claim.certifierName ?? '—'} on {day(claim.certifiedAt)}
+        {claim.approvedAt ? ` · approved by ${claim.approverName ?? '—'} on ${day(claim.approvedAt)}` : ''}
+        {claim.releasedAt ? ` · released for payment by ${claim.releaserName ?? '—'} on ${day(claim.releasedAt)}` : ''}
+      </p>
+    </article>
+  );
+}

@@ -1,0 +1,155 @@
+import { readFileSync } from 'node:fs';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import pg from 'pg';
+import { extractPdfText } from '@/server/modules/claims/pdf-text';
+import { ALERT, demo, e2eDatabaseUrl, odooForTests, signIn } from './fixtures';
+
+type Bill = { id: number; state: string; amount_total: number; invoice_line_ids: number[]; ref: string };
+type BillLine = { price_unit: number; purchase_line_id: [number, string] | false; account_id: [number, string] | false };
+
+async function query<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: e2eDatabaseUrl() });
+  await client.connect();
+  try {
+    return (await client.query<T>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The subcontract of the simulator's purchase order with this partner_ref, as the start-up pull
+ * mirrored it (reference = PO name, title starts with the partner_ref).
+ */
+async function subcontractFor(partnerRef: string) {
+  const rows = await query<{ id: string; reference: string; vendor_id: string; vendor_name: string }>(
+    `SELECT s.id, s.reference, s.vendor_id, p.name AS vendor_name FROM subcontracts s JOIN partners p ON p.id = s.vendor_id
+     WHERE s.title LIKE $1 AND s.odoo_purchase_order_id IS NOT NULL AND p.odoo_id IS NOT NULL`,
+    [`${partnerRef}%`],
+  );
+  expect(rows, `the start-up pull should have mirrored ${partnerRef}`).toHaveLength(1);
+  return rows[0]!;
+}
+
+async function newPage(browser: Browser, email: string): Promise<Page> {
+  const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
+  await signIn(page, email);
+  return page;
+}
+
+/** QS raises a claim on P-1001, enters the claimed figures and submits it; returns the claim page URL. */
+async function raiseClaim(page: Page, sc: { reference: string; vendor_name: string }, periodEnd: string, claimed: string[], claimedTotal: string) {
+  await page.getByRole('link', { name: 'Projects' }).click();
+  await page.getByTestId('data-table').getByRole('link', { name: 'P-1001' }).click();
+  await page.getByRole('navigation', { name: 'Project' }).getByRole('link', { name: 'Claims' }).click();
+  await page.getByRole('link', { name: 'New claim' }).click();
+  const form = page.getByRole('form', { name: 'New claim' });
+  await form.getByLabel('Subcontract').selectOption({ label: `${sc.reference} · ${sc.vendor_name}` });
+  await form.getByLabel('Period end').fill(periodEnd);
+  await form.getByRole('button', { name: 'Create claim' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(`CLM-${sc.reference}-`);
+  for (const [i, amount] of claimed.entries()) await page.getByLabel(`Line ${i + 1} claimed to date`).fill(amount);
+  await page.getByRole('button', { name: 'Save claim' }).click();
+  await expect(page.getByTestId('claim-grid-totals')).toContainText(claimedTotal);
+  await page.getByRole('button', { name: 'Submit for certification' }).click();
+  await expect(page.getByText('submitted', { exact: true }).first()).toBeVisible();
+  return page.url();
+}
+
+test('QS certifies below the claim with reasons, PM approves, a draft bill appears, finance releases and the bill is posted; the certificate PDF matches', async ({ browser }) => {
+  test.setTimeout(150_000);
+  const sc = await subcontractFor('SC-1001-03');
+  const qs = await newPage(browser, demo.qs);
+  const url = await raiseClaim(qs, sc, '2026-03-31', ['30000.00', '20000.00'], 'GBP 50,000.00');
+  const reference = (await qs.getByRole('heading', { level: 1 }).textContent())!.match(/CLM-[\w-]+-\d{3}/)![0];
+
+  // certify line 1 below the claim: refused without a reason, accepted with one
+  await qs.getByLabel('Line 1 certified to date').fill('25000.00');
+  await qs.getByRole('button', { name: 'Certify claim' }).click();
+  await expect(qs.locator(ALERT)).toContainText(/needs a reason/);
+  await qs.getByLabel('Line 1 reason').fill('Doors not hung on level 3');
+  await qs.getByRole('button', { name: 'Certify claim' }).click();
+  await expect(qs.getByText('certified', { exact: true }).first()).toBeVisible();
+  // 45,000 certified less 5 % retention
+  await expect(qs.getByTestId('claim-due')).toHaveText('GBP 42,750.00');
+  await expect(qs.getByTestId('claim-grid')).toContainText('Doors not hung on level 3');
+  await expect(qs.getByRole('button', { name: 'Approve' })).toHaveCount(0);
+
+  const pm = await newPage(browser, demo.pm);
+  await pm.getByRole('link', { name: 'My approvals' }).click();
+  await pm.getByTestId('inbox-list').getByRole('link', { name: new RegExp(reference) }).click();
+  await pm.getByLabel(/Comment/).fill('Agreed with the QS');
+  await pm.getByRole('button', { name: 'Approve' }).click();
+  await expect(pm.getByTestId('claim-approval-timeline')).toContainText('Agreed with the QS');
+
+  // the worker drafts the bill: one line per SOV line (linked to its PO line) and the retention line
+  const odoo = await odooForTests();
+  const findBills = () => odoo.searchRead<Bill>('account.move', [['move_type', '=', 'in_invoice'], ['ref', '=', reference]], ['state', 'amount_total', 'invoice_line_ids', 'ref']);
+  await expect.poll(async () => (await findBills()).map((b) => b.state), { timeout: 30_000 }).toEqual(['draft']);
+  const [bill] = await findBills();
+  expect(bill!.amount_total).toBe(42750);
+  const lines = await odoo.read<BillLine & { id: number }>('account.move.line', bill!.invoice_line_ids, ['price_unit', 'purchase_line_id', 'account_id']);
+  expect(lines.filter((l) => l.purchase_line_id !== false).map((l) => l.price_unit).sort()).toEqual([20000, 25000]);
+  const retention = lines.filter((l) => l.purchase_line_id === false);
+  expect(retention.map((l) => l.price_unit)).toEqual([-2250]);
+  const [retentionAccount] = await odoo.search('account.account', [['code', '=', '216000']]);
+  expect(retention[0]!.account_id && retention[0]!.account_id[0]).toBe(retentionAccount);
+
+  const finance = await newPage(browser, demo.finance);
+  await finance.goto(url);
+  await finance.getByRole('button', { name: 'Release for payment' }).click();
+  await expect(finance.locator(ALERT)).toHaveCount(0);
+  await expect.poll(async () => (await findBills()).map((b) => b.state), { timeout: 30_000 }).toEqual(['posted']);
+  // posted follows the bill's state (the sync handler reads it back after posting)
+  await expect.poll(async () => (await query<{ status: string }>('SELECT status FROM claims WHERE reference = $1', [reference]))[0]?.status, { timeout: 30_000 }).toBe('posted');
+  await finance.reload();
+  await expect(finance.getByText('posted', { exact: true }).first()).toBeVisible();
+  await finance.getByRole('tab', { name: 'Sync' }).click();
+  await expect(finance.getByTestId('sync-status')).toContainText(/synced/i, { timeout: 30_000 });
+  await finance.getByRole('tab', { name: 'Details' }).click();
+
+  // the payment certificate: print view and PDF show the screen's totals
+  const due = await finance.getByTestId('claim-due').textContent();
+  expect(due).toBe('GBP 42,750.00');
+  const [download] = await Promise.all([finance.waitForEvent('download'), finance.getByRole('link', { name: 'Download PDF' }).click()]);
+  expect(download.suggestedFilename()).toBe(`payment-certificate-${reference}.pdf`);
+  const pdf = readFileSync((await download.path())!);
+  expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  const text = extractPdfText(pdf);
+  expect(text).toContain('Amount due this claim');
+  expect(text).toContain(due!);
+  expect(text).toContain(`Payment certificate ${reference}`);
+  expect(text).toContain('GBP 2,250.00'); // retention held
+  await finance.getByRole('link', { name: 'Payment certificate' }).click();
+  await expect(finance.getByTestId('certificate-due')).toHaveText(due!);
+  await expect(finance.getByTestId('certificate-totals')).toContainText('GBP 45,000.00');
+});
+
+test('with the vendor’s insurance expired, finance release is refused with that reason and an exception appears', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const sc = await subcontractFor('SC-1001-02');
+  await query('UPDATE partners SET insurance_expires_on = $1 WHERE id = $2', ['2026-02-15', sc.vendor_id]);
+  const qs = await newPage(browser, demo.qs);
+  const url = await raiseClaim(qs, sc, '2026-02-28', ['12000.00'], 'GBP 12,000.00');
+  const reference = (await qs.getByRole('heading', { level: 1 }).textContent())!.match(/CLM-[\w-]+-\d{3}/)![0];
+  await qs.getByRole('button', { name: 'Certify claim' }).click();
+  await expect(qs.getByText('certified', { exact: true }).first()).toBeVisible();
+  await expect(qs.getByTestId('claim-insurance')).toContainText('expired at period end');
+
+  const pm = await newPage(browser, demo.pm);
+  await pm.goto(url);
+  await pm.getByRole('button', { name: 'Approve' }).click();
+  await expect(pm.getByTestId('claim-approval-timeline')).toContainText(/approved/);
+
+  const finance = await newPage(browser, demo.finance);
+  await finance.goto(url);
+  await expect(finance.getByTestId('release-blocks')).toContainText('insurance expired on 2026-02-15');
+  await finance.getByRole('button', { name: 'Release for payment' }).click();
+  await expect(finance.locator(ALERT)).toContainText('Release refused');
+  await expect(finance.locator(ALERT)).toContainText('insurance expired on 2026-02-15, before the period end 2026-02-28');
+  await finance.reload();
+  await expect(finance.getByText('approved', { exact: true }).first()).toBeVisible();
+
+  await finance.getByRole('link', { name: 'Exceptions' }).click();
+  await expect(finance.getByText(`Release of ${reference} refused: insurance expired`)).toBeVisible();
+});

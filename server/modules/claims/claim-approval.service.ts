@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import type { Db, Tx } from '@/db/client';
+import { approvalDecisions, claimDeductions, claimLines } from '@/db/schema';
+import type { Actor } from '@/server/auth/actor';
+import { hasPermission, type Permission } from '@/server/auth/permissions';
+import { DomainError } from '@/server/errors';
+import { parseAmount } from '@/server/lib/decimal-input';
+import { assertReasonGiven, nextState } from '@/server/lib/state-machine';
+import { assertNotSelfApproval, assertOneStepPerPerson } from '@/server/modules/approvals/approval-route';
+import { recordAudit } from '@/server/modules/audit/audit.service';
+import { requestSync } from '@/server/sync/enqueue';
+import { calculateClaim } from './claim.calc';
+import { claimMachine, type ClaimState } from './claim.machine';
+import { buildClaimInput, compareAndSet, loadClaimForUpdate, moneyColumns, type ClaimLineFigures, type ClaimRow } from './claim.records';
+import type { CertifyClaimInput, ClaimActionInput } from './claim.schemas';
+
+const ENTITY = 'claim';
+
+/** The approval steps of a claim (approval_decisions.step / step_name), by the state that awaits them. */
+export const claimSteps: Partial<Record<ClaimState, { step: number; name: 'certify' | 'approve' | 'release'; permission: Permission }>> = {
+  submitted: { step: 1, name: 'certify', permission: 'claim.certify' },
+  certified: { step: 2, name: 'approve', permission: 'claim.approve' },
+  approved: { step: 3, name: 'release', permission: 'claim.release' },
+};
+
+export async function decisionsOf(tx: Tx | Db, claimId: string) {
+  return tx.select().from(approvalDecisions).where(and(eq(approvalDecisions.recordType, ENTITY), eq(approvalDecisions.recordId, claimId)));
+}
+
+/** Segregation of duties for a step: one step per person; the author neither approves nor releases. */
+export async function assertMayTakeStep(tx: Tx, row: ClaimRow, actor: Actor, step: 'certify' | 'approve' | 'release') {
+  if (step !== 'certify') assertNotSelfApproval(actor.id, [row.createdById, row.submittedById]);
+  assertOneStepPerPerson(actor.id, (await decisionsOf(tx, row.id)).map((d) => d.decidedById));
+}
+
+export async function recordDecision(tx: Tx, row: ClaimRow, actor: Actor, step: { step: number; name: string }, decision: 'approved' | 'rejected', comment?: string) {
+  await tx.insert(approvalDecisions).values({ recordType: ENTITY, recordId: row.id, step: step.step, stepName: step.name, role: actor.role, decision, decidedById: actor.id, comment: comment ?? null });
+}
+
+function certifiedFigures(row: ClaimRow, input: CertifyClaimInput, stored: (typeof claimLines.$inferSelect)[]): ClaimLineFigures[] {
+  const given = new Map(input.lines.map((l) => [l.sovLineId, l]));
+  return stored.map((line) => {
+    if (row.type === 'retention_release') return { sovLineId: line.sovLineId, claimed: line.claimedToDateAmount, certified: line.previousCertifiedAmount, reason: null };
+    const entry = given.get(line.sovLineId);
+    const certified = entry?.certifiedToDate ?? line.claimedToDateAmount;
+    const reason = entry?.reason?.trim() || null;
+    return { sovLineId: line.sovLineId, claimed: line.claimedToDateAmount, certified, reason };
+  });
+}
+
+/**
+ * The QS's certification, line by line. A reason is required wherever the certified value differs
+ * from the claimed one or goes below the previous certified one; the money is calculated on the
+ * server and frozen on the claim. Lines are written while the claim is still `submitted` (the
+ * database refuses line changes afterwards), then the claim moves to `certified`.
+ */
+export async function certifyClaim(db: Db, input: CertifyClaimInput, actor: Actor): Promise<{ status: string; due: string }> {
+  return db.transaction(async (tx) => {
+    const row = await loadClaimForUpdate(tx, actor, input.claimId);
+    const to = nextState(claimMachine, row.status, 'certify');
+    await assertMayTakeStep(tx, row, actor, 'certify');
+    const stored = await tx.select().from(claimLines).where(eq(claimLines.claimId, row.id));
+    const known = new Set(stored.map((l) => l.sovLineId));
+    if (input.lines.some((l) => !known.has(l.sovLineId))) throw new DomainError('VALIDATION', 'A certified line does not belong to this claim.');
+    const figures = certifiedFigures(row, input, stored);
+    const deductions = row.type === 'retention_release' ? [] : input.deductions;
+    const materials = row.type === 'retention_release' ? row.materialsStoredToDateAmount : input.materialsStoredToDate;
+    const { input: calcInput } = await buildClaimInput(tx, row, { lines: figures, materialsStoredToDate: materials, deductions: deductions.map((d, i) => ({ id: `new-${i}`, ...d })) });
+    for (const line of calcInput.lines) {
+      const differs = !parseAmount(line.certifiedToDate, 'Certified').equals(parseAmount(line.claimedToDate, 'Claimed'));
+      if (differs && !line.reductionReason) {
+        throw new DomainError('REASON_REQUIRED', `SOV line "${line.description}": certifying ${line.certifiedToDate} against ${line.claimedToDate} claimed needs a reason.`, { sovLineId: line.sovLineId });
+      }
+    }
+    const calc = calculateClaim(calcInput);
+    await tx.delete(claimLines).where(eq(claimLines.claimId, row.id));
+    await tx.insert(claimLines).values(
+      calcInput.lines.map((l) => ({ claimId: row.id, sovLineId: l.sovLineId, scheduledAmount: l.scheduledValue, previousCertifiedAmount: l.previousCertifiedToDate, claimedToDateAmount: l.claimedToDate, certifiedToDateAmount: l.certifiedToDate, certifyReason: l.reductionReason ?? null })),
+    );
+    await tx.delete(claimDeductions).where(eq(claimDeductions.claimId, row.id));
+    if (deductions.length > 0) await tx.insert(claimDeductions).values(deductions.map((d) => ({ claimId: row.id, ...d })));
+    await compareAndSet(tx, row, input.version, { status: to, certifiedById: actor.id, certifiedAt: new Date(), ...moneyColumns(calc) });
+    await recordDecision(tx, row, actor, claimSteps.submitted!, 'approved', input.comment);
+    await recordAudit(tx, {
+      actor,
+      action: 'claim.certify',
+      entityType: ENTITY,
+      entityId: row.id,
+      fromState: row.status,
+      toState: to,
+      comment: input.comment,
+      changedFields: {
+        certifiedToDateAmount: { old: null, new: calc.totals.certifiedToDate },
+        retentionHeldToDateAmount: { old: null, new: calc.retention.heldToDate },
+        deductionsToDateAmount: { old: null, new: calc.deductionsToDate },
+        dueAmount: { old: null, new: calc.dueThisClaim },
+      },
+    });
+    return { status: to, due: calc.dueThisClaim };
+  });
+}
+
+/**
+ * The PM's approval: the author and the certifier may not take it. The figures are recalculated from
+ * the frozen lines; if they no longer match what was certified (an earlier claim changed since), the
+ * claim must be rejected and re-certified rather than approved on stale figures.
+ */
+export async function approveClaim(db: Db, input: ClaimActionInput, actor: Actor): Promise<{ status: string }> {
+  return db.transaction(async (tx) => {
+    const row = await loadClaimForUpdate(tx, actor, input.claimId);
+    const to = nextState(claimMachine, row.status, 'approve');
+    await assertMayTakeStep(tx, row, actor, 'approve');
+    const calc = calculateClaim((await buildClaimInput(tx, row)).input);
+    if (calc.dueThisClaim !== row.dueAmount || calc.netToDate !== row.netToDateAmount) {
+      throw new DomainError('CONFLICT', `The figures of ${row.reference} no longer match its certification (an earlier claim changed). Reject it so it can be revised and certified again.`);
+    }
+    await compareAndSet(tx, row, input.version, { status: to, approvedById: actor.id, approvedAt: new Date(), ...moneyColumns(calc) });
+    await recordDecision(tx, row, actor, claimSteps.certified!, 'approved', input.comment);
+    const correlationId = randomUUID();
+    await recordAudit(tx, { actor, action: 'claim.approve', entityType: ENTITY, entityId: row.id, fromState: row.status, toState: to, comment: input.comment, correlationId });
+    // Odoo effect: the draft vendor bill (claim.sync.ts)
+    await requestSync(tx, { recordType: ENTITY, recordId: row.id, correlationId });
+    return { status: to };
+  });
+}
+
+/**
+ * Whoever is due to take the next step may reject instead, with a reason. After approval the draft
+ * bill exists (or is about to): the sync then cancels it.
+ */
+export async function rejectClaim(db: Db, input: ClaimActionInput, actor: Actor): Promise<void> {
+  await db.transaction(async (tx) => {
+    const row = await loadClaimForUpdate(tx, actor, input.claimId);
+    assertReasonGiven(claimMachine, 'reject', input.comment);
+    const to = nextState(claimMachine, row.status, 'reject');
+    const step = claimSteps[row.status]!;
+    if (!hasPermission(actor.role, step.permission)) {
+      throw new DomainError('FORBIDDEN', `A ${row.status} claim is rejected by whoever may ${step.name} it.`);
+    }
+    await assertMayTakeStep(tx, row, actor, step.name);
+    await compareAndSet(tx, row, input.version, { status: to, rejectionReason: input.comment ?? null });
+    await recordDecision(tx, row, actor, step, 'rejected', input.comment);
+    const correlationId = randomUUID();
+    await recordAudit(tx, { actor, action: 'claim.reject', entityType: ENTITY, entityId: row.id, fromState: row.status, toState: to, comment: input.comment, correlationId });
+    if (row.status === 'approved') await requestSync(tx, { recordType: ENTITY, recordId: row.id, correlationId });
+  });
+}

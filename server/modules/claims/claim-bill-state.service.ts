@@ -1,0 +1,80 @@
+import { eq } from 'drizzle-orm';
+import type { Db, Tx } from '@/db/client';
+import { claims } from '@/db/schema';
+import { formatMoney } from '@/server/lib/money';
+import { canTransition } from '@/server/lib/state-machine';
+import { recordAudit } from '@/server/modules/audit/audit.service';
+import { raiseException, resolveExceptionsFor } from '@/server/modules/exceptions/exception.service';
+import { claimMachine, type ClaimEvent } from './claim.machine';
+import type { ClaimRow } from './claim.records';
+
+const ENTITY = 'claim';
+const SYSTEM = { id: null, role: 'system' } as const;
+export const BILL_DRIFT_CAUSE = 'claim_bill_drift';
+
+/** What Plumbline reads of a claim's vendor bill (account.move). */
+export type BillState = { id: number; name: string | null; state: string; paymentState: string | null; amountTotal: string };
+
+/** Odoo counts a bill as paid when its payment is registered, reconciled or not yet matched to the bank. */
+const PAID = new Set(['paid', 'in_payment']);
+
+/**
+ * `posted` and `paid` follow the bill (DOMAIN §4): called by the claim's sync handler after it posts,
+ * and by any pull of vendor bills. Records the bill's state on the claim, moves a released claim to
+ * posted and a posted one to paid (each an audited system transition), and opens a drift exception
+ * when the bill no longer matches the certified amount or was cancelled under an approved claim.
+ */
+export async function applyBillState(db: Db, claimId: string, bill: BillState): Promise<{ status: string }> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx.select().from(claims).where(eq(claims.id, claimId)).for('update');
+    if (!row) return { status: 'missing' };
+    let current: ClaimRow = row;
+    const billFields = { odooBillId: bill.id, odooBillName: bill.name, odooBillState: bill.state, odooPaymentState: bill.paymentState, odooBillAmount: bill.amountTotal };
+    await tx.update(claims).set(billFields).where(eq(claims.id, row.id));
+    current = { ...current, ...billFields };
+    if (bill.state === 'posted' && canTransition(claimMachine, current.status, 'mark_posted')) current = await follow(tx, current, 'mark_posted', bill);
+    if (bill.state === 'posted' && bill.paymentState && PAID.has(bill.paymentState) && canTransition(claimMachine, current.status, 'mark_paid')) current = await follow(tx, current, 'mark_paid', bill);
+    await checkDrift(tx, current, bill);
+    return { status: current.status };
+  });
+}
+
+async function follow(tx: Tx, row: ClaimRow, event: ClaimEvent, bill: BillState): Promise<ClaimRow> {
+  const to = claimMachine.transitions[event].to;
+  const [updated] = await tx.update(claims).set({ status: to, version: row.version + 1, updatedAt: new Date() }).where(eq(claims.id, row.id)).returning();
+  await recordAudit(tx, {
+    actor: SYSTEM,
+    action: `claim.${event}`,
+    entityType: ENTITY,
+    entityId: row.id,
+    fromState: row.status,
+    toState: to,
+    comment: `Odoo bill ${bill.name ?? bill.id} is ${event === 'mark_posted' ? 'posted' : `paid (${bill.paymentState})`}.`,
+  });
+  return updated ?? row;
+}
+
+async function checkDrift(tx: Tx, row: ClaimRow, bill: BillState) {
+  const expectsBill = ['approved', 'released', 'posted', 'paid'].includes(row.status);
+  const problems: string[] = [];
+  if (expectsBill && bill.state === 'cancel') problems.push(`the bill ${bill.name ?? bill.id} was cancelled in Odoo while the claim is ${row.status}`);
+  if (expectsBill && row.dueAmount !== null && formatMoney(bill.amountTotal) !== row.dueAmount) {
+    problems.push(`the bill total ${formatMoney(bill.amountTotal)} differs from the amount due ${row.dueAmount}`);
+  }
+  if (problems.length === 0) {
+    await resolveExceptionsFor(tx, ENTITY, row.id, BILL_DRIFT_CAUSE, 'Resolved automatically: the bill matches the claim again.');
+    return;
+  }
+  await raiseException(tx, {
+    category: 'reconciliation_drift',
+    cause: BILL_DRIFT_CAUSE,
+    recordType: ENTITY,
+    recordId: row.id,
+    recordReference: row.reference,
+    projectId: row.projectId,
+    amountAtStake: row.dueAmount,
+    title: `The Odoo bill of ${row.reference} no longer matches the claim`,
+    detail: `${problems.join('; ')}.`,
+    guidance: 'Compare the bill in Odoo with the payment certificate. Correct the bill in Odoo (reset it to draft and fix it), or reject and revise the claim; Plumbline never creates a second bill for a claim.',
+  });
+}

@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, inArray, lt } from 'drizzle-orm';
+import type { Db, DbOrTx, Tx } from '@/db/client';
+import { claimLines, claims, sovLines } from '@/db/schema';
+import type { Actor } from '@/server/auth/actor';
+import { DomainError } from '@/server/errors';
+import { parseAmount } from '@/server/lib/decimal-input';
+import { nextState } from '@/server/lib/state-machine';
+import { recordAudit } from '@/server/modules/audit/audit.service';
+import { raiseException, resolveExceptionsFor } from '@/server/modules/exceptions/exception.service';
+import { requestSync } from '@/server/sync/enqueue';
+import { assertMayTakeStep, claimSteps, recordDecision } from './claim-approval.service';
+import { claimMachine } from './claim.machine';
+import { compareAndSet, loadClaimForUpdate, loadSubcontract, type ClaimRow } from './claim.records';
+import type { ClaimActionInput } from './claim.schemas';
+
+const ENTITY = 'claim';
+
+export type ReleaseBlockCause = 'insurance_expired' | 'claim_above_sov' | 'odoo_link_missing' | 'earlier_claim_not_posted';
+export type ReleaseBlock = { cause: ReleaseBlockCause; message: string };
+
+/** The exception cause of each refusal: one open exception per (claim, cause). */
+export const releaseExceptionCause = (cause: ReleaseBlockCause) => `claim_release.${cause}`;
+
+const guidance: Record<ReleaseBlockCause, string> = {
+  insurance_expired: "Ask the subcontractor for a current insurance certificate, record its expiry on the vendor, then release the claim again.",
+  claim_above_sov: 'The schedule of values is now below what was certified. Check the purchase order in Odoo (or approve the change order that covers the work), or reject the claim so it can be certified again.',
+  odoo_link_missing: 'Run a master-data pull so the subcontract and the vendor are linked to their Odoo purchase order and partner, then release again.',
+  earlier_claim_not_posted: 'Release and post the earlier claim of this subcontract first; claims reach the ledger in order.',
+};
+
+/**
+ * Every reason the finance release is refused (DOMAIN §4), all of them, not the first: expired
+ * insurance on the period end date, certified above the SOV (including approved COs), no Odoo link
+ * on the subcontract or the vendor, an earlier claim of the subcontract not yet posted.
+ */
+export async function releaseBlocks(db: DbOrTx, row: ClaimRow): Promise<ReleaseBlock[]> {
+  const { subcontract, vendor } = await loadSubcontract(db, row.subcontractId);
+  const blocks: ReleaseBlock[] = [];
+  if (vendor.insuranceExpiresOn && vendor.insuranceExpiresOn < row.periodEnd) {
+    blocks.push({ cause: 'insurance_expired', message: `${vendor.name}'s insurance expired on ${vendor.insuranceExpiresOn}, before the period end ${row.periodEnd}.` });
+  }
+  const lines = await db
+    .select({ certified: claimLines.certifiedToDateAmount, scheduled: sovLines.scheduledAmount, description: sovLines.description })
+    .from(claimLines)
+    .innerJoin(sovLines, eq(sovLines.id, claimLines.sovLineId))
+    .where(eq(claimLines.claimId, row.id));
+  const above = lines.filter((l) => parseAmount(l.certified ?? '0', 'Certified').greaterThan(parseAmount(l.scheduled, 'Scheduled')));
+  if (above.length > 0) {
+    blocks.push({ cause: 'claim_above_sov', message: `Certified to date is above the SOV on ${above.map((l) => `"${l.description}" (${l.certified} > ${l.scheduled})`).join(', ')}.` });
+  }
+  const missing = [subcontract.odooPurchaseOrderId === null ? `subcontract ${subcontract.reference} has no Odoo purchase order` : null, vendor.odooId === null ? `vendor ${vendor.name} has no Odoo partner` : null].filter(Boolean);
+  if (missing.length > 0) blocks.push({ cause: 'odoo_link_missing', message: `No Odoo link: ${missing.join('; ')}.` });
+  const earlier = await db
+    .select({ reference: claims.reference, status: claims.status })
+    .from(claims)
+    .where(and(eq(claims.subcontractId, row.subcontractId), lt(claims.number, row.number), inArray(claims.status, ['draft', 'submitted', 'certified', 'approved', 'released'])));
+  if (earlier.length > 0) {
+    blocks.push({ cause: 'earlier_claim_not_posted', message: `An earlier claim is not yet posted: ${earlier.map((c) => `${c.reference} (${c.status})`).join(', ')}.` });
+  }
+  return blocks;
+}
+
+/**
+ * The finance gate. When refused, each cause opens (or counts again on) its exception and the
+ * refusal is audited, in a transaction of its own that commits before RELEASE_REFUSED is thrown.
+ */
+export async function releaseClaim(db: Db, input: ClaimActionInput, actor: Actor): Promise<{ status: string }> {
+  const outcome = await db.transaction(async (tx) => {
+    const row = await loadClaimForUpdate(tx, actor, input.claimId);
+    const to = nextState(claimMachine, row.status, 'release');
+    await assertMayTakeStep(tx, row, actor, 'release');
+    if (row.version !== input.version) throw new DomainError('CONFLICT', `${row.reference} was changed by someone else. Reload it and try again.`);
+    const blocks = await releaseBlocks(tx, row);
+    if (blocks.length > 0) {
+      await recordRefusal(tx, row, actor, blocks);
+      return { status: row.status as string, refused: blocks };
+    }
+    await compareAndSet(tx, row, input.version, { status: to, releasedById: actor.id, releasedAt: new Date() });
+    await recordDecision(tx, row, actor, claimSteps.approved!, 'approved', input.comment);
+    const correlationId = randomUUID();
+    await recordAudit(tx, { actor, action: 'claim.release', entityType: ENTITY, entityId: row.id, fromState: row.status, toState: to, comment: input.comment, correlationId });
+    for (const cause of Object.keys(guidance) as ReleaseBlockCause[]) {
+      await resolveExceptionsFor(tx, ENTITY, row.id, releaseExceptionCause(cause), 'Resolved: the claim was released.');
+    }
+    // Odoo effect: the bill is posted (claim.sync.ts)
+    await requestSync(tx, { recordType: ENTITY, recordId: row.id, correlationId });
+    return { status: to as string, refused: [] as ReleaseBlock[] };
+  });
+  if (outcome.refused.length > 0) {
+    throw new DomainError('RELEASE_REFUSED', `Release refused: ${outcome.refused.map((b) => b.message).join(' ')}`, { causes: outcome.refused.map((b) => b.cause) });
+  }
+  return { status: outcome.status };
+}
+
+async function recordRefusal(tx: Tx, row: ClaimRow, actor: Actor, blocks: ReleaseBlock[]) {
+  for (const block of blocks) {
+    await raiseException(tx, {
+      category: 'rule_breach',
+      cause: releaseExceptionCause(block.cause),
+      recordType: ENTITY,
+      recordId: row.id,
+      recordReference: row.reference,
+      projectId: row.projectId,
+      amountAtStake: row.dueAmount,
+      title: `Release of ${row.reference} refused: ${block.cause.replace(/_/g, ' ')}`,
+      detail: block.message,
+      guidance: guidance[block.cause],
+    });
+  }
+  await recordAudit(tx, {
+    actor,
+    action: 'claim.release_refused',
+    entityType: ENTITY,
+    entityId: row.id,
+    fromState: row.status,
+    toState: row.status,
+    comment: blocks.map((b) => b.message).join(' '),
+    changedFields: { causes: { old: null, new: blocks.map((b) => b.cause) } },
+  });
+}
