@@ -62,17 +62,22 @@ export async function addSyncJob(
   options: { runAt: Date | null; mode: 'replace' | 'preserve_run_at' },
 ): Promise<string> {
   const key = syncJobKey(payload.recordType, payload.recordId);
-  const result = await tx.execute<{ id: string }>(sql`
-    SELECT (graphile_worker.add_job(
-      identifier => ${SYNC_TASK},
-      payload => ${JSON.stringify(payload)}::json,
-      queue_name => ${key},
-      run_at => ${options.runAt ? options.runAt.toISOString() : null}::timestamptz,
-      max_attempts => 25,
-      job_key => ${key},
-      job_key_mode => ${options.mode}
-    )).id::text AS id`);
-  const id = result.rows[0]?.id;
-  if (!id) throw new Error('graphile_worker.add_job returned no job');
-  return id;
+  // add_job answers no row when a worker locks the keyed job between add_job's own two statements
+  // (its upsert skips locked jobs). Asking again is right: the job is now seen as running, so its key
+  // is released and a fresh job carries this request — the running one may have read older state.
+  for (let attempt = 1; attempt <= 3; attempt += 1) {
+    const result = await tx.execute<{ id: string | null }>(sql`
+      SELECT (graphile_worker.add_job(
+        identifier => ${SYNC_TASK},
+        payload => ${JSON.stringify(payload)}::json,
+        queue_name => ${key},
+        run_at => ${options.runAt ? options.runAt.toISOString() : null}::timestamptz,
+        max_attempts => 25,
+        job_key => ${key},
+        job_key_mode => ${options.mode}
+      )).id::text AS id`);
+    const id = result.rows[0]?.id;
+    if (id) return id;
+  }
+  throw new Error(`graphile_worker.add_job returned no job for ${key} three times`);
 }

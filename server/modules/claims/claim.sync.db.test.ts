@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, isNotNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@/db/testing/test-db';
-import { auditEvents, projects, syncAttempts, syncLinks, sovLines } from '@/db/schema';
+import { auditEvents, projects, syncAttempts, syncLinks, sovLines, type PullCounts } from '@/db/schema';
 import { createOdooClient, type OdooClient } from '@/server/odoo/client';
 import { seedTestOrganisation, type SeededOrg } from '@/server/testing/fixtures';
 import { changeOrderSyncHandler } from '@/server/modules/change-orders/change-order.sync';
@@ -13,6 +13,7 @@ import { startOdooSim, type OdooSim } from '@/tools/odoo-sim/server';
 import { approveClaim, certifyClaim, rejectClaim } from './claim-approval.service';
 import { createRetentionReleaseClaim, submitClaim } from './claim.service';
 import { releaseClaim } from './claim-release.service';
+import { pullClaimBills } from './claim-refresh.service';
 import { claimSyncHandler, refreshClaimFromOdoo } from './claim.sync';
 import { addSecondQs, claimRow, runToApproved, seedWorkedExampleSubcontract, type ClaimSubcontract } from './claim.testing';
 
@@ -106,7 +107,11 @@ describe('claim sync handler against the Odoo simulator', () => {
     expect(await claimRow(testDb.db, id)).toMatchObject({ odooBillId: billId, odooBillName: posted.name, odooBillState: 'posted', odooBillAmount: '56700.00' });
     expect(await testDb.db.select().from(auditEvents).where(and(eq(auditEvents.entityId, id), eq(auditEvents.action, 'claim.mark_posted')))).toHaveLength(1);
 
+    // a payment registered in Odoo later reaches Plumbline through the master-data pull's claim step
     sim.registerPayment(billId!);
+    const counts: PullCounts = {};
+    await pullClaimBills({ db: testDb.db, odoo, organisationId: org.actors.admin.organisationId, counts });
+    expect(counts['account.move (claim bills)']).toMatchObject({ updated: 1, failed: 0 });
     expect(await refreshClaimFromOdoo(testDb.db, odoo, id)).toEqual({ status: 'paid' });
     expect(await claimRow(testDb.db, id)).toMatchObject({ status: 'paid', odooPaymentState: 'paid' });
     const attempts = await testDb.db.select().from(syncAttempts).where(eq(syncAttempts.recordId, id));

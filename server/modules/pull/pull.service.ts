@@ -7,6 +7,7 @@ import type { OdooClient } from '@/server/odoo/client';
 import { isOdooError } from '@/server/odoo/errors';
 import { fillMissingMappings } from '@/server/modules/odoo-connection/odoo-mappings';
 import type { PullContext } from './pull-context';
+import { pullClaimBills } from '@/server/modules/claims/claim-refresh.service';
 import { pullMilestoneInvoices } from '@/server/modules/milestones/milestone-refresh.service';
 import { pullAnalyticLines } from './pull-analytic-lines';
 import { pullPartners } from './pull-partners';
@@ -34,6 +35,7 @@ const STEPS: [string, (ctx: PullContext) => Promise<void>][] = [
   ['account.analytic.line', pullAnalyticLines],
   // billing milestones follow their customer invoices (invoiced, paid); overdue ones are flagged
   ['account.move (milestone invoices)', pullMilestoneInvoices],
+  ['account.move (claim bills)', pullClaimBills],
 ];
 
 /** Any fixed number: the advisory lock that keeps two pulls (schedule and "Pull now") from overlapping. */
