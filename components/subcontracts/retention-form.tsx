@@ -67,7 +67,7 @@ export function RetentionForm({ terms }: { terms: Terms }) {
       {input('retentionRate', 'Retention rate', 'A fraction between 0 and 1, e.g. 0.05 for 5 %.')}
       {input('retentionMaterialsRate', 'Rate on materials on site')}
       {input('retentionReducedRate', 'Reduced rate (optional)')}
-      {input('retentionReducedAfterPercent', 'Reduced after completion (fraction, optional)')}
+      {input('retentionReducedAfterPercent', 'Reduced rate applies from this % complete (0–100, optional)')}
       <Field label="Cap basis" htmlFor="retentionCapBasis">
         <Select id="retentionCapBasis" name="retentionCapBasis" defaultValue={terms.retentionCapBasis}>
           <option value="original">Original subcontract value</option>
