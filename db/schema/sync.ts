@@ -1,4 +1,5 @@
-import { bigserial, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { users } from './identity';
 
 /** Approval state and sync state are separate: a failed sync never undoes an approval. */
 export const syncStatusEnum = pgEnum('sync_status', ['not_required', 'pending', 'synced', 'failed', 'blocked']);
@@ -62,3 +63,37 @@ export const workerHeartbeats = pgTable('worker_heartbeats', {
   startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
   lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+export const reconciliationRunStatusEnum = pgEnum('reconciliation_run_status', ['running', 'succeeded', 'partial', 'failed']);
+
+/** Per record type ('claim' | 'milestone' | 'change_order'): what was compared and what was found. */
+export type ReconciliationCounts = Record<
+  string,
+  {
+    checked: number;
+    matched: number;
+    missing: number;
+    duplicated: number;
+    amountChanged: number;
+    stateChanged: number;
+    cancelled: number;
+    resolved: number;
+    failed: number;
+  }
+>;
+
+/** One reconciliation of synced records against Odoo by reference: when, why, and what it found. */
+export const reconciliationRuns = pgTable(
+  'reconciliation_runs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    trigger: text('trigger').$type<'schedule' | 'manual'>().notNull(),
+    triggeredById: uuid('triggered_by_id').references(() => users.id),
+    status: reconciliationRunStatusEnum('status').notNull().default('running'),
+    counts: jsonb('counts').$type<ReconciliationCounts>().notNull().default({}),
+    error: text('error'),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (table) => [index('reconciliation_runs_started_idx').on(table.startedAt)],
+);
