@@ -20,4 +20,12 @@ describe('security headers proxy', () => {
     const response = proxy(new NextRequest('https://plumbline.example.com/projects'));
     expect(response.headers.get('strict-transport-security')).toContain('max-age=63072000');
   });
+
+  it('adds HSTS behind a TLS-terminating proxy (x-forwarded-proto https, which server/web-server.ts passes on only with TRUST_PROXY)', () => {
+    const behindProxy = proxy(new NextRequest('http://10.0.0.5:3000/projects', { headers: { 'x-forwarded-proto': 'https' } }));
+    expect(behindProxy.headers.get('strict-transport-security')).toBe('max-age=63072000; includeSubDomains');
+    // e2e/security.spec.ts shows the stack without TRUST_PROXY drops a client's x-forwarded-proto
+    const plain = proxy(new NextRequest('http://10.0.0.5:3000/projects', { headers: { 'x-forwarded-proto': 'http' } }));
+    expect(plain.headers.get('strict-transport-security')).toBeNull();
+  });
 });

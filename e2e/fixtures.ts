@@ -48,3 +48,47 @@ export async function odooForTests() {
   if (!E2E_ODOO_URL || !E2E_ODOO_DB) throw new Error('Run the end-to-end suite with `npm run test:e2e`.');
   return createOdooClient({ url: E2E_ODOO_URL, db: E2E_ODOO_DB, login: 'admin', apiKey: E2E_ODOO_API_KEY });
 }
+
+/** The web server's session secret (scripts/e2e.ts passes it), to mint tokens the stack honours. */
+export function e2eAuthSecret(): string {
+  // eslint-disable-next-line no-restricted-properties -- set by scripts/e2e.ts for the Playwright process
+  const secret = process.env.E2E_AUTH_SECRET;
+  if (!secret) throw new Error('Run the end-to-end suite with `npm run test:e2e`.');
+  return secret;
+}
+
+/** The Odoo key the stack runs with: in the e2e run, a canary that must appear nowhere. */
+export function e2eOdooKey(): string {
+  // eslint-disable-next-line no-restricted-properties -- set by scripts/e2e.ts for the Playwright process
+  const key = process.env.E2E_ODOO_API_KEY;
+  if (!key) throw new Error('Run the end-to-end suite with `npm run test:e2e`.');
+  return key;
+}
+
+/** Runs one SQL statement against the stack's database. */
+export async function e2eQuery<T extends Record<string, unknown>>(text: string, values: unknown[] = []): Promise<T[]> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: e2eDatabaseUrl() });
+  await client.connect();
+  try {
+    return (await client.query<T>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A session cookie for `email`, minted as next-auth would at sign-in: the user id, the current session
+ * version (or `sv`) and the sign-in time (or `signedInAt`, seconds). The stack re-checks all three.
+ */
+export async function sessionCookieFor(email: string, claims: { sv?: number; signedInAt?: number } = {}): Promise<string> {
+  const { encode } = await import('next-auth/jwt');
+  const [user] = await e2eQuery<{ id: string; name: string; session_version: number }>('SELECT id, name, session_version FROM users WHERE email = $1', [email]);
+  if (!user) throw new Error(`no user ${email}`);
+  const token = await encode({
+    secret: e2eAuthSecret(),
+    maxAge: 30 * 24 * 3600,
+    token: { sub: user.id, name: user.name, email, uid: user.id, sv: claims.sv ?? user.session_version, signedInAt: claims.signedInAt ?? Math.floor(Date.now() / 1000) },
+  });
+  return `next-auth.session-token=${token}`;
+}

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { findFreePort, startEmbeddedPostgres, withDatabase } from '@/db/embedded';
 import { childProcessEnv, env, setProcessEnv } from '@/server/env';
+import { localSecrets } from './lib/local-secrets';
 import { repoRoot, startStack } from './lib/stack';
 
 /**
@@ -12,8 +13,14 @@ import { repoRoot, startStack } from './lib/stack';
  * own, then Playwright against it in Debian's Chromium. Ends with `N passed, N failed`.
  */
 const E2E_PASSWORD = 'e2e-demo-password-2026';
+/** The simulator's API key in this run: a canary that must never reach a page, the build or a log. */
+const E2E_ODOO_CANARY = 'canary-odoo-key-e2e-4c1f9a27';
+/** Everything the web server and the worker print, plus this script's lines (scanned at the end). */
+const stackLog = path.join(repoRoot, 'test-results', 'e2e-stack.log');
+mkdirSync(path.dirname(stackLog), { recursive: true });
+rmSync(stackLog, { force: true });
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'plumbline-e2e-'));
-setProcessEnv({ DATA_DIR: dataDir, DEMO_PASSWORD: E2E_PASSWORD, LOG_LEVEL: 'warn' });
+setProcessEnv({ DATA_DIR: dataDir, DEMO_PASSWORD: E2E_PASSWORD, LOG_LEVEL: 'warn', ODOO_SIM_API_KEY: E2E_ODOO_CANARY });
 
 const embedded = env().DATABASE_URL ? undefined : await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pg') });
 const serverUrl = env().DATABASE_URL ?? embedded!.serverUrl;
@@ -27,9 +34,13 @@ const port = await findFreePort();
 const appUrl = `http://localhost:${port}`;
 setProcessEnv({ APP_URL: appUrl });
 let code = 1;
-const stack = await startStack({ port, databaseUrl, quietChildren: true, log: (line) => console.log(`[e2e] ${line}`) });
+const log = (line: string) => {
+  console.log(`[e2e] ${line}`);
+  appendFileSync(stackLog, `[e2e] ${line}\n`);
+};
+const stack = await startStack({ port, databaseUrl, quietChildren: true, childLogFile: stackLog, log });
 try {
-  console.log(`[e2e] stack up at ${stack.url}`);
+  log(`stack up at ${stack.url}`);
   const child = spawn(process.execPath, [path.join(repoRoot, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', ...process.argv.slice(2)], {
     cwd: repoRoot,
     stdio: 'inherit',
@@ -40,6 +51,9 @@ try {
       E2E_ODOO_URL: stack.odoo.url,
       E2E_ODOO_DB: stack.odoo.db,
       E2E_ODOO_API_KEY: stack.odoo.apiKey,
+      // the session secret of the web server, so e2e/security.spec.ts can mint tokens (expired, revoked)
+      E2E_AUTH_SECRET: localSecrets().AUTH_SECRET ?? env().AUTH_SECRET,
+      E2E_STACK_LOG: stackLog,
       PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
     }),
   });
@@ -61,5 +75,19 @@ if (existsSync(report)) {
   failed = stats.unexpected;
 }
 if (code !== 0 && failed === 0) failed = 1;
+
+// The final check of the run: no secret in anything the stack printed from start to stop.
+const printed = existsSync(stackLog) ? readFileSync(stackLog, 'utf8') : '';
+const leaked = [E2E_PASSWORD, E2E_ODOO_CANARY].filter((secret) => printed.includes(secret));
+if (!printed.trim()) {
+  console.log(`[e2e] secrets check: ${stackLog} is empty — the stack's output was not captured`);
+  failed += 1;
+} else if (leaked.length > 0) {
+  console.log(`[e2e] secrets check FAILED: ${leaked.length} secret(s) appear in ${stackLog}`);
+  failed += 1;
+} else {
+  console.log(`[e2e] secrets check: neither the demo password nor the Odoo key in ${printed.split('\n').length} lines of stack output`);
+  passed += 1;
+}
 console.log(`\n${passed} passed, ${failed} failed`);
-process.exit(code);
+process.exit(failed > 0 ? code || 1 : code);

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { Writable } from 'node:stream';
 
 /** Runs a command to completion; with `quiet`, its output is shown only if it fails. */
 export function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; quiet?: boolean }): Promise<void> {
@@ -20,17 +21,29 @@ export function run(command: string, args: string[], options: { cwd: string; env
 
 export type Supervised = { name: string; child: ChildProcess };
 
-/** Starts a long-running child whose output is prefixed with its name. */
+/**
+ * Starts a long-running child whose output is prefixed with its name. With `tee`, every line is also
+ * written there, silent or not (the end-to-end run scans its children's whole output for secrets).
+ */
 export function startChild(
   name: string,
   command: string,
   args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv; onExit: (code: number | null, signal: NodeJS.Signals | null) => void; silent?: boolean },
+  options: {
+    cwd: string;
+    env: NodeJS.ProcessEnv;
+    onExit: (code: number | null, signal: NodeJS.Signals | null) => void;
+    silent?: boolean;
+    tee?: Writable;
+  },
 ): Supervised {
   const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
   const forward = (stream: NodeJS.WritableStream) => (chunk: Buffer) => {
-    if (options.silent) return;
-    for (const line of chunk.toString().split('\n')) if (line.trim()) stream.write(`[${name}] ${line}\n`);
+    for (const line of chunk.toString().split('\n')) {
+      if (!line.trim()) continue;
+      options.tee?.write(`[${name}] ${line}\n`);
+      if (!options.silent) stream.write(`[${name}] ${line}\n`);
+    }
   };
   child.stdout?.on('data', forward(process.stdout));
   child.stderr?.on('data', forward(process.stderr));

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDb } from '@/db/client';
@@ -20,6 +20,8 @@ export type StackOptions = {
   databaseUrl?: string;
   log?: (line: string) => void;
   quietChildren?: boolean;
+  /** Every line the web server and the worker print is also appended here (quiet or not). */
+  childLogFile?: string;
 };
 
 export type Stack = {
@@ -76,6 +78,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   if (!options.dev) await ensureProductionBuild(repoRoot, childEnv, log);
 
   const children: Supervised[] = [];
+  let tee: WriteStream | undefined;
+  if (options.childLogFile) {
+    mkdirSync(path.dirname(options.childLogFile), { recursive: true });
+    tee = createWriteStream(options.childLogFile, { flags: 'a' });
+  }
   let stopping = false;
   let unexpected: (name: string, code: number | null) => void = () => {};
   const tsx = path.join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
@@ -85,6 +92,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         cwd: repoRoot,
         env: childEnv,
         silent: options.quietChildren,
+        tee,
         onExit: (code) => {
           if (!stopping) unexpected(name, code);
         },
@@ -98,6 +106,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const stop = async () => {
     stopping = true;
     await Promise.all(children.map((child) => stopChild(child)));
+    await new Promise<void>((resolve) => (tee ? tee.end(resolve) : resolve()));
     await odoo.sim?.stop();
     await database.stop();
   };

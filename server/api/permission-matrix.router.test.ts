@@ -52,6 +52,18 @@ describe('the app router', () => {
     expect(undeclared, `procedures without a declared permission: ${undeclared.join(', ')}`).toEqual([]);
   });
 
+  it('guards every mutation with a write permission, not a read one (exceptions listed with their reason)', () => {
+    const readGuardedWrites: Record<string, string> = {
+      // flagged to the cost owner: an on-demand snapshot records figures the caller can already read and
+      // changes no money, but it is a write that every project person may make
+      'cost.takeSnapshot': 'records a copy of figures the caller may read',
+    };
+    const offenders = listProcedures()
+      .filter((p) => p.type === 'mutation' && typeof p.permission === 'string' && /\.read$/.test(p.permission) && !readGuardedWrites[p.path])
+      .map((p) => `${p.path} (${String(p.permission)})`);
+    expect(offenders).toEqual([]);
+  });
+
   it('gives the administrator no approval power', () => {
     const approvalActions = (Object.keys(permissionTable) as Permission[]).filter((p) =>
       /\.(approve|certify|release|verify|claim_completion)$/.test(p),

@@ -5,6 +5,7 @@ export const saveConnectionInput = z
     url: z
       .string()
       .trim()
+      .max(2000, 'At most 2000 characters.')
       .url('Enter the Odoo address, e.g. https://mycompany.odoo.com')
       .refine((value) => /^https?:\/\//i.test(value), 'Use an http:// or https:// address.'),
     database: z.string().trim().min(1, 'Required.').max(200),
