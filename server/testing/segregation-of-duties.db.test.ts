@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '@/db/client';
@@ -13,11 +11,10 @@ import { seedSecurityWorld, type SecurityWorld } from './security-world';
 
 /**
  * DOMAIN §1 segregation of duties, enforced by PostgreSQL with the application bypassed: rows are
- * written here with plain SQL, as a script or a compromised service account would. Three holes are
- * pinned with `it.fails` and closed by server/testing/proposed-segregation-guards.sql, which the last
- * block applies to its own database: when that migration lands, drop the `.fails`.
+ * written here with plain SQL, as a script or a compromised service account would. The last block
+ * keeps the holes found in review (merged step columns, a disguised step name, a second step filed
+ * under another cycle) closed, and checks the application's own flows still run under the guards.
  */
-const proposedMigration = readFileSync(path.join(import.meta.dirname, 'proposed-segregation-guards.sql'), 'utf8');
 
 async function databaseError(statement: PromiseLike<unknown>): Promise<string> {
   try {
@@ -103,10 +100,10 @@ describe('segregation of duties in the database (application bypassed)', () => {
   it('milestones: neither the author nor the completion claimer verifies or releases; the verifier does not release', async () => {
     const { pm2, qs2 } = world.org.actors;
     const id = world.target.milestoneId; // created by pm2
-    expect(await databaseError(decide(testDb.db, 'milestone', id, 90, 'verify', 'project_manager', pm2.id))).toMatch(/self-approval/);
-    expect(await databaseError(decide(testDb.db, 'milestone', id, 91, 'release', 'project_manager', pm2.id))).toMatch(/self-approval/);
-    expect(await databaseError(decide(testDb.db, 'milestone', id, 92, 'verify', 'quantity_surveyor', qs2.id))).toBe('accepted');
-    expect(await databaseError(decide(testDb.db, 'milestone', id, 93, 'release', 'quantity_surveyor', qs2.id))).toMatch(/approval_decisions_person_unique/);
+    expect(await databaseError(decide(testDb.db, 'milestone', id, 2, 'verify', 'project_manager', pm2.id))).toMatch(/self-approval/);
+    expect(await databaseError(decide(testDb.db, 'milestone', id, 3, 'release', 'project_manager', pm2.id))).toMatch(/self-approval/);
+    expect(await databaseError(decide(testDb.db, 'milestone', id, 2, 'verify', 'quantity_surveyor', qs2.id))).toBe('accepted');
+    expect(await databaseError(decide(testDb.db, 'milestone', id, 3, 'release', 'quantity_surveyor', qs2.id))).toMatch(/approval_decisions_person_unique/);
   });
 
   it('decisions are append-only: no UPDATE or DELETE rewrites who decided', async () => {
@@ -115,29 +112,12 @@ describe('segregation of duties in the database (application bypassed)', () => {
   });
 });
 
-describe('known holes, refused only once the proposed migration lands (it.fails: remove `.fails` then)', () => {
+describe('holes closed by migrations 0010 and 0011 (step columns, step names, cycles)', () => {
   let testDb: TestDatabase;
   let world: SecurityWorld;
   beforeAll(async () => {
     testDb = await createTestDatabase();
-    world = await seedSecurityWorld(testDb.db);
-  });
-  afterAll(async () => testDb.drop());
-
-  for (const [name, attempt] of Object.entries(holes)) {
-    it.fails(`refuses ${name}`, async () => {
-      expect(await databaseError(attempt(testDb.db, world))).not.toBe('accepted');
-    });
-  }
-});
-
-describe('the proposed migration (server/testing/proposed-segregation-guards.sql)', () => {
-  let testDb: TestDatabase;
-  let world: SecurityWorld;
-  beforeAll(async () => {
-    testDb = await createTestDatabase();
-    for (const statement of proposedMigration.split('--> statement-breakpoint')) await testDb.db.execute(sql.raw(statement));
-    world = await seedSecurityWorld(testDb.db); // the normal flows (submit, certify) run under it
+    world = await seedSecurityWorld(testDb.db); // the normal flows (submit, certify) run under the guards
   });
   afterAll(async () => testDb.drop());
 
