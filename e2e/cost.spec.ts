@@ -37,7 +37,8 @@ async function ensureApprovedClaim(): Promise<{ projectId: string; costCodeId: s
     [claim!.id, line!.sov_line_id, line!.scheduled],
   );
   await query(
-    `UPDATE claims SET status = 'approved', certified_to_date_amount = 46250.00, completed_to_date_amount = 46250.00, retention_held_to_date_amount = 2312.50,
+    `UPDATE claims SET status = 'approved', certified_by_id = created_by_id,
+       approved_by_id = (SELECT id FROM users WHERE email = 'pm@northbeam.example'), certified_to_date_amount = 46250.00, completed_to_date_amount = 46250.00, retention_held_to_date_amount = 2312.50,
        deductions_to_date_amount = 0, net_to_date_amount = 43937.50, due_amount = 43937.50 WHERE id = $1`,
     [claim!.id],
   );

@@ -72,6 +72,16 @@ export const claims = pgTable(
     index('claims_subcontract_idx').on(table.subcontractId, table.number),
     index('claims_sync_idx').on(table.syncStatus),
     check('claims_release_stage_matches_type', sql`(${table.type} = 'retention_release') = (${table.retentionReleaseStage} IS NOT NULL)`),
+    // segregation of duties on the step columns themselves, so a direct UPDATE cannot merge two steps
+    check('claims_approver_took_no_other_step', sql`${table.approvedById} NOT IN (${table.createdById}, ${table.submittedById}, ${table.certifiedById})`),
+    // a claim cannot reach a decided state without the person who decided it on record
+    check('claims_certified_has_certifier', sql`${table.status} NOT IN ('certified', 'approved', 'released', 'posted', 'paid') OR ${table.certifiedById} IS NOT NULL`),
+    check('claims_approved_has_approver', sql`${table.status} NOT IN ('approved', 'released', 'posted', 'paid') OR ${table.approvedById} IS NOT NULL`),
+    check('claims_released_has_releaser', sql`${table.status} NOT IN ('released', 'posted', 'paid') OR ${table.releasedById} IS NOT NULL`),
+    check(
+      'claims_releaser_took_no_other_step',
+      sql`${table.releasedById} NOT IN (${table.createdById}, ${table.submittedById}, ${table.certifiedById}, ${table.approvedById})`,
+    ),
   ],
 );
 

@@ -52,6 +52,13 @@ export const milestones = pgTable(
     uniqueIndex('milestones_project_number_unique').on(table.projectId, table.number),
     index('milestones_status_date_idx').on(table.status, table.plannedDate),
     index('milestones_sync_idx').on(table.syncStatus),
+    check('milestones_verified_has_verifier', sql`${table.status} NOT IN ('verified', 'released', 'invoiced', 'paid') OR ${table.verifiedById} IS NOT NULL`),
+    check('milestones_released_has_releaser', sql`${table.status} NOT IN ('released', 'invoiced', 'paid') OR ${table.releasedById} IS NOT NULL`),
+    check('milestones_verifier_took_no_other_step', sql`${table.verifiedById} NOT IN (${table.createdById}, ${table.completionClaimedById})`),
+    check(
+      'milestones_releaser_took_no_other_step',
+      sql`${table.releasedById} NOT IN (${table.createdById}, ${table.completionClaimedById}, ${table.verifiedById})`,
+    ),
     check(
       'milestones_amount_basis_consistent',
       sql`(${table.amountBasis} = 'fixed' AND ${table.fixedAmount} IS NOT NULL AND ${table.fixedAmount} > 0) OR (${table.amountBasis} = 'percent' AND ${table.percentOfContract} > 0 AND ${table.percentOfContract} <= 1)`,

@@ -145,3 +145,25 @@ describe('holes closed by migrations 0010 and 0011 (step columns, step names, cy
     ]);
   });
 });
+
+describe('decided states need their deciders (application bypassed)', () => {
+  let testDb: TestDatabase;
+  let world: SecurityWorld;
+  beforeAll(async () => {
+    testDb = await createTestDatabase();
+    world = await seedSecurityWorld(testDb.db);
+  });
+  afterAll(async () => testDb.drop());
+
+  it('refuses a change order set to approved without a decision for every step of its route', async () => {
+    const [co] = (await testDb.db.execute<{ id: string }>(sql`SELECT id FROM change_orders WHERE status = 'submitted' LIMIT 1`)).rows;
+    const target = co?.id ?? (await testDb.db.execute<{ id: string }>(sql`SELECT id FROM change_orders WHERE status = 'draft' LIMIT 1`)).rows[0]!.id;
+    expect(await databaseError(testDb.db.execute(sql`UPDATE change_orders SET status = 'approved' WHERE id = ${target}`))).toMatch(/cannot be approved/);
+    expect((await testDb.db.execute<{ status: string }>(sql`SELECT status FROM change_orders WHERE id = ${target}`)).rows[0]!.status).not.toBe('approved');
+  });
+
+  it('refuses a claim or milestone moved to a decided state with nobody on record for the step', async () => {
+    expect(await databaseError(testDb.db.execute(sql`UPDATE claims SET status = 'released' WHERE id = ${world.target.claimId}`))).toMatch(/violates check constraint/);
+    expect(await databaseError(testDb.db.execute(sql`UPDATE milestones SET status = 'released' WHERE id = ${world.target.milestoneId}`))).toMatch(/violates check constraint/);
+  });
+});

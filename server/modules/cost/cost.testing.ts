@@ -112,7 +112,13 @@ export async function addClaim(
          AS l(sov_line_id uuid, scheduled numeric, certified numeric)`);
   await db
     .update(claims)
-    .set({ status: input.status, certifiedToDateAmount: input.completed, completedToDateAmount: input.completed, retentionHeldToDateAmount: input.held, deductionsToDateAmount: '0', netToDateAmount: input.completed, dueAmount: input.completed })
+    // the deciders are on record, as the database requires for a decided claim
+    .set({
+      status: input.status,
+      certifiedById: input.status === 'submitted' ? null : org.actors.qs2.id,
+      approvedById: input.status === 'submitted' ? null : org.actors.pm.id,
+      releasedById: input.status === 'paid' ? org.actors.finance.id : null,
+      certifiedToDateAmount: input.completed, completedToDateAmount: input.completed, retentionHeldToDateAmount: input.held, deductionsToDateAmount: '0', netToDateAmount: input.completed, dueAmount: input.completed })
     .where(eq(claims.id, claim!.id));
   return claim!.id;
 }
@@ -133,6 +139,9 @@ export async function addMilestone(db: Db, org: SeededOrg, projectId: string, st
     invoiceAmount: invoice,
     retentionAmount: retention,
     createdById: org.actors.pm.id,
+    completionClaimedById: org.actors.pm.id,
+    verifiedById: org.actors.qs.id,
+    releasedById: org.actors.finance.id,
     releasedAt: new Date(`${releasedAt}T10:00:00Z`),
   });
 }

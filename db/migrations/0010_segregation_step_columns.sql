@@ -1,0 +1,4 @@
+ALTER TABLE "claims" ADD CONSTRAINT "claims_approver_took_no_other_step" CHECK ("claims"."approved_by_id" NOT IN ("claims"."created_by_id", "claims"."submitted_by_id", "claims"."certified_by_id"));--> statement-breakpoint
+ALTER TABLE "claims" ADD CONSTRAINT "claims_releaser_took_no_other_step" CHECK ("claims"."released_by_id" NOT IN ("claims"."created_by_id", "claims"."submitted_by_id", "claims"."certified_by_id", "claims"."approved_by_id"));--> statement-breakpoint
+ALTER TABLE "milestones" ADD CONSTRAINT "milestones_verifier_took_no_other_step" CHECK ("milestones"."verified_by_id" NOT IN ("milestones"."created_by_id", "milestones"."completion_claimed_by_id"));--> statement-breakpoint
+ALTER TABLE "milestones" ADD CONSTRAINT "milestones_releaser_took_no_other_step" CHECK ("milestones"."released_by_id" NOT IN ("milestones"."created_by_id", "milestones"."completion_claimed_by_id", "milestones"."verified_by_id"));

@@ -1,0 +1,5 @@
+ALTER TABLE "claims" ADD CONSTRAINT "claims_certified_has_certifier" CHECK ("claims"."status" NOT IN ('certified', 'approved', 'released', 'posted', 'paid') OR "claims"."certified_by_id" IS NOT NULL);--> statement-breakpoint
+ALTER TABLE "claims" ADD CONSTRAINT "claims_approved_has_approver" CHECK ("claims"."status" NOT IN ('approved', 'released', 'posted', 'paid') OR "claims"."approved_by_id" IS NOT NULL);--> statement-breakpoint
+ALTER TABLE "claims" ADD CONSTRAINT "claims_released_has_releaser" CHECK ("claims"."status" NOT IN ('released', 'posted', 'paid') OR "claims"."released_by_id" IS NOT NULL);--> statement-breakpoint
+ALTER TABLE "milestones" ADD CONSTRAINT "milestones_verified_has_verifier" CHECK ("milestones"."status" NOT IN ('verified', 'released', 'invoiced', 'paid') OR "milestones"."verified_by_id" IS NOT NULL);--> statement-breakpoint
+ALTER TABLE "milestones" ADD CONSTRAINT "milestones_released_has_releaser" CHECK ("milestones"."status" NOT IN ('released', 'invoiced', 'paid') OR "milestones"."released_by_id" IS NOT NULL);
