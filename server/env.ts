@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SYNC_CRASH_POINTS } from './sync/crash';
 
 /**
  * The one place that reads process.env (an ESLint rule forbids it elsewhere). Values are parsed once,
@@ -50,8 +51,16 @@ const schema = z
     WORKER_SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).default(15_000),
     /** A worker silent this long is taken for dead and its jobs are released to the others. */
     WORKER_STALE_AFTER_MS: z.coerce.number().int().min(100).default(60_000),
-    /** Test only: the worker SIGKILLs itself right after a handler's Odoo call, before recording it. */
-    SYNC_CRASH_AT: z.enum(['after_odoo_call']).optional(),
+    /** Test only: the worker SIGKILLs itself at this point of its first sync job (server/sync/crash.ts). */
+    SYNC_CRASH_AT: z.enum(SYNC_CRASH_POINTS).optional(),
+    /** A sync job of a handler with syncBatch takes up to this many ready jobs of its type to Odoo at once (1 = off). */
+    SYNC_BATCH_MAX: z.coerce.number().int().min(1).max(200).default(50),
+    /** Exception rules: a cost code is over budget when EAC > revised budget × (1 + this / 100). */
+    RULE_COST_OVERRUN_PERCENT: z.coerce.number().min(0).max(1000).default(5),
+    /** When the exception rules run (graphile-worker crontab, UTC): hourly at :05 by default. */
+    RULES_CRON: z.string().trim().min(9).default('5 * * * *'),
+    /** When the reconciliation with Odoo runs (graphile-worker crontab, UTC): nightly at 02:30 by default. */
+    RECONCILE_CRON: z.string().trim().min(9).default('30 2 * * *'),
     LOGIN_MAX_FAILURES_PER_USER_IP: z.coerce.number().int().min(1).default(5),
     LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(30),
     LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),

@@ -22,6 +22,7 @@ export const domainErrorCodes = {
   ODOO_AUTH_EXPIRED: 'PRECONDITION_FAILED',
   ODOO_UNAVAILABLE: 'PRECONDITION_FAILED',
   ODOO_REJECTED: 'PRECONDITION_FAILED',
+  ODOO_LINK_MISMATCH: 'BAD_REQUEST',
 } as const;
 
 export type DomainErrorCode = keyof typeof domainErrorCodes;

@@ -11,6 +11,10 @@ import { Field, Textarea } from '@/components/ui/field';
 import { formatDateTime, formatMoneyDisplay } from '@/components/ui/format';
 import { AGE_BUCKETS } from '@/server/modules/exceptions/exception.calc';
 import type { ExceptionRow } from '@/server/modules/exceptions/exception.queries';
+import Link from 'next/link';
+import { ExceptionBulkBar } from './exception-bulk-bar';
+import { LinkOdooForm } from './link-odoo-form';
+import { recordHref } from './record-href';
 
 const categories = [
   { value: 'sync_failure', label: 'Sync failure' },
@@ -32,16 +36,36 @@ const severities = [
 const severityTone = { critical: 'red', high: 'red', medium: 'amber', low: 'slate' } as const;
 const labelOf = (options: { value: string; label: string }[], value: string) => options.find((o) => o.value === value)?.label ?? value;
 
-/** Finance's exception queue: worst and oldest first, with retry and dismiss-with-reason. */
+/** Finance's exception queue: worst and oldest first; retry, link, assign, dismiss — one by one or in bulk. */
 export function ExceptionQueue() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const me = useQuery(trpc.session.me.queryOptions());
   const projects = useQuery(trpc.projects.options.queryOptions());
+  const assignees = useQuery(trpc.exceptions.assignees.queryOptions());
   const [dismissing, setDismissing] = useState<ExceptionRow | null>(null);
+  const [linking, setLinking] = useState<ExceptionRow | null>(null);
+  const [selected, setSelected] = useState<Map<string, ExceptionRow>>(new Map());
   const [notice, setNotice] = useState<string | null>(null);
   const canAct = me.data?.permissions.includes('exception.act') ?? false; // display only; the server enforces
-  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.exceptions.list.pathKey() });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.exceptions.pathKey() });
+  const toggle = (row: ExceptionRow, on: boolean) =>
+    setSelected((current) => {
+      const next = new Map(current);
+      if (on) next.set(row.id, row);
+      else next.delete(row.id);
+      return next;
+    });
+  const runRules = useMutation(
+    trpc.exceptions.runRules.mutationOptions({
+      onSuccess: async (summary) => {
+        const opened = Object.values(summary).reduce((n, c) => n + c.opened, 0);
+        const resolved = Object.values(summary).reduce((n, c) => n + c.resolved, 0);
+        setNotice(`Rules checked: ${opened} opened, ${resolved} closed.`);
+        await refresh();
+      },
+    }),
+  );
   const retry = useMutation(
     trpc.exceptions.retry.mutationOptions({
       onSuccess: async () => {
@@ -53,7 +77,23 @@ export function ExceptionQueue() {
 
   const columns = useMemo<ColumnDef<ExceptionRow>[]>(() => {
     const projectOptions = (projects.data ?? []).map((p) => ({ value: p.id, label: p.code }));
+    const assigneeOptions = (assignees.data ?? []).map((u) => ({ value: u.id, label: u.name }));
     return [
+      {
+        id: 'select',
+        header: 'Select',
+        enableSorting: false,
+        meta: { exclude: 'csv' },
+        cell: ({ row }) =>
+          canAct && row.original.status === 'open' ? (
+            <input
+              type="checkbox"
+              aria-label={`Select ${row.original.recordReference ?? row.original.recordId}: ${row.original.title}`}
+              checked={selected.has(row.original.id)}
+              onChange={(event) => toggle(row.original, event.target.checked)}
+            />
+          ) : null,
+      },
       {
         accessorKey: 'severity',
         header: 'Severity',
@@ -72,7 +112,22 @@ export function ExceptionQueue() {
           </div>
         ),
       },
-      { accessorKey: 'recordReference', header: 'Record', meta: { filter: 'text', format: (row) => row.recordReference ?? row.recordId } },
+      {
+        accessorKey: 'recordReference',
+        header: 'Record',
+        meta: { filter: 'text', format: (row) => row.recordReference ?? row.recordId },
+        cell: ({ row }) => {
+          const href = recordHref(row.original);
+          const text = row.original.recordReference ?? row.original.recordId;
+          return href ? (
+            <Link href={href} className="font-medium text-brand-700 hover:underline">
+              {text}
+            </Link>
+          ) : (
+            text
+          );
+        },
+      },
       { accessorKey: 'category', header: 'Category', meta: { filter: categories, format: (row) => labelOf(categories, row.category) } },
       { accessorKey: 'projectId', header: 'Project', meta: { filter: projectOptions, format: (row) => row.projectCode ?? '—' } },
       { accessorKey: 'amountAtStake', header: 'At stake', meta: { align: 'right', format: (row) => formatMoneyDisplay(row.amountAtStake) } },
@@ -80,6 +135,7 @@ export function ExceptionQueue() {
       { accessorKey: 'occurrences', header: 'Seen', meta: { align: 'right' } },
       { accessorKey: 'lastSeenAt', header: 'Last seen', meta: { format: (row) => formatDateTime(row.lastSeenAt) } },
       { accessorKey: 'ownerRole', header: 'Owner', enableSorting: false },
+      { accessorKey: 'assigneeId', header: 'Assignee', enableSorting: false, meta: { filter: assigneeOptions, format: (row) => row.assigneeName ?? '—' } },
       { accessorKey: 'status', header: 'Status', meta: { filter: statuses, format: (row) => labelOf(statuses, row.status) } },
       {
         id: 'actions',
@@ -89,9 +145,14 @@ export function ExceptionQueue() {
         cell: ({ row }) =>
           canAct && row.original.status === 'open' ? (
             <div className="flex gap-1">
-              {row.original.category === 'sync_failure' ? (
+              {row.original.category === 'sync_failure' || row.original.category === 'reconciliation_drift' ? (
                 <Button variant="secondary" disabled={retry.isPending} onClick={() => retry.mutate({ exceptionId: row.original.id, version: row.original.version })}>
                   Retry
+                </Button>
+              ) : null}
+              {(row.original.recordType === 'claim' || row.original.recordType === 'milestone') && row.original.category !== 'rule_breach' ? (
+                <Button variant="ghost" onClick={() => setLinking(row.original)}>
+                  Link
                 </Button>
               ) : null}
               <Button variant="ghost" onClick={() => setDismissing(row.original)}>
@@ -101,12 +162,23 @@ export function ExceptionQueue() {
           ) : null,
       },
     ];
-  }, [projects.data, canAct, retry]);
+  }, [projects.data, assignees.data, canAct, retry, selected]);
 
   return (
     <div className="space-y-4">
       {notice ? <Alert tone="success">{notice}</Alert> : null}
       {retry.error ? <Alert>{errorMessage(retry.error)}</Alert> : null}
+      {runRules.error ? <Alert>{errorMessage(runRules.error)}</Alert> : null}
+      {linking ? (
+        <LinkOdooForm
+          exception={linking}
+          onDone={async (message) => {
+            setLinking(null);
+            if (message) setNotice(message);
+            await refresh();
+          }}
+        />
+      ) : null}
       {dismissing ? (
         <DismissForm
           exception={dismissing}
@@ -124,6 +196,23 @@ export function ExceptionQueue() {
         searchPlaceholder="Search problem or record"
         initialFilters={{ status: 'open' }}
         emptyMessage="No exceptions match these filters."
+        toolbar={
+          canAct ? (
+            <div className="flex flex-wrap items-center gap-2">
+              <ExceptionBulkBar
+                selected={[...selected.values()]}
+                onDone={async (message) => {
+                  setSelected(new Map());
+                  setNotice(message);
+                  await refresh();
+                }}
+              />
+              <Button variant="secondary" disabled={runRules.isPending} onClick={() => runRules.mutate()}>
+                {runRules.isPending ? 'Checking…' : 'Check rules now'}
+              </Button>
+            </div>
+          ) : null
+        }
       />
     </div>
   );

@@ -22,7 +22,9 @@ const sections: NavSection[] = [
   {
     title: 'Finance',
     items: [
+      { href: '/finance', label: 'Finance home', permission: 'exception.read' },
       { href: '/exceptions', label: 'Exceptions', permission: 'exception.read' },
+      { href: '/sync', label: 'Sync health', permission: 'exception.read' },
       { href: '/admin/audit', label: 'Audit log', permission: 'audit.read' },
       { href: '/admin/pull-runs', label: 'Pull runs', permission: 'pull.read' },
     ],

@@ -1,13 +1,17 @@
 import { createCallerFactory, createTRPCRouter } from './trpc';
 import { changeOrderRouter } from './routers/change-order.router';
+import { costRouter } from './routers/cost.router';
 import { claimRouter } from './routers/claim.router';
 import { exceptionRouter } from './routers/exception.router';
 import { masterDataRouter } from './routers/master-data.router';
+import { milestoneRouter } from './routers/milestone.router';
 import { odooRouter } from './routers/odoo.router';
+import { portfolioRouter } from './routers/portfolio.router';
 import { projectRouter } from './routers/project.router';
 import { sessionRouter } from './routers/session.router';
 import { settingsRouter } from './routers/settings.router';
 import { syncRouter } from './routers/sync.router';
+import { syncHealthRouter } from './routers/sync-health.router';
 import { userRouter } from './routers/user.router';
 
 export const appRouter = createTRPCRouter({
@@ -16,11 +20,15 @@ export const appRouter = createTRPCRouter({
   projects: projectRouter,
   settings: settingsRouter,
   changeOrders: changeOrderRouter,
+  milestones: milestoneRouter,
   claims: claimRouter,
   exceptions: exceptionRouter,
   sync: syncRouter,
+  syncHealth: syncHealthRouter,
   odoo: odooRouter,
   masterData: masterDataRouter,
+  cost: costRouter,
+  portfolio: portfolioRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -7,6 +7,8 @@ import { env } from '@/server/env';
 import { raiseException, resolveExceptionsFor } from '@/server/modules/exceptions/exception.service';
 import type { OdooClient } from '@/server/odoo/client';
 import { retryDelayMs, type RetryPolicy } from './backoff';
+import { claimSyncJobs, completeClaimedJob, releaseClaimedJobs, type ClaimedJob, type SyncBatchOptions } from './batch';
+import { crashBeforeFirstWrite, crashNow, type SyncCrashPoint } from './crash';
 import { addSyncJob, syncJobKey, type SyncJobPayload } from './enqueue';
 import { describeFailure, exceptionWording, type SyncFailure } from './failure';
 import { findSyncHandler, type SyncHandler, type SyncResult, type SyncStatus } from './registry';
@@ -21,18 +23,26 @@ export type SyncEngineDeps = {
   odoo: (db: Db) => OdooClient | Promise<OdooClient>;
   retry: RetryPolicy;
   ambiguousDelayMs: number;
-  /** Test hook (SYNC_CRASH_AT): die like a SIGKILLed worker between the Odoo call and the commit. */
-  crashAt?: 'after_odoo_call';
+  /** Test hook (SYNC_CRASH_AT, see crash.ts): die like a SIGKILLed worker at this point of a job. */
+  crashAt?: SyncCrashPoint;
+  /** A handler with `syncBatch` takes more ready jobs of its type with the one it was given (batch.ts). */
+  batch?: SyncBatchOptions;
   random?: () => number;
 };
 
-export function syncPoliciesFromEnv(): Pick<SyncEngineDeps, 'retry' | 'ambiguousDelayMs' | 'crashAt'> {
+export function syncPoliciesFromEnv(): Pick<SyncEngineDeps, 'retry' | 'ambiguousDelayMs' | 'crashAt' | 'batch'> {
   const config = env();
   return {
     retry: { baseMs: config.SYNC_RETRY_BASE_MS, capMs: config.SYNC_RETRY_CAP_MS, maxAttempts: config.SYNC_MAX_ATTEMPTS },
     ambiguousDelayMs: config.SYNC_AMBIGUOUS_DELAY_MS,
     crashAt: config.SYNC_CRASH_AT,
+    batch: { maxSize: config.SYNC_BATCH_MAX },
   };
+}
+
+async function odooFor(deps: SyncEngineDeps): Promise<OdooClient> {
+  const odoo = await deps.odoo(deps.db);
+  return deps.crashAt === 'after_odoo_search' ? crashBeforeFirstWrite(odoo) : odoo;
 }
 
 const payloadSchema = z.object({
@@ -42,6 +52,10 @@ const payloadSchema = z.object({
   attempt: z.number().int().min(1).default(1),
 });
 
+/** One job to record: its payload, its attempt number, its graphile id, and whether we claimed it (batch.ts). */
+type JobRun = { payload: SyncJobPayload; attempt: number; jobId: string; claimedBy?: string; startedAt: Date; clock: number };
+type Outcome = { result?: SyncResult; failure?: SyncFailure };
+
 /**
  * One execution of a sync job = ONE sync_attempts row. The handler's outcome is recorded and acted on
  * in a single transaction (attempt row, links, sync_status, exception, retry job), and a classified
@@ -49,31 +63,88 @@ const payloadSchema = z.object({
  * transaction itself fails (database down), so attempts are not double-counted.
  */
 export async function runSyncJob(deps: SyncEngineDeps, rawPayload: unknown, helpers: JobHelpers): Promise<void> {
-  const parsed = payloadSchema.safeParse(rawPayload);
-  if (!parsed.success) {
+  const payload = parsePayload(rawPayload);
+  if (!payload) {
     helpers.logger.error(`sync job ${helpers.job.id} has an unreadable payload; dropped`);
     return;
   }
-  const payload: SyncJobPayload = { ...parsed.data, correlationId: parsed.data.correlationId ?? null };
+  if (deps.crashAt === 'after_claim') await crashNow();
   // A job re-run after its worker died (graphile attempts > 1) is one more attempt of the series.
-  const attempt = payload.attempt + Math.max(0, helpers.job.attempts - 1);
+  const run: JobRun = { payload, attempt: payload.attempt + Math.max(0, helpers.job.attempts - 1), jobId: String(helpers.job.id), startedAt: new Date(), clock: performance.now() };
   const handler = findSyncHandler(payload.recordType);
-  const startedAt = new Date();
-  const clock = performance.now();
-  let result: SyncResult | undefined;
-  let failure: SyncFailure | undefined;
+  if (handler?.syncBatch && deps.batch && deps.batch.maxSize > 1 && helpers.job.locked_by) {
+    await runSyncBatch(deps, handler, handler.syncBatch, run, helpers.job.locked_by, deps.batch.maxSize);
+    return;
+  }
+  const outcome: Outcome = {};
   try {
     if (!handler) throw new Error(`No sync handler for record type "${payload.recordType}"`);
-    result = await handler.sync({ db: deps.db, odoo: await deps.odoo(deps.db), recordId: payload.recordId, attempt, correlationId: payload.correlationId });
+    outcome.result = await handler.sync({ db: deps.db, odoo: await odooFor(deps), recordId: payload.recordId, attempt: run.attempt, correlationId: payload.correlationId });
   } catch (error) {
-    failure = describeFailure(error);
+    outcome.failure = describeFailure(error);
   }
-  if (deps.crashAt === 'after_odoo_call') {
-    process.kill(process.pid, 'SIGKILL');
-    await new Promise(() => {}); // never reached: nothing may be recorded after the "crash"
-  }
-  const durationMs = Math.round(performance.now() - clock);
+  if (deps.crashAt === 'after_odoo_call') await crashNow();
+  await recordAttempt(deps, handler, run, outcome);
+  if (deps.crashAt === 'after_commit') await crashNow(); // recorded; graphile has not completed the job
+}
 
+function parsePayload(raw: unknown): SyncJobPayload | null {
+  const parsed = payloadSchema.safeParse(raw);
+  return parsed.success ? { ...parsed.data, correlationId: parsed.data.correlationId ?? null } : null;
+}
+
+/**
+ * The batch path: the job graphile gave us plus up to maxSize − 1 claimed ready jobs of the same
+ * record type, synced by ONE `syncBatch` call, then each recorded in its own transaction exactly as a
+ * single job is (a claimed job is completed inside that transaction). Whatever is not recorded when
+ * something throws is handed back, so graphile (the lead job) and the next fetch (claimed ones) retry.
+ */
+async function runSyncBatch(deps: SyncEngineDeps, handler: SyncHandler, syncBatch: NonNullable<SyncHandler['syncBatch']>, lead: JobRun, workerId: string, maxSize: number) {
+  const claimed = await claimSyncJobs(deps.db, { workerId, recordType: lead.payload.recordType, limit: maxSize - 1 });
+  const pending = new Set(claimed.map((job) => job.id));
+  try {
+    const runs = [lead, ...claimed.map((job) => claimedRun(job, workerId)).filter((run): run is JobRun => run !== null)];
+    // an unreadable claimed payload is dropped, as graphile's own run would drop it
+    for (const job of claimed) if (!runs.some((run) => run.jobId === job.id)) await deps.db.transaction((tx) => completeClaimedJob(tx, job.id, workerId));
+    const outcomes = new Map<string, Outcome>();
+    try {
+      const answers = await syncBatch({ db: deps.db, odoo: await odooFor(deps), items: runs.map((run) => ({ recordId: run.payload.recordId, attempt: run.attempt, correlationId: run.payload.correlationId })) });
+      for (const run of runs) {
+        const answer = answers.get(run.payload.recordId);
+        if (answer && 'result' in answer) outcomes.set(run.jobId, { result: answer.result });
+        else outcomes.set(run.jobId, { failure: describeFailure(answer ? answer.error : new Error(`The batch sync returned no outcome for ${run.payload.recordId}`)) });
+      }
+    } catch (error) {
+      const failure = describeFailure(error);
+      for (const run of runs) outcomes.set(run.jobId, { failure });
+    }
+    if (deps.crashAt === 'after_odoo_call') await crashNow();
+    // each record in its own transaction, a few at a time (the pool is shared with other jobs)
+    for (let i = 0; i < runs.length; i += RECORDING_PARALLELISM) {
+      await Promise.all(
+        runs.slice(i, i + RECORDING_PARALLELISM).map(async (run) => {
+          await recordAttempt(deps, handler, run, outcomes.get(run.jobId) ?? {});
+          pending.delete(run.jobId);
+        }),
+      );
+    }
+    if (deps.crashAt === 'after_commit') await crashNow();
+  } finally {
+    if (pending.size > 0) await releaseClaimedJobs(deps.db, [...pending], workerId, 'released: the batch it was claimed for failed before recording it');
+  }
+}
+
+const RECORDING_PARALLELISM = 5;
+
+function claimedRun(job: ClaimedJob, workerId: string): JobRun | null {
+  const payload = parsePayload(job.payload);
+  if (!payload) return null;
+  return { payload, attempt: payload.attempt + Math.max(0, job.attempts - 1), jobId: job.id, claimedBy: workerId, startedAt: new Date(), clock: performance.now() };
+}
+
+async function recordAttempt(deps: SyncEngineDeps, handler: SyncHandler | undefined, run: JobRun, outcome: Outcome): Promise<void> {
+  const { payload, attempt, jobId } = run;
+  const { result, failure } = outcome;
   await deps.db.transaction(async (tx) => {
     await tx.insert(syncAttempts).values({
       recordType: payload.recordType,
@@ -86,15 +157,17 @@ export async function runSyncJob(deps: SyncEngineDeps, rawPayload: unknown, help
       errorName: failure?.errorName ?? null,
       errorMessage: failure?.errorMessage ?? null,
       httpStatus: failure?.httpStatus ?? null,
-      durationMs,
+      durationMs: Math.round(performance.now() - run.clock),
       attemptNumber: attempt,
       correlationId: payload.correlationId,
-      jobId: String(helpers.job.id),
-      startedAt,
+      jobId,
+      startedAt: run.startedAt,
     });
-    if (!handler) return; // nothing to set a status on; the attempt row shows the missing handler
-    if (result) await recordSuccess(tx, handler, payload, result, helpers.job.id);
-    else if (failure) await recordFailure(tx, deps, handler, payload, attempt, failure, helpers.job.id);
+    if (handler && result) await recordSuccess(tx, handler, payload, result, jobId);
+    else if (handler) await recordFailure(tx, deps, handler, payload, attempt, failure ?? describeFailure(new Error('no outcome')), jobId);
+    // (no handler: nothing to set a status on; the attempt row shows the missing handler)
+    if (run.claimedBy) await completeClaimedJob(tx, jobId, run.claimedBy);
+    if (deps.crashAt === 'mid_commit') await crashNow(); // everything written, COMMIT not yet sent
   });
 }
 

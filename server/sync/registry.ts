@@ -55,9 +55,27 @@ export type SyncRecordDescription = {
   syncStatus: SyncStatus;
 };
 
+/** One record of a batch (see SyncHandler.syncBatch). */
+export type SyncBatchItem = { recordId: string; attempt: number; correlationId: string | null };
+
+export type SyncBatchContext = { db: Db; odoo: OdooClient; items: SyncBatchItem[] };
+
+/** What became of one record of a batch: its result, or the error its own sync would have thrown. */
+export type SyncBatchOutcome = { result: SyncResult } | { error: unknown };
+
 export type SyncHandler = {
   recordType: string;
   sync(ctx: SyncContext): Promise<SyncResult>;
+  /**
+   * OPTIONAL, for throughput: the same contract as `sync` (level-triggered, search before create,
+   * adopt, errors propagate, links returned) for several records of this type at once, so Odoo is
+   * asked once per batch (one search_read for every reference, one createMany for the missing
+   * documents) instead of once per record. The engine only batches jobs the worker already holds
+   * (each record's job still claimed through its own per-record queue), and records each record's
+   * attempt, links and status separately, exactly as after `sync`. Returns an outcome per record id;
+   * a record missing from the map counts as crashed; a throw fails the whole batch (each retried).
+   */
+  syncBatch?(ctx: SyncBatchContext): Promise<Map<string, SyncBatchOutcome>>;
   setSyncStatus(db: DbOrTx, recordId: string, status: SyncStatus): Promise<void>;
   /** null when the record does not exist (the caller answers NOT_FOUND). */
   describe(db: DbOrTx, recordId: string): Promise<SyncRecordDescription | null>;

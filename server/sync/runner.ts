@@ -8,6 +8,9 @@ import { SYNC_TASK } from './enqueue';
 import { runSyncJob, type SyncEngineDeps } from './engine';
 import { startHeartbeat, type Heartbeat } from './heartbeat';
 
+const ENGINE_POOL_MAX = 10;
+const GRAPHILE_POOL_MAX = 12;
+
 export type SyncWorkerOptions = {
   databaseUrl: string;
   odoo: (db: Db) => OdooClient | Promise<OdooClient>;
@@ -16,7 +19,7 @@ export type SyncWorkerOptions = {
   heartbeatIntervalMs: number;
   sweepIntervalMs: number;
   staleAfterMs: number;
-  engine: Pick<SyncEngineDeps, 'retry' | 'ambiguousDelayMs' | 'crashAt' | 'random'>;
+  engine: Pick<SyncEngineDeps, 'retry' | 'ambiguousDelayMs' | 'crashAt' | 'batch' | 'random'>;
   /** Other tasks this worker runs (the master-data pull) and their schedule. */
   extraTasks?: TaskList;
   crontab?: string;
@@ -35,7 +38,9 @@ export type SyncWorker = {
  * per-record queue keeps two of them from syncing the same record at the same time.
  */
 export async function startSyncWorker(options: SyncWorkerOptions): Promise<SyncWorker> {
-  const db = createDb(options.databaseUrl, { max: Math.max(2, options.concurrency), applicationName: 'plumbline-worker' });
+  // Jobs hold a connection only for their short recording transaction, so a high concurrency (large
+  // Odoo batches) needs no more than ENGINE_POOL_MAX connections: PostgreSQL's max_connections stays safe.
+  const db = createDb(options.databaseUrl, { max: Math.min(Math.max(2, options.concurrency), ENGINE_POOL_MAX), applicationName: 'plumbline-worker' });
   const log = logger().child({ component: 'sync-worker' });
   const heartbeat = startHeartbeat({
     db,
@@ -55,7 +60,8 @@ export async function startSyncWorker(options: SyncWorkerOptions): Promise<SyncW
   try {
     runner = await run({
       connectionString: options.databaseUrl,
-      maxPoolSize: options.concurrency + 2,
+      // graphile holds a client only to fetch and complete a job, never while the task runs
+      maxPoolSize: Math.min(options.concurrency + 2, GRAPHILE_POOL_MAX),
       concurrency: options.concurrency,
       pollInterval: options.pollIntervalMs,
       noHandleSignals: true, // worker.ts owns SIGTERM: drain, then exit 0

@@ -96,6 +96,29 @@ describe('sync worker processes', () => {
     expect((await rescuer.exited).code).toBe(0);
   }, 90_000);
 
+  it.each([
+    ['after_claim', 0],
+    ['after_odoo_search', 0],
+    ['mid_commit', 1],
+    ['after_commit', 1],
+  ] as const)('recovers from a SIGKILL at %s: one Odoo record once a rescuer has run, synced', async (point, partnersAtDeath) => {
+    const { id, reference } = harness.newRecord();
+    const doomed = await spawnWorker({ SYNC_CRASH_AT: point });
+    await request(id);
+    const death = await doomed.exited;
+    expect(death.signal, doomed.output()).toBe('SIGKILL');
+    expect(harness.partnersWithRef(reference)).toBe(partnersAtDeath);
+    // committed before the kill only at after_commit; mid_commit's transaction died with the process
+    expect((await attemptsOf(testDb.db, id)).length).toBe(point === 'after_commit' ? 1 : 0);
+
+    const rescuer = await spawnWorker();
+    await waitFor(async () => (await attemptsOf(testDb.db, id)).filter((a) => a.outcome === 'success').length, (n) => n >= (point === 'after_commit' ? 2 : 1), 30_000, 'rescued');
+    await waitFor(() => harness.store.get(id)?.syncStatus, (status) => status === 'synced', 30_000, 'synced after recovery');
+    expect(harness.partnersWithRef(reference)).toBe(1);
+    rescuer.child.kill('SIGTERM');
+    expect((await rescuer.exited).code).toBe(0);
+  }, 90_000);
+
   it('drains on SIGTERM: the in-flight job finishes and is recorded, exit code 0', async () => {
     const { id, reference } = harness.newRecord();
     const worker = await spawnWorker();

@@ -6,6 +6,7 @@ import { costSnapshotCrontab, costSnapshotTaskList } from '@/server/modules/cost
 import { pullCrontab, pullTaskList } from '@/server/modules/pull/pull.task';
 import { syncPoliciesFromEnv } from './engine';
 import { resolveSyncOdooClient } from './odoo-connection';
+import { reconciliationCrontab, reconciliationTaskList } from './reconciliation/reconciliation.task';
 import { startSyncWorker } from './runner';
 import './handlers';
 
@@ -30,8 +31,8 @@ export async function runWorkerProcess(): Promise<void> {
     sweepIntervalMs: config.WORKER_SWEEP_INTERVAL_MS,
     staleAfterMs: config.WORKER_STALE_AFTER_MS,
     engine: syncPoliciesFromEnv(),
-    extraTasks: { ...pullTaskList, ...costSnapshotTaskList },
-    crontab: pullCrontab() + costSnapshotCrontab(),
+    extraTasks: { ...pullTaskList, ...costSnapshotTaskList, ...reconciliationTaskList },
+    crontab: pullCrontab() + costSnapshotCrontab() + reconciliationCrontab(),
   });
   log.info({ concurrency: config.WORKER_CONCURRENCY }, 'sync worker started');
   // Parent processes (npm start, tests) wait for this line on stdout.

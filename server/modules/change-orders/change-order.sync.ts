@@ -1,11 +1,10 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db, DbOrTx } from '@/db/client';
-import { approvalDecisions, changeOrders, costCodes, odooConnections, projects, sovLines, subcontracts, users } from '@/db/schema';
+import { approvalDecisions, changeOrders, costCodes, projects, sovLines, subcontracts, users } from '@/db/schema';
 import { analyticDistribution } from '@/server/odoo/field-names';
-import { OdooBusinessError } from '@/server/odoo/errors';
 import type { OdooClient } from '@/server/odoo/client';
 import { registerSyncHandler, type SyncHandler } from '@/server/sync/registry';
-import { DEMO_PRODUCTS } from '@/tools/odoo-sim/demo-data';
+import { changeOrderProduct, missingMapping, syncChangeOrderBatch } from './change-order.sync-batch';
 
 const RECORD_TYPE = 'change_order';
 
@@ -73,6 +72,9 @@ export const changeOrderSyncHandler: SyncHandler = {
       ],
     };
   },
+
+  // many approved COs at once (bulk approvals, a backlog after Odoo was down): change-order.sync-batch.ts
+  syncBatch: syncChangeOrderBatch,
 
   async setSyncStatus(db, recordId, status) {
     await db.update(changeOrders).set({ syncStatus: status }).where(eq(changeOrders.id, recordId));
@@ -147,18 +149,6 @@ async function postApprovalTrail(db: Db, odoo: OdooClient, recordId: string, mod
     messageId = await odoo.messagePost(model, orderId, { body: `${marker}. ${trail.join('; ')}.` });
   }
   return messageId;
-}
-
-async function changeOrderProduct(db: DbOrTx, odoo: OdooClient): Promise<number> {
-  const [connection] = await db.select({ mappings: odooConnections.mappings }).from(odooConnections).limit(1);
-  if (connection?.mappings.changeOrderProductId) return connection.mappings.changeOrderProductId;
-  const found = await odoo.search('product.product', [['default_code', '=', DEMO_PRODUCTS.changeOrderWork.code]], { limit: 1 });
-  if (found[0] === undefined) throw missingMapping('No product is mapped for change-order lines. An administrator can choose one under Admin → Odoo.');
-  return found[0];
-}
-
-function missingMapping(message: string) {
-  return new OdooBusinessError({ odooName: 'plumbline.MissingMapping', message });
 }
 
 registerSyncHandler(changeOrderSyncHandler);

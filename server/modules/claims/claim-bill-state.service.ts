@@ -1,16 +1,18 @@
 import { eq } from 'drizzle-orm';
 import type { Db, Tx } from '@/db/client';
 import { claims } from '@/db/schema';
-import { formatMoney } from '@/server/lib/money';
 import { canTransition } from '@/server/lib/state-machine';
 import { recordAudit } from '@/server/modules/audit/audit.service';
-import { raiseException, resolveExceptionsFor } from '@/server/modules/exceptions/exception.service';
+import { findDrift } from '@/server/modules/exceptions/drift.calc';
+import { settleDrift } from '@/server/modules/exceptions/drift.service';
 import { claimMachine, type ClaimEvent } from './claim.machine';
 import type { ClaimRow } from './claim.records';
 
 const ENTITY = 'claim';
 const SYSTEM = { id: null, role: 'system' } as const;
-export const BILL_DRIFT_CAUSE = 'claim_bill_drift';
+/** The statuses under which a claim must have a live bill of the approved amount. */
+export const BILL_EXPECTED = new Set(['approved', 'released', 'posted', 'paid']);
+const BILL_CHECKED_KINDS = ['missing', 'cancelled', 'amount_changed'] as const;
 
 /** What Plumbline reads of a claim's vendor bill (account.move). */
 export type BillState = { id: number; name: string | null; state: string; paymentState: string | null; amountTotal: string };
@@ -54,27 +56,16 @@ async function follow(tx: Tx, row: ClaimRow, event: ClaimEvent, bill: BillState)
   return updated ?? row;
 }
 
+/**
+ * Cancelled or re-totalled under an approved claim is drift (one exception per kind, shared with the
+ * nightly reconciliation, server/sync/reconciliation); a bill read back also settles "missing".
+ */
 async function checkDrift(tx: Tx, row: ClaimRow, bill: BillState) {
-  const expectsBill = ['approved', 'released', 'posted', 'paid'].includes(row.status);
-  const problems: string[] = [];
-  if (expectsBill && bill.state === 'cancel') problems.push(`the bill ${bill.name ?? bill.id} was cancelled in Odoo while the claim is ${row.status}`);
-  if (expectsBill && row.dueAmount !== null && formatMoney(bill.amountTotal) !== row.dueAmount) {
-    problems.push(`the bill total ${formatMoney(bill.amountTotal)} differs from the amount due ${row.dueAmount}`);
-  }
-  if (problems.length === 0) {
-    await resolveExceptionsFor(tx, ENTITY, row.id, BILL_DRIFT_CAUSE, 'Resolved automatically: the bill matches the claim again.');
-    return;
-  }
-  await raiseException(tx, {
-    category: 'reconciliation_drift',
-    cause: BILL_DRIFT_CAUSE,
-    recordType: ENTITY,
-    recordId: row.id,
-    recordReference: row.reference,
-    projectId: row.projectId,
-    amountAtStake: row.dueAmount,
-    title: `The Odoo bill of ${row.reference} no longer matches the claim`,
-    detail: `${problems.join('; ')}.`,
-    guidance: 'Compare the bill in Odoo with the payment certificate. Correct the bill in Odoo (reset it to draft and fix it), or reject and revise the claim; Plumbline never creates a second bill for a claim.',
-  });
+  const expectsBill = BILL_EXPECTED.has(row.status);
+  const { findings } = findDrift(
+    { linkedId: bill.id, partnerId: null, amount: expectsBill ? row.dueAmount : null, expectedState: null },
+    [{ id: bill.id, name: bill.name, partnerId: null, state: bill.state, amountTotal: bill.amountTotal }],
+  );
+  const record = { recordType: ENTITY, recordId: row.id, reference: row.reference, projectId: row.projectId, amountAtStake: row.dueAmount, document: 'vendor bill' };
+  await settleDrift(tx, record, expectsBill ? findings : [], BILL_CHECKED_KINDS);
 }

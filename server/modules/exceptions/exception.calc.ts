@@ -27,11 +27,12 @@ export function maxSeverity(a: ExceptionSeverity, b: ExceptionSeverity | undefin
   return ORDER.indexOf(a) >= ORDER.indexOf(b) ? a : b;
 }
 
-export type AgeBucket = 'under_1d' | '1_7d' | '7_30d' | 'over_30d';
+/** Finance's ageing buckets (issue 7): 0–1 d, 1–3 d, 3–7 d, over 7 d, by first seen. */
+export type AgeBucket = 'under_1d' | '1_3d' | '3_7d' | 'over_7d';
 
 export const AGE_BUCKETS: { value: AgeBucket; label: string }[] = [
-  { value: 'under_1d', label: 'Under a day' },
-  { value: '1_7d', label: '1–7 days' },
-  { value: '7_30d', label: '7–30 days' },
-  { value: 'over_30d', label: 'Over 30 days' },
+  { value: 'under_1d', label: '0–1 day' },
+  { value: '1_3d', label: '1–3 days' },
+  { value: '3_7d', label: '3–7 days' },
+  { value: 'over_7d', label: 'Over 7 days' },
 ];

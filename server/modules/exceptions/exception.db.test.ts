@@ -148,7 +148,7 @@ describe('the queue', () => {
     const drift = await list({ category: 'reconciliation_drift', projectId: p2, status: 'open', ageBucket: 'under_1d' });
     expect(drift.rows.map((row) => row.id)).toEqual([id]);
     expect(drift.rows[0]).toMatchObject({ projectCode: 'P-1002', ageBucket: 'under_1d', severity: 'medium' });
-    expect((await list({ category: 'reconciliation_drift', ageBucket: 'over_30d' })).total).toBe(0);
+    expect((await list({ category: 'reconciliation_drift', ageBucket: 'over_7d' })).total).toBe(0);
     expect((await list({ category: 'reconciliation_drift', status: 'dismissed' })).total).toBe(0);
 
     // scope: qs is a member of P-1002, qs2 is not (list queries apply the project policy themselves)

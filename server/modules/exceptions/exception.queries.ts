@@ -1,6 +1,6 @@
 import { and, count, desc, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { exceptions, projects } from '@/db/schema';
+import { exceptions, projects, users } from '@/db/schema';
 import type { Actor } from '@/server/auth/actor';
 import { projectScope, seesAllProjects } from '@/server/auth/policy';
 import { listFilters, listOrder, listPaging, type ListColumns, type ListInput, type ListResult } from '@/server/lib/list';
@@ -8,11 +8,11 @@ import { findVisibleRecord } from '@/server/sync/record-access';
 import type { AgeBucket } from './exception.calc';
 import type { RecordRefInput } from './exception.schemas';
 
-const ageBucket = sql<AgeBucket>`CASE
+export const ageBucket = sql<AgeBucket>`CASE
   WHEN now() - ${exceptions.firstSeenAt} < interval '1 day' THEN 'under_1d'
-  WHEN now() - ${exceptions.firstSeenAt} < interval '7 days' THEN '1_7d'
-  WHEN now() - ${exceptions.firstSeenAt} < interval '30 days' THEN '7_30d'
-  ELSE 'over_30d' END`;
+  WHEN now() - ${exceptions.firstSeenAt} < interval '3 days' THEN '1_3d'
+  WHEN now() - ${exceptions.firstSeenAt} < interval '7 days' THEN '3_7d'
+  ELSE 'over_7d' END`;
 
 const columns = {
   title: { sql: exceptions.title, filter: 'contains' },
@@ -28,6 +28,8 @@ const columns = {
   occurrences: { sql: exceptions.occurrences },
   amountAtStake: { sql: exceptions.amountAtStake },
   ownerRole: { sql: exceptions.ownerRole, filter: 'equals' },
+  assigneeId: { sql: exceptions.assigneeId, filter: 'equals' },
+  cause: { sql: exceptions.cause, filter: 'equals' },
 } satisfies ListColumns;
 
 const rowFields = {
@@ -53,6 +55,8 @@ const rowFields = {
   resolvedAt: exceptions.resolvedAt,
   resolution: exceptions.resolution,
   ageBucket,
+  assigneeId: exceptions.assigneeId,
+  assigneeName: users.name,
   version: exceptions.version,
 };
 
@@ -79,6 +83,8 @@ export type ExceptionRow = {
   resolvedAt: Date | null;
   resolution: string | null;
   ageBucket: AgeBucket;
+  assigneeId: string | null;
+  assigneeName: string | null;
   version: number;
 };
 
@@ -86,7 +92,7 @@ export type ExceptionRow = {
  * Exceptions the actor may see: those of projects in their scope (and organisation), plus
  * organisation-wide ones (no project) for the roles that see every project.
  */
-function visibleTo(actor: Actor): SQL {
+export function visibleTo(actor: Actor): SQL {
   const ofVisibleProject = sql`${exceptions.projectId} IN (SELECT ${projects.id} FROM ${projects} WHERE ${projects.organisationId} = ${actor.organisationId} AND ${projectScope(actor, projects.id)})`;
   return seesAllProjects(actor) ? (or(isNull(exceptions.projectId), ofVisibleProject) as SQL) : ofVisibleProject;
 }
@@ -99,6 +105,7 @@ export async function listExceptions(db: DbOrTx, actor: Actor, input: ListInput)
     .select(rowFields)
     .from(exceptions)
     .leftJoin(projects, eq(projects.id, exceptions.projectId))
+    .leftJoin(users, eq(users.id, exceptions.assigneeId))
     .where(where)
     // default: worst first, then oldest
     .orderBy(...listOrder(columns, input, [desc(exceptions.severity), exceptions.firstSeenAt, exceptions.id]))
@@ -116,6 +123,7 @@ export async function listExceptionsForRecord(db: DbOrTx, actor: Actor, input: R
     .select(rowFields)
     .from(exceptions)
     .leftJoin(projects, eq(projects.id, exceptions.projectId))
+    .leftJoin(users, eq(users.id, exceptions.assigneeId))
     .where(and(visibleTo(actor), eq(exceptions.recordType, recordType), eq(exceptions.recordId, recordId)))
     .orderBy(desc(exceptions.lastSeenAt), exceptions.id)
     .limit(100);

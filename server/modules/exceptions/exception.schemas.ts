@@ -12,3 +12,15 @@ export const recordRefInput = z
   .object({ recordType: z.string().trim().min(1).max(64), recordId: idInput })
   .strict();
 export type RecordRefInput = z.infer<typeof recordRefInput>;
+
+export const assignExceptionInput = exceptionActionInput.extend({ assigneeId: idInput.nullable() }).strict();
+export type AssignExceptionInput = z.infer<typeof assignExceptionInput>;
+
+const bulkItems = z.array(exceptionActionInput).min(1, 'Select at least one exception.').max(100, 'At most 100 at a time.');
+export const bulkRetryInput = z.object({ items: bulkItems }).strict();
+export type BulkRetryInput = z.infer<typeof bulkRetryInput>;
+export const bulkAssignInput = z.object({ items: bulkItems, assigneeId: idInput.nullable() }).strict();
+export type BulkAssignInput = z.infer<typeof bulkAssignInput>;
+
+export const linkOdooRecordInput = exceptionActionInput.extend({ odooId: z.number().int().positive('An Odoo id is a positive number.') }).strict();
+export type LinkOdooRecordInput = z.infer<typeof linkOdooRecordInput>;

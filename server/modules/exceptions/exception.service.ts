@@ -13,6 +13,8 @@ import type { DismissExceptionInput, ExceptionActionInput } from './exception.sc
 
 export type ExceptionCategory = (typeof exceptions.$inferSelect)['category'];
 
+const RETRYABLE = new Set<ExceptionCategory>(['sync_failure', 'reconciliation_drift']);
+
 export type RaiseExceptionInput = {
   category: ExceptionCategory;
   /** What went wrong, stable per kind of problem ('odoo_sync', 'insurance_expired'…): one open row per (record, cause). */
@@ -106,8 +108,9 @@ export async function resolveExceptionsFor(
 export async function retryException(db: DbOrTx, input: ExceptionActionInput, actor: Actor): Promise<{ jobId: string }> {
   return db.transaction(async (tx) => {
     const current = await loadOpenException(tx, actor, input.exceptionId);
-    if (current.category !== 'sync_failure' || !findSyncHandler(current.recordType)) {
-      throw new DomainError('INVALID_TRANSITION', 'Only a failed sync can be retried; fix the cause of this exception, or dismiss it with a reason.');
+    // a drift (a deleted or unposted document) is also put right by a fresh, level-triggered sync
+    if (!RETRYABLE.has(current.category) || !findSyncHandler(current.recordType)) {
+      throw new DomainError('INVALID_TRANSITION', 'Only a failed sync or a drift from Odoo can be retried; fix the cause of this exception, or dismiss it with a reason.');
     }
     await bumpVersion(tx, input, {});
     const correlationId = randomUUID();
@@ -147,7 +150,7 @@ export async function dismissException(db: DbOrTx, input: DismissExceptionInput,
   });
 }
 
-async function loadOpenException(tx: DbOrTx, actor: Actor, exceptionId: string) {
+export async function loadOpenException(tx: DbOrTx, actor: Actor, exceptionId: string) {
   const [row] = await tx.select().from(exceptions).where(eq(exceptions.id, exceptionId)).limit(1);
   if (!row) throw new DomainError('NOT_FOUND', 'Exception not found.');
   if (row.projectId) await assertProjectVisible(tx, actor, row.projectId);
@@ -156,10 +159,10 @@ async function loadOpenException(tx: DbOrTx, actor: Actor, exceptionId: string) 
   return row;
 }
 
-type ExceptionUpdate = { status?: 'dismissed'; resolvedAt?: SQL; resolvedById?: string; resolution?: string };
+export type ExceptionUpdate = { status?: 'dismissed' | 'resolved'; assigneeId?: string | null; resolvedAt?: SQL; resolvedById?: string; resolution?: string };
 
 /** Compare-and-set on version: someone else's action in between answers CONFLICT and changes nothing. */
-async function bumpVersion(tx: DbOrTx, input: ExceptionActionInput, set: ExceptionUpdate) {
+export async function bumpVersion(tx: DbOrTx, input: ExceptionActionInput, set: ExceptionUpdate) {
   const updated = await tx
     .update(exceptions)
     .set({ ...set, version: sql`${exceptions.version} + 1` })

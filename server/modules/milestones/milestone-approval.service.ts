@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db, Tx } from '@/db/client';
 import { approvalDecisions, projects } from '@/db/schema';
 import type { Actor } from '@/server/auth/actor';
@@ -76,7 +76,7 @@ export async function claimMilestoneCompletion(db: Db, input: MilestoneActionInp
   return db.transaction(async (tx) => {
     const row = await loadMilestoneForUpdate(tx, actor, input.milestoneId);
     const to = nextState(milestoneMachine, row.status, 'claim_completion');
-    const updated = await compareAndSet(tx, row, input.version, { status: to, completionClaimedById: actor.id, completionClaimedAt: new Date(), rejectionReason: null });
+    await compareAndSet(tx, row, input.version, { status: to, completionClaimedById: actor.id, completionClaimedAt: new Date(), rejectionReason: null });
     await recordDecision(tx, row, actor, 'claim_completion', 'approved', input.comment);
     await recordAudit(tx, { actor, action: 'milestone.claim_completion', entityType: ENTITY, entityId: row.id, fromState: row.status, toState: to, comment: input.comment });
     return { status: to };
@@ -90,7 +90,7 @@ export async function verifyMilestone(db: Db, input: MilestoneActionInput, actor
     const row = await loadMilestoneForUpdate(tx, actor, input.milestoneId);
     const to = nextState(milestoneMachine, row.status, 'verify');
     assertSegregation(row, actor, 'verify');
-    const updated = await compareAndSet(tx, row, input.version, { status: to, verifiedById: actor.id, verifiedAt: new Date() });
+    await compareAndSet(tx, row, input.version, { status: to, verifiedById: actor.id, verifiedAt: new Date() });
     await recordDecision(tx, row, actor, 'verify', 'approved', input.comment);
     await recordAudit(tx, { actor, action: 'milestone.verify', entityType: ENTITY, entityId: row.id, fromState: row.status, toState: to, comment: input.comment });
     return { status: to };
@@ -138,7 +138,7 @@ export async function releaseMilestone(db: Db, input: MilestoneActionInput, acto
     }
     const [project] = await tx.select({ retentionRate: projects.clientRetentionRate }).from(projects).where(eq(projects.id, row.projectId));
     const invoice = buildMilestoneInvoice({ description: row.name, milestoneAmount: amount, clientRetentionRate: project?.retentionRate ?? '0' });
-    const updated = await compareAndSet(tx, row, input.version, {
+    await compareAndSet(tx, row, input.version, {
       status: to,
       releasedById: actor.id,
       releasedAt: new Date(),
@@ -212,7 +212,7 @@ export async function rejectMilestone(db: Db, input: MilestoneActionInput, actor
     if (!step || step.role !== actor.role) throw new DomainError('FORBIDDEN', `Only the ${step?.role.replace('_', ' ') ?? 'next approver'} may reject a ${row.status.replace('_', ' ')} milestone.`);
     assertSegregation(row, actor, step.name === 'release' ? 'release' : 'verify');
     const reason = input.comment!.trim();
-    const updated = await compareAndSet(tx, row, input.version, {
+    await compareAndSet(tx, row, input.version, {
       status: to,
       rejectionReason: reason,
       cycle: row.cycle + 1,

@@ -4,13 +4,14 @@ import { milestones } from '@/db/schema';
 import { formatMoney, Money } from '@/server/lib/money';
 import { canTransition } from '@/server/lib/state-machine';
 import { recordAudit } from '@/server/modules/audit/audit.service';
-import { raiseException, resolveExceptionsFor } from '@/server/modules/exceptions/exception.service';
+import { findDrift } from '@/server/modules/exceptions/drift.calc';
+import { settleDrift } from '@/server/modules/exceptions/drift.service';
 import { milestoneMachine, type MilestoneEvent } from './milestone.machine';
 import type { MilestoneRow } from './milestone.records';
 
 const ENTITY = 'milestone';
 const SYSTEM = { id: null, role: 'system' } as const;
-export const INVOICE_DRIFT_CAUSE = 'milestone_invoice_drift';
+const INVOICE_CHECKED_KINDS = ['missing', 'cancelled', 'amount_changed'] as const;
 
 /** What Plumbline reads of a milestone's customer invoice (account.move, out_invoice). */
 export type InvoiceState = { id: number; name: string | null; state: string; paymentState: string | null; amountTotal: string };
@@ -61,25 +62,12 @@ async function follow(tx: Tx, row: MilestoneRow, event: MilestoneEvent, invoice:
   return updated ?? row;
 }
 
+/** Cancelled or re-totalled is drift (one exception per kind, shared with the nightly reconciliation). */
 async function checkDrift(tx: Tx, row: MilestoneRow, invoice: InvoiceState) {
-  const problems: string[] = [];
-  const expected = expectedInvoiceTotal(row);
-  if (invoice.state === 'cancel') problems.push(`the invoice ${invoice.name ?? invoice.id} was cancelled in Odoo while the milestone is ${row.status}`);
-  if (expected !== null && formatMoney(invoice.amountTotal) !== expected) problems.push(`the invoice total ${formatMoney(invoice.amountTotal)} differs from the ${expected} released`);
-  if (problems.length === 0) {
-    await resolveExceptionsFor(tx, ENTITY, row.id, INVOICE_DRIFT_CAUSE, 'Resolved automatically: the invoice matches the milestone again.');
-    return;
-  }
-  await raiseException(tx, {
-    category: 'reconciliation_drift',
-    cause: INVOICE_DRIFT_CAUSE,
-    recordType: ENTITY,
-    recordId: row.id,
-    recordReference: row.reference,
-    projectId: row.projectId,
-    amountAtStake: row.invoiceAmount,
-    title: `The Odoo invoice of ${row.reference} no longer matches the milestone`,
-    detail: `${problems.join('; ')}.`,
-    guidance: 'Compare the customer invoice in Odoo with the released milestone and correct the invoice there (reset it to draft and fix it). Plumbline never creates a second invoice for a milestone.',
-  });
+  const { findings } = findDrift(
+    { linkedId: invoice.id, partnerId: null, amount: expectedInvoiceTotal(row), expectedState: null },
+    [{ id: invoice.id, name: invoice.name, partnerId: null, state: invoice.state, amountTotal: invoice.amountTotal }],
+  );
+  const record = { recordType: ENTITY, recordId: row.id, reference: row.reference, projectId: row.projectId, amountAtStake: row.invoiceAmount, document: 'customer invoice' };
+  await settleDrift(tx, record, findings, INVOICE_CHECKED_KINDS);
 }

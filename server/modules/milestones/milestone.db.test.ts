@@ -170,9 +170,10 @@ describe('milestone workflow', () => {
     const { id } = await createMilestone(testDb.db, input({ name: 'Guards' }), org.actors.pm);
     await claimMilestoneCompletion(testDb.db, { milestoneId: id, version: 1 }, org.actors.pm);
     const row = (step: number, decidedById: string, stepName = 'verify') => ({ recordType: 'milestone', recordId: id, step, stepName, role: 'quantity_surveyor', decision: 'approved' as const, decidedById });
-    await expect(testDb.db.insert(approvalDecisions).values(row(90, org.actors.pm2.id, 'claim_completion'))).resolves.toBeDefined();
-    await expect(databaseError(testDb.db.insert(approvalDecisions).values(row(91, org.actors.pm.id)))).resolves.toMatch(/self-approval/);
-    await expect(databaseError(testDb.db.insert(approvalDecisions).values(row(92, org.actors.pm2.id, 'release')))).resolves.toMatch(/approval_decisions_person_unique/);
+    // pm claimed completion (step 1); pm2 may verify; pm (author and claimer) may not; pm2 may not also release
+    await expect(databaseError(testDb.db.insert(approvalDecisions).values(row(2, org.actors.pm.id)))).resolves.toMatch(/self-approval/);
+    await expect(testDb.db.insert(approvalDecisions).values(row(2, org.actors.pm2.id))).resolves.toBeDefined();
+    await expect(databaseError(testDb.db.insert(approvalDecisions).values(row(3, org.actors.pm2.id, 'release')))).resolves.toMatch(/approval_decisions_person_unique/);
   });
 
   it('takes exactly one of ten concurrent verifications', async () => {

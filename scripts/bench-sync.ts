@@ -1,0 +1,116 @@
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { createOdooClient } from '@/server/odoo/client';
+import { insertApprovedChangeOrders, requestChangeOrderSyncs } from '@/server/testing/change-order-load';
+import { countChangeOrderDocuments, hardware, postgresVersion, round, spawnWorker, startSyncBench, stopWorker, waitUntil } from './lib/bench';
+
+/**
+ * `npm run bench:sync`: N approved change orders (half client → sale-order line, half commitment →
+ * purchase-order line, each with its chatter note) drained by W real worker processes against the
+ * simulator at L ms per call. Throughput is timed from the commit of the sync requests to the last
+ * 'synced'; then every CO's Odoo documents are counted (0 missing, 0 duplicates). The simulator's own
+ * batched-create rate at the same latency (scripts/bench-odoo.ts's measure) is the ceiling we compare to.
+ *   npm run bench:sync -- [--records 10000] [--workers 2] [--latency-ms 20] [--concurrency 32] [--batch-max 50]
+ */
+const { values } = parseArgs({
+  options: {
+    records: { type: 'string', default: '10000' },
+    workers: { type: 'string', default: '2' },
+    'latency-ms': { type: 'string', default: '20' },
+    concurrency: { type: 'string', default: '32' },
+    'batch-max': { type: 'string', default: '50' },
+    'timeout-s': { type: 'string', default: '900' },
+  },
+});
+const records = Number(values.records);
+const workerCount = Number(values.workers);
+const latencyMs = Number(values['latency-ms']);
+const concurrency = Number(values.concurrency);
+const batchMax = Number(values['batch-max']);
+
+const bench = await startSyncBench({ name: 'bench_sync', latencyMs });
+const workers = [];
+try {
+  const ids = await insertApprovedChangeOrders(bench.db, { count: records, createdById: bench.org.actors.pm2.id });
+  for (let i = 0; i < workerCount; i++) {
+    workers.push(
+      spawnWorker(bench, {
+        WORKER_CONCURRENCY: String(concurrency),
+        SYNC_BATCH_MAX: String(batchMax),
+        WORKER_POLL_INTERVAL_MS: '500',
+      }),
+    );
+  }
+  if (!(await Promise.all(workers.map((w) => w.ready))).every(Boolean)) throw new Error(`a worker did not start:\n${workers.map((w) => w.output()).join('\n')}`);
+  const callsBefore = bench.sim.callCount();
+
+  const enqueueStarted = performance.now();
+  await requestChangeOrderSyncs(bench.db, ids);
+  const enqueuedMs = performance.now() - enqueueStarted;
+  // timed from the commit of the requests: what the workers can see (the bulk enqueue is set-up)
+  const started = performance.now();
+  const simBusy = performance.eventLoopUtilization();
+  let synced = 0;
+  let lastReport = 0;
+  await waitUntil(
+    async () => {
+      const result = await bench.db.$client.query<{ n: number }>("SELECT count(*)::int AS n FROM change_orders WHERE sync_status = 'synced'");
+      synced = result.rows[0]?.n ?? 0;
+      if (performance.now() - lastReport > 5_000) {
+        lastReport = performance.now();
+        console.log(`  ${synced}/${records} synced after ${round((performance.now() - started) / 1000, 1)} s`);
+      }
+      return synced >= records;
+    },
+    Number(values['timeout-s']) * 1000,
+    'every change order synced',
+    200,
+  );
+  const seconds = (performance.now() - started) / 1000;
+  // the simulator runs in this process: how busy its event loop was tells whether it bounded the run
+  const simEventLoopUtilisation = performance.eventLoopUtilization(simBusy).utilization;
+  const odooCalls = bench.sim.callCount() - callsBefore;
+  await Promise.all(workers.map((w) => stopWorker(w)));
+  const documents = await countChangeOrderDocuments(bench.db, bench.sim, ids);
+  const attempts = await bench.db.$client.query<{ outcome: string; n: number }>('SELECT outcome, count(*)::int AS n FROM sync_attempts GROUP BY outcome ORDER BY outcome');
+
+  // the ceiling: the simulator's own batched create of as many records at the same latency (200 per call)
+  const client = createOdooClient({ url: bench.sim.url, db: bench.sim.db, login: bench.sim.login, apiKey: bench.sim.apiKey });
+  const account = bench.sim.demo?.projects['P-1001']?.analyticAccountId ?? 0;
+  const ceilingStarted = performance.now();
+  await client.createMany('account.analytic.line', Array.from({ length: records }, (_, i) => ({ name: `ceiling ${i}`, amount: -(100 + i), account_id: account, date: '2026-03-31' })));
+  const simBatchedCreatePerSecond = records / ((performance.now() - ceilingStarted) / 1000);
+
+  const recordsPerSecond = records / seconds;
+  const result = {
+    bench: 'sync',
+    records,
+    workers: workerCount,
+    concurrency,
+    batchMax,
+    latencyMs,
+    seconds: round(seconds),
+    enqueueSeconds: round(enqueuedMs / 1000),
+    recordsPerSecond: round(recordsPerSecond),
+    odooCalls,
+    odooCallsPerRecord: round(odooCalls / records, 3),
+    simEventLoopUtilisation: round(simEventLoopUtilisation, 3),
+    attempts: Object.fromEntries(attempts.rows.map((row) => [row.outcome, row.n])),
+    documents,
+    simBatchedCreatePerSecond: round(simBatchedCreatePerSecond),
+    ratioToSimBatchedCreate: round(recordsPerSecond / simBatchedCreatePerSecond, 4),
+    target: { recordsPerSecond: 100 },
+    pass: recordsPerSecond >= 100 && documents.missing === 0 && documents.duplicates === 0 && documents.notSynced === 0,
+    postgres: await postgresVersion(bench.db),
+    hardware: hardware(),
+  };
+  console.log(`Sync drain: ${records} approved COs, ${workerCount} workers × ${concurrency} jobs, batches ≤ ${batchMax}, simulator at ${latencyMs} ms per call`);
+  console.log(`  ${result.recordsPerSecond} records/s (${result.seconds} s), ${result.odooCallsPerRecord} Odoo calls per record`);
+  console.log(`  documents: ${documents.missing} missing, ${documents.duplicates} duplicates, ${documents.notSynced} not synced`);
+  console.log(`  simulator batched create: ${result.simBatchedCreatePerSecond} records/s → ratio ${result.ratioToSimBatchedCreate}`);
+  console.log(JSON.stringify(result));
+  if (documents.missing > 0 || documents.duplicates > 0 || documents.notSynced > 0) process.exitCode = 1;
+} finally {
+  await Promise.all(workers.map((w) => stopWorker(w, 5_000)));
+  await bench.stop();
+}

@@ -1,0 +1,220 @@
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { DbOrTx } from '@/db/client';
+import { approvalDecisions, changeOrders, odooConnections, projects, subcontracts, users } from '@/db/schema';
+import { analyticDistribution } from '@/server/odoo/field-names';
+import { OdooBusinessError } from '@/server/odoo/errors';
+import type { OdooClient, OdooDomain } from '@/server/odoo/client';
+import type { SyncBatchContext, SyncBatchOutcome, SyncLinkInput } from '@/server/sync/registry';
+import { DEMO_PRODUCTS } from '@/tools/odoo-sim/demo-data';
+
+const RECORD_TYPE = 'change_order';
+
+/**
+ * The change-order handler's `syncBatch`: the contract of `sync` (change-order.sync.ts) for many COs,
+ * with Odoo asked once per step for the whole batch instead of once per CO:
+ *   1. one search_read per line model for every "[CO-…]" prefix on those orders → adopt what exists;
+ *   2. one createMany per line model for the COs with no line yet;
+ *   3. one search_read of the orders' chatter for every approval marker → adopt;
+ *   4. one createMany of mail.message notes for the COs whose trail is not there yet.
+ * So a batch of 50 COs costs ~4 Odoo calls where one-by-one costs ~150. A failing step fails only the
+ * COs it concerned (each is then retried by the engine, and its retry adopts what was made).
+ */
+export async function syncChangeOrderBatch({ db, odoo, items }: SyncBatchContext): Promise<Map<string, SyncBatchOutcome>> {
+  const outcomes = new Map<string, SyncBatchOutcome>();
+  const ids = [...new Set(items.map((item) => item.recordId))];
+  const rows = await loadBatchForSync(db, ids);
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const work: Work[] = [];
+  for (const id of ids) {
+    const co = byId.get(id);
+    if (!co) outcomes.set(id, { error: missingMapping('The change order no longer exists in Plumbline.') });
+    else if (co.status !== 'approved' || co.kind === 'internal') outcomes.set(id, { result: { operation: 'no change (not an approved client or commitment CO)' } });
+    else if (co.kind === 'client' && !co.saleOrderId) outcomes.set(id, { error: missingMapping(`Project ${co.projectCode} has no Odoo sale order linked. Run a master-data pull, or link the contract in Odoo.`) });
+    else if (co.kind === 'commitment' && !co.purchaseOrderId) outcomes.set(id, { error: missingMapping(`Subcontract ${co.subcontractReference ?? ''} has no Odoo purchase order linked.`) });
+    else work.push(co.kind === 'client' ? { co, lineModel: 'sale.order.line', orderModel: 'sale.order', orderId: co.saleOrderId! } : { co, lineModel: 'purchase.order.line', orderModel: 'purchase.order', orderId: co.purchaseOrderId! });
+  }
+  if (work.length === 0) return outcomes;
+
+  const failed = (targets: Work[], error: unknown) => {
+    for (const target of targets) outcomes.set(target.co.id, { error });
+  };
+  let productId: number;
+  let version: number;
+  let fields: Awaited<ReturnType<OdooClient['fieldNames']>>;
+  try {
+    productId = await changeOrderProduct(db, odoo);
+    version = (await odoo.version()).major;
+    fields = await odoo.fieldNames();
+  } catch (error) {
+    failed(work, error);
+    return outcomes;
+  }
+
+  for (const lineModel of ['sale.order.line', 'purchase.order.line'] as const) {
+    const group = work.filter((w) => w.lineModel === lineModel);
+    if (group.length === 0) continue;
+    try {
+      await findOrCreateLines(odoo, lineModel, group, (w) => lineValues(w, productId, version, fields));
+    } catch (error) {
+      failed(group, error);
+    }
+  }
+  const withLine = work.filter((w) => w.lineId !== undefined && !outcomes.has(w.co.id));
+  // the SOV line each commitment CO added learns its Odoo line, so claims bill the right PO line
+  const sov = withLine.filter((w) => w.lineModel === 'purchase.order.line');
+  if (sov.length > 0) {
+    await db.execute(sql`
+      UPDATE sov_lines SET odoo_purchase_line_id = v.line_id, updated_at = now()
+      FROM unnest(${sql.param(sov.map((w) => w.co.id))}::uuid[], ${sql.param(sov.map((w) => w.lineId))}::int[]) AS v(change_order_id, line_id)
+      WHERE sov_lines.change_order_id = v.change_order_id`);
+  }
+  try {
+    await findOrPostTrails(db, odoo, withLine);
+  } catch (error) {
+    failed(withLine, error);
+  }
+  for (const w of withLine) {
+    if (outcomes.has(w.co.id) || w.lineId === undefined || w.noteId === undefined) continue;
+    const purpose = w.lineModel === 'sale.order.line' ? 'sale_order_line' : 'purchase_order_line';
+    const links: SyncLinkInput[] = [
+      { purpose, odooModel: w.lineModel, odooId: w.lineId, reference: w.co.reference },
+      { purpose: 'chatter_note', odooModel: 'mail.message', odooId: w.noteId, reference: w.co.reference },
+    ];
+    outcomes.set(w.co.id, { result: { operation: w.lineModel === 'sale.order.line' ? 'sale order line' : 'purchase order line', odooModel: w.lineModel, odooId: w.lineId, links } });
+  }
+  return outcomes;
+}
+
+type BatchRow = Awaited<ReturnType<typeof loadBatchForSync>>[number];
+type Work = { co: BatchRow; lineModel: 'sale.order.line' | 'purchase.order.line'; orderModel: 'sale.order' | 'purchase.order'; orderId: number; lineId?: number; noteId?: number };
+
+async function loadBatchForSync(db: DbOrTx, ids: string[]) {
+  return db
+    .select({
+      id: changeOrders.id,
+      status: changeOrders.status,
+      kind: changeOrders.kind,
+      reference: changeOrders.reference,
+      title: changeOrders.title,
+      costTotalAmount: changeOrders.costTotalAmount,
+      sellTotalAmount: changeOrders.sellTotalAmount,
+      projectCode: projects.code,
+      saleOrderId: projects.odooSaleOrderId,
+      projectAnalyticAccountId: projects.odooAnalyticAccountId,
+      purchaseOrderId: subcontracts.odooPurchaseOrderId,
+      subcontractReference: subcontracts.reference,
+      // the cost code of the SOV line the CO added (unique per CO), as in the one-by-one sync
+      costCodeAnalyticAccountId: sql<number | null>`(SELECT c.odoo_analytic_account_id FROM sov_lines sl JOIN cost_codes c ON c.id = sl.cost_code_id WHERE sl.change_order_id = ${changeOrders.id} LIMIT 1)`,
+    })
+    .from(changeOrders)
+    .innerJoin(projects, eq(projects.id, changeOrders.projectId))
+    .leftJoin(subcontracts, eq(subcontracts.id, changeOrders.subcontractId))
+    .where(inArray(changeOrders.id, ids));
+}
+
+function lineValues(w: Work, productId: number, version: number, fields: Awaited<ReturnType<OdooClient['fieldNames']>>): Record<string, unknown> {
+  const { co } = w;
+  const name = `[${co.reference}] ${co.title}`;
+  if (w.lineModel === 'sale.order.line') {
+    return { order_id: w.orderId, name, product_id: productId, product_uom_qty: 1, price_unit: Number(co.sellTotalAmount ?? '0'), [fields.saleLineTaxes]: [[6, 0, []]] };
+  }
+  const distribution = co.projectAnalyticAccountId ? analyticDistribution(version, co.projectAnalyticAccountId, co.costCodeAnalyticAccountId ?? undefined) : undefined;
+  return {
+    order_id: w.orderId,
+    name,
+    product_id: productId,
+    product_qty: 1,
+    price_unit: Number(co.costTotalAmount),
+    [fields.purchaseLineTaxes]: [[6, 0, []]],
+    ...(distribution ? { analytic_distribution: distribution } : {}),
+  };
+}
+
+/** Odoo's prefix notation for "any of these": n−1 '|' before the n terms. */
+function anyOf(terms: OdooDomain[]): OdooDomain {
+  return [...Array.from({ length: terms.length - 1 }, () => '|'), ...terms.flat()];
+}
+
+/** Search every "[CO-…]" prefix at once, adopt the lines found, create the rest with one createMany. */
+async function findOrCreateLines(odoo: OdooClient, model: string, group: Work[], values: (w: Work) => Record<string, unknown>): Promise<void> {
+  const orderIds = [...new Set(group.map((w) => w.orderId))];
+  const prefixes = anyOf(group.map((w) => [['name', '=like', `[${w.co.reference}]%`]]));
+  const found = await odoo.searchRead<{ id: number; name: string; order_id: [number, string] | number }>(model, ['&', ['order_id', 'in', orderIds], ...prefixes], ['name', 'order_id'], { order: 'id' });
+  for (const w of group) {
+    const line = found.find((row) => orderOf(row.order_id) === w.orderId && row.name.startsWith(`[${w.co.reference}]`));
+    if (line) w.lineId = line.id;
+  }
+  const missing = group.filter((w) => w.lineId === undefined);
+  if (missing.length === 0) return;
+  const created = await odoo.createMany(model, missing.map(values));
+  missing.forEach((w, i) => (w.lineId = created[i]));
+}
+
+function orderOf(value: [number, string] | number | false): number | undefined {
+  if (Array.isArray(value)) return value[0];
+  return typeof value === 'number' ? value : undefined;
+}
+
+const markerOf = (reference: string) => `Plumbline approval of ${reference}`;
+
+/** The approval trail of each CO on its order's chatter, once: found by its marker, else created. */
+async function findOrPostTrails(db: DbOrTx, odoo: OdooClient, group: Work[]): Promise<void> {
+  if (group.length === 0) return;
+  const terms = group.map((w) => ['&', '&', ['model', '=', w.orderModel], ['res_id', '=', w.orderId], ['body', 'ilike', markerOf(w.co.reference)]]);
+  const found = await odoo.searchRead<{ id: number; model: string; res_id: number; body: string | false }>('mail.message', anyOf(terms), ['model', 'res_id', 'body'], { order: 'id' });
+  for (const w of group) {
+    // "marker." exactly: CO-1000's marker must not adopt CO-10000's note
+    const note = found.find((row) => row.model === w.orderModel && row.res_id === w.orderId && typeof row.body === 'string' && row.body.includes(`${markerOf(w.co.reference)}.`));
+    if (note) w.noteId = note.id;
+  }
+  const missing = group.filter((w) => w.noteId === undefined);
+  if (missing.length === 0) return;
+  const decisions = await db
+    .select({ recordId: approvalDecisions.recordId, step: approvalDecisions.stepName, decision: approvalDecisions.decision, name: users.name, at: approvalDecisions.decidedAt, comment: approvalDecisions.comment })
+    .from(approvalDecisions)
+    .innerJoin(users, eq(users.id, approvalDecisions.decidedById))
+    .where(and(eq(approvalDecisions.recordType, RECORD_TYPE), inArray(approvalDecisions.recordId, missing.map((w) => w.co.id))))
+    .orderBy(asc(approvalDecisions.step));
+  const subtypeId = await noteSubtype(odoo);
+  const created = await odoo.createMany(
+    'mail.message',
+    missing.map((w) => {
+      const trail = decisions
+        .filter((d) => d.recordId === w.co.id)
+        .map((d) => `${d.step}: ${d.decision} by ${d.name} on ${d.at.toISOString().slice(0, 10)}${d.comment ? ` (“${d.comment}”)` : ''}`);
+      // the note message_post would write (internal note, plain text escaped into one paragraph)
+      return { model: w.orderModel, res_id: w.orderId, body: `<p>${escapeHtml(`${markerOf(w.co.reference)}. ${trail.join('; ')}.`)}</p>`, message_type: 'comment', ...(subtypeId ? { subtype_id: subtypeId } : {}) };
+    }),
+  );
+  missing.forEach((w, i) => (w.noteId = created[i]));
+}
+
+const subtypes = new WeakMap<OdooClient, Promise<number | undefined>>();
+
+/** mail.mt_note's id, once per client: message_post would set it; we create the note directly. */
+function noteSubtype(odoo: OdooClient): Promise<number | undefined> {
+  let found = subtypes.get(odoo);
+  if (!found) {
+    found = odoo.search('mail.message.subtype', [['name', '=', 'Note']], { limit: 1 }).then((ids) => ids[0]);
+    found.catch(() => subtypes.delete(odoo));
+    subtypes.set(odoo, found);
+  }
+  return found;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+/** The product change-order lines are booked on: the admin's mapping, else the demo product. */
+export async function changeOrderProduct(db: DbOrTx, odoo: OdooClient): Promise<number> {
+  const [connection] = await db.select({ mappings: odooConnections.mappings }).from(odooConnections).limit(1);
+  if (connection?.mappings.changeOrderProductId) return connection.mappings.changeOrderProductId;
+  const found = await odoo.search('product.product', [['default_code', '=', DEMO_PRODUCTS.changeOrderWork.code]], { limit: 1 });
+  if (found[0] === undefined) throw missingMapping('No product is mapped for change-order lines. An administrator can choose one under Admin → Odoo.');
+  return found[0];
+}
+
+export function missingMapping(message: string) {
+  return new OdooBusinessError({ odooName: 'plumbline.MissingMapping', message });
+}
