@@ -21,6 +21,9 @@ export function createDb(url: string, options: { max?: number; applicationName?:
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'plumbline',
     idleTimeoutMillis: 30_000,
+    // Short OLTP queries: PostgreSQL's JIT spent ~1.4 s compiling the portfolio query for a ~0.35 s
+    // execution (BENCHMARKS.md), so the application's sessions run without it.
+    options: '-c jit=off',
   });
   // An idle client losing its server (restart, failover) must not crash the process; the pool
   // replaces it on the next checkout.
