@@ -191,6 +191,8 @@ export async function seedLargeDatabase(serverUrl: string, options: LargeSeedOpt
         certified_at = CASE WHEN gcl.status NOT IN ('draft', 'submitted', 'rejected') THEN c.created_at + interval '5 days' END,
         approved_by_id = CASE WHEN gcl.status IN ('approved', 'released', 'posted', 'paid') THEN people.pm END,
         approved_at = CASE WHEN gcl.status IN ('approved', 'released', 'posted', 'paid') THEN c.created_at + interval '8 days' END,
+        released_by_id = CASE WHEN gcl.status IN ('released', 'posted', 'paid') THEN people.finance END,
+        released_at = CASE WHEN gcl.status IN ('released', 'posted', 'paid') THEN c.created_at + interval '10 days' END,
         odoo_bill_id = CASE WHEN gcl.status IN ('approved', 'released', 'posted', 'paid') THEN 3000000 + gcl.i END,
         odoo_bill_state = CASE WHEN gcl.status IN ('posted', 'paid') THEN 'posted' WHEN gcl.status IN ('approved', 'released') THEN 'draft' END,
         rejection_reason = CASE WHEN gcl.status = 'rejected' THEN 'Quantities not substantiated' END,
@@ -199,12 +201,16 @@ export async function seedLargeDatabase(serverUrl: string, options: LargeSeedOpt
       FROM gcl, people WHERE c.id = gcl.id AND gcl.status <> 'draft'`);
 
     await step('milestones', `
-      INSERT INTO milestones (project_id, number, reference, name, planned_date, amount_basis, fixed_amount, status, invoice_amount, retention_amount, created_by_id, odoo_invoice_id, sync_status)
+      INSERT INTO milestones (project_id, number, reference, name, planned_date, amount_basis, fixed_amount, status, invoice_amount, retention_amount, created_by_id, odoo_invoice_id, sync_status,
+                              completion_claimed_by_id, verified_by_id, released_by_id)
       SELECT gp.id, m.k, 'MS-' || lpad(m.k::text, 3, '0'), 'Stage ' || m.k, date '2022-03-01' + m.i % 1200, 'fixed', round(gp.original_contract_amount / 20, 2), st.status,
              CASE WHEN st.status IN ('invoiced', 'paid') THEN round(gp.original_contract_amount / 20, 2) END,
              CASE WHEN st.status IN ('invoiced', 'paid') THEN round(gp.original_contract_amount / 400, 2) END, people.pm,
              CASE WHEN st.status IN ('invoiced', 'paid') THEN 4000000 + m.i END,
-             CASE WHEN st.status IN ('released', 'invoiced', 'paid') THEN 'synced' ELSE 'not_required' END::sync_status
+             CASE WHEN st.status IN ('released', 'invoiced', 'paid') THEN 'synced' ELSE 'not_required' END::sync_status,
+             CASE WHEN st.status <> 'planned' THEN people.pm END,
+             CASE WHEN st.status IN ('verified', 'released', 'invoiced', 'paid') THEN people.qs END,
+             CASE WHEN st.status IN ('released', 'invoiced', 'paid') THEN people.finance END
       FROM (SELECT i, 1 + i % (SELECT count(*) FROM gp) AS pn, (i - 1) / (SELECT count(*) FROM gp) + 1 AS k FROM generate_series(1, $1::int) AS i) AS m
       JOIN gp ON gp.pn = m.pn, people,
       LATERAL (SELECT (ARRAY['paid','paid','invoiced','released','verified','completion_claimed','planned','planned'])[1 + floor(pg_temp.rnd(10, m.i) * 8)::int]::milestone_status AS status) AS st`,
