@@ -71,6 +71,8 @@ export const claims = pgTable(
     index('claims_status_period_idx').on(table.status, table.periodEnd),
     index('claims_subcontract_idx').on(table.subcontractId, table.number),
     index('claims_sync_idx').on(table.syncStatus),
+    // the lists' "no newer revision" anti-join (BENCHMARKS.md, bench:read)
+    index('claims_previous_revision_idx').on(table.previousRevisionId).where(sql`${table.previousRevisionId} IS NOT NULL`),
     check('claims_release_stage_matches_type', sql`(${table.type} = 'retention_release') = (${table.retentionReleaseStage} IS NOT NULL)`),
     // segregation of duties on the step columns themselves, so a direct UPDATE cannot merge two steps
     check('claims_approver_took_no_other_step', sql`${table.approvedById} NOT IN (${table.createdById}, ${table.submittedById}, ${table.certifiedById})`),

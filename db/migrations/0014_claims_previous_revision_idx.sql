@@ -1,0 +1,1 @@
+CREATE INDEX "claims_previous_revision_idx" ON "claims" USING btree ("previous_revision_id") WHERE "claims"."previous_revision_id" IS NOT NULL;
