@@ -82,6 +82,8 @@ export async function approveChangeOrder(db: Db, input: ChangeOrderActionInput, 
       comment: input.comment ?? null,
     });
     const correlationId = randomUUID();
+    if (isFinal) await applyApprovedChangeOrder(tx, updated, correlationId);
+    // the audit row goes last: its chain lock is then held only until this transaction commits
     await recordAudit(tx, {
       actor,
       action: isFinal ? 'change_order.approve' : 'change_order.approve_step',
@@ -93,7 +95,6 @@ export async function approveChangeOrder(db: Db, input: ChangeOrderActionInput, 
       correlationId,
       changedFields: { step: { old: null, new: step.step } },
     });
-    if (isFinal) await applyApprovedChangeOrder(tx, updated, correlationId);
     return { status: to };
   });
 }
