@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { SyncTab } from '@/components/sync/sync-tab';
+import { RecordTabs } from '@/components/sync/record-tabs';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
 import { Button } from '@/components/ui/button';
 import { Alert, Badge, Card, EmptyState, PageHeader } from '@/components/ui/feedback';
@@ -16,7 +16,6 @@ export function ChangeOrderDetail({ projectId, changeOrderId }: { projectId: str
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
-  const [tab, setTab] = useState<'details' | 'sync'>('details');
   const [comment, setComment] = useState('');
   const detail = useQuery(trpc.changeOrders.get.queryOptions({ changeOrderId }));
   const refresh = async () => {
@@ -62,23 +61,7 @@ export function ChangeOrderDetail({ projectId, changeOrderId }: { projectId: str
           ) : null
         }
       />
-      <div className="mb-4 flex gap-1 border-b border-slate-200" role="tablist">
-        {(['details', 'sync'] as const).map((name) => (
-          <button
-            key={name}
-            type="button"
-            role="tab"
-            aria-selected={tab === name}
-            onClick={() => setTab(name)}
-            className={`-mb-px border-b-2 px-3 py-2 text-sm ${tab === name ? 'border-brand-600 font-medium text-brand-700' : 'border-transparent text-slate-600'}`}
-          >
-            {name === 'details' ? 'Details' : 'Sync'}
-          </button>
-        ))}
-      </div>
-      {tab === 'sync' ? (
-        <SyncTab recordType="change_order" recordId={changeOrderId} />
-      ) : (
+      <RecordTabs recordType="change_order" recordId={changeOrderId}>
         <div className="space-y-4">
           {error ? <Alert>{errorMessage(error)}</Alert> : null}
           {co.actions.some((a) => ['submit', 'approve', 'reject', 'void', 'revise'].includes(a)) ? (
@@ -209,7 +192,7 @@ export function ChangeOrderDetail({ projectId, changeOrderId }: { projectId: str
             </Card>
           </div>
         </div>
-      )}
+      </RecordTabs>
     </>
   );
 }

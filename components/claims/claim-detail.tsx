@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { SyncTab } from '@/components/sync/sync-tab';
+import { RecordTabs } from '@/components/sync/record-tabs';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
 import { Button } from '@/components/ui/button';
 import { Alert, Badge, Card, EmptyState, PageHeader } from '@/components/ui/feedback';
@@ -18,7 +18,6 @@ export function ClaimDetail({ projectId, claimId }: { projectId: string; claimId
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
-  const [tab, setTab] = useState<'details' | 'sync'>('details');
   const [comment, setComment] = useState('');
   const detail = useQuery(trpc.claims.get.queryOptions({ claimId }));
   const options = { onSuccess: async () => (setComment(''), await queryClient.invalidateQueries({ queryKey: trpc.claims.pathKey() })) };
@@ -66,23 +65,7 @@ export function ClaimDetail({ projectId, claimId }: { projectId: string; claimId
           ) : null
         }
       />
-      <div className="mb-4 flex gap-1 border-b border-slate-200" role="tablist">
-        {(['details', 'sync'] as const).map((name) => (
-          <button
-            key={name}
-            type="button"
-            role="tab"
-            aria-selected={tab === name}
-            onClick={() => setTab(name)}
-            className={`-mb-px border-b-2 px-3 py-2 text-sm ${tab === name ? 'border-brand-600 font-medium text-brand-700' : 'border-transparent text-slate-600'}`}
-          >
-            {name === 'details' ? 'Details' : 'Sync'}
-          </button>
-        ))}
-      </div>
-      {tab === 'sync' ? (
-        <SyncTab recordType="claim" recordId={claimId} />
-      ) : (
+      <RecordTabs recordType="claim" recordId={claimId}>
         <div className="space-y-4">
           {error ? <Alert>{errorMessage(error)}</Alert> : null}
           {claim.status === 'rejected' && claim.rejectionReason ? <Alert tone="warning">Rejected: {claim.rejectionReason}</Alert> : null}
@@ -154,7 +137,7 @@ export function ClaimDetail({ projectId, claimId }: { projectId: string; claimId
             </Card>
           ) : null}
         </div>
-      )}
+      </RecordTabs>
     </>
   );
 }

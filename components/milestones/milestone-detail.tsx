@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
-import { SyncTab } from '@/components/sync/sync-tab';
+import { RecordTabs } from '@/components/sync/record-tabs';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
 import { Button } from '@/components/ui/button';
 import { Alert, Badge, Card, EmptyState, PageHeader } from '@/components/ui/feedback';
@@ -16,7 +16,6 @@ const actionLabels = { claim_completion: 'Claim completion', verify: 'Verify com
 export function MilestoneDetail({ projectId, milestoneId }: { projectId: string; milestoneId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [tab, setTab] = useState<'details' | 'sync'>('details');
   const [comment, setComment] = useState('');
   const detail = useQuery(trpc.milestones.get.queryOptions({ milestoneId }));
   const refresh = async () => {
@@ -61,23 +60,7 @@ export function MilestoneDetail({ projectId, milestoneId }: { projectId: string;
           ) : null
         }
       />
-      <div className="mb-4 flex gap-1 border-b border-slate-200" role="tablist">
-        {(['details', 'sync'] as const).map((name) => (
-          <button
-            key={name}
-            type="button"
-            role="tab"
-            aria-selected={tab === name}
-            onClick={() => setTab(name)}
-            className={`-mb-px border-b-2 px-3 py-2 text-sm ${tab === name ? 'border-brand-600 font-medium text-brand-700' : 'border-transparent text-slate-600'}`}
-          >
-            {name === 'details' ? 'Details' : 'Sync'}
-          </button>
-        ))}
-      </div>
-      {tab === 'sync' ? (
-        <SyncTab recordType="milestone" recordId={milestoneId} />
-      ) : (
+      <RecordTabs recordType="milestone" recordId={milestoneId}>
         <div className="space-y-4">
           {error ? <Alert>{errorMessage(error)}</Alert> : null}
           {m.rejectionReason && m.status === 'planned' ? <Alert tone="warning">Rejected: {m.rejectionReason}</Alert> : null}
@@ -151,7 +134,7 @@ export function MilestoneDetail({ projectId, milestoneId }: { projectId: string;
             </Card>
           </div>
         </div>
-      )}
+      </RecordTabs>
     </>
   );
 }
