@@ -2,7 +2,7 @@ import { createDb } from '@/db/client';
 import { resolveDatabaseUrl } from './lib/database-url';
 import { verifyAuditChain } from '@/server/modules/audit/audit-verify';
 
-const { url, stop } = await resolveDatabaseUrl();
+const { url, stop } = await resolveDatabaseUrl({ reuseRunning: true });
 const db = createDb(url, { max: 1, applicationName: 'plumbline-audit-verify' });
 let exitCode = 0;
 try {

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { smokeVerdict } from './lib/smoke-verdict';
 import { repoRoot } from './lib/stack';
 
 /**
@@ -26,13 +27,10 @@ for (const smoke of smokes) {
     timeout: 300_000,
   });
   const lastLine = (result.stdout ?? '').trim().split('\n').pop() ?? '';
-  let ok = result.status === 0;
-  try {
-    JSON.parse(lastLine);
-  } catch {
-    ok = false;
-  }
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${smoke.name} (${Date.now() - started} ms) ${ok ? lastLine : (result.stderr ?? '').slice(-2000)}`);
+  const verdict = smokeVerdict(result.status, lastLine);
+  const label = { ok: 'ok  ', 'target missed': 'target missed', fail: 'FAIL' }[verdict];
+  console.log(`${label} ${smoke.name} (${Date.now() - started} ms) ${verdict === 'fail' ? (result.stderr ?? '').slice(-2000) : lastLine}`);
+  const ok = verdict !== 'fail';
   if (ok) passed += 1;
   else failed += 1;
 }

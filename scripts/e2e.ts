@@ -22,7 +22,7 @@ rmSync(stackLog, { force: true });
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'plumbline-e2e-'));
 setProcessEnv({ DATA_DIR: dataDir, DEMO_PASSWORD: E2E_PASSWORD, LOG_LEVEL: 'warn', ODOO_SIM_API_KEY: E2E_ODOO_CANARY });
 
-const embedded = env().DATABASE_URL ? undefined : await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pg') });
+const embedded = env().DATABASE_URL ? undefined : await startEmbeddedPostgres();
 const serverUrl = env().DATABASE_URL ?? embedded!.serverUrl;
 const dbName = `plumbline_e2e_${Date.now().toString(36)}`;
 const admin = new pg.Client({ connectionString: serverUrl });

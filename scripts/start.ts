@@ -1,13 +1,20 @@
 import { printDemoLogins } from '@/db/seed/print-logins';
 import { roleLabels } from '@/server/auth/roles';
 import { env } from '@/server/env';
-import { demoUsers, startStack } from './lib/stack';
+import { EmbeddedPostgresError } from '@/db/embedded';
+import { demoUsers, StartError, startStack } from './lib/stack';
 
 /** `npm start`: the whole of Plumbline on one machine, stopped cleanly by Ctrl-C or SIGTERM. */
 const dev = process.argv.includes('--dev');
 const started = Date.now();
 console.log('Starting Plumbline…');
-const stack = await startStack({ port: env().PORT, dev });
+const port = env().PORT;
+const stack = await startStack({ port, dev }).catch((error: unknown) => {
+  // a problem the user can act on is one sentence; anything else keeps its stack trace
+  if (error instanceof StartError || error instanceof EmbeddedPostgresError) console.error(`\nPlumbline did not start: ${error.message}`);
+  else console.error('\nPlumbline did not start:', error);
+  process.exit(1);
+});
 
 console.log(`\nPlumbline is running at ${stack.url}  (ready in ${Math.round((Date.now() - started) / 1000)} s)`);
 if (stack.seed.seeded) printDemoLogins(demoUsers, stack.seed);

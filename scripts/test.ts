@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './lib/stack';
 import { childProcessEnv } from '@/server/env';
@@ -13,6 +13,8 @@ const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf
 const reportDir = path.join(repoRoot, 'test-results');
 mkdirSync(reportDir, { recursive: true });
 const report = path.join(reportDir, 'vitest.json');
+// never count a previous run's results: a run that dies before writing its report must read as failed
+rmSync(report, { force: true });
 
 const args = ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`];
 if (only) args.push('--project', only);

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import next from 'next';
 import { env } from '@/server/env';
 import { logger } from '@/server/lib/logger';
+import { exitWithParent } from '@/server/lib/process';
 
 /**
  * Plumbline's HTTP server: Next's request handler behind a plain node:http server, so the client's
@@ -57,4 +58,5 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   };
   process.once('SIGTERM', () => void shutdown());
   process.once('SIGINT', () => void shutdown());
+  exitWithParent(() => void shutdown());
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { inArray, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { costCodes, organisations, projectMembers, projects, users } from '@/db/schema';
 import { hashPassword } from '@/server/auth/password';
@@ -156,4 +157,35 @@ export async function seedDemoOrganisation(db: Db, options: { password?: string 
     await seedDemoMilestones(tx, projectIds, people);
   });
   return { seeded: true, password, generatedPassword };
+}
+
+/**
+ * `npm run demo:reset-password`: gives every demo login a new password (DEMO_PASSWORD, else a
+ * generated one) and ends their sessions; audited as a system action. Users that are not demo logins
+ * are never touched.
+ */
+export async function resetDemoPasswords(db: Db, options: { password?: string }): Promise<{ password: string; generatedPassword: boolean; reset: number }> {
+  const generatedPassword = !options.password;
+  const password = options.password ?? `demo-${randomBytes(9).toString('base64url')}`;
+  const passwordHash = await hashPassword(password);
+  const emails = demoUsers.map((user) => user.email);
+  const reset = await db.transaction(async (tx) => {
+    const rows = await tx
+      .update(users)
+      .set({ passwordHash, sessionVersion: sql`${users.sessionVersion} + 1`, version: sql`${users.version} + 1`, updatedAt: new Date() })
+      .where(inArray(users.email, emails))
+      .returning({ id: users.id });
+    for (const row of rows) {
+      await recordAudit(tx, {
+        actor: { id: null, role: 'system' },
+        action: 'user.reset_password',
+        entityType: 'user',
+        entityId: row.id,
+        changedFields: { password: { old: '[redacted]', new: '[redacted]' } },
+        comment: 'Demo password reset from the command line',
+      });
+    }
+    return rows.length;
+  });
+  return { password, generatedPassword, reset };
 }

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, withDatabase, type EmbeddedServer } from '../embedded';
@@ -22,7 +21,7 @@ export default async function setup(project: TestProject) {
   let embedded: EmbeddedServer | undefined;
   let serverUrl = env().DATABASE_URL;
   if (!serverUrl) {
-    embedded = await startEmbeddedPostgres({ dataDir: path.resolve(env().DATA_DIR, 'test-pg') });
+    embedded = await startEmbeddedPostgres();
     serverUrl = embedded.serverUrl;
   }
   const template = `plumbline_test_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;

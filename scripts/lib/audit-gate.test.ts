@@ -15,7 +15,8 @@ describe('the npm audit gate (.ci/run → scripts/audit-gate.ts)', () => {
     expect(auditVerdict(1, 'npm error code ENOTFOUND\nnpm error network request failed').gate).toBe('fail');
   });
 
-  describe('with the real npm client against a registry that has an audit endpoint', () => {
+  // each case runs the real npm client (a few seconds, far more on a loaded 2-core machine): no 5 s default
+  describe('with the real npm client against a registry that has an audit endpoint', { timeout: 120_000 }, () => {
     let answer: { status: number; body: unknown } = { status: 200, body: {} };
     let server: http.Server;
     let registry = '';

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -50,15 +50,8 @@ export async function postgresVersion(db: Db): Promise<string> {
 export async function postgresServer(): Promise<{ serverUrl: string; stop: () => Promise<void> }> {
   const configured = env().DATABASE_URL;
   if (configured) return { serverUrl: configured, stop: async () => {} };
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'plumbline-bench-pg-'));
-  const embedded = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg') });
-  return {
-    serverUrl: embedded.serverUrl,
-    stop: async () => {
-      await embedded.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const embedded = await startEmbeddedPostgres();
+  return { serverUrl: embedded.serverUrl, stop: embedded.stop };
 }
 
 /** CREATE DATABASE (dropping one of that name first when asked); returns its URL and a drop. */

@@ -26,12 +26,18 @@ export async function ensureProductionBuild(root: string, env: NodeJS.ProcessEnv
   const marker = path.join(root, '.next', 'plumbline-build-fingerprint');
   const current = fingerprint(root);
   if (existsSync(path.join(root, '.next', 'BUILD_ID')) && existsSync(marker) && readFileSync(marker, 'utf8') === current) return;
-  log('Building the web app (first start or sources changed; takes a minute)…');
+  log('Building the web app (first start, or sources changed): about a minute on a quiet machine, several on a busy one.');
   const started = Date.now();
+  // Next's own progress lines (compiling, type checking, collecting pages, generating pages n/N), with
+  // the elapsed time, so a slow first start is visibly working
+  const progress = (line: string) => {
+    const text = line.replace(/\x1b\[[0-9;]*m/g, '').trim();
+    if (text && !/^(▲|-|Route|┌|├|└|│|○|ƒ|\+|First Load)/u.test(text)) log(`  [build ${Math.round((Date.now() - started) / 1000)} s] ${text}`);
+  };
   await run(process.execPath, [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'], {
     cwd: root,
     env: { ...env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
-    quiet: true,
+    onLine: progress,
   });
   writeFileSync(marker, current);
   log(`Built in ${Math.round((Date.now() - started) / 1000)} s.`);

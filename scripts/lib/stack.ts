@@ -1,4 +1,5 @@
 import { createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDb } from '@/db/client';
@@ -10,6 +11,17 @@ import { ensureProductionBuild } from './build';
 import { resolveDatabaseUrl } from './database-url';
 import { localSecrets } from './local-secrets';
 import { startChild, stopChild, waitForHttp, type Supervised } from './processes';
+
+/** A start-up problem the user can act on: `npm start` prints its message as one sentence. */
+export class StartError extends Error {}
+
+async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -42,6 +54,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const log = options.log ?? ((line: string) => console.log(line));
   const config = env();
   mkdirSync(path.resolve(config.DATA_DIR), { recursive: true });
+  // before anything starts: a busy port would otherwise answer our health check with another server
+  if (!(await portIsFree(options.port))) {
+    throw new StartError(`port ${options.port} is already in use (another Plumbline, or another program). Stop it, or choose another port: PORT=${options.port + 1} npm start`);
+  }
 
   const database = options.databaseUrl
     ? { url: options.databaseUrl, embedded: false, stop: async () => {} }
@@ -85,10 +101,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }
   let stopping = false;
   let unexpected: (name: string, code: number | null) => void = () => {};
-  const tsx = path.join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  // `node --import tsx`: one process per child (the tsx CLI would put a second one in between), so
+  // the IPC channel that ends it with its supervisor reaches the process that serves.
   const launch = (name: string, script: string, args: string[] = []) =>
     children.push(
-      startChild(name, process.execPath, [tsx, script, ...args], {
+      startChild(name, process.execPath, ['--import', 'tsx', script, ...args], {
         cwd: repoRoot,
         env: childEnv,
         silent: options.quietChildren,
@@ -105,7 +122,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const url = `http://localhost:${options.port}`;
   const stop = async () => {
     stopping = true;
-    await Promise.all(children.map((child) => stopChild(child)));
+    // in order: the web server (no new requests), the worker (drains its jobs), then what they use
+    for (const child of children) await stopChild(child);
     await new Promise<void>((resolve) => (tee ? tee.end(resolve) : resolve()));
     await odoo.sim?.stop();
     await database.stop();

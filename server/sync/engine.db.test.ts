@@ -37,7 +37,7 @@ async function request(recordId: string, runAt?: Date) {
   await testDb.db.transaction((tx) => requestSync(tx, { recordType: TEST_RECORD_TYPE, recordId, runAt }));
 }
 
-const statusOf = (id: string) => harness.store.get(id)?.syncStatus;
+const statusOf = (id: string) => harness.statusOf(testDb.db, id);
 const waitForStatus = (id: string, status: string) => waitFor(() => statusOf(id), (s) => s === status, 20_000, `status ${status}`);
 
 describe('sync engine against the Odoo simulator', () => {
@@ -45,7 +45,7 @@ describe('sync engine against the Odoo simulator', () => {
     const { id, reference } = harness.newRecord();
     harness.sim.faults.add({ model: 'res.partner', method: 'create', kind: 'http503', times: 3 });
     await request(id);
-    expect(statusOf(id)).toBe('pending');
+    expect(await statusOf(id)).toBe('pending');
     await waitForStatus(id, 'synced');
     expect(harness.partnersWithRef(reference)).toBe(1);
     const attempts = await attemptsOf(testDb.db, id);
@@ -133,7 +133,7 @@ describe('sync engine against the Odoo simulator', () => {
     await request(id, later);
     await request(id, later);
     expect(await pendingJobsOf(testDb.db, id)).toBe(1);
-    expect(statusOf(id)).toBe('pending');
+    expect(await statusOf(id)).toBe('pending');
   });
 
   it('enqueues nothing when the requesting transaction rolls back', async () => {

@@ -86,7 +86,7 @@ describe('sync worker processes', () => {
     expect(await lockedBy(id)).not.toBeNull();
 
     const rescuer = await spawnWorker();
-    await waitFor(() => harness.store.get(id)?.syncStatus, (status) => status === 'synced', 30_000, 'synced after recovery');
+    await waitFor(() => harness.statusOf(testDb.db, id), (status) => status === 'synced', 30_000, 'synced after recovery');
     expect(harness.partnersWithRef(reference)).toBe(1);
     const attempts = await attemptsOf(testDb.db, id);
     expect(attempts.map((a) => [a.outcome, a.operation])).toEqual([['success', 'adopt existing partner']]);
@@ -113,7 +113,7 @@ describe('sync worker processes', () => {
 
     const rescuer = await spawnWorker();
     await waitFor(async () => (await attemptsOf(testDb.db, id)).filter((a) => a.outcome === 'success').length, (n) => n >= (point === 'after_commit' ? 2 : 1), 30_000, 'rescued');
-    await waitFor(() => harness.store.get(id)?.syncStatus, (status) => status === 'synced', 30_000, 'synced after recovery');
+    await waitFor(() => harness.statusOf(testDb.db, id), (status) => status === 'synced', 30_000, 'synced after recovery');
     expect(harness.partnersWithRef(reference)).toBe(1);
     rescuer.child.kill('SIGTERM');
     expect((await rescuer.exited).code).toBe(0);
@@ -132,7 +132,7 @@ describe('sync worker processes', () => {
     const attempts = await attemptsOf(testDb.db, id);
     expect(attempts.map((a) => a.outcome)).toEqual(['success']);
     expect(attempts[0]!.durationMs).toBeGreaterThanOrEqual(1_000);
-    expect(harness.store.get(id)?.syncStatus).toBe('synced');
+    expect(await harness.statusOf(testDb.db, id)).toBe('synced');
     expect(harness.partnersWithRef(reference)).toBe(1);
     const beats = await testDb.db.select().from(workerHeartbeats);
     expect(beats.filter((beat) => beat.processId.endsWith(`:${worker.child.pid}`))).toEqual([]);

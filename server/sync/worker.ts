@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { env } from '@/server/env';
 import { logger } from '@/server/lib/logger';
+import { exitWithParent } from '@/server/lib/process';
 import { costSnapshotCrontab, costSnapshotTaskList } from '@/server/modules/cost/cost-snapshot.task';
 import { pullCrontab, pullTaskList } from '@/server/modules/pull/pull.task';
 import { syncPoliciesFromEnv } from './engine';
@@ -53,6 +54,7 @@ export async function runWorkerProcess(): Promise<void> {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  exitWithParent(() => onSignal('SIGTERM'));
   worker.runner.promise.catch((error: unknown) => {
     log.error({ err: error }, 'sync worker failed');
     process.exit(1);

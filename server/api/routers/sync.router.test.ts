@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TRPCError } from '@trpc/server';
@@ -12,20 +12,25 @@ import type { Actor } from '@/server/auth/actor';
 import { raiseException } from '@/server/modules/exceptions/exception.service';
 import { syncJobKey } from '@/server/sync/enqueue';
 import { registerSyncHandler } from '@/server/sync/registry';
-import { createJsonRecordStore, createTestPartnerHandler, TEST_RECORD_TYPE, type TestRecordStore } from '@/server/sync/testing/test-partner.handler';
+import { committedStatus, createJsonRecordStore, createTestPartnerHandler, TEST_RECORD_TYPE, type TestRecordStore } from '@/server/sync/testing/test-partner.handler';
 import { contextFor, seedTestOrganisation, type SeededOrg } from '@/server/testing/fixtures';
 
 let testDb: TestDatabase;
 let org: SeededOrg;
 let store: TestRecordStore;
+let storeDir: string;
 
 beforeAll(async () => {
   testDb = await createTestDatabase();
   org = await seedTestOrganisation(testDb.db);
-  store = createJsonRecordStore(path.join(mkdtempSync(path.join(tmpdir(), 'plumbline-router-')), 'records.json'));
+  storeDir = mkdtempSync(path.join(tmpdir(), 'plumbline-router-'));
+  store = createJsonRecordStore(path.join(storeDir, 'records.json'));
   registerSyncHandler(createTestPartnerHandler(store));
 });
-afterAll(async () => testDb.drop());
+afterAll(async () => {
+  await testDb.drop();
+  rmSync(storeDir, { recursive: true, force: true });
+});
 
 const as = (actor: Actor) => createCaller(contextFor(testDb.db, actor));
 
@@ -88,7 +93,7 @@ describe('sync.retry', () => {
     expect(audit[0]).toMatchObject({ action: 'sync.retry', actorId: org.actors.finance.id, fromState: 'failed', toState: 'pending' });
     const jobs = await testDb.db.execute(sql`SELECT id FROM graphile_worker.jobs WHERE key = ${syncJobKey(TEST_RECORD_TYPE, id)}`);
     expect(jobs.rows).toHaveLength(1);
-    expect(store.get(id)?.syncStatus).toBe('pending');
+    expect(await committedStatus(testDb.db, store.get(id)!)).toBe('pending');
   });
 });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
@@ -9,7 +9,7 @@ import { auditEvents, exceptions } from '@/db/schema';
 import { listInputSchema } from '@/server/lib/list';
 import { syncJobKey } from '@/server/sync/enqueue';
 import { registerSyncHandler } from '@/server/sync/registry';
-import { createJsonRecordStore, createTestPartnerHandler, TEST_RECORD_TYPE, type TestRecordStore } from '@/server/sync/testing/test-partner.handler';
+import { committedStatus, createJsonRecordStore, createTestPartnerHandler, TEST_RECORD_TYPE, type TestRecordStore } from '@/server/sync/testing/test-partner.handler';
 import { seedTestOrganisation, type SeededOrg } from '@/server/testing/fixtures';
 import { listExceptions } from './exception.queries';
 import { dismissException, raiseException, resolveExceptionsFor, retryException, type RaiseExceptionInput } from './exception.service';
@@ -17,14 +17,19 @@ import { dismissException, raiseException, resolveExceptionsFor, retryException,
 let testDb: TestDatabase;
 let org: SeededOrg;
 let store: TestRecordStore;
+let storeDir: string;
 
 beforeAll(async () => {
   testDb = await createTestDatabase();
   org = await seedTestOrganisation(testDb.db);
-  store = createJsonRecordStore(path.join(mkdtempSync(path.join(tmpdir(), 'plumbline-exc-')), 'records.json'));
+  storeDir = mkdtempSync(path.join(tmpdir(), 'plumbline-exc-'));
+  store = createJsonRecordStore(path.join(storeDir, 'records.json'));
   registerSyncHandler(createTestPartnerHandler(store));
 });
-afterAll(async () => testDb.drop());
+afterAll(async () => {
+  await testDb.drop();
+  rmSync(storeDir, { recursive: true, force: true });
+});
 
 function syncFailure(recordId: string, overrides: Partial<RaiseExceptionInput> = {}): RaiseExceptionInput {
   return {
@@ -126,7 +131,7 @@ describe('finance actions', () => {
     const jobs = await testDb.db.execute<{ payload: { correlationId: string } }>(sql`SELECT payload FROM graphile_worker._private_jobs WHERE key = ${syncJobKey(TEST_RECORD_TYPE, recordId)}`);
     expect(jobs.rows).toHaveLength(1);
     expect(jobs.rows[0]!.payload.correlationId).toBe(audit[0]!.correlationId);
-    expect(store.get(recordId)?.syncStatus).toBe('pending');
+    expect(await committedStatus(testDb.db, store.get(recordId)!)).toBe('pending');
     expect((await exceptionRow(id)).status).toBe('open'); // closes itself when the sync succeeds
   });
 

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { and, asc, eq, sql } from 'drizzle-orm';
@@ -9,7 +9,8 @@ import { startOdooSim, type OdooSim } from '@/tools/odoo-sim/server';
 import { createOdooClient, type OdooClient } from '@/server/odoo/client';
 import { syncJobKey } from '../enqueue';
 import { registerSyncHandler } from '../registry';
-import { createJsonRecordStore, createTestPartnerHandler, TEST_RECORD_TYPE, type TestPartnerRecord, type TestRecordStore } from './test-partner.handler';
+import { committedStatus, createJsonRecordStore, createTestPartnerHandler, TEST_RECORD_TYPE, type TestPartnerRecord, type TestRecordStore } from './test-partner.handler';
+import type { SyncStatus } from '../registry';
 
 /** Shared set-up of the sync tests: an in-process Odoo simulator and the JSON-backed test handler. */
 export type SyncHarness = {
@@ -19,6 +20,8 @@ export type SyncHarness = {
   storeFile: string;
   newRecord(overrides?: Partial<TestPartnerRecord>): { id: string; reference: string };
   partnersWithRef(reference: string): number;
+  /** The record's sync status as committed in `db` (never one a rolled-back or open transaction set). */
+  statusOf(db: Db, id: string): Promise<SyncStatus | undefined>;
   stop(): Promise<void>;
 };
 
@@ -41,7 +44,14 @@ export async function startSyncHarness(): Promise<SyncHarness> {
       return { id, reference };
     },
     partnersWithRef: (reference) => sim.state.search('res.partner', [['ref', '=', reference]]).length,
-    stop: () => sim.stop(),
+    statusOf: async (db, id) => {
+      const record = store.get(id);
+      return record ? committedStatus(db, record) : undefined;
+    },
+    stop: async () => {
+      await sim.stop();
+      rmSync(path.dirname(storeFile), { recursive: true, force: true });
+    },
   };
 }
 

@@ -1,4 +1,6 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { sql } from 'drizzle-orm';
+import type { DbOrTx } from '@/db/client';
 import type { SyncHandler, SyncRecordDescription, SyncStatus } from '../registry';
 
 /**
@@ -6,6 +8,10 @@ import type { SyncHandler, SyncRecordDescription, SyncStatus } from '../registry
  * added for tests), so a spawned worker process and the test process see the same records. Its
  * handler follows the real contract: search res.partner by the deterministic reference, adopt what
  * exists, create only when nothing does.
+ *
+ * A file is not transactional, so a status is written with the id of the transaction that set it and
+ * counts only once PostgreSQL says that transaction committed (`committedStatus`): a test never sees
+ * "synced" before the attempt that made it has landed, nor a status whose transaction died.
  */
 export const TEST_RECORD_TYPE = 'test_partner';
 
@@ -16,8 +22,20 @@ export type TestPartnerRecord = {
   amountAtStake: string | null;
   /** 'user_error': after the partner, post an empty vendor bill, which Odoo refuses (UserError). */
   behaviour?: 'normal' | 'user_error';
+  /** The status the record was created with. */
   syncStatus: SyncStatus;
+  /** Statuses set since, each with the transaction that set it, oldest first. */
+  statusLog?: { status: SyncStatus; txid: string }[];
 };
+
+/** The record's status as of the transactions that have committed. */
+export async function committedStatus(db: DbOrTx, record: TestPartnerRecord): Promise<SyncStatus> {
+  for (const entry of [...(record.statusLog ?? [])].reverse()) {
+    const result = await db.execute<{ status: string | null }>(sql`SELECT txid_status(${entry.txid}::bigint) AS status`);
+    if (result.rows[0]?.status === 'committed') return entry.status;
+  }
+  return record.syncStatus;
+}
 
 export type TestRecordStore = {
   get(id: string): TestPartnerRecord | undefined;
@@ -67,13 +85,15 @@ export function createTestPartnerHandler(store: TestRecordStore): SyncHandler {
         links: [{ purpose: 'partner', odooModel: 'res.partner', odooId: partnerId, reference: record.reference }],
       };
     },
-    async setSyncStatus(_db, recordId, status) {
-      store.put(recordId, { ...must(recordId), syncStatus: status });
+    async setSyncStatus(db, recordId, status) {
+      const result = await db.execute<{ txid: string }>(sql`SELECT txid_current()::text AS txid`);
+      const record = must(recordId);
+      store.put(recordId, { ...record, statusLog: [...(record.statusLog ?? []), { status, txid: result.rows[0]!.txid }] });
     },
-    async describe(_db, recordId): Promise<SyncRecordDescription | null> {
+    async describe(db, recordId): Promise<SyncRecordDescription | null> {
       const record = store.get(recordId);
       if (!record) return null;
-      return { reference: record.reference, projectId: record.projectId, amountAtStake: record.amountAtStake, syncStatus: record.syncStatus };
+      return { reference: record.reference, projectId: record.projectId, amountAtStake: record.amountAtStake, syncStatus: await committedStatus(db, record) };
     },
   };
 }

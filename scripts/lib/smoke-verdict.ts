@@ -1,0 +1,19 @@
+/**
+ * A smoke run's verdict. It ran when it ended with its JSON line; a run whose JSON says `"pass": false`
+ * missed its target at smoke size on a shared machine: reported as "target missed", not as "ok" and not
+ * as a failure (the full-size runs in BENCHMARKS.md judge the targets). No JSON, or a non-zero exit
+ * without a missed target, is a failure.
+ */
+export type SmokeVerdict = 'ok' | 'target missed' | 'fail';
+
+export function smokeVerdict(status: number | null, lastLine: string): SmokeVerdict {
+  let json: unknown;
+  try {
+    json = JSON.parse(lastLine);
+  } catch {
+    return 'fail';
+  }
+  if (typeof json !== 'object' || json === null) return 'fail';
+  if ((json as { pass?: unknown }).pass === false) return 'target missed';
+  return status === 0 ? 'ok' : 'fail';
+}
