@@ -17,6 +17,9 @@ export default defineConfig({
           include: ['**/*.test.ts'],
           exclude: [...exclude, '**/*.db.test.ts', '**/*.router.test.ts'],
           environment: 'node',
+          // a timeout catches a hang, not slowness: property tests and spawned tools take far more than
+          // vitest's 5 s default on a loaded 2-core machine (speed targets live in the benchmarks)
+          testTimeout: 60_000,
         },
       },
       {
