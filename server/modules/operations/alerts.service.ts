@@ -40,7 +40,7 @@ export async function detectAlertConditions(db: DbOrTx, t: AlertThresholds): Pro
     GROUP BY task_identifier`);
   for (const row of lag.rows) {
     if (row.oldest > t.queueLagSeconds) {
-      out.push({ rule: 'queue_lag', subject: row.task, severity: row.oldest > t.queueLagSeconds * 3 ? 'critical' : 'warning', title: `Queue "${row.task}" is stalled`, detail: `${row.depth} job(s) due; the oldest has waited ${Math.round(row.oldest)} s (threshold ${t.queueLagSeconds} s). Is a worker running?`, value: row.oldest, threshold: t.queueLagSeconds });
+      out.push({ rule: 'queue_lag', subject: row.task, severity: row.oldest > t.queueLagSeconds * 3 ? 'critical' : 'warning', title: `Queue ${row.task} is stalled`, detail: `${row.depth} job(s) due; the oldest has waited ${Math.round(row.oldest)} s (threshold ${t.queueLagSeconds} s). Is a worker running?`, value: row.oldest, threshold: t.queueLagSeconds });
     }
   }
   const failures = await db.execute<{ record_type: string; total: number; failed: number }>(sql`
