@@ -64,6 +64,29 @@ const schema = z
     LOGIN_MAX_FAILURES_PER_USER_IP: z.coerce.number().int().min(1).default(5),
     LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(30),
     LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+    /** Bearer token of /api/metrics and the worker's metrics port; unset: metrics are not served. */
+    METRICS_TOKEN: optionalString,
+    /** The worker serves its own /metrics on this port (127.0.0.1) when set (and METRICS_TOKEN is). */
+    WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+    WORKER_METRICS_HOST: z.string().default('127.0.0.1'),
+    /** Mail of alerts (and later notifications): smtp(s)://user:pass@host:port. Unset: written to DATA_DIR/outbox. */
+    SMTP_URL: optionalString,
+    MAIL_FROM: z.string().default('Plumbline <plumbline@localhost>'),
+    /** Who receives alert emails (comma-separated); unset: no alert email. */
+    ALERT_EMAIL_TO: optionalString,
+    /** Alerts are POSTed here as JSON, signed (X-Plumbline-Signature, HMAC-SHA256 with ALERT_WEBHOOK_SECRET). */
+    ALERT_WEBHOOK_URL: optionalString,
+    ALERT_WEBHOOK_SECRET: optionalString,
+    /** When the alert rules run (graphile-worker crontab, UTC): every minute by default. */
+    ALERTS_CRON: z.string().trim().min(9).default('* * * * *'),
+    /** Queue lag: the oldest due job of a task older than this raises an alert. */
+    ALERT_QUEUE_LAG_SECONDS: z.coerce.number().int().min(1).default(600),
+    /** Failure rate: this share (percent) of a record type's attempts failing in the window raises an alert. */
+    ALERT_FAILURE_RATE_PERCENT: z.coerce.number().min(0).max(100).default(20),
+    ALERT_FAILURE_WINDOW_MINUTES: z.coerce.number().int().min(1).default(30),
+    ALERT_FAILURE_MIN_ATTEMPTS: z.coerce.number().int().min(1).default(5),
+    /** Reconciliation not run on schedule: no finished run for this long raises an alert. */
+    ALERT_RECONCILIATION_MAX_AGE_HOURS: z.coerce.number().min(1).default(26),
     TRUST_PROXY: z
       .enum(['true', 'false', '1', '0'])
       .default('false')
@@ -75,6 +98,9 @@ const schema = z
     }
     if (value.NODE_ENV === 'production' && value.SYNC_CRASH_AT) {
       ctx.addIssue({ code: 'custom', path: ['SYNC_CRASH_AT'], message: 'SYNC_CRASH_AT is a test hook and must not be set in production' });
+    }
+    if (value.ALERT_WEBHOOK_URL && !value.ALERT_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['ALERT_WEBHOOK_SECRET'], message: 'ALERT_WEBHOOK_SECRET is required with ALERT_WEBHOOK_URL (receivers verify the signature)' });
     }
     if (value.NODE_ENV === 'production' && !value.ENCRYPTION_KEY) {
       ctx.addIssue({ code: 'custom', path: ['ENCRYPTION_KEY'], message: 'ENCRYPTION_KEY is required in production' });

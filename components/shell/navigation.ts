@@ -34,6 +34,7 @@ const sections: NavSection[] = [
     items: [
       { href: '/admin/users', label: 'Users & access', permission: 'user.read' },
       { href: '/admin/thresholds', label: 'Approval thresholds', permission: 'settings.read' },
+      { href: '/admin/operations', label: 'Operations (SLOs, alerts)', permission: 'slo.manage' },
       { href: '/admin/odoo', label: 'Odoo', permission: 'odoo.connection.read' },
     ],
   },

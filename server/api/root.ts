@@ -6,6 +6,7 @@ import { exceptionRouter } from './routers/exception.router';
 import { masterDataRouter } from './routers/master-data.router';
 import { milestoneRouter } from './routers/milestone.router';
 import { odooRouter } from './routers/odoo.router';
+import { operationsRouter } from './routers/operations.router';
 import { portfolioRouter } from './routers/portfolio.router';
 import { projectRouter } from './routers/project.router';
 import { sessionRouter } from './routers/session.router';
@@ -25,6 +26,7 @@ export const appRouter = createTRPCRouter({
   exceptions: exceptionRouter,
   sync: syncRouter,
   syncHealth: syncHealthRouter,
+  operations: operationsRouter,
   odoo: odooRouter,
   masterData: masterDataRouter,
   cost: costRouter,

@@ -6,6 +6,7 @@ import type { Actor } from '@/server/auth/actor';
 import { hasPermission, type Permission } from '@/server/auth/permissions';
 import { domainErrorCodes, isDomainError, type DomainErrorCode } from '@/server/errors';
 import { logger } from '@/server/lib/logger';
+import { instrumentPool, observeTrpc } from '@/server/observability/metrics';
 
 export type Context = {
   db: Db;
@@ -62,6 +63,19 @@ const errorMapping = t.middleware(async ({ next, path, ctx }) => {
   return result;
 });
 
+/** HTTP request latency by procedure (Prometheus, server/observability/metrics.ts). */
+const timing = t.middleware(async ({ next, path, type, ctx }) => {
+  const started = performance.now();
+  const result = await next();
+  try {
+    instrumentPool(ctx.db);
+    observeTrpc(path, type, result.ok, (performance.now() - started) / 1000);
+  } catch {
+    // metrics never fail a request
+  }
+  return result;
+});
+
 /**
  * Every procedure is built from this factory and names its permission; the router test walks the
  * app router and fails on any procedure without one. No procedure is public.
@@ -69,6 +83,7 @@ const errorMapping = t.middleware(async ({ next, path, ctx }) => {
 export function procedure(permission: Permission) {
   return t.procedure
     .meta({ permission })
+    .use(timing)
     .use(errorMapping)
     .use(({ ctx, next }) => {
       if (!ctx.actor) {

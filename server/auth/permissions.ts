@@ -68,6 +68,8 @@ export const permissionTable = {
   'sync.retry': [FIN],
   'exception.read': [FIN, EXEC, ADMIN],
   'exception.act': [FIN],
+  'operations.read': [FIN, EXEC, ADMIN],
+  'slo.manage': [ADMIN],
   'cost.read': PROJECT_PEOPLE,
   'cost.override': [PM],
   'portfolio.read': [EXEC, FIN],

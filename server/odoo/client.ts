@@ -1,6 +1,7 @@
 import { createOdooError, isOdooError, OdooConfigurationError, type OdooError } from './errors';
 import { fieldNames, type OdooFieldNames } from './field-names';
 import { Semaphore } from './semaphore';
+import { instrumentOdooFetch } from '@/server/observability/metrics';
 import { json2, jsonRpc, type FetchLike, type HttpSettings } from './transport';
 
 export type OdooTransport = 'json2' | 'jsonrpc';
@@ -154,7 +155,8 @@ export function createOdooClient(config: OdooClientConfig): OdooClient {
   const semaphore = semaphoreFor(baseUrl, config.db, config.maxInFlight ?? 4);
   const http: HttpSettings = {
     baseUrl,
-    fetchImpl: config.fetchImpl ?? ((input, init) => fetch(input, init)),
+    // metrics (latency, calls per record) and the X-Correlation-Id header of the running sync job
+    fetchImpl: instrumentOdooFetch(config.fetchImpl ?? ((input, init) => fetch(input, init))),
     timeoutMs: config.timeoutMs ?? 60_000,
     secrets: [config.apiKey, config.password],
     userAgent: config.userAgent ?? 'Plumbline Odoo client',

@@ -6,6 +6,7 @@ import { syncAttempts, syncLinks } from '@/db/schema';
 import { env } from '@/server/env';
 import { raiseException, resolveExceptionsFor } from '@/server/modules/exceptions/exception.service';
 import type { OdooClient } from '@/server/odoo/client';
+import { recordSyncAttemptMetric } from '@/server/observability/metrics';
 import { retryDelayMs, type RetryPolicy } from './backoff';
 import { claimSyncJobs, completeClaimedJob, releaseClaimedJobs, type ClaimedJob, type SyncBatchOptions } from './batch';
 import { crashBeforeFirstWrite, crashNow, type SyncCrashPoint } from './crash';
@@ -169,6 +170,7 @@ async function recordAttempt(deps: SyncEngineDeps, handler: SyncHandler | undefi
     if (run.claimedBy) await completeClaimedJob(tx, jobId, run.claimedBy);
     if (deps.crashAt === 'mid_commit') await crashNow(); // everything written, COMMIT not yet sent
   });
+  recordSyncAttemptMetric(deps.db, { recordType: payload.recordType, outcome: result ? 'success' : (failure?.outcome ?? 'crashed'), errorClass: failure?.errorClass ?? null, correlationId: payload.correlationId });
 }
 
 async function recordSuccess(tx: Tx, handler: SyncHandler, payload: SyncJobPayload, result: SyncResult, jobId: string) {

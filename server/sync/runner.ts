@@ -3,6 +3,8 @@ import { hostname } from 'node:os';
 import { Logger, run, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
 import { createDb, type Db } from '@/db/client';
 import { logger } from '@/server/lib/logger';
+import { runWithWork, workSeedFromPayload } from '@/server/observability/context';
+import { observeOdooCallsPerRecord, setMetricsDb } from '@/server/observability/metrics';
 import type { OdooClient } from '@/server/odoo/client';
 import { SYNC_TASK } from './enqueue';
 import { runSyncJob, type SyncEngineDeps } from './engine';
@@ -55,6 +57,7 @@ export async function startSyncWorker(options: SyncWorkerOptions): Promise<SyncW
   events.on('worker:create', ({ worker }) => heartbeat.register(worker.workerId));
   events.on('worker:stop', ({ worker }) => heartbeat.unregister(worker.workerId));
   const deps: SyncEngineDeps = { db, odoo: options.odoo, ...options.engine };
+  setMetricsDb(() => db); // the worker's metrics read the queue and KPIs through its own pool
 
   let runner: Runner;
   try {
@@ -67,7 +70,7 @@ export async function startSyncWorker(options: SyncWorkerOptions): Promise<SyncW
       noHandleSignals: true, // worker.ts owns SIGTERM: drain, then exit 0
       events,
       logger: graphileLogger(log),
-      taskList: { ...options.extraTasks, [SYNC_TASK]: (payload, helpers) => runSyncJob(deps, payload, helpers) },
+      taskList: { ...options.extraTasks, [SYNC_TASK]: (payload, helpers) => runWithWork(workSeedFromPayload(payload), (work) => runSyncJob(deps, payload, helpers).finally(() => observeOdooCallsPerRecord(work.recordType, work.odooCalls, work.recordsRecorded))) },
       ...(options.crontab ? { crontab: options.crontab } : {}),
     });
   } catch (error) {

@@ -4,7 +4,9 @@ import { env } from '@/server/env';
 import { logger } from '@/server/lib/logger';
 import { exitWithParent } from '@/server/lib/process';
 import { costSnapshotCrontab, costSnapshotTaskList } from '@/server/modules/cost/cost-snapshot.task';
+import { alertsCrontab, alertsTaskList } from '@/server/modules/operations/alerts.task';
 import { pullCrontab, pullTaskList } from '@/server/modules/pull/pull.task';
+import { startMetricsServer } from '@/server/observability/metrics-endpoint';
 import { syncPoliciesFromEnv } from './engine';
 import { resolveSyncOdooClient } from './odoo-connection';
 import { reconciliationCrontab, reconciliationTaskList } from './reconciliation/reconciliation.task';
@@ -32,9 +34,13 @@ export async function runWorkerProcess(): Promise<void> {
     sweepIntervalMs: config.WORKER_SWEEP_INTERVAL_MS,
     staleAfterMs: config.WORKER_STALE_AFTER_MS,
     engine: syncPoliciesFromEnv(),
-    extraTasks: { ...pullTaskList, ...costSnapshotTaskList, ...reconciliationTaskList },
-    crontab: pullCrontab() + costSnapshotCrontab() + reconciliationCrontab(),
+    extraTasks: { ...pullTaskList, ...costSnapshotTaskList, ...reconciliationTaskList, ...alertsTaskList },
+    crontab: pullCrontab() + costSnapshotCrontab() + reconciliationCrontab() + alertsCrontab(),
   });
+  if (config.WORKER_METRICS_PORT && config.METRICS_TOKEN) {
+    const metricsServer = await startMetricsServer({ port: config.WORKER_METRICS_PORT, host: config.WORKER_METRICS_HOST, token: config.METRICS_TOKEN });
+    log.info({ url: metricsServer.url }, 'worker metrics listening (bearer METRICS_TOKEN)');
+  }
   log.info({ concurrency: config.WORKER_CONCURRENCY }, 'sync worker started');
   // Parent processes (npm start, tests) wait for this line on stdout.
   console.log('[worker] ready');

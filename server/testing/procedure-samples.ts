@@ -139,6 +139,11 @@ export const procedureSamples: Record<string, ProcedureSample> = {
   'syncHealth.reconciliationRuns': { input: () => undefined, scope: 'none' },
   'syncHealth.reconcile': { input: () => ({}), scope: 'none' },
 
+  'operations.kpis': { input: () => undefined, scope: 'none' },
+  'operations.slos': { input: () => undefined, scope: 'none' },
+  'operations.alerts': { input: () => ({ limit: 20 }), scope: 'none' },
+  'operations.updateSlo': { input: () => ({ workflow: 'claim', objectivePercent: 99, threshold: 5, windowDays: 7, version: 0 }), scope: 'none' },
+
   'sync.history': { input: claimRef, scope: 'project' },
   'sync.retry': { input: claimRef, scope: 'project' },
 
