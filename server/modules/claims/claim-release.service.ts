@@ -9,7 +9,8 @@ import { nextState } from '@/server/lib/state-machine';
 import { recordAudit } from '@/server/modules/audit/audit.service';
 import { raiseException, resolveExceptionsFor } from '@/server/modules/exceptions/exception.service';
 import { requestSync } from '@/server/sync/enqueue';
-import { assertMayTakeStep, claimSteps, recordDecision } from './claim-approval.service';
+import { assertCanAct, recordDecision } from '@/server/modules/approvals/approvals';
+import { claimSubject } from './claim-approval.service';
 import { claimMachine } from './claim.machine';
 import { compareAndSet, loadClaimForUpdate, loadSubcontract, type ClaimRow } from './claim.records';
 import type { ClaimActionInput } from './claim.schemas';
@@ -69,7 +70,8 @@ export async function releaseClaim(db: Db, input: ClaimActionInput, actor: Actor
   const outcome = await db.transaction(async (tx) => {
     const row = await loadClaimForUpdate(tx, actor, input.claimId);
     const to = nextState(claimMachine, row.status, 'release');
-    await assertMayTakeStep(tx, row, actor, 'release');
+    const subject = await claimSubject(tx, row);
+    assertCanAct(subject, actor);
     if (row.version !== input.version) throw new DomainError('CONFLICT', `${row.reference} was changed by someone else. Reload it and try again.`);
     const blocks = await releaseBlocks(tx, row);
     if (blocks.length > 0) {
@@ -77,7 +79,7 @@ export async function releaseClaim(db: Db, input: ClaimActionInput, actor: Actor
       return { status: row.status as string, refused: blocks };
     }
     await compareAndSet(tx, row, input.version, { status: to, releasedById: actor.id, releasedAt: new Date() });
-    await recordDecision(tx, row, actor, claimSteps.approved!, 'approved', input.comment);
+    await recordDecision(tx, subject, actor, 'approved', input.comment);
     const correlationId = randomUUID();
     await recordAudit(tx, { actor, action: 'claim.release', entityType: ENTITY, entityId: row.id, fromState: row.status, toState: to, comment: input.comment, correlationId });
     for (const cause of Object.keys(guidance) as ReleaseBlockCause[]) {

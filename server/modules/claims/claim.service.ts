@@ -7,6 +7,7 @@ import { DomainError } from '@/server/errors';
 import { parseAmount } from '@/server/lib/decimal-input';
 import { formatMoney, sumMoney } from '@/server/lib/money';
 import { nextState } from '@/server/lib/state-machine';
+import { carryAuthors, noteAuthor } from '@/server/modules/approvals/approvals';
 import { recordAudit } from '@/server/modules/audit/audit.service';
 import { calculateClaim } from './claim.calc';
 import { claimedFromPercent, formatClaimReference } from './claim-entry.calc';
@@ -65,6 +66,7 @@ export async function createClaim(db: Db, input: CreateClaimInput, actor: Actor)
     await tx.insert(claimLines).values(
       sov.map((line) => ({ claimId: row.id, sovLineId: line.id, scheduledAmount: line.scheduledAmount, previousCertifiedAmount: before.get(line.id) ?? '0', claimedToDateAmount: before.get(line.id) ?? '0' })),
     );
+    await noteAuthor(tx, ENTITY, row.id, actor.id, 'creator');
     await recordAudit(tx, { actor, action: 'claim.create', entityType: ENTITY, entityId: row.id, toState: 'draft', comment: `${reference} for the period ending ${input.periodEnd}` });
     return { id: row.id, reference };
   });
@@ -103,6 +105,7 @@ export async function createRetentionReleaseClaim(db: Db, input: CreateRetention
     }
     // refuses now (not at certification) a release of nothing, or of more than is held
     calculateClaim((await buildClaimInput(tx, row)).input);
+    await noteAuthor(tx, ENTITY, row.id, actor.id, 'creator');
     await recordAudit(tx, { actor, action: 'claim.create', entityType: ENTITY, entityId: row.id, toState: 'draft', comment: `${reference}: retention release at ${input.stage.replace(/_/g, ' ')}` });
     return { id: row.id, reference };
   });
@@ -138,6 +141,7 @@ export async function updateClaim(db: Db, input: UpdateClaimInput, actor: Actor)
     const claimed = formatMoney(parseAmount(input.materialsStoredToDate, 'Materials stored to date', 'non_negative'));
     const total = formatMoney(sumMoney(lines.map((l) => l.claimedToDateAmount)));
     await compareAndSet(tx, row, input.version, { claimedToDateAmount: total, materialsStoredToDateAmount: claimed });
+    await noteAuthor(tx, ENTITY, row.id, actor.id, 'editor');
     await recordAudit(tx, {
       actor,
       action: 'claim.edit',
@@ -157,6 +161,7 @@ export async function submitClaim(db: Db, input: ClaimActionInput, actor: Actor)
     const row = await loadClaimForUpdate(tx, actor, input.claimId);
     const to = nextState(claimMachine, row.status, 'submit');
     await compareAndSet(tx, row, input.version, { status: to, submittedById: actor.id, submittedAt: new Date() });
+    await noteAuthor(tx, ENTITY, row.id, actor.id, 'submitter');
     await recordAudit(tx, { actor, action: 'claim.submit', entityType: ENTITY, entityId: row.id, fromState: row.status, toState: to, comment: input.comment });
   });
 }
@@ -200,6 +205,8 @@ export async function reviseClaim(db: Db, input: ClaimActionInput, actor: Actor)
     }
     const deductions = await tx.select().from(claimDeductions).where(eq(claimDeductions.claimId, row.id));
     await writeDeductions(tx, revision.id, deductions.map((d) => ({ kind: d.kind, description: d.description, reason: d.reason, amount: d.amount })));
+    await carryAuthors(tx, ENTITY, row.id, revision.id);
+    await noteAuthor(tx, ENTITY, revision.id, actor.id, 'editor');
     await recordAudit(tx, { actor, action: 'claim.revise', entityType: ENTITY, entityId: revision.id, fromState: 'rejected', toState: 'draft', comment: `Revision ${row.revision + 1} of ${row.reference}` });
     return revision;
   });
