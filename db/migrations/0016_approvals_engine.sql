@@ -284,3 +284,10 @@ UNION ALL SELECT 'claim', id, created_by_id, 'creator' FROM claims
 UNION ALL SELECT 'claim', id, submitted_by_id, 'submitter' FROM claims WHERE submitted_by_id IS NOT NULL
 UNION ALL SELECT 'milestone', id, created_by_id, 'creator' FROM milestones
 ON CONFLICT DO NOTHING;
+--> statement-breakpoint
+-- DOMAIN §4 materials on site: the claimed figure is kept apart from the certified one; certified
+-- materials never exceed what was claimed (existing claims: claimed = what they hold today).
+UPDATE claims SET materials_claimed_to_date_amount = materials_stored_to_date_amount WHERE materials_claimed_to_date_amount < materials_stored_to_date_amount;
+--> statement-breakpoint
+ALTER TABLE claims ADD CONSTRAINT claims_materials_within_claimed
+  CHECK (type = 'retention_release' OR materials_stored_to_date_amount <= materials_claimed_to_date_amount) NOT VALID;

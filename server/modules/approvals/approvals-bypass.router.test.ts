@@ -5,7 +5,7 @@ import { approvalDecisions, approvalRoutes, approvalStepDefinitions, approvalRec
 import { createTestDatabase, type TestDatabase } from '@/db/testing/test-db';
 import { createCaller } from '@/server/api/root';
 import type { Actor } from '@/server/auth/actor';
-import { addSecondQs, seedWorkedExampleSubcontract } from '@/server/modules/claims/claim.testing';
+import { addSecondQs, runToApproved, seedWorkedExampleSubcontract } from '@/server/modules/claims/claim.testing';
 import { contextFor, seedTestOrganisation, type SeededOrg } from '@/server/testing/fixtures';
 import { routeDefinitions } from './approvals';
 
@@ -192,5 +192,69 @@ describe('admin approves nothing', () => {
     expect(
       await databaseError(testDb.db.insert(approvalDecisions).values({ recordType: 'change_order', recordId: id, step: 1, stepName: 'qs_review', role: 'quantity_surveyor', decision: 'approved', decidedById: org.actors.admin.id })),
     ).toMatch(/is for a quantity_surveyor, not a admin/);
+  });
+});
+
+describe('materials on site are bounded (DOMAIN §4)', () => {
+  it('refuses certified materials above the claimed figure or the remaining value, needs a reason when they differ, and the database refuses a direct overstatement', async () => {
+    const sc = await seedWorkedExampleSubcontract(testDb.db, org, { reference: 'MT-1', vendorOdooId: 9701, purchaseOrderId: 9701 });
+    const { id } = await as('qs').claims.create({ subcontractId: sc.subcontractId, periodEnd: '2026-03-31' });
+    await as('qs').claims.update({ claimId: id, version: 1, lines: [{ sovLineId: sc.sov[0]!.id, claimedToDate: '10000.00' }], materialsStoredToDate: '5000.00' });
+    await as('qs').claims.submit({ claimId: id, version: 2 });
+    const certify = (materialsStoredToDate: string, materialsReason?: string) =>
+      as('qs2').claims.certify({ claimId: id, version: 3, lines: [{ sovLineId: sc.sov[0]!.id, certifiedToDate: '10000.00' }], materialsStoredToDate, ...(materialsReason ? { materialsReason } : {}) });
+    expect(await code(certify('999999999.00', 'Delivered'))).toBe('BAD_REQUEST');
+    expect(await code(certify('5000.01', 'Delivered'))).toBe('BAD_REQUEST');
+    expect(await code(certify('4000.00'))).toBe('BAD_REQUEST'); // differs from the claim: a reason is required
+    const [untouched] = await testDb.db.select().from(claims).where(eq(claims.id, id));
+    expect(untouched).toMatchObject({ status: 'submitted', materialsClaimedToDateAmount: '5000.00' });
+    await certify('4000.00', 'One pallet of blocks damaged');
+    const [certified] = await testDb.db.select().from(claims).where(eq(claims.id, id));
+    expect(certified).toMatchObject({ status: 'certified', materialsStoredToDateAmount: '4000.00', materialsReason: 'One pallet of blocks damaged' });
+    expect(await databaseError(testDb.db.execute(sql`UPDATE claims SET materials_stored_to_date_amount = 999999999 WHERE id = ${id}`))).toMatch(/claims_materials_within_claimed/);
+  });
+
+  it('refuses certified materials above the subcontract’s remaining value even when claimed', async () => {
+    const sc = await seedWorkedExampleSubcontract(testDb.db, org, { reference: 'MT-2', vendorOdooId: 9702, purchaseOrderId: 9702 });
+    const { id } = await as('qs').claims.create({ subcontractId: sc.subcontractId, periodEnd: '2026-03-31' });
+    await as('qs').claims.update({ claimId: id, version: 1, lines: [{ sovLineId: sc.sov[0]!.id, claimedToDate: '10000.00' }], materialsStoredToDate: '999999999.00' });
+    await as('qs').claims.submit({ claimId: id, version: 2 });
+    expect(await code(as('qs2').claims.certify({ claimId: id, version: 3, lines: [{ sovLineId: sc.sov[0]!.id, certifiedToDate: '10000.00' }], materialsStoredToDate: '999999999.00' }))).toBe('BAD_REQUEST');
+    expect((await testDb.db.select().from(claims).where(eq(claims.id, id)))[0]!.status).toBe('submitted');
+  });
+});
+
+describe('the finance release checks work and materials against the revised subcontract value', () => {
+  it('refuses, naming the cause, when completed to date exceeds the revised subcontract value', async () => {
+    const sc = await seedWorkedExampleSubcontract(testDb.db, org, { reference: 'MT-3', vendorOdooId: 9703, purchaseOrderId: 9703 });
+    const { id } = await as('qs').claims.create({ subcontractId: sc.subcontractId, periodEnd: '2026-03-31' });
+    await as('qs').claims.update({ claimId: id, version: 1, lines: [{ sovLineId: sc.sov[0]!.id, claimedToDate: '10000.00' }], materialsStoredToDate: '5000.00' });
+    await as('qs').claims.submit({ claimId: id, version: 2 });
+    await as('qs2').claims.certify({ claimId: id, version: 3, lines: [{ sovLineId: sc.sov[0]!.id, certifiedToDate: '10000.00' }], materialsStoredToDate: '5000.00' });
+    await as('pm').claims.approve({ claimId: id, version: 4 });
+    // the subcontract is cut back in Odoo to the work certified: 10,000.00, below work + materials 15,000.00
+    await testDb.db.execute(sql`UPDATE sov_lines SET scheduled_amount = CASE WHEN id = ${sc.sov[0]!.id}::uuid THEN 10000 ELSE 0 END WHERE subcontract_id = ${sc.subcontractId}`);
+    const refusal = await as('finance').claims.release({ claimId: id, version: 5 }).catch((error: unknown) => error as TRPCError);
+    expect(refusal).toBeInstanceOf(TRPCError);
+    expect((refusal as TRPCError).message).toMatch(/Completed to date \(work and materials\) 15000.00 is above the revised subcontract value 10000.00/);
+    expect((await testDb.db.select().from(claims).where(eq(claims.id, id)))[0]!.status).toBe('approved');
+  });
+});
+
+describe('retention releases follow DOMAIN §4 order', () => {
+  it('refuses practical completion before the work is complete, end of defects before practical completion, and either twice', async () => {
+    const sc = await seedWorkedExampleSubcontract(testDb.db, org, { reference: 'RR-1', vendorOdooId: 9801, purchaseOrderId: 9801 });
+    await runToApproved(testDb.db, org, sc, '2026-01-31', ['40000.00', '20000.00', '0.00'], ['40000.00', '20000.00', '0.00']);
+    const early = await code(as('qs').claims.createRetentionRelease({ subcontractId: sc.subcontractId, periodEnd: '2026-02-28', stage: 'practical_completion' }));
+    expect(early).toBe('BAD_REQUEST');
+    expect(await code(as('qs').claims.createRetentionRelease({ subcontractId: sc.subcontractId, periodEnd: '2026-02-28', stage: 'end_of_defects' }))).toBe('BAD_REQUEST');
+    expect(await testDb.db.select().from(claims).where(and(eq(claims.subcontractId, sc.subcontractId), eq(claims.type, 'retention_release')))).toHaveLength(0);
+    // the database keeps one release per stage even when the application is bypassed
+    const [first] = await testDb.db.select().from(claims).where(eq(claims.subcontractId, sc.subcontractId));
+    const insertRelease = (n: number) =>
+      testDb.db.execute(sql`INSERT INTO claims (subcontract_id, project_id, number, reference, type, retention_release_stage, period_end, created_by_id)
+        VALUES (${sc.subcontractId}, ${first!.projectId}, ${n}, ${'RR-FORGED-' + n}, 'retention_release', 'practical_completion', '2026-02-28', ${org.actors.qs.id})`);
+    expect(await databaseError(insertRelease(90))).toBe('accepted');
+    expect(await databaseError(insertRelease(91))).toMatch(/claims_one_release_per_stage/);
   });
 });

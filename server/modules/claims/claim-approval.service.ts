@@ -5,6 +5,7 @@ import { claimDeductions, claimLines } from '@/db/schema';
 import type { Actor } from '@/server/auth/actor';
 import { DomainError } from '@/server/errors';
 import { parseAmount } from '@/server/lib/decimal-input';
+import { formatMoney, sumMoney } from '@/server/lib/money';
 import { assertReasonGiven, nextState } from '@/server/lib/state-machine';
 import { assertCanAct, fixRoute, loadSubject, recordDecision, thresholdsOfProject, type ApprovalSubject } from '@/server/modules/approvals/approvals';
 import { recordAudit } from '@/server/modules/audit/audit.service';
@@ -43,6 +44,29 @@ function certifiedFigures(row: ClaimRow, input: CertifyClaimInput, stored: (type
 }
 
 /**
+ * DOMAIN §4 materials on site: certified materials may not exceed the claimed figure nor the
+ * subcontract's remaining value (revised SOV less the work certified to date); any figure other than
+ * the claimed one needs a reason. Returns the reason to store.
+ */
+async function assertMaterialsCertifiable(tx: Tx, row: ClaimRow, lines: readonly { scheduledValue: string; certifiedToDate: string }[], certifiedMaterials: string, reason: string | undefined): Promise<string | null> {
+  const certified = parseAmount(certifiedMaterials, 'Materials stored to date', 'non_negative');
+  const claimed = parseAmount(row.materialsClaimedToDateAmount, 'Materials claimed');
+  if (certified.greaterThan(claimed)) {
+    throw new DomainError('MATERIALS_REFUSED', `Certified materials on site ${formatMoney(certified)} are above the ${formatMoney(claimed)} claimed.`, { field: 'materialsStoredToDate' });
+  }
+  const revised = sumMoney(lines.map((l) => l.scheduledValue));
+  const remaining = revised.minus(sumMoney(lines.map((l) => l.certifiedToDate)));
+  if (certified.greaterThan(remaining)) {
+    throw new DomainError('MATERIALS_REFUSED', `Certified materials on site ${formatMoney(certified)} are above the subcontract's remaining value ${formatMoney(remaining)} (revised ${formatMoney(revised)} less work certified to date).`, { field: 'materialsStoredToDate' });
+  }
+  const given = reason?.trim() || null;
+  if (!certified.equals(claimed) && !given) {
+    throw new DomainError('REASON_REQUIRED', `Certifying materials on site of ${formatMoney(certified)} against ${formatMoney(claimed)} claimed needs a reason.`, { field: 'materialsReason' });
+  }
+  return certified.equals(claimed) ? null : given;
+}
+
+/**
  * The QS's certification, line by line. A reason is required wherever the certified value differs
  * from the claimed one or goes below the previous certified one; the money is calculated on the
  * server and frozen on the claim. Lines are written while the claim is still `submitted` (the
@@ -67,13 +91,14 @@ export async function certifyClaim(db: Db, input: CertifyClaimInput, actor: Acto
       }
     }
     const calc = calculateClaim(calcInput);
+    const materialsReason = row.type === 'retention_release' ? null : await assertMaterialsCertifiable(tx, row, calcInput.lines, materials, input.materialsReason);
     await tx.delete(claimLines).where(eq(claimLines.claimId, row.id));
     await tx.insert(claimLines).values(
       calcInput.lines.map((l) => ({ claimId: row.id, sovLineId: l.sovLineId, scheduledAmount: l.scheduledValue, previousCertifiedAmount: l.previousCertifiedToDate, claimedToDateAmount: l.claimedToDate, certifiedToDateAmount: l.certifiedToDate, certifyReason: l.reductionReason ?? null })),
     );
     await tx.delete(claimDeductions).where(eq(claimDeductions.claimId, row.id));
     if (deductions.length > 0) await tx.insert(claimDeductions).values(deductions.map((d) => ({ claimId: row.id, ...d })));
-    const certified = await compareAndSet(tx, row, input.version, { status: to, certifiedById: actor.id, certifiedAt: new Date(), ...moneyColumns(calc) });
+    const certified = await compareAndSet(tx, row, input.version, { status: to, certifiedById: actor.id, certifiedAt: new Date(), materialsReason, ...moneyColumns(calc) });
     await fixClaimRoute(tx, certified, calc.dueThisClaim);
     await recordDecision(tx, await claimSubject(tx, row), actor, 'approved', input.comment);
     await recordAudit(tx, {

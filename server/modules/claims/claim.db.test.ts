@@ -83,7 +83,7 @@ describe('DOMAIN §4 worked example through the service, to the cent', () => {
     const all = await testDb.db.select({ total: sql<string>`sum(${claims.dueAmount})::text` }).from(claims).where(eq(claims.subcontractId, sc.subcontractId));
     expect(all[0]!.total).toBe('213500.00');
     // and nothing is left to release
-    await expect(createRetentionReleaseClaim(testDb.db, { subcontractId: sc.subcontractId, periodEnd: '2027-05-31', stage: 'end_of_defects' }, org.actors.qs)).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(createRetentionReleaseClaim(testDb.db, { subcontractId: sc.subcontractId, periodEnd: '2027-05-31', stage: 'end_of_defects' }, org.actors.qs)).rejects.toMatchObject({ code: 'RETENTION_STAGE_REPEATED' });
   });
 
   async function releaseOfRetention(target: ClaimSubcontract, stage: 'practical_completion' | 'end_of_defects', periodEnd: string) {

@@ -60,7 +60,7 @@ export async function createClaim(db: Db, input: CreateClaimInput, actor: Actor)
     const before = await certifiedBySovLine(tx, previous?.id);
     const [row] = await tx
       .insert(claims)
-      .values({ subcontractId: subcontract.id, projectId: subcontract.projectId, number, reference, periodEnd: input.periodEnd, createdById: actor.id, materialsStoredToDateAmount: previous?.materialsStoredToDateAmount ?? '0' })
+      .values({ subcontractId: subcontract.id, projectId: subcontract.projectId, number, reference, periodEnd: input.periodEnd, createdById: actor.id, materialsStoredToDateAmount: previous?.materialsStoredToDateAmount ?? '0', materialsClaimedToDateAmount: previous?.materialsStoredToDateAmount ?? '0' })
       .returning({ id: claims.id });
     if (!row) throw new Error('claim insert returned no row');
     await tx.insert(claimLines).values(
@@ -83,6 +83,7 @@ export async function createRetentionReleaseClaim(db: Db, input: CreateRetention
     const previous = await previousApprovedClaim(tx, subcontract.id, number);
     if (!previous) throw new DomainError('VALIDATION', 'There is no approved claim, so no retention is held to release.');
     const before = await tx.select().from(claimLines).where(eq(claimLines.claimId, previous.id));
+    await assertReleaseStageInOrder(tx, subcontract.id, input.stage, before);
     const [row] = await tx
       .insert(claims)
       .values({
@@ -95,6 +96,7 @@ export async function createRetentionReleaseClaim(db: Db, input: CreateRetention
         periodEnd: input.periodEnd,
         createdById: actor.id,
         materialsStoredToDateAmount: previous.materialsStoredToDateAmount,
+        materialsClaimedToDateAmount: previous.materialsStoredToDateAmount,
       })
       .returning();
     if (!row) throw new Error('claim insert returned no row');
@@ -109,6 +111,39 @@ export async function createRetentionReleaseClaim(db: Db, input: CreateRetention
     await recordAudit(tx, { actor, action: 'claim.create', entityType: ENTITY, entityId: row.id, toState: 'draft', comment: `${reference}: retention release at ${input.stage.replace(/_/g, ' ')}` });
     return { id: row.id, reference };
   });
+}
+
+/**
+ * DOMAIN §4: the practical-completion release only once the work is complete (the last approved
+ * claim certifies the whole revised SOV) and only once; the end-of-defects release only after the
+ * practical-completion release reached approved, and only once. Each refusal says why.
+ */
+async function assertReleaseStageInOrder(tx: Tx, subcontractId: string, stage: 'practical_completion' | 'end_of_defects', lastLines: (typeof claimLines.$inferSelect)[]) {
+  const releases = await tx
+    .select({ reference: claims.reference, stage: claims.retentionReleaseStage, status: claims.status })
+    .from(claims)
+    .where(and(eq(claims.subcontractId, subcontractId), eq(claims.type, 'retention_release'), sql`${claims.status} <> 'rejected'`));
+  const sameStage = releases.find((r) => r.stage === stage);
+  if (sameStage) {
+    throw new DomainError('RETENTION_STAGE_REPEATED', `The ${stage.replace(/_/g, ' ')} release is made once; ${sameStage.reference} (${sameStage.status}) already is it.`, { field: 'stage' });
+  }
+  if (stage === 'practical_completion') {
+    const sov = await sovOf(tx, subcontractId);
+    const certified = new Map(lastLines.map((l) => [l.sovLineId, l.certifiedToDateAmount ?? '0']));
+    const short = sov.filter((line) => parseAmount(certified.get(line.id) ?? '0', 'Certified').lessThan(parseAmount(line.scheduledAmount, 'Scheduled')));
+    if (short.length > 0) {
+      throw new DomainError(
+        'RETENTION_STAGE_TOO_EARLY',
+        `Practical completion releases retention only once the work is complete; the last approved claim has not certified ${short.map((l) => `"${l.description}"`).join(', ')} in full.`,
+        { field: 'stage' },
+      );
+    }
+  } else {
+    const completion = releases.find((r) => r.stage === 'practical_completion' && ['approved', 'released', 'posted', 'paid'].includes(r.status));
+    if (!completion) {
+      throw new DomainError('RETENTION_STAGE_TOO_EARLY', 'The end-of-defects release comes after the practical-completion release has been approved.', { field: 'stage' });
+    }
+  }
 }
 
 async function writeDeductions(tx: Tx, claimId: string, deductions: DeductionInput[]) {
@@ -140,7 +175,7 @@ export async function updateClaim(db: Db, input: UpdateClaimInput, actor: Actor)
     await writeDeductions(tx, row.id, input.deductions);
     const claimed = formatMoney(parseAmount(input.materialsStoredToDate, 'Materials stored to date', 'non_negative'));
     const total = formatMoney(sumMoney(lines.map((l) => l.claimedToDateAmount)));
-    await compareAndSet(tx, row, input.version, { claimedToDateAmount: total, materialsStoredToDateAmount: claimed });
+    await compareAndSet(tx, row, input.version, { claimedToDateAmount: total, materialsStoredToDateAmount: claimed, materialsClaimedToDateAmount: claimed });
     await noteAuthor(tx, ENTITY, row.id, actor.id, 'editor');
     await recordAudit(tx, {
       actor,
@@ -190,7 +225,8 @@ export async function reviseClaim(db: Db, input: ClaimActionInput, actor: Actor)
         retentionReleaseStage: row.retentionReleaseStage,
         periodEnd: row.periodEnd,
         previousRevisionId: row.id,
-        materialsStoredToDateAmount: row.materialsStoredToDateAmount,
+        materialsStoredToDateAmount: row.materialsClaimedToDateAmount,
+        materialsClaimedToDateAmount: row.materialsClaimedToDateAmount,
         claimedToDateAmount: row.claimedToDateAmount,
         // the claim's author stays its author across revisions (segregation of duties follows the item)
         createdById: row.createdById,
