@@ -111,7 +111,7 @@ export async function insertSubmittedChangeOrders(
       WITH base AS (SELECT coalesce(max(number), 0) AS n FROM change_orders WHERE project_id = ${input.projectId})
       INSERT INTO change_orders (project_id, number, reference, kind, title, reason, status, cost_total_amount, sell_total_amount, routing_amount, created_by_id)
       SELECT ${input.projectId}, base.n + g, 'CO-' || CASE WHEN base.n + g >= 1000 THEN (base.n + g)::text ELSE lpad((base.n + g)::text, 4, '0') END, 'client', 'Load test variation ' || g, 'client_instruction', 'draft',
-             ${amount}, ${amount}::numeric * 1.2, ${amount}, ${input.authorId}
+             ${amount}, ${amount}::numeric * 1.2, ${amount}::numeric * 1.2, ${input.authorId}
       FROM base, generate_series(1, ${input.count}) AS g
       RETURNING id`);
     const ids = inserted.rows.map((row) => row.id);
