@@ -136,12 +136,16 @@ export function ChangeOrderDetail({ projectId, changeOrderId }: { projectId: str
           <div className="grid gap-4 md:grid-cols-2">
             <Card title="Approval">
               <ol className="space-y-2 text-sm" data-testid="co-approval-timeline">
-                {(co.approvalRoute ?? []).map((step) => {
+                <li className="text-xs text-slate-600" data-testid="co-routing">
+                  Routing amount {formatMoneyDisplay(co.approval.routingAmount, currency)}: {co.approval.routingReason}
+                  {co.approval.routeFixed ? '' : ' (provisional: the route is fixed at submit)'}
+                </li>
+                {co.approval.route.map((step) => {
                   const decision = co.decisions.find((d) => d.step === step.step);
                   return (
                     <li key={step.step} className="flex items-start justify-between gap-2">
                       <span>
-                        {step.step}. {step.kind === 'review' ? 'QS review' : `${step.role.replace('_', ' ')} approval`}
+                        {step.step}. {step.label}
                         {decision?.comment ? <span className="block text-xs text-slate-500">“{decision.comment}”</span> : null}
                       </span>
                       {decision ? (
@@ -157,7 +161,11 @@ export function ChangeOrderDetail({ projectId, changeOrderId }: { projectId: str
                     </li>
                   );
                 })}
-                {!co.approvalRoute ? <li className="text-slate-500">The route is fixed when the change order is submitted.</li> : null}
+                {co.approval.pendingStep && !co.approval.canAct && co.approval.whyNot ? (
+                  <li className="text-xs text-slate-500" data-testid="co-why-not">
+                    Waiting for {co.approval.pendingStep.label}. {co.approval.whyNot}
+                  </li>
+                ) : null}
               </ol>
               {can('set_proceeding') ? (
                 <label className="mt-3 flex items-center gap-2 text-sm">

@@ -157,7 +157,14 @@ type ActionProps = {
 
 /** Only the step this person may take now (the server re-checks every one). */
 function ActionCard({ claim, can, comment, setComment, pending, onSubmit, onApprove, onRelease, onReject, onRevise }: ActionProps) {
-  if (!['submit', 'approve', 'release', 'reject', 'revise'].some(can)) return null;
+  const waiting = claim.approval.pendingStep && !claim.approval.canAct && claim.approval.whyNot ? (
+    <Card title="Approval">
+      <p className="text-sm text-slate-600" data-testid="claim-why-not">
+        Waiting for {claim.approval.pendingStep.label}. {claim.approval.whyNot}
+      </p>
+    </Card>
+  ) : null;
+  if (!['submit', 'approve', 'release', 'reject', 'revise'].some(can)) return waiting;
   return (
     <Card title="Your action">
       <div className="space-y-3" data-testid="claim-actions">

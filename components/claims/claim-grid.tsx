@@ -29,6 +29,7 @@ export function ClaimGrid({ claim, mode }: { claim: ClaimDetail; mode: Mode }) {
   const [certified, setCertified] = useState<Record<string, string>>(() => Object.fromEntries(claim.lines.map((l) => [l.sovLineId, l.certifiedToDateAmount ?? l.claimedToDateAmount])));
   const [reasons, setReasons] = useState<Record<string, string>>(() => Object.fromEntries(claim.lines.map((l) => [l.sovLineId, l.certifyReason ?? ''])));
   const [materials, setMaterials] = useState(claim.materialsStoredToDateAmount);
+  const [materialsReason, setMaterialsReason] = useState(claim.materialsReason ?? '');
   const [deductions, setDeductions] = useState<Deduction[]>(() => claim.deductions.map((d) => ({ kind: d.kind, description: d.description, reason: d.reason, amount: d.amount })));
   const [comment, setComment] = useState('');
   const refresh = { onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.claims.pathKey() }) };
@@ -43,7 +44,7 @@ export function ClaimGrid({ claim, mode }: { claim: ClaimDetail; mode: Mode }) {
     if (mode === 'claim') {
       update.mutate({ ...base, lines: claim.lines.map((l) => ({ sovLineId: l.sovLineId, ...(entry === 'percent' ? { claimedPercent: claimed[l.sovLineId] || '0' } : { claimedToDate: claimed[l.sovLineId] || '0' }) })) });
     } else if (mode === 'certify') {
-      certify.mutate({ ...base, comment: comment || undefined, lines: claim.lines.map((l) => ({ sovLineId: l.sovLineId, certifiedToDate: certified[l.sovLineId] || '0', reason: reasons[l.sovLineId] || undefined })) });
+      certify.mutate({ ...base, comment: comment || undefined, materialsReason: materialsReason || undefined, lines: claim.lines.map((l) => ({ sovLineId: l.sovLineId, certifiedToDate: certified[l.sovLineId] || '0', reason: reasons[l.sovLineId] || undefined })) });
     }
   }
 
@@ -145,6 +146,11 @@ export function ClaimGrid({ claim, mode }: { claim: ClaimDetail; mode: Mode }) {
             <Field label="Materials stored on site to date" htmlFor="claim-materials">
               <Input id="claim-materials" inputMode="decimal" value={materials} onChange={(e) => setMaterials(e.target.value)} />
             </Field>
+            {mode === 'certify' ? (
+              <Field label={`Materials reason (claimed ${money(claim.materialsClaimedToDateAmount)}; required when different)`} htmlFor="claim-materials-reason">
+                <Input id="claim-materials-reason" value={materialsReason} onChange={(e) => setMaterialsReason(e.target.value)} maxLength={1000} />
+              </Field>
+            ) : null}
           </div>
           <DeductionEditor deductions={deductions} onChange={setDeductions} />
           {mode === 'certify' ? (

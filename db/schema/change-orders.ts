@@ -4,7 +4,6 @@ import {
   check,
   index,
   integer,
-  jsonb,
   numeric,
   pgEnum,
   pgTable,
@@ -28,8 +27,6 @@ export const changeOrderReasonEnum = pgEnum('change_order_reason', [
   'error_or_omission',
   'other',
 ]);
-
-export type ApprovalRouteStep = { step: number; role: string; kind: 'review' | 'approval' };
 
 /**
  * A change order (variation). A rejected CO is revised into a new row with the same number and the
@@ -58,7 +55,6 @@ export const changeOrders = pgTable(
     costTotalAmount: numeric('cost_total_amount', { precision: 14, scale: 2 }).notNull().default('0'),
     sellTotalAmount: numeric('sell_total_amount', { precision: 14, scale: 2 }),
     routingAmount: numeric('routing_amount', { precision: 14, scale: 2 }).notNull().default('0'),
-    approvalRoute: jsonb('approval_route').$type<ApprovalRouteStep[]>(),
     createdById: uuid('created_by_id')
       .notNull()
       .references(() => users.id),

@@ -33,6 +33,10 @@ export const claims = pgTable(
     status: claimStatusEnum('status').notNull().default('draft'),
     previousRevisionId: uuid('previous_revision_id').references((): AnyPgColumn => claims.id),
     materialsStoredToDateAmount: numeric('materials_stored_to_date_amount', { precision: 14, scale: 2 }).notNull().default('0'),
+    /** Materials on site as the subcontractor claimed them (DOMAIN §4); the certified figure is above. */
+    materialsClaimedToDateAmount: numeric('materials_claimed_to_date_amount', { precision: 14, scale: 2 }).notNull().default('0'),
+    /** Why the certified materials differ from the claimed figure (required whenever they do). */
+    materialsReason: text('materials_reason'),
     claimedToDateAmount: numeric('claimed_to_date_amount', { precision: 14, scale: 2 }).notNull().default('0'),
     certifiedToDateAmount: numeric('certified_to_date_amount', { precision: 14, scale: 2 }),
     completedToDateAmount: numeric('completed_to_date_amount', { precision: 14, scale: 2 }),
@@ -73,6 +77,10 @@ export const claims = pgTable(
     index('claims_sync_idx').on(table.syncStatus),
     // the lists' "no newer revision" anti-join (BENCHMARKS.md, bench:read)
     index('claims_previous_revision_idx').on(table.previousRevisionId).where(sql`${table.previousRevisionId} IS NOT NULL`),
+    // DOMAIN §4: each retention release stage once per subcontract (a rejected one may be revised)
+    uniqueIndex('claims_one_release_per_stage')
+      .on(table.subcontractId, table.retentionReleaseStage)
+      .where(sql`${table.type} = 'retention_release' AND ${table.status} <> 'rejected'`),
     check('claims_release_stage_matches_type', sql`(${table.type} = 'retention_release') = (${table.retentionReleaseStage} IS NOT NULL)`),
     // segregation of duties on the step columns themselves, so a direct UPDATE cannot merge two steps
     check('claims_approver_took_no_other_step', sql`${table.approvedById} NOT IN (${table.createdById}, ${table.submittedById}, ${table.certifiedById})`),

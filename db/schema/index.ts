@@ -13,3 +13,4 @@ export * from './claims';
 export * from './milestones';
 export * from './cost';
 export * from './operations';
+export * from './approvals';

@@ -33,7 +33,7 @@ export async function assertProjectVisible(db: DbOrTx, actor: Actor, projectId: 
 }
 
 // Segregation of duties on approval steps (no self-approval, one step per person) lives with the
-// approval routes in server/modules/approvals/approval-route.ts, pure and shared by every workflow;
+// approval routes in server/modules/approvals/approvals.ts, the one approvals module every workflow asks;
 // the database enforces the same rules again (approval_decisions indexes and trigger).
 
 export function assertWithinLimit(amount: string, limit: string, what: string): void {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Db, DbOrTx } from '@/db/client';
+import type { Db, DbOrTx, Tx } from '@/db/client';
 import { SYNC_TASK, syncJobKey } from '@/server/sync/enqueue';
 import { DEMO_SUBCONTRACTS } from '@/tools/odoo-sim/demo-data';
 import type { OdooSim } from '@/tools/odoo-sim/server';
@@ -33,8 +33,10 @@ export async function linkDemoToSimulator(db: Db, sim: OdooSim): Promise<void> {
  * `count` approved change orders, alternately client (a sale-order line) and commitment (a PO line),
  * over the projects with a sale order and the subcontracts with a PO; numbered after the existing ones.
  */
-export async function insertApprovedChangeOrders(db: DbOrTx, input: { count: number; createdById: string; title?: string }): Promise<string[]> {
-  const result = await db.execute<{ id: string }>(sql`
+export async function insertApprovedChangeOrders(db: Db | Tx, input: { count: number; createdById: string; title?: string }): Promise<string[]> {
+  // one transaction: the database refuses an approved CO without its route and decisions at commit
+  return db.transaction(async (tx) => {
+  const result = await tx.execute<{ id: string }>(sql`
     WITH targets AS (
       SELECT row_number() OVER (ORDER BY p.code, s.reference NULLS FIRST) - 1 AS slot, p.id AS project_id, s.id AS subcontract_id
       FROM projects p
@@ -55,10 +57,29 @@ export async function insertApprovedChangeOrders(db: DbOrTx, input: { count: num
                                routing_amount, created_by_id, submitted_at, decided_at, sync_status)
     SELECT project_id, number, 'CO-' || CASE WHEN number >= 1000 THEN number::text ELSE lpad(number::text, 4, '0') END, final_kind, ${input.title ?? 'Load test variation'} || ' ' || n, 'client_instruction', 'approved',
            CASE WHEN final_kind = 'commitment' THEN subcontract_id END, 1000 + n % 500, CASE WHEN final_kind = 'client' THEN 1200 + n % 500 END,
-           1000 + n % 500, ${input.createdById}, now(), now(), 'pending'
+           CASE WHEN final_kind = 'client' THEN 1200 + n % 500 ELSE 1000 + n % 500 END, ${input.createdById}, now(), now(), 'pending'
     FROM numbered
     RETURNING id`);
-  return result.rows.map((row) => row.id);
+  const ids = result.rows.map((row) => row.id);
+  await approveDirectly(tx, ids, input.createdById);
+  return ids;
+  });
+}
+
+/** The QS review and PM approval of load-test COs (below the PM limit), by people other than the author. */
+async function approveDirectly(tx: DbOrTx, ids: string[], authorId: string, steps: number[] = [1, 2]): Promise<void> {
+  await tx.execute(sql`
+    INSERT INTO approval_routes (record_type, record_id, step, step_name, role, routing_amount, reason)
+    SELECT 'change_order', co.id, d.step, d.step_name, d.roles[1], co.routing_amount, 'load test'
+    FROM change_orders co, approval_step_definitions d
+    WHERE co.id = ANY(${sql.param(ids)}::uuid[]) AND d.record_type = 'change_order' AND d.step IN (1, 2)`);
+  await tx.execute(sql`
+    INSERT INTO approval_decisions (record_type, record_id, step, step_name, role, decision, decided_by_id)
+    SELECT 'change_order', co.id, d.step, d.step_name, d.roles[1], 'approved',
+           (SELECT u.id FROM users u WHERE u.role::text = d.roles[1] AND u.id <> ${authorId} ORDER BY u.email LIMIT 1)
+    FROM unnest(${sql.param(ids)}::uuid[]) AS co(id), approval_step_definitions d
+    WHERE d.record_type = 'change_order' AND d.step = ANY(${sql.param(steps)}::int[])
+    ORDER BY d.step`);
 }
 
 /** Asks for the sync of each change order, as requestSync does (one keyed job and queue per record). */
@@ -90,7 +111,7 @@ export async function insertSubmittedChangeOrders(
       WITH base AS (SELECT coalesce(max(number), 0) AS n FROM change_orders WHERE project_id = ${input.projectId})
       INSERT INTO change_orders (project_id, number, reference, kind, title, reason, status, cost_total_amount, sell_total_amount, routing_amount, created_by_id)
       SELECT ${input.projectId}, base.n + g, 'CO-' || CASE WHEN base.n + g >= 1000 THEN (base.n + g)::text ELSE lpad((base.n + g)::text, 4, '0') END, 'client', 'Load test variation ' || g, 'client_instruction', 'draft',
-             ${amount}, ${amount}::numeric * 1.2, ${amount}, ${input.authorId}
+             ${amount}, ${amount}::numeric * 1.2, ${amount}::numeric * 1.2, ${input.authorId}
       FROM base, generate_series(1, ${input.count}) AS g
       RETURNING id`);
     const ids = inserted.rows.map((row) => row.id);
@@ -101,12 +122,19 @@ export async function insertSubmittedChangeOrders(
              ${amount}, ${amount}, ${amount}::numeric * 1.2
       FROM unnest(${sql.param(ids)}::uuid[]) AS id`);
     await tx.execute(sql`
-      UPDATE change_orders SET status = 'submitted', submitted_by_id = created_by_id, submitted_at = now(), version = 3,
-        approval_route = '[{"step":1,"role":"quantity_surveyor","kind":"review"},{"step":2,"role":"project_manager","kind":"approval"}]'::jsonb
+      UPDATE change_orders SET status = 'submitted', submitted_by_id = created_by_id, submitted_at = now(), version = 3
       WHERE id = ANY(${sql.param(ids)}::uuid[])`);
     await tx.execute(sql`
+      INSERT INTO approval_authors (record_type, record_id, user_id, kind)
+      SELECT 'change_order', id, ${input.authorId}, 'creator' FROM unnest(${sql.param(ids)}::uuid[]) AS id`);
+    await tx.execute(sql`
+      INSERT INTO approval_routes (record_type, record_id, step, step_name, role, routing_amount, reason)
+      SELECT 'change_order', co.id, d.step, d.step_name, d.roles[1], co.routing_amount, 'load test'
+      FROM change_orders co, approval_step_definitions d
+      WHERE co.id = ANY(${sql.param(ids)}::uuid[]) AND d.record_type = 'change_order' AND d.step IN (1, 2)`);
+    await tx.execute(sql`
       INSERT INTO approval_decisions (record_type, record_id, step, step_name, role, decision, decided_by_id)
-      SELECT 'change_order', id, 1, 'QS review', 'quantity_surveyor', 'approved', ${input.reviewerId} FROM unnest(${sql.param(ids)}::uuid[]) AS id`);
+      SELECT 'change_order', id, 1, 'qs_review', 'quantity_surveyor', 'approved', ${input.reviewerId} FROM unnest(${sql.param(ids)}::uuid[]) AS id`);
     return ids.map((id) => ({ id, version: 3 }));
   });
 }

@@ -61,7 +61,7 @@ const holes = {
   },
   "a milestone's verifier also releasing it, the decision filed under another approval cycle": async (db: Db, w: SecurityWorld) => {
     const id = await milestoneVerifiedByQs2(db, w);
-    return decide(db, 'milestone', id, 3, 'release', 'quantity_surveyor', w.org.actors.qs2.id, 2);
+    return decide(db, 'milestone', id, 3, 'release', 'finance', w.org.actors.finance.id, 2);
   },
   "a claim's author approving it under the step name 'certify'": async (db: Db, w: SecurityWorld) => {
     const claimId = await claimRaisedByPm(db, w);
@@ -81,29 +81,31 @@ describe('segregation of duties in the database (application bypassed)', () => {
   it('change orders: the author decides no step, and one person takes one step', async () => {
     const { pm2, qs2, exec } = world.org.actors;
     const coId = world.target.submittedChangeOrderId; // created and submitted by pm2
-    expect(await databaseError(decide(testDb.db, 'change_order', coId, 1, 'QS review', 'project_manager', pm2.id))).toMatch(/self-approval/);
-    expect(await databaseError(decide(testDb.db, 'change_order', coId, 1, 'QS review', 'quantity_surveyor', qs2.id))).toBe('accepted');
-    expect(await databaseError(decide(testDb.db, 'change_order', coId, 2, 'executive approval', 'quantity_surveyor', qs2.id))).toMatch(/approval_decisions_person_unique/);
-    expect(await databaseError(decide(testDb.db, 'change_order', coId, 1, 'QS review', 'executive', exec.id))).toMatch(/approval_decisions_step_unique/);
+    expect(await databaseError(decide(testDb.db, 'change_order', coId, 1, 'qs_review', 'project_manager', pm2.id))).toMatch(/self-approval/);
+    expect(await databaseError(decide(testDb.db, 'change_order', coId, 1, 'qs_review', 'quantity_surveyor', qs2.id))).toBe('accepted');
+    expect(await databaseError(decide(testDb.db, 'change_order', coId, 2, 'pm_approval', 'quantity_surveyor', qs2.id))).toMatch(/is for a project_manager|approval_decisions_person_unique/);
+    expect(await databaseError(decide(testDb.db, 'change_order', coId, 1, 'qs_review', 'executive', exec.id))).toMatch(/is for a quantity_surveyor|approval_decisions_step_unique/);
   });
 
   it('claims: the author may certify but neither approve nor release; the certifier takes no second step', async () => {
     const { pm2, qs2, finance } = world.org.actors;
     const claimId = world.target.claimId; // raised, submitted and certified by qs2
     expect(await databaseError(decide(testDb.db, 'claim', claimId, 2, 'approve', 'quantity_surveyor', qs2.id))).toMatch(/self-approval|person_unique/);
-    expect(await databaseError(decide(testDb.db, 'claim', claimId, 3, 'release', 'quantity_surveyor', qs2.id))).toMatch(/self-approval|person_unique/);
+    expect(await databaseError(decide(testDb.db, 'claim', claimId, 4, 'release', 'quantity_surveyor', qs2.id))).toMatch(/self-approval|person_unique|not approved/);
     expect(await databaseError(decide(testDb.db, 'claim', claimId, 2, 'approve', 'project_manager', pm2.id))).toBe('accepted');
-    expect(await databaseError(decide(testDb.db, 'claim', claimId, 3, 'release', 'project_manager', pm2.id))).toMatch(/approval_decisions_person_unique/);
-    expect(await databaseError(decide(testDb.db, 'claim', claimId, 3, 'release', 'finance', finance.id))).toBe('accepted');
+    expect(await databaseError(decide(testDb.db, 'claim', claimId, 4, 'release', 'project_manager', pm2.id))).toMatch(/approval_decisions_person_unique|is for a finance/);
+    expect(await databaseError(decide(testDb.db, 'claim', claimId, 4, 'release', 'finance', finance.id))).toBe('accepted');
   });
 
   it('milestones: neither the author nor the completion claimer verifies or releases; the verifier does not release', async () => {
     const { pm2, qs2 } = world.org.actors;
-    const id = world.target.milestoneId; // created by pm2
+    const id = world.target.milestoneId; // created by pm2, who now claims completion (the route of its cycle is fixed then)
+    const [m] = await testDb.db.select({ version: milestones.version }).from(milestones).where(eq(milestones.id, id));
+    await claimMilestoneCompletion(testDb.db, { milestoneId: id, version: m!.version }, pm2);
     expect(await databaseError(decide(testDb.db, 'milestone', id, 2, 'verify', 'project_manager', pm2.id))).toMatch(/self-approval/);
-    expect(await databaseError(decide(testDb.db, 'milestone', id, 3, 'release', 'project_manager', pm2.id))).toMatch(/self-approval/);
+    expect(await databaseError(decide(testDb.db, 'milestone', id, 3, 'release', 'project_manager', pm2.id))).toMatch(/self-approval|earlier steps .* are not approved/);
     expect(await databaseError(decide(testDb.db, 'milestone', id, 2, 'verify', 'quantity_surveyor', qs2.id))).toBe('accepted');
-    expect(await databaseError(decide(testDb.db, 'milestone', id, 3, 'release', 'quantity_surveyor', qs2.id))).toMatch(/approval_decisions_person_unique/);
+    expect(await databaseError(decide(testDb.db, 'milestone', id, 3, 'release', 'quantity_surveyor', qs2.id))).toMatch(/approval_decisions_person_unique|is for a finance/);
   });
 
   it('decisions are append-only: no UPDATE or DELETE rewrites who decided', async () => {
@@ -123,7 +125,7 @@ describe('holes closed by migrations 0010 and 0011 (step columns, step names, cy
 
   for (const [name, attempt] of Object.entries(holes)) {
     it(`refuses ${name}`, async () => {
-      expect(await databaseError(attempt(testDb.db, world))).toMatch(/violates check constraint|current cycle/);
+      expect(await databaseError(attempt(testDb.db, world))).toMatch(/violates check constraint|current cycle|not on the fixed route|cannot be approved/);
     });
   }
 

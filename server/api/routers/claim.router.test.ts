@@ -52,6 +52,11 @@ describe('claims router', () => {
     expect(await code(as('pm').claims.approve({ claimId, version: 4 }))).toBe('FORBIDDEN');
     expect(await code(as('finance').claims.approve({ claimId, version: 4 }))).toBe('FORBIDDEN');
     await as('pm2').claims.approve({ claimId, version: 4 });
+    // 49,500.00 due is above the PM limit: an executive approves as well before finance sees it (issue 13)
+    expect((await as('finance').session.myApprovals()).filter((i) => i.kind === 'claim')).toEqual([]);
+    expect((await as('exec').session.myApprovals()).filter((i) => i.kind === 'claim').map((i) => i.step)).toEqual(['Approve (executive)']);
+    expect((await as('exec').claims.get({ claimId })).actions).toEqual(['approve', 'reject']);
+    await as('exec').claims.approve({ claimId, version: 4 });
     expect((await as('finance').session.myApprovals()).filter((i) => i.kind === 'claim').map((i) => i.step)).toEqual(['Finance release']);
     expect((await as('finance').claims.get({ claimId })).actions).toEqual(['release', 'reject']);
   });

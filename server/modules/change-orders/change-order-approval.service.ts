@@ -1,34 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Db, Tx } from '@/db/client';
-import { approvalDecisions, budgetRevisions, changeOrderLines, contractRevisions, organisations, sovLines, subcontracts } from '@/db/schema';
+import { budgetRevisions, changeOrderLines, contractRevisions, sovLines, subcontracts } from '@/db/schema';
 import type { Actor } from '@/server/auth/actor';
 import { DomainError } from '@/server/errors';
 import { assertReasonGiven, nextState } from '@/server/lib/state-machine';
-import { buildApprovalRoute, decideApprovalStep, type ApprovalStep } from '@/server/modules/approvals/approval-route';
+import { assertCanAct, fixRoute, noteAuthor, recordDecision, thresholdsOfProject } from '@/server/modules/approvals/approvals';
 import { recordAudit } from '@/server/modules/audit/audit.service';
 import { requestSync } from '@/server/sync/enqueue';
 import { calculateChangeOrder } from './change-order.calc';
 import { changeOrderMachine } from './change-order.machine';
-import { compareAndSet, loadChangeOrderForUpdate, type ChangeOrderRow } from './change-order.records';
+import { changeOrderSubject, compareAndSet, loadChangeOrderForUpdate, routingReasonOf, type ChangeOrderRow } from './change-order.records';
 import type { ChangeOrderActionInput } from './change-order.schemas';
 
 const ENTITY = 'change_order';
 
-/** Submitting fixes the approval route from the organisation's thresholds at that moment. */
+/** Submitting fixes the approval route from the routing amount and the organisation's thresholds then. */
 export async function submitChangeOrder(db: Db, input: ChangeOrderActionInput, actor: Actor): Promise<void> {
   await db.transaction(async (tx) => {
     const row = await loadChangeOrderForUpdate(tx, actor, input.changeOrderId);
     const to = nextState(changeOrderMachine, row.status, 'submit');
-    const [organisation] = await tx.select().from(organisations).where(eq(organisations.id, actor.organisationId));
-    if (!organisation) throw new DomainError('NOT_FOUND', 'Organisation not found.');
-    const route = buildApprovalRoute({
-      costChange: row.routingAmount,
-      pmLimit: organisation.pmLimitAmount,
-      executiveLimit: organisation.executiveLimitAmount,
-      kind: row.kind,
-    });
-    await compareAndSet(tx, row, input.version, { status: to, approvalRoute: route, submittedById: actor.id, submittedAt: new Date() });
+    await compareAndSet(tx, row, input.version, { status: to, submittedById: actor.id, submittedAt: new Date() });
+    await noteAuthor(tx, ENTITY, row.id, actor.id, 'submitter');
+    const route = await fixRoute(tx, { type: ENTITY, recordId: row.id, amount: row.routingAmount, reason: await routingReasonOf(tx, row), thresholds: await thresholdsOfProject(tx, row.projectId) });
     await recordAudit(tx, {
       actor,
       action: 'change_order.submit',
@@ -37,21 +31,9 @@ export async function submitChangeOrder(db: Db, input: ChangeOrderActionInput, a
       fromState: row.status,
       toState: to,
       comment: input.comment,
-      changedFields: { approvalRoute: { old: null, new: route.map((s) => s.role) } },
+      changedFields: { approvalRoute: { old: null, new: route.steps.map((s) => s.role) }, routingAmount: { old: null, new: route.routingAmount } },
     });
   });
-}
-
-async function decisionsOf(tx: Tx, changeOrderId: string) {
-  return tx
-    .select({ step: approvalDecisions.step, deciderId: approvalDecisions.decidedById, decision: approvalDecisions.decision })
-    .from(approvalDecisions)
-    .where(eq(approvalDecisions.recordId, changeOrderId));
-}
-
-function routeOf(row: ChangeOrderRow): ApprovalStep[] {
-  if (!row.approvalRoute) throw new DomainError('INVALID_TRANSITION', `${row.reference} has not been submitted.`);
-  return row.approvalRoute as ApprovalStep[];
 }
 
 /**
@@ -62,25 +44,13 @@ export async function approveChangeOrder(db: Db, input: ChangeOrderActionInput, 
   return db.transaction(async (tx) => {
     const row = await loadChangeOrderForUpdate(tx, actor, input.changeOrderId);
     if (row.status !== 'submitted') nextState(changeOrderMachine, row.status, 'approve_step');
-    const { step, isFinal } = decideApprovalStep({
-      route: routeOf(row),
-      decisions: await decisionsOf(tx, row.id),
-      actor: { id: actor.id, roles: [actor.role] },
-      authorIds: [row.createdById, row.submittedById],
-    });
+    const subject = await changeOrderSubject(tx, row);
+    assertCanAct(subject, actor);
+    if (row.version !== input.version) throw new DomainError('CONFLICT', `${row.reference} was changed by someone else. Reload it and try again.`);
+    const { step, completesState: isFinal } = await recordDecision(tx, subject, actor, 'approved', input.comment);
     const event = isFinal ? 'approve_final' : 'approve_step';
     const to = nextState(changeOrderMachine, row.status, event);
     const updated = await compareAndSet(tx, row, input.version, isFinal ? { status: to, decidedAt: new Date() } : {});
-    await tx.insert(approvalDecisions).values({
-      recordType: ENTITY,
-      recordId: row.id,
-      step: step.step,
-      stepName: step.kind === 'review' ? 'QS review' : `${step.role.replace('_', ' ')} approval`,
-      role: actor.role,
-      decision: 'approved',
-      decidedById: actor.id,
-      comment: input.comment ?? null,
-    });
     const correlationId = randomUUID();
     if (isFinal) await applyApprovedChangeOrder(tx, updated, correlationId);
     // the audit row goes last: its chain lock is then held only until this transaction commits
@@ -148,23 +118,10 @@ export async function rejectChangeOrder(db: Db, input: ChangeOrderActionInput, a
     const row = await loadChangeOrderForUpdate(tx, actor, input.changeOrderId);
     assertReasonGiven(changeOrderMachine, 'reject', input.comment);
     const to = nextState(changeOrderMachine, row.status, 'reject');
-    const { step } = decideApprovalStep({
-      route: routeOf(row),
-      decisions: await decisionsOf(tx, row.id),
-      actor: { id: actor.id, roles: [actor.role] },
-      authorIds: [row.createdById, row.submittedById],
-    });
+    const subject = await changeOrderSubject(tx, row);
+    assertCanAct(subject, actor);
     await compareAndSet(tx, row, input.version, { status: to, decidedAt: new Date() });
-    await tx.insert(approvalDecisions).values({
-      recordType: ENTITY,
-      recordId: row.id,
-      step: step.step,
-      stepName: step.kind === 'review' ? 'QS review' : `${step.role.replace('_', ' ')} approval`,
-      role: actor.role,
-      decision: 'rejected',
-      decidedById: actor.id,
-      comment: input.comment ?? null,
-    });
+    await recordDecision(tx, subject, actor, 'rejected', input.comment);
     await recordAudit(tx, { actor, action: 'change_order.reject', entityType: ENTITY, entityId: row.id, fromState: row.status, toState: to, comment: input.comment });
   });
 }

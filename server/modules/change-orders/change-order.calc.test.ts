@@ -62,7 +62,21 @@ describe('calculateChangeOrder', () => {
       { costCodeId: 'B', amount: '249.98' },
     ]);
     expect(result.absoluteCostChange).toBe('1699.98');
-    expect(result.routingAmount).toBe('1699.98');
+    // routed on the larger sell change (2,040.00), not the net cost
+    expect(result.routingAmount).toBe('2040.00');
+    expect(result.routingReason).toMatch(/^routed on the sell change 2040.00/);
+  });
+
+  it('issue 13: offsetting lines and a large sell never make a client CO small', () => {
+    const result = calculateChangeOrder({
+      kind: 'client',
+      lines: [line('A', '1', '900000.00', '5000000.00'), line('CONTINGENCY', '-1', '900000.00', '0.00')],
+    });
+    expect(result.costTotal).toBe('0.00');
+    expect(result.routingAmount).toBe('5000000.00');
+    const commitment = calculateChangeOrder({ kind: 'commitment', lines: [line('A', '1', '900000.00'), line('B', '-1', '899000.00')] });
+    expect(commitment.routingAmount).toBe('900000.00');
+    expect(commitment.routingReason).toMatch(/gross budget movement/);
   });
 
   it('totals are sums of rounded lines, never a rounded sum', () => {
@@ -100,13 +114,13 @@ describe('calculateChangeOrder', () => {
     expect(result.routingAmount).toBe('8000.00');
   });
 
-  it('internal CO lines inside one code that cancel move nothing', () => {
+  it('internal CO lines inside one code that cancel still route on the gross movement', () => {
     const result = calculateChangeOrder({
       kind: 'internal',
       lines: [line('A', '1', '100.00'), line('A', '-1', '100.00')],
     });
     expect(result.budgetImpact).toEqual([{ costCodeId: 'A', amount: '0.00' }]);
-    expect(result.routingAmount).toBe('0.00');
+    expect(result.routingAmount).toBe('100.00');
   });
 
   it.each([

@@ -39,12 +39,29 @@ export type ChangeOrderCalculation = {
   /** |Σ cost|, the "absolute cost change" of DOMAIN §3. */
   absoluteCostChange: string;
   /**
-   * What the approval route is built on. Equal to absoluteCostChange, except for an internal CO
-   * whose net is zero by rule: there it is the amount moved (Σ of the increases), so a large
-   * transfer or contingency draw still reaches an executive when it is above the PM limit.
+   * What the approval route is built on (DOMAIN §3): the largest of |net cost change|, the gross
+   * budget movement (Σ of the positive cost lines) and |sell change| of a client CO, so offsetting
+   * lines never make a large change small.
    */
   routingAmount: string;
+  /** Which of the three it was, and the three figures: shown on the record. */
+  routingReason: string;
 };
+
+/** The routing amount and why (DOMAIN §3). */
+export function routingOf(kind: ChangeOrderKind, lineCosts: readonly Money[], sellTotal: Money | null): { amount: string; reason: string } {
+  const net = sumMoney(lineCosts).abs();
+  const gross = sumMoney(lineCosts.filter((c) => c.isPositive() && !c.isZero()));
+  const sell = kind === 'client' && sellTotal ? sellTotal.abs() : new Money(0);
+  const candidates: [string, Money][] = [
+    ['net cost change', net],
+    ['gross budget movement (sum of the positive cost lines)', gross],
+    ...(kind === 'client' ? ([['sell change', sell]] as [string, Money][]) : []),
+  ];
+  const [label, amount] = candidates.reduce((best, c) => (c[1].greaterThan(best[1]) ? c : best));
+  const figures = candidates.map(([l, a]) => `${l} ${formatMoney(a)}`).join(', ');
+  return { amount: formatMoney(amount), reason: `routed on the ${label} ${formatMoney(amount)} (largest of: ${figures})` };
+}
 
 /** round(quantity × unit cost) to cents. */
 export function calculateLineCost(quantity: string, unitCost: string): string {
@@ -92,7 +109,8 @@ export function calculateChangeOrder(input: {
       },
     );
   }
-  const moved = sumMoney([...byCode.values()].filter((amount) => amount.isPositive() && !amount.isZero()));
+  const sellTotal = kind === 'client' ? sumMoney(lines.map((l) => l.sell ?? 0)) : null;
+  const routing = routingOf(kind, lines.map((l) => l.cost), sellTotal);
 
   return {
     lines: lines.map(({ line, cost, sell }) => ({
@@ -101,10 +119,11 @@ export function calculateChangeOrder(input: {
       sellAmount: sell ? formatMoney(sell) : null,
     })),
     costTotal: formatMoney(costTotal),
-    sellTotal: kind === 'client' ? formatMoney(sumMoney(lines.map((l) => l.sell ?? 0))) : null,
+    sellTotal: sellTotal ? formatMoney(sellTotal) : null,
     budgetColumn: kind === 'internal' ? 'budget_transfers' : 'approved_changes',
     budgetImpact: [...byCode].map(([costCodeId, amount]) => ({ costCodeId, amount: formatMoney(amount) })),
     absoluteCostChange: formatMoney(costTotal.abs()),
-    routingAmount: formatMoney(kind === 'internal' ? moved : costTotal.abs()),
+    routingAmount: routing.amount,
+    routingReason: routing.reason,
   };
 }

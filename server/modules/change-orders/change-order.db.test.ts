@@ -1,7 +1,7 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@/db/testing/test-db';
-import { approvalDecisions, auditEvents, budgetRevisions, changeOrders, contractRevisions, costCodes, partners, sovLines, subcontracts } from '@/db/schema';
+import { approvalDecisions, approvalRoutes, auditEvents, budgetRevisions, changeOrders, contractRevisions, costCodes, partners, sovLines, subcontracts } from '@/db/schema';
 import { seedTestOrganisation, type SeededOrg } from '@/server/testing/fixtures';
 import { approveChangeOrder, rejectChangeOrder, submitChangeOrder } from './change-order-approval.service';
 import { createChangeOrder, reviseChangeOrder, voidChangeOrder } from './change-order.service';
@@ -78,7 +78,8 @@ describe('change order lifecycle', () => {
   it('routes above the PM limit through QS → PM → executive, refusing the author and repeat steps', async () => {
     const { id } = await createChangeOrder(testDb.db, clientCo('40000.00'), org.actors.pm);
     await submitChangeOrder(testDb.db, { changeOrderId: id, version: 1 }, org.actors.pm);
-    expect((await current(id)).approvalRoute?.map((s) => s.role)).toEqual(['quantity_surveyor', 'project_manager', 'executive']);
+    const route = await testDb.db.select().from(approvalRoutes).where(eq(approvalRoutes.recordId, id)).orderBy(asc(approvalRoutes.step));
+    expect(route.map((s) => s.role)).toEqual(['quantity_surveyor', 'project_manager', 'executive']);
     // the submitter may not approve, even when it is their role's step later
     await approveChangeOrder(testDb.db, { changeOrderId: id, version: 2, comment: 'Measured and priced' }, org.actors.qs);
     await expect(approveChangeOrder(testDb.db, { changeOrderId: id, version: 3 }, org.actors.pm)).rejects.toMatchObject({ code: 'SELF_APPROVAL' });
@@ -210,13 +211,16 @@ describe('database guards (application bypassed)', () => {
     expect(approved).toBeDefined();
     await expect(databaseError(testDb.db.update(changeOrders).set({ costTotalAmount: '1.00' }).where(eq(changeOrders.id, approved!.id)))).resolves.toMatch(/cannot be edited/);
     const { id } = await createChangeOrder(testDb.db, clientCo('10.00'), org.actors.pm);
+    await submitChangeOrder(testDb.db, { changeOrderId: id, version: 1 }, org.actors.pm);
+    const decision = (step: number, stepName: string, role: 'project_manager' | 'quantity_surveyor', decidedById: string) =>
+      databaseError(testDb.db.insert(approvalDecisions).values({ recordType: 'change_order', recordId: id, step, stepName, role, decision: 'approved', decidedById }));
+    await expect(decision(1, 'x', 'quantity_surveyor', org.actors.qs.id)).resolves.toMatch(/not on the fixed route/);
+    await expect(decision(1, 'qs_review', 'project_manager', org.actors.pm.id)).resolves.toMatch(/self-approval/);
+    await expect(decision(2, 'pm_approval', 'project_manager', org.actors.pm2.id)).resolves.toMatch(/earlier steps .* are not approved \(qs_review\)/);
+    await testDb.db.insert(approvalDecisions).values({ recordType: 'change_order', recordId: id, step: 1, stepName: 'qs_review', role: 'quantity_surveyor', decision: 'approved', decidedById: org.actors.qs.id });
     await expect(
-      databaseError(testDb.db.insert(approvalDecisions).values({ recordType: 'change_order', recordId: id, step: 1, stepName: 'x', role: 'project_manager', decision: 'approved', decidedById: org.actors.pm.id })),
-    ).resolves.toMatch(/self-approval/);
-    await testDb.db.insert(approvalDecisions).values({ recordType: 'change_order', recordId: id, step: 1, stepName: 'x', role: 'quantity_surveyor', decision: 'approved', decidedById: org.actors.qs.id });
-    await expect(
-      databaseError(testDb.db.insert(approvalDecisions).values({ recordType: 'change_order', recordId: id, step: 2, stepName: 'x', role: 'quantity_surveyor', decision: 'approved', decidedById: org.actors.qs.id })),
-    ).resolves.toMatch(/approval_decisions_person_unique/);
+      decision(2, 'pm_approval', 'quantity_surveyor', org.actors.qs.id),
+    ).resolves.toMatch(/approval_decisions_person_unique|is for a project_manager/);
   });
 });
 

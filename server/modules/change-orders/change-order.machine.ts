@@ -16,7 +16,7 @@ export type ChangeOrderEvent = (typeof changeOrderEvents)[number];
 /**
  * DOMAIN §3. `approve_step` records an intermediate approval (QS review, or the PM when an
  * executive must follow) and leaves the CO submitted; `approve_final` is the last step of the route
- * (approval-route.ts decides which one applies). `revise` reopens a rejected CO as a new revision;
+ * (the approvals module decides which one applies). `revise` reopens a rejected CO as a new revision;
  * approved and void are terminal: a correction is a new CO.
  */
 export const changeOrderMachine = defineMachine<ChangeOrderState, ChangeOrderEvent>({

@@ -5,10 +5,11 @@ import type { Actor } from '@/server/auth/actor';
 import { hasPermission } from '@/server/auth/permissions';
 import { projectScope } from '@/server/auth/policy';
 import { listFilters, listOrder, listPaging, type ListColumns, type ListInput, type ListResult } from '@/server/lib/list';
-import type { ApprovalStep } from '@/server/modules/approvals/approval-route';
+import { approvalState, approvalView, loadSubjects, thresholdsOf } from '@/server/modules/approvals/approvals';
 import { availableEvents } from '@/server/lib/state-machine';
 import type { InboxItem } from '@/server/modules/inbox/inbox.types';
 import { changeOrderMachine } from './change-order.machine';
+import { changeOrderSubject } from './change-order.records';
 
 const columns = {
   reference: { sql: changeOrders.reference, filter: 'contains' },
@@ -114,6 +115,7 @@ export async function getChangeOrderDetail(db: DbOrTx, actor: Actor, changeOrder
       : Promise.resolve(null),
   ]);
   const isLatestRevision = revisions[revisions.length - 1]?.id === changeOrderId;
+  const approval = approvalView(await changeOrderSubject(db, row.co), actor);
   return {
     ...row.co,
     project: row.project,
@@ -123,70 +125,45 @@ export async function getChangeOrderDetail(db: DbOrTx, actor: Actor, changeOrder
     documents,
     decisions,
     revisions,
-    actions: allowedActions(actor, row.co, decisions, isLatestRevision),
+    approval,
+    actions: allowedActions(actor, row.co, approval.canAct, isLatestRevision),
   };
 }
 
 /**
- * The actions this person may take now (display: the server re-checks every one). Only the step
- * the actor is due to take shows, never one they may not take.
+ * The actions this person may take now (display: the server re-checks every one). Approve and reject
+ * show only when the approvals module says this person may take the waiting step.
  */
-function allowedActions(
-  actor: Actor,
-  co: typeof changeOrders.$inferSelect,
-  decisions: { step: number; deciderId: string; decision: string }[],
-  isLatestRevision: boolean,
-): string[] {
+function allowedActions(actor: Actor, co: typeof changeOrders.$inferSelect, canAct: boolean, isLatestRevision: boolean): string[] {
   const actions: string[] = [];
   const events = availableEvents(changeOrderMachine, co.status);
-  const isAuthor = actor.id === co.createdById || actor.id === co.submittedById;
   if (co.status === 'draft' && hasPermission(actor.role, 'change_order.edit')) actions.push('edit');
   if (events.includes('submit') && hasPermission(actor.role, 'change_order.submit')) actions.push('submit');
   if (events.includes('void') && hasPermission(actor.role, 'change_order.void')) actions.push('void');
   if (events.includes('revise') && isLatestRevision && hasPermission(actor.role, 'change_order.edit')) actions.push('revise');
   if (co.status === 'submitted' && hasPermission(actor.role, 'change_order.submit')) actions.push('set_proceeding');
-  const pending = pendingStep(co.approvalRoute as ApprovalStep[] | null, decisions);
-  const decided = decisions.some((d) => d.deciderId === actor.id);
-  if (co.status === 'submitted' && pending && pending.role === actor.role && !isAuthor && !decided && hasPermission(actor.role, 'change_order.approve')) {
-    actions.push('approve', 'reject');
-  }
+  if (canAct && hasPermission(actor.role, 'change_order.approve')) actions.push('approve', 'reject');
   return actions;
 }
 
-function pendingStep(route: ApprovalStep[] | null, decisions: { step: number }[]): ApprovalStep | undefined {
-  if (!route) return undefined;
-  const taken = new Set(decisions.map((d) => d.step));
-  return [...route].sort((a, b) => a.step - b.step).find((step) => !taken.has(step.step));
-}
-
-/** "My approvals": submitted COs whose next step is the actor's, in their projects, not their own. */
+/** "My approvals": submitted COs in the actor's projects whose waiting step the approvals module says is theirs. */
 export async function changeOrdersAwaiting(db: DbOrTx, actor: Actor): Promise<InboxItem[]> {
   if (!hasPermission(actor.role, 'change_order.approve')) return [];
   const rows = await db
     .select({ co: changeOrders, projectCode: projects.code, currency: projects.currency })
     .from(changeOrders)
     .innerJoin(projects, eq(projects.id, changeOrders.projectId))
-    .where(
-      and(
-        eq(changeOrders.status, 'submitted'),
-        eq(projects.organisationId, actor.organisationId),
-        projectScope(actor, changeOrders.projectId),
-        sql`${changeOrders.createdById} <> ${actor.id}`,
-        sql`${changeOrders.submittedById} IS DISTINCT FROM ${actor.id}`,
-      ),
-    )
+    .where(and(eq(changeOrders.status, 'submitted'), eq(projects.organisationId, actor.organisationId), projectScope(actor, changeOrders.projectId)))
     .limit(500);
-  const ids = rows.map((r) => r.co.id);
-  const decisions = ids.length
-    ? await db
-        .select({ recordId: approvalDecisions.recordId, step: approvalDecisions.step, deciderId: approvalDecisions.decidedById })
-        .from(approvalDecisions)
-        .where(and(eq(approvalDecisions.recordType, 'change_order'), sql`${approvalDecisions.recordId} = ANY(${sql.param(ids)}::uuid[])`))
-    : [];
+  const thresholds = await thresholdsOf(db, actor.organisationId);
+  const subjects = await loadSubjects(
+    db,
+    'change_order',
+    rows.map(({ co }) => ({ id: co.id, status: co.status, authorIds: [co.createdById, co.submittedById], provisional: { amount: co.routingAmount, reason: 'not yet submitted', thresholds } })),
+  );
   return rows.flatMap(({ co, projectCode, currency }) => {
-    const mine = decisions.filter((d) => d.recordId === co.id);
-    const step = pendingStep(co.approvalRoute as ApprovalStep[] | null, mine);
-    if (!step || step.role !== actor.role || mine.some((d) => d.deciderId === actor.id)) return [];
+    const state = approvalState(subjects.get(co.id)!, actor);
+    if (!state.canAct || !state.pendingStep) return [];
     return [
       {
         kind: 'change_order' as const,
@@ -195,7 +172,7 @@ export async function changeOrdersAwaiting(db: DbOrTx, actor: Actor): Promise<In
         projectCode,
         reference: co.revision > 1 ? `${co.reference} rev ${co.revision}` : co.reference,
         title: co.title,
-        step: step.kind === 'review' ? 'QS review' : `Step ${step.step}: ${step.role.replace('_', ' ')} approval`,
+        step: `Step ${state.pendingStep.step}: ${state.pendingStep.label}`,
         amount: co.costTotalAmount,
         currency,
         waitingSince: co.submittedAt ?? co.updatedAt,

@@ -4,7 +4,9 @@ import { changeOrderDocuments, changeOrderLines, changeOrders, costCodes, subcon
 import type { Actor } from '@/server/auth/actor';
 import { assertProjectVisible } from '@/server/auth/policy';
 import { DomainError } from '@/server/errors';
-import { calculateChangeOrder, type ChangeOrderCalculation } from './change-order.calc';
+import { Money } from '@/server/lib/money';
+import { loadSubject, thresholdsOfProject, type ApprovalSubject } from '@/server/modules/approvals/approvals';
+import { calculateChangeOrder, routingOf, type ChangeOrderCalculation } from './change-order.calc';
 import type { CreateChangeOrderInput } from './change-order.schemas';
 
 export type ChangeOrderRow = typeof changeOrders.$inferSelect;
@@ -98,4 +100,20 @@ export async function writeLinesAndDocuments(tx: Tx, changeOrderId: string, calc
 
 export function formatReference(number: number): string {
   return `CO-${String(number).padStart(4, '0')}`;
+}
+
+/** The CO as the approvals module sees it (route fixed at submit; a draft's route is provisional). */
+export async function changeOrderSubject(db: DbOrTx, row: ChangeOrderRow): Promise<ApprovalSubject> {
+  return loadSubject(db, 'change_order', {
+    id: row.id,
+    status: row.status,
+    authorIds: [row.createdById, row.submittedById],
+    provisional: { amount: row.routingAmount, reason: await routingReasonOf(db, row), thresholds: await thresholdsOfProject(db, row.projectId) },
+  });
+}
+
+/** Why the CO routes on its amount, recomputed from its stored lines (the same calculation as at submit). */
+export async function routingReasonOf(db: DbOrTx, row: ChangeOrderRow): Promise<string> {
+  const lines = await db.select().from(changeOrderLines).where(eq(changeOrderLines.changeOrderId, row.id));
+  return routingOf(row.kind, lines.map((l) => new Money(l.costAmount)), row.sellTotalAmount === null ? null : new Money(row.sellTotalAmount)).reason;
 }

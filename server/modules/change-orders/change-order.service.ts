@@ -5,6 +5,7 @@ import type { Actor } from '@/server/auth/actor';
 import { assertProjectVisible } from '@/server/auth/policy';
 import { DomainError } from '@/server/errors';
 import { nextState, assertReasonGiven } from '@/server/lib/state-machine';
+import { carryAuthors, noteAuthor } from '@/server/modules/approvals/approvals';
 import { diffFields, recordAudit } from '@/server/modules/audit/audit.service';
 import { calculateChangeOrder } from './change-order.calc';
 import { changeOrderMachine } from './change-order.machine';
@@ -57,6 +58,7 @@ export async function createChangeOrder(db: Db, input: CreateChangeOrderInput, a
       .returning({ id: changeOrders.id });
     if (!row) throw new Error('change order insert returned no row');
     await writeLinesAndDocuments(tx, row.id, calculation, input.documents);
+    await noteAuthor(tx, ENTITY, row.id, actor.id, 'creator');
     await recordAudit(tx, {
       actor,
       action: 'change_order.create',
@@ -92,6 +94,7 @@ export async function updateChangeOrder(db: Db, input: UpdateChangeOrderInput, a
     };
     await compareAndSet(tx, row, input.version, changes);
     await writeLinesAndDocuments(tx, row.id, calculation, input.documents);
+    await noteAuthor(tx, ENTITY, row.id, actor.id, 'editor');
     await recordAudit(tx, {
       actor,
       action: 'change_order.edit',
@@ -161,6 +164,9 @@ export async function reviseChangeOrder(db: Db, input: ChangeOrderActionInput, a
     if (lines.length > 0) await tx.insert(changeOrderLines).values(lines.map(({ id: _id, ...line }) => ({ ...line, changeOrderId: revision.id })));
     const docs = await tx.select().from(changeOrderDocuments).where(eq(changeOrderDocuments.changeOrderId, row.id));
     if (docs.length > 0) await tx.insert(changeOrderDocuments).values(docs.map(({ id: _id, ...doc }) => ({ ...doc, changeOrderId: revision.id })));
+    // everyone who shaped an earlier revision stays an author of the item; so does the reviser
+    await carryAuthors(tx, ENTITY, row.id, revision.id);
+    await noteAuthor(tx, ENTITY, revision.id, actor.id, 'editor');
     await recordAudit(tx, { actor, action: 'change_order.revise', entityType: ENTITY, entityId: revision.id, fromState: 'rejected', toState: 'draft', comment: `Revision ${row.revision + 1} of ${row.reference}` });
     return revision;
   });

@@ -5,18 +5,20 @@ import { claimLines, claims, sovLines } from '@/db/schema';
 import type { Actor } from '@/server/auth/actor';
 import { DomainError } from '@/server/errors';
 import { parseAmount } from '@/server/lib/decimal-input';
+import { formatMoney, sumMoney } from '@/server/lib/money';
 import { nextState } from '@/server/lib/state-machine';
 import { recordAudit } from '@/server/modules/audit/audit.service';
 import { raiseException, resolveExceptionsFor } from '@/server/modules/exceptions/exception.service';
 import { requestSync } from '@/server/sync/enqueue';
-import { assertMayTakeStep, claimSteps, recordDecision } from './claim-approval.service';
+import { assertCanAct, recordDecision } from '@/server/modules/approvals/approvals';
+import { claimSubject } from './claim-approval.service';
 import { claimMachine } from './claim.machine';
 import { compareAndSet, loadClaimForUpdate, loadSubcontract, type ClaimRow } from './claim.records';
 import type { ClaimActionInput } from './claim.schemas';
 
 const ENTITY = 'claim';
 
-export type ReleaseBlockCause = 'insurance_expired' | 'claim_above_sov' | 'odoo_link_missing' | 'earlier_claim_not_posted';
+export type ReleaseBlockCause = 'insurance_expired' | 'claim_above_sov' | 'completed_above_subcontract' | 'odoo_link_missing' | 'earlier_claim_not_posted';
 export type ReleaseBlock = { cause: ReleaseBlockCause; message: string };
 
 /** The exception cause of each refusal: one open exception per (claim, cause). */
@@ -25,6 +27,7 @@ export const releaseExceptionCause = (cause: ReleaseBlockCause) => `claim_releas
 const guidance: Record<ReleaseBlockCause, string> = {
   insurance_expired: "Ask the subcontractor for a current insurance certificate, record its expiry on the vendor, then release the claim again.",
   claim_above_sov: 'The schedule of values is now below what was certified. Check the purchase order in Odoo (or approve the change order that covers the work), or reject the claim so it can be certified again.',
+  completed_above_subcontract: 'Work and materials certified to date exceed the revised subcontract value. Reject the claim so the materials on site (or the work) can be certified again within the subcontract, or approve the change order that covers the extra.',
   odoo_link_missing: 'Run a master-data pull so the subcontract and the vendor are linked to their Odoo purchase order and partner, then release again.',
   earlier_claim_not_posted: 'Release and post the earlier claim of this subcontract first; claims reach the ledger in order.',
 };
@@ -49,6 +52,11 @@ export async function releaseBlocks(db: DbOrTx, row: ClaimRow): Promise<ReleaseB
   if (above.length > 0) {
     blocks.push({ cause: 'claim_above_sov', message: `Certified to date is above the SOV on ${above.map((l) => `"${l.description}" (${l.certified} > ${l.scheduled})`).join(', ')}.` });
   }
+  const revised = sumMoney(lines.map((l) => l.scheduled));
+  const completed = sumMoney(lines.map((l) => l.certified ?? '0')).plus(parseAmount(row.materialsStoredToDateAmount, 'Materials'));
+  if (completed.greaterThan(revised)) {
+    blocks.push({ cause: 'completed_above_subcontract', message: `Completed to date (work and materials) ${formatMoney(completed)} is above the revised subcontract value ${formatMoney(revised)}.` });
+  }
   const missing = [subcontract.odooPurchaseOrderId === null ? `subcontract ${subcontract.reference} has no Odoo purchase order` : null, vendor.odooId === null ? `vendor ${vendor.name} has no Odoo partner` : null].filter(Boolean);
   if (missing.length > 0) blocks.push({ cause: 'odoo_link_missing', message: `No Odoo link: ${missing.join('; ')}.` });
   const earlier = await db
@@ -69,7 +77,8 @@ export async function releaseClaim(db: Db, input: ClaimActionInput, actor: Actor
   const outcome = await db.transaction(async (tx) => {
     const row = await loadClaimForUpdate(tx, actor, input.claimId);
     const to = nextState(claimMachine, row.status, 'release');
-    await assertMayTakeStep(tx, row, actor, 'release');
+    const subject = await claimSubject(tx, row);
+    assertCanAct(subject, actor);
     if (row.version !== input.version) throw new DomainError('CONFLICT', `${row.reference} was changed by someone else. Reload it and try again.`);
     const blocks = await releaseBlocks(tx, row);
     if (blocks.length > 0) {
@@ -77,7 +86,7 @@ export async function releaseClaim(db: Db, input: ClaimActionInput, actor: Actor
       return { status: row.status as string, refused: blocks };
     }
     await compareAndSet(tx, row, input.version, { status: to, releasedById: actor.id, releasedAt: new Date() });
-    await recordDecision(tx, row, actor, claimSteps.approved!, 'approved', input.comment);
+    await recordDecision(tx, subject, actor, 'approved', input.comment);
     const correlationId = randomUUID();
     await recordAudit(tx, { actor, action: 'claim.release', entityType: ENTITY, entityId: row.id, fromState: row.status, toState: to, comment: input.comment, correlationId });
     for (const cause of Object.keys(guidance) as ReleaseBlockCause[]) {

@@ -7,10 +7,10 @@ import { projectScope } from '@/server/auth/policy';
 import { isDomainError } from '@/server/errors';
 import { listFilters, listOrder, listPaging, type ListColumns, type ListInput, type ListResult } from '@/server/lib/list';
 import type { InboxItem } from '@/server/modules/inbox/inbox.types';
-import { claimSteps } from './claim-approval.service';
+import { approvalState, approvalView, loadSubjects, routeDefinitions, thresholdsOf, type ApprovalView } from '@/server/modules/approvals/approvals';
+import { claimSubject } from './claim-approval.service';
 import { releaseBlocks } from './claim-release.service';
 import { calculateClaim } from './claim.calc';
-import type { ClaimState } from './claim.machine';
 import { buildClaimInput, retentionTermsOf, type ClaimRow } from './claim.records';
 import type { ClaimCalculation } from './claim.types';
 
@@ -136,6 +136,7 @@ export async function getClaimDetail(db: DbOrTx, actor: Actor, claimId: string) 
   const nameOf = (id: string | null) => names.find((n) => n.id === id)?.name ?? null;
   const isLatestRevision = revisions[revisions.length - 1]?.id === claimId;
   const blocks = claim.status === 'approved' ? await releaseBlocks(db, claim) : [];
+  const approval = approvalView(await claimSubject(db, claim), actor);
   return {
     ...claim,
     project: found.project,
@@ -151,24 +152,26 @@ export async function getClaimDetail(db: DbOrTx, actor: Actor, claimId: string) 
     revisions,
     ...figures,
     releaseBlocks: blocks,
-    actions: allowedActions(actor, claim, decisions, isLatestRevision),
+    approval,
+    actions: allowedActions(actor, claim, approval, isLatestRevision),
   };
 }
 
 export type ClaimDetail = NonNullable<Awaited<ReturnType<typeof getClaimDetail>>>;
 
-/** What this person may do now (display only: every service re-checks). */
-function allowedActions(actor: Actor, claim: ClaimRow, decisions: { deciderId: string }[], isLatestRevision: boolean): string[] {
+/** What this person may do now (display only: every service re-checks). The step buttons ask the approvals module. */
+function allowedActions(actor: Actor, claim: ClaimRow, approval: ApprovalView, isLatestRevision: boolean): string[] {
   const actions: string[] = [];
-  const decided = decisions.some((d) => d.deciderId === actor.id);
-  const isAuthor = actor.id === claim.createdById || actor.id === claim.submittedById;
   if (claim.status === 'draft' && hasPermission(actor.role, 'claim.edit') && claim.type === 'progress') actions.push('edit');
   if (claim.status === 'draft' && hasPermission(actor.role, 'claim.submit')) actions.push('submit');
   if (claim.status === 'rejected' && isLatestRevision && hasPermission(actor.role, 'claim.edit')) actions.push('revise');
-  const step = claimSteps[claim.status as ClaimState];
-  if (step && !decided && hasPermission(actor.role, step.permission) && (step.name === 'certify' || !isAuthor)) actions.push(step.name, 'reject');
+  const step = approval.pendingStep;
+  if (approval.canAct && step) actions.push(stepAction[step.name] ?? step.name, 'reject');
   return actions;
 }
+
+/** The service (and button) that takes each claim step. */
+const stepAction: Record<string, string> = { certify: 'certify', approve: 'approve', executive_approve: 'approve', release: 'release' };
 
 /** The payment certificate: only of a claim that has been certified. */
 export async function getClaimCertificate(db: DbOrTx, actor: Actor, claimId: string) {
@@ -177,30 +180,28 @@ export async function getClaimCertificate(db: DbOrTx, actor: Actor, claimId: str
   return detail;
 }
 
-/** "My approvals": claims whose next step is the actor's, on their projects, not their own. */
+/** "My approvals": claims in the actor's projects whose waiting step the approvals module says is theirs. */
 export async function claimsAwaiting(db: DbOrTx, actor: Actor): Promise<InboxItem[]> {
-  const waiting = (Object.entries(claimSteps) as [ClaimState, NonNullable<(typeof claimSteps)[ClaimState]>][]).filter(([, step]) => hasPermission(actor.role, step.permission));
-  if (waiting.length === 0) return [];
+  const awaiting = [...new Set(routeDefinitions.claim.steps.filter((s) => s.roles.includes(actor.role)).map((s) => s.awaits))];
+  if (awaiting.length === 0) return [];
   const rows = await db
     .select({ claim: claims, projectCode: projects.code, currency: projects.currency, vendorName: partners.name })
     .from(claims)
     .innerJoin(projects, eq(projects.id, claims.projectId))
     .innerJoin(subcontracts, eq(subcontracts.id, claims.subcontractId))
     .innerJoin(partners, eq(partners.id, subcontracts.vendorId))
-    .where(
-      and(
-        inArray(claims.status, waiting.map(([status]) => status)),
-        eq(projects.organisationId, actor.organisationId),
-        projectScope(actor, claims.projectId),
-        sql`NOT EXISTS (SELECT 1 FROM ${approvalDecisions} WHERE ${approvalDecisions.recordType} = 'claim' AND ${approvalDecisions.recordId} = ${claims.id} AND ${approvalDecisions.decidedById} = ${actor.id})`,
-      ),
-    )
+    .where(and(inArray(claims.status, awaiting as ClaimRow['status'][]), eq(projects.organisationId, actor.organisationId), projectScope(actor, claims.projectId)))
     .limit(500);
+  const thresholds = await thresholdsOf(db, actor.organisationId);
+  const subjects = await loadSubjects(
+    db,
+    'claim',
+    rows.map(({ claim }) => ({ id: claim.id, status: claim.status, authorIds: [claim.createdById, claim.submittedById], provisional: { amount: claim.dueAmount ?? claim.claimedToDateAmount ?? '0', reason: 'provisional until certification', thresholds } })),
+  );
   return rows.flatMap(({ claim, projectCode, currency, vendorName }) => {
-    const step = claimSteps[claim.status as ClaimState]!;
-    const isAuthor = claim.createdById === actor.id || claim.submittedById === actor.id;
-    if (step.name !== 'certify' && isAuthor) return [];
-    const since = step.name === 'certify' ? claim.submittedAt : step.name === 'approve' ? claim.certifiedAt : claim.approvedAt;
+    const state = approvalState(subjects.get(claim.id)!, actor);
+    if (!state.canAct || !state.pendingStep) return [];
+    const since = claim.status === 'submitted' ? claim.submittedAt : claim.status === 'certified' ? claim.certifiedAt : claim.approvedAt;
     return [
       {
         kind: 'claim' as const,
@@ -209,7 +210,7 @@ export async function claimsAwaiting(db: DbOrTx, actor: Actor): Promise<InboxIte
         projectCode,
         reference: claim.revision > 1 ? `${claim.reference} rev ${claim.revision}` : claim.reference,
         title: `${vendorName} · period to ${claim.periodEnd}`,
-        step: { certify: 'Certify (QS)', approve: 'Approve (PM)', release: 'Finance release' }[step.name],
+        step: state.pendingStep.label,
         amount: claim.dueAmount ?? claim.claimedToDateAmount,
         currency,
         waitingSince: since ?? claim.updatedAt,

@@ -46,6 +46,8 @@ export const certifyClaimInput = z
     version: versionInput,
     lines: z.array(certifyLineInput).max(500),
     materialsStoredToDate: moneyInput.default('0'),
+    /** Required whenever the certified materials differ from the claimed figure. */
+    materialsReason: reasonInput.optional(),
     deductions: z.array(deductionInput).max(50).default([]),
     comment: commentInput.optional(),
   })

@@ -7,6 +7,7 @@ import { DomainError } from '@/server/errors';
 import { parseAmount } from '@/server/lib/decimal-input';
 import { formatMoney, sumMoney } from '@/server/lib/money';
 import { nextState } from '@/server/lib/state-machine';
+import { carryAuthors, noteAuthor } from '@/server/modules/approvals/approvals';
 import { recordAudit } from '@/server/modules/audit/audit.service';
 import { calculateClaim } from './claim.calc';
 import { claimedFromPercent, formatClaimReference } from './claim-entry.calc';
@@ -59,12 +60,13 @@ export async function createClaim(db: Db, input: CreateClaimInput, actor: Actor)
     const before = await certifiedBySovLine(tx, previous?.id);
     const [row] = await tx
       .insert(claims)
-      .values({ subcontractId: subcontract.id, projectId: subcontract.projectId, number, reference, periodEnd: input.periodEnd, createdById: actor.id, materialsStoredToDateAmount: previous?.materialsStoredToDateAmount ?? '0' })
+      .values({ subcontractId: subcontract.id, projectId: subcontract.projectId, number, reference, periodEnd: input.periodEnd, createdById: actor.id, materialsStoredToDateAmount: previous?.materialsStoredToDateAmount ?? '0', materialsClaimedToDateAmount: previous?.materialsStoredToDateAmount ?? '0' })
       .returning({ id: claims.id });
     if (!row) throw new Error('claim insert returned no row');
     await tx.insert(claimLines).values(
       sov.map((line) => ({ claimId: row.id, sovLineId: line.id, scheduledAmount: line.scheduledAmount, previousCertifiedAmount: before.get(line.id) ?? '0', claimedToDateAmount: before.get(line.id) ?? '0' })),
     );
+    await noteAuthor(tx, ENTITY, row.id, actor.id, 'creator');
     await recordAudit(tx, { actor, action: 'claim.create', entityType: ENTITY, entityId: row.id, toState: 'draft', comment: `${reference} for the period ending ${input.periodEnd}` });
     return { id: row.id, reference };
   });
@@ -81,6 +83,7 @@ export async function createRetentionReleaseClaim(db: Db, input: CreateRetention
     const previous = await previousApprovedClaim(tx, subcontract.id, number);
     if (!previous) throw new DomainError('VALIDATION', 'There is no approved claim, so no retention is held to release.');
     const before = await tx.select().from(claimLines).where(eq(claimLines.claimId, previous.id));
+    await assertReleaseStageInOrder(tx, subcontract.id, input.stage, before);
     const [row] = await tx
       .insert(claims)
       .values({
@@ -93,6 +96,7 @@ export async function createRetentionReleaseClaim(db: Db, input: CreateRetention
         periodEnd: input.periodEnd,
         createdById: actor.id,
         materialsStoredToDateAmount: previous.materialsStoredToDateAmount,
+        materialsClaimedToDateAmount: previous.materialsStoredToDateAmount,
       })
       .returning();
     if (!row) throw new Error('claim insert returned no row');
@@ -103,9 +107,43 @@ export async function createRetentionReleaseClaim(db: Db, input: CreateRetention
     }
     // refuses now (not at certification) a release of nothing, or of more than is held
     calculateClaim((await buildClaimInput(tx, row)).input);
+    await noteAuthor(tx, ENTITY, row.id, actor.id, 'creator');
     await recordAudit(tx, { actor, action: 'claim.create', entityType: ENTITY, entityId: row.id, toState: 'draft', comment: `${reference}: retention release at ${input.stage.replace(/_/g, ' ')}` });
     return { id: row.id, reference };
   });
+}
+
+/**
+ * DOMAIN §4: the practical-completion release only once the work is complete (the last approved
+ * claim certifies the whole revised SOV) and only once; the end-of-defects release only after the
+ * practical-completion release reached approved, and only once. Each refusal says why.
+ */
+async function assertReleaseStageInOrder(tx: Tx, subcontractId: string, stage: 'practical_completion' | 'end_of_defects', lastLines: (typeof claimLines.$inferSelect)[]) {
+  const releases = await tx
+    .select({ reference: claims.reference, stage: claims.retentionReleaseStage, status: claims.status })
+    .from(claims)
+    .where(and(eq(claims.subcontractId, subcontractId), eq(claims.type, 'retention_release'), sql`${claims.status} <> 'rejected'`));
+  const sameStage = releases.find((r) => r.stage === stage);
+  if (sameStage) {
+    throw new DomainError('RETENTION_STAGE_REPEATED', `The ${stage.replace(/_/g, ' ')} release is made once; ${sameStage.reference} (${sameStage.status}) already is it.`, { field: 'stage' });
+  }
+  if (stage === 'practical_completion') {
+    const sov = await sovOf(tx, subcontractId);
+    const certified = new Map(lastLines.map((l) => [l.sovLineId, l.certifiedToDateAmount ?? '0']));
+    const short = sov.filter((line) => parseAmount(certified.get(line.id) ?? '0', 'Certified').lessThan(parseAmount(line.scheduledAmount, 'Scheduled')));
+    if (short.length > 0) {
+      throw new DomainError(
+        'RETENTION_STAGE_TOO_EARLY',
+        `Practical completion releases retention only once the work is complete; the last approved claim has not certified ${short.map((l) => `"${l.description}"`).join(', ')} in full.`,
+        { field: 'stage' },
+      );
+    }
+  } else {
+    const completion = releases.find((r) => r.stage === 'practical_completion' && ['approved', 'released', 'posted', 'paid'].includes(r.status));
+    if (!completion) {
+      throw new DomainError('RETENTION_STAGE_TOO_EARLY', 'The end-of-defects release comes after the practical-completion release has been approved.', { field: 'stage' });
+    }
+  }
 }
 
 async function writeDeductions(tx: Tx, claimId: string, deductions: DeductionInput[]) {
@@ -137,7 +175,8 @@ export async function updateClaim(db: Db, input: UpdateClaimInput, actor: Actor)
     await writeDeductions(tx, row.id, input.deductions);
     const claimed = formatMoney(parseAmount(input.materialsStoredToDate, 'Materials stored to date', 'non_negative'));
     const total = formatMoney(sumMoney(lines.map((l) => l.claimedToDateAmount)));
-    await compareAndSet(tx, row, input.version, { claimedToDateAmount: total, materialsStoredToDateAmount: claimed });
+    await compareAndSet(tx, row, input.version, { claimedToDateAmount: total, materialsStoredToDateAmount: claimed, materialsClaimedToDateAmount: claimed });
+    await noteAuthor(tx, ENTITY, row.id, actor.id, 'editor');
     await recordAudit(tx, {
       actor,
       action: 'claim.edit',
@@ -157,6 +196,7 @@ export async function submitClaim(db: Db, input: ClaimActionInput, actor: Actor)
     const row = await loadClaimForUpdate(tx, actor, input.claimId);
     const to = nextState(claimMachine, row.status, 'submit');
     await compareAndSet(tx, row, input.version, { status: to, submittedById: actor.id, submittedAt: new Date() });
+    await noteAuthor(tx, ENTITY, row.id, actor.id, 'submitter');
     await recordAudit(tx, { actor, action: 'claim.submit', entityType: ENTITY, entityId: row.id, fromState: row.status, toState: to, comment: input.comment });
   });
 }
@@ -185,7 +225,8 @@ export async function reviseClaim(db: Db, input: ClaimActionInput, actor: Actor)
         retentionReleaseStage: row.retentionReleaseStage,
         periodEnd: row.periodEnd,
         previousRevisionId: row.id,
-        materialsStoredToDateAmount: row.materialsStoredToDateAmount,
+        materialsStoredToDateAmount: row.materialsClaimedToDateAmount,
+        materialsClaimedToDateAmount: row.materialsClaimedToDateAmount,
         claimedToDateAmount: row.claimedToDateAmount,
         // the claim's author stays its author across revisions (segregation of duties follows the item)
         createdById: row.createdById,
@@ -200,6 +241,8 @@ export async function reviseClaim(db: Db, input: ClaimActionInput, actor: Actor)
     }
     const deductions = await tx.select().from(claimDeductions).where(eq(claimDeductions.claimId, row.id));
     await writeDeductions(tx, revision.id, deductions.map((d) => ({ kind: d.kind, description: d.description, reason: d.reason, amount: d.amount })));
+    await carryAuthors(tx, ENTITY, row.id, revision.id);
+    await noteAuthor(tx, ENTITY, revision.id, actor.id, 'editor');
     await recordAudit(tx, { actor, action: 'claim.revise', entityType: ENTITY, entityId: revision.id, fromState: 'rejected', toState: 'draft', comment: `Revision ${row.revision + 1} of ${row.reference}` });
     return revision;
   });

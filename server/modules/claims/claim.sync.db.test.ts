@@ -144,6 +144,12 @@ describe('claim sync handler against the Odoo simulator', () => {
   });
 
   it('bills a retention release with one positive line on the retention-payable account', async () => {
+    // practical completion comes only once the work is complete (issue 13): a final claim certifies the whole SOV first
+    const scheduled = await testDb.db.select({ id: sovLines.id, amount: sovLines.scheduledAmount }).from(sovLines).where(eq(sovLines.subcontractId, sc.subcontractId));
+    const full = sc.sov.map((l) => scheduled.find((s) => s.id === l.id)!.amount);
+    const last = await runToApproved(testDb.db, org, sc, '2026-05-31', full, full);
+    await releaseClaim(testDb.db, { claimId: last, version: 5 }, org.actors.finance);
+    await waitFor(() => claimRow(testDb.db, last), (row) => row.status === 'posted', 20_000, 'the final claim posted');
     const { id } = await createRetentionReleaseClaim(testDb.db, { subcontractId: sc.subcontractId, periodEnd: '2026-06-30', stage: 'practical_completion' }, org.actors.qs);
     await submitClaim(testDb.db, { claimId: id, version: 1 }, org.actors.qs);
     await certifyClaim(testDb.db, { claimId: id, version: 2, lines: [], materialsStoredToDate: '0', deductions: [] }, org.actors.qs);
@@ -151,12 +157,13 @@ describe('claim sync handler against the Odoo simulator', () => {
     await releaseClaim(testDb.db, { claimId: id, version: 4 }, org.actors.finance);
     await waitFor(() => claimRow(testDb.db, id), (row) => row.status === 'posted', 20_000, 'the posted release');
     const claim = await claimRow(testDb.db, id);
-    expect(claim).toMatchObject({ type: 'retention_release', dueAmount: '3150.00', retentionHeldToDateAmount: '3150.00' });
+    // complete at 215,000.00: 10 % capped at 5 % of the revised value = 10,750.00 held; half released
+    expect(claim).toMatchObject({ type: 'retention_release', dueAmount: '5375.00', retentionHeldToDateAmount: '5375.00' });
     const [billId, ...others] = billsWithRef(claim.reference);
     expect(others).toEqual([]);
     const bill = await readBill(billId!);
-    expect(bill).toMatchObject({ state: 'posted', amount_total: 3150 });
+    expect(bill).toMatchObject({ state: 'posted', amount_total: 5375 });
     const lines = await readLines(bill.invoice_line_ids);
-    expect(lines.map((l) => [l.price_unit, l.account_id && l.account_id[0], l.purchase_line_id])).toEqual([[3150, sim.demo!.accounts.retentionPayable, false]]);
+    expect(lines.map((l) => [l.price_unit, l.account_id && l.account_id[0], l.purchase_line_id])).toEqual([[5375, sim.demo!.accounts.retentionPayable, false]]);
   });
 });

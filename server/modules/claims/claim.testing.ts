@@ -100,6 +100,8 @@ export async function runToApproved(
     },
     org.actors.qs,
   );
-  await approveClaim(db, { claimId: id, version: 4 }, org.actors.pm);
+  // above the PM limit the route adds an executive's approval (DOMAIN §4)
+  const { status } = await approveClaim(db, { claimId: id, version: 4 }, org.actors.pm);
+  if (status === 'certified') await approveClaim(db, { claimId: id, version: 4 }, org.actors.exec);
   return id;
 }

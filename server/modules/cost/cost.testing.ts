@@ -5,6 +5,7 @@ import { approveChangeOrder, submitChangeOrder } from '@/server/modules/change-o
 import { createChangeOrder, setProceeding, voidChangeOrder } from '@/server/modules/change-orders/change-order.service';
 import type { CreateChangeOrderInput } from '@/server/modules/change-orders/change-order.schemas';
 import type { SeededOrg } from '@/server/testing/fixtures';
+import type { Actor } from '@/server/auth/actor';
 
 /**
  * Test data for the cost report: change orders go through the real services (so approval writes its
@@ -57,7 +58,9 @@ export function coBuilder(db: Db, org: SeededOrg, projectId: string, codes: Reco
       const { id } = await create(options);
       await submitChangeOrder(db, { changeOrderId: id, version: 1 }, org.actors.pm);
       await approveChangeOrder(db, { changeOrderId: id, version: 2 }, org.actors.qs);
-      await approveChangeOrder(db, { changeOrderId: id, version: await version(id) }, org.actors.pm2);
+      const { status } = await approveChangeOrder(db, { changeOrderId: id, version: await version(id) }, org.actors.pm2);
+      // above the PM limit the route has an executive step (issue 13)
+      if (status === 'submitted') await approveChangeOrder(db, { changeOrderId: id, version: await version(id) }, org.actors.exec);
       return id;
     },
     async voided(options: CoOptions) {
@@ -110,7 +113,8 @@ export async function addClaim(
     SELECT ${claim!.id}, l.sov_line_id, l.scheduled, l.certified, l.certified
     FROM json_to_recordset(${JSON.stringify(input.lines.map((l) => ({ sov_line_id: l.sovLineId, scheduled: l.scheduled, certified: l.certified })))}::json)
          AS l(sov_line_id uuid, scheduled numeric, certified numeric)`);
-  await db
+  await db.transaction(async (tx) => {
+  await tx
     .update(claims)
     // the deciders are on record, as the database requires for a decided claim
     .set({
@@ -120,6 +124,22 @@ export async function addClaim(
       releasedById: input.status === 'paid' ? org.actors.finance.id : null,
       certifiedToDateAmount: input.completed, completedToDateAmount: input.completed, retentionHeldToDateAmount: input.held, deductionsToDateAmount: '0', netToDateAmount: input.completed, dueAmount: input.completed })
     .where(eq(claims.id, claim!.id));
+  if (input.status === 'submitted') return;
+  // and so are its fixed route and decisions (the approvals module's database guard checks them at commit)
+  await tx.execute(sql`INSERT INTO approval_routes (record_type, record_id, step, step_name, role, routing_amount, reason)
+    SELECT 'claim', c.id, d.step, d.step_name, d.roles[1], abs(c.due_amount), 'test fixture'
+    FROM claims c JOIN projects p ON p.id = c.project_id JOIN organisations o ON o.id = p.organisation_id, approval_step_definitions d
+    WHERE c.id = ${claim!.id} AND d.record_type = 'claim'
+      AND (d.applies = 'always' OR (d.applies = 'above_pm_limit' AND abs(c.due_amount) > o.pm_limit_amount)
+           OR (d.applies = 'above_executive_limit' AND abs(c.due_amount) > o.executive_limit_amount))`);
+  const deciders: Record<number, Actor> = { 1: org.actors.qs2, 2: org.actors.pm, 3: org.actors.exec, 4: org.actors.finance };
+  const route = await tx.execute<{ step: number; step_name: string; role: string }>(sql`SELECT step, step_name, role FROM approval_routes WHERE record_id = ${claim!.id} ORDER BY step`);
+  for (const step of route.rows) {
+    if (step.step === 4 && input.status !== 'paid') continue;
+    await tx.execute(sql`INSERT INTO approval_decisions (record_type, record_id, step, step_name, role, decision, decided_by_id)
+      VALUES ('claim', ${claim!.id}, ${step.step}, ${step.step_name}, ${step.role}, 'approved', ${deciders[step.step]!.id})`);
+  }
+  });
   return claim!.id;
 }
 
@@ -127,7 +147,8 @@ let milestoneNumber = 100;
 
 export async function addMilestone(db: Db, org: SeededOrg, projectId: string, status: 'released' | 'invoiced' | 'paid', invoice: string, retention: string, releasedAt = '2026-02-20') {
   milestoneNumber += 1;
-  await db.insert(milestones).values({
+  await db.transaction(async (tx) => {
+  const [row] = await tx.insert(milestones).values({
     projectId,
     number: milestoneNumber,
     reference: `MS-${milestoneNumber}`,
@@ -143,6 +164,16 @@ export async function addMilestone(db: Db, org: SeededOrg, projectId: string, st
     verifiedById: org.actors.qs.id,
     releasedById: org.actors.finance.id,
     releasedAt: new Date(`${releasedAt}T10:00:00Z`),
+  }).returning({ id: milestones.id });
+  // its route and decisions, as the approvals module's database guard requires at commit
+  const deciders = [org.actors.pm, org.actors.qs, org.actors.finance];
+  const steps = [['claim_completion', 'project_manager'], ['verify', 'quantity_surveyor'], ['release', 'finance']] as const;
+  for (const [i, [name, role]] of steps.entries()) {
+    await tx.execute(sql`INSERT INTO approval_routes (record_type, record_id, step, step_name, role, routing_amount, reason) VALUES ('milestone', ${row!.id}, ${i + 1}, ${name}, ${role}, ${invoice}, 'test fixture')`);
+  }
+  for (const [i, [name, role]] of steps.entries()) {
+    await tx.execute(sql`INSERT INTO approval_decisions (record_type, record_id, step, step_name, role, decision, decided_by_id) VALUES ('milestone', ${row!.id}, ${i + 1}, ${name}, ${role}, 'approved', ${deciders[i]!.id})`);
+  }
   });
 }
 

@@ -1,21 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import type { Db, Tx } from '@/db/client';
-import { approvalDecisions, projects } from '@/db/schema';
+import type { Db, DbOrTx, Tx } from '@/db/client';
+import { projects } from '@/db/schema';
 import type { Actor } from '@/server/auth/actor';
 import { hasPermission } from '@/server/auth/permissions';
 import { DomainError } from '@/server/errors';
 import { assertReasonGiven, nextState } from '@/server/lib/state-machine';
-import { assertNotSelfApproval, assertOneStepPerPerson } from '@/server/modules/approvals/approval-route';
+import { assertCanAct, fixRoute, loadSubject, recordDecision, thresholdsOfProject, type ApprovalSubject } from '@/server/modules/approvals/approvals';
 import { recordAudit } from '@/server/modules/audit/audit.service';
 import { raiseException, resolveExceptionsFor } from '@/server/modules/exceptions/exception.service';
 import { requestSync } from '@/server/sync/enqueue';
 import { assertMilestoneReleaseWithinContract, buildMilestoneInvoice, calculateMilestoneAmount } from './milestone.calc';
-import { milestoneMachine, type MilestoneEvent, type MilestoneState } from './milestone.machine';
-import { alreadyBilled, amountBasisOf, compareAndSet, loadMilestoneForUpdate, revisedContractValue, type MilestoneRow } from './milestone.records';
+import { milestoneMachine, type MilestoneEvent } from './milestone.machine';
+import { alreadyBilled, amountBasisOf, compareAndSet, currentAmount, loadMilestoneForUpdate, revisedContractValue, type MilestoneRow } from './milestone.records';
 import type { MilestoneActionInput } from './milestone.schemas';
 
-const ENTITY = 'milestone';
+const ENTITY = 'milestone' as const;
 
 export type MilestoneStepName = 'claim_completion' | 'verify' | 'release';
 export type ReleaseBlockCause = 'no_sale_order' | 'exceeds_contract_value';
@@ -27,47 +27,24 @@ const releaseGuidance: Record<ReleaseBlockCause, string> = {
   exceeds_contract_value: 'Check the milestone amounts against the contract: approve the client change order that covers the extra work, or correct the milestone (reject it back to planned and edit its amount).',
 };
 
-/** The step a milestone in `state` waits for, and the role that takes (or refuses) it. */
-export const pendingStep: Partial<Record<MilestoneState, { name: MilestoneStepName; role: Actor['role'] }>> = {
-  planned: { name: 'claim_completion', role: 'project_manager' },
-  completion_claimed: { name: 'verify', role: 'quantity_surveyor' },
-  verified: { name: 'release', role: 'finance' },
-};
+/** The milestone as the approvals module sees it: one route per cycle, fixed when completion is claimed. */
+export async function milestoneSubject(db: DbOrTx, row: MilestoneRow): Promise<ApprovalSubject> {
+  return loadSubject(db, ENTITY, {
+    id: row.id,
+    status: row.status,
+    cycle: row.cycle,
+    authorIds: [row.createdById, row.completionClaimedById],
+    provisional: { amount: await amountOf(db, row), reason: 'the milestone amount', thresholds: await thresholdsOfProject(db, row.projectId) },
+  });
+}
+
+async function amountOf(db: DbOrTx, row: MilestoneRow): Promise<string> {
+  return currentAmount(row, await revisedContractValue(db, row.projectId));
+}
 
 function assertPermitted(actor: Actor, event: MilestoneEvent) {
   const permission = milestoneMachine.transitions[event].permission;
   if (!hasPermission(actor.role, permission)) throw new DomainError('FORBIDDEN', `Your role may not ${event.replace('_', ' ')} a milestone.`);
-}
-
-/**
- * Segregation of duties within the current cycle (the columns are cleared by a rejection): the author
- * and the completion claimer neither verify nor release, and nobody takes two steps. The database
- * refuses the same again (trigger and unique index on approval_decisions).
- */
-function assertSegregation(row: MilestoneRow, actor: Actor, step: 'verify' | 'release') {
-  assertNotSelfApproval(actor.id, [row.createdById, row.completionClaimedById]);
-  if (step === 'release') assertOneStepPerPerson(actor.id, row.verifiedById ? [row.verifiedById] : []);
-}
-
-const stepNumbers: Record<MilestoneStepName, number> = { claim_completion: 1, verify: 2, release: 3 };
-
-/**
- * One approval_decisions row per step taken, in the milestone's current cycle (a rejection starts the
- * next one), so the database's one-decision-per-step and one-step-per-person rules hold per cycle.
- * `row` is the milestone as it was before the step, which carries that cycle.
- */
-async function recordDecision(tx: Tx, row: MilestoneRow, actor: Actor, stepName: MilestoneStepName, decision: 'approved' | 'rejected', comment?: string) {
-  await tx.insert(approvalDecisions).values({
-    recordType: ENTITY,
-    recordId: row.id,
-    cycle: row.cycle,
-    step: stepNumbers[stepName],
-    stepName,
-    role: actor.role,
-    decision,
-    decidedById: actor.id,
-    comment: comment ?? null,
-  });
 }
 
 /** The PM says the milestone's work is complete (evidence attached on the milestone). */
@@ -76,8 +53,11 @@ export async function claimMilestoneCompletion(db: Db, input: MilestoneActionInp
   return db.transaction(async (tx) => {
     const row = await loadMilestoneForUpdate(tx, actor, input.milestoneId);
     const to = nextState(milestoneMachine, row.status, 'claim_completion');
+    assertCanAct(await milestoneSubject(tx, row), actor);
+    await fixRoute(tx, { type: ENTITY, recordId: row.id, cycle: row.cycle, amount: await amountOf(tx, row), reason: 'the milestone amount', thresholds: await thresholdsOfProject(tx, row.projectId) });
+    const subject = await milestoneSubject(tx, row);
     await compareAndSet(tx, row, input.version, { status: to, completionClaimedById: actor.id, completionClaimedAt: new Date(), rejectionReason: null });
-    await recordDecision(tx, row, actor, 'claim_completion', 'approved', input.comment);
+    await recordDecision(tx, subject, actor, 'approved', input.comment);
     await recordAudit(tx, { actor, action: 'milestone.claim_completion', entityType: ENTITY, entityId: row.id, fromState: row.status, toState: to, comment: input.comment });
     return { status: to };
   });
@@ -89,9 +69,10 @@ export async function verifyMilestone(db: Db, input: MilestoneActionInput, actor
   return db.transaction(async (tx) => {
     const row = await loadMilestoneForUpdate(tx, actor, input.milestoneId);
     const to = nextState(milestoneMachine, row.status, 'verify');
-    assertSegregation(row, actor, 'verify');
+    const subject = await milestoneSubject(tx, row);
+    assertCanAct(subject, actor);
     await compareAndSet(tx, row, input.version, { status: to, verifiedById: actor.id, verifiedAt: new Date() });
-    await recordDecision(tx, row, actor, 'verify', 'approved', input.comment);
+    await recordDecision(tx, subject, actor, 'approved', input.comment);
     await recordAudit(tx, { actor, action: 'milestone.verify', entityType: ENTITY, entityId: row.id, fromState: row.status, toState: to, comment: input.comment });
     return { status: to };
   });
@@ -129,7 +110,8 @@ export async function releaseMilestone(db: Db, input: MilestoneActionInput, acto
   const outcome = await db.transaction(async (tx) => {
     const row = await loadMilestoneForUpdate(tx, actor, input.milestoneId);
     const to = nextState(milestoneMachine, row.status, 'release');
-    assertSegregation(row, actor, 'release');
+    const subject = await milestoneSubject(tx, row);
+    assertCanAct(subject, actor);
     if (row.version !== input.version) throw new DomainError('CONFLICT', `${row.reference} was changed by someone else. Reload it and try again.`);
     const { blocks, amount } = await releaseBlocks(tx, row);
     if (blocks.length > 0) {
@@ -145,7 +127,7 @@ export async function releaseMilestone(db: Db, input: MilestoneActionInput, acto
       invoiceAmount: invoice.grossAmount,
       retentionAmount: invoice.retentionAmount,
     });
-    await recordDecision(tx, row, actor, 'release', 'approved', input.comment);
+    await recordDecision(tx, subject, actor, 'approved', input.comment);
     const correlationId = randomUUID();
     await recordAudit(tx, {
       actor,
@@ -208,9 +190,8 @@ export async function rejectMilestone(db: Db, input: MilestoneActionInput, actor
     const row = await loadMilestoneForUpdate(tx, actor, input.milestoneId);
     assertReasonGiven(milestoneMachine, 'reject', input.comment);
     const to = nextState(milestoneMachine, row.status, 'reject');
-    const step = pendingStep[row.status];
-    if (!step || step.role !== actor.role) throw new DomainError('FORBIDDEN', `Only the ${step?.role.replace('_', ' ') ?? 'next approver'} may reject a ${row.status.replace('_', ' ')} milestone.`);
-    assertSegregation(row, actor, step.name === 'release' ? 'release' : 'verify');
+    const subject = await milestoneSubject(tx, row);
+    assertCanAct(subject, actor);
     const reason = input.comment!.trim();
     await compareAndSet(tx, row, input.version, {
       status: to,
@@ -221,7 +202,7 @@ export async function rejectMilestone(db: Db, input: MilestoneActionInput, actor
       verifiedById: null,
       verifiedAt: null,
     });
-    await recordDecision(tx, row, actor, step.name, 'rejected', reason);
+    await recordDecision(tx, subject, actor, 'rejected', reason);
     await recordAudit(tx, { actor, action: 'milestone.reject', entityType: ENTITY, entityId: row.id, fromState: row.status, toState: to, comment: reason });
     return { status: to };
   });

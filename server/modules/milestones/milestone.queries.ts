@@ -7,7 +7,8 @@ import { projectScope } from '@/server/auth/policy';
 import { listFilters, listOrder, listPaging, type ListColumns, type ListInput, type ListResult } from '@/server/lib/list';
 import type { InboxItem } from '@/server/modules/inbox/inbox.types';
 import { expectedInvoiceTotal } from './milestone-invoice-state.service';
-import { pendingStep } from './milestone-approval.service';
+import { approvalState, approvalView, loadSubjects, routeDefinitions, thresholdsOf, type ApprovalView } from '@/server/modules/approvals/approvals';
+import { milestoneSubject } from './milestone-approval.service';
 import { currentAmount, fractionToPercent, revisedContractValue } from './milestone.records';
 
 /** Original contract + approved client COs, per project row (exact numeric in SQL). */
@@ -114,6 +115,7 @@ export async function getMilestoneDetail(db: DbOrTx, actor: Actor, milestoneId: 
       .orderBy(asc(auditEvents.id)),
     revisedContractValue(db, milestone.projectId),
   ]);
+  const approval = approvalView(await milestoneSubject(db, milestone), actor);
   return {
     ...milestone,
     percentOfContract: milestone.percentOfContract === null ? null : fractionToPercent(milestone.percentOfContract),
@@ -125,33 +127,30 @@ export async function getMilestoneDetail(db: DbOrTx, actor: Actor, milestoneId: 
     creatorName: found.creatorName,
     evidence,
     timeline,
-    actions: allowedActions(actor, milestone),
+    approval,
+    actions: allowedActions(actor, milestone, approval),
   };
 }
 
-/** The actions this person may take now (display only: the server re-checks every one). */
-function allowedActions(actor: Actor, m: typeof milestones.$inferSelect): string[] {
+/** The actions this person may take now (display only: the server re-checks). The step buttons ask the approvals module. */
+function allowedActions(actor: Actor, m: typeof milestones.$inferSelect, approval: ApprovalView): string[] {
   const actions: string[] = [];
   if (m.status === 'planned' && hasPermission(actor.role, 'milestone.edit')) actions.push('edit');
-  const step = pendingStep[m.status];
-  if (!step || step.role !== actor.role) return actions;
-  const isAuthor = actor.id === m.createdById || actor.id === m.completionClaimedById;
-  if (step.name === 'claim_completion' && hasPermission(actor.role, 'milestone.claim_completion')) actions.push('claim_completion');
-  if (step.name === 'verify' && !isAuthor && hasPermission(actor.role, 'milestone.verify')) actions.push('verify', 'reject');
-  if (step.name === 'release' && !isAuthor && actor.id !== m.verifiedById && hasPermission(actor.role, 'milestone.release')) actions.push('release', 'reject');
+  const step = approval.pendingStep;
+  if (!approval.canAct || !step) return actions;
+  actions.push(step.name);
+  if (step.name !== 'claim_completion') actions.push('reject');
   return actions;
 }
 
-const stepLabels: Record<string, string> = { planned: 'Claim completion (due)', completion_claimed: 'Verify completion', verified: 'Finance release' };
-
 /**
- * "My approvals": milestones whose next step is the actor's — completion claims for the QS to verify,
- * verified milestones for finance to release, and for the PM, planned milestones that are due.
+ * "My approvals": milestones whose waiting step the approvals module says is the actor's — completion
+ * claims for the QS to verify, verified milestones for finance to release, and for the PM, planned
+ * milestones that are due.
  */
 export async function milestonesAwaiting(db: DbOrTx, actor: Actor): Promise<InboxItem[]> {
-  const states = (Object.keys(pendingStep) as (keyof typeof pendingStep)[]).filter((s) => pendingStep[s]?.role === actor.role);
-  const state = states[0];
-  if (!state) return [];
+  const states = [...new Set(routeDefinitions.milestone.steps.filter((s) => s.roles.includes(actor.role)).map((s) => s.awaits))] as (typeof milestones.$inferSelect)['status'][];
+  if (states.length === 0) return [];
   const rows = await db
     .select({ m: milestones, projectCode: projects.code, currency: projects.currency, amount: sql<string>`${amountSql}::text` })
     .from(milestones)
@@ -161,23 +160,33 @@ export async function milestonesAwaiting(db: DbOrTx, actor: Actor): Promise<Inbo
         inArray(milestones.status, states),
         eq(projects.organisationId, actor.organisationId),
         projectScope(actor, milestones.projectId),
-        state === 'planned'
-          ? sql`${milestones.plannedDate} <= current_date`
-          : sql`${milestones.createdById} <> ${actor.id} AND ${milestones.completionClaimedById} IS DISTINCT FROM ${actor.id} AND ${milestones.verifiedById} IS DISTINCT FROM ${actor.id}`,
+        sql`(${milestones.status} <> 'planned' OR ${milestones.plannedDate} <= current_date)`,
       ),
     )
     .orderBy(desc(milestones.updatedAt))
     .limit(500);
-  return rows.map(({ m, projectCode, currency, amount }) => ({
-    kind: 'milestone' as const,
-    id: m.id,
-    projectId: m.projectId,
-    projectCode,
-    reference: m.reference,
-    title: m.name,
-    step: stepLabels[state] ?? state,
-    amount,
-    currency,
-    waitingSince: (state === 'planned' ? new Date(`${m.plannedDate}T00:00:00Z`) : state === 'completion_claimed' ? m.completionClaimedAt : m.verifiedAt) ?? m.updatedAt,
-  }));
+  const thresholds = await thresholdsOf(db, actor.organisationId);
+  const subjects = await loadSubjects(
+    db,
+    'milestone',
+    rows.map(({ m, amount }) => ({ id: m.id, status: m.status, cycle: m.cycle, authorIds: [m.createdById, m.completionClaimedById], provisional: { amount, reason: 'the milestone amount', thresholds } })),
+  );
+  return rows.flatMap(({ m, projectCode, currency, amount }) => {
+    const state = approvalState(subjects.get(m.id)!, actor);
+    if (!state.canAct || !state.pendingStep) return [];
+    return [
+      {
+        kind: 'milestone' as const,
+        id: m.id,
+        projectId: m.projectId,
+        projectCode,
+        reference: m.reference,
+        title: m.name,
+        step: m.status === 'planned' ? 'Claim completion (due)' : state.pendingStep.label,
+        amount,
+        currency,
+        waitingSince: (m.status === 'planned' ? new Date(`${m.plannedDate}T00:00:00Z`) : m.status === 'completion_claimed' ? m.completionClaimedAt : m.verifiedAt) ?? m.updatedAt,
+      },
+    ];
+  });
 }

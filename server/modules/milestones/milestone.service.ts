@@ -4,6 +4,7 @@ import type { Actor } from '@/server/auth/actor';
 import { hasPermission } from '@/server/auth/permissions';
 import { assertProjectVisible } from '@/server/auth/policy';
 import { DomainError } from '@/server/errors';
+import { noteAuthor } from '@/server/modules/approvals/approvals';
 import { diffFields, recordAudit } from '@/server/modules/audit/audit.service';
 import {
   amountColumns,
@@ -41,6 +42,7 @@ export async function createMilestone(db: Db, input: CreateMilestoneInput, actor
       .returning({ id: milestones.id });
     if (!row) throw new Error('milestone insert returned no row');
     await writeEvidence(tx, row.id, input.evidence);
+    await noteAuthor(tx, ENTITY, row.id, actor.id, 'creator');
     await recordAudit(tx, {
       actor,
       action: 'milestone.create',
@@ -67,6 +69,7 @@ export async function updateMilestone(db: Db, input: UpdateMilestoneInput, actor
     const columns = editableColumns(input);
     await compareAndSet(tx, row, input.version, columns);
     await writeEvidence(tx, row.id, input.evidence);
+    await noteAuthor(tx, ENTITY, row.id, actor.id, 'editor');
     await recordAudit(tx, {
       actor,
       action: 'milestone.edit',
