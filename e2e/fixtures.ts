@@ -79,16 +79,19 @@ export async function e2eQuery<T extends Record<string, unknown>>(text: string, 
 
 /**
  * A session cookie for `email`, minted as next-auth would at sign-in: the user id, the current session
- * version (or `sv`) and the sign-in time (or `signedInAt`, seconds). The stack re-checks all three.
+ * version (or `sv`), a fresh session row (or `sid`) and the sign-in time (or `signedInAt`, seconds).
+ * The stack re-checks all four.
  */
-export async function sessionCookieFor(email: string, claims: { sv?: number; signedInAt?: number } = {}): Promise<string> {
+export async function sessionCookieFor(email: string, claims: { sv?: number; signedInAt?: number; sid?: string } = {}): Promise<string> {
   const { encode } = await import('next-auth/jwt');
   const [user] = await e2eQuery<{ id: string; name: string; session_version: number }>('SELECT id, name, session_version FROM users WHERE email = $1', [email]);
   if (!user) throw new Error(`no user ${email}`);
+  // a live server-side session row, as a sign-in opens one (server/auth/session.ts)
+  const sid = claims.sid ?? (await e2eQuery<{ id: string }>('INSERT INTO user_sessions (user_id) VALUES ($1) RETURNING id', [user.id]))[0]!.id;
   const token = await encode({
     secret: e2eAuthSecret(),
     maxAge: 30 * 24 * 3600,
-    token: { sub: user.id, name: user.name, email, uid: user.id, sv: claims.sv ?? user.session_version, signedInAt: claims.signedInAt ?? Math.floor(Date.now() / 1000) },
+    token: { sub: user.id, name: user.name, email, uid: user.id, sid, sv: claims.sv ?? user.session_version, signedInAt: claims.signedInAt ?? Math.floor(Date.now() / 1000) },
   });
   return `next-auth.session-token=${token}`;
 }

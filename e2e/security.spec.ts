@@ -336,3 +336,66 @@ test.describe('HTML from people is rendered as text', () => {
     await visit(demo.admin, ['/admin/users', `/admin/users/${userId}`], [namePayload]);
   });
 });
+
+test.describe('issue 20: sessions, sign-in and origins', () => {
+  test('signing out ends the session server-side: the old cookie is refused by tRPC and pages', async ({ page, request }) => {
+    await signIn(page, demo.qs);
+    const cookies = await page.context().cookies();
+    const session = cookies.find((c) => c.name.endsWith('next-auth.session-token'));
+    expect(session).toBeDefined();
+    const cookie = `${session!.name}=${session!.value}`;
+    expect((await trpcGet(request, 'session.me', cookie)).status()).toBe(200);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page).toHaveURL(/\/sign-in/);
+    // on main the cookie kept reading claims for up to 12 hours
+    const after = await trpcGet(request, 'session.me', cookie);
+    expect(after.status()).toBe(401);
+    const inbox = await request.get('/inbox', { headers: { cookie }, maxRedirects: 0 });
+    expect([302, 303, 307, 308]).toContain(inbox.status());
+  });
+
+  test('a repeated email field or a JSON body on the sign-in callback is a 400, not a bypass or a 500', async ({ request }) => {
+    const csrf = await request.get('/api/auth/csrf');
+    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+    const repeated = await request.post('/api/auth/callback/credentials', {
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: appOrigin() },
+      data: `email=decoy%40example.com&email=${encodeURIComponent(demo.qs)}&password=x&csrfToken=${csrfToken}&json=true`,
+    });
+    expect(repeated.status()).toBe(400);
+    const json = await request.post('/api/auth/callback/credentials', {
+      headers: { 'content-type': 'application/json', origin: appOrigin() },
+      data: { email: demo.qs, password: 'x', csrfToken, json: 'true' },
+    });
+    expect(json.status()).toBe(400);
+    expect(((await json.json()) as { fieldErrors: Record<string, string[]> }).fieldErrors.body).toBeDefined();
+  });
+
+  test('after sign-in a callbackUrl of /\\evil.example lands on our own origin', async ({ page }) => {
+    await page.goto(`/sign-in?callbackUrl=${encodeURIComponent('/\\evil.example')}`);
+    await page.getByLabel('Email').fill(demo.qs);
+    await page.getByLabel('Password').fill(demoPassword());
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByTestId('signed-in-user')).toBeVisible();
+    expect(new URL(page.url()).origin).toBe(appOrigin());
+  });
+
+  test('a rebinding Host with a matching Origin is refused; API answers are no-store', async ({ request }) => {
+    const cookie = await sessionCookieFor(demo.admin);
+    const rebound = await request.post('/api/trpc/settings.updateThresholds', {
+      headers: { cookie, host: 'rebound.example:1234', origin: 'http://rebound.example:1234', 'content-type': 'application/json' },
+      data: { json: {} },
+    });
+    expect(rebound.status()).toBe(403);
+    const me = await trpcGet(request, 'session.me', cookie);
+    expect(me.headers()['cache-control']).toContain('no-store');
+    const health = await request.get('/api/health');
+    expect(health.headers()['cache-control']).toContain('no-store');
+  });
+
+  test('a tRPC batch of more than 10 procedures is refused before anything runs', async ({ request }) => {
+    const cookie = await sessionCookieFor(demo.qs);
+    const paths = Array.from({ length: 11 }, () => 'session.me').join(',');
+    const response = await request.get(`/api/trpc/${paths}?batch=1&input=${encodeURIComponent('{}')}`, { headers: { cookie } });
+    expect(response.status()).toBe(400);
+  });
+});

@@ -12,3 +12,4 @@ export * from './odoo';
 export * from './claims';
 export * from './milestones';
 export * from './cost';
+export * from './security';

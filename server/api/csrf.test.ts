@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { allowedOriginsFor, checkMutationRequest } from './csrf';
+import { GET, POST } from '@/app/api/trpc/[trpc]/route';
+import { env } from '@/server/env';
+import { allowedOrigins, checkMutationRequest } from './csrf';
 
 const origins = ['http://localhost:3000'];
 const post = (headers: Record<string, string>) => new Request('http://localhost:3000/api/trpc/users.create', { method: 'POST', headers });
@@ -22,8 +24,17 @@ describe('tRPC mutation transport check', () => {
     expect(checkMutationRequest(new Request('http://localhost:3000/api/trpc/session.me'), origins).ok).toBe(true);
   });
 
-  it('derives the allowed origin from APP_URL, else the Host header', () => {
-    expect(allowedOriginsFor(post({ host: 'evil.example' }), 'https://plumbline.example.com')).toEqual(['https://plumbline.example.com']);
-    expect(allowedOriginsFor(post({ host: 'localhost:3000' }), undefined)).toEqual(['http://localhost:3000']);
+  it('allows exactly the public origin fixed at start, never one derived from the Host header', async () => {
+    expect(allowedOrigins('https://plumbline.example.com/')).toEqual(['https://plumbline.example.com']);
+    // a rebinding host with a matching Origin: on main the Host header made it "same origin"
+    const rebound = new Request('http://evil.example/api/trpc/users.create', {
+      method: 'POST',
+      headers: { host: 'evil.example', origin: 'http://evil.example', 'content-type': 'application/json' },
+      body: '{}',
+    });
+    const response = await POST(rebound);
+    expect(response.status).toBe(403);
+    expect(env().appOrigin).not.toBe('http://evil.example');
+    expect(GET).toBe(POST);
   });
 });

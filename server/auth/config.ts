@@ -6,6 +6,8 @@ import { getDb } from '@/db/client';
 import { users } from '@/db/schema';
 import { env } from '@/server/env';
 import { burnPasswordCheck, verifyPassword } from './password';
+import { safeCallbackPath } from './redirect';
+import { openSession, revokeSession } from './session';
 import { clientIp, normaliseEmail, recordLoginAttempt } from './throttle';
 
 const credentialsSchema = z.object({
@@ -21,7 +23,10 @@ const credentialsSchema = z.object({
  */
 export function authOptions(): NextAuthOptions {
   const maxAge = env().SESSION_MAX_AGE_HOURS * 3600;
+  const appOrigin = env().appOrigin;
   return {
+    // cookies are Secure (and __Secure-/__Host- prefixed) when the public origin is https
+    useSecureCookies: appOrigin.startsWith('https://'),
     secret: env().AUTH_SECRET,
     session: { strategy: 'jwt', maxAge, updateAge: 0 },
     jwt: { maxAge },
@@ -50,15 +55,27 @@ export function authOptions(): NextAuthOptions {
           }
           await recordLoginAttempt(db, { email, ip, succeeded: true, reason: 'ok' });
           await db.update(users).set({ lastSignInAt: new Date() }).where(eq(users.id, user.id));
-          return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion };
+          const sessionId = await openSession(db, user.id);
+          return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion, sessionId };
         },
       }),
     ],
+    events: {
+      // sign-out ends the session server-side: its row is revoked, the cookie is dead everywhere
+      async signOut({ token }) {
+        await revokeSession(getDb(), token);
+      },
+    },
     callbacks: {
+      // after sign-in or sign-out next-auth follows only same-origin paths of the public origin
+      redirect({ url }) {
+        return `${appOrigin}${safeCallbackPath(url, appOrigin)}`;
+      },
       jwt({ token, user }) {
         if (user) {
           token.uid = user.id;
           token.sv = (user as { sessionVersion?: number }).sessionVersion ?? 0;
+          token.sid = (user as { sessionId?: string }).sessionId;
           token.signedInAt = Math.floor(Date.now() / 1000);
         }
         return token;

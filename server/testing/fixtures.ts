@@ -4,6 +4,7 @@ import { projects, users } from '@/db/schema';
 import { seedDemoOrganisation } from '@/db/seed/demo-organisation';
 import type { Actor } from '@/server/auth/actor';
 import { isRole } from '@/server/auth/roles';
+import { openSession } from '@/server/auth/session';
 import type { Context } from '@/server/api/trpc';
 
 export const TEST_PASSWORD = 'correct-horse-battery-staple';
@@ -45,4 +46,9 @@ export async function sessionVersionOf(db: Db, userId: string): Promise<number> 
   const [row] = await db.select({ sv: users.sessionVersion }).from(users).where(eq(users.id, userId));
   if (!row) throw new Error('user missing');
   return row.sv;
+}
+
+/** The claims of a fresh sign-in of `userId`, with a live server-side session row (as next-auth mints them). */
+export async function sessionClaimsFor(db: Db, userId: string) {
+  return { uid: userId, sv: await sessionVersionOf(db, userId), sid: await openSession(db, userId), signedInAt: Math.floor(Date.now() / 1000) };
 }
