@@ -1,5 +1,5 @@
 import { DomainError } from '@/server/errors';
-import { parseAmount, parseQuantity } from '@/server/lib/decimal-input';
+import { ensureStorableAmount, parseAmount, parseQuantity } from '@/server/lib/decimal-input';
 import { formatMoney, Money, roundMoney, sumMoney } from '@/server/lib/money';
 
 /**
@@ -69,10 +69,14 @@ export function calculateChangeOrder(input: {
 }): ChangeOrderCalculation {
   const { kind } = input;
   const lines = input.lines.map((line, index) => {
-    const cost = roundMoney(
-      parseQuantity(line.quantity, `Line ${index + 1} quantity`).times(
-        parseAmount(line.unitCost, `Line ${index + 1} unit cost`),
+    const cost = ensureStorableAmount(
+      roundMoney(
+        parseQuantity(line.quantity, `Line ${index + 1} quantity`).times(
+          parseAmount(line.unitCost, `Line ${index + 1} unit cost`),
+        ),
       ),
+      'lines',
+      `Line ${index + 1} cost (quantity × unit cost)`,
     );
     const sell = sellAmountOf(kind, line, index);
     return { line, cost, sell };
@@ -82,7 +86,8 @@ export function calculateChangeOrder(input: {
   for (const { line, cost } of lines)
     byCode.set(line.costCodeId, (byCode.get(line.costCodeId) ?? new Money(0)).plus(cost));
 
-  const costTotal = sumMoney(lines.map((l) => l.cost));
+  for (const amount of byCode.values()) ensureStorableAmount(amount, 'lines', "The change to one cost code");
+  const costTotal = ensureStorableAmount(sumMoney(lines.map((l) => l.cost)), 'lines', 'The change order cost total');
   if (kind === 'internal' && !costTotal.isZero()) {
     throw new DomainError(
       'INTERNAL_CO_NOT_BALANCED',
@@ -92,7 +97,12 @@ export function calculateChangeOrder(input: {
       },
     );
   }
-  const moved = sumMoney([...byCode.values()].filter((amount) => amount.isPositive() && !amount.isZero()));
+  const moved = ensureStorableAmount(
+    sumMoney([...byCode.values()].filter((amount) => amount.isPositive() && !amount.isZero())),
+    'lines',
+    'The amount moved between cost codes',
+  );
+  const sellTotal = ensureStorableAmount(sumMoney(lines.map((l) => l.sell ?? 0)), 'lines', 'The change order sell total');
 
   return {
     lines: lines.map(({ line, cost, sell }) => ({
@@ -101,7 +111,7 @@ export function calculateChangeOrder(input: {
       sellAmount: sell ? formatMoney(sell) : null,
     })),
     costTotal: formatMoney(costTotal),
-    sellTotal: kind === 'client' ? formatMoney(sumMoney(lines.map((l) => l.sell ?? 0))) : null,
+    sellTotal: kind === 'client' ? formatMoney(sellTotal) : null,
     budgetColumn: kind === 'internal' ? 'budget_transfers' : 'approved_changes',
     budgetImpact: [...byCode].map(([costCodeId, amount]) => ({ costCodeId, amount: formatMoney(amount) })),
     absoluteCostChange: formatMoney(costTotal.abs()),
