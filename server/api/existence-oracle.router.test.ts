@@ -77,3 +77,17 @@ describe('existence oracle', () => {
     expect(differences).toEqual([]);
   });
 });
+
+describe('vendors through one’s projects only', () => {
+  it('hides a vendor (tax number, insurance) from project people without a subcontract of it, like an unknown id', async () => {
+    const outsider = createCaller(contextFor(testDb.db, world.org.actors.qs));
+    const insider = createCaller(contextFor(testDb.db, world.org.actors.qs2));
+    const listed = await outsider.masterData.vendors({ page: 0, pageSize: 200 });
+    expect(listed.rows.map((row) => row.id)).not.toContain(world.target.vendorId);
+    await expect(outsider.masterData.vendor({ vendorId: world.target.vendorId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect((await insider.masterData.vendors({ page: 0, pageSize: 200 })).rows.map((row) => row.id)).toContain(world.target.vendorId);
+    expect((await insider.masterData.vendor({ vendorId: world.target.vendorId })).id).toBe(world.target.vendorId);
+    const finance = createCaller(contextFor(testDb.db, world.org.actors.finance));
+    expect((await finance.masterData.vendors({ page: 0, pageSize: 200 })).rows.map((row) => row.id)).toContain(world.target.vendorId);
+  });
+});

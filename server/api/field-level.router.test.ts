@@ -24,6 +24,7 @@ const BANK_NUMBER = 'GB29-CANARY-60161331926819';
 const BANK_NAME = 'Canary Holdings Payee 4471';
 /** The only procedures that may carry bank details, and then only to a holder of vendor.read_bank. */
 const BANK_VISIBLE = new Set(['masterData.vendor']);
+// Issue 20 adds: no role but admin receives the Odoo URL (links, status, errors), checked in the same sweep.
 
 let testDb: TestDatabase;
 let world: SecurityWorld;
@@ -59,6 +60,8 @@ async function sweep(type: 'query' | 'mutation', label: string): Promise<{ failu
       const { text } = await everythingFrom(callByPath(caller, path, sample.input(world)));
       calls += 1;
       if (text.includes(ODOO_CANARY)) failures.push(`${label}: ${name} (${actor.role}) → ${path} carries the Odoo secret`);
+      // issue 20: where Odoo lives (its internal URL) is for administrators only
+      if (actor.role !== 'admin' && text.includes(new URL(sim.url).host)) failures.push(`${label}: ${name} (${actor.role}) → ${path} carries the internal Odoo URL`);
       if (text.includes(BANK_NUMBER) || text.includes(BANK_NAME)) {
         bankSeen.push(`${actor.role} → ${path}`);
         if (!hasPermission(actor.role, 'vendor.read_bank') || !BANK_VISIBLE.has(path)) failures.push(`${label}: ${name} (${actor.role}) → ${path} carries bank details`);

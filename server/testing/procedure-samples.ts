@@ -160,8 +160,8 @@ export const procedureSamples: Record<string, ProcedureSample> = {
   'masterData.vendors': { input: () => list, scope: 'none' },
   'masterData.vendor': {
     input: (w) => ({ vendorId: w.target.vendorId }),
-    scope: 'organisation',
-    why: 'a vendor works for many projects; its page lists only the subcontracts of projects the reader sees',
+    // a vendor is seen by project people only through a subcontract on one of their projects
+    scope: 'project',
   },
   'masterData.updateVendorCompliance': {
     input: (w) => ({ vendorId: w.target.vendorId, version: w.target.vendorVersion, insuranceExpiresOn: '2027-12-31', licenceExpiresOn: null }),

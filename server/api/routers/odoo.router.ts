@@ -30,7 +30,7 @@ const noInput = z.object({}).strict().optional();
 
 /** Admin → Odoo (connection, test, mappings), "Pull now" and the pull-run history. */
 export const odooRouter = createTRPCRouter({
-  status: procedure('odoo.status.read').query(({ ctx }) => getOdooStatus(ctx.db)),
+  status: procedure('odoo.status.read').query(({ ctx }) => getOdooStatus(ctx.db, ctx.actor)),
   connection: procedure('odoo.connection.read').query(({ ctx }) => getOdooConnectionView(ctx.db, ctx.actor)),
   saveConnection: procedure('odoo.connection.update')
     .input(saveConnectionInput)
