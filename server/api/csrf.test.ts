@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GET, POST } from '@/app/api/trpc/[trpc]/route';
 import { env } from '@/server/env';
-import { allowedOrigins, checkMutationRequest } from './csrf';
+import { allowedOrigins, checkBatchSize, checkMutationRequest, MAX_TRPC_BATCH } from './csrf';
 
 const origins = ['http://localhost:3000'];
 const post = (headers: Record<string, string>) => new Request('http://localhost:3000/api/trpc/users.create', { method: 'POST', headers });
@@ -36,5 +36,17 @@ describe('tRPC mutation transport check', () => {
     expect(response.status).toBe(403);
     expect(env().appOrigin).not.toBe('http://evil.example');
     expect(GET).toBe(POST);
+  });
+
+  it('caps a tRPC batch at MAX_TRPC_BATCH procedures, before any procedure runs (issue 20: one request ran 30 mutations)', async () => {
+    const url = (n: number) => `http://localhost:3000/api/trpc/${Array.from({ length: n }, () => 'cost.takeSnapshot').join(',')}?batch=1`;
+    expect(checkBatchSize(new Request(url(MAX_TRPC_BATCH))).ok).toBe(true);
+    expect(checkBatchSize(new Request(url(MAX_TRPC_BATCH + 1))).ok).toBe(false);
+    expect(checkBatchSize(new Request(url(30).replaceAll(',', '%2C'))).ok).toBe(false);
+    const response = await POST(
+      new Request(url(30), { method: 'POST', headers: { origin: env().appOrigin, 'content-type': 'application/json' }, body: '{}' }),
+    );
+    expect(response.status).toBe(400);
+    expect(response.headers.get('cache-control')).toBe('no-store');
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@/db/testing/test-db';
 import { createCaller } from '@/server/api/root';
 import { hasPermission } from '@/server/auth/permissions';
+import { roles } from '@/server/auth/roles';
 import { contextFor } from '@/server/testing/fixtures';
 import { callByPath, listProcedures, procedureSamples } from '@/server/testing/procedure-samples';
 import { seedSecurityWorld, type SecurityWorld } from '@/server/testing/security-world';
@@ -81,5 +82,15 @@ describe('values PostgreSQL cannot store', () => {
     const claim = await failureOf(qs.claims.create({ subcontractId: world.target.subcontractId, periodEnd: date }));
     expect(claim?.code).toBe('BAD_REQUEST');
     expect(claim?.message).toContain('periodEnd');
+  });
+});
+
+describe('on-demand snapshots have their own permission', () => {
+  it('is cost.snapshot, held by fewer roles than cost.read; a QS may read cost but not snapshot it', async () => {
+    const procedure = listProcedures().find((p) => p.path === 'cost.takeSnapshot');
+    expect(procedure?.permission).toBe('cost.snapshot');
+    expect(roles.filter((role) => hasPermission(role, 'cost.snapshot')).length).toBeLessThan(roles.filter((role) => hasPermission(role, 'cost.read')).length);
+    const qs = createCaller(contextFor(testDb.db, world.org.actors.qs2));
+    await expect(qs.cost.takeSnapshot({ projectId: world.target.projectId })).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 });

@@ -153,3 +153,31 @@ describe('after sign-in only same-origin paths are followed', () => {
     expect(redirect({ url: '/\\evil.example', baseUrl: 'http://evil.example' })).toBe('http://localhost:3000/');
   });
 });
+
+describe('the public origin is fixed at start', () => {
+  // eslint-disable-next-line no-restricted-properties -- saving the variables under test
+  const saved = { ...process.env };
+  afterEach(() => {
+    for (const key of ['APP_URL', 'AUTH_SECRET', 'ENCRYPTION_KEY', 'NODE_ENV']) {
+      // eslint-disable-next-line no-restricted-properties -- restoring the variables under test
+      if (saved[key] === undefined) delete process.env[key];
+      else setProcessEnv({ [key]: saved[key] });
+    }
+    resetEnvCache();
+  });
+  it('makes session cookies Secure (and prefixed) when APP_URL is https, and not over plain http', () => {
+    setProcessEnv({ APP_URL: 'https://plumbline.example.com' });
+    expect(authOptions().useSecureCookies).toBe(true);
+    setProcessEnv({ APP_URL: 'http://localhost:3000' });
+    expect(authOptions().useSecureCookies).toBe(false);
+  });
+  it('is required in production and must be an origin', async () => {
+    const { env } = await import('@/server/env');
+    setProcessEnv({ APP_URL: 'https://plumbline.example.com/some/path' });
+    expect(() => env()).toThrow(/APP_URL must be an http\(s\) origin/);
+    // eslint-disable-next-line no-restricted-properties -- the variable under test
+    delete process.env.APP_URL;
+    setProcessEnv({ NODE_ENV: 'production', AUTH_SECRET: 'x'.repeat(40), ENCRYPTION_KEY: 'k' });
+    expect(() => env()).toThrow(/APP_URL .* is required in production/);
+  });
+});

@@ -70,6 +70,8 @@ export const permissionTable = {
   'exception.act': [FIN],
   'cost.read': PROJECT_PEOPLE,
   'cost.override': [PM],
+  /** An on-demand cost snapshot: a write, so not every reader's (issue 20). */
+  'cost.snapshot': [PM, FIN, EXEC],
   'portfolio.read': [EXEC, FIN],
 } as const satisfies Record<string, readonly Role[]>;
 
