@@ -8,7 +8,7 @@ import { createCaller } from '@/server/api/root';
 import { hasPermission } from '@/server/auth/permissions';
 import { createConfiguredOdooClient } from '@/server/modules/odoo-connection/odoo-config';
 import { runPull } from '@/server/modules/pull/pull.service';
-import { contextFor } from '@/server/testing/fixtures';
+import { contextFor, contextWithFreshMfa } from '@/server/testing/fixtures';
 import { callByPath, everythingFrom, listProcedures, procedureSamples } from '@/server/testing/procedure-samples';
 import { seedSecurityWorld, type SecurityWorld } from '@/server/testing/security-world';
 import { startOdooSim, type OdooSim } from '@/tools/odoo-sim/server';
@@ -38,7 +38,7 @@ beforeAll(async () => {
   testDb = await createTestDatabase();
   sim = await startOdooSim({ port: 0, version: 19, apiKey: ODOO_CANARY, db: 'northbeam', login: 'admin', password: 'admin-pw', seed: 'demo' });
   world = { ...(await seedSecurityWorld(testDb.db)), odooUrl: sim.url };
-  await createCaller(contextFor(testDb.db, world.org.actors.admin)).odoo.saveConnection({ url: sim.url, database: sim.db, login: 'admin', authMethod: 'api_key', secret: ODOO_CANARY });
+  await createCaller(await contextWithFreshMfa(testDb.db, world.org.actors.admin)).odoo.saveConnection({ url: sim.url, database: sim.db, login: 'admin', authMethod: 'api_key', secret: ODOO_CANARY });
   // every vendor carries the canary, so any join that drags a bank column along shows it
   await testDb.db.update(partners).set({ bankAccountNumber: BANK_NUMBER, bankAccountName: BANK_NAME }).where(eq(partners.isVendor, true));
 });

@@ -11,7 +11,7 @@ import { claimMilestoneCompletion, releaseMilestone, verifyMilestone } from '@/s
 import { milestoneSyncHandler } from '@/server/modules/milestones/milestone.sync';
 import { createOdooClient, type OdooClient } from '@/server/odoo/client';
 import { insertApprovedChangeOrders, linkDemoToSimulator } from '@/server/testing/change-order-load';
-import { contextFor, seedTestOrganisation, type SeededOrg } from '@/server/testing/fixtures';
+import { contextFor, contextWithFreshMfa, seedTestOrganisation, type SeededOrg } from '@/server/testing/fixtures';
 import { startOdooSim, type OdooSim } from '@/tools/odoo-sim/server';
 
 /**
@@ -44,7 +44,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => capture.listen(0, '127.0.0.1', resolve));
   captureUrl = `http://127.0.0.1:${(capture.address() as AddressInfo).port}`;
-  await createCaller(contextFor(testDb.db, org.actors.admin)).odoo.saveConnection({ url: sim.url, database: sim.db, login: 'admin', authMethod: 'api_key', secret: KEY });
+  adminContext = await contextWithFreshMfa(testDb.db, org.actors.admin);
+  await createCaller(adminContext).odoo.saveConnection({ url: sim.url, database: sim.db, login: 'admin', authMethod: 'api_key', secret: KEY });
 });
 afterAll(async () => {
   await new Promise<void>((resolve) => capture.close(() => resolve()));
@@ -52,7 +53,8 @@ afterAll(async () => {
   await testDb.drop();
 });
 
-const admin = () => createCaller(contextFor(testDb.db, org.actors.admin));
+let adminContext: Awaited<ReturnType<typeof contextWithFreshMfa>>;
+const admin = () => createCaller(adminContext);
 const connectionVersion = async () => (await testDb.db.select({ v: odooConnections.version }).from(odooConnections))[0]!.v;
 
 describe('the stored Odoo key stays with the host it was entered for', () => {

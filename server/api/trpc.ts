@@ -13,7 +13,14 @@ export type Context = {
   /** Why there is no actor: lets the client tell "signed out" from "session revoked". */
   anonymousReason?: 'anonymous' | 'expired' | 'revoked';
   requestId: string;
+  /** The server-side session of the request (absent for direct calls in tests and scripts). */
+  sessionId?: string;
+  /** The role requires a second factor this session has not proved: only enrolment is allowed. */
+  mfaEnrolmentRequired?: boolean;
 };
+
+/** What a session that still has to enrol its second factor may call: who am I, and the enrolment itself. */
+const ALLOWED_BEFORE_ENROLMENT: readonly Permission[] = ['session.read', 'mfa.self'];
 
 export type Meta = { permission: Permission };
 
@@ -121,6 +128,9 @@ export function procedure(permission: Permission) {
       }
       if (!hasPermission(ctx.actor.role, permission)) {
         throw new TRPCError({ code: 'FORBIDDEN', message: 'You do not have permission to do that.' });
+      }
+      if (ctx.mfaEnrolmentRequired && !ALLOWED_BEFORE_ENROLMENT.includes(permission)) {
+        throw new TRPCError({ code: 'FORBIDDEN', message: 'Set up two-step sign-in first (it is required for your role).' });
       }
       return next({ ctx: { ...ctx, actor: ctx.actor } });
     });

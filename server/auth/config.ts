@@ -6,6 +6,7 @@ import { getDb } from '@/db/client';
 import { users } from '@/db/schema';
 import { env } from '@/server/env';
 import { burnPasswordCheck, verifyPassword } from './password';
+import { hasEnabledFactor, verifySecondFactor } from '@/server/modules/mfa/mfa.service';
 import { safeCallbackPath } from './redirect';
 import { openSession, revokeSession } from './session';
 import { clientIp, normaliseEmail, recordLoginAttempt } from './throttle';
@@ -13,6 +14,8 @@ import { clientIp, normaliseEmail, recordLoginAttempt } from './throttle';
 const credentialsSchema = z.object({
   email: z.string().trim().min(3).max(320),
   password: z.string().min(1).max(200),
+  /** The second factor: a 6-digit TOTP code or a recovery code, once the password is right. */
+  code: z.string().trim().max(40).optional(),
 });
 
 /**
@@ -53,9 +56,23 @@ export function authOptions(): NextAuthOptions {
             await recordLoginAttempt(db, { email, ip, succeeded: false, reason: valid ? 'inactive' : 'bad_password' });
             return null;
           }
+          // second factor: an enrolled user proves it here; a wrong or spent code counts as a failed sign-in
+          let mfaVerified = false;
+          if (await hasEnabledFactor(db, user.id)) {
+            if (!parsed.data.code) {
+              await recordLoginAttempt(db, { email, ip, succeeded: false, reason: 'mfa_required' });
+              throw new Error('MfaRequired');
+            }
+            const proved = await verifySecondFactor(db, user.id, parsed.data.code);
+            if (!proved) {
+              await recordLoginAttempt(db, { email, ip, succeeded: false, reason: 'bad_code' });
+              throw new Error('MfaInvalid');
+            }
+            mfaVerified = true;
+          }
           await recordLoginAttempt(db, { email, ip, succeeded: true, reason: 'ok' });
           await db.update(users).set({ lastSignInAt: new Date() }).where(eq(users.id, user.id));
-          const sessionId = await openSession(db, user.id);
+          const sessionId = await openSession(db, user.id, { mfaVerified });
           return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion, sessionId };
         },
       }),

@@ -1,4 +1,4 @@
-import { and, count, eq, gt, ne } from 'drizzle-orm';
+import { and, count, eq, gt, notInArray } from 'drizzle-orm';
 import { loginAttempts } from '@/db/schema';
 import type { DbOrTx } from '@/db/client';
 import { env } from '@/server/env';
@@ -15,7 +15,8 @@ export async function checkLoginThrottle(db: DbOrTx, email: string, ip: string):
   const { LOGIN_WINDOW_MINUTES, LOGIN_MAX_FAILURES_PER_USER_IP, LOGIN_MAX_FAILURES_PER_IP, LOGIN_MAX_FAILURES_PER_USER } = env();
   const since = new Date(Date.now() - LOGIN_WINDOW_MINUTES * 60_000);
   // refused-while-throttled attempts are logged but do not extend the lockout
-  const failed = and(eq(loginAttempts.succeeded, false), ne(loginAttempts.reason, 'throttled'), gt(loginAttempts.attemptedAt, since));
+  // "mfa_required" (right password, code still to come) is a step of a sign-in, not a failure
+  const failed = and(eq(loginAttempts.succeeded, false), notInArray(loginAttempts.reason, ['throttled', 'mfa_required']), gt(loginAttempts.attemptedAt, since));
   const [perUser] = await db
     .select({ n: count() })
     .from(loginAttempts)
