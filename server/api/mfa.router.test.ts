@@ -59,12 +59,13 @@ describe('enrolment', () => {
   it('enrols by QR code with a first code, answers ten recovery codes and stores only their hashes', async () => {
     const context = await sessionContext(org.actors.finance);
     const caller = createCaller(context);
-    const started = await caller.mfa.startEnrolment();
+    const started = await caller.mfa.startEnrolment({});
     expect(started.qrDataUrl).toMatch(/^data:image\/png;base64,/);
     expect(started.uri).toMatch(/^otpauth:\/\/totp\/Plumbline:/);
     financeSecret = started.secret;
-    await expect(caller.mfa.confirmEnrolment({ code: '000000' === codeAt(financeSecret) ? '111111' : '000000' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
-    const confirmed = await caller.mfa.confirmEnrolment({ code: codeAt(financeSecret) });
+    const wrong = codeAt(financeSecret) === '000000' ? '111111' : '000000';
+    await expect(caller.mfa.confirmEnrolment({ secret: financeSecret, code: wrong })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    const confirmed = await caller.mfa.confirmEnrolment({ secret: financeSecret, code: codeAt(financeSecret) });
     recoveryCodes = confirmed.recoveryCodes;
     expect(recoveryCodes).toHaveLength(10);
     expect(new Set(recoveryCodes).size).toBe(10);

@@ -48,8 +48,8 @@ export const procedureSamples: Record<string, ProcedureSample> = {
 
   // one's own second factor; resets are organisation-wide (a user is not a project record)
   'mfa.status': { input: () => undefined, scope: 'none' },
-  'mfa.startEnrolment': { input: () => undefined, scope: 'none' },
-  'mfa.confirmEnrolment': { input: () => ({ code: '000000' }), scope: 'none' },
+  'mfa.startEnrolment': { input: () => ({}), scope: 'none' },
+  'mfa.confirmEnrolment': { input: () => ({ secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', code: '000000' }), scope: 'none' },
   'mfa.stepUp': { input: () => ({ code: '000000' }), scope: 'none' },
   'mfa.requestReset': { input: (w) => ({ userId: w.spareUserId }), scope: 'organisation', why: ORG_USERS },
   'mfa.resetRequests': { input: () => undefined, scope: 'none' },

@@ -16,7 +16,13 @@ import {
   stepUpMfa,
 } from '@/server/modules/mfa/mfa.service';
 
-const codeInput = z.object({ code: z.string().trim().min(6, 'Enter the 6-digit code or a recovery code.').max(20) }).strict();
+/** A 6-digit TOTP code, or a recovery code (ten letters and digits, e.g. 4f7kq-x9m2d). */
+const code = z
+  .string()
+  .trim()
+  .regex(/^(\d{3}\s?\d{3}|[A-Za-z0-9]{5}[\s-]?[A-Za-z0-9]{5})$/, 'Enter the 6-digit code from your app, or a recovery code.');
+const codeInput = z.object({ code }).strict();
+const noInput = z.object({}).strict().optional();
 
 /** A session id is needed for the per-session MFA state; direct calls (scripts) have none. */
 function sessionOf(ctx: { sessionId?: string }): string {
@@ -31,10 +37,12 @@ export const mfaRouter = createTRPCRouter({
       : [];
     return getMfaStatus(ctx.db, ctx.actor, { mfaVerifiedAt: session?.at ?? null });
   }),
-  startEnrolment: procedure('mfa.self').mutation(({ ctx }) => startMfaEnrolment(ctx.db, ctx.actor)),
+  startEnrolment: procedure('mfa.self')
+    .input(noInput)
+    .mutation(({ ctx }) => startMfaEnrolment(ctx.db, ctx.actor)),
   confirmEnrolment: procedure('mfa.self')
-    .input(codeInput)
-    .mutation(({ ctx, input }) => confirmMfaEnrolment(ctx.db, ctx.actor, sessionOf(ctx), input.code)),
+    .input(z.object({ secret: z.string().trim().regex(/^[A-Z2-7]{32}$/, 'The set-up secret is not valid: start again.'), code }).strict())
+    .mutation(({ ctx, input }) => confirmMfaEnrolment(ctx.db, ctx.actor, sessionOf(ctx), input)),
   stepUp: procedure('mfa.self')
     .input(codeInput)
     .mutation(({ ctx, input }) => stepUpMfa(ctx.db, ctx.actor, sessionOf(ctx), input.code)),

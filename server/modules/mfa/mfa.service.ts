@@ -48,10 +48,10 @@ const normaliseRecoveryCode = (code: string) => code.toLowerCase().replace(/[^a-
  * than the last accepted one, set by compare-and-set so two requests cannot both spend it) or an
  * unused recovery code (spent by compare-and-set). Returns how it was proved, or null.
  */
-export async function verifySecondFactor(db: DbOrTx, userId: string, rawCode: string, options: { allowPending?: boolean } = {}): Promise<'totp' | 'recovery' | null> {
+export async function verifySecondFactor(db: DbOrTx, userId: string, rawCode: string): Promise<'totp' | 'recovery' | null> {
   const code = rawCode.trim();
   const factor = await factorOf(db, userId);
-  if (!factor || (!factor.enabledAt && !options.allowPending)) return null;
+  if (!factor?.enabledAt) return null;
   if (/^\d{6}$/.test(code.replace(/\s/g, ''))) {
     const token = code.replace(/\s/g, '');
     let secret: string;
@@ -70,7 +70,7 @@ export async function verifySecondFactor(db: DbOrTx, userId: string, rawCode: st
       .returning({ userId: userMfa.userId });
     return spent.length === 1 ? 'totp' : null;
   }
-  if (!factor.enabledAt || normaliseRecoveryCode(code).length !== 10) return null;
+  if (normaliseRecoveryCode(code).length !== 10) return null;
   const used = await db
     .update(mfaRecoveryCodes)
     .set({ usedAt: new Date() })
@@ -95,28 +95,39 @@ export async function getMfaStatus(db: DbOrTx, actor: Actor, session: { mfaVerif
   };
 }
 
-/** Starts (or restarts) enrolment: a new secret, shown once as a QR code and as text. */
-export async function startMfaEnrolment(db: Db, actor: Actor): Promise<{ qrDataUrl: string; secret: string; uri: string }> {
-  const existing = await factorOf(db, actor.id);
-  if (existing?.enabledAt) throw new DomainError('CONFLICT', 'Two-step sign-in is already set up. An administrator can reset it if you lost the device.');
+/**
+ * Starts enrolment: a new secret, shown as a QR code and as text. Nothing is stored yet: the secret
+ * comes back with the first code (confirmMfaEnrolment), which proves the authenticator holds it.
+ */
+export async function startMfaEnrolment(db: DbOrTx, actor: Actor): Promise<{ qrDataUrl: string; secret: string; uri: string }> {
+  if (await hasEnabledFactor(db, actor.id)) {
+    throw new DomainError('CONFLICT', 'Two-step sign-in is already set up. An administrator can reset it if you lost the device.');
+  }
   const secret = new Secret({ size: 20 }).base32;
-  const sealed = encryptSecret(secret);
-  const values = { secretCiphertext: sealed.ciphertext, secretIv: sealed.iv, secretTag: sealed.tag, enabledAt: null, lastUsedStep: null };
-  await db.insert(userMfa).values({ userId: actor.id, ...values }).onConflictDoUpdate({ target: userMfa.userId, set: values });
   const uri = totpFor(secret, actor.email).toString();
   return { qrDataUrl: await QRCode.toDataURL(uri, { margin: 1, width: 220 }), secret, uri };
 }
 
-/** Confirms enrolment with a first code; answers the ten recovery codes (shown once, stored hashed). */
-export async function confirmMfaEnrolment(db: Db, actor: Actor, sessionId: string, code: string): Promise<{ recoveryCodes: string[] }> {
+/** Confirms enrolment with the secret and a first code; answers the ten recovery codes (shown once, stored hashed). */
+export async function confirmMfaEnrolment(db: Db, actor: Actor, sessionId: string, input: { secret: string; code: string }): Promise<{ recoveryCodes: string[] }> {
   return db.transaction(async (tx) => {
-    const factor = await factorOf(tx, actor.id);
-    if (!factor) throw new DomainError('VALIDATION', 'Start the set-up first.', { field: 'code' });
-    if (factor.enabledAt) throw new DomainError('CONFLICT', 'Two-step sign-in is already set up.');
-    if (!(await verifySecondFactor(tx, actor.id, code, { allowPending: true }))) {
+    const [locked] = await tx.select({ id: users.id }).from(users).where(eq(users.id, actor.id)).for('update');
+    if (!locked) throw new DomainError('NOT_FOUND', 'User not found.');
+    if (await hasEnabledFactor(tx, actor.id)) throw new DomainError('CONFLICT', 'Two-step sign-in is already set up.');
+    const token = input.code.replace(/\s/g, '');
+    const delta = /^\d{6}$/.test(token) ? totpFor(input.secret).validate({ token, window: 1 }) : null;
+    if (delta === null) {
       throw new DomainError('MFA_INVALID_CODE', 'That code is not valid. Check the time on your phone and try the newest code.', { field: 'code' });
     }
-    await tx.update(userMfa).set({ enabledAt: new Date() }).where(eq(userMfa.userId, actor.id));
+    const sealed = encryptSecret(input.secret);
+    const values = {
+      secretCiphertext: sealed.ciphertext,
+      secretIv: sealed.iv,
+      secretTag: sealed.tag,
+      enabledAt: new Date(),
+      lastUsedStep: Math.floor(Date.now() / 1000 / PERIOD) + delta,
+    };
+    await tx.insert(userMfa).values({ userId: actor.id, ...values }).onConflictDoUpdate({ target: userMfa.userId, set: values });
     const recoveryCodes = await replaceRecoveryCodes(tx, actor.id);
     await tx.update(userSessions).set({ mfaVerifiedAt: new Date() }).where(and(eq(userSessions.id, sessionId), eq(userSessions.userId, actor.id)));
     await recordAudit(tx, { actor, action: 'mfa.enrol', entityType: 'user', entityId: actor.id, toState: 'mfa_enabled' });
