@@ -27,7 +27,24 @@ export const demo = {
   exec: 'exec@northbeam.example',
 } as const;
 
+/** The roles that must have a second factor (server/auth/session.ts MFA_REQUIRED_ROLES). */
+const MFA_ROLES = ['admin', 'finance', 'executive'];
+
+/**
+ * Signs in through the form. Admin, finance and executive need a second factor: for them the journey
+ * specs prove the real code flow (e2e/security.spec.ts "second factor"), and the other specs get a
+ * minted session that proved it just now, so they test their own workflow, not the authenticator.
+ */
 export async function signIn(page: Page, email: string, password = demoPassword()): Promise<void> {
+  const [user] = await e2eQuery<{ role: string }>('SELECT role FROM users WHERE lower(email) = lower($1)', [email]);
+  if (user && MFA_ROLES.includes(user.role) && password === demoPassword()) {
+    const cookie = await sessionCookieFor(email);
+    const index = cookie.indexOf('=');
+    await page.context().addCookies([{ name: cookie.slice(0, index), value: cookie.slice(index + 1), url: appOrigin() }]);
+    await page.goto('/');
+    await expect(page.getByTestId('signed-in-user')).toBeVisible();
+    return;
+  }
   await page.goto('/sign-in');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
@@ -86,8 +103,13 @@ export async function sessionCookieFor(email: string, claims: { sv?: number; sig
   const { encode } = await import('next-auth/jwt');
   const [user] = await e2eQuery<{ id: string; name: string; session_version: number }>('SELECT id, name, session_version FROM users WHERE email = $1', [email]);
   if (!user) throw new Error(`no user ${email}`);
-  // a live server-side session row, as a sign-in opens one (server/auth/session.ts)
-  const sid = claims.sid ?? (await e2eQuery<{ id: string }>('INSERT INTO user_sessions (user_id) VALUES ($1) RETURNING id', [user.id]))[0]!.id;
+  // a live server-side session row that proved the second factor now, as a sign-in with a code opens
+  // one (server/auth/session.ts); the user gets a stand-in factor so step-up actions see one enrolled
+  await e2eQuery(
+    `INSERT INTO user_mfa (user_id, secret_ciphertext, secret_iv, secret_tag, enabled_at) SELECT id, 'e2e-stand-in', 'e2e', 'e2e', now() FROM users WHERE id = $1 AND role IN ('admin', 'finance', 'executive') ON CONFLICT DO NOTHING`,
+    [user.id],
+  );
+  const sid = claims.sid ?? (await e2eQuery<{ id: string }>('INSERT INTO user_sessions (user_id, mfa_verified_at) VALUES ($1, now()) RETURNING id', [user.id]))[0]!.id;
   const token = await encode({
     secret: e2eAuthSecret(),
     maxAge: 30 * 24 * 3600,

@@ -1,11 +1,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type APIRequestContext } from '@playwright/test';
+import { Secret, TOTP } from 'otpauth';
 import { hasPermission } from '@/server/auth/permissions';
 import { roles, type Role } from '@/server/auth/roles';
 import { env } from '@/server/env';
 import { listProcedures } from '@/server/testing/procedure-samples';
-import { appOrigin, demo, demoPassword, e2eOdooKey, e2eQuery, sessionCookieFor, signIn } from './fixtures';
+import { ALERT, appOrigin, demo, demoPassword, e2eOdooKey, e2eQuery, sessionCookieFor, signIn } from './fixtures';
 
 /**
  * The security promises of DOMAIN §1 through the real HTTP stack (custom server, proxy.ts, next-auth,
@@ -397,5 +398,87 @@ test.describe('issue 20: sessions, sign-in and origins', () => {
     const paths = Array.from({ length: 11 }, () => 'session.me').join(',');
     const response = await request.get(`/api/trpc/${paths}?batch=1&input=${encodeURIComponent('{}')}`, { headers: { cookie } });
     expect(response.status()).toBe(400);
+  });
+});
+
+test.describe('issue 20: second factor', () => {
+  const codeAt = (secret: string, offsetSteps = 0) =>
+    new TOTP({ secret: Secret.fromBase32(secret), period: 30, digits: 6, algorithm: 'SHA1' }).generate({ timestamp: Date.now() + offsetSteps * 30_000 });
+
+  test('enrol by QR, sign in with a code and with a recovery code; a wrong or reused code is refused', async ({ page, request }) => {
+    const email = `mfa.${Date.now()}@northbeam.example`;
+    const password = 'a-strong-password-for-mfa';
+    const created = await trpcPost(request, 'users.create', await sessionCookieFor(demo.admin), { email, name: 'Mfa Journey', role: 'quantity_surveyor', password, projectIds: [] });
+    expect(created.status()).toBe(200);
+
+    const form = async (code?: string) => {
+      await page.goto('/sign-in');
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill(password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      if (code === undefined) return;
+      await expect(page.getByLabel('Authentication code')).toBeVisible();
+      await page.getByLabel('Authentication code').fill(code);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+    };
+    const signOut = async () => {
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await expect(page).toHaveURL(/\/sign-in/);
+    };
+
+    // enrol: QR code and key, a first code, ten recovery codes
+    await form();
+    await expect(page.getByTestId('signed-in-user')).toBeVisible();
+    await page.goto('/two-step');
+    await page.getByRole('button', { name: 'Set up two-step sign-in' }).click();
+    await expect(page.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible();
+    const secret = (await page.getByTestId('mfa-secret').textContent())!.trim();
+    await page.getByLabel('Code from the app').fill(codeAt(secret));
+    await page.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
+    const recovery = (await page.getByTestId('recovery-codes').locator('li').allTextContents()).map((code) => code.trim());
+    expect(recovery).toHaveLength(10);
+    const stored = await e2eQuery<{ code_hash: string }>('SELECT code_hash FROM mfa_recovery_codes c JOIN users u ON u.id = c.user_id WHERE u.email = $1', [email]);
+    expect(stored).toHaveLength(10);
+    for (const code of recovery) expect(JSON.stringify(stored)).not.toContain(code);
+    await page.goto('/inbox');
+    await signOut();
+
+    // the password alone no longer signs in: the form asks for the code
+    await form();
+    await expect(page.getByLabel('Authentication code')).toBeVisible();
+
+    // a wrong code is refused
+    await form('000000' === codeAt(secret, 1) ? '111111' : '000000');
+    await expect(page.locator(ALERT)).toContainText('not valid or was already used');
+    await expect(page.getByTestId('signed-in-user')).toHaveCount(0);
+
+    // a fresh code signs in; the same code again is refused
+    const next = codeAt(secret, 1);
+    await form(next);
+    await expect(page.getByTestId('signed-in-user')).toBeVisible();
+    await signOut();
+    await form(next);
+    await expect(page.locator(ALERT)).toContainText('not valid or was already used');
+    await expect(page.getByTestId('signed-in-user')).toHaveCount(0);
+
+    // a recovery code signs in once
+    await form(recovery[0]!);
+    await expect(page.getByTestId('signed-in-user')).toBeVisible();
+    await signOut();
+    await form(recovery[0]!);
+    await expect(page.locator(ALERT)).toContainText('not valid or was already used');
+    await expect(page.getByTestId('signed-in-user')).toHaveCount(0);
+  });
+
+  test('a finance session that has not proved a second factor is sent to enrol and refused by tRPC', async ({ page, request }) => {
+    const [finance] = await e2eQuery<{ id: string; session_version: number; name: string }>('SELECT id, session_version, name FROM users WHERE email = $1', [demo.finance]);
+    const [session] = await e2eQuery<{ id: string }>('INSERT INTO user_sessions (user_id) VALUES ($1) RETURNING id', [finance!.id]);
+    const cookie = await sessionCookieFor(demo.finance, { sid: session!.id });
+    expect((await trpcGet(request, 'claims.list', cookie, { page: 0, pageSize: 5 })).status()).toBe(403);
+    expect((await trpcGet(request, 'session.me', cookie)).status()).toBe(200);
+    const index = cookie.indexOf('=');
+    await page.context().addCookies([{ name: cookie.slice(0, index), value: cookie.slice(index + 1), url: appOrigin() }]);
+    await page.goto('/inbox');
+    await expect(page).toHaveURL(/\/two-step/);
   });
 });
