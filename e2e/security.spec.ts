@@ -406,6 +406,7 @@ test.describe('issue 20: second factor', () => {
     new TOTP({ secret: Secret.fromBase32(secret), period: 30, digits: 6, algorithm: 'SHA1' }).generate({ timestamp: Date.now() + offsetSteps * 30_000 });
 
   test('enrol by QR, sign in with a code and with a recovery code; a wrong or reused code is refused', async ({ page, request }) => {
+    test.setTimeout(240_000); // seven sign-ins through the form
     const email = `mfa.${Date.now()}@northbeam.example`;
     const password = 'a-strong-password-for-mfa';
     const created = await trpcPost(request, 'users.create', await sessionCookieFor(demo.admin), { email, name: 'Mfa Journey', role: 'quantity_surveyor', password, projectIds: [] });
