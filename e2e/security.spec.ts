@@ -436,6 +436,7 @@ test.describe('issue 20: second factor', () => {
     const secret = (await page.getByTestId('mfa-secret').textContent())!.trim();
     await page.getByLabel('Code from the app').fill(codeAt(secret));
     await page.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
+    await expect(page.getByTestId('recovery-codes').locator('li')).toHaveCount(10);
     const recovery = (await page.getByTestId('recovery-codes').locator('li').allTextContents()).map((code) => code.trim());
     expect(recovery).toHaveLength(10);
     const stored = await e2eQuery<{ code_hash: string }>('SELECT code_hash FROM mfa_recovery_codes c JOIN users u ON u.id = c.user_id WHERE u.email = $1', [email]);
