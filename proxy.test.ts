@@ -28,4 +28,11 @@ describe('security headers proxy', () => {
     const plain = proxy(new NextRequest('http://10.0.0.5:3000/projects', { headers: { 'x-forwarded-proto': 'http' } }));
     expect(plain.headers.get('strict-transport-security')).toBeNull();
   });
+
+  it('marks every API answer Cache-Control: no-store (issue 20), and leaves pages to Next', () => {
+    for (const path of ['/api/trpc/session.me', '/api/auth/session', '/api/claims/x/certificate']) {
+      expect(proxy(new NextRequest(`http://localhost:3000${path}`)).headers.get('cache-control'), path).toBe('no-store');
+    }
+    expect(proxy(new NextRequest('http://localhost:3000/projects')).headers.get('cache-control')).toBeNull();
+  });
 });

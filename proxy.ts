@@ -35,6 +35,8 @@ export function proxy(request: NextRequest) {
   response.headers.set('X-Frame-Options', 'DENY');
   response.headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
   response.headers.set('Cross-Origin-Opener-Policy', 'same-origin');
+  // API answers (tRPC, next-auth, certificates) carry one person's data: never stored by a cache
+  if (request.nextUrl.pathname.startsWith('/api/')) response.headers.set('Cache-Control', 'no-store');
   const proto = request.headers.get('x-forwarded-proto') ?? request.nextUrl.protocol.replace(':', '');
   if (proto === 'https') {
     response.headers.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');

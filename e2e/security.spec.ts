@@ -1,11 +1,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type APIRequestContext } from '@playwright/test';
+import { Secret, TOTP } from 'otpauth';
 import { hasPermission } from '@/server/auth/permissions';
 import { roles, type Role } from '@/server/auth/roles';
 import { env } from '@/server/env';
 import { listProcedures } from '@/server/testing/procedure-samples';
-import { appOrigin, demo, demoPassword, e2eOdooKey, e2eQuery, sessionCookieFor, signIn } from './fixtures';
+import { ALERT, appOrigin, demo, demoPassword, e2eOdooKey, e2eQuery, sessionCookieFor, signIn } from './fixtures';
 
 /**
  * The security promises of DOMAIN §1 through the real HTTP stack (custom server, proxy.ts, next-auth,
@@ -334,5 +335,152 @@ test.describe('HTML from people is rendered as text', () => {
     };
     await visit(demo.pm, [`/projects/${project!.id}/change-orders/${coId}`, `/projects/${project!.id}/change-orders`, '/change-orders'], [titlePayload]);
     await visit(demo.admin, ['/admin/users', `/admin/users/${userId}`], [namePayload]);
+  });
+});
+
+test.describe('issue 20: sessions, sign-in and origins', () => {
+  test('signing out ends the session server-side: the old cookie is refused by tRPC and pages', async ({ page, request }) => {
+    await signIn(page, demo.qs);
+    const cookies = await page.context().cookies();
+    const session = cookies.find((c) => c.name.endsWith('next-auth.session-token'));
+    expect(session).toBeDefined();
+    const cookie = `${session!.name}=${session!.value}`;
+    expect((await trpcGet(request, 'session.me', cookie)).status()).toBe(200);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page).toHaveURL(/\/sign-in/);
+    // on main the cookie kept reading claims for up to 12 hours
+    const after = await trpcGet(request, 'session.me', cookie);
+    expect(after.status()).toBe(401);
+    const inbox = await request.get('/inbox', { headers: { cookie }, maxRedirects: 0 });
+    expect([302, 303, 307, 308]).toContain(inbox.status());
+  });
+
+  test('a repeated email field or a JSON body on the sign-in callback is a 400, not a bypass or a 500', async ({ request }) => {
+    const csrf = await request.get('/api/auth/csrf');
+    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+    const repeated = await request.post('/api/auth/callback/credentials', {
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: appOrigin() },
+      data: `email=decoy%40example.com&email=${encodeURIComponent(demo.qs)}&password=x&csrfToken=${csrfToken}&json=true`,
+    });
+    expect(repeated.status()).toBe(400);
+    const json = await request.post('/api/auth/callback/credentials', {
+      headers: { 'content-type': 'application/json', origin: appOrigin() },
+      data: { email: demo.qs, password: 'x', csrfToken, json: 'true' },
+    });
+    expect(json.status()).toBe(400);
+    expect(((await json.json()) as { fieldErrors: Record<string, string[]> }).fieldErrors.body).toBeDefined();
+  });
+
+  test('after sign-in a callbackUrl of /\\evil.example lands on our own origin', async ({ page }) => {
+    await page.goto(`/sign-in?callbackUrl=${encodeURIComponent('/\\evil.example')}`);
+    await page.getByLabel('Email').fill(demo.qs);
+    await page.getByLabel('Password').fill(demoPassword());
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByTestId('signed-in-user')).toBeVisible();
+    expect(new URL(page.url()).origin).toBe(appOrigin());
+  });
+
+  test('a rebinding Host with a matching Origin is refused; API answers are no-store', async ({ request }) => {
+    const cookie = await sessionCookieFor(demo.admin);
+    const rebound = await request.post('/api/trpc/settings.updateThresholds', {
+      headers: { cookie, host: 'rebound.example:1234', origin: 'http://rebound.example:1234', 'content-type': 'application/json' },
+      data: { json: {} },
+    });
+    expect(rebound.status()).toBe(403);
+    const me = await trpcGet(request, 'session.me', cookie);
+    expect(me.headers()['cache-control']).toContain('no-store');
+    const health = await request.get('/api/health');
+    expect(health.headers()['cache-control']).toContain('no-store');
+  });
+
+  test('a tRPC batch of more than 10 procedures is refused before anything runs', async ({ request }) => {
+    const cookie = await sessionCookieFor(demo.qs);
+    const paths = Array.from({ length: 11 }, () => 'session.me').join(',');
+    const response = await request.get(`/api/trpc/${paths}?batch=1&input=${encodeURIComponent('{}')}`, { headers: { cookie } });
+    expect(response.status()).toBe(400);
+  });
+});
+
+test.describe('issue 20: second factor', () => {
+  const codeAt = (secret: string, offsetSteps = 0) =>
+    new TOTP({ secret: Secret.fromBase32(secret), period: 30, digits: 6, algorithm: 'SHA1' }).generate({ timestamp: Date.now() + offsetSteps * 30_000 });
+
+  test('enrol by QR, sign in with a code and with a recovery code; a wrong or reused code is refused', async ({ page, request }) => {
+    test.setTimeout(240_000); // seven sign-ins through the form
+    const email = `mfa.${Date.now()}@northbeam.example`;
+    const password = 'a-strong-password-for-mfa';
+    const created = await trpcPost(request, 'users.create', await sessionCookieFor(demo.admin), { email, name: 'Mfa Journey', role: 'quantity_surveyor', password, projectIds: [] });
+    expect(created.status()).toBe(200);
+
+    const form = async (code?: string) => {
+      await page.goto('/sign-in');
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill(password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      if (code === undefined) return;
+      await expect(page.getByLabel('Authentication code')).toBeVisible();
+      await page.getByLabel('Authentication code').fill(code);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+    };
+    const signOut = async () => {
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await expect(page).toHaveURL(/\/sign-in/);
+    };
+
+    // enrol: QR code and key, a first code, ten recovery codes
+    await form();
+    await expect(page.getByTestId('signed-in-user')).toBeVisible();
+    await page.goto('/two-step');
+    await page.getByRole('button', { name: 'Set up two-step sign-in' }).click();
+    await expect(page.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible();
+    const secret = (await page.getByTestId('mfa-secret').textContent())!.trim();
+    await page.getByLabel('Code from the app').fill(codeAt(secret));
+    await page.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
+    await expect(page.getByTestId('recovery-codes').locator('li')).toHaveCount(10);
+    const recovery = (await page.getByTestId('recovery-codes').locator('li').allTextContents()).map((code) => code.trim());
+    expect(recovery).toHaveLength(10);
+    const stored = await e2eQuery<{ code_hash: string }>('SELECT code_hash FROM mfa_recovery_codes c JOIN users u ON u.id = c.user_id WHERE u.email = $1', [email]);
+    expect(stored).toHaveLength(10);
+    for (const code of recovery) expect(JSON.stringify(stored)).not.toContain(code);
+    await page.goto('/inbox');
+    await signOut();
+
+    // the password alone no longer signs in: the form asks for the code
+    await form();
+    await expect(page.getByLabel('Authentication code')).toBeVisible();
+
+    // a wrong code is refused
+    await form('000000' === codeAt(secret, 1) ? '111111' : '000000');
+    await expect(page.locator(ALERT)).toContainText('not valid or was already used');
+    await expect(page.getByTestId('signed-in-user')).toHaveCount(0);
+
+    // a fresh code signs in; the same code again is refused
+    const next = codeAt(secret, 1);
+    await form(next);
+    await expect(page.getByTestId('signed-in-user')).toBeVisible();
+    await signOut();
+    await form(next);
+    await expect(page.locator(ALERT)).toContainText('not valid or was already used');
+    await expect(page.getByTestId('signed-in-user')).toHaveCount(0);
+
+    // a recovery code signs in once
+    await form(recovery[0]!);
+    await expect(page.getByTestId('signed-in-user')).toBeVisible();
+    await signOut();
+    await form(recovery[0]!);
+    await expect(page.locator(ALERT)).toContainText('not valid or was already used');
+    await expect(page.getByTestId('signed-in-user')).toHaveCount(0);
+  });
+
+  test('a finance session that has not proved a second factor is sent to enrol and refused by tRPC', async ({ page, request }) => {
+    const [finance] = await e2eQuery<{ id: string; session_version: number; name: string }>('SELECT id, session_version, name FROM users WHERE email = $1', [demo.finance]);
+    const [session] = await e2eQuery<{ id: string }>('INSERT INTO user_sessions (user_id) VALUES ($1) RETURNING id', [finance!.id]);
+    const cookie = await sessionCookieFor(demo.finance, { sid: session!.id });
+    expect((await trpcGet(request, 'claims.list', cookie, { page: 0, pageSize: 5 })).status()).toBe(403);
+    expect((await trpcGet(request, 'session.me', cookie)).status()).toBe(200);
+    const index = cookie.indexOf('=');
+    await page.context().addCookies([{ name: cookie.slice(0, index), value: cookie.slice(index + 1), url: appOrigin() }]);
+    await page.goto('/inbox');
+    await expect(page).toHaveURL(/\/two-step/);
   });
 });

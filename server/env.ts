@@ -63,6 +63,8 @@ const schema = z
     RECONCILE_CRON: z.string().trim().min(9).default('30 2 * * *'),
     LOGIN_MAX_FAILURES_PER_USER_IP: z.coerce.number().int().min(1).default(5),
     LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(30),
+    /** Failures for one account from any address: stops a spread-out guessing run (and can lock the account out for the window). */
+    LOGIN_MAX_FAILURES_PER_USER: z.coerce.number().int().min(1).default(20),
     LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
     /** Bearer token of /api/metrics and the worker's metrics port; unset: metrics are not served. */
     METRICS_TOKEN: optionalString,
@@ -102,6 +104,12 @@ const schema = z
     if (value.ALERT_WEBHOOK_URL && !value.ALERT_WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['ALERT_WEBHOOK_SECRET'], message: 'ALERT_WEBHOOK_SECRET is required with ALERT_WEBHOOK_URL (receivers verify the signature)' });
     }
+    if (value.NODE_ENV === 'production' && !value.APP_URL) {
+      ctx.addIssue({ code: 'custom', path: ['APP_URL'], message: 'APP_URL (the public origin, e.g. https://plumbline.example.com) is required in production' });
+    }
+    if (value.APP_URL && !/^https?:\/\/[^/?#\s]+\/?$/i.test(value.APP_URL)) {
+      ctx.addIssue({ code: 'custom', path: ['APP_URL'], message: 'APP_URL must be an http(s) origin such as https://plumbline.example.com' });
+    }
     if (value.NODE_ENV === 'production' && !value.ENCRYPTION_KEY) {
       ctx.addIssue({ code: 'custom', path: ['ENCRYPTION_KEY'], message: 'ENCRYPTION_KEY is required in production' });
     }
@@ -121,6 +129,8 @@ function loadEnv() {
     ...value,
     AUTH_SECRET: value.AUTH_SECRET ?? value.NEXTAUTH_SECRET ?? DEV_AUTH_SECRET,
     ENCRYPTION_KEY: value.ENCRYPTION_KEY ?? DEV_ENCRYPTION_KEY,
+    /** The public origin, fixed at start: CSRF, redirects and cookies follow it; the Host header never does. */
+    appOrigin: new URL(value.APP_URL ?? `http://localhost:${value.PORT}`).origin,
     isProduction: value.NODE_ENV === 'production',
     isTest: value.NODE_ENV === 'test',
   };

@@ -26,6 +26,9 @@ export const domainErrorCodes = {
   ODOO_UNAVAILABLE: 'PRECONDITION_FAILED',
   ODOO_REJECTED: 'PRECONDITION_FAILED',
   ODOO_LINK_MISMATCH: 'BAD_REQUEST',
+  MFA_REQUIRED: 'FORBIDDEN',
+  MFA_STEP_UP_REQUIRED: 'PRECONDITION_FAILED',
+  MFA_INVALID_CODE: 'BAD_REQUEST',
 } as const;
 
 export type DomainErrorCode = keyof typeof domainErrorCodes;

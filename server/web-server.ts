@@ -2,7 +2,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import next from 'next';
-import { env } from '@/server/env';
+import { env, setProcessEnv } from '@/server/env';
 import { logger } from '@/server/lib/logger';
 import { exitWithParent } from '@/server/lib/process';
 
@@ -19,6 +19,8 @@ export async function startWebServer(options: { port: number; hostname?: string;
   await app.prepare();
   const handle = app.getRequestHandler();
   const trustProxy = env().TRUST_PROXY;
+  // next-auth builds its URLs from NEXTAUTH_URL, else from the Host header: pin it to the public origin
+  setProcessEnv({ NEXTAUTH_URL: env().appOrigin });
   const server = http.createServer((req, res) => {
     req.headers['x-plumbline-peer'] = req.socket.remoteAddress ?? 'unknown';
     if (!trustProxy) {

@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { currentActor } from '@/server/auth/current';
@@ -14,6 +15,8 @@ export default async function PortalLayout({ children }: { children: ReactNode }
   if (!resolution.actor) {
     redirect(resolution.reason === 'anonymous' ? '/sign-in' : '/sign-in?reason=Your%20session%20has%20ended.%20Please%20sign%20in%20again.');
   }
+  // a role that needs a second factor this session has not proved: enrol first (tRPC refuses the rest too)
+  if (resolution.mfaEnrolmentRequired) redirect('/two-step');
   const actor = resolution.actor;
   const odoo = odooModeLabel();
   return (
@@ -39,6 +42,9 @@ export default async function PortalLayout({ children }: { children: ReactNode }
           <p className="text-xs text-slate-400" data-testid="signed-in-role">
             {roleLabels[actor.role]}
           </p>
+          <Link href="/two-step" className="block text-sm text-slate-300 hover:text-white">
+            Two-step sign-in
+          </Link>
           <SignOutButton />
         </div>
       </aside>

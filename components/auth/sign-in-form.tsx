@@ -9,11 +9,15 @@ import { Field, Input } from '@/components/ui/field';
 const messages: Record<string, string> = {
   CredentialsSignin: 'That email and password do not match an active account.',
   TooManyAttempts: 'Too many failed sign-in attempts. Wait a few minutes and try again.',
+  MfaRequired: 'Enter the 6-digit code from your authenticator app, or one of your recovery codes.',
+  MfaInvalid: 'That code is not valid or was already used. Enter the newest code, or an unused recovery code.',
 };
 
 export function SignInForm({ reason, callbackUrl }: { reason?: string; callbackUrl: string }) {
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  /** After the right password: the second step asks for the code (the password stays in the form). */
+  const [needsCode, setNeedsCode] = useState(false);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -24,9 +28,11 @@ export function SignInForm({ reason, callbackUrl }: { reason?: string; callbackU
       const result = await signIn('credentials', {
         email: String(form.get('email') ?? ''),
         password: String(form.get('password') ?? ''),
+        ...(needsCode ? { code: String(form.get('code') ?? '') } : {}),
         redirect: false,
       });
       if (!result || result.error || !result.ok) {
+        if (result?.error === 'MfaRequired' || result?.error === 'MfaInvalid') setNeedsCode(true);
         setError(result?.status === 429 ? messages.TooManyAttempts! : (messages[result?.error ?? ''] ?? messages.CredentialsSignin!));
         return;
       }
@@ -48,6 +54,11 @@ export function SignInForm({ reason, callbackUrl }: { reason?: string; callbackU
       <Field label="Password" htmlFor="password">
         <Input id="password" name="password" type="password" autoComplete="current-password" required />
       </Field>
+      {needsCode ? (
+        <Field label="Authentication code" htmlFor="code" hint="From your authenticator app, or a recovery code such as 4f7kq-x9m2d.">
+          <Input id="code" name="code" autoComplete="one-time-code" inputMode="text" required autoFocus />
+        </Field>
+      ) : null}
       <Button type="submit" className="w-full" disabled={pending}>
         {pending ? 'Signing in…' : 'Sign in'}
       </Button>

@@ -23,7 +23,7 @@ function Figure({ label, value, hint, testId }: { label: string; value: string; 
 }
 
 /** The project's cost to complete: headline figures, warnings, change since last month, charts, report. */
-export function ProjectCost({ projectId }: { projectId: string }) {
+export function ProjectCost({ projectId, canSnapshot }: { projectId: string; canSnapshot: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const summary = useQuery(trpc.cost.summary.queryOptions({ projectId }));
@@ -50,9 +50,11 @@ export function ProjectCost({ projectId }: { projectId: string }) {
         title={`${p.projectCode} · Cost to complete`}
         description={`${p.projectName}. Every figure in ${p.currency}, from approved and pending change orders, Odoo commitments and actual cost.`}
         actions={
-          <Button variant="secondary" onClick={() => snapshot.mutate({ projectId })} disabled={snapshot.isPending}>
-            {snapshot.isPending ? 'Taking snapshot…' : 'Take snapshot now'}
-          </Button>
+          canSnapshot ? (
+            <Button variant="secondary" onClick={() => snapshot.mutate({ projectId })} disabled={snapshot.isPending}>
+              {snapshot.isPending ? 'Taking snapshot…' : 'Take snapshot now'}
+            </Button>
+          ) : null
         }
       />
       {snapshot.error ? <Alert>{errorMessage(snapshot.error)}</Alert> : null}

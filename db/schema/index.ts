@@ -14,3 +14,4 @@ export * from './milestones';
 export * from './cost';
 export * from './operations';
 export * from './approvals';
+export * from './security';

@@ -195,7 +195,7 @@ export async function countChangeOrderDocuments(db: Db, sim: OdooSim, ids: strin
   }
   const notes = new Map<string, number>();
   for (const message of sim.state.all('mail.message')) {
-    for (const match of String(message.body ?? '').matchAll(/Plumbline approval of ([A-Z]+-\d+)\./g)) {
+    for (const match of String(message.body ?? '').matchAll(/Plumbline approval of ([A-Z]+-\d+) #[0-9a-f]+\./g)) {
       const key = `${String(message.model)}|${String(message.res_id)}|${match[1]}`;
       notes.set(key, (notes.get(key) ?? 0) + 1);
     }

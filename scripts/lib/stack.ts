@@ -80,7 +80,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ...(secrets.ENCRYPTION_KEY ? { ENCRYPTION_KEY: secrets.ENCRYPTION_KEY } : {}),
     DATABASE_URL: database.url,
     PORT: String(options.port),
-    APP_URL: config.APP_URL,
+    APP_URL: appUrl,
     NEXTAUTH_URL: appUrl,
     NODE_ENV: options.dev ? 'development' : 'production',
     ODOO_URL: odoo.url,

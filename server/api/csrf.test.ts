@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { allowedOriginsFor, checkMutationRequest } from './csrf';
+import { GET, POST } from '@/app/api/trpc/[trpc]/route';
+import { env } from '@/server/env';
+import { allowedOrigins, checkBatchSize, checkMutationRequest, MAX_TRPC_BATCH } from './csrf';
 
 const origins = ['http://localhost:3000'];
 const post = (headers: Record<string, string>) => new Request('http://localhost:3000/api/trpc/users.create', { method: 'POST', headers });
@@ -22,8 +24,29 @@ describe('tRPC mutation transport check', () => {
     expect(checkMutationRequest(new Request('http://localhost:3000/api/trpc/session.me'), origins).ok).toBe(true);
   });
 
-  it('derives the allowed origin from APP_URL, else the Host header', () => {
-    expect(allowedOriginsFor(post({ host: 'evil.example' }), 'https://plumbline.example.com')).toEqual(['https://plumbline.example.com']);
-    expect(allowedOriginsFor(post({ host: 'localhost:3000' }), undefined)).toEqual(['http://localhost:3000']);
+  it('allows exactly the public origin fixed at start, never one derived from the Host header', async () => {
+    expect(allowedOrigins('https://plumbline.example.com/')).toEqual(['https://plumbline.example.com']);
+    // a rebinding host with a matching Origin: on main the Host header made it "same origin"
+    const rebound = new Request('http://evil.example/api/trpc/users.create', {
+      method: 'POST',
+      headers: { host: 'evil.example', origin: 'http://evil.example', 'content-type': 'application/json' },
+      body: '{}',
+    });
+    const response = await POST(rebound);
+    expect(response.status).toBe(403);
+    expect(env().appOrigin).not.toBe('http://evil.example');
+    expect(GET).toBe(POST);
+  });
+
+  it('caps a tRPC batch at MAX_TRPC_BATCH procedures, before any procedure runs (issue 20: one request ran 30 mutations)', async () => {
+    const url = (n: number) => `http://localhost:3000/api/trpc/${Array.from({ length: n }, () => 'cost.takeSnapshot').join(',')}?batch=1`;
+    expect(checkBatchSize(new Request(url(MAX_TRPC_BATCH))).ok).toBe(true);
+    expect(checkBatchSize(new Request(url(MAX_TRPC_BATCH + 1))).ok).toBe(false);
+    expect(checkBatchSize(new Request(url(30).replaceAll(',', '%2C'))).ok).toBe(false);
+    const response = await POST(
+      new Request(url(30), { method: 'POST', headers: { origin: env().appOrigin, 'content-type': 'application/json' }, body: '{}' }),
+    );
+    expect(response.status).toBe(400);
+    expect(response.headers.get('cache-control')).toBe('no-store');
   });
 });

@@ -21,14 +21,24 @@ export function checkMutationRequest(req: Request, allowedOrigins: readonly stri
   return { ok: false, reason: fetchSite === 'cross-site' ? 'Cross-site request refused.' : 'Origin header required for mutations.' };
 }
 
-/** The origins the app is served from: APP_URL when configured, else the request's own host. */
-export function allowedOriginsFor(req: Request, appUrl: string | undefined): string[] {
-  const origins = new Set<string>();
-  if (appUrl) origins.add(new URL(appUrl).origin);
-  const host = req.headers.get('x-forwarded-host') ?? req.headers.get('host');
-  if (host && !appUrl) {
-    const proto = req.headers.get('x-forwarded-proto') ?? new URL(req.url).protocol.replace(':', '');
-    origins.add(`${proto}://${host}`);
+/**
+ * The origins the app is served from: exactly the public origin fixed at start (`APP_URL`, which
+ * `npm start` and the e2e stack set to the URL they print). The Host header is never consulted: a
+ * DNS-rebinding host with a matching Origin would otherwise be "same origin".
+ */
+export function allowedOrigins(appOrigin: string): string[] {
+  return [new URL(appOrigin).origin];
+}
+
+/** The most procedures one tRPC batch request may carry (the UI batches a page's queries, ~6). */
+export const MAX_TRPC_BATCH = 10;
+
+/** One HTTP request runs at most MAX_TRPC_BATCH procedures, so a throttle or limit per request still means something. */
+export function checkBatchSize(req: Request): CsrfVerdict {
+  const url = new URL(req.url);
+  const paths = decodeURIComponent(url.pathname.replace(/^.*\/api\/trpc\/?/, '')).split(',');
+  if (paths.length > MAX_TRPC_BATCH) {
+    return { ok: false, reason: `At most ${MAX_TRPC_BATCH} procedures per request (${paths.length} sent).` };
   }
-  return [...origins];
+  return { ok: true };
 }

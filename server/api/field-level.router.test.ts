@@ -8,7 +8,7 @@ import { createCaller } from '@/server/api/root';
 import { hasPermission } from '@/server/auth/permissions';
 import { createConfiguredOdooClient } from '@/server/modules/odoo-connection/odoo-config';
 import { runPull } from '@/server/modules/pull/pull.service';
-import { contextFor } from '@/server/testing/fixtures';
+import { contextFor, contextWithFreshMfa } from '@/server/testing/fixtures';
 import { callByPath, everythingFrom, listProcedures, procedureSamples } from '@/server/testing/procedure-samples';
 import { seedSecurityWorld, type SecurityWorld } from '@/server/testing/security-world';
 import { startOdooSim, type OdooSim } from '@/tools/odoo-sim/server';
@@ -24,6 +24,7 @@ const BANK_NUMBER = 'GB29-CANARY-60161331926819';
 const BANK_NAME = 'Canary Holdings Payee 4471';
 /** The only procedures that may carry bank details, and then only to a holder of vendor.read_bank. */
 const BANK_VISIBLE = new Set(['masterData.vendor']);
+// Issue 20 adds: no role but admin receives the Odoo URL (links, status, errors), checked in the same sweep.
 
 let testDb: TestDatabase;
 let world: SecurityWorld;
@@ -37,7 +38,7 @@ beforeAll(async () => {
   testDb = await createTestDatabase();
   sim = await startOdooSim({ port: 0, version: 19, apiKey: ODOO_CANARY, db: 'northbeam', login: 'admin', password: 'admin-pw', seed: 'demo' });
   world = { ...(await seedSecurityWorld(testDb.db)), odooUrl: sim.url };
-  await createCaller(contextFor(testDb.db, world.org.actors.admin)).odoo.saveConnection({ url: sim.url, database: sim.db, login: 'admin', authMethod: 'api_key', secret: ODOO_CANARY });
+  await createCaller(await contextWithFreshMfa(testDb.db, world.org.actors.admin)).odoo.saveConnection({ url: sim.url, database: sim.db, login: 'admin', authMethod: 'api_key', secret: ODOO_CANARY });
   // every vendor carries the canary, so any join that drags a bank column along shows it
   await testDb.db.update(partners).set({ bankAccountNumber: BANK_NUMBER, bankAccountName: BANK_NAME }).where(eq(partners.isVendor, true));
 });
@@ -59,6 +60,8 @@ async function sweep(type: 'query' | 'mutation', label: string): Promise<{ failu
       const { text } = await everythingFrom(callByPath(caller, path, sample.input(world)));
       calls += 1;
       if (text.includes(ODOO_CANARY)) failures.push(`${label}: ${name} (${actor.role}) → ${path} carries the Odoo secret`);
+      // issue 20: where Odoo lives (its internal URL) is for administrators only
+      if (actor.role !== 'admin' && text.includes(new URL(sim.url).host)) failures.push(`${label}: ${name} (${actor.role}) → ${path} carries the internal Odoo URL`);
       if (text.includes(BANK_NUMBER) || text.includes(BANK_NAME)) {
         bankSeen.push(`${actor.role} → ${path}`);
         if (!hasPermission(actor.role, 'vendor.read_bank') || !BANK_VISIBLE.has(path)) failures.push(`${label}: ${name} (${actor.role}) → ${path} carries bank details`);

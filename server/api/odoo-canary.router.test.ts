@@ -9,7 +9,7 @@ import { hasPermission } from '@/server/auth/permissions';
 import { roles } from '@/server/auth/roles';
 import { createConfiguredOdooClient } from '@/server/modules/odoo-connection/odoo-config';
 import { runPull } from '@/server/modules/pull/pull.service';
-import { contextFor, seedTestOrganisation, type SeededOrg } from '@/server/testing/fixtures';
+import { contextFor, contextWithFreshMfa, seedTestOrganisation, type SeededOrg } from '@/server/testing/fixtures';
 import { startOdooSim, type OdooSim } from '@/tools/odoo-sim/server';
 
 const CANARY = 'canary-odoo-key-7f3a9c';
@@ -79,7 +79,7 @@ async function everythingFrom(promise: Promise<unknown>): Promise<string> {
 
 describe('the Odoo secret never leaves the server', () => {
   it('saves a connection with the canary key, tests it and pulls through it', async () => {
-    const admin = callerFor('admin');
+    const admin = createCaller(await contextWithFreshMfa(testDb.db, org.actors.admin));
     const saved = await admin.odoo.saveConnection({
       url: sim.url,
       database: sim.db,
@@ -120,7 +120,7 @@ describe('the Odoo secret never leaves the server', () => {
     sim.faults.clear();
 
     const [vendor] = await testDb.db.select().from(partners).where(eq(partners.isVendor, true)).limit(1);
-    await callerFor('finance').masterData.updateVendorCompliance({
+    await createCaller(await contextWithFreshMfa(testDb.db, org.actors.finance)).masterData.updateVendorCompliance({
       vendorId: vendor!.id,
       version: vendor!.version,
       insuranceExpiresOn: '2027-03-31',

@@ -6,7 +6,7 @@ import { hasPermission, isPermission, permissionTable, type Permission } from '@
 import { resolveActor } from '@/server/auth/session';
 import { roles } from '@/server/auth/roles';
 import { setUserActive } from '@/server/modules/users/user.service';
-import { contextFor, seedTestOrganisation, sessionVersionOf, type SeededOrg } from '@/server/testing/fixtures';
+import { contextFor, seedTestOrganisation, sessionClaimsFor, type SeededOrg } from '@/server/testing/fixtures';
 
 type ProcedureEntry = { path: string; permission: unknown; type: string };
 
@@ -53,11 +53,8 @@ describe('the app router', () => {
   });
 
   it('guards every mutation with a write permission, not a read one (exceptions listed with their reason)', () => {
-    const readGuardedWrites: Record<string, string> = {
-      // flagged to the cost owner: an on-demand snapshot records figures the caller can already read and
-      // changes no money, but it is a write that every project person may make
-      'cost.takeSnapshot': 'records a copy of figures the caller may read',
-    };
+    // none: an on-demand snapshot has its own permission since issue 20 (cost.snapshot)
+    const readGuardedWrites: Record<string, string> = {};
     const offenders = listProcedures()
       .filter((p) => p.type === 'mutation' && typeof p.permission === 'string' && /\.read$/.test(p.permission) && !readGuardedWrites[p.path])
       .map((p) => `${p.path} (${String(p.permission)})`);
@@ -89,7 +86,7 @@ describe('allow and deny of every procedure', () => {
 
   it('refuses every procedure to a deactivated user whose token is otherwise valid', async () => {
     const victim = org.actors.qs2;
-    const token = { uid: victim.id, sv: await sessionVersionOf(testDb.db, victim.id), signedInAt: Math.floor(Date.now() / 1000) };
+    const token = await sessionClaimsFor(testDb.db, victim.id);
     expect((await resolveActor(testDb.db, token)).actor?.id).toBe(victim.id);
     const [row] = await testDb.db.query.users.findMany({ where: (u, { eq }) => eq(u.id, victim.id) });
     await setUserActive(testDb.db, { userId: victim.id, version: row!.version, active: false }, org.actors.admin);

@@ -4,6 +4,7 @@ import { costRouter } from './routers/cost.router';
 import { claimRouter } from './routers/claim.router';
 import { exceptionRouter } from './routers/exception.router';
 import { masterDataRouter } from './routers/master-data.router';
+import { mfaRouter } from './routers/mfa.router';
 import { milestoneRouter } from './routers/milestone.router';
 import { odooRouter } from './routers/odoo.router';
 import { operationsRouter } from './routers/operations.router';
@@ -17,6 +18,7 @@ import { userRouter } from './routers/user.router';
 
 export const appRouter = createTRPCRouter({
   session: sessionRouter,
+  mfa: mfaRouter,
   users: userRouter,
   projects: projectRouter,
   settings: settingsRouter,

@@ -14,7 +14,14 @@ export type Context = {
   /** Why there is no actor: lets the client tell "signed out" from "session revoked". */
   anonymousReason?: 'anonymous' | 'expired' | 'revoked';
   requestId: string;
+  /** The server-side session of the request (absent for direct calls in tests and scripts). */
+  sessionId?: string;
+  /** The role requires a second factor this session has not proved: only enrolment is allowed. */
+  mfaEnrolmentRequired?: boolean;
 };
+
+/** What a session that still has to enrol its second factor may call: who am I, and the enrolment itself. */
+const ALLOWED_BEFORE_ENROLMENT: readonly Permission[] = ['session.read', 'mfa.self'];
 
 export type Meta = { permission: Permission };
 
@@ -39,12 +46,41 @@ const t = initTRPC
           httpStatus: shape.data.httpStatus,
           path: shape.data.path,
           domainCode: isDomainError(cause) ? cause.code : undefined,
-          fieldErrors: cause instanceof ZodError ? cause.flatten().fieldErrors : undefined,
+          fieldErrors: fieldErrorsOf(cause),
           // never a stack trace, in any environment
         },
       };
     },
   });
+
+export const NOT_FOUND_MESSAGE = 'Not found: it does not exist, or it is not in a project you can see.';
+
+/** Field-level messages: zod's, or the field a domain validation error names. */
+function fieldErrorsOf(cause: unknown): Record<string, string[] | undefined> | undefined {
+  if (cause instanceof ZodError) return cause.flatten().fieldErrors;
+  if (isDomainError(cause) && typeof cause.details?.field === 'string') return { [cause.details.field]: [cause.message] };
+  return undefined;
+}
+
+/**
+ * PostgreSQL refusing a value (a number out of range, an impossible date) is the caller's bad input,
+ * not our failure: a 400, never a 500. Validation should catch these first; this is the net under it.
+ */
+const inputRejectedByDatabase: Record<string, string> = {
+  '22003': 'A number is too large to store: amounts must stay below 1,000,000,000,000.',
+  '22007': 'A date or time is not valid.',
+  '22008': 'A date or time is out of range.',
+  '22P02': 'A value has the wrong format.',
+  '22001': 'A value is too long.',
+};
+
+function databaseInputError(error: unknown): string | undefined {
+  for (let cause = error, depth = 0; cause && depth < 5; cause = (cause as { cause?: unknown }).cause, depth += 1) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string' && code in inputRejectedByDatabase) return inputRejectedByDatabase[code];
+  }
+  return undefined;
+}
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
@@ -53,8 +89,18 @@ const errorMapping = t.middleware(async ({ next, path, ctx }) => {
   const result = await next();
   if (!result.ok) {
     const cause = result.error.cause;
+    // No existence oracle: every "not found" reads the same, whether the record does not exist or
+    // belongs to a project the caller cannot see (services say which lookup failed; callers may not).
+    if ((isDomainError(cause) && cause.code === 'NOT_FOUND') || result.error.code === 'NOT_FOUND') {
+      throw new TRPCError({ code: 'NOT_FOUND', message: NOT_FOUND_MESSAGE });
+    }
     if (isDomainError(cause)) {
       throw new TRPCError({ code: errorCodeMap[cause.code], message: cause.message, cause });
+    }
+    const databaseMessage = result.error.code === 'INTERNAL_SERVER_ERROR' ? databaseInputError(cause) : undefined;
+    if (databaseMessage) {
+      logger().warn({ err: cause, path, requestId: ctx.requestId }, 'input refused by the database');
+      throw new TRPCError({ code: 'BAD_REQUEST', message: databaseMessage });
     }
     if (result.error.code === 'INTERNAL_SERVER_ERROR') {
       logger().error({ err: result.error.cause ?? result.error, path, requestId: ctx.requestId }, 'procedure failed');
@@ -97,6 +143,9 @@ export function procedure(permission: Permission) {
       }
       if (!hasPermission(ctx.actor.role, permission)) {
         throw new TRPCError({ code: 'FORBIDDEN', message: 'You do not have permission to do that.' });
+      }
+      if (ctx.mfaEnrolmentRequired && !ALLOWED_BEFORE_ENROLMENT.includes(permission)) {
+        throw new TRPCError({ code: 'FORBIDDEN', message: 'Set up two-step sign-in first (it is required for your role).' });
       }
       return next({ ctx: { ...ctx, actor: ctx.actor } });
     });

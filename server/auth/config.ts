@@ -6,11 +6,16 @@ import { getDb } from '@/db/client';
 import { users } from '@/db/schema';
 import { env } from '@/server/env';
 import { burnPasswordCheck, verifyPassword } from './password';
+import { hasEnabledFactor, verifySecondFactor } from '@/server/modules/mfa/mfa.service';
+import { safeCallbackPath } from './redirect';
+import { openSession, revokeSession } from './session';
 import { clientIp, normaliseEmail, recordLoginAttempt } from './throttle';
 
 const credentialsSchema = z.object({
   email: z.string().trim().min(3).max(320),
   password: z.string().min(1).max(200),
+  /** The second factor: a 6-digit TOTP code or a recovery code, once the password is right. */
+  code: z.string().trim().max(40).optional(),
 });
 
 /**
@@ -21,7 +26,10 @@ const credentialsSchema = z.object({
  */
 export function authOptions(): NextAuthOptions {
   const maxAge = env().SESSION_MAX_AGE_HOURS * 3600;
+  const appOrigin = env().appOrigin;
   return {
+    // cookies are Secure (and __Secure-/__Host- prefixed) when the public origin is https
+    useSecureCookies: appOrigin.startsWith('https://'),
     secret: env().AUTH_SECRET,
     session: { strategy: 'jwt', maxAge, updateAge: 0 },
     jwt: { maxAge },
@@ -48,17 +56,43 @@ export function authOptions(): NextAuthOptions {
             await recordLoginAttempt(db, { email, ip, succeeded: false, reason: valid ? 'inactive' : 'bad_password' });
             return null;
           }
+          // second factor: an enrolled user proves it here; a wrong or spent code counts as a failed sign-in
+          let mfaVerified = false;
+          if (await hasEnabledFactor(db, user.id)) {
+            if (!parsed.data.code) {
+              await recordLoginAttempt(db, { email, ip, succeeded: false, reason: 'mfa_required' });
+              throw new Error('MfaRequired');
+            }
+            const proved = await verifySecondFactor(db, user.id, parsed.data.code);
+            if (!proved) {
+              await recordLoginAttempt(db, { email, ip, succeeded: false, reason: 'bad_code' });
+              throw new Error('MfaInvalid');
+            }
+            mfaVerified = true;
+          }
           await recordLoginAttempt(db, { email, ip, succeeded: true, reason: 'ok' });
           await db.update(users).set({ lastSignInAt: new Date() }).where(eq(users.id, user.id));
-          return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion };
+          const sessionId = await openSession(db, user.id, { mfaVerified });
+          return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion, sessionId };
         },
       }),
     ],
+    events: {
+      // sign-out ends the session server-side: its row is revoked, the cookie is dead everywhere
+      async signOut({ token }) {
+        await revokeSession(getDb(), token);
+      },
+    },
     callbacks: {
+      // after sign-in or sign-out next-auth follows only same-origin paths of the public origin
+      redirect({ url }) {
+        return `${appOrigin}${safeCallbackPath(url, appOrigin)}`;
+      },
       jwt({ token, user }) {
         if (user) {
           token.uid = user.id;
           token.sv = (user as { sessionVersion?: number }).sessionVersion ?? 0;
+          token.sid = (user as { sessionId?: string }).sessionId;
           token.signedInAt = Math.floor(Date.now() / 1000);
         }
         return token;

@@ -16,6 +16,11 @@ const PROJECT_PEOPLE = [QS, PM, FIN, EXEC] as const;
 
 export const permissionTable = {
   'session.read': EVERYONE,
+  /** One's own second factor: status, enrolment, step-up. */
+  'mfa.self': EVERYONE,
+  /** Resetting someone's second factor is dual-controlled: an admin asks, another admin or an executive confirms. */
+  'mfa.reset_request': [ADMIN],
+  'mfa.reset_confirm': [ADMIN, EXEC],
   'inbox.read': EVERYONE,
   'project.read': EVERYONE,
   'user.read': [ADMIN],
@@ -72,6 +77,8 @@ export const permissionTable = {
   'slo.manage': [ADMIN],
   'cost.read': PROJECT_PEOPLE,
   'cost.override': [PM],
+  /** An on-demand cost snapshot: a write, so not every reader's (issue 20). */
+  'cost.snapshot': [PM, FIN, EXEC],
   'portfolio.read': [EXEC, FIN],
 } as const satisfies Record<string, readonly Role[]>;
 

@@ -37,6 +37,17 @@ function parseDecimal(value: unknown, field: string, decimals: number, sign: Sig
   return parsed;
 }
 
+/**
+ * A computed amount (a line cost, a total) must fit numeric(14,2) too: a product or a sum of valid
+ * inputs can overflow it, which PostgreSQL would refuse with a 500. `field` names the input field.
+ */
+export function ensureStorableAmount(value: Money, field: string, label: string): Money {
+  if (value.abs().greaterThanOrEqualTo(MAX_ABS)) {
+    throw new DomainError('VALIDATION', `${label} is too large: amounts must stay below 1,000,000,000,000.`, { field });
+  }
+  return value;
+}
+
 /** Money: at most 2 decimals. */
 export function parseAmount(value: string, field: string, sign: Sign = 'any'): Money {
   return parseDecimal(value, field, 2, sign);

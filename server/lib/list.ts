@@ -1,5 +1,6 @@
 import { and, ilike, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import { DomainError } from '@/server/errors';
 
 /**
  * Server-side paging, sorting and filtering for every table (components/data-table). A list query
@@ -36,7 +37,7 @@ export function listFilters(
 ): SQL | undefined {
   const conditions: SQL[] = [];
   for (const [id, value] of Object.entries(input.filters)) {
-    const column = columns[id];
+    const column = ownColumn(columns, id);
     if (!column?.filter || value === '') continue;
     conditions.push(
       column.filter === 'equals'
@@ -47,7 +48,7 @@ export function listFilters(
   if (input.search && searchColumns.length > 0) {
     const pattern = `%${escapeLike(input.search)}%`;
     const anyMatch = searchColumns
-      .map((id) => columns[id])
+      .map((id) => ownColumn(columns, id))
       .filter((column): column is ListColumn => column !== undefined)
       .map((column) => ilike(sql`${column.sql}::text`, pattern));
     conditions.push(sql`(${sql.join(anyMatch, sql` OR `)})`);
@@ -57,8 +58,13 @@ export function listFilters(
 
 export function listOrder(columns: ListColumns, input: ListInput, fallback: (SQL | AnyColumn)[]): SQL[] {
   const tail = fallback.map((part) => sql`${part}`);
-  const column = input.sort ? columns[input.sort.id] : undefined;
-  if (!column || column.sortable === false || !input.sort) return tail;
+  if (!input.sort) return tail;
+  const column = ownColumn(columns, input.sort.id);
+  if (!column) {
+    // `constructor`, `__proto__`, `toString`: inherited names are not columns (they were a 500)
+    throw new DomainError('VALIDATION', `Sort: "${input.sort.id.slice(0, 64)}" is not a column of this list.`, { field: 'sort' });
+  }
+  if (column.sortable === false) return tail;
   // the fallback keeps the order total, so paging never repeats or skips a row
   return [input.sort.desc ? sql`${column.sql} DESC NULLS LAST` : sql`${column.sql} ASC NULLS FIRST`, ...tail];
 }
@@ -66,6 +72,11 @@ export function listOrder(columns: ListColumns, input: ListInput, fallback: (SQL
 export function listPaging(input: ListInput): { limit: number; offset: number } {
   if (input.all) return { limit: EXPORT_ROW_CAP, offset: 0 };
   return { limit: input.pageSize, offset: input.page * input.pageSize };
+}
+
+/** Only the list's own declared columns: never a property inherited from Object.prototype. */
+function ownColumn(columns: ListColumns, id: string): ListColumn | undefined {
+  return Object.hasOwn(columns, id) ? columns[id] : undefined;
 }
 
 function escapeLike(value: string): string {

@@ -30,3 +30,14 @@ export const idInput = z.string().uuid('Not a valid identifier.');
 export const nameInput = z.string().trim().min(1, 'Required.').max(200, 'At most 200 characters.');
 export const commentInput = z.string().trim().max(2000, 'At most 2000 characters.');
 export const versionInput = z.number().int().min(1);
+
+/** A calendar date (YYYY-MM-DD) that exists: `2026-13-45` or `2026-02-30` is refused here, not by PostgreSQL. */
+export const dateInput = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter a date as YYYY-MM-DD.')
+  .refine((value) => {
+    const [year, month, day] = value.split('-').map(Number) as [number, number, number];
+    const date = new Date(Date.UTC(year, month - 1, day));
+    return year >= 1900 && year <= 2999 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  }, 'Not a real date (YYYY-MM-DD, years 1900–2999).');

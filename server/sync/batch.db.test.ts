@@ -63,7 +63,7 @@ async function tally(ids: string[]): Promise<Tally[]> {
     const [lineModel, orderModel, orderId] = row.kind === 'client' ? ['sale.order.line', 'sale.order', row.sale_order] : ['purchase.order.line', 'purchase.order', row.purchase_order];
     const lines = sim.state.search(lineModel, [['order_id', '=', orderId], ['name', '=like', `[${row.reference}]%`]]).length;
     const notes = sim.state
-      .read('mail.message', sim.state.search('mail.message', [['model', '=', orderModel], ['res_id', '=', orderId], ['body', 'ilike', `Plumbline approval of ${row.reference}.`]]), ['body'])
+      .read('mail.message', sim.state.search('mail.message', [['model', '=', orderModel], ['res_id', '=', orderId], ['body', 'ilike', `Plumbline approval of ${row.reference} #`]]), ['body'])
       .length;
     return { reference: row.reference, lines, notes, syncStatus: row.sync_status, links: row.links, attempts: row.attempts };
   });

@@ -1,9 +1,12 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { projects, users } from '@/db/schema';
+import { Secret } from 'otpauth';
+import { projects, userMfa, users } from '@/db/schema';
+import { encryptSecret } from '@/server/lib/crypto';
 import { seedDemoOrganisation } from '@/db/seed/demo-organisation';
 import type { Actor } from '@/server/auth/actor';
 import { isRole } from '@/server/auth/roles';
+import { openSession } from '@/server/auth/session';
 import type { Context } from '@/server/api/trpc';
 
 export const TEST_PASSWORD = 'correct-horse-battery-staple';
@@ -45,4 +48,24 @@ export async function sessionVersionOf(db: Db, userId: string): Promise<number> 
   const [row] = await db.select({ sv: users.sessionVersion }).from(users).where(eq(users.id, userId));
   if (!row) throw new Error('user missing');
   return row.sv;
+}
+
+/** The claims of a fresh sign-in of `userId`, with a live server-side session row (as next-auth mints them). */
+export async function sessionClaimsFor(db: Db, userId: string) {
+  return { uid: userId, sv: await sessionVersionOf(db, userId), sid: await openSession(db, userId), signedInAt: Math.floor(Date.now() / 1000) };
+}
+
+/**
+ * A context whose session proved the second factor just now, for an actor with an enrolled factor:
+ * what the step-up actions (payment release above the PM limit, bank details, the Odoo connection) need.
+ */
+export async function contextWithFreshMfa(db: Db, actor: Actor): Promise<Context> {
+  const secret = new Secret({ size: 20 }).base32;
+  const sealed = encryptSecret(secret);
+  await db
+    .insert(userMfa)
+    .values({ userId: actor.id, secretCiphertext: sealed.ciphertext, secretIv: sealed.iv, secretTag: sealed.tag, enabledAt: new Date() })
+    .onConflictDoNothing();
+  const sessionId = await openSession(db, actor.id, { mfaVerified: true });
+  return { ...contextFor(db, actor), sessionId };
 }

@@ -46,6 +46,17 @@ export const procedureSamples: Record<string, ProcedureSample> = {
   'session.me': { input: () => undefined, scope: 'none' },
   'session.myApprovals': { input: () => undefined, scope: 'none' },
 
+  // one's own second factor; resets are organisation-wide (a user is not a project record)
+  'mfa.status': { input: () => undefined, scope: 'none' },
+  'mfa.startEnrolment': { input: () => ({}), scope: 'none' },
+  'mfa.confirmEnrolment': { input: () => ({ secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', code: '000000' }), scope: 'none' },
+  'mfa.stepUp': { input: () => ({ code: '000000' }), scope: 'none' },
+  'mfa.requestReset': { input: (w) => ({ userId: w.spareUserId }), scope: 'organisation', why: ORG_USERS },
+  'mfa.resetRequests': { input: () => undefined, scope: 'none' },
+  'mfa.confirmReset': { input: () => ({ requestId: '00000000-0000-4000-8000-000000000000' }), scope: 'organisation', why: ORG_USERS },
+  'mfa.organisationRequirement': { input: () => undefined, scope: 'none' },
+  'mfa.setOrganisationRequirement': { input: () => ({ requireForAll: false }), scope: 'none' },
+
   'users.list': { input: () => list, scope: 'none' },
   'users.get': { input: (w) => ({ userId: w.spareUserId }), scope: 'organisation', why: ORG_USERS },
   'users.create': { input: () => ({ email: 'sweep.user@northbeam.example', name: 'Sweep User', role: 'quantity_surveyor', password: 'a-long-sweep-password', projectIds: [] }), scope: 'organisation', why: ORG_USERS },
@@ -165,8 +176,8 @@ export const procedureSamples: Record<string, ProcedureSample> = {
   'masterData.vendors': { input: () => list, scope: 'none' },
   'masterData.vendor': {
     input: (w) => ({ vendorId: w.target.vendorId }),
-    scope: 'organisation',
-    why: 'a vendor works for many projects; its page lists only the subcontracts of projects the reader sees',
+    // a vendor is seen by project people only through a subcontract on one of their projects
+    scope: 'project',
   },
   'masterData.updateVendorCompliance': {
     input: (w) => ({ vendorId: w.target.vendorId, version: w.target.vendorVersion, insuranceExpiresOn: '2027-12-31', licenceExpiresOn: null }),

@@ -31,6 +31,7 @@ describe('absolute session lifetime', () => {
     setProcessEnv({ SESSION_MAX_AGE_HOURS: '2' });
     expect(authOptions().session?.maxAge).toBe(2 * 3600);
     expect(await resolveActor(noDb, { uid: 'u', sv: 1, signedInAt: hoursAgo(2.05) })).toEqual({ actor: null, reason: 'expired' });
-    await expect(resolveActor(noDb, { uid: 'u', sv: 1, signedInAt: hoursAgo(1.9) })).rejects.toThrow('the database was consulted');
+    const ids = { uid: '00000000-0000-4000-8000-000000000001', sid: '00000000-0000-4000-8000-000000000002' };
+    await expect(resolveActor(noDb, { ...ids, sv: 1, signedInAt: hoursAgo(1.9) })).rejects.toThrow('the database was consulted');
   });
 });

@@ -1,5 +1,7 @@
 import type { Metadata } from 'next';
 import { SignInForm } from '@/components/auth/sign-in-form';
+import { safeCallbackPath } from '@/server/auth/redirect';
+import { env } from '@/server/env';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
@@ -12,13 +14,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           <p className="text-2xl font-semibold tracking-tight text-brand-900">Plumbline</p>
           <p className="text-sm text-slate-600">Project controls for construction</p>
         </div>
-        <SignInForm reason={params.reason} callbackUrl={safeCallback(params.callbackUrl)} />
+        <SignInForm reason={params.reason} callbackUrl={safeCallbackPath(params.callbackUrl, env().appOrigin)} />
       </div>
     </main>
   );
 }
 
-/** Only same-site paths: an open redirect after sign-in would be a phishing aid. */
-function safeCallback(value: string | undefined): string {
-  return value && value.startsWith('/') && !value.startsWith('//') ? value : '/';
-}

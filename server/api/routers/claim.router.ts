@@ -6,6 +6,7 @@ import { idInput } from '@/server/lib/validation';
 import { approveClaim, certifyClaim, rejectClaim } from '@/server/modules/claims/claim-approval.service';
 import { getClaimFormOptions } from '@/server/modules/claims/claim-options.queries';
 import { releaseClaim } from '@/server/modules/claims/claim-release.service';
+import { stepUpForClaimRelease } from '@/server/modules/mfa/step-up';
 import { getClaimCertificate, getClaimDetail, listClaims } from '@/server/modules/claims/claim.queries';
 import {
   certifyClaimInput,
@@ -50,7 +51,12 @@ export const claimRouter = createTRPCRouter({
   submit: procedure('claim.submit').input(claimActionInput).mutation(({ ctx, input }) => submitClaim(ctx.db, input, ctx.actor)),
   certify: procedure('claim.certify').input(certifyClaimInput).mutation(({ ctx, input }) => certifyClaim(ctx.db, input, ctx.actor)),
   approve: procedure('claim.approve').input(claimActionInput).mutation(({ ctx, input }) => approveClaim(ctx.db, input, ctx.actor)),
-  release: procedure('claim.release').input(claimActionInput).mutation(({ ctx, input }) => releaseClaim(ctx.db, input, ctx.actor)),
+  release: procedure('claim.release')
+    .input(claimActionInput)
+    .mutation(async ({ ctx, input }) => {
+      await stepUpForClaimRelease(ctx, input.claimId);
+      return releaseClaim(ctx.db, input, ctx.actor);
+    }),
   reject: procedure('claim.reject').input(claimReasonedActionInput).mutation(({ ctx, input }) => rejectClaim(ctx.db, input, ctx.actor)),
   revise: procedure('claim.edit').input(claimActionInput).mutation(({ ctx, input }) => reviseClaim(ctx.db, input, ctx.actor)),
 });

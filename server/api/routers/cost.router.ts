@@ -32,7 +32,7 @@ export const costRouter = createTRPCRouter({
   snapshots: procedure('cost.read')
     .input(projectInput)
     .query(({ ctx, input }) => listSnapshots(ctx.db, ctx.actor, input.projectId)),
-  takeSnapshot: procedure('cost.read')
+  takeSnapshot: procedure('cost.snapshot')
     .input(projectInput)
     .mutation(({ ctx, input }) => takeOnDemandSnapshot(ctx.db, input.projectId, ctx.actor)),
   setForecast: procedure('cost.override')

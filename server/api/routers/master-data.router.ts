@@ -9,6 +9,7 @@ import {
   updateRetentionTerms,
 } from '@/server/modules/subcontracts/subcontract.service';
 import { getVendor, listVendors } from '@/server/modules/vendors/vendor.queries';
+import { stepUpForBankChange } from '@/server/modules/mfa/step-up';
 import { updateVendorCompliance, updateVendorComplianceInput } from '@/server/modules/vendors/vendor.service';
 
 /** Vendors and subcontracts mirrored from Odoo, with the compliance and retention data Plumbline adds. */
@@ -25,7 +26,10 @@ export const masterDataRouter = createTRPCRouter({
     }),
   updateVendorCompliance: procedure('vendor.update_compliance')
     .input(updateVendorComplianceInput)
-    .mutation(({ ctx, input }) => updateVendorCompliance(ctx.db, input, ctx.actor)),
+    .mutation(async ({ ctx, input }) => {
+      await stepUpForBankChange(ctx, input);
+      return updateVendorCompliance(ctx.db, input, ctx.actor);
+    }),
   subcontracts: procedure('subcontract.read')
     .input(listInputSchema)
     .query(({ ctx, input }) => listSubcontracts(ctx.db, ctx.actor, input)),

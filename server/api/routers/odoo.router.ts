@@ -1,6 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { createTRPCRouter, procedure } from '@/server/api/trpc';
+import { stepUpForOdooConnection } from '@/server/modules/mfa/step-up';
 import { listInputSchema } from '@/server/lib/list';
 import { idInput } from '@/server/lib/validation';
 import {
@@ -30,18 +31,24 @@ const noInput = z.object({}).strict().optional();
 
 /** Admin → Odoo (connection, test, mappings), "Pull now" and the pull-run history. */
 export const odooRouter = createTRPCRouter({
-  status: procedure('odoo.status.read').query(({ ctx }) => getOdooStatus(ctx.db)),
+  status: procedure('odoo.status.read').query(({ ctx }) => getOdooStatus(ctx.db, ctx.actor)),
   connection: procedure('odoo.connection.read').query(({ ctx }) => getOdooConnectionView(ctx.db, ctx.actor)),
   saveConnection: procedure('odoo.connection.update')
     .input(saveConnectionInput)
-    .mutation(({ ctx, input }) => saveOdooConnection(ctx.db, input, ctx.actor)),
+    .mutation(async ({ ctx, input }) => {
+      await stepUpForOdooConnection(ctx);
+      return saveOdooConnection(ctx.db, input, ctx.actor);
+    }),
   testConnection: procedure('odoo.connection.test')
     .input(noInput)
     .mutation(({ ctx }) => testOdooConnection(ctx.db, ctx.actor)),
   mappingOptions: procedure('odoo.connection.read').query(({ ctx }) => listMappingOptions(ctx.db, ctx.actor)),
   saveMappings: procedure('odoo.connection.update')
     .input(saveMappingsInput)
-    .mutation(({ ctx, input }) => saveOdooMappings(ctx.db, input, ctx.actor)),
+    .mutation(async ({ ctx, input }) => {
+      await stepUpForOdooConnection(ctx);
+      return saveOdooMappings(ctx.db, input, ctx.actor);
+    }),
   pullNow: procedure('odoo.pull')
     .input(noInput)
     .mutation(({ ctx }) => enqueuePull(ctx.db, { trigger: 'manual', triggeredById: ctx.actor.id })),

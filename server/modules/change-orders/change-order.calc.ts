@@ -1,5 +1,5 @@
 import { DomainError } from '@/server/errors';
-import { parseAmount, parseQuantity } from '@/server/lib/decimal-input';
+import { ensureStorableAmount, parseAmount, parseQuantity } from '@/server/lib/decimal-input';
 import { formatMoney, Money, roundMoney, sumMoney } from '@/server/lib/money';
 
 /**
@@ -86,10 +86,14 @@ export function calculateChangeOrder(input: {
 }): ChangeOrderCalculation {
   const { kind } = input;
   const lines = input.lines.map((line, index) => {
-    const cost = roundMoney(
-      parseQuantity(line.quantity, `Line ${index + 1} quantity`).times(
-        parseAmount(line.unitCost, `Line ${index + 1} unit cost`),
+    const cost = ensureStorableAmount(
+      roundMoney(
+        parseQuantity(line.quantity, `Line ${index + 1} quantity`).times(
+          parseAmount(line.unitCost, `Line ${index + 1} unit cost`),
+        ),
       ),
+      'lines',
+      `Line ${index + 1} cost (quantity × unit cost)`,
     );
     const sell = sellAmountOf(kind, line, index);
     return { line, cost, sell };
@@ -99,7 +103,8 @@ export function calculateChangeOrder(input: {
   for (const { line, cost } of lines)
     byCode.set(line.costCodeId, (byCode.get(line.costCodeId) ?? new Money(0)).plus(cost));
 
-  const costTotal = sumMoney(lines.map((l) => l.cost));
+  for (const amount of byCode.values()) ensureStorableAmount(amount, 'lines', "The change to one cost code");
+  const costTotal = ensureStorableAmount(sumMoney(lines.map((l) => l.cost)), 'lines', 'The change order cost total');
   if (kind === 'internal' && !costTotal.isZero()) {
     throw new DomainError(
       'INTERNAL_CO_NOT_BALANCED',
@@ -109,7 +114,16 @@ export function calculateChangeOrder(input: {
       },
     );
   }
-  const sellTotal = kind === 'client' ? sumMoney(lines.map((l) => l.sell ?? 0)) : null;
+  const sellTotal =
+    kind === 'client'
+      ? ensureStorableAmount(sumMoney(lines.map((l) => l.sell ?? 0)), 'lines', 'The change order sell total')
+      : null;
+  // the gross movement (sum of the positive lines) is stored as the routing amount: it must fit too
+  ensureStorableAmount(
+    sumMoney(lines.map((l) => l.cost).filter((c) => c.isPositive() && !c.isZero())),
+    'lines',
+    'The amount moved between cost codes',
+  );
   const routing = routingOf(kind, lines.map((l) => l.cost), sellTotal);
 
   return {

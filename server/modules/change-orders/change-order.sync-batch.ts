@@ -1,6 +1,8 @@
+import { createHmac } from 'node:crypto';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { approvalDecisions, changeOrders, odooConnections, projects, subcontracts, users } from '@/db/schema';
+import { env } from '@/server/env';
 import { analyticDistribution } from '@/server/odoo/field-names';
 import { OdooBusinessError } from '@/server/odoo/errors';
 import type { OdooClient, OdooDomain } from '@/server/odoo/client';
@@ -155,16 +157,41 @@ function orderOf(value: [number, string] | number | false): number | undefined {
   return typeof value === 'number' ? value : undefined;
 }
 
-const markerOf = (reference: string) => `Plumbline approval of ${reference}`;
+/**
+ * The marker that identifies a CO's approval note in Odoo's chatter: the reference plus a tag only
+ * the server can compute (HMAC of the CO's id under AUTH_SECRET). A note is adopted only if it carries
+ * the tag, so text a reviewer typed into a comment (which used to contain "Plumbline approval of
+ * CO-…" and was adopted in place of the real trail) can never stand in for it. The tag first appears
+ * in Odoo inside the real note.
+ */
+export function markerOf(coId: string, reference: string): string {
+  const tag = createHmac('sha256', env().AUTH_SECRET).update(`change-order-approval-note:${coId}`).digest('hex').slice(0, 24);
+  return `Plumbline approval of ${reference} #${tag}`;
+}
+
+/** The approval trail as one escaped paragraph: decision comments are user text, never HTML. */
+export function approvalNoteBody(marker: string, trail: string[]): string {
+  return `<p>${escapeHtml(`${marker}. ${trail.join('; ')}.`)}</p>`;
+}
+
+/** Our note among chatter messages: on the order, and carrying the marker with its server tag. */
+export function isOurNote(row: { model: string; res_id: number; body: string | false }, model: string, orderId: number, marker: string): boolean {
+  return row.model === model && row.res_id === orderId && typeof row.body === 'string' && row.body.includes(`${escapeHtml(marker)}.`);
+}
+
+/** One approval note, created as message_post would write an internal note (no HTML from users). */
+export async function approvalNoteValues(odoo: OdooClient, model: string, orderId: number, body: string) {
+  const subtypeId = await noteSubtype(odoo);
+  return { model, res_id: orderId, body, message_type: 'comment', ...(subtypeId ? { subtype_id: subtypeId } : {}) };
+}
 
 /** The approval trail of each CO on its order's chatter, once: found by its marker, else created. */
 async function findOrPostTrails(db: DbOrTx, odoo: OdooClient, group: Work[]): Promise<void> {
   if (group.length === 0) return;
-  const terms = group.map((w) => ['&', '&', ['model', '=', w.orderModel], ['res_id', '=', w.orderId], ['body', 'ilike', markerOf(w.co.reference)]]);
+  const terms = group.map((w) => ['&', '&', ['model', '=', w.orderModel], ['res_id', '=', w.orderId], ['body', 'ilike', markerOf(w.co.id, w.co.reference)]]);
   const found = await odoo.searchRead<{ id: number; model: string; res_id: number; body: string | false }>('mail.message', anyOf(terms), ['model', 'res_id', 'body'], { order: 'id' });
   for (const w of group) {
-    // "marker." exactly: CO-1000's marker must not adopt CO-10000's note
-    const note = found.find((row) => row.model === w.orderModel && row.res_id === w.orderId && typeof row.body === 'string' && row.body.includes(`${markerOf(w.co.reference)}.`));
+    const note = found.find((row) => isOurNote(row, w.orderModel, w.orderId, markerOf(w.co.id, w.co.reference)));
     if (note) w.noteId = note.id;
   }
   const missing = group.filter((w) => w.noteId === undefined);
@@ -175,16 +202,17 @@ async function findOrPostTrails(db: DbOrTx, odoo: OdooClient, group: Work[]): Pr
     .innerJoin(users, eq(users.id, approvalDecisions.decidedById))
     .where(and(eq(approvalDecisions.recordType, RECORD_TYPE), inArray(approvalDecisions.recordId, missing.map((w) => w.co.id))))
     .orderBy(asc(approvalDecisions.step));
-  const subtypeId = await noteSubtype(odoo);
   const created = await odoo.createMany(
     'mail.message',
-    missing.map((w) => {
-      const trail = decisions
-        .filter((d) => d.recordId === w.co.id)
-        .map((d) => `${d.step}: ${d.decision} by ${d.name} on ${d.at.toISOString().slice(0, 10)}${d.comment ? ` (“${d.comment}”)` : ''}`);
-      // the note message_post would write (internal note, plain text escaped into one paragraph)
-      return { model: w.orderModel, res_id: w.orderId, body: `<p>${escapeHtml(`${markerOf(w.co.reference)}. ${trail.join('; ')}.`)}</p>`, message_type: 'comment', ...(subtypeId ? { subtype_id: subtypeId } : {}) };
-    }),
+    await Promise.all(
+      missing.map((w) => {
+        const trail = decisions
+          .filter((d) => d.recordId === w.co.id)
+          .map((d) => `${d.step}: ${d.decision} by ${d.name} on ${d.at.toISOString().slice(0, 10)}${d.comment ? ` (“${d.comment}”)` : ''}`);
+        // the note message_post would write (internal note, plain text escaped into one paragraph)
+        return approvalNoteValues(odoo, w.orderModel, w.orderId, approvalNoteBody(markerOf(w.co.id, w.co.reference), trail));
+      }),
+    ),
   );
   missing.forEach((w, i) => (w.noteId = created[i]));
 }

@@ -4,7 +4,7 @@ import { approvalDecisions, changeOrders, costCodes, projects, sovLines, subcont
 import { analyticDistribution } from '@/server/odoo/field-names';
 import type { OdooClient } from '@/server/odoo/client';
 import { registerSyncHandler, type SyncHandler } from '@/server/sync/registry';
-import { changeOrderProduct, missingMapping, syncChangeOrderBatch } from './change-order.sync-batch';
+import { approvalNoteBody, approvalNoteValues, changeOrderProduct, isOurNote, markerOf, missingMapping, syncChangeOrderBatch } from './change-order.sync-batch';
 
 const RECORD_TYPE = 'change_order';
 
@@ -128,27 +128,33 @@ async function findOrCreateLine(odoo: OdooClient, model: string, orderId: number
   return odoo.create(model, values);
 }
 
-/** The approval trail on the order's chatter, once: a note already there (by its marker) is adopted. */
+/**
+ * The approval trail on the order's chatter, once: a note already there is adopted only if it
+ * carries the server-tagged marker (change-order.sync-batch.ts `markerOf`); user text is escaped.
+ */
 async function postApprovalTrail(db: Db, odoo: OdooClient, recordId: string, model: string, orderId: number, reference: string): Promise<number> {
-  const marker = `Plumbline approval of ${reference}`;
+  const marker = markerOf(recordId, reference);
   // a note posted before a crash (between Odoo's answer and our commit) is found and adopted
-  const existing = await odoo.search('mail.message', [
-    ['model', '=', model],
-    ['res_id', '=', orderId],
-    ['body', 'ilike', marker],
-  ]);
-  let messageId = existing[0];
-  if (messageId === undefined) {
-    const decisions = await db
-      .select({ step: approvalDecisions.stepName, decision: approvalDecisions.decision, name: users.name, at: approvalDecisions.decidedAt, comment: approvalDecisions.comment })
-      .from(approvalDecisions)
-      .innerJoin(users, eq(users.id, approvalDecisions.decidedById))
-      .where(and(eq(approvalDecisions.recordType, RECORD_TYPE), eq(approvalDecisions.recordId, recordId)))
-      .orderBy(asc(approvalDecisions.step));
-    const trail = decisions.map((d) => `${d.step}: ${d.decision} by ${d.name} on ${d.at.toISOString().slice(0, 10)}${d.comment ? ` (“${d.comment}”)` : ''}`);
-    messageId = await odoo.messagePost(model, orderId, { body: `${marker}. ${trail.join('; ')}.` });
-  }
-  return messageId;
+  const candidates = await odoo.searchRead<{ id: number; model: string; res_id: number; body: string | false }>(
+    'mail.message',
+    [
+      ['model', '=', model],
+      ['res_id', '=', orderId],
+      ['body', 'ilike', marker],
+    ],
+    ['model', 'res_id', 'body'],
+    { order: 'id' },
+  );
+  const existing = candidates.find((row) => isOurNote(row, model, orderId, marker));
+  if (existing) return existing.id;
+  const decisions = await db
+    .select({ step: approvalDecisions.stepName, decision: approvalDecisions.decision, name: users.name, at: approvalDecisions.decidedAt, comment: approvalDecisions.comment })
+    .from(approvalDecisions)
+    .innerJoin(users, eq(users.id, approvalDecisions.decidedById))
+    .where(and(eq(approvalDecisions.recordType, RECORD_TYPE), eq(approvalDecisions.recordId, recordId)))
+    .orderBy(asc(approvalDecisions.step));
+  const trail = decisions.map((d) => `${d.step}: ${d.decision} by ${d.name} on ${d.at.toISOString().slice(0, 10)}${d.comment ? ` (“${d.comment}”)` : ''}`);
+  return odoo.create('mail.message', await approvalNoteValues(odoo, model, orderId, approvalNoteBody(marker, trail)));
 }
 
 registerSyncHandler(changeOrderSyncHandler);

@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { commentInput, idInput, moneyInput, versionInput } from '@/server/lib/validation';
+import { commentInput, dateInput, idInput, moneyInput, versionInput } from '@/server/lib/validation';
 
 const percentInput = z
   .string()
   .trim()
   .regex(/^(100(\.0{1,4})?|\d{1,2}(\.\d{1,4})?)$/, 'Enter a percentage between 0 and 100, e.g. 42.5.');
-const dateInput = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter a date as YYYY-MM-DD.');
 const reasonInput = z.string().trim().max(1000, 'At most 1000 characters.');
 
 /** Claimed to date is entered as an amount or as a percent of the line's scheduled value, not both. */

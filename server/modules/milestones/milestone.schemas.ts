@@ -1,12 +1,8 @@
 import { z } from 'zod';
 import { documentLinkInput } from '@/server/modules/change-orders/change-order.schemas';
-import { commentInput, idInput, moneyInput, nameInput, versionInput } from '@/server/lib/validation';
+import { commentInput, dateInput, idInput, moneyInput, nameInput, versionInput } from '@/server/lib/validation';
 
-const isoDate = z
-  .string()
-  .trim()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter a date as YYYY-MM-DD.')
-  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), 'Not a real date.');
+const isoDate = dateInput;
 
 /** A percentage of the revised contract value, e.g. 25 or 12.5 (stored as a fraction, four decimals). */
 const percentInput = z

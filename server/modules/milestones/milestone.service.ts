@@ -14,6 +14,7 @@ import {
   nextMilestoneNumber,
   writeEvidence,
 } from './milestone.records';
+import { assertMilestoneOdooLinks } from './milestone-odoo-links';
 import type { CreateMilestoneInput, MilestoneFields, UpdateMilestoneInput } from './milestone.schemas';
 
 const ENTITY = 'milestone';
@@ -34,6 +35,7 @@ export async function createMilestone(db: Db, input: CreateMilestoneInput, actor
   return db.transaction(async (tx) => {
     await assertProjectVisible(tx, actor, input.projectId);
     const columns = editableColumns(input);
+    await assertMilestoneOdooLinks(tx, actor.organisationId, input.projectId, columns);
     const { number, projectCode } = await nextMilestoneNumber(tx, input.projectId);
     const reference = formatMilestoneReference(projectCode, number);
     const [row] = await tx
@@ -67,6 +69,11 @@ export async function updateMilestone(db: Db, input: UpdateMilestoneInput, actor
     const row = await loadMilestoneForUpdate(tx, actor, input.milestoneId);
     if (row.status !== 'planned') throw new DomainError('INVALID_TRANSITION', `Only a planned milestone can be edited; ${row.reference} is ${row.status.replace('_', ' ')}.`);
     const columns = editableColumns(input);
+    // only links that change are read from Odoo; the sync checks every link again before it writes
+    await assertMilestoneOdooLinks(tx, actor.organisationId, row.projectId, {
+      odooSaleLineId: columns.odooSaleLineId !== row.odooSaleLineId ? columns.odooSaleLineId : null,
+      odooMilestoneId: columns.odooMilestoneId !== row.odooMilestoneId ? columns.odooMilestoneId : null,
+    });
     await compareAndSet(tx, row, input.version, columns);
     await writeEvidence(tx, row.id, input.evidence);
     await noteAuthor(tx, ENTITY, row.id, actor.id, 'editor');

@@ -8,6 +8,7 @@ import { readOdooMappings } from '@/server/modules/odoo-connection/odoo-config';
 import { registerSyncHandler, type SyncHandler, type SyncLinkInput } from '@/server/sync/registry';
 import { DEMO_ACCOUNTS } from '@/tools/odoo-sim/demo-data';
 import { applyInvoiceState, type InvoiceState } from './milestone-invoice-state.service';
+import { findMilestoneLinkProblem } from './milestone-odoo-links';
 
 const RECORD_TYPE = 'milestone';
 const RELEASED_STATES = new Set(['released', 'invoiced', 'paid']);
@@ -32,6 +33,9 @@ export const milestoneSyncHandler: SyncHandler = {
     if (!order || partnerId === null) throw missingMapping(`Sale order ${m.saleOrderId} of project ${m.projectCode} no longer exists in Odoo or has no customer.`);
     const operations: string[] = [];
     const links: SyncLinkInput[] = [];
+    // the ids a person chose are checked again right before anything is written (issue 20)
+    const problem = await findMilestoneLinkProblem(odoo, { saleOrderId: m.saleOrderId, projectOdooId: m.projectOdooId }, m.row);
+    if (problem) throw new OdooBusinessError({ odooName: 'plumbline.ForeignOdooLink', message: `${m.row.reference}: ${problem.message}` });
 
     const odooMilestone = await resolveOdooMilestone(odoo, m.row, m.projectOdooId);
     if (odooMilestone) {

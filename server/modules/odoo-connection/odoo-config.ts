@@ -1,6 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { odooConnections, type OdooMappings } from '@/db/schema';
+import type { Actor } from '@/server/auth/actor';
 import { env } from '@/server/env';
 import { decryptSecret } from '@/server/lib/crypto';
 import { createOdooClient, type OdooClient, type OdooClientConfig } from '@/server/odoo/client';
@@ -101,10 +102,19 @@ export function describeStoredSecret(row: { secretCiphertext: string; secretLast
 }
 
 /** Where a person opens an Odoo record (`/web#…` works on 16–19); the address only, never a secret. */
-export async function odooRecordUrl(db: DbOrTx, model: string, id: number | null): Promise<string | null> {
-  if (!id) return null;
+/**
+ * A link into Odoo's web client, for administrators only: the Odoo host is internal infrastructure
+ * (and the database name rides in it), so other roles never receive it (issue 20).
+ */
+export async function odooRecordUrl(db: DbOrTx, actor: Actor, model: string, id: number | null): Promise<string | null> {
+  if (!id || !canSeeOdooAddress(actor)) return null;
   const base = env().ODOO_URL ?? (await storedConnectionRow(db))?.url;
   return base
     ? `${base.replace(/\/+$/, '')}/web#id=${id}&model=${encodeURIComponent(model)}&view_type=form`
     : null;
+}
+
+/** Who may learn where Odoo lives (its URL, host and database): the administrators who configure it. */
+export function canSeeOdooAddress(actor: Actor): boolean {
+  return actor.role === 'admin';
 }

@@ -66,9 +66,10 @@ describe('the stored Odoo connection', () => {
   });
 
   it.each([
-    ['a wrong database', { database: 'nope' }, /database name \("nope"\)|no database named "nope"/],
+    // a new address or database needs the key again (issue 20), so these cases re-enter it
+    ['a wrong database', { database: 'nope', secret: 'conn-test-key-0001' }, /database name \("nope"\)|no database named "nope"/],
     ['a wrong key', { secret: 'not-the-key' }, /rejected the login or API key/],
-    ['an unreachable server', { url: 'http://127.0.0.1:9' }, /unreachable/],
+    ['an unreachable server', { url: 'http://127.0.0.1:9', secret: 'conn-test-key-0001' }, /unreachable/],
   ])('explains %s in plain words', async (_label, change, expected) => {
     const [row] = await testDb.db.select().from(odooConnections);
     await saveOdooConnection(testDb.db, { ...base(), ...change, version: row!.version }, org.actors.admin);

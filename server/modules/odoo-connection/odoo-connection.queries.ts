@@ -5,7 +5,7 @@ import type { Actor } from '@/server/auth/actor';
 import { env } from '@/server/env';
 import { DomainError } from '@/server/errors';
 import { odooModeLabel } from '@/server/odoo/mode';
-import { createConfiguredOdooClient, describeStoredSecret, storedConnectionRow } from './odoo-config';
+import { canSeeOdooAddress, createConfiguredOdooClient, describeStoredSecret, storedConnectionRow } from './odoo-config';
 import { describeOdooError } from './odoo-error-text';
 
 /** The admin screen's view: what is saved, what is in effect, the last test; never a secret. */
@@ -55,7 +55,7 @@ export async function getOdooConnectionView(db: DbOrTx, actor: Actor) {
 }
 
 /** For every signed-in person: which Odoo, and when master data was last pulled. */
-export async function getOdooStatus(db: DbOrTx) {
+export async function getOdooStatus(db: DbOrTx, actor: Actor) {
   const [lastRun] = await db
     .select({
       id: pullRuns.id,
@@ -66,7 +66,10 @@ export async function getOdooStatus(db: DbOrTx) {
     .from(pullRuns)
     .orderBy(desc(pullRuns.startedAt))
     .limit(1);
-  return { mode: odooModeLabel(), lastPull: lastRun ?? null };
+  const mode = odooModeLabel();
+  // the host and database name are for administrators; everyone else learns only that Odoo is connected
+  const shown = canSeeOdooAddress(actor) || !mode.configured || mode.simulated ? mode : { ...mode, text: 'Connected to Odoo.' };
+  return { mode: shown, lastPull: lastRun ?? null };
 }
 
 type Option = { id: number; label: string };

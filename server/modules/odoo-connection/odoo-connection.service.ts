@@ -19,6 +19,12 @@ export async function saveOdooConnection(db: Db, input: SaveConnectionInput, act
     const row = await lockConnectionRow(tx, actor.organisationId);
     const hadSecret = describeStoredSecret(row).secretSet;
     if (!hadSecret && !secret) throw new DomainError('VALIDATION', 'Enter the API key or password.');
+    // The stored key belongs to the host, database and login it was entered for: pointing the
+    // connection elsewhere must not carry it along (a "Test connection" would send it there).
+    const moved = row && (row.url !== input.url || row.database !== input.database || row.login !== input.login || row.authMethod !== input.authMethod);
+    if (moved && !secret) {
+      throw new DomainError('VALIDATION', 'Changing the Odoo address, database, login or sign-in method needs the API key or password again.', { field: 'secret' });
+    }
     if (row && input.version !== row.version)
       throw new DomainError('CONFLICT', 'The connection was changed by someone else. Reload and try again.');
     const plain = {

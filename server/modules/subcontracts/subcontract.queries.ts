@@ -145,7 +145,7 @@ export async function getSubcontract(db: DbOrTx, actor: Actor, subcontractId: st
     vendorName: row.vendorName,
     scheduledAmount: total?.amount ?? '0.00',
     lines,
-    odooUrl: await odooRecordUrl(db, 'purchase.order', row.subcontract.odooPurchaseOrderId),
+    odooUrl: await odooRecordUrl(db, actor, 'purchase.order', row.subcontract.odooPurchaseOrderId),
     pullHistory: history,
   };
 }

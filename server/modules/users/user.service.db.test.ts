@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from '@/db/testing/test-db';
 import { auditEvents, projectMembers, users } from '@/db/schema';
 import { resolveActor } from '@/server/auth/session';
 import { DomainError } from '@/server/errors';
-import { seedTestOrganisation, sessionVersionOf, type SeededOrg } from '@/server/testing/fixtures';
+import { seedTestOrganisation, sessionClaimsFor, type SeededOrg } from '@/server/testing/fixtures';
 import { addProjectMember, createUser, removeProjectMember, resetUserPassword, setUserActive, updateUser } from './user.service';
 
 let testDb: TestDatabase;
@@ -27,7 +27,7 @@ async function userRow(id: string) {
 }
 
 async function tokenFor(id: string) {
-  return { uid: id, sv: await sessionVersionOf(testDb.db, id), signedInAt: Math.floor(Date.now() / 1000) };
+  return sessionClaimsFor(testDb.db, id);
 }
 
 describe('user administration', () => {

@@ -3,7 +3,7 @@ import type { DbOrTx } from '@/db/client';
 import { partners, projects, subcontracts } from '@/db/schema';
 import type { Actor } from '@/server/auth/actor';
 import { hasPermission } from '@/server/auth/permissions';
-import { projectScope } from '@/server/auth/policy';
+import { projectScope, seesAllProjects } from '@/server/auth/policy';
 import {
   listFilters,
   listOrder,
@@ -28,6 +28,16 @@ const columns = {
   lastPulledAt: { sql: partners.lastPulledAt },
 } satisfies ListColumns;
 
+/**
+ * Vendors a person may see: every one for organisation-wide roles; for project people only those
+ * with a subcontract on one of their projects (tax numbers and insurance dates are not for
+ * everyone). Another project's vendor is NOT_FOUND, like an unknown id.
+ */
+function vendorScope(actor: Actor) {
+  if (seesAllProjects(actor)) return sql`true`;
+  return sql`EXISTS (SELECT 1 FROM ${subcontracts} WHERE ${subcontracts.vendorId} = ${partners.id} AND ${projectScope(actor, subcontracts.projectId)})`;
+}
+
 /** No bank field here, for anyone: the list never carries them. */
 export type VendorListRow = {
   id: string;
@@ -49,6 +59,7 @@ export async function listVendors(
   const where = and(
     eq(partners.organisationId, actor.organisationId),
     eq(partners.isVendor, true),
+    vendorScope(actor),
     listFilters(columns, input, ['name', 'ref', 'vat']),
   );
   const { limit, offset } = listPaging(input);
@@ -81,7 +92,7 @@ export async function getVendor(db: DbOrTx, actor: Actor, vendorId: string) {
   const [row] = await db
     .select()
     .from(partners)
-    .where(and(eq(partners.id, vendorId), eq(partners.organisationId, actor.organisationId)));
+    .where(and(eq(partners.id, vendorId), eq(partners.organisationId, actor.organisationId), vendorScope(actor)));
   if (!row) return null;
   const { bankAccountName, bankAccountNumber, organisationId: _org, ...rest } = row;
   void _org;
@@ -103,7 +114,7 @@ export async function getVendor(db: DbOrTx, actor: Actor, vendorId: string) {
   return {
     ...rest,
     ...bank,
-    odooUrl: await odooRecordUrl(db, 'res.partner', row.odooId),
+    odooUrl: await odooRecordUrl(db, actor, 'res.partner', row.odooId),
     subcontracts: vendorSubcontracts,
     pullHistory: await recordPullHistory(db, 'partner', [row.id]),
   };

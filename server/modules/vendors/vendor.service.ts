@@ -5,14 +5,10 @@ import { partners } from '@/db/schema';
 import type { Actor } from '@/server/auth/actor';
 import { hasPermission } from '@/server/auth/permissions';
 import { DomainError } from '@/server/errors';
-import { idInput, versionInput } from '@/server/lib/validation';
+import { dateInput, idInput, versionInput } from '@/server/lib/validation';
 import { diffFields, recordAudit } from '@/server/modules/audit/audit.service';
 
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-12-31.')
-  .refine((value) => !Number.isNaN(Date.parse(value)), 'Not a real date.')
-  .nullable();
+const isoDate = dateInput.nullable();
 const bankText = z.string().trim().max(100).nullable().optional();
 
 export const updateVendorComplianceInput = z

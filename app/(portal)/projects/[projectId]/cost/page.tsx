@@ -10,5 +10,5 @@ export default async function ProjectCostPage({ params }: { params: Promise<{ pr
   const { projectId } = await params;
   const { actor } = await currentActor();
   if (!actor || !hasPermission(actor.role, 'cost.read')) forbidden();
-  return <ProjectCost projectId={projectId} />;
+  return <ProjectCost projectId={projectId} canSnapshot={hasPermission(actor.role, 'cost.snapshot')} />;
 }
