@@ -131,6 +131,11 @@ const READ_METHODS = new Set([
   'context_get',
   'check_access_rights',
 ]);
+/**
+ * Parameters Odoo's JSON-RPC path only reads positionally (after the ids of a record method):
+ * `create`'s values are read back as `args[0]` once the records exist (odoo/service/model.py).
+ */
+const POSITIONAL_FIRST: Record<string, string> = { create: 'vals_list' };
 const semaphores = new Map<string, Semaphore>();
 
 /** One bound per Odoo database, whoever asks (the first client's `maxInFlight` sets it). */
@@ -260,8 +265,19 @@ export function createOdooClient(config: OdooClientConfig): OdooClient {
         json2({ ...http, apiKey: config.apiKey ?? '', db: config.db }, model, method, body),
       )) as T;
     }
-    const positional = request.ids ? [request.ids, ...(request.args ?? [])] : [...(request.args ?? [])];
-    const kwargs = context ? { ...params, context } : params;
+    // execute_kw hands `args` to Odoo's call_kw, which reads record ids from args[0] and create's
+    // values from args[0] (odoo/service/model.py); keyword-only there is an IndexError on a real
+    // server. Every other parameter binds by name, as JSON-2 does.
+    const leading = POSITIONAL_FIRST[method];
+    const named = { ...params };
+    const head: unknown[] = [];
+    if (leading && leading in named && !(request.args && request.args.length > 0)) {
+      head.push(named[leading]);
+      delete named[leading];
+    }
+    const rest = [...head, ...(request.args ?? [])];
+    const positional = request.ids ? [request.ids, ...rest] : rest;
+    const kwargs = context ? { ...named, context } : named;
     return (await withRetries(idempotent, () =>
       jsonRpc(
         http,

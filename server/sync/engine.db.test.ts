@@ -38,7 +38,23 @@ async function request(recordId: string, runAt?: Date) {
 }
 
 const statusOf = (id: string) => harness.store.get(id)?.syncStatus;
-const waitForStatus = (id: string, status: string) => waitFor(() => statusOf(id), (s) => s === status, 20_000, `status ${status}`);
+/**
+ * The test store's status is a file written inside the attempt's transaction, before it commits: wait
+ * for the status, then for the committed attempt row that goes with it.
+ */
+async function waitForStatus(id: string, status: string) {
+  await waitFor(() => statusOf(id), (s) => s === status, 20_000, `status ${status}`);
+  if (status === 'pending') return;
+  await waitFor(
+    async () => ({ attempts: await attemptsOf(testDb.db, id), open: await openExceptionsOf(testDb.db, id) }),
+    ({ attempts, open }) => {
+      const last = attempts.at(-1)?.outcome;
+      return status === 'synced' ? last === 'success' && open.length === 0 : last !== undefined && last !== 'success' && open.length > 0;
+    },
+    5_000,
+    `the attempt row behind status ${status}`,
+  );
+}
 
 describe('sync engine against the Odoo simulator', () => {
   it('retries three 503s and then succeeds: one Odoo record, four attempt rows, one link', async () => {
@@ -125,6 +141,19 @@ describe('sync engine against the Odoo simulator', () => {
     const [exception] = await openExceptionsOf(testDb.db, id);
     expect(exception).toMatchObject({ ownerRole: 'admin', severity: 'high' });
     expect(JSON.stringify(attempts)).not.toContain(harness.sim.apiKey);
+  });
+
+  it('a call Odoo cannot bind is a programming error: not retried, an exception for an engineer', async () => {
+    const { id } = harness.newRecord({ behaviour: 'bad_call' });
+    await request(id);
+    await waitForStatus(id, 'failed');
+    await new Promise((resolve) => setTimeout(resolve, 400)); // a retry, if wrongly scheduled, would run by now
+    const attempts = await attemptsOf(testDb.db, id);
+    expect(attempts).toHaveLength(1);
+    expect(attempts[0]).toMatchObject({ outcome: 'programming_error', errorClass: 'OdooProgrammingError', errorName: 'werkzeug.exceptions.UnprocessableEntity' });
+    const [exception] = await openExceptionsOf(testDb.db, id);
+    expect(exception).toMatchObject({ ownerRole: 'admin', severity: 'high' });
+    expect(exception!.title).toContain('cannot run');
   });
 
   it('keeps one pending job for two requests in a row (dedupe by job key)', async () => {

@@ -1,0 +1,1 @@
+ALTER TYPE "public"."sync_outcome" ADD VALUE 'programming_error' BEFORE 'crashed';
