@@ -42,9 +42,14 @@ export const claimSyncHandler: SyncHandler = {
       if (!existing) return { operation: 'no change (rejected, no bill)' };
       if (existing.state === 'draft') {
         await odoo.action('account.move', 'button_cancel', [existing.id]);
+        // button_cancel answers nothing: the claim records the state Odoo reads back (CONTRACT.md).
+        await applyBillState(db, claim.row.id, await readBill(odoo, existing.id));
         return { operation: 'cancel draft vendor bill', odooModel: 'account.move', odooId: existing.id, links: link(existing.id) };
       }
-      if (existing.state === 'cancel') return { operation: 'no change (bill already cancelled)', odooModel: 'account.move', odooId: existing.id, links: link(existing.id) };
+      if (existing.state === 'cancel') {
+        await applyBillState(db, claim.row.id, await readBill(odoo, existing.id));
+        return { operation: 'no change (bill already cancelled)', odooModel: 'account.move', odooId: existing.id, links: link(existing.id) };
+      }
       throw new OdooBusinessError({ odooName: 'plumbline.PostedBillOfRejectedClaim', message: `Bill ${existing.name ?? existing.id} of rejected claim ${claim.row.reference} is posted in Odoo; reverse it there.` });
     }
 
