@@ -116,19 +116,12 @@ async function createInvoice(db: DbOrTx, odoo: OdooClient, m: MilestoneForSync, 
   const retention = row.retentionAmount ?? '0.00';
   const hasRetention = !new Money(retention).isZero();
   const retentionAccountId = hasRetention ? await retentionReceivableAccount(odoo, mappings.retentionReceivableAccountId) : undefined;
-  const saleLine = order.saleLineId ? (await odoo.read('sale.order.line', [order.saleLineId], ['product_id']))[0] : undefined;
+  const saleLine = order.saleLineId ? (await odoo.read('sale.order.line', [order.saleLineId], ['product_id', 'price_unit']))[0] : undefined;
   const productId = m2oId(saleLine?.product_id);
-  const lines: Record<string, unknown>[] = [
-    {
-      name: `${row.reference} · ${row.name}`,
-      quantity: 1,
-      // the Odoo wire takes JSON numbers; the amount is exact to the cent as a decimal string before this
-      price_unit: Number(row.invoiceAmount),
-      tax_ids: [[6, 0, []]],
-      ...(productId ? { product_id: productId } : {}),
-      ...(saleLine ? { sale_line_ids: [[6, 0, [saleLine.id]]] } : {}),
-    },
-  ];
+  const name = `${row.reference} · ${row.name}`;
+  const lines: Record<string, unknown>[] = saleLine
+    ? contractLineShare(name, row.invoiceAmount, saleLine.id, Number(saleLine.price_unit ?? 0), productId)
+    : [{ name, quantity: 1, price_unit: Number(row.invoiceAmount), tax_ids: [[6, 0, []]] }];
   if (hasRetention) lines.push({ name: `${row.reference} · Retention`, quantity: 1, price_unit: -Number(retention), tax_ids: [[6, 0, []]], account_id: retentionAccountId });
   return odoo.create('account.move', {
     move_type: 'out_invoice',
@@ -139,6 +132,29 @@ async function createInvoice(db: DbOrTx, odoo: OdooClient, m: MilestoneForSync, 
     ...(mappings.salesJournalId ? { journal_id: mappings.salesJournalId } : {}),
     invoice_line_ids: lines.map((line) => [0, 0, line]),
   });
+}
+
+/** Quantities Odoo keeps to 2 decimals (decimal precision "Product Unit of Measure"). */
+const QTY_DIGITS = 2;
+
+/**
+ * The milestone as a share of its contract (sale order) line, in the line's own units: quantity =
+ * amount ÷ the line's unit price, at the line's unit price. Odoo adds an invoice line's quantity to
+ * the sale line's `qty_invoiced` (sale_order_line.py `_compute_qty_invoiced`), so 15 % then 20 % of a
+ * one-unit contract line read 0.35 invoiced and 0.65 still to invoice — where a quantity of 1 marked
+ * the whole contract invoiced after the first milestone (issue 14). When the share is not exact at
+ * Odoo's quantity precision, the cents left over go on a second line, not linked to the contract line,
+ * so the invoice total stays the released amount to the cent.
+ */
+export function contractLineShare(name: string, amount: string, saleLineId: number, linePrice: number, productId: number | null): Record<string, unknown>[] {
+  const total = new Money(amount);
+  const common = { tax_ids: [[6, 0, []]], ...(productId ? { product_id: productId } : {}) };
+  if (!(linePrice > 0)) return [{ name, quantity: 1, price_unit: Number(amount), tax_ids: [[6, 0, []]], sale_line_ids: [[6, 0, [saleLineId]]] }];
+  const quantity = Number(total.div(linePrice).toDecimalPlaces(QTY_DIGITS).toString());
+  const lines: Record<string, unknown>[] = [{ name, quantity, price_unit: linePrice, ...common, sale_line_ids: [[6, 0, [saleLineId]]] }];
+  const rest = total.minus(new Money(linePrice).times(quantity).toDecimalPlaces(2));
+  if (!rest.isZero()) lines.push({ name: `${name} (rounding to the contract line's quantity)`, quantity: 1, price_unit: Number(rest.toFixed(2)), tax_ids: [[6, 0, []]] });
+  return lines;
 }
 
 /** The mapped retention-receivable account, else the demo chart's (code 116000), else a missing mapping. */
