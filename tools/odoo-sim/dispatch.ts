@@ -1,4 +1,4 @@
-import { accessError, SimError, typeError } from './errors';
+import { accessError, SimError, typeError, valueError } from './errors';
 import {
   fieldsGet,
   logNote,
@@ -9,6 +9,7 @@ import {
   ormUnlink,
   ormWrite,
   requireRecords,
+  xmlidToResId,
 } from './orm';
 import type { Env, MethodDef, ModelDef, Operation, ParamSpec } from './schema';
 import type { SimState } from './state';
@@ -112,6 +113,11 @@ const messagePost: BoundMethod = {
   run: (env, ids, a) => {
     const model = modelOf(env);
     const [record] = requireRecords(env, model, ids);
+    // mail_thread.py message_post: `subtype_id = self.env['ir.model.data']._xmlid_to_res_id(subtype_xmlid)`,
+    // whose lookup raises ValueError "External ID not found in the system: …" for an unknown id.
+    const subtypeXmlid = typeof a.subtype_xmlid === 'string' ? a.subtype_xmlid : undefined;
+    const subtypeId = subtypeXmlid ? xmlidToResId(env.state, subtypeXmlid) : undefined;
+    if (subtypeXmlid && subtypeId === undefined) throw valueError(`External ID not found in the system: ${subtypeXmlid}`);
     const body = typeof a.body === 'string' ? a.body : '';
     const html = a.body_is_html === true ? body : `<p>${escapeHtml(body)}</p>`;
     const id = logNote(
@@ -121,7 +127,8 @@ const messagePost: BoundMethod = {
       html,
       typeof a.message_type === 'string' ? a.message_type : 'notification',
     );
-    if (a.subtype_xmlid === 'mail.mt_comment') env.state.updateRow('mail.message', id, { subtype_id: 1 });
+    // Without one, message_post falls back to mail.mt_note, as logNote already set.
+    if (subtypeId !== undefined) env.state.updateRow('mail.message', id, { subtype_id: subtypeId });
     // 19 turns the returned recordset into a list of ids; older versions answer the int.
     return env.state.version >= 19 ? [id] : id;
   },

@@ -27,6 +27,8 @@ export interface OdooSimOptions {
   persistFile?: string;
   /** Added to every request, to emulate a remote Odoo (benchmarks use a few ms). */
   latencyMs?: number;
+  /** Language of the database: translated seed names (chatter subtypes) follow it. Default en_US. */
+  lang?: 'en_US' | 'de_DE';
 }
 
 export interface SimUserCredentials {
@@ -74,6 +76,7 @@ export async function startOdooSim(options: OdooSimOptions): Promise<OdooSim> {
       login: options.login,
       password: options.password,
       apiKey: options.apiKey,
+      lang: options.lang,
     });
     if (seed === 'demo') demo = seedDemo(state);
   }

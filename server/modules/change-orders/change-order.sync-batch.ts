@@ -191,11 +191,17 @@ async function findOrPostTrails(db: DbOrTx, odoo: OdooClient, group: Work[]): Pr
 
 const subtypes = new WeakMap<OdooClient, Promise<number | undefined>>();
 
-/** mail.mt_note's id, once per client: message_post would set it; we create the note directly. */
-function noteSubtype(odoo: OdooClient): Promise<number | undefined> {
+/**
+ * mail.mt_note's id, once per client: message_post would set it; we create the note directly. Looked
+ * up by its XML id in ir.model.data (readable by internal users; `_xmlid_to_res_id` is private over
+ * RPC), never by its display name, which Odoo translates ("Note", "Notiz", …).
+ */
+export function noteSubtype(odoo: OdooClient): Promise<number | undefined> {
   let found = subtypes.get(odoo);
   if (!found) {
-    found = odoo.search('mail.message.subtype', [['name', '=', 'Note']], { limit: 1 }).then((ids) => ids[0]);
+    found = odoo
+      .searchRead<{ id: number; res_id: number }>('ir.model.data', [['module', '=', 'mail'], ['name', '=', 'mt_note'], ['model', '=', 'mail.message.subtype']], ['res_id'], { limit: 1 })
+      .then((rows) => rows[0]?.res_id || undefined);
     found.catch(() => subtypes.delete(odoo));
     subtypes.set(odoo, found);
   }

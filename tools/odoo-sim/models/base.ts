@@ -205,6 +205,22 @@ export function baseModels(version: OdooVersion): ModelDef[] {
       },
     },
     {
+      // External ids. Internal users read and create them, only managers change them (base's
+      // ir.model.access.csv, REFERENCE.md §4.1). `_xmlid_to_res_id` is private over RPC, so clients
+      // look an XML id up with search_read on module + name, as Plumbline does for mail.mt_note.
+      name: 'ir.model.data',
+      description: 'Model Data',
+      access: { user: ['read', 'create'], portal: [] },
+      fields: {
+        module: field.char('Module', { required: true }),
+        name: field.char('External Identifier', { required: true }),
+        model: field.char('Model Name', { required: true }),
+        res_id: field.integer('Record ID'),
+        noupdate: field.boolean('Non Updatable'),
+        complete_name: field.char('Complete ID', { compute: (rec) => `${String(rec.module)}.${String(rec.name)}` }),
+      },
+    },
+    {
       name: 'mail.message.subtype',
       description: 'Message subtypes',
       access: readOnlyForUsers,
