@@ -1,11 +1,11 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { approvalDecisions, changeOrders, odooConnections, projects, subcontracts, users } from '@/db/schema';
+import { approvalDecisions, changeOrders, projects, subcontracts, users } from '@/db/schema';
 import { analyticDistribution } from '@/server/odoo/field-names';
 import { OdooBusinessError } from '@/server/odoo/errors';
 import type { OdooClient, OdooDomain } from '@/server/odoo/client';
 import type { SyncBatchContext, SyncBatchOutcome, SyncLinkInput } from '@/server/sync/registry';
-import { DEMO_PRODUCTS } from '@/tools/odoo-sim/demo-data';
+import { requireMapping } from '@/server/modules/odoo-connection/odoo-setup';
 
 const RECORD_TYPE = 'change_order';
 
@@ -212,13 +212,9 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
-/** The product change-order lines are booked on: the admin's mapping, else the demo product. */
+/** The product change-order lines are booked on: the admin's mapping, else the sync is blocked (odoo-setup.ts). */
 export async function changeOrderProduct(db: DbOrTx, odoo: OdooClient): Promise<number> {
-  const [connection] = await db.select({ mappings: odooConnections.mappings }).from(odooConnections).limit(1);
-  if (connection?.mappings.changeOrderProductId) return connection.mappings.changeOrderProductId;
-  const found = await odoo.search('product.product', [['default_code', '=', DEMO_PRODUCTS.changeOrderWork.code]], { limit: 1 });
-  if (found[0] === undefined) throw missingMapping('No product is mapped for change-order lines. An administrator can choose one under Admin → Odoo.');
-  return found[0];
+  return requireMapping(db, odoo, 'changeOrderProductId');
 }
 
 export function missingMapping(message: string) {

@@ -6,7 +6,7 @@ import type { OdooClient } from '@/server/odoo/client';
 import { OdooBusinessError } from '@/server/odoo/errors';
 import { analyticDistribution } from '@/server/odoo/field-names';
 import { registerSyncHandler, type SyncHandler } from '@/server/sync/registry';
-import { DEMO_ACCOUNTS } from '@/tools/odoo-sim/demo-data';
+import { requireMapping } from '@/server/modules/odoo-connection/odoo-setup';
 import { applyBillState, type BillState } from './claim-bill-state.service';
 import { claimBillReference } from './claim-entry.calc';
 import { buildVendorBillLines, calculateClaim } from './claim.calc';
@@ -119,7 +119,7 @@ async function createDraftBill(db: Db, odoo: OdooClient, claim: ClaimForSync, re
   }
   const lines = buildVendorBillLines(input);
   const mappings = await connectionMappings(db);
-  const retentionAccountId = lines.some((l) => l.kind === 'retention') ? await retentionPayableAccount(odoo, mappings.retentionPayableAccountId) : undefined;
+  const retentionAccountId = lines.some((l) => l.kind === 'retention') ? await requireMapping(db, odoo, 'retentionPayableAccountId') : undefined;
   const fallback = await fallbackDistributions(db, odoo, claim);
   const values = {
     move_type: 'in_invoice',
@@ -160,14 +160,6 @@ async function fallbackDistributions(db: Db, odoo: OdooClient, claim: ClaimForSy
 async function connectionMappings(db: DbOrTx) {
   const [connection] = await db.select({ mappings: odooConnections.mappings }).from(odooConnections).limit(1);
   return connection?.mappings ?? {};
-}
-
-/** The mapped retention-payable account, else the demo chart's (code 216000), else a missing mapping. */
-async function retentionPayableAccount(odoo: OdooClient, mapped: number | undefined): Promise<number> {
-  if (mapped) return mapped;
-  const [found] = await odoo.search('account.account', [['code', '=', DEMO_ACCOUNTS.retentionPayable.code]], { limit: 1 });
-  if (found === undefined) throw missingMapping('No retention-payable account is mapped. An administrator can choose one under Admin → Odoo.');
-  return found;
 }
 
 /**

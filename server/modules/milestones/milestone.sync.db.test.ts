@@ -117,6 +117,27 @@ describe('milestone sync against the Odoo simulator', () => {
     ]);
   });
 
+  it('on an Odoo without the demo set-up, an unmapped retention account blocks the sync with the checklist; nothing is guessed', async () => {
+    // A real Odoo: the account coded 116000 exists, but nobody mapped it and there is no plumbline_demo external id.
+    const demoIds = sim.state.search('ir.model.data', [['module', '=', 'plumbline_demo']]);
+    const saved = sim.state.read('ir.model.data', demoIds, ['module', 'name', 'model', 'res_id']);
+    sim.state.unlink('ir.model.data', demoIds);
+    expect(sim.state.search('account.account', [['code', '=', '116000']])).toHaveLength(1);
+    try {
+      const { id, reference } = await released('Retention without a mapping', '5');
+      const error = await sync(id).then(
+        () => undefined,
+        (e: unknown) => e as { kind: string; odooName: string; message: string },
+      );
+      expect(error).toMatchObject({ kind: 'configuration', odooName: 'plumbline.SetupIncomplete' });
+      expect(error!.message).toMatch(/Retention receivable account is not set up/);
+      expect(error!.message).toMatch(/Setup checklist:[\s\S]*Chart of Accounts/);
+      expect(invoicesWithRef(reference)).toEqual([]);
+    } finally {
+      for (const row of saved) sim.state.create('ir.model.data', { module: row.module, name: row.name, model: row.model, res_id: row.res_id });
+    }
+  });
+
   it('adopts the invoice whose create answer was lost instead of creating a second one', async () => {
     const { id, reference } = await released('Envelope watertight', '10');
     sim.faults.add({ model: 'account.move', method: 'create', kind: 'drop_after_commit', times: 1 });

@@ -6,7 +6,7 @@ import type { OdooClient } from '@/server/odoo/client';
 import { OdooBusinessError } from '@/server/odoo/errors';
 import { readOdooMappings } from '@/server/modules/odoo-connection/odoo-config';
 import { registerSyncHandler, type SyncHandler, type SyncLinkInput } from '@/server/sync/registry';
-import { DEMO_ACCOUNTS } from '@/tools/odoo-sim/demo-data';
+import { requireMapping } from '@/server/modules/odoo-connection/odoo-setup';
 import { applyInvoiceState, type InvoiceState } from './milestone-invoice-state.service';
 
 const RECORD_TYPE = 'milestone';
@@ -115,7 +115,7 @@ async function createInvoice(db: DbOrTx, odoo: OdooClient, m: MilestoneForSync, 
   const mappings = await readOdooMappings(db, m.organisationId);
   const retention = row.retentionAmount ?? '0.00';
   const hasRetention = !new Money(retention).isZero();
-  const retentionAccountId = hasRetention ? await retentionReceivableAccount(odoo, mappings.retentionReceivableAccountId) : undefined;
+  const retentionAccountId = hasRetention ? await requireMapping(db, odoo, 'retentionReceivableAccountId', m.organisationId) : undefined;
   const saleLine = order.saleLineId ? (await odoo.read('sale.order.line', [order.saleLineId], ['product_id', 'price_unit']))[0] : undefined;
   const productId = m2oId(saleLine?.product_id);
   const name = `${row.reference} · ${row.name}`;
@@ -155,14 +155,6 @@ export function contractLineShare(name: string, amount: string, saleLineId: numb
   const rest = total.minus(new Money(linePrice).times(quantity).toDecimalPlaces(2));
   if (!rest.isZero()) lines.push({ name: `${name} (rounding to the contract line's quantity)`, quantity: 1, price_unit: Number(rest.toFixed(2)), tax_ids: [[6, 0, []]] });
   return lines;
-}
-
-/** The mapped retention-receivable account, else the demo chart's (code 116000), else a missing mapping. */
-async function retentionReceivableAccount(odoo: OdooClient, mapped: number | undefined): Promise<number> {
-  if (mapped) return mapped;
-  const [found] = await odoo.search('account.account', [['code', '=', DEMO_ACCOUNTS.retentionReceivable.code]], { limit: 1 });
-  if (found === undefined) throw missingMapping('No retention-receivable account is mapped. An administrator can choose one under Admin → Odoo.');
-  return found;
 }
 
 function m2oId(value: unknown): number | null {

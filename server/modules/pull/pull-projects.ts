@@ -1,3 +1,4 @@
+import { setupIncomplete } from '@/server/modules/odoo-connection/odoo-setup';
 import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { costCodes, projects } from '@/db/schema';
@@ -129,7 +130,7 @@ export async function pullProjects(ctx: PullContext): Promise<void> {
 export async function pullCostCodes(ctx: PullContext): Promise<void> {
   const model = 'account.analytic.account';
   const planId = ctx.mappings.costCodePlanId;
-  if (!planId) throw new Error('No cost-code analytic plan is mapped: choose it on Admin → Odoo.');
+  if (!planId) throw setupIncomplete('costCodePlanId', ctx.mappings);
   const orgCodes = ctx.db
     .select({
       id: costCodes.id,
