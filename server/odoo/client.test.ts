@@ -198,6 +198,29 @@ describe.each([
   });
 });
 
+describe.each([
+  [16, 'jsonrpc'],
+  [17, 'jsonrpc'],
+  [18, 'jsonrpc'],
+  [19, 'jsonrpc'],
+  [19, 'json2'],
+] as const)('access questions on Odoo %i over %s', (version, transport) => {
+  it('answers from the same ACL the calls obey, without raising; a denied right is refused by the call too', async () => {
+    const odoo = await sim(version);
+    const admin = clientFor(odoo, transport === 'jsonrpc' ? { transport } : {}).client;
+    const demo = clientFor(odoo, { apiKey: odoo.users.demo.apiKey, login: 'demo', ...(transport === 'jsonrpc' ? { transport } : {}) }).client;
+    expect(await admin.hasAccess('account.analytic.plan', 'read')).toBe(true);
+    expect(await demo.hasAccess('account.account', 'create')).toBe(false);
+    expect(await demo.hasAccess('account.account', 'read')).toBe(true);
+    odoo.state.deniedAccess.add('account.analytic.plan:read');
+    expect(await admin.hasAccess('account.analytic.plan', 'read')).toBe(false);
+    expect(await rejection(admin.searchRead('account.analytic.plan', [], ['name']))).toMatchObject({
+      odooName: 'odoo.exceptions.AccessError',
+      kind: 'configuration',
+    });
+  });
+});
+
 describe('error classes against simulator faults', () => {
   it('503 from the proxy is transient; reads are retried, writes are not', async () => {
     const odoo = await sim();

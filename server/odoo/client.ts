@@ -119,6 +119,12 @@ export interface OdooClient {
     message: { body: string; messageType?: string; subtypeXmlid?: string; bodyIsHtml?: boolean },
   ): Promise<number>;
   whoAmI(): Promise<OdooIdentity>;
+  /**
+   * Whether this login may `operation` records of `model` (Odoo's model ACL, ir.model.access), without
+   * raising: `has_access` on 18+ (ids first, an empty list = the model), `check_access_rights(…,
+   * raise_exception=False)` before.
+   */
+  hasAccess(model: string, operation: 'read' | 'create' | 'write' | 'unlink'): Promise<boolean>;
 }
 
 const READ_METHODS = new Set([
@@ -130,6 +136,7 @@ const READ_METHODS = new Set([
   'name_search',
   'context_get',
   'check_access_rights',
+  'has_access',
 ]);
 /**
  * Parameters Odoo's JSON-RPC path only reads positionally (after the ids of a record method):
@@ -394,6 +401,14 @@ export function createOdooClient(config: OdooClientConfig): OdooClient {
           method: 'message_post',
         });
       return messageId;
+    },
+    async hasAccess(model, operation) {
+      const { major } = (await ensureSession()).version;
+      const answer =
+        major >= 18
+          ? await call(model, 'has_access', { ids: [], params: { operation } })
+          : await call(model, 'check_access_rights', { params: { operation, raise_exception: false } });
+      return answer === true;
     },
     async whoAmI() {
       const current = await ensureSession();

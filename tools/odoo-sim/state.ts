@@ -39,6 +39,12 @@ export class SimState {
   private journal: Undo[] | undefined;
   users: SimUser[] = [];
   apiKeys: SimApiKey[] = [];
+  /**
+   * `model:operation` pairs refused to every user, admin included — what a fresh Odoo looks like
+   * before a group is granted (CONTRACT.md: a fresh admin has no "Analytic Accounting" group, so reading
+   * account.analytic.plan is an AccessError). Tests and demos add to it; the ACL check reads it.
+   */
+  deniedAccess = new Set<string>();
   /** Server clock; tests may replace it to make write_date deterministic. */
   now: () => Date = () => new Date();
   /** Called after each committed transaction that wrote something. */
@@ -167,7 +173,7 @@ export class SimState {
   /** Runs a model method as the admin user (e.g. `call('account.move', 'action_post', [id])`). */
   call(model: string, method: string, ids: number[], args: Record<string, unknown> = {}): unknown {
     const def = this.registry.get(model);
-    const bound = def ? resolveMethod(def, method) : undefined;
+    const bound = def ? resolveMethod(this, def, method) : undefined;
     if (!bound) throw new Error(`no method ${model}.${method}`);
     return runCall(this, bound, { uid: 2, model, method, ids, named: args, context: {} });
   }

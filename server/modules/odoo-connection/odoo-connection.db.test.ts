@@ -63,6 +63,27 @@ describe('the stored Odoo connection', () => {
     });
     const [row] = await testDb.db.select().from(odooConnections);
     expect(row).toMatchObject({ lastTestOk: true, detectedTransport: 'json2' });
+    expect(result.missingAccess).toEqual([]);
+  });
+
+  it('lists, in Odoo-admin words, every access right the sync needs that Odoo refuses (a fresh admin without Analytic Accounting)', async () => {
+    sim.state.deniedAccess.add('account.analytic.plan:read');
+    sim.state.deniedAccess.add('account.analytic.account:read');
+    sim.state.deniedAccess.add('sale.order.line:create');
+    try {
+      const result = await testOdooConnection(testDb.db, org.actors.admin);
+      expect(result.ok).toBe(false);
+      expect(result.missingAccess).toEqual([
+        'Grant Settings → Accounting → Analytics: enable "Analytic Accounting" — needed to read analytic plans (cost codes); read analytic accounts (projects, cost codes).',
+        'Grant Sales: User: All Documents — needed to add change-order lines to sale orders.',
+      ]);
+      expect(result.message).toMatch(/lacks access rights the sync needs/);
+      const [row] = await testDb.db.select().from(odooConnections);
+      expect(row).toMatchObject({ lastTestOk: false });
+      expect(row!.lastTestMessage).toContain('Analytic Accounting');
+    } finally {
+      sim.state.deniedAccess.clear();
+    }
   });
 
   it.each([

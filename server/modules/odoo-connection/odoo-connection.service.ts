@@ -1,3 +1,4 @@
+import { describeMissingAccess, missingOdooAccess } from './odoo-access-needs';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { odooConnections, type OdooMappings } from '@/db/schema';
@@ -109,10 +110,16 @@ export async function testOdooConnection(db: Db, actor: Actor): Promise<OdooTest
     const version = await client.version();
     const transport = await client.transport();
     const who = await client.whoAmI();
+    const missing = describeMissingAccess(await missingOdooAccess(client));
+    const connected = `Connected to Odoo ${version.serverVersion} over ${transport === 'json2' ? 'JSON-2' : 'JSON-RPC'} as ${who.name} (${who.company.name}).`;
     result = {
-      ok: true,
+      ok: missing.length === 0,
       testedAt,
-      message: `Connected to Odoo ${version.serverVersion} over ${transport === 'json2' ? 'JSON-2' : 'JSON-RPC'} as ${who.name} (${who.company.name}).`,
+      message:
+        missing.length === 0
+          ? `${connected} Every access right the sync needs is granted.`
+          : `${connected} But the Odoo user ${who.login} lacks access rights the sync needs:\n- ${missing.join('\n- ')}`,
+      missingAccess: missing,
       version: version.serverVersion,
       transport,
       user: { name: who.name, login: who.login },

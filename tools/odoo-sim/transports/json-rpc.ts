@@ -160,7 +160,7 @@ export function executeKw(
 ): unknown {
   const def = ctx.state.registry.get(model);
   if (!def) throw userError(`Object ${model} doesn't exist`);
-  const method = resolveMethod(def, fn);
+  const method = resolveMethod(ctx.state, def, fn);
   if (!method) throw methodNotFound(model, fn);
   // Odoo's call_kw (odoo/service/model.py, 19.0) reads positional arguments by index:
   //   record methods:  `ids, args = args[0], args[1:]`
