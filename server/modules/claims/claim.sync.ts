@@ -6,7 +6,7 @@ import type { OdooClient } from '@/server/odoo/client';
 import { OdooBusinessError } from '@/server/odoo/errors';
 import { analyticDistribution } from '@/server/odoo/field-names';
 import { registerSyncHandler, type SyncHandler } from '@/server/sync/registry';
-import { requireMapping } from '@/server/modules/odoo-connection/odoo-setup';
+import { requireCurrency, requireMapping } from '@/server/modules/odoo-connection/odoo-setup';
 import { applyBillState, type BillState } from './claim-bill-state.service';
 import { claimBillReference } from './claim-entry.calc';
 import { buildVendorBillLines, calculateClaim } from './claim.calc';
@@ -85,7 +85,7 @@ type ClaimForSync = Awaited<ReturnType<typeof loadForSync>>;
 
 async function loadForSync(db: DbOrTx, recordId: string) {
   const [found] = await db
-    .select({ row: claims, vendorOdooId: partners.odooId, vendorName: partners.name, projectAnalyticId: projects.odooAnalyticAccountId, subcontractReference: subcontracts.reference })
+    .select({ row: claims, vendorOdooId: partners.odooId, vendorName: partners.name, projectAnalyticId: projects.odooAnalyticAccountId, subcontractReference: subcontracts.reference, currency: subcontracts.currency, companyId: projects.odooCompanyId })
     .from(claims)
     .innerJoin(subcontracts, eq(subcontracts.id, claims.subcontractId))
     .innerJoin(partners, eq(partners.id, subcontracts.vendorId))
@@ -127,6 +127,9 @@ async function createDraftBill(db: Db, odoo: OdooClient, claim: ClaimForSync, re
     ref,
     invoice_date: claim.row.periodEnd,
     invoice_origin: claim.subcontractReference,
+    // one company and one currency per project (issue 14): never the Odoo company's default by accident
+    currency_id: await requireCurrency(odoo, claim.currency),
+    ...(claim.companyId ? { company_id: claim.companyId } : {}),
     ...(mappings.purchaseJournalId ? { journal_id: mappings.purchaseJournalId } : {}),
     invoice_line_ids: lines.map((line) => [0, 0, billLine(line, claim.row, retentionAccountId, fallback)]),
   };

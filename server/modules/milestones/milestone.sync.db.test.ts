@@ -138,6 +138,21 @@ describe('milestone sync against the Odoo simulator', () => {
     }
   });
 
+  it("issues the invoice in the project's currency and company, not the Odoo company's default currency", async () => {
+    const usd = sim.state.search('res.currency', [['name', '=', 'USD']])[0]!;
+    const gbp = sim.state.search('res.currency', [['name', '=', 'GBP']])[0]!;
+    sim.state.write('res.company', 1, { currency_id: usd }); // the test server's company keeps USD books
+    await testDb.db.update(projects).set({ odooCompanyId: 1 }).where(eq(projects.id, p1));
+    try {
+      const { id, reference } = await released('Currency check', '1');
+      await sync(id);
+      const [invoice] = sim.state.read('account.move', invoicesWithRef(reference), ['currency_id', 'company_id']);
+      expect(invoice).toMatchObject({ currency_id: [gbp, 'GBP'], company_id: [1, expect.any(String)] });
+    } finally {
+      sim.state.write('res.company', 1, { currency_id: gbp });
+    }
+  });
+
   it('adopts the invoice whose create answer was lost instead of creating a second one', async () => {
     const { id, reference } = await released('Envelope watertight', '10');
     sim.faults.add({ model: 'account.move', method: 'create', kind: 'drop_after_commit', times: 1 });

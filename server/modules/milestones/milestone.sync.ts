@@ -6,7 +6,7 @@ import type { OdooClient } from '@/server/odoo/client';
 import { OdooBusinessError } from '@/server/odoo/errors';
 import { readOdooMappings } from '@/server/modules/odoo-connection/odoo-config';
 import { registerSyncHandler, type SyncHandler, type SyncLinkInput } from '@/server/sync/registry';
-import { requireMapping } from '@/server/modules/odoo-connection/odoo-setup';
+import { requireCurrency, requireMapping } from '@/server/modules/odoo-connection/odoo-setup';
 import { applyInvoiceState, type InvoiceState } from './milestone-invoice-state.service';
 
 const RECORD_TYPE = 'milestone';
@@ -77,7 +77,7 @@ type MilestoneForSync = Awaited<ReturnType<typeof loadForSync>>;
 
 export async function loadForSync(db: DbOrTx, recordId: string) {
   const [found] = await db
-    .select({ row: milestones, projectCode: projects.code, organisationId: projects.organisationId, saleOrderId: projects.odooSaleOrderId, projectOdooId: projects.odooId })
+    .select({ row: milestones, projectCode: projects.code, organisationId: projects.organisationId, saleOrderId: projects.odooSaleOrderId, projectOdooId: projects.odooId, currency: projects.currency, companyId: projects.odooCompanyId })
     .from(milestones)
     .innerJoin(projects, eq(projects.id, milestones.projectId))
     .where(eq(milestones.id, recordId));
@@ -128,6 +128,9 @@ async function createInvoice(db: DbOrTx, odoo: OdooClient, m: MilestoneForSync, 
     partner_id: order.partnerId,
     ref: row.reference,
     invoice_origin: order.origin,
+    // one company and one currency per project (issue 14)
+    currency_id: await requireCurrency(odoo, m.currency),
+    ...(m.companyId ? { company_id: m.companyId } : {}),
     ...(row.releasedAt ? { invoice_date: row.releasedAt.toISOString().slice(0, 10) } : {}),
     ...(mappings.salesJournalId ? { journal_id: mappings.salesJournalId } : {}),
     invoice_line_ids: lines.map((line) => [0, 0, line]),

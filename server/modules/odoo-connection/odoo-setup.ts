@@ -58,3 +58,29 @@ export async function requireMapping(
   if (demo) return demo;
   throw setupIncomplete(key, mappings);
 }
+
+const currencyCache = new WeakMap<OdooClient, Map<string, Promise<number>>>();
+
+/**
+ * The Odoo id of an active currency by ISO code, for `currency_id` on every document. An inactive or
+ * unknown currency blocks the sync with the step an Odoo administrator takes (issue 14: bills were
+ * made in the company's USD for amounts shown in £).
+ */
+export function requireCurrency(odoo: OdooClient, code: string): Promise<number> {
+  let perClient = currencyCache.get(odoo);
+  if (!perClient) currencyCache.set(odoo, (perClient = new Map()));
+  let found = perClient.get(code);
+  if (!found) {
+    found = odoo.search('res.currency', [['name', '=', code]], { limit: 1 }).then((ids) => {
+      if (ids[0] === undefined)
+        throw new OdooConfigurationError({
+          odooName: 'plumbline.CurrencyInactive',
+          message: `${code} is not an active currency in Odoo, so Plumbline cannot issue documents in it. Activate it in Odoo (Accounting → Configuration → Currencies), or correct the currency in Plumbline.`,
+        });
+      return ids[0];
+    });
+    found.catch(() => perClient.delete(code));
+    perClient.set(code, found);
+  }
+  return found;
+}

@@ -150,6 +150,10 @@ export function baseModels(version: OdooVersion): ModelDef[] {
           { required: true },
         ),
         reconcile: field.boolean('Allow Reconciliation'),
+        // REFERENCE.md §3.7: `company_id` up to 17, `company_ids` (many2many) from 18.
+        ...(version >= 18
+          ? { company_ids: field.many2many('res.company', 'Companies', { default: () => [1] }) }
+          : { company_id: field.many2one('res.company', 'Company', { default: 1 }) }),
         // 19 replaced `deprecated` with `active`.
         ...(version >= 19
           ? { active: field.boolean('Active', { default: true }) }
@@ -168,7 +172,9 @@ export function baseModels(version: OdooVersion): ModelDef[] {
           required: true,
         }),
         default_account_id: field.many2one('account.account', 'Default Account'),
+        company_id: field.many2one('res.company', 'Company', { default: 1 }),
       },
+      // Two companies' journals share names ("Vendor Bills"); Odoo's list shows them apart only by company.
     },
     {
       name: 'product.product',

@@ -1,0 +1,1 @@
+ALTER TABLE "projects" ADD COLUMN "odoo_company_id" integer;
