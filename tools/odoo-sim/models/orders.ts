@@ -1,4 +1,5 @@
-import { formatDateTime, requireRecords, touch } from '../orm';
+import { formatDateTime, logNote, requireRecords, touch } from '../orm';
+import { chargeMs, requestCost } from '../state';
 import { field, round2, type Env, type ModelDef, type OdooVersion, type RawRecord } from '../schema';
 import type { SimState } from '../state';
 import { milestoneDelivered } from './project';
@@ -29,6 +30,37 @@ function invoicedQty(state: SimState, lineId: number, link: 'purchase_line_id' |
     qty += (move.move_type === refund ? -1 : 1) * Number(moveLine.quantity ?? 0);
   }
   return round2(qty);
+}
+
+/**
+ * What a new line costs on a confirmed order, and the chatter it leaves:
+ * - addons/sale/models/sale_order_line.py `create`: for each new line with a product on a confirmed
+ *   order, `line.order_id.message_post(body=_("Extra line with %s", …))` — unless the context carries
+ *   `sale_no_log_for_new_lines`; addons/purchase/models/purchase_order_line.py `create` does the same
+ *   for a confirmed PO, with no such key.
+ * - Each of those posts flushes and recomputes the order over all its lines, and the call itself
+ *   recomputes each touched order once more; CONTRACT.md measured the result on 19.0: a 35-line create
+ *   on a ~500-line order took up to 14.5 s, a one-call-per-line client ~3.5 lines/s, "the cost grows
+ *   with the lines already on the order". Charged at `orderLineCostMs` per line on the order.
+ */
+function newOrderLine(env: Env, rec: RawRecord, orderModel: 'sale.order' | 'purchase.order') {
+  const state = env.state;
+  const order = typeof rec.order_id === 'number' ? state.get(orderModel, rec.order_id) : undefined;
+  if (!order) return;
+  const linesOnOrder = () => state.all(`${orderModel}.line`).filter((line) => line.order_id === order.id).length;
+  const perRecompute = state.orderLineCostMs;
+  const key = `${orderModel}:${order.id}`;
+  const cost = requestCost.getStore();
+  if (cost && !cost.orders.has(key)) {
+    cost.orders.add(key);
+    chargeMs(perRecompute * linesOnOrder());
+  }
+  const confirmed = order.state === (orderModel === 'sale.order' ? 'sale' : 'purchase');
+  const silenced = orderModel === 'sale.order' && env.context.sale_no_log_for_new_lines === true;
+  if (!confirmed || silenced || typeof rec.product_id !== 'number') return;
+  const product = String(state.get('product.product', rec.product_id)?.name ?? '');
+  logNote(env, orderModel, order.id, `<p>Extra line with ${product}</p>`, 'notification');
+  chargeMs(perRecompute * linesOnOrder());
 }
 
 function taxRate(state: SimState, taxIds: unknown): number {
@@ -230,6 +262,7 @@ export function orderModels(version: OdooVersion): ModelDef[] {
         if (product && vals[poTaxField] === undefined) vals[poTaxField] = product.supplier_taxes_id ?? [];
         vals.date_planned ??= formatDateTime(env.state.now());
       },
+      afterCreate: (env, rec) => newOrderLine(env, rec, 'purchase.order'),
     },
     {
       name: 'sale.order',
@@ -348,6 +381,7 @@ export function orderModels(version: OdooVersion): ModelDef[] {
         if (product && vals.price_unit === undefined) vals.price_unit = product.list_price ?? 0;
         if (product && vals[soTaxField] === undefined) vals[soTaxField] = product.taxes_id ?? [];
       },
+      afterCreate: (env, rec) => newOrderLine(env, rec, 'sale.order'),
     },
   ];
 }
