@@ -1,1 +1,0 @@
-ALTER TYPE "public"."sync_outcome" ADD VALUE 'programming_error' BEFORE 'crashed';
