@@ -88,7 +88,8 @@ describe('sync worker processes', () => {
     const rescuer = await spawnWorker();
     await waitFor(() => harness.store.get(id)?.syncStatus, (status) => status === 'synced', 30_000, 'synced after recovery');
     expect(harness.partnersWithRef(reference)).toBe(1);
-    const attempts = await attemptsOf(testDb.db, id);
+    // the test store's status file is written before the attempt's transaction commits
+    const attempts = await waitFor(() => attemptsOf(testDb.db, id), (rows) => rows.length > 0, 5_000, 'the attempt row');
     expect(attempts.map((a) => [a.outcome, a.operation])).toEqual([['success', 'adopt existing partner']]);
     expect(attempts[0]!.attemptNumber).toBe(2); // the killed run counts
 
