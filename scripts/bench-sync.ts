@@ -81,6 +81,20 @@ try {
   await client.createMany('account.analytic.line', Array.from({ length: records }, (_, i) => ({ name: `ceiling ${i}`, amount: -(100 + i), account_id: account, date: '2026-03-31' })));
   const simBatchedCreatePerSecond = records / ((performance.now() - ceilingStarted) / 1000);
 
+  // The baseline, same run, same server and latency: a one-call-per-record client making the same two
+  // documents per CO (the order line, then its chatter note), for a sample of the records.
+  const sample = Math.min(records, 200);
+  const order = bench.sim.demo?.projects['P-1001']?.saleOrderId ?? 0;
+  const product = bench.sim.demo?.products.changeOrderWork ?? 0;
+  const baselineStarted = performance.now();
+  for (let i = 0; i < sample; i++) {
+    await client.create('sale.order.line', { order_id: order, name: `[BASE-${i}] baseline`, product_id: product, product_uom_qty: 1, price_unit: 100 });
+    await client.create('mail.message', { model: 'sale.order', res_id: order, body: `<p>baseline ${i}</p>`, message_type: 'comment' });
+  }
+  const baselinePerSecond = sample / ((performance.now() - baselineStarted) / 1000);
+  const baselineLines = bench.sim.state.search('sale.order.line', [['order_id', '=', order], ['name', '=like', '[BASE-%']]).length;
+  if (baselineLines !== sample) throw new Error(`baseline made ${baselineLines} lines, expected ${sample}`);
+
   const recordsPerSecond = records / seconds;
   const result = {
     bench: 'sync',
@@ -99,6 +113,8 @@ try {
     documents,
     simBatchedCreatePerSecond: round(simBatchedCreatePerSecond),
     ratioToSimBatchedCreate: round(recordsPerSecond / simBatchedCreatePerSecond, 4),
+    baselineOneCallPerRecordPerSecond: round(baselinePerSecond),
+    ratioToBaseline: round(recordsPerSecond / baselinePerSecond),
     target: { recordsPerSecond: 100 },
     pass: recordsPerSecond >= 100 && documents.missing === 0 && documents.duplicates === 0 && documents.notSynced === 0,
     postgres: await postgresVersion(bench.db),
@@ -108,6 +124,7 @@ try {
   console.log(`  ${result.recordsPerSecond} records/s (${result.seconds} s), ${result.odooCallsPerRecord} Odoo calls per record`);
   console.log(`  documents: ${documents.missing} missing, ${documents.duplicates} duplicates, ${documents.notSynced} not synced`);
   console.log(`  simulator batched create: ${result.simBatchedCreatePerSecond} records/s → ratio ${result.ratioToSimBatchedCreate}`);
+  console.log(`  one-call-per-record baseline (same run): ${result.baselineOneCallPerRecordPerSecond} records/s → Plumbline is ${result.ratioToBaseline}× faster`);
   console.log(JSON.stringify(result));
   if (documents.missing > 0 || documents.duplicates > 0 || documents.notSynced > 0) process.exitCode = 1;
 } finally {

@@ -123,7 +123,8 @@ export function OdooConnectionForm() {
         {shown ? (
           <div className="mt-3">
             <Alert tone={shown.ok ? 'success' : 'error'}>
-              {shown.message} <span className="text-xs opacity-75">({formatDateTime(shown.testedAt)})</span>
+              <span className="whitespace-pre-line">{shown.message}</span>{' '}
+              <span className="text-xs opacity-75">({formatDateTime(shown.testedAt)})</span>
             </Alert>
           </div>
         ) : null}

@@ -18,6 +18,7 @@ const outcomes = [
   { key: 'ambiguous', label: 'Ambiguous', color: '#a855f7' },
   { key: 'business_error', label: 'Business', color: '#dc2626' },
   { key: 'configuration_error', label: 'Configuration', color: '#7f1d1d' },
+  { key: 'programming_error', label: 'Plumbline bug', color: '#1e293b' },
   { key: 'crashed', label: 'Crashed', color: '#64748b' },
 ];
 const recordTypes = [

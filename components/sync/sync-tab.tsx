@@ -24,6 +24,7 @@ const outcomeDisplay: Record<Attempt['outcome'], { label: string; tone: Tone }> 
   ambiguous: { label: 'No answer · re-checked Odoo', tone: 'amber' },
   business_error: { label: 'Refused by Odoo', tone: 'red' },
   configuration_error: { label: 'Connection problem', tone: 'red' },
+  programming_error: { label: 'Call Odoo cannot run · for an engineer', tone: 'red' },
   crashed: { label: 'Plumbline error · retried', tone: 'amber' },
 };
 

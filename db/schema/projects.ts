@@ -22,6 +22,8 @@ export const projects = pgTable(
     odooAnalyticAccountId: integer('odoo_analytic_account_id'),
     odooSaleOrderId: integer('odoo_sale_order_id'),
     odooCustomerId: integer('odoo_customer_id'),
+    /** The Odoo company the project's documents belong to (project.project.company_id, learned by the pull). */
+    odooCompanyId: integer('odoo_company_id'),
     odooWriteDate: timestamp('odoo_write_date', { withTimezone: true }),
     lastPulledAt: timestamp('last_pulled_at', { withTimezone: true }),
     version: integer('version').notNull().default(1),

@@ -4,7 +4,7 @@ import { users } from './identity';
 /** Approval state and sync state are separate: a failed sync never undoes an approval. */
 export const syncStatusEnum = pgEnum('sync_status', ['not_required', 'pending', 'synced', 'failed', 'blocked']);
 
-export const syncOutcomeEnum = pgEnum('sync_outcome', ['success', 'transient_error', 'ambiguous', 'business_error', 'configuration_error', 'crashed']);
+export const syncOutcomeEnum = pgEnum('sync_outcome', ['success', 'transient_error', 'ambiguous', 'business_error', 'configuration_error', 'programming_error', 'crashed']);
 
 /** One row per attempt to make Odoo match a record (one job execution). Never holds a secret. */
 export const syncAttempts = pgTable(

@@ -40,7 +40,7 @@ export type Stack = {
   url: string;
   databaseUrl: string;
   seed: SeedResult;
-  odoo: { simulated: boolean; url: string; db: string; login: string; apiKey?: string; sim?: OdooSim };
+  odoo: { simulated: boolean; url: string; db: string; login: string; apiKey?: string; password?: string; sim?: OdooSim };
   stop: () => Promise<void>;
   onUnexpectedExit: (handler: (name: string, code: number | null) => void) => void;
 };
@@ -69,7 +69,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   await db.$client.end();
 
   const odoo = await startOdoo(log);
-  if (odoo.simulated) {
+  // the first pull runs before the web server opens, against the simulator or the ODOO_URL Odoo alike
+  {
     const { runStartupPull } = await import('@/server/modules/pull/pull-startup');
     await runStartupPull(database.url, odoo, log);
   }
@@ -141,7 +142,7 @@ async function startOdoo(log: (line: string) => void): Promise<Stack['odoo']> {
   const config = env();
   if (config.ODOO_URL) {
     log(`Odoo: ${new URL(config.ODOO_URL).host} (from ODOO_URL)`);
-    return { simulated: false, url: config.ODOO_URL, db: config.ODOO_DB ?? '', login: config.ODOO_LOGIN ?? '', apiKey: config.ODOO_API_KEY };
+    return { simulated: false, url: config.ODOO_URL, db: config.ODOO_DB ?? '', login: config.ODOO_LOGIN ?? '', apiKey: config.ODOO_API_KEY, password: config.ODOO_PASSWORD };
   }
   const { startOdooSim } = await import('@/tools/odoo-sim/server');
   const { DEMO_SIM_DEFAULTS } = await import('@/tools/odoo-sim/demo-data');

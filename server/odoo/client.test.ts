@@ -161,6 +161,66 @@ describe.each([16, 17, 18, 19] as const)('Odoo %i', (version) => {
   });
 });
 
+describe.each([
+  ['19 with a password', 19, 'password'],
+  ['18 with an API key', 18, 'apiKey'],
+  ['16 with an API key', 16, 'apiKey'],
+] as const)('every call the sync makes works over JSON-RPC: Odoo %s', (_label, version, secret) => {
+  // Issue 14: on JSON-RPC `create` sent vals_list as a keyword and a real Odoo answered IndexError.
+  it('creates, reads, writes, posts, cancels, notes and unlinks; Odoo holds the result', async () => {
+    const odoo = await sim(version);
+    const { client } = clientFor(
+      odoo,
+      secret === 'password' ? { apiKey: undefined, password: odoo.password } : {},
+    );
+    expect(await client.transport()).toBe('jsonrpc');
+    const partner = odoo.demo?.partners.oakfield ?? 0;
+    const moveId = await client.create('account.move', bill(partner, `RPC-${version}`));
+    const [a, b] = await client.createMany('res.partner', [{ name: `Batch A ${version}` }, { name: `Batch B ${version}` }]);
+    expect(odoo.state.read('res.partner', [a ?? 0, b ?? 0], ['name']).map((r) => r.name)).toEqual([
+      `Batch A ${version}`,
+      `Batch B ${version}`,
+    ]);
+    expect(await client.write('res.partner', [a ?? 0], { name: `Renamed ${version}` })).toBe(true);
+    expect(odoo.state.read('res.partner', [a ?? 0], ['name'])[0]?.name).toBe(`Renamed ${version}`);
+    expect(await client.searchRead('res.partner', [['id', '=', b ?? 0]], ['name'], { limit: 1 })).toHaveLength(1);
+    expect(await client.searchCount('account.move', [['ref', '=', `RPC-${version}`]])).toBe(1);
+    expect(await client.read('account.move', [moveId], ['state'])).toMatchObject([{ state: 'draft' }]);
+    await client.action('account.move', 'action_post', [moveId]);
+    expect(odoo.state.read('account.move', [moveId], ['state'])[0]?.state).toBe('posted');
+    const messageId = await client.messagePost('account.move', moveId, { body: 'Approved in Plumbline' });
+    expect(odoo.state.read('mail.message', [messageId], ['res_id'])[0]?.res_id).toBe(moveId);
+    await client.action('account.move', 'button_draft', [moveId]);
+    await client.action('account.move', 'button_cancel', [moveId]);
+    expect(odoo.state.read('account.move', [moveId], ['state'])[0]?.state).toBe('cancel');
+    expect(await client.unlink('res.partner', [b ?? 0])).toBe(true);
+    expect(odoo.state.search('res.partner', [['id', '=', b ?? 0]])).toEqual([]);
+  });
+});
+
+describe.each([
+  [16, 'jsonrpc'],
+  [17, 'jsonrpc'],
+  [18, 'jsonrpc'],
+  [19, 'jsonrpc'],
+  [19, 'json2'],
+] as const)('access questions on Odoo %i over %s', (version, transport) => {
+  it('answers from the same ACL the calls obey, without raising; a denied right is refused by the call too', async () => {
+    const odoo = await sim(version);
+    const admin = clientFor(odoo, transport === 'jsonrpc' ? { transport } : {}).client;
+    const demo = clientFor(odoo, { apiKey: odoo.users.demo.apiKey, login: 'demo', ...(transport === 'jsonrpc' ? { transport } : {}) }).client;
+    expect(await admin.hasAccess('account.analytic.plan', 'read')).toBe(true);
+    expect(await demo.hasAccess('account.account', 'create')).toBe(false);
+    expect(await demo.hasAccess('account.account', 'read')).toBe(true);
+    odoo.state.deniedAccess.add('account.analytic.plan:read');
+    expect(await admin.hasAccess('account.analytic.plan', 'read')).toBe(false);
+    expect(await rejection(admin.searchRead('account.analytic.plan', [], ['name']))).toMatchObject({
+      odooName: 'odoo.exceptions.AccessError',
+      kind: 'configuration',
+    });
+  });
+});
+
 describe('error classes against simulator faults', () => {
   it('503 from the proxy is transient; reads are retried, writes are not', async () => {
     const odoo = await sim();
@@ -267,7 +327,7 @@ describe('error classes against simulator faults', () => {
     const { client } = clientFor(odoo);
     expect((await rejection(client.searchCount('x_plumbline.missing', []))).kind).toBe('configuration');
     expect((await rejection(client.call('res.partner', 'no_such_method', { ids: [1] }))).kind).toBe(
-      'configuration',
+      'programming',
     );
     expect((await rejection(client.write('res.partner', [999_999], { name: 'ghost' }))).odooName).toBe(
       'odoo.exceptions.MissingError',
@@ -390,6 +450,13 @@ describe('classification and redaction rules', () => {
       'configuration',
     ],
     [{ httpStatus: 404 }, 'configuration'],
+    [{ odooName: 'builtins.IndexError', message: 'list index out of range' }, 'programming'],
+    [{ odooName: 'builtins.TypeError', message: "create() got an unexpected keyword argument 'x'" }, 'programming'],
+    [{ odooName: 'builtins.KeyError', message: 'exp_nope' }, 'programming'],
+    [{ odooName: 'builtins.AttributeError', message: "The method 'res.partner.x' does not exist" }, 'programming'],
+    [{ httpStatus: 404, odooName: 'werkzeug.exceptions.NotFound', message: "The method 'res.partner.x' does not exist" }, 'programming'],
+    [{ httpStatus: 404, odooName: 'werkzeug.exceptions.NotFound', message: "the model 'x_no.such' does not exist" }, 'configuration'],
+    [{ httpStatus: 422, odooName: 'werkzeug.exceptions.UnprocessableEntity', message: "missing a required argument: 'domain'" }, 'programming'],
   ] as const)('%j → %s', (input, kind) => {
     expect(classifyOdooFailure(input)).toBe(kind);
   });

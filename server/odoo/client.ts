@@ -120,6 +120,12 @@ export interface OdooClient {
     message: { body: string; messageType?: string; subtypeXmlid?: string; bodyIsHtml?: boolean },
   ): Promise<number>;
   whoAmI(): Promise<OdooIdentity>;
+  /**
+   * Whether this login may `operation` records of `model` (Odoo's model ACL, ir.model.access), without
+   * raising: `has_access` on 18+ (ids first, an empty list = the model), `check_access_rights(…,
+   * raise_exception=False)` before.
+   */
+  hasAccess(model: string, operation: 'read' | 'create' | 'write' | 'unlink'): Promise<boolean>;
 }
 
 const READ_METHODS = new Set([
@@ -131,7 +137,13 @@ const READ_METHODS = new Set([
   'name_search',
   'context_get',
   'check_access_rights',
+  'has_access',
 ]);
+/**
+ * Parameters Odoo's JSON-RPC path only reads positionally (after the ids of a record method):
+ * `create`'s values are read back as `args[0]` once the records exist (odoo/service/model.py).
+ */
+const POSITIONAL_FIRST: Record<string, string> = { create: 'vals_list' };
 const semaphores = new Map<string, Semaphore>();
 
 /** One bound per Odoo database, whoever asks (the first client's `maxInFlight` sets it). */
@@ -262,8 +274,19 @@ export function createOdooClient(config: OdooClientConfig): OdooClient {
         json2({ ...http, apiKey: config.apiKey ?? '', db: config.db }, model, method, body),
       )) as T;
     }
-    const positional = request.ids ? [request.ids, ...(request.args ?? [])] : [...(request.args ?? [])];
-    const kwargs = context ? { ...params, context } : params;
+    // execute_kw hands `args` to Odoo's call_kw, which reads record ids from args[0] and create's
+    // values from args[0] (odoo/service/model.py); keyword-only there is an IndexError on a real
+    // server. Every other parameter binds by name, as JSON-2 does.
+    const leading = POSITIONAL_FIRST[method];
+    const named = { ...params };
+    const head: unknown[] = [];
+    if (leading && leading in named && !(request.args && request.args.length > 0)) {
+      head.push(named[leading]);
+      delete named[leading];
+    }
+    const rest = [...head, ...(request.args ?? [])];
+    const positional = request.ids ? [request.ids, ...rest] : rest;
+    const kwargs = context ? { ...named, context } : named;
     return (await withRetries(idempotent, () =>
       jsonRpc(
         http,
@@ -380,6 +403,14 @@ export function createOdooClient(config: OdooClientConfig): OdooClient {
           method: 'message_post',
         });
       return messageId;
+    },
+    async hasAccess(model, operation) {
+      const { major } = (await ensureSession()).version;
+      const answer =
+        major >= 18
+          ? await call(model, 'has_access', { ids: [], params: { operation } })
+          : await call(model, 'check_access_rights', { params: { operation, raise_exception: false } });
+      return answer === true;
     },
     async whoAmI() {
       const current = await ensureSession();

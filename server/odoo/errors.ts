@@ -5,9 +5,12 @@
  * - ambiguous: the request left and no answer came back; re-read Odoo, never resend a create;
  * - configuration: credentials, database, module or access set-up is wrong; stop the lane, alert an admin;
  * - business: Odoo refused the operation; a person must look, no automatic retry.
+ * - programming: Odoo's Python failed on what Plumbline sent (IndexError, TypeError, KeyError,
+ *   AttributeError): the call itself is wrong for this Odoo — a Plumbline bug or an unsupported
+ *   version. Nobody in finance can fix it; it goes to an engineer, no automatic retry.
  * Errors carry Odoo's exception name and message, never the traceback (`debug`) and never the key.
  */
-export type OdooErrorKind = 'transient' | 'ambiguous' | 'configuration' | 'business';
+export type OdooErrorKind = 'transient' | 'ambiguous' | 'configuration' | 'business' | 'programming';
 
 export interface OdooErrorInit {
   message: string;
@@ -82,6 +85,13 @@ export class OdooBusinessError extends OdooError {
   }
 }
 
+export class OdooProgrammingError extends OdooError {
+  override readonly name = 'OdooProgrammingError';
+  constructor(init: OdooErrorInit) {
+    super('programming', init);
+  }
+}
+
 export function createOdooError(kind: OdooErrorKind, init: OdooErrorInit): OdooError {
   switch (kind) {
     case 'transient':
@@ -92,6 +102,8 @@ export function createOdooError(kind: OdooErrorKind, init: OdooErrorInit): OdooE
       return new OdooConfigurationError(init);
     case 'business':
       return new OdooBusinessError(init);
+    case 'programming':
+      return new OdooProgrammingError(init);
   }
 }
 
@@ -114,11 +126,21 @@ const CONFIGURATION_NAMES = new Set([
   'werkzeug.exceptions.Unauthorized',
   'werkzeug.exceptions.NotFound', // JSON-2: unknown model or method = module not installed
   'werkzeug.exceptions.BadRequest',
-  'werkzeug.exceptions.UnprocessableEntity', // arguments that do not bind: client/version mismatch
-  'builtins.AttributeError', // JSON-RPC: unknown method
-  'builtins.TypeError',
-  'builtins.KeyError', // unknown RPC service
   'odoo.http.SessionExpiredException',
+]);
+
+/**
+ * Python errors raised by Odoo's dispatch on the shape of the call itself (odoo/service/model.py
+ * call_kw reads `args[0]`; Python binds keywords; `getattr` finds the method): the request is wrong,
+ * not the data and not the set-up. Issue 14: a keyword-only `create` was an IndexError classed as a
+ * low-severity business error.
+ */
+const PROGRAMMING_NAMES = new Set([
+  'builtins.IndexError',
+  'builtins.TypeError',
+  'builtins.KeyError',
+  'builtins.AttributeError', // JSON-RPC: a method this model does not have
+  'werkzeug.exceptions.UnprocessableEntity', // JSON-2: arguments that do not bind
 ]);
 
 const BUSINESS_NAMES = new Set([
@@ -148,6 +170,11 @@ export function classifyOdooFailure(input: {
     return RECORD_RULE_MESSAGE.test(message) ? 'business' : 'configuration';
   if (odooName === 'odoo.exceptions.UserError' && /^Object \S+ doesn't exist/.test(message))
     return 'configuration';
+  if (PROGRAMMING_NAMES.has(odooName)) return 'programming';
+  // JSON-2 says 404 for both; a missing model is a module not installed, a missing method on a
+  // model that exists is a call this Odoo does not have (captures 92/93).
+  if (odooName === 'werkzeug.exceptions.NotFound' && /^The method '\S+' does not exist/.test(message))
+    return 'programming';
   if (CONFIGURATION_NAMES.has(odooName)) return 'configuration';
   if (BUSINESS_NAMES.has(odooName)) return 'business';
   if (!odooName) {

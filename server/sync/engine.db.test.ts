@@ -127,6 +127,19 @@ describe('sync engine against the Odoo simulator', () => {
     expect(JSON.stringify(attempts)).not.toContain(harness.sim.apiKey);
   });
 
+  it('a call Odoo cannot bind is a programming error: not retried, an exception for an engineer', async () => {
+    const { id } = harness.newRecord({ behaviour: 'bad_call' });
+    await request(id);
+    await waitForStatus(id, 'failed');
+    await new Promise((resolve) => setTimeout(resolve, 400)); // a retry, if wrongly scheduled, would run by now
+    const attempts = await attemptsOf(testDb.db, id);
+    expect(attempts).toHaveLength(1);
+    expect(attempts[0]).toMatchObject({ outcome: 'programming_error', errorClass: 'OdooProgrammingError', errorName: 'werkzeug.exceptions.UnprocessableEntity' });
+    const [exception] = await openExceptionsOf(testDb.db, id);
+    expect(exception).toMatchObject({ ownerRole: 'admin', severity: 'high' });
+    expect(exception!.title).toContain('cannot run');
+  });
+
   it('keeps one pending job for two requests in a row (dedupe by job key)', async () => {
     const { id } = harness.newRecord();
     const later = new Date(Date.now() + 60 * 60_000); // not yet due, so no worker takes it meanwhile

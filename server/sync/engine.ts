@@ -208,7 +208,7 @@ async function recordFailure(tx: Tx, deps: SyncEngineDeps, handler: SyncHandler,
     projectId: record?.projectId ?? null,
     amountAtStake: record?.amountAtStake ?? null,
     errorName: failure.errorName,
-    minimumSeverity: failure.outcome === 'configuration_error' ? 'high' : undefined,
+    minimumSeverity: failure.outcome === 'configuration_error' || failure.outcome === 'programming_error' ? 'high' : undefined,
     ...wording,
   });
   await setStatusUnlessNewerRequest(tx, handler, payload, failure.outcome === 'configuration_error' ? 'blocked' : 'failed', jobId);

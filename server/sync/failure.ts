@@ -1,7 +1,7 @@
 import { env } from '@/server/env';
 import { isOdooError, redactSecrets } from '@/server/odoo/errors';
 
-export type SyncOutcome = 'success' | 'transient_error' | 'ambiguous' | 'business_error' | 'configuration_error' | 'crashed';
+export type SyncOutcome = 'success' | 'transient_error' | 'ambiguous' | 'business_error' | 'configuration_error' | 'programming_error' | 'crashed';
 
 export type SyncFailure = {
   outcome: Exclude<SyncOutcome, 'success'>;
@@ -26,7 +26,7 @@ export function describeFailure(error: unknown): SyncFailure {
   const secrets = [env().ODOO_API_KEY, env().ODOO_PASSWORD, env().ODOO_SIM_API_KEY];
   const clean = (text: string) => redactSecrets(text, secrets).slice(0, MAX_MESSAGE);
   if (isOdooError(error)) {
-    const outcome = ({ transient: 'transient_error', ambiguous: 'ambiguous', business: 'business_error', configuration: 'configuration_error' } as const)[error.kind];
+    const outcome = ({ transient: 'transient_error', ambiguous: 'ambiguous', business: 'business_error', configuration: 'configuration_error', programming: 'programming_error' } as const)[error.kind];
     return {
       outcome,
       errorClass: error.name,
@@ -60,6 +60,14 @@ export function exceptionWording(failure: SyncFailure, reference: string, attemp
         detail: `Odoo answered ${said}`,
         guidance:
           'Plumbline could not use its Odoo connection (a rejected or expired API key, a missing module or missing access rights). Syncing is paused for this record. Ask an administrator to check the Odoo connection settings and the Odoo user\'s rights, then press Retry.',
+        ownerRole: 'admin',
+      };
+    case 'programming_error':
+      return {
+        title: `Plumbline sent Odoo a call it cannot run while syncing ${reference}`,
+        detail: `Odoo's code failed on the request itself: ${said}`,
+        guidance:
+          'This is a fault in Plumbline (or an Odoo version it does not support), not in the data: retrying will not help and nothing was written in Odoo by the failed call. Pass it to the engineer who maintains Plumbline with the Odoo version; once fixed, press Retry.',
         ownerRole: 'admin',
       };
     default:

@@ -396,3 +396,92 @@ describe('simulator against the captured Odoo 19.0 traffic', () => {
     });
   }
 });
+
+/**
+ * What a real Odoo refuses on the JSON-RPC path although the simulator used to accept it (issue 14).
+ * Each case starts from a captured request and changes only how the arguments travel, so the
+ * refusal comes from Odoo's call_kw (odoo/service/model.py, 19.0): record methods read their ids from
+ * `args[0]`, `create` reads `args[0]` to shape its result — keyword-only means builtins.IndexError and
+ * a rolled-back transaction. The JSON-RPC create bug would have failed the first case.
+ */
+describe('JSON-RPC refusals derived from the captures', () => {
+  let odoo: OdooSim;
+  beforeAll(async () => {
+    odoo = await startOdooSim({ version: 19, db: 'construction', login: 'admin', password: 'admin-pw', apiKey: 'k', seed: 'demo' });
+  });
+  afterAll(async () => {
+    await odoo.stop();
+  });
+
+  function load(name: string): Capture {
+    return JSON.parse(readFileSync(path.join(capturesDir, `${name}.json`), 'utf8')) as Capture;
+  }
+
+  async function executeKw(model: string, method: string, args: unknown[], kwargs: Record<string, unknown>) {
+    const response = await fetch(`${odoo.url}/jsonrpc`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        method: 'call',
+        id: 7,
+        params: { service: 'object', method: 'execute_kw', args: ['construction', odoo.users.admin.uid, 'admin-pw', model, method, args, kwargs] },
+      }),
+    });
+    expect(response.status).toBe(200); // JSON-RPC answers 200 whatever happened
+    return (await response.json()) as { result?: unknown; error?: { code: number; data: { name: string; message: string } } };
+  }
+
+  function partnerId(): number {
+    return odoo.state.search('res.partner', [['supplier_rank', '>', 0]], { limit: 1 })[0] ?? 0;
+  }
+
+  it('create with vals_list only as a keyword is an IndexError and writes nothing', async () => {
+    const captured = load('120_jsonrpc_create_list_of_3_timesheets');
+    const body = captured.request.body as { params: { args: unknown[] } };
+    const [valsList] = body.params.args[5] as [Record<string, unknown>[]];
+    const project = odoo.state.search('project.project', [], { limit: 1 })[0];
+    const vals = valsList.map((v) => ({ ...v, project_id: project, name: `Keyword ${String(v.name)}` }));
+    const before = odoo.state.search('account.analytic.line', []).length;
+
+    const keywordOnly = await executeKw('account.analytic.line', 'create', [], { vals_list: vals });
+    expect(keywordOnly.error?.data.name).toBe('builtins.IndexError');
+    expect(keywordOnly.error?.code).toBe(0);
+    expect(odoo.state.search('account.analytic.line', []).length).toBe(before);
+
+    // The captured form (positional) creates the three lines and answers their ids.
+    const positional = await executeKw('account.analytic.line', 'create', [vals], {});
+    expect(positional.result).toHaveLength(3);
+    expect(odoo.state.search('account.analytic.line', [['name', '=like', 'Keyword %']])).toHaveLength(3);
+    // create(dict) answers an int (captures 12–14).
+    const single = await executeKw('res.partner', 'create', [{ name: 'Positional dict' }], {});
+    expect(typeof single.result).toBe('number');
+  });
+
+  it('a record method without positional ids is an IndexError (write, read, unlink, action_post, message_post)', async () => {
+    const id = partnerId();
+    for (const [model, method, kwargs] of [
+      ['res.partner', 'write', { ids: [id], vals: { name: 'Renamed by keyword' } }],
+      ['res.partner', 'read', { ids: [id], fields: ['name'] }],
+      ['res.partner', 'unlink', { ids: [id] }],
+      ['account.move', 'action_post', { ids: [1] }],
+      ['account.move', 'button_cancel', { ids: [1] }],
+      ['account.move', 'message_post', { ids: [1], body: 'x' }],
+    ] as const) {
+      const answer = await executeKw(model, method, [], { ...kwargs });
+      expect(answer.error?.data.name, `${model}.${method}`).toBe('builtins.IndexError');
+    }
+    expect(odoo.state.read('res.partner', [id], ['name'])[0]?.name).not.toBe('Renamed by keyword');
+  });
+
+  it('model methods bind by keyword; an undeclared keyword is a TypeError', async () => {
+    const search = await executeKw('res.partner', 'search_read', [], { domain: [['id', '=', partnerId()]], fields: ['name'], limit: 1 });
+    expect(search.result).toHaveLength(1);
+    const count = await executeKw('res.partner', 'search_count', [], { domain: [] });
+    expect(typeof count.result).toBe('number');
+    const write = await executeKw('res.partner', 'write', [[partnerId()]], { vals: { phone: '0113 496 0001' } });
+    expect(write.result).toBe(true);
+    const unknown = await executeKw('res.partner', 'search_read', [], { domain: [], no_such_kwarg: 1 });
+    expect(unknown.error?.data.name).toBe('builtins.TypeError');
+  });
+});

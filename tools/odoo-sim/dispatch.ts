@@ -1,4 +1,4 @@
-import { accessError, SimError, typeError } from './errors';
+import { accessError, SimError, typeError, valueError } from './errors';
 import {
   fieldsGet,
   logNote,
@@ -9,6 +9,7 @@ import {
   ormUnlink,
   ormWrite,
   requireRecords,
+  xmlidToResId,
 } from './orm';
 import type { Env, MethodDef, ModelDef, Operation, ParamSpec } from './schema';
 import type { SimState } from './state';
@@ -16,7 +17,8 @@ import type { SimState } from './state';
 interface BoundMethod extends MethodDef {
   /** `**kwargs` methods such as message_post accept any keyword. */
   anyKwargs?: boolean;
-  operation: Operation;
+  /** The ACL operation the call needs; 'none' for questions about access itself. */
+  operation: Operation | 'none';
 }
 
 const p = (name: string, required = false): ParamSpec => ({ name, required });
@@ -105,6 +107,50 @@ const genericMethods: Record<string, BoundMethod> = {
   },
 };
 
+const OPERATIONS: readonly Operation[] = ['read', 'create', 'write', 'unlink'];
+
+function accessAnswer(env: Env, a: Record<string, unknown>, raise: boolean): boolean {
+  const operation = a.operation as Operation;
+  if (!OPERATIONS.includes(operation)) throw valueError(`Invalid access mode: ${String(a.operation)}`);
+  const def = modelDef(env.state, modelOf(env));
+  if (accessAllowed(env.state, env.uid, def, operation)) return true;
+  if (raise) checkAccess(env.state, env.uid, def, operation);
+  return false;
+}
+
+/**
+ * Model-level access questions (ir.model.access), answered from the same rule as the calls themselves.
+ * - ≤ 18: `@api.model check_access_rights(operation, raise_exception=True)` (odoo/models.py); 18.0
+ *   deprecates it for check_access/has_access (OCA "Migration to version 18.0": "Changes in API to check
+ *   access rights"), so the simulator, stricter, no longer serves it from 19.
+ * - ≥ 18: `has_access(operation)`, a record method: over JSON-RPC its ids come first (an empty list asks
+ *   about the model only); never raises.
+ * Neither needs any access right itself.
+ */
+const accessMethods = (version: number): Record<string, BoundMethod> => ({
+  ...(version <= 18
+    ? {
+        check_access_rights: {
+          params: [p('operation', true), p('raise_exception')],
+          model: true,
+          readonly: true,
+          operation: 'none',
+          run: (env, _ids, a) => accessAnswer(env, a, a.raise_exception !== false),
+        } satisfies BoundMethod,
+      }
+    : {}),
+  ...(version >= 18
+    ? {
+        has_access: {
+          params: [p('operation', true)],
+          readonly: true,
+          operation: 'none',
+          run: (env, _ids, a) => accessAnswer(env, a, false),
+        } satisfies BoundMethod,
+      }
+    : {}),
+});
+
 const messagePost: BoundMethod = {
   params: [],
   anyKwargs: true,
@@ -112,6 +158,11 @@ const messagePost: BoundMethod = {
   run: (env, ids, a) => {
     const model = modelOf(env);
     const [record] = requireRecords(env, model, ids);
+    // mail_thread.py message_post: `subtype_id = self.env['ir.model.data']._xmlid_to_res_id(subtype_xmlid)`,
+    // whose lookup raises ValueError "External ID not found in the system: …" for an unknown id.
+    const subtypeXmlid = typeof a.subtype_xmlid === 'string' ? a.subtype_xmlid : undefined;
+    const subtypeId = subtypeXmlid ? xmlidToResId(env.state, subtypeXmlid) : undefined;
+    if (subtypeXmlid && subtypeId === undefined) throw valueError(`External ID not found in the system: ${subtypeXmlid}`);
     const body = typeof a.body === 'string' ? a.body : '';
     const html = a.body_is_html === true ? body : `<p>${escapeHtml(body)}</p>`;
     const id = logNote(
@@ -121,7 +172,8 @@ const messagePost: BoundMethod = {
       html,
       typeof a.message_type === 'string' ? a.message_type : 'notification',
     );
-    if (a.subtype_xmlid === 'mail.mt_comment') env.state.updateRow('mail.message', id, { subtype_id: 1 });
+    // Without one, message_post falls back to mail.mt_note, as logNote already set.
+    if (subtypeId !== undefined) env.state.updateRow('mail.message', id, { subtype_id: subtypeId });
     // 19 turns the returned recordset into a list of ids; older versions answer the int.
     return env.state.version >= 19 ? [id] : id;
   },
@@ -145,13 +197,15 @@ function modelOf(env: Env): string {
   return String(env.context[MODEL_KEY]);
 }
 
-export function resolveMethod(def: ModelDef, method: string): BoundMethod | undefined {
+export function resolveMethod(state: SimState, def: ModelDef, method: string): BoundMethod | undefined {
   if (method.startsWith('_')) {
     throw accessError(`Private methods (such as '${def.name}.${method}') cannot be called remotely.`);
   }
   const own = def.methods?.[method];
   if (own) return { operation: own.readonly ? 'read' : 'write', ...own };
   if (method === 'message_post' && def.mailThread) return messagePost;
+  const access = accessMethods(state.version);
+  if (Object.hasOwn(access, method)) return access[method];
   return Object.hasOwn(genericMethods, method) ? genericMethods[method] : undefined;
 }
 
@@ -159,11 +213,17 @@ export function methodNotFound(model: string, method: string): SimError {
   return new SimError('builtins.AttributeError', `The method '${model}.${method}' does not exist`);
 }
 
-function checkAccess(state: SimState, uid: number, def: ModelDef, operation: Operation) {
+/** The model ACL (ir.model.access): the one rule both the calls and check_access_rights/has_access ask. */
+export function accessAllowed(state: SimState, uid: number, def: ModelDef, operation: Operation): boolean {
+  if (state.deniedAccess.has(`${def.name}:${operation}`)) return false;
   const role = state.roleOf(uid);
-  if (role === 'admin') return;
+  if (role === 'admin') return true;
   const allowed = def.access?.[role] ?? (role === 'user' ? ['read', 'create', 'write', 'unlink'] : ['read']);
-  if (allowed.includes(operation)) return;
+  return allowed.includes(operation);
+}
+
+function checkAccess(state: SimState, uid: number, def: ModelDef, operation: Operation) {
+  if (accessAllowed(state, uid, def, operation)) return;
   throw accessError(
     `You are not allowed to ${operation} '${def.description}' (${def.name}) records.\n\n` +
       'This operation is allowed for the following groups:\n\t- Administration/Settings\n\n' +
@@ -226,7 +286,7 @@ export interface CallRequest {
 /** Runs one call as one transaction, as Odoo's `execute_kw` and JSON-2 do. */
 export function runCall(state: SimState, method: BoundMethod, request: CallRequest): unknown {
   const def = modelDef(state, request.model);
-  checkAccess(state, request.uid, def, method.operation);
+  if (method.operation !== 'none') checkAccess(state, request.uid, def, method.operation);
   const env: Env = {
     state,
     uid: request.uid,

@@ -372,6 +372,17 @@ export function fieldsGet(state: SimState, model: string, allfields?: unknown, a
   return out;
 }
 
+/**
+ * `ir.model.data._xmlid_to_res_id` (odoo/addons/base/models/ir_model.py): the record behind
+ * `module.name`, or undefined when the database has no such external id.
+ */
+export function xmlidToResId(state: SimState, xmlid: string): number | undefined {
+  const [module, name] = xmlid.split('.', 2);
+  if (!state.registry.has('ir.model.data')) return undefined;
+  const [row] = state.all('ir.model.data').filter((r) => r.module === module && r.name === name);
+  return typeof row?.res_id === 'number' ? row.res_id : undefined;
+}
+
 /** Chatter entry as Odoo writes it on creation and posting. */
 export function logNote(env: Env, model: string, resId: number, body: string, type = 'notification'): number {
   if (!env.state.registry.has('mail.message')) return 0;
@@ -383,7 +394,7 @@ export function logNote(env: Env, model: string, resId: number, body: string, ty
       res_id: resId,
       body,
       message_type: type,
-      subtype_id: env.state.get('mail.message.subtype', 2) ? 2 : false, // 2 = Note in seeded databases
+      subtype_id: xmlidToResId(env.state, 'mail.mt_note') ?? false,
       author_id: typeof author === 'number' ? author : false,
       date: formatDateTime(env.state.now()),
     },

@@ -9,6 +9,8 @@ export interface BaseSeedOptions {
   apiKey: string;
   taxRate: number;
   taxName: string;
+  /** Language the database was created in; only translated seed names depend on it. */
+  lang?: 'en_US' | 'de_DE';
 }
 
 /** Users of every simulated database: admin (uid 2, as on a real Odoo), a demo user and a portal user. */
@@ -22,8 +24,13 @@ export const SIM_USERS = {
 export function seedBase(state: SimState, options: BaseSeedOptions): void {
   state.transaction(() => {
     // Chatter notes need their subtypes before the first record is created.
-    state.create('mail.message.subtype', { name: 'Discussions' });
-    state.create('mail.message.subtype', { name: 'Note', internal: true });
+    // Their display names are translated (a French database says "Note", a German one "Notiz"); the
+    // XML ids mail.mt_comment / mail.mt_note are what stays (CONTRACT.md, issue 14).
+    const subtypeNames = options.lang === 'de_DE' ? ['Diskussionen', 'Notiz'] : ['Discussions', 'Note'];
+    const comment = state.create('mail.message.subtype', { name: subtypeNames[0] });
+    const note = state.create('mail.message.subtype', { name: subtypeNames[1], internal: true });
+    state.create('ir.model.data', { module: 'mail', name: 'mt_comment', model: 'mail.message.subtype', res_id: comment, noupdate: true });
+    state.create('ir.model.data', { module: 'mail', name: 'mt_note', model: 'mail.message.subtype', res_id: note, noupdate: true });
     const currencies = ['GBP', 'USD', 'EUR'];
     const ordered = [options.currency, ...currencies.filter((c) => c !== options.currency)];
     const symbols: Record<string, string> = { GBP: '£', USD: '$', EUR: '€' };

@@ -1,3 +1,4 @@
+import { DEMO_SETUP_XMLIDS } from '../../server/modules/odoo-connection/odoo-setup-steps';
 import {
   COST_CODE_PLAN_NAME,
   DEMO_ACCOUNTS,
@@ -202,6 +203,24 @@ export function seedDemo(state: SimState): DemoSeedIds {
         is_reached: m.reached,
       }),
     );
+    // The demo company's ready-made set-up, under external ids only this database has (a real Odoo has
+    // no module plumbline_demo): Plumbline adopts them when nothing is mapped (odoo-setup.ts).
+    const journal = (type: string) => state.search('account.journal', [['type', '=', type]], { limit: 1 })[0];
+    const setupRecords: Record<keyof typeof DEMO_SETUP_XMLIDS, [string, number | undefined]> = {
+      retentionPayableAccountId: ['account.account', accounts.retentionPayable],
+      retentionReceivableAccountId: ['account.account', accounts.retentionReceivable],
+      changeOrderProductId: ['product.product', products.changeOrderWork],
+      costCodePlanId: ['account.analytic.plan', costCodePlanId],
+      purchaseJournalId: ['account.journal', journal('purchase')],
+      salesJournalId: ['account.journal', journal('sale')],
+    };
+    for (const [key, [model, resId]] of Object.entries(setupRecords) as [
+      keyof typeof DEMO_SETUP_XMLIDS,
+      [string, number | undefined],
+    ][]) {
+      const [module, name] = DEMO_SETUP_XMLIDS[key].split('.', 2);
+      if (resId) state.create('ir.model.data', { module, name, model, res_id: resId, noupdate: true });
+    }
     return {
       partners,
       projects,

@@ -7,7 +7,7 @@ import { registerPayment } from './models/account-move';
 import type { OdooVersion } from './schema';
 import { seedBase, SIM_USERS } from './seed-base';
 import { seedDemo, type DemoSeedIds } from './seed-demo';
-import { SimState } from './state';
+import { requestCost, SimState } from './state';
 import { htmlReply, sleep, type SimContext, type SimReply, type SimRequest } from './transports/common';
 import { handleJson2 } from './transports/json2';
 import { handleJsonRpc } from './transports/json-rpc';
@@ -27,6 +27,10 @@ export interface OdooSimOptions {
   persistFile?: string;
   /** Added to every request, to emulate a remote Odoo (benchmarks use a few ms). */
   latencyMs?: number;
+  /** Cost of an order recompute per line already on it (see SimState.orderLineCostMs). Default 0. */
+  orderLineCostMs?: number;
+  /** Language of the database: translated seed names (chatter subtypes) follow it. Default en_US. */
+  lang?: 'en_US' | 'de_DE';
 }
 
 export interface SimUserCredentials {
@@ -74,9 +78,11 @@ export async function startOdooSim(options: OdooSimOptions): Promise<OdooSim> {
       login: options.login,
       password: options.password,
       apiKey: options.apiKey,
+      lang: options.lang,
     });
     if (seed === 'demo') demo = seedDemo(state);
   }
+  state.orderLineCostMs = options.orderLineCostMs ?? 0;
   const persistFile = options.persistFile;
   if (persistFile) {
     state.onCommit = () => state.saveTo(persistFile);
@@ -147,7 +153,9 @@ async function serve(ctx: SimContext, sim: { latencyMs: number }, req: IncomingM
       headers,
       body: Buffer.concat(chunks).toString('utf8'),
     };
-    const reply = await route(ctx, request);
+    const cost = { ms: 0, orders: new Set<string>() };
+    const reply = await requestCost.run(cost, () => route(ctx, request));
+    if (cost.ms > 0) await sleep(cost.ms);
     if (reply.drop) {
       // The worker died or the proxy cut the line: the client gets no answer at all.
       req.socket.destroy();

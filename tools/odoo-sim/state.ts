@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { resolveMethod, runCall } from './dispatch';
 import { buildRegistry } from './models/registry';
@@ -28,6 +29,16 @@ interface Snapshot {
 type Undo = () => void;
 
 /**
+ * Server time one request costs beyond its latency (what Odoo spends recomputing an order), charged
+ * by the models during the call and slept by the HTTP layer before it answers.
+ */
+export const requestCost = new AsyncLocalStorage<{ ms: number; orders: Set<string> }>();
+export function chargeMs(ms: number): void {
+  const store = requestCost.getStore();
+  if (store && ms > 0) store.ms += ms;
+}
+
+/**
  * The simulator's database: rows per model, users and API keys, and an undo journal so that one
  * request is one transaction (a failing call leaves no partial writes, as in Odoo). Ids are not
  * given back on rollback, like PostgreSQL sequences.
@@ -39,6 +50,17 @@ export class SimState {
   private journal: Undo[] | undefined;
   users: SimUser[] = [];
   apiKeys: SimApiKey[] = [];
+  /**
+   * Milliseconds Odoo spends per line already on an order each time it recomputes that order (0 = free).
+   * CONTRACT.md: on a ~500-line order a 35-line create took up to 14.5 s ≈ 0.8 ms × 500 lines per line.
+   */
+  orderLineCostMs = 0;
+  /**
+   * `model:operation` pairs refused to every user, admin included — what a fresh Odoo looks like
+   * before a group is granted (CONTRACT.md: a fresh admin has no "Analytic Accounting" group, so reading
+   * account.analytic.plan is an AccessError). Tests and demos add to it; the ACL check reads it.
+   */
+  deniedAccess = new Set<string>();
   /** Server clock; tests may replace it to make write_date deterministic. */
   now: () => Date = () => new Date();
   /** Called after each committed transaction that wrote something. */
@@ -167,7 +189,7 @@ export class SimState {
   /** Runs a model method as the admin user (e.g. `call('account.move', 'action_post', [id])`). */
   call(model: string, method: string, ids: number[], args: Record<string, unknown> = {}): unknown {
     const def = this.registry.get(model);
-    const bound = def ? resolveMethod(def, method) : undefined;
+    const bound = def ? resolveMethod(this, def, method) : undefined;
     if (!bound) throw new Error(`no method ${model}.${method}`);
     return runCall(this, bound, { uid: 2, model, method, ids, named: args, context: {} });
   }

@@ -4,7 +4,7 @@ import { approvalDecisions, changeOrders, costCodes, projects, sovLines, subcont
 import { analyticDistribution } from '@/server/odoo/field-names';
 import type { OdooClient } from '@/server/odoo/client';
 import { registerSyncHandler, type SyncHandler } from '@/server/sync/registry';
-import { approvalNoteBody, approvalNoteValues, changeOrderProduct, isOurNote, markerOf, missingMapping, syncChangeOrderBatch } from './change-order.sync-batch';
+import { approvalNoteBody, approvalNoteValues, changeOrderProduct, isOurNote, LINE_CREATE_CONTEXT, markerOf, missingMapping, syncChangeOrderBatch } from './change-order.sync-batch';
 
 const RECORD_TYPE = 'change_order';
 
@@ -125,7 +125,7 @@ async function findOrCreateLine(odoo: OdooClient, model: string, orderId: number
     ['name', '=like', `[${reference}]%`],
   ]);
   if (existing[0] !== undefined) return existing[0];
-  return odoo.create(model, values);
+  return odoo.create(model, values, { context: LINE_CREATE_CONTEXT });
 }
 
 /**

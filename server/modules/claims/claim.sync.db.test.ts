@@ -134,6 +134,8 @@ describe('claim sync handler against the Odoo simulator', () => {
     await rejectClaim(testDb.db, { claimId: id, version: 5, comment: 'Quantities disputed by the client' }, org.actors.finance);
     await waitFor(() => claimRow(testDb.db, id), (row) => row.syncStatus === 'synced', 20_000, 'the cancellation');
     expect((await readBill(billId!)).state).toBe('cancel');
+    // the portal records what Odoo now says (issue 14 item 3: it used to stay "draft")
+    expect(await claimRow(testDb.db, id)).toMatchObject({ odooBillId: billId, odooBillState: 'cancel', status: 'rejected' });
     for (let i = 0; i < 10; i += 1) expect((await runHandler(id)).operation).toBe('no change (bill already cancelled)');
     // and once more through the queue and the worker
     await testDb.db.transaction((tx) => requestSync(tx, { recordType: 'claim', recordId: id }));

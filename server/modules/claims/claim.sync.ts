@@ -6,7 +6,7 @@ import type { OdooClient } from '@/server/odoo/client';
 import { OdooBusinessError } from '@/server/odoo/errors';
 import { analyticDistribution } from '@/server/odoo/field-names';
 import { registerSyncHandler, type SyncHandler } from '@/server/sync/registry';
-import { DEMO_ACCOUNTS } from '@/tools/odoo-sim/demo-data';
+import { requireCurrency, requireMapping } from '@/server/modules/odoo-connection/odoo-setup';
 import { applyBillState, type BillState } from './claim-bill-state.service';
 import { claimBillReference } from './claim-entry.calc';
 import { buildVendorBillLines, calculateClaim } from './claim.calc';
@@ -42,9 +42,14 @@ export const claimSyncHandler: SyncHandler = {
       if (!existing) return { operation: 'no change (rejected, no bill)' };
       if (existing.state === 'draft') {
         await odoo.action('account.move', 'button_cancel', [existing.id]);
+        // button_cancel answers nothing: the claim records the state Odoo reads back (CONTRACT.md).
+        await applyBillState(db, claim.row.id, await readBill(odoo, existing.id));
         return { operation: 'cancel draft vendor bill', odooModel: 'account.move', odooId: existing.id, links: link(existing.id) };
       }
-      if (existing.state === 'cancel') return { operation: 'no change (bill already cancelled)', odooModel: 'account.move', odooId: existing.id, links: link(existing.id) };
+      if (existing.state === 'cancel') {
+        await applyBillState(db, claim.row.id, await readBill(odoo, existing.id));
+        return { operation: 'no change (bill already cancelled)', odooModel: 'account.move', odooId: existing.id, links: link(existing.id) };
+      }
       throw new OdooBusinessError({ odooName: 'plumbline.PostedBillOfRejectedClaim', message: `Bill ${existing.name ?? existing.id} of rejected claim ${claim.row.reference} is posted in Odoo; reverse it there.` });
     }
 
@@ -80,7 +85,7 @@ type ClaimForSync = Awaited<ReturnType<typeof loadForSync>>;
 
 async function loadForSync(db: DbOrTx, recordId: string) {
   const [found] = await db
-    .select({ row: claims, vendorOdooId: partners.odooId, vendorName: partners.name, projectAnalyticId: projects.odooAnalyticAccountId, subcontractReference: subcontracts.reference })
+    .select({ row: claims, vendorOdooId: partners.odooId, vendorName: partners.name, projectAnalyticId: projects.odooAnalyticAccountId, subcontractReference: subcontracts.reference, currency: subcontracts.currency, companyId: projects.odooCompanyId })
     .from(claims)
     .innerJoin(subcontracts, eq(subcontracts.id, claims.subcontractId))
     .innerJoin(partners, eq(partners.id, subcontracts.vendorId))
@@ -114,7 +119,7 @@ async function createDraftBill(db: Db, odoo: OdooClient, claim: ClaimForSync, re
   }
   const lines = buildVendorBillLines(input);
   const mappings = await connectionMappings(db);
-  const retentionAccountId = lines.some((l) => l.kind === 'retention') ? await retentionPayableAccount(odoo, mappings.retentionPayableAccountId) : undefined;
+  const retentionAccountId = lines.some((l) => l.kind === 'retention') ? await requireMapping(db, odoo, 'retentionPayableAccountId') : undefined;
   const fallback = await fallbackDistributions(db, odoo, claim);
   const values = {
     move_type: 'in_invoice',
@@ -122,6 +127,9 @@ async function createDraftBill(db: Db, odoo: OdooClient, claim: ClaimForSync, re
     ref,
     invoice_date: claim.row.periodEnd,
     invoice_origin: claim.subcontractReference,
+    // one company and one currency per project (issue 14): never the Odoo company's default by accident
+    currency_id: await requireCurrency(odoo, claim.currency),
+    ...(claim.companyId ? { company_id: claim.companyId } : {}),
     ...(mappings.purchaseJournalId ? { journal_id: mappings.purchaseJournalId } : {}),
     invoice_line_ids: lines.map((line) => [0, 0, billLine(line, claim.row, retentionAccountId, fallback)]),
   };
@@ -155,14 +163,6 @@ async function fallbackDistributions(db: Db, odoo: OdooClient, claim: ClaimForSy
 async function connectionMappings(db: DbOrTx) {
   const [connection] = await db.select({ mappings: odooConnections.mappings }).from(odooConnections).limit(1);
   return connection?.mappings ?? {};
-}
-
-/** The mapped retention-payable account, else the demo chart's (code 216000), else a missing mapping. */
-async function retentionPayableAccount(odoo: OdooClient, mapped: number | undefined): Promise<number> {
-  if (mapped) return mapped;
-  const [found] = await odoo.search('account.account', [['code', '=', DEMO_ACCOUNTS.retentionPayable.code]], { limit: 1 });
-  if (found === undefined) throw missingMapping('No retention-payable account is mapped. An administrator can choose one under Admin → Odoo.');
-  return found;
 }
 
 /**

@@ -68,7 +68,8 @@ describe('milestone sync against the Odoo simulator', () => {
     expect(invoice!.partner_id).toEqual(customer);
     const lines = sim.state.read('account.move.line', invoice!.invoice_line_ids as number[], ['name', 'price_unit', 'quantity', 'account_id', 'sale_line_ids']);
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatchObject({ name: `${reference} · Frame complete`, price_unit: 362500, quantity: 1, sale_line_ids: [sim.demo!.projects['P-1001']!.saleLineId] });
+    // 25 % of the one-unit contract line: quantity 0.25 at the line's price (issue 14: not quantity 1)
+    expect(lines[0]).toMatchObject({ name: `${reference} · Frame complete`, price_unit: 1450000, quantity: 0.25, sale_line_ids: [sim.demo!.projects['P-1001']!.saleLineId] });
     expect(lines[1]).toMatchObject({ name: `${reference} · Retention`, price_unit: -18125 });
     expect((lines[1]!.account_id as [number, string])[0]).toBe(sim.demo!.accounts.retentionReceivable);
     expect(result.links?.map((l) => [l.purpose, l.odooId])).toEqual([['project_milestone', odooMilestoneId], ['customer_invoice', invoiceId]]);
@@ -78,6 +79,78 @@ describe('milestone sync against the Odoo simulator', () => {
     // ten more runs (duplicated requests) change nothing: one invoice, ever
     for (let i = 0; i < 10; i += 1) expect((await sync(id)).operation).toBe('adopt customer invoice');
     expect(invoicesWithRef(reference)).toHaveLength(1);
+  });
+
+  it("invoices 15 % then 20 % of the contract line so Odoo's own books read 0.35 invoiced, 0.65 left", async () => {
+    // a second one-unit contract line on P-1001's sale order, nothing invoiced on it yet
+    const demo = sim.demo!.projects['P-1001']!;
+    const [contract] = sim.state.read('sale.order.line', [demo.saleLineId], ['product_id']);
+    const lineId = sim.state.create('sale.order.line', { order_id: demo.saleOrderId, name: 'Phase 2 works', product_id: (contract!.product_id as [number, string])[0], product_uom_qty: 1, price_unit: 800000 });
+    const saleLine = () => sim.state.read('sale.order.line', [lineId], ['product_uom_qty', 'qty_invoiced', 'qty_to_invoice', 'invoice_status'])[0]!;
+    expect(saleLine()).toMatchObject({ product_uom_qty: 1, qty_invoiced: 0 });
+    for (const [name, percent] of [['Slab poured (15 %)', '15'], ['Envelope closed (20 %)', '20']] as const) {
+      const created = await createMilestone(testDb.db, { projectId: p1, name, plannedDate: '2026-12-18', amountBasis: 'fixed', fixedAmount: String((800000 * Number(percent)) / 100), evidence: [] }, org.actors.pm);
+      await testDb.db.update(milestones).set({ odooSaleLineId: lineId }).where(eq(milestones.id, created.id));
+      await claimMilestoneCompletion(testDb.db, { milestoneId: created.id, version: 1 }, org.actors.pm);
+      await verifyMilestone(testDb.db, { milestoneId: created.id, version: 2 }, org.actors.qs);
+      await releaseMilestone(testDb.db, { milestoneId: created.id, version: 3 }, org.actors.finance);
+      await sync(created.id);
+      expect(await current(created.id)).toMatchObject({ status: 'invoiced', odooInvoiceState: 'posted' });
+    }
+    const after = saleLine();
+    expect(after.qty_invoiced).toBe(0.35);
+    expect(after.invoice_status).not.toBe('invoiced');
+    expect(Number(after.product_uom_qty) - Number(after.qty_invoiced)).toBeCloseTo(0.65, 6);
+  });
+
+  it('puts the cents a share cannot express at 2-decimal quantities on a separate, unlinked line', async () => {
+    const { contractLineShare } = await import('./milestone.sync');
+    // 1/3 of 100.00 is 0.33 × 100.00 = 33.00 on the contract line and 0.33 left over
+    const lines = contractLineShare('M-1 · Third', '33.33', 7, 100, null);
+    expect(lines).toMatchObject([
+      { quantity: 0.33, price_unit: 100, sale_line_ids: [[6, 0, [7]]] },
+      { quantity: 1, price_unit: 0.33 },
+    ]);
+    expect(lines[1]).not.toHaveProperty('sale_line_ids');
+    expect(contractLineShare('M-2', '217500.00', 7, 1450000, 3)).toEqual([
+      { name: 'M-2', quantity: 0.15, price_unit: 1450000, tax_ids: [[6, 0, []]], product_id: 3, sale_line_ids: [[6, 0, [7]]] },
+    ]);
+  });
+
+  it('on an Odoo without the demo set-up, an unmapped retention account blocks the sync with the checklist; nothing is guessed', async () => {
+    // A real Odoo: the account coded 116000 exists, but nobody mapped it and there is no plumbline_demo external id.
+    const demoIds = sim.state.search('ir.model.data', [['module', '=', 'plumbline_demo']]);
+    const saved = sim.state.read('ir.model.data', demoIds, ['module', 'name', 'model', 'res_id']);
+    sim.state.unlink('ir.model.data', demoIds);
+    expect(sim.state.search('account.account', [['code', '=', '116000']])).toHaveLength(1);
+    try {
+      const { id, reference } = await released('Retention without a mapping', '5');
+      const error = await sync(id).then(
+        () => undefined,
+        (e: unknown) => e as { kind: string; odooName: string; message: string },
+      );
+      expect(error).toMatchObject({ kind: 'configuration', odooName: 'plumbline.SetupIncomplete' });
+      expect(error!.message).toMatch(/Retention receivable account is not set up/);
+      expect(error!.message).toMatch(/Setup checklist:[\s\S]*Chart of Accounts/);
+      expect(invoicesWithRef(reference)).toEqual([]);
+    } finally {
+      for (const row of saved) sim.state.create('ir.model.data', { module: row.module, name: row.name, model: row.model, res_id: row.res_id });
+    }
+  });
+
+  it("issues the invoice in the project's currency and company, not the Odoo company's default currency", async () => {
+    const usd = sim.state.search('res.currency', [['name', '=', 'USD']])[0]!;
+    const gbp = sim.state.search('res.currency', [['name', '=', 'GBP']])[0]!;
+    sim.state.write('res.company', 1, { currency_id: usd }); // the test server's company keeps USD books
+    await testDb.db.update(projects).set({ odooCompanyId: 1 }).where(eq(projects.id, p1));
+    try {
+      const { id, reference } = await released('Currency check', '1');
+      await sync(id);
+      const [invoice] = sim.state.read('account.move', invoicesWithRef(reference), ['currency_id', 'company_id']);
+      expect(invoice).toMatchObject({ currency_id: [gbp, 'GBP'], company_id: [1, expect.any(String)] });
+    } finally {
+      sim.state.write('res.company', 1, { currency_id: gbp });
+    }
   });
 
   it('adopts the invoice whose create answer was lost instead of creating a second one', async () => {

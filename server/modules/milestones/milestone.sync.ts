@@ -6,7 +6,7 @@ import type { OdooClient } from '@/server/odoo/client';
 import { OdooBusinessError } from '@/server/odoo/errors';
 import { readOdooMappings } from '@/server/modules/odoo-connection/odoo-config';
 import { registerSyncHandler, type SyncHandler, type SyncLinkInput } from '@/server/sync/registry';
-import { DEMO_ACCOUNTS } from '@/tools/odoo-sim/demo-data';
+import { requireCurrency, requireMapping } from '@/server/modules/odoo-connection/odoo-setup';
 import { applyInvoiceState, type InvoiceState } from './milestone-invoice-state.service';
 import { findMilestoneLinkProblem } from './milestone-odoo-links';
 
@@ -81,7 +81,7 @@ type MilestoneForSync = Awaited<ReturnType<typeof loadForSync>>;
 
 export async function loadForSync(db: DbOrTx, recordId: string) {
   const [found] = await db
-    .select({ row: milestones, projectCode: projects.code, organisationId: projects.organisationId, saleOrderId: projects.odooSaleOrderId, projectOdooId: projects.odooId })
+    .select({ row: milestones, projectCode: projects.code, organisationId: projects.organisationId, saleOrderId: projects.odooSaleOrderId, projectOdooId: projects.odooId, currency: projects.currency, companyId: projects.odooCompanyId })
     .from(milestones)
     .innerJoin(projects, eq(projects.id, milestones.projectId))
     .where(eq(milestones.id, recordId));
@@ -119,38 +119,49 @@ async function createInvoice(db: DbOrTx, odoo: OdooClient, m: MilestoneForSync, 
   const mappings = await readOdooMappings(db, m.organisationId);
   const retention = row.retentionAmount ?? '0.00';
   const hasRetention = !new Money(retention).isZero();
-  const retentionAccountId = hasRetention ? await retentionReceivableAccount(odoo, mappings.retentionReceivableAccountId) : undefined;
-  const saleLine = order.saleLineId ? (await odoo.read('sale.order.line', [order.saleLineId], ['product_id']))[0] : undefined;
+  const retentionAccountId = hasRetention ? await requireMapping(db, odoo, 'retentionReceivableAccountId', m.organisationId) : undefined;
+  const saleLine = order.saleLineId ? (await odoo.read('sale.order.line', [order.saleLineId], ['product_id', 'price_unit']))[0] : undefined;
   const productId = m2oId(saleLine?.product_id);
-  const lines: Record<string, unknown>[] = [
-    {
-      name: `${row.reference} · ${row.name}`,
-      quantity: 1,
-      // the Odoo wire takes JSON numbers; the amount is exact to the cent as a decimal string before this
-      price_unit: Number(row.invoiceAmount),
-      tax_ids: [[6, 0, []]],
-      ...(productId ? { product_id: productId } : {}),
-      ...(saleLine ? { sale_line_ids: [[6, 0, [saleLine.id]]] } : {}),
-    },
-  ];
+  const name = `${row.reference} · ${row.name}`;
+  const lines: Record<string, unknown>[] = saleLine
+    ? contractLineShare(name, row.invoiceAmount, saleLine.id, Number(saleLine.price_unit ?? 0), productId)
+    : [{ name, quantity: 1, price_unit: Number(row.invoiceAmount), tax_ids: [[6, 0, []]] }];
   if (hasRetention) lines.push({ name: `${row.reference} · Retention`, quantity: 1, price_unit: -Number(retention), tax_ids: [[6, 0, []]], account_id: retentionAccountId });
   return odoo.create('account.move', {
     move_type: 'out_invoice',
     partner_id: order.partnerId,
     ref: row.reference,
     invoice_origin: order.origin,
+    // one company and one currency per project (issue 14)
+    currency_id: await requireCurrency(odoo, m.currency),
+    ...(m.companyId ? { company_id: m.companyId } : {}),
     ...(row.releasedAt ? { invoice_date: row.releasedAt.toISOString().slice(0, 10) } : {}),
     ...(mappings.salesJournalId ? { journal_id: mappings.salesJournalId } : {}),
     invoice_line_ids: lines.map((line) => [0, 0, line]),
   });
 }
 
-/** The mapped retention-receivable account, else the demo chart's (code 116000), else a missing mapping. */
-async function retentionReceivableAccount(odoo: OdooClient, mapped: number | undefined): Promise<number> {
-  if (mapped) return mapped;
-  const [found] = await odoo.search('account.account', [['code', '=', DEMO_ACCOUNTS.retentionReceivable.code]], { limit: 1 });
-  if (found === undefined) throw missingMapping('No retention-receivable account is mapped. An administrator can choose one under Admin → Odoo.');
-  return found;
+/** Quantities Odoo keeps to 2 decimals (decimal precision "Product Unit of Measure"). */
+const QTY_DIGITS = 2;
+
+/**
+ * The milestone as a share of its contract (sale order) line, in the line's own units: quantity =
+ * amount ÷ the line's unit price, at the line's unit price. Odoo adds an invoice line's quantity to
+ * the sale line's `qty_invoiced` (sale_order_line.py `_compute_qty_invoiced`), so 15 % then 20 % of a
+ * one-unit contract line read 0.35 invoiced and 0.65 still to invoice — where a quantity of 1 marked
+ * the whole contract invoiced after the first milestone (issue 14). When the share is not exact at
+ * Odoo's quantity precision, the cents left over go on a second line, not linked to the contract line,
+ * so the invoice total stays the released amount to the cent.
+ */
+export function contractLineShare(name: string, amount: string, saleLineId: number, linePrice: number, productId: number | null): Record<string, unknown>[] {
+  const total = new Money(amount);
+  const common = { tax_ids: [[6, 0, []]], ...(productId ? { product_id: productId } : {}) };
+  if (!(linePrice > 0)) return [{ name, quantity: 1, price_unit: Number(amount), tax_ids: [[6, 0, []]], sale_line_ids: [[6, 0, [saleLineId]]] }];
+  const quantity = Number(total.div(linePrice).toDecimalPlaces(QTY_DIGITS).toString());
+  const lines: Record<string, unknown>[] = [{ name, quantity, price_unit: linePrice, ...common, sale_line_ids: [[6, 0, [saleLineId]]] }];
+  const rest = total.minus(new Money(linePrice).times(quantity).toDecimalPlaces(2));
+  if (!rest.isZero()) lines.push({ name: `${name} (rounding to the contract line's quantity)`, quantity: 1, price_unit: Number(rest.toFixed(2)), tax_ids: [[6, 0, []]] });
+  return lines;
 }
 
 function m2oId(value: unknown): number | null {

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@/db/testing/test-db';
-import { auditEvents, odooConnections } from '@/db/schema';
+import { auditEvents, odooConnections, projects } from '@/db/schema';
 import { setProcessEnv } from '@/server/env';
 import { seedTestOrganisation, type SeededOrg } from '@/server/testing/fixtures';
 import { startOdooSim, type OdooSim } from '@/tools/odoo-sim/server';
@@ -63,6 +63,36 @@ describe('the stored Odoo connection', () => {
     });
     const [row] = await testDb.db.select().from(odooConnections);
     expect(row).toMatchObject({ lastTestOk: true, detectedTransport: 'json2' });
+    expect(result.missingAccess).toEqual([]);
+  });
+
+  it('lists, in Odoo-admin words, every access right the sync needs that Odoo refuses (a fresh admin without Analytic Accounting)', async () => {
+    sim.state.deniedAccess.add('account.analytic.plan:read');
+    sim.state.deniedAccess.add('account.analytic.account:read');
+    sim.state.deniedAccess.add('sale.order.line:create');
+    try {
+      const result = await testOdooConnection(testDb.db, org.actors.admin);
+      expect(result.ok).toBe(false);
+      expect(result.missingAccess).toEqual([
+        'Grant Settings → Accounting → Analytics: enable "Analytic Accounting" — needed to read analytic plans (cost codes); read analytic accounts (projects, cost codes).',
+        'Grant Sales: User: All Documents — needed to add change-order lines to sale orders.',
+      ]);
+      expect(result.message).toMatch(/lacks access rights the sync needs/);
+      const [row] = await testDb.db.select().from(odooConnections);
+      expect(row).toMatchObject({ lastTestOk: false });
+      expect(row!.lastTestMessage).toContain('Analytic Accounting');
+      // and a project currency Odoo has switched off
+      const gbp = sim.state.search('res.currency', [['name', '=', 'GBP']])[0]!;
+      sim.state.write('res.currency', gbp, { active: false });
+      try {
+        const again = await testOdooConnection(testDb.db, org.actors.admin);
+        expect(again.missingAccess).toContain('Activate the currency GBP in Odoo (Accounting → Configuration → Currencies) — Plumbline projects are kept in GBP.');
+      } finally {
+        sim.state.write('res.currency', gbp, { active: true });
+      }
+    } finally {
+      sim.state.deniedAccess.clear();
+    }
   });
 
   it.each([
@@ -102,6 +132,24 @@ describe('the stored Odoo connection', () => {
       .where(eq(auditEvents.action, 'odoo.mappings.save'));
     expect(audits).toHaveLength(1);
     expect(audits[0]!.changedFields).toMatchObject({ costCodePlanId: { old: null, new: plan.id } });
+  });
+
+  it("lists only the journals and accounts of the projects' Odoo company; two companies' journals are told apart", async () => {
+    // a second company with its own, identically named, purchase journal and account
+    const other = sim.state.create('res.company', { name: 'My US Company', currency_id: 2 });
+    const otherJournal = sim.state.create('account.journal', { name: 'Vendor Bills', code: 'BILL', type: 'purchase', company_id: other });
+    const otherAccount = sim.state.create('account.account', { name: 'Retention payable', code: '216000', account_type: 'liability_current', company_ids: [other] });
+    const everything = await listMappingOptions(testDb.db, org.actors.admin);
+    expect(everything.purchaseJournals.map((j) => j.id)).toContain(otherJournal);
+    expect(everything.purchaseJournals.find((j) => j.id === otherJournal)!.label).toMatch(/My US Company/);
+
+    const [project] = await testDb.db.select().from(projects).limit(1);
+    await testDb.db.update(projects).set({ odooCompanyId: 1 }).where(eq(projects.id, project!.id));
+    const filtered = await listMappingOptions(testDb.db, org.actors.admin);
+    expect(filtered.purchaseJournals.map((j) => j.id)).not.toContain(otherJournal);
+    expect(filtered.accounts.map((a) => a.id)).not.toContain(otherAccount);
+    expect(filtered.purchaseJournals.length).toBeGreaterThan(0);
+    expect(filtered.purchaseJournals.every((j) => !/·/.test(j.label))).toBe(true);
   });
 
   it('lets the environment win over the stored connection', async () => {

@@ -1,6 +1,6 @@
-import { desc } from 'drizzle-orm';
+import { and, desc, eq, isNotNull } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { pullRuns } from '@/db/schema';
+import { projects, pullRuns } from '@/db/schema';
 import type { Actor } from '@/server/auth/actor';
 import { env } from '@/server/env';
 import { DomainError } from '@/server/errors';
@@ -80,17 +80,35 @@ export async function listMappingOptions(db: DbOrTx, actor: Actor) {
   const configured = await createConfiguredOdooClient(db, actor.organisationId);
   if (!configured) throw new DomainError('ODOO_NOT_CONFIGURED', 'No Odoo connection is configured.');
   const { client, config } = configured;
+  // Only the Odoo companies the organisation's projects belong to (learned by the pull): a demo
+  // database has two companies whose journals carry identical labels (issue 14).
+  const companyRows = await db
+    .selectDistinct({ id: projects.odooCompanyId })
+    .from(projects)
+    .where(and(eq(projects.organisationId, actor.organisationId), isNotNull(projects.odooCompanyId)));
+  const companyIds = companyRows.flatMap((r) => (r.id ? [r.id] : []));
   try {
+    const major = (await client.version()).major;
+    const accountCompany = major >= 18 ? 'company_ids' : 'company_id';
+    const byCompany = (field: string) => (companyIds.length ? [[field, 'in', companyIds]] : []);
     const [accounts, journals, products, plans] = await Promise.all([
-      client.searchReadAll('account.account', [], ['code', 'name'], { order: 'code' }),
+      client.searchReadAll('account.account', byCompany(accountCompany), ['code', 'name'], { order: 'code' }),
       client.searchReadAll(
         'account.journal',
-        [['type', 'in', ['purchase', 'sale']]],
-        ['name', 'code', 'type'],
+        [['type', 'in', ['purchase', 'sale']], ...byCompany('company_id')],
+        ['name', 'code', 'type', 'company_id'],
       ),
       client.searchReadAll('product.product', [], ['name', 'default_code'], { order: 'name' }),
       client.searchReadAll('account.analytic.plan', [], ['name']),
     ]);
+    const companiesShown = new Set(journals.map((j) => (Array.isArray(j.company_id) ? j.company_id[0] : null)));
+    // with more than one company in the list, each label says whose journal it is
+    const journalLabel = (r: Record<string, unknown>) =>
+      label(
+        r.name,
+        r.code ? `(${String(r.code)})` : '',
+        companiesShown.size > 1 && Array.isArray(r.company_id) ? `· ${String(r.company_id[1])}` : '',
+      );
     const toOption = (
       rows: { id: number; [key: string]: unknown }[],
       fn: (row: Record<string, unknown>) => string,
@@ -99,11 +117,11 @@ export async function listMappingOptions(db: DbOrTx, actor: Actor) {
       accounts: toOption(accounts, (r) => label(r.code, r.name)),
       purchaseJournals: toOption(
         journals.filter((j) => j.type === 'purchase'),
-        (r) => label(r.name, r.code ? `(${String(r.code)})` : ''),
+        journalLabel,
       ),
       salesJournals: toOption(
         journals.filter((j) => j.type === 'sale'),
-        (r) => label(r.name, r.code ? `(${String(r.code)})` : ''),
+        journalLabel,
       ),
       products: toOption(products, (r) => label(r.default_code ? `[${String(r.default_code)}]` : '', r.name)),
       plans: toOption(plans, (r) => label(r.name)),

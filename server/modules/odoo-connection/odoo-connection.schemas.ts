@@ -41,4 +41,6 @@ export type OdooTestResult = {
   transport?: string;
   user?: { name: string; login: string };
   company?: { name: string; currency: string | null };
+  /** Access rights the sync needs that Odoo refuses this login, one line per thing to grant. */
+  missingAccess?: string[];
 };

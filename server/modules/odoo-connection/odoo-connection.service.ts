@@ -1,6 +1,7 @@
+import { describeMissingAccess, missingOdooAccess } from './odoo-access-needs';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { odooConnections, type OdooMappings } from '@/db/schema';
+import { odooConnections, projects, type OdooMappings } from '@/db/schema';
 import type { Actor } from '@/server/auth/actor';
 import { DomainError } from '@/server/errors';
 import { encryptSecret } from '@/server/lib/crypto';
@@ -115,10 +116,23 @@ export async function testOdooConnection(db: Db, actor: Actor): Promise<OdooTest
     const version = await client.version();
     const transport = await client.transport();
     const who = await client.whoAmI();
+    const missing = describeMissingAccess(await missingOdooAccess(client));
+    // every project's currency must be active in Odoo, or its documents cannot be issued in it
+    const used = (
+      await db.selectDistinct({ currency: projects.currency }).from(projects).where(eq(projects.organisationId, actor.organisationId))
+    ).map((r) => r.currency);
+    const active = new Set((await client.searchRead('res.currency', [['name', 'in', used]], ['name'])).map((r) => String(r.name)));
+    for (const code of used.filter((c) => !active.has(c)))
+      missing.push(`Activate the currency ${code} in Odoo (Accounting → Configuration → Currencies) — Plumbline projects are kept in ${code}.`);
+    const connected = `Connected to Odoo ${version.serverVersion} over ${transport === 'json2' ? 'JSON-2' : 'JSON-RPC'} as ${who.name} (${who.company.name}).`;
     result = {
-      ok: true,
+      ok: missing.length === 0,
       testedAt,
-      message: `Connected to Odoo ${version.serverVersion} over ${transport === 'json2' ? 'JSON-2' : 'JSON-RPC'} as ${who.name} (${who.company.name}).`,
+      message:
+        missing.length === 0
+          ? `${connected} Every access right the sync needs is granted.`
+          : `${connected} But the Odoo user ${who.login} lacks access rights the sync needs:\n- ${missing.join('\n- ')}`,
+      missingAccess: missing,
       version: version.serverVersion,
       transport,
       user: { name: who.name, login: who.login },

@@ -37,11 +37,9 @@ export function describeOdooError(
     return `The server at ${host} does not answer like Odoo (no version reported). Check the URL.`;
   if (name === 'plumbline.TransportUnavailable')
     return `This Odoo cannot be reached with the chosen protocol: ${message}`;
-  if (
-    name === 'werkzeug.exceptions.NotFound' ||
-    name === 'builtins.AttributeError' ||
-    /^Object \S+ doesn't exist/.test(message)
-  )
+  if (error.kind === 'programming')
+    return `Odoo could not run a call Plumbline sent (${name}: ${message}). This is a Plumbline fault or an unsupported Odoo version, not a setting: report it to the engineer maintaining Plumbline.`;
+  if (name === 'werkzeug.exceptions.NotFound' || /^Object \S+ doesn't exist/.test(message))
     return `A required Odoo module is missing${error.model ? ` (model ${error.model})` : ''}. Install Accounting, Purchase, Sales and Project.`;
   if (name === 'odoo.exceptions.AccessError')
     return `The Odoo user lacks access rights${error.model ? ` to ${error.model}` : ''}. Give it the Accounting, Purchase, Sales and Project manager groups.`;

@@ -2,15 +2,16 @@ import type { Db } from '@/db/client';
 import type { OdooMappings } from '@/db/schema';
 import { isDomainError } from '@/server/errors';
 import type { OdooClient } from '@/server/odoo/client';
-import { COST_CODE_PLAN_NAME, DEMO_ACCOUNTS, DEMO_PRODUCTS } from '@/tools/odoo-sim/demo-data';
 import { readOdooMappings } from './odoo-config';
 import { saveOdooMappings } from './odoo-connection.service';
+import { DEMO_SETUP_XMLIDS, resolveXmlids, type MappingKey } from './odoo-setup';
 
 /**
- * Out-of-the-box defaults: a mapping nobody has chosen is looked up by the names and codes of the
- * demo company (tools/odoo-sim/demo-data.ts), so `npm start` against the simulator needs no set-up.
- * Against a real Odoo the same lookups simply find nothing (or the same-named plan, a sane default);
- * a chosen mapping is never replaced. Audited as `odoo.mappings.discover` by the system.
+ * Adopts the simulator demo database's ready-made set-up (its `plumbline_demo.*` external ids) for
+ * every mapping nobody has chosen, so `npm start` against the simulator needs no set-up. A real Odoo
+ * has none of these ids: nothing is found, nothing is guessed (no account codes, product codes or plan
+ * names), and the sync of anything that needs a missing mapping is blocked with the setup checklist
+ * (odoo-setup.ts). A chosen mapping is never replaced. Audited as `odoo.mappings.discover`.
  */
 export async function fillMissingMappings(
   db: Db,
@@ -18,29 +19,15 @@ export async function fillMissingMappings(
   organisationId: string,
 ): Promise<OdooMappings> {
   const current = await readOdooMappings(db, organisationId);
-  const found: Partial<Record<keyof OdooMappings, number>> = {};
-  const first = async (model: string, domain: unknown[]) =>
-    (await odoo.search(model, domain, { limit: 1, order: 'id' }))[0];
-  const lookups: [keyof OdooMappings, () => Promise<number | undefined>][] = [
-    [
-      'retentionPayableAccountId',
-      () => first('account.account', [['code', '=', DEMO_ACCOUNTS.retentionPayable.code]]),
-    ],
-    [
-      'retentionReceivableAccountId',
-      () => first('account.account', [['code', '=', DEMO_ACCOUNTS.retentionReceivable.code]]),
-    ],
-    ['purchaseJournalId', () => first('account.journal', [['type', '=', 'purchase']])],
-    ['salesJournalId', () => first('account.journal', [['type', '=', 'sale']])],
-    [
-      'changeOrderProductId',
-      () => first('product.product', [['default_code', '=', DEMO_PRODUCTS.changeOrderWork.code]]),
-    ],
-    ['costCodePlanId', () => first('account.analytic.plan', [['name', '=', COST_CODE_PLAN_NAME]])],
-  ];
-  for (const [key, lookup] of lookups) {
-    if (current[key]) continue;
-    const id = await lookup();
+  const missing = (Object.keys(DEMO_SETUP_XMLIDS) as MappingKey[]).filter((key) => !current[key]);
+  if (missing.length === 0) return current;
+  const ids = await resolveXmlids(
+    odoo,
+    missing.map((key) => DEMO_SETUP_XMLIDS[key]),
+  );
+  const found: Partial<Record<MappingKey, number>> = {};
+  for (const key of missing) {
+    const id = ids.get(DEMO_SETUP_XMLIDS[key]);
     if (id) found[key] = id;
   }
   if (Object.keys(found).length === 0) return current;

@@ -1,3 +1,4 @@
+import { setupIncomplete } from '@/server/modules/odoo-connection/odoo-setup';
 import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { costCodes, projects } from '@/db/schema';
@@ -16,6 +17,41 @@ import {
 
 const MODEL = 'project.project';
 const NO_ACCOUNT = 'project_without_analytic_account';
+const CURRENCY_OR_COMPANY = 'project_company_or_currency_mismatch';
+
+/** Active currencies in Odoo by ISO code (res.currency searches only active ones by default). */
+async function odooCurrencies(ctx: PullContext): Promise<Map<string, number>> {
+  const rows = await ctx.odoo.searchRead<{ id: number; name: string }>('res.currency', [], ['name']);
+  return new Map(rows.map((r) => [r.name, r.id]));
+}
+
+/**
+ * Issue 14: a GBP project was billed in a USD company and nothing noticed. A project belongs to one
+ * Odoo company and keeps one currency; the pull refuses to link it (plain words, no guessing) when its
+ * currency is not active in Odoo, or its sale order belongs to another company or another currency.
+ */
+export function companyMismatch(input: {
+  project: { code: string; currency: string };
+  name: string;
+  companyId: number | null;
+  companies: Map<number, Record<string, unknown>>;
+  sale: Record<string, unknown> | undefined;
+  activeCurrencies: Map<string, number>;
+}): string | null {
+  const { project, name, companyId, companies, sale, activeCurrencies } = input;
+  const companyName = companyId ? String(companies.get(companyId)?.name ?? `company ${companyId}`) : 'no company';
+  if (!activeCurrencies.has(project.currency))
+    return `Project ${project.code} is kept in ${project.currency}, but ${project.currency} is not an active currency in Odoo. Activate it in Odoo (Accounting → Configuration → Currencies) or correct the project's currency in Plumbline.`;
+  const saleCompany = m2oId(sale?.company_id);
+  if (sale && companyId && saleCompany && saleCompany !== companyId) {
+    const other = Array.isArray(sale.company_id) ? String(sale.company_id[1]) : `company ${saleCompany}`;
+    return `Odoo project "${name}" belongs to ${companyName} but its sale order belongs to ${other}. Move one of them so both are in the same company.`;
+  }
+  const saleCurrency = Array.isArray(sale?.currency_id) ? String(sale.currency_id[1]) : null;
+  if (saleCurrency && saleCurrency !== project.currency)
+    return `Project ${project.code} is kept in ${project.currency}, but its Odoo sale order is in ${saleCurrency}. Set the sale order's currency (its pricelist) to ${project.currency}, or correct the project's currency in Plumbline.`;
+  return null;
+}
 
 /**
  * project.project → the Plumbline project of the same code (Odoo keeps it on the project's analytic
@@ -30,6 +66,7 @@ export async function pullProjects(ctx: PullContext): Promise<void> {
     'partner_id',
     accountField,
     'sale_order_id',
+    'company_id',
     'write_date',
   ]);
   const local = await ctx.db
@@ -41,6 +78,8 @@ export async function pullProjects(ctx: PullContext): Promise<void> {
       odooAnalyticAccountId: projects.odooAnalyticAccountId,
       odooSaleOrderId: projects.odooSaleOrderId,
       odooCustomerId: projects.odooCustomerId,
+      odooCompanyId: projects.odooCompanyId,
+      currency: projects.currency,
     })
     .from(projects)
     .where(eq(projects.organisationId, ctx.organisationId));
@@ -54,8 +93,13 @@ export async function pullProjects(ctx: PullContext): Promise<void> {
   );
   const saleIds = rows.flatMap((row) => (m2oId(row.sale_order_id) ? [m2oId(row.sale_order_id)!] : []));
   const sales = new Map(
-    (saleIds.length ? await ctx.odoo.read('sale.order', saleIds, ['partner_id']) : []).map((s) => [s.id, s]),
+    (saleIds.length ? await ctx.odoo.read('sale.order', saleIds, ['partner_id', 'company_id', 'currency_id']) : []).map((s) => [s.id, s]),
   );
+  const companyIds = [...new Set(rows.flatMap((row) => (m2oId(row.company_id) ? [m2oId(row.company_id)!] : [])))];
+  const companies = new Map(
+    (companyIds.length ? await ctx.odoo.read('res.company', companyIds, ['name', 'currency_id']) : []).map((c) => [c.id, c]),
+  );
+  const activeCurrencies = await odooCurrencies(ctx);
   const rec = recorder(ctx, MODEL);
 
   await ctx.db.transaction(async (tx) => {
@@ -77,12 +121,31 @@ export async function pullProjects(ctx: PullContext): Promise<void> {
         return;
       }
       const saleOrderId = m2oId(row.sale_order_id);
+      const companyId = m2oId(row.company_id) ?? (saleOrderId ? m2oId(sales.get(saleOrderId)?.company_id) : null);
+      const mismatch = companyMismatch({ project: match, name, companyId, companies, sale: saleOrderId ? sales.get(saleOrderId) : undefined, activeCurrencies });
+      if (mismatch) {
+        await rec.failed(sp, { recordType: 'project', recordId: match.id, odooId: row.id, message: mismatch });
+        await raiseException(sp, {
+          category: 'pull_mapping',
+          cause: CURRENCY_OR_COMPANY,
+          recordType: 'project',
+          recordId: match.id,
+          recordReference: match.code,
+          projectId: match.id,
+          title: `Project ${match.code} cannot be linked to Odoo as it stands`,
+          detail: mismatch,
+          guidance: 'Nothing is synced for this project until Odoo and Plumbline agree on its company and currency. Fix it in Odoo (or the project currency in Plumbline); the next pull checks again and links it.',
+        });
+        return;
+      }
+      await resolveExceptionsFor(sp, 'project', match.id, CURRENCY_OR_COMPANY);
       const next = {
         odooId: row.id,
         odooAnalyticAccountId: accountId,
         odooSaleOrderId: saleOrderId,
         odooCustomerId:
           m2oId(row.partner_id) ?? (saleOrderId ? m2oId(sales.get(saleOrderId)?.partner_id) : null),
+        odooCompanyId: companyId,
       };
       const stamp = { odooWriteDate: parseOdooDateTime(row.write_date), lastPulledAt: new Date() };
       await mirror(sp, rec, {
@@ -129,7 +192,7 @@ export async function pullProjects(ctx: PullContext): Promise<void> {
 export async function pullCostCodes(ctx: PullContext): Promise<void> {
   const model = 'account.analytic.account';
   const planId = ctx.mappings.costCodePlanId;
-  if (!planId) throw new Error('No cost-code analytic plan is mapped: choose it on Admin → Odoo.');
+  if (!planId) throw setupIncomplete('costCodePlanId', ctx.mappings);
   const orgCodes = ctx.db
     .select({
       id: costCodes.id,

@@ -6,13 +6,14 @@ import { ensureConnectionRow } from '@/server/modules/odoo-connection/odoo-conne
 import { runPull } from './pull.service';
 
 /**
- * `npm start` with the bundled simulator: one pull before the web server opens, so the demo shows
- * vendors, subcontracts and their SOV at once. The mapping defaults it discovers are saved on a
+ * `npm start`: one pull before the web server opens — from the bundled simulator, or from the Odoo
+ * named by ODOO_URL — so vendors, subcontracts and their SOV show at once. A failure is logged and the
+ * worker's schedule retries. The mapping defaults it discovers are saved on a
  * secret-less connection row (the environment still supplies the connection itself).
  */
 export async function runStartupPull(
   databaseUrl: string,
-  odoo: { url: string; db: string; login: string; apiKey?: string },
+  odoo: { url: string; db: string; login: string; apiKey?: string; password?: string },
   log: (line: string) => void,
 ): Promise<void> {
   const db = createDb(databaseUrl, { max: 3, applicationName: 'plumbline-start-pull' });
@@ -31,6 +32,7 @@ export async function runStartupPull(
       db: odoo.db,
       login: odoo.login,
       apiKey: odoo.apiKey,
+      password: odoo.password,
       timeoutMs: 30_000,
     });
     const summary = await runPull(db, client, { trigger: 'startup', organisationId: organisation.id });

@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@/db/testing/test-db';
 import {
@@ -71,6 +71,7 @@ describe('master-data pull from the demo simulator', () => {
       expect(project.odooAnalyticAccountId).toBe(ids.analyticAccountId);
       expect(project.odooSaleOrderId).toBe(ids.saleOrderId);
       expect(project.odooCustomerId).not.toBeNull();
+      expect(project.odooCompanyId, project.code).toBe(1); // the sale order's company (the project has none)
     }
     const [concrete] = await testDb.db
       .select()
@@ -222,5 +223,42 @@ describe('master-data pull from the demo simulator', () => {
       .from(partners)
       .where(eq(partners.odooId, sim.demo!.partners.summit!));
     expect(summit!.name).toBe('Summit Roofing Group');
+  });
+
+  it('refuses to link a project whose currency is inactive in Odoo, or whose sale order is in another company, in plain words', async () => {
+    const p2 = await testDb.db.select().from(projects).where(eq(projects.code, 'P-1002'));
+    const p3 = await testDb.db.select().from(projects).where(eq(projects.code, 'P-1003'));
+    await testDb.db.update(projects).set({ odooId: null, odooCompanyId: null }).where(inArray(projects.code, ['P-1002', 'P-1003']));
+    // P-1002's GBP is switched off in Odoo; P-1003's sale order moves to a second company
+    const gbp = sim.state.search('res.currency', [['name', '=', 'GBP']])[0]!;
+    sim.state.write('res.currency', gbp, { active: false });
+    const usCompany = sim.state.create('res.company', { name: 'My US Company', currency_id: sim.state.search('res.currency', [['name', '=', 'USD']])[0] });
+    const demo3 = sim.demo!.projects['P-1003']!;
+    sim.state.write('project.project', demo3.projectId, { company_id: 1 });
+    sim.state.write('sale.order', demo3.saleOrderId, { company_id: usCompany });
+    try {
+      const summary = await pull();
+      const failed = (await recordsOf(summary.runId)).filter((r) => r.action === 'failed' && r.odooModel === 'project.project');
+      const messages = failed.map((r) => r.message).join('\n');
+      expect(messages).toMatch(/P-1\d{3} is kept in GBP, but GBP is not an active currency in Odoo/);
+      const [after2] = await testDb.db.select().from(projects).where(eq(projects.id, p2[0]!.id));
+      expect(after2).toMatchObject({ odooId: null, odooCompanyId: null });
+      const open = await testDb.db.select().from(exceptions).where(and(eq(exceptions.recordId, p2[0]!.id), eq(exceptions.status, 'open')));
+      expect(open.map((e) => e.detail).join()).toMatch(/not an active currency in Odoo/);
+
+      sim.state.write('res.currency', gbp, { active: true });
+      const second = await pull();
+      const again = (await recordsOf(second.runId)).filter((r) => r.action === 'failed' && r.odooModel === 'project.project');
+      expect(again.map((r) => r.message)).toEqual([expect.stringMatching(/belongs to Northbeam Construction Ltd but its sale order belongs to My US Company/)]);
+      const [linked2] = await testDb.db.select().from(projects).where(eq(projects.id, p2[0]!.id));
+      expect(linked2).toMatchObject({ odooId: sim.demo!.projects['P-1002']!.projectId, odooCompanyId: 1 });
+      const [still3] = await testDb.db.select().from(projects).where(eq(projects.id, p3[0]!.id));
+      expect(still3!.odooId).toBeNull();
+      const closed = await testDb.db.select().from(exceptions).where(and(eq(exceptions.recordId, p2[0]!.id), eq(exceptions.status, 'open')));
+      expect(closed.filter((e) => /currency/.test(e.detail ?? ''))).toEqual([]);
+    } finally {
+      sim.state.write('res.currency', gbp, { active: true });
+      sim.state.write('sale.order', demo3.saleOrderId, { company_id: 1 });
+    }
   });
 });

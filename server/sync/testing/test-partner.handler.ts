@@ -20,8 +20,11 @@ export type TestPartnerRecord = {
   reference: string;
   projectId: string | null;
   amountAtStake: string | null;
-  /** 'user_error': after the partner, post an empty vendor bill, which Odoo refuses (UserError). */
-  behaviour?: 'normal' | 'user_error';
+  /**
+   * 'user_error': after the partner, post an empty vendor bill, which Odoo refuses (UserError).
+   * 'bad_call': after the partner, a call whose arguments Odoo cannot bind (a Plumbline bug).
+   */
+  behaviour?: 'normal' | 'user_error' | 'bad_call';
   /** The status the record was created with. */
   syncStatus: SyncStatus;
   /** Statuses set since, each with the transaction that set it, oldest first. */
@@ -73,6 +76,7 @@ export function createTestPartnerHandler(store: TestRecordStore): SyncHandler {
       const record = must(recordId);
       const [existing] = await odoo.search('res.partner', [['ref', '=', record.reference]], { limit: 1 });
       const partnerId = existing ?? (await odoo.create('res.partner', { name: record.name, ref: record.reference, supplier_rank: 1 }));
+      if (record.behaviour === 'bad_call') await odoo.call('res.partner', 'search_count', { params: { domain: [], no_such_argument: 1 } });
       if (record.behaviour === 'user_error') {
         const [bill] = await odoo.search('account.move', [['ref', '=', record.reference]], { limit: 1 });
         const billId = bill ?? (await odoo.create('account.move', { move_type: 'in_invoice', partner_id: partnerId, ref: record.reference }));

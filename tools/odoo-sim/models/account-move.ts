@@ -87,7 +87,11 @@ export function accountMoveModels(version: OdooVersion): ModelDef[] {
         invoice_date_due: field.date('Due Date', { compute: (rec) => rec.invoice_date ?? false }),
         date: field.date('Date', { default: (env) => today(env.state) }),
         journal_id: field.many2one('account.journal', 'Journal'),
-        currency_id: field.many2one('res.currency', 'Currency', { default: 1 }),
+        // account_move.py `_compute_currency_id`: unset, a move takes its journal's or its company's
+        // currency — the company's, here, whatever the amounts were meant in (issue 14).
+        currency_id: field.many2one('res.currency', 'Currency', {
+          default: (env) => Number(env.state.get('res.company', 1)?.currency_id ?? 1),
+        }),
         company_id: field.many2one('res.company', 'Company', { default: 1 }),
         invoice_origin: field.char('Origin'),
         narration: field.html('Terms and Conditions'),

@@ -150,6 +150,10 @@ export function baseModels(version: OdooVersion): ModelDef[] {
           { required: true },
         ),
         reconcile: field.boolean('Allow Reconciliation'),
+        // REFERENCE.md §3.7: `company_id` up to 17, `company_ids` (many2many) from 18.
+        ...(version >= 18
+          ? { company_ids: field.many2many('res.company', 'Companies', { default: () => [1] }) }
+          : { company_id: field.many2one('res.company', 'Company', { default: 1 }) }),
         // 19 replaced `deprecated` with `active`.
         ...(version >= 19
           ? { active: field.boolean('Active', { default: true }) }
@@ -168,7 +172,9 @@ export function baseModels(version: OdooVersion): ModelDef[] {
           required: true,
         }),
         default_account_id: field.many2one('account.account', 'Default Account'),
+        company_id: field.many2one('res.company', 'Company', { default: 1 }),
       },
+      // Two companies' journals share names ("Vendor Bills"); Odoo's list shows them apart only by company.
     },
     {
       name: 'product.product',
@@ -202,6 +208,22 @@ export function baseModels(version: OdooVersion): ModelDef[] {
         property_account_expense_id: field.many2one('account.account', 'Expense Account'),
         property_account_income_id: field.many2one('account.account', 'Income Account'),
         active: field.boolean('Active', { default: true }),
+      },
+    },
+    {
+      // External ids. Internal users read and create them, only managers change them (base's
+      // ir.model.access.csv, REFERENCE.md §4.1). `_xmlid_to_res_id` is private over RPC, so clients
+      // look an XML id up with search_read on module + name, as Plumbline does for mail.mt_note.
+      name: 'ir.model.data',
+      description: 'Model Data',
+      access: { user: ['read', 'create'], portal: [] },
+      fields: {
+        module: field.char('Module', { required: true }),
+        name: field.char('External Identifier', { required: true }),
+        model: field.char('Model Name', { required: true }),
+        res_id: field.integer('Record ID'),
+        noupdate: field.boolean('Non Updatable'),
+        complete_name: field.char('Complete ID', { compute: (rec) => `${String(rec.module)}.${String(rec.name)}` }),
       },
     },
     {

@@ -1,9 +1,17 @@
-import { formatDateTime, requireRecords, touch } from '../orm';
+import { formatDateTime, logNote, requireRecords, touch } from '../orm';
+import { chargeMs, requestCost } from '../state';
 import { field, round2, type Env, type ModelDef, type OdooVersion, type RawRecord } from '../schema';
 import type { SimState } from '../state';
 import { milestoneDelivered } from './project';
 
-/** Lines linked to an order line through `link` on account.move.line, signed by refunds, drafts included. */
+/**
+ * Lines linked to an order line through `link` on account.move.line, signed by refunds, drafts included.
+ * As Odoo's `_compute_qty_invoiced` (addons/sale/models/sale_order_line.py and
+ * addons/purchase/models/purchase_order_line.py): for each linked invoice line whose move is not
+ * cancelled, add its `quantity` for an invoice (`out_invoice` / `in_invoice`) and subtract it for a
+ * refund — the quantity, never the amount: an invoice line of quantity 1 on a one-unit contract line
+ * marks the whole line invoiced whatever its price (CONTRACT.md, issue 14).
+ */
 function invoicedQty(state: SimState, lineId: number, link: 'purchase_line_id' | 'sale_line_ids'): number {
   let qty = 0;
   for (const moveLine of state.all('account.move.line')) {
@@ -16,10 +24,43 @@ function invoicedQty(state: SimState, lineId: number, link: 'purchase_line_id' |
       typeof moveLine.move_id === 'number' ? state.get('account.move', moveLine.move_id) : undefined;
     // Odoo's _compute_qty_invoiced skips only cancelled moves: draft bills already count.
     if (!move || move.state === 'cancel') continue;
-    const refund = move.move_type === 'in_refund' || move.move_type === 'out_refund';
-    qty += (refund ? -1 : 1) * Number(moveLine.quantity ?? 0);
+    const [invoice, refund] =
+      link === 'sale_line_ids' ? ['out_invoice', 'out_refund'] : ['in_invoice', 'in_refund'];
+    if (move.move_type !== invoice && move.move_type !== refund) continue;
+    qty += (move.move_type === refund ? -1 : 1) * Number(moveLine.quantity ?? 0);
   }
   return round2(qty);
+}
+
+/**
+ * What a new line costs on a confirmed order, and the chatter it leaves:
+ * - addons/sale/models/sale_order_line.py `create`: for each new line with a product on a confirmed
+ *   order, `line.order_id.message_post(body=_("Extra line with %s", …))` — unless the context carries
+ *   `sale_no_log_for_new_lines`; addons/purchase/models/purchase_order_line.py `create` does the same
+ *   for a confirmed PO, with no such key.
+ * - Each of those posts flushes and recomputes the order over all its lines, and the call itself
+ *   recomputes each touched order once more; CONTRACT.md measured the result on 19.0: a 35-line create
+ *   on a ~500-line order took up to 14.5 s, a one-call-per-line client ~3.5 lines/s, "the cost grows
+ *   with the lines already on the order". Charged at `orderLineCostMs` per line on the order.
+ */
+function newOrderLine(env: Env, rec: RawRecord, orderModel: 'sale.order' | 'purchase.order') {
+  const state = env.state;
+  const order = typeof rec.order_id === 'number' ? state.get(orderModel, rec.order_id) : undefined;
+  if (!order) return;
+  const linesOnOrder = () => state.all(`${orderModel}.line`).filter((line) => line.order_id === order.id).length;
+  const perRecompute = state.orderLineCostMs;
+  const key = `${orderModel}:${order.id}`;
+  const cost = requestCost.getStore();
+  if (cost && !cost.orders.has(key)) {
+    cost.orders.add(key);
+    chargeMs(perRecompute * linesOnOrder());
+  }
+  const confirmed = order.state === (orderModel === 'sale.order' ? 'sale' : 'purchase');
+  const silenced = orderModel === 'sale.order' && env.context.sale_no_log_for_new_lines === true;
+  if (!confirmed || silenced || typeof rec.product_id !== 'number') return;
+  const product = String(state.get('product.product', rec.product_id)?.name ?? '');
+  logNote(env, orderModel, order.id, `<p>Extra line with ${product}</p>`, 'notification');
+  chargeMs(perRecompute * linesOnOrder());
 }
 
 function taxRate(state: SimState, taxIds: unknown): number {
@@ -221,6 +262,7 @@ export function orderModels(version: OdooVersion): ModelDef[] {
         if (product && vals[poTaxField] === undefined) vals[poTaxField] = product.supplier_taxes_id ?? [];
         vals.date_planned ??= formatDateTime(env.state.now());
       },
+      afterCreate: (env, rec) => newOrderLine(env, rec, 'purchase.order'),
     },
     {
       name: 'sale.order',
@@ -303,6 +345,22 @@ export function orderModels(version: OdooVersion): ModelDef[] {
         qty_invoiced: field.float('Invoiced Quantity', {
           compute: (rec, s) => invoicedQty(s, rec.id, 'sale_line_ids'),
         }),
+        // addons/sale/models/sale_order_line.py `_compute_qty_to_invoice`: on a confirmed order,
+        // ordered − invoiced for invoice_policy 'order', delivered − invoiced otherwise (milestones).
+        qty_to_invoice: field.float('Quantity To Invoice', {
+          compute: (rec, s) => saleToInvoice(s, rec),
+        }),
+        // `_compute_invoice_status`: 'to invoice' while something is to invoice, 'invoiced' once
+        // qty_invoiced reaches the ordered quantity, else 'no' (upselling is not simulated).
+        invoice_status: field.selection(['upselling', 'invoiced', 'to invoice', 'no'], 'Invoice Status', {
+          compute: (rec, s) => {
+            if (parentOf(s, 'sale.order', rec)?.state !== 'sale') return 'no';
+            if (Math.abs(saleToInvoice(s, rec)) >= 0.005) return 'to invoice';
+            return invoicedQty(s, rec.id, 'sale_line_ids') >= round2(Number(rec.product_uom_qty ?? 0))
+              ? 'invoiced'
+              : 'no';
+          },
+        }),
         price_subtotal: field.monetary('Subtotal', {
           compute: (rec) => round2(Number(rec.product_uom_qty ?? 0) * Number(rec.price_unit ?? 0)),
         }),
@@ -323,6 +381,7 @@ export function orderModels(version: OdooVersion): ModelDef[] {
         if (product && vals.price_unit === undefined) vals.price_unit = product.list_price ?? 0;
         if (product && vals[soTaxField] === undefined) vals[soTaxField] = product.taxes_id ?? [];
       },
+      afterCreate: (env, rec) => newOrderLine(env, rec, 'sale.order'),
     },
   ];
 }
@@ -335,6 +394,22 @@ function purchaseToInvoice(state: SimState, line: RawRecord): number {
   // Services bill on ordered quantities, goods on received ones (purchase_method).
   const basis = product?.type === 'service' ? Number(line.product_qty ?? 0) : Number(line.qty_received ?? 0);
   return round2(basis - invoicedQty(state, line.id, 'purchase_line_id'));
+}
+
+function saleToInvoice(state: SimState, line: RawRecord): number {
+  if (parentOf(state, 'sale.order', line)?.state !== 'sale' || line.display_type) return 0;
+  const product =
+    typeof line.product_id === 'number' ? state.get('product.product', line.product_id) : undefined;
+  // service_policy 'delivered_*' is invoice_policy 'delivery' (addons/sale_project/models/product.py);
+  // everything else invoices on ordered quantities (Odoo's default invoice_policy 'order').
+  const onDelivery =
+    typeof product?.service_policy === 'string' && product.service_policy.startsWith('delivered');
+  const basis = !onDelivery
+    ? Number(line.product_uom_qty ?? 0)
+    : deliveredMethod(state, line) === 'milestones'
+      ? milestoneDelivered(state, line)
+      : Number(line.qty_delivered ?? 0);
+  return round2(basis - invoicedQty(state, line.id, 'sale_line_ids'));
 }
 
 function deliveredMethod(state: SimState, line: RawRecord): string {

@@ -1,4 +1,4 @@
-import { bindPositional, methodNotFound, resolveMethod, runCall } from '../dispatch';
+import { bindPositional, checkNamedArgs, methodNotFound, resolveMethod, runCall } from '../dispatch';
 import {
   accessDenied,
   serializationFailure,
@@ -160,16 +160,29 @@ export function executeKw(
 ): unknown {
   const def = ctx.state.registry.get(model);
   if (!def) throw userError(`Object ${model} doesn't exist`);
-  const method = resolveMethod(def, fn);
+  const method = resolveMethod(ctx.state, def, fn);
   if (!method) throw methodNotFound(model, fn);
+  // Odoo's call_kw (odoo/service/model.py, 19.0) reads positional arguments by index:
+  //   record methods:  `ids, args = args[0], args[1:]`
+  //   create:          `result = result.id if isinstance(args[0], Mapping) else result.ids`
+  // (the create runs first, then the IndexError rolls its transaction back in retrying()).
+  // So over execute_kw/call_kw, ids and create's vals_list sent only as keywords end in
+  // builtins.IndexError and nothing is written — the bug a real 19.0 server showed (issue 14;
+  // CONTRACT.md "JSON-RPC execute_kw needs create's values positionally"). JSON-2 binds by name
+  // instead and never reaches this path.
+  if (args.length === 0 && (!method.model || fn === 'create'))
+    throw new SimError('builtins.IndexError', 'list index out of range');
   const { context = {}, ...rest } = kwargs;
   const { ids, named } = bindPositional(method, fn, args, rest);
-  const missing = method.params.find((param) => param.required && !(param.name in named));
-  if (missing)
+  const problem = checkNamedArgs(method, named);
+  if (problem.missing)
     throw new SimError(
       'builtins.TypeError',
-      `${fn}() missing 1 required positional argument: '${missing.name}'`,
+      `${fn}() missing 1 required positional argument: '${problem.missing}'`,
     );
+  // Python refuses a keyword the method does not declare (`method(recs, *args, **kwargs)` in call_kw).
+  if (problem.unexpected)
+    throw new SimError('builtins.TypeError', `${fn}() got an unexpected keyword argument '${problem.unexpected}'`);
   ctx.stats.record(model, fn);
   if (plan?.serialization) throw serializationFailure();
   return runCall(ctx.state, method, {

@@ -60,7 +60,7 @@ function execute(
   }
   const def = state.registry.get(model);
   if (!def) throw werkzeugError(404, `the model '${model}' does not exist`);
-  const method = resolveMethod(def, fn);
+  const method = resolveMethod(ctx.state, def, fn);
   if (!method) {
     const error = methodNotFound(model, fn);
     throw werkzeugError(404, error.message);
