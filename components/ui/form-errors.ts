@@ -24,3 +24,13 @@ export function formErrorsOf(error: unknown): FormErrors {
 export function errorIdFor(fieldId: string): string {
   return `${fieldId}-error`;
 }
+
+/** Issues of a client-side schema check, by path, first message per field. */
+export function fieldsOfIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of issues) {
+    const path = issue.path.map(String).join('.');
+    if (!(path in fields)) fields[path] = issue.message;
+  }
+  return fields;
+}
