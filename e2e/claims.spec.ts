@@ -49,8 +49,10 @@ async function raiseClaim(page: Page, sc: { reference: string; vendor_name: stri
   await form.getByRole('button', { name: 'Create claim' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toContainText(`CLM-${sc.reference}-`);
   for (const [i, amount] of claimed.entries()) await page.getByLabel(`Line ${i + 1} claimed to date`).fill(amount);
-  await page.getByRole('button', { name: 'Save claim' }).click();
+  // the totals follow the typing before anything is saved
   await expect(page.getByTestId('claim-grid-totals')).toContainText(claimedTotal);
+  await page.getByRole('button', { name: 'Save claim' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Claim saved.' })).toBeVisible();
   await page.getByRole('button', { name: 'Submit for certification' }).click();
   await expect(page.getByText('submitted', { exact: true }).first()).toBeVisible();
   return page.url();

@@ -1,6 +1,6 @@
 'use client';
 
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useIsMutating, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
@@ -34,7 +34,9 @@ export function ClaimDetail({ projectId, claimId }: { projectId: string; claimId
   const error = submit.error ?? approve.error ?? release.error ?? reject.error ?? revise.error;
   const errors = formErrorsOf(error);
   // a refetch in flight means the version on screen may be stale: wait for it rather than CONFLICT
-  const pending = submit.isPending || approve.isPending || release.isPending || reject.isPending || revise.isPending || detail.isFetching;
+  // the grid's save counts too: submitting while it is in flight would race its version
+  const mutating = useIsMutating() > 0;
+  const pending = mutating || submit.isPending || approve.isPending || release.isPending || reject.isPending || revise.isPending || detail.isFetching;
 
   if (detail.error) return <EmptyState title="Claim not found">It does not exist, or it belongs to a project you are not a member of.</EmptyState>;
   if (!detail.data) return <p className="text-sm text-slate-500">Loading…</p>;

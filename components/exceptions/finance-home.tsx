@@ -30,7 +30,7 @@ export function FinanceHome() {
       {summary.error ? <Alert>{errorMessage(summary.error)}</Alert> : null}
       <p className="text-sm text-slate-700">
         <strong>{data?.totalCount ?? 0}</strong> open exceptions, <strong>{formatMoneyDisplay(data?.totalAtStake ?? null)}</strong> at stake;{' '}
-        <Link href={me.data ? queue({ assigneeId: me.data.id }) : queue({})} className="text-brand-700 hover:underline">
+        <Link href={me.data ? queue({ assigneeId: me.data.id }) : queue({})} className="text-brand-700 underline underline-offset-2">
           {data?.assignedToMe ?? 0} assigned to you
         </Link>
         .
@@ -60,8 +60,12 @@ export function FinanceHome() {
                   return (
                     <td key={b.value} className="tabular whitespace-nowrap px-3 py-2 text-right">
                       {found ? (
-                        <Link href={queue({ category: category.key, ageBucket: b.value })} className="text-brand-700 hover:underline" aria-label={`${found.count} ${category.label.toLowerCase()} exceptions ${b.label}, ${formatMoneyDisplay(found.amountAtStake)} at stake`}>
+                        <Link href={queue({ category: category.key, ageBucket: b.value })} className="text-brand-700 hover:underline">
                           {found.count} · {formatMoneyDisplay(found.amountAtStake)}
+                          <span className="sr-only">
+                            {' '}
+                            ({category.label}, {b.label})
+                          </span>
                         </Link>
                       ) : (
                         '—'
