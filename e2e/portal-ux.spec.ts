@@ -106,7 +106,7 @@ test('PM: a change order shows each error on its field with the line number and 
   test.setTimeout(150_000);
   await signIn(page, demo.pm);
   const [project] = await e2eQuery<{ id: string }>("SELECT id FROM projects WHERE code = 'P-1001'");
-  await page.goto(`/projects/${project!.id}/change-orders/new`);
+  await visit(page, 'pm', 'change-order-new', `/projects/${project!.id}/change-orders/new`, async (p) => expect(p.getByRole('form', { name: 'Change order' })).toBeVisible());
   const form = page.getByRole('form', { name: 'Change order' });
   await form.getByLabel('Title').fill('Extra fire stopping, level 2');
   await form.getByLabel('Line 1 cost code').selectOption({ index: 1 });
@@ -123,9 +123,8 @@ test('PM: a change order shows each error on its field with the line number and 
   await expect(form.getByLabel('Line 1 description')).toHaveValue('Fire stopping to risers');
   await unitCost.fill('1250.00');
   await expect(page.locator('#co-line-1-unitCost-error')).toHaveCount(0);
-  await visit(page, 'pm', 'change-order-new', page.url(), async (p) => expect(p.getByRole('form', { name: 'Change order' })).toBeVisible());
   await form.getByRole('button', { name: 'Create draft' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toContainText('CO-');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('CO-', { timeout: 30_000 });
   await expect(page.getByTestId('co-totals').or(page.getByText('draft', { exact: true }).first())).toBeVisible();
   // the Details/Sync tab is in the URL and takes arrow keys
   await page.getByRole('tab', { name: 'Details' }).focus();

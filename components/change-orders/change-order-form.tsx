@@ -93,7 +93,13 @@ export function ChangeOrderForm(props: { projectId: string; currency: string; in
     // the server's own schema, run here first: every problem shows on its field at once
     const checked = createChangeOrderInput.safeParse({ ...payload, projectId: props.projectId });
     if (!checked.success) {
-      setClientErrors(fieldsOfIssues(checked.error.issues));
+      const fields = fieldsOfIssues(checked.error.issues);
+      // an unchosen select fails the id format: say what to do instead
+      for (const path of Object.keys(fields)) {
+        if (path.endsWith('costCodeId')) fields[path] = 'Choose a cost code.';
+        if (path === 'subcontractId') fields[path] = 'Choose the subcontract this change order changes.';
+      }
+      setClientErrors(fields);
       return;
     }
     setClientErrors({});

@@ -12,7 +12,7 @@ export default async function ProjectLayout({ children, params }: { children: Re
   const project = options.find((p) => p.id === projectId);
   return (
     <>
-      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-slate-700">
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-slate-700 print:hidden">
         <ol className="flex flex-wrap items-center gap-1">
           <li>
             <Link href="/projects" className="underline-offset-2 hover:underline">
