@@ -1,7 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTRPC } from '@/components/trpc/react';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/feedback';
@@ -13,8 +13,7 @@ import { claimTypeLabels, deductionKindLabels, releaseStageLabels } from './labe
 export function ClaimCertificate({ claimId, projectId }: { claimId: string; projectId: string }) {
   const trpc = useTRPC();
   // the printed copy carries the claim's full address; known only in the browser
-  const [origin, setOrigin] = useState('');
-  useEffect(() => setOrigin(window.location.origin), []);
+  const [origin] = useState(() => (typeof window === 'undefined' ? '' : window.location.origin));
   const certificate = useQuery(trpc.claims.certificate.queryOptions({ claimId }));
   if (certificate.error) return <EmptyState title="No payment certificate">The claim does not exist, is not yours to see, or has not been certified yet.</EmptyState>;
   if (!certificate.data?.calculation) return <p className="text-sm text-slate-500">Loading…</p>;
@@ -51,7 +50,11 @@ export function ClaimCertificate({ claimId, projectId }: { claimId: string; proj
             <Link href={claimPath} className="text-brand-700 underline" data-testid="certificate-claim-link">
               {claim.reference}
             </Link>
-            <span className="hidden print:inline"> ({origin}{claimPath})</span>
+            <span className="hidden print:inline" suppressHydrationWarning>
+              {' '}
+              ({origin}
+              {claimPath})
+            </span>
           </p>
           <p>
             Subcontractor: {claim.vendor.name} · period ending {claim.periodEnd} · {claimTypeLabels[claim.type]}

@@ -16,7 +16,7 @@ import type { ListInput, ListResult } from '@/server/lib/list';
 import { Button } from '@/components/ui/button';
 import { Alert } from '@/components/ui/feedback';
 import { errorMessage } from '@/components/trpc/react';
-import { downloadCsv, toCsv } from './csv';
+import { downloadCsv, moneyAsNumbers, toCsv } from './csv';
 
 declare module '@tanstack/react-table' {
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
@@ -165,7 +165,8 @@ export function DataTable<T>(props: DataTableProps<T>) {
       const columns = table.getAllLeafColumns().filter((column) => column.columnDef.meta?.exclude !== 'csv');
       const header = columns.map((column) => headerText(column.columnDef.header, column.id));
       const body = [...all.rows, ...(all.totalsRows ?? [])].map((row) => columns.map((column) => cellText(column.columnDef, row)));
-      downloadCsv(`${props.csvFileName}.csv`, toCsv(header, body));
+      const csv = moneyAsNumbers(header, body);
+      downloadCsv(`${props.csvFileName}.csv`, toCsv(csv.header, csv.rows));
     } catch (error) {
       setExportError(errorMessage(error));
     } finally {
