@@ -59,7 +59,7 @@ async function raiseClaim(page: Page, sc: { reference: string; vendor_name: stri
 }
 
 test('QS certifies below the claim with reasons, PM approves, a draft bill appears, finance releases and the bill is posted; the certificate PDF matches', async ({ browser }) => {
-  test.setTimeout(150_000);
+  test.setTimeout(300_000);
   const sc = await subcontractFor('SC-1001-03');
   const qs = await newPage(browser, demo.qs);
   const url = await raiseClaim(qs, sc, '2026-03-31', ['30000.00', '20000.00'], 'GBP 50,000.00');
@@ -156,7 +156,7 @@ test('QS certifies below the claim with reasons, PM approves, a draft bill appea
 });
 
 test('with the vendor’s insurance expired, finance release is refused with that reason and an exception appears', async ({ browser }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   const sc = await subcontractFor('SC-1001-02');
   await query('UPDATE partners SET insurance_expires_on = $1 WHERE id = $2', ['2026-02-15', sc.vendor_id]);
   const qs = await newPage(browser, demo.qs);

@@ -60,7 +60,7 @@ const table = (page: Page) => expect(page.getByTestId('data-table')).toBeVisible
 const heading = (page: Page) => expect(page.getByRole('heading', { level: 1 })).toBeVisible();
 
 test('QS: certification grid at 390 and 768 px, navigation collapsed; main pages pass axe', async ({ page, request }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(360_000);
   const { url } = await submittedClaim(request);
   await signIn(page, demo.qs);
 
@@ -103,7 +103,7 @@ test('QS: certification grid at 390 and 768 px, navigation collapsed; main pages
 });
 
 test('PM: a change order shows each error on its field with the line number and keeps what was typed', async ({ page }) => {
-  test.setTimeout(150_000);
+  test.setTimeout(300_000);
   await signIn(page, demo.pm);
   const [project] = await e2eQuery<{ id: string }>("SELECT id FROM projects WHERE code = 'P-1001'");
   await visit(page, 'pm', 'change-order-new', `/projects/${project!.id}/change-orders/new`, async (p) => expect(p.getByRole('form', { name: 'Change order' })).toBeVisible());
@@ -140,7 +140,7 @@ test('PM: a change order shows each error on its field with the line number and 
 });
 
 test('finance: home figures open the filtered queue; filters and sort survive a reload and Back', async ({ page }) => {
-  test.setTimeout(150_000);
+  test.setTimeout(300_000);
   await signIn(page, demo.finance);
   await visit(page, 'finance', 'home', '/finance', async (p) => expect(p.getByTestId('queue-ageing')).toBeVisible());
   await page.getByTestId('queue-ageing').getByRole('link', { name: 'Pull mapping' }).click();
@@ -167,7 +167,7 @@ test('finance: home figures open the filtered queue; filters and sort survive a 
 });
 
 test('executive and admin: main pages pass axe and fit a phone', async ({ page }) => {
-  test.setTimeout(150_000);
+  test.setTimeout(300_000);
   await signIn(page, demo.exec);
   await visit(page, 'executive', 'dashboard', '/dashboard', heading);
   const [project] = await e2eQuery<{ id: string }>("SELECT id FROM projects WHERE code = 'P-1001'");

@@ -11,7 +11,7 @@ import { ConfirmButton } from '@/components/ui/confirm';
 import { Alert, Badge, Card, EmptyState, PageHeader } from '@/components/ui/feedback';
 import { describedBy, Field, Textarea } from '@/components/ui/field';
 import { formErrorsOf } from '@/components/ui/form-errors';
-import { formatDateTime, formatMoneyDisplay } from '@/components/ui/format';
+import { formatDateTime, formatMoneyDisplay, formatRate } from '@/components/ui/format';
 import type { ClaimDetail as Claim } from '@/server/modules/claims/claim.queries';
 import { ClaimGrid } from './claim-grid';
 import { claimStatusTones, claimTypeLabels, deductionKindLabels, releaseStageLabels, stepLabels } from './labels';
@@ -116,11 +116,11 @@ export function ClaimDetail({ projectId, claimId }: { projectId: string; claimId
                 <div className="flex justify-between gap-2">
                   <dt className="text-slate-500">Retention</dt>
                   <dd>
-                    {claim.subcontract.retention.rate} on work
+                    {formatRate(claim.subcontract.retention.rate)} on work
                     {claim.subcontract.retention.cap
                       ? claim.subcontract.retention.cap.basis === 'fixed'
-                        ? `, cap ${claim.subcontract.retention.cap.amount}`
-                        : `, cap ${claim.subcontract.retention.cap.rate} of ${claim.subcontract.retention.cap.basis}`
+                        ? `, cap ${formatMoneyDisplay(claim.subcontract.retention.cap.amount, claim.project.currency)}`
+                        : `, cap ${formatRate(claim.subcontract.retention.cap.rate)} of the ${claim.subcontract.retention.cap.basis} value`
                       : ', no cap'}
                   </dd>
                 </div>

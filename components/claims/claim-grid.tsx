@@ -158,7 +158,7 @@ export function ClaimGrid({ claim, mode, onDone }: { claim: ClaimDetail; mode: M
         ) : null}
         {formError ? <Alert>{formError}</Alert> : null}
         {claim.calculationError && !preview?.calculation ? <Alert tone="warning">{claim.calculationError}</Alert> : null}
-        <div className="-mx-4 overflow-x-auto px-4">
+        <div className="overflow-x-auto">
           <table className="min-w-full text-sm" data-testid="claim-grid">
             <thead>
               <tr className="text-left text-slate-600">
