@@ -143,7 +143,7 @@ test('finance: home figures open the filtered queue; filters and sort survive a 
   test.setTimeout(300_000);
   await signIn(page, demo.finance);
   await visit(page, 'finance', 'home', '/finance', async (p) => expect(p.getByTestId('queue-ageing')).toBeVisible());
-  await page.getByTestId('queue-ageing').getByRole('link', { name: 'Pull mapping' }).click();
+  await page.getByTestId('queue-ageing').getByRole('link', { name: 'Pull mapping', exact: true }).click();
   await expect(page).toHaveURL(/\/exceptions\?.*category=pull_mapping/);
   await expect(page.getByLabel('Filter Category')).toHaveValue('pull_mapping');
   await expect(page.getByLabel('Filter Status')).toHaveValue('open');

@@ -30,7 +30,7 @@ try {
   await trpc(appUrl, qsSession, 'mutation', 'claims.update', { claimId: claim.id, version: 1, lines: sov.map((l) => ({ sovLineId: l.sov_line_id, claimedToDate: '40000.00' })), materialsStoredToDate: '0', deductions: [] });
   await trpc(appUrl, qsSession, 'mutation', 'claims.submit', { claimId: claim.id, version: 2 });
 
-  const table = '[data-testid="data-table"] tbody tr td a';
+  const table = '[data-testid="data-table"] tbody tr td';
   const targets: Target[] = [
     { role: 'quantity_surveyor', email: 'qs@northbeam.example', name: 'inbox', path: '/inbox', ready: '[data-testid="inbox-list"]' },
     { role: 'quantity_surveyor', email: 'qs@northbeam.example', name: 'certification grid', path: `/projects/${sc.project_id}/claims/${claim.id}`, ready: '[data-testid="claim-grid"]' },
