@@ -6,7 +6,7 @@ import './handlers';
 /** The graphile-worker task that syncs the due sync_requests of one record type (runner.ts registers it). */
 export const SYNC_TASK = 'sync_record';
 
-/** How many sync jobs of one record type may drain requests at once (each takes its own batches). */
+/** How many sync jobs of one record type may drain requests at once (each claims its own batches). */
 export const SYNC_WAKE_SHARDS = 8;
 
 /** A sync job's payload: only which record type to drain. Everything else is in sync_requests. */
