@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Db, Tx } from '@/db/client';
 import { syncAttempts, syncLinks } from '@/db/schema';
 import { env } from '@/server/env';
-import { raiseException, resolveExceptionsFor } from '@/server/modules/exceptions/exception.service';
+import { raiseException, resolveExceptionsFor } from '@/server/modules/exceptions/exception-raise.service';
 import type { OdooClient } from '@/server/odoo/client';
 import { retryDelayMs, type RetryPolicy } from './backoff';
 import { crashBeforeFirstWrite, crashNow, type SyncCrashPoint } from './crash';
