@@ -66,7 +66,7 @@ try {
   await waitUntil(
     async () => {
       const result = await bench.db.$client.query<{ jobs: number; unsynced: number }>(
-        `SELECT (SELECT count(*)::int FROM graphile_worker.jobs WHERE task_identifier = 'sync_record') AS jobs,
+        `SELECT (SELECT count(*)::int FROM graphile_worker.jobs WHERE task_identifier = 'sync_record' AND attempts < max_attempts) + (SELECT count(*)::int FROM sync_requests) AS jobs,
                 (SELECT count(*)::int FROM change_orders WHERE id = ANY($1::uuid[]) AND sync_status <> 'synced') AS unsynced`,
         [approvedIds],
       );

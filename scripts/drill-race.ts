@@ -40,7 +40,7 @@ try {
     }
     const counts = await bench.db.$client.query<{ audits: number; jobs: number; decisions: number; contract: number }>(
       `SELECT (SELECT count(*)::int FROM audit_events WHERE entity_type = 'change_order' AND entity_id = $1 AND action = 'change_order.approve') AS audits,
-              (SELECT count(*)::int FROM graphile_worker.jobs WHERE key = 'sync:change_order:' || $1) AS jobs,
+              (SELECT count(*)::int FROM sync_requests WHERE record_type = 'change_order' AND record_id = $1::uuid) AS jobs,
               (SELECT count(*)::int FROM approval_decisions WHERE record_id = $1::uuid AND step = 2) AS decisions,
               (SELECT count(*)::int FROM contract_revisions WHERE change_order_id = $1::uuid) AS contract`,
       [item.id],

@@ -1,4 +1,5 @@
-import { bigserial, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigserial, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from './identity';
 
 /** Approval state and sync state are separate: a failed sync never undoes an approval. */
@@ -63,6 +64,34 @@ export const workerHeartbeats = pgTable('worker_heartbeats', {
   startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
   lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * One row per record that must be made to match Odoo (server/sync/enqueue.ts, engine.ts). Written in
+ * the transaction that changes the record; claimed by a sync job with FOR UPDATE SKIP LOCKED
+ * (claimed_by = the graphile worker id, so one record is never synced twice at once); deleted in the
+ * transaction that records the attempt that settles it. `generation` grows with each request, so a
+ * request made while a claimed sync runs is never lost. graphile-worker only schedules the batches.
+ */
+export const syncRequests = pgTable(
+  'sync_requests',
+  {
+    recordType: text('record_type').notNull(),
+    recordId: uuid('record_id').notNull(),
+    correlationId: uuid('correlation_id'),
+    /** The attempt number of the next run; a claim counts (a killed run was an attempt). */
+    attempt: integer('attempt').notNull().default(1),
+    generation: integer('generation').notNull().default(1),
+    runAfter: timestamp('run_after', { withTimezone: true }).notNull().defaultNow(),
+    claimedBy: text('claimed_by'),
+    claimedAt: timestamp('claimed_at', { withTimezone: true }),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.recordType, table.recordId] }),
+    index('sync_requests_due_idx').on(table.recordType, table.runAfter).where(sql`claimed_by IS NULL`),
+    index('sync_requests_claimed_by_idx').on(table.claimedBy).where(sql`claimed_by IS NOT NULL`),
+  ],
+);
 
 export const reconciliationRunStatusEnum = pgEnum('reconciliation_run_status', ['running', 'succeeded', 'partial', 'failed']);
 

@@ -4,7 +4,7 @@ import { milestones, projects } from '@/db/schema';
 import type { Actor } from '@/server/auth/actor';
 import { recordAudit } from '@/server/modules/audit/audit.service';
 import { DEMO_MILESTONES } from '@/tools/odoo-sim/demo-data';
-import { demoUsers } from './demo-organisation';
+import { demoUsers } from './demo-users';
 
 /**
  * The billing milestones of the demo contracts, named as the simulator's project.milestone records

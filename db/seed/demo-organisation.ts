@@ -4,26 +4,19 @@ import type { Db } from '@/db/client';
 import { costCodes, organisations, projectMembers, projects, users } from '@/db/schema';
 import { hashPassword } from '@/server/auth/password';
 import type { Actor } from '@/server/auth/actor';
-import type { Role } from '@/server/auth/roles';
 import { recordAudit } from '@/server/modules/audit/audit.service';
 import { DEMO_CUSTOMERS, DEMO_PROJECTS } from '@/tools/odoo-sim/demo-data';
 import { seedDemoCostForecasts } from './demo-cost-forecasts';
 import { seedDemoMilestones } from './demo-milestones';
+import { demoUsers } from './demo-users';
+
+export { demoUsers };
 
 /**
  * The demo contractor a newcomer meets on first `npm start`. Project codes, names, clients, contract
  * values and cost codes match the Odoo simulator's demo company (tools/odoo-sim/demo-data.ts), so a
  * pull links them.
  */
-export const demoUsers: { email: string; name: string; role: Role; projects: string[] }[] = [
-  { email: 'admin@northbeam.example', name: 'Dana Whitfield', role: 'admin', projects: [] },
-  { email: 'qs@northbeam.example', name: 'Priya Shah', role: 'quantity_surveyor', projects: ['P-1001', 'P-1002'] },
-  { email: 'pm@northbeam.example', name: 'Tom Okafor', role: 'project_manager', projects: ['P-1001', 'P-1002'] },
-  { email: 'finance@northbeam.example', name: 'Hannah Lewis', role: 'finance', projects: [] },
-  { email: 'exec@northbeam.example', name: 'Marcus Reid', role: 'executive', projects: [] },
-  { email: 'qs2@northbeam.example', name: 'Ewan Doyle', role: 'quantity_surveyor', projects: ['P-1003'] },
-  { email: 'pm2@northbeam.example', name: 'Grace Mensah', role: 'project_manager', projects: ['P-1001', 'P-1003'] },
-];
 
 type DemoCostCode = { code: string; name: string; budget: string };
 

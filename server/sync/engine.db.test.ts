@@ -1,9 +1,9 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@/db/testing/test-db';
-import { syncLinks } from '@/db/schema';
+import { syncLinks, syncRequests } from '@/db/schema';
 import { requestSync } from './enqueue';
-import { startSyncWorker, type SyncWorker } from './runner';
+import { assertGraphileSchemaLevel, GRAPHILE_SCHEMA_LEVEL, startSyncWorker, type SyncWorker } from './runner';
 import { attemptsOf, openExceptionsOf, pendingJobsOf, startSyncHarness, waitFor, type SyncHarness } from './testing/harness';
 import { TEST_RECORD_TYPE } from './testing/test-partner.handler';
 
@@ -158,5 +158,32 @@ describe('sync engine against the Odoo simulator', () => {
       }),
     ).rejects.toThrow('approval failed');
     expect(await pendingJobsOf(testDb.db, id)).toBe(0);
+  });
+  it('a request made while the record syncs is not lost: the running sync leaves it, a second run settles it', async () => {
+    const { id, reference } = harness.newRecord();
+    harness.sim.faults.add({ model: 'res.partner', method: 'create', kind: 'delay', delayMs: 800, times: 1 });
+    await request(id);
+    await waitFor(async () => (await testDb.db.select().from(syncRequests).where(eq(syncRequests.recordId, id)))[0]?.claimedBy ?? null, (owner) => owner !== null, 10_000, 'claimed');
+    await request(id); // while the first run is in Odoo
+    expect(await statusOf(id)).toBe('pending');
+    await waitFor(async () => (await attemptsOf(testDb.db, id)).length, (n) => n === 2, 20_000, 'two attempts');
+    await waitForStatus(id, 'synced');
+    const attempts = await attemptsOf(testDb.db, id);
+    expect(attempts.map((a) => [a.attemptNumber, a.outcome, a.operation])).toEqual([
+      [1, 'success', 'create partner'],
+      [1, 'success', 'adopt existing partner'],
+    ]);
+    expect(harness.partnersWithRef(reference)).toBe(1);
+    expect(await pendingJobsOf(testDb.db, id)).toBe(0);
+  });
+
+  it('refuses to start a worker on a graphile schema level it was not built for', async () => {
+    await assertGraphileSchemaLevel(testDb.db);
+    await testDb.db.execute(sql`INSERT INTO graphile_worker.migrations (id) VALUES (${GRAPHILE_SCHEMA_LEVEL + 1})`);
+    try {
+      await expect(assertGraphileSchemaLevel(testDb.db)).rejects.toThrow(/migration 19, but this worker was built and tested against level 18/);
+    } finally {
+      await testDb.db.execute(sql`DELETE FROM graphile_worker.migrations WHERE id = ${GRAPHILE_SCHEMA_LEVEL + 1}`);
+    }
   });
 });

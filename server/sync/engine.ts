@@ -4,18 +4,22 @@ import { z } from 'zod';
 import type { Db, Tx } from '@/db/client';
 import { syncAttempts, syncLinks } from '@/db/schema';
 import { env } from '@/server/env';
-import { raiseException, resolveExceptionsFor } from '@/server/modules/exceptions/exception.service';
+import { raiseException, resolveExceptionsFor } from '@/server/modules/exceptions/exception-raise.service';
 import type { OdooClient } from '@/server/odoo/client';
 import { recordSyncAttemptMetric } from '@/server/observability/metrics';
 import { retryDelayMs, type RetryPolicy } from './backoff';
-import { claimSyncJobs, completeClaimedJob, releaseClaimedJobs, type ClaimedJob, type SyncBatchOptions } from './batch';
 import { crashBeforeFirstWrite, crashNow, type SyncCrashPoint } from './crash';
-import { addSyncJob, syncJobKey, type SyncJobPayload } from './enqueue';
+import { wakeSyncJob, type SyncJobPayload } from './enqueue';
 import { describeFailure, exceptionWording, type SyncFailure } from './failure';
-import { findSyncHandler, type SyncHandler, type SyncResult, type SyncStatus } from './registry';
+import { findSyncHandler, type SyncBatchOutcome, type SyncHandler, type SyncResult } from './registry';
 
 /** All sync failures of a record share one open exception, updated as the failure recurs or changes. */
 export const SYNC_EXCEPTION_CAUSE = 'odoo_sync';
+
+export type SyncBatchOptions = {
+  /** At most this many records per handler call (syncBatch); 1 turns batching off. */
+  maxSize: number;
+};
 
 export type SyncEngineDeps = {
   db: Db;
@@ -26,7 +30,7 @@ export type SyncEngineDeps = {
   ambiguousDelayMs: number;
   /** Test hook (SYNC_CRASH_AT, see crash.ts): die like a SIGKILLed worker at this point of a job. */
   crashAt?: SyncCrashPoint;
-  /** A handler with `syncBatch` takes more ready jobs of its type with the one it was given (batch.ts). */
+  /** How many due requests one round claims (a handler with `syncBatch` gets them in one call). */
   batch?: SyncBatchOptions;
   random?: () => number;
 };
@@ -46,105 +50,136 @@ async function odooFor(deps: SyncEngineDeps): Promise<OdooClient> {
   return deps.crashAt === 'after_odoo_search' ? crashBeforeFirstWrite(odoo) : odoo;
 }
 
-const payloadSchema = z.object({
-  recordType: z.string().min(1),
-  recordId: z.string().uuid(),
-  correlationId: z.string().uuid().nullish(),
-  attempt: z.number().int().min(1).default(1),
-});
+const payloadSchema = z.object({ recordType: z.string().min(1) });
 
-/** One job to record: its payload, its attempt number, its graphile id, and whether we claimed it (batch.ts). */
-type JobRun = { payload: SyncJobPayload; attempt: number; jobId: string; claimedBy?: string; startedAt: Date; clock: number };
+/** Records of a type without `syncBatch` are still claimed a few at a time and synced side by side. */
+const UNBATCHED_CLAIM = 4;
+/** A job drains at most this many rounds, then hands over to a fresh job (so a stop never waits long). */
+const MAX_ROUNDS = 20;
+const RECORDING_PARALLELISM = 5;
+
+/** One claimed request: its record, attempt number and the generation it was claimed at. */
+type Claim = { payload: SyncJobPayload; generation: number; workerId: string; jobId: string; startedAt: Date; clock: number };
 type Outcome = { result?: SyncResult; failure?: SyncFailure };
 
 /**
- * One execution of a sync job = ONE sync_attempts row. The handler's outcome is recorded and acted on
- * in a single transaction (attempt row, links, sync_status, exception, retry job), and a classified
- * failure never throws out of the task: graphile-worker's own retry is kept for the case where that
- * transaction itself fails (database down), so attempts are not double-counted.
+ * A sync job (graphile task SYNC_TASK, payload `{ recordType }`) drains the due sync_requests of its
+ * record type: each round claims up to `batch.maxSize` of them with FOR UPDATE SKIP LOCKED (so a
+ * record is synced by one worker at a time), syncs them with ONE handler call, then records each in
+ * its own transaction: ONE sync_attempts row, links, sync_status, exception, and the request itself
+ * (deleted when settled, rescheduled for a retry, released when a newer request came meanwhile).
+ * A classified failure never throws out of the task; graphile's own retry is kept for the case where
+ * recording itself fails (database down): the unrecorded claims are released first.
+ *
+ * Crash recovery: a claim carries the graphile worker id; the heartbeat sweeper releases the claims
+ * of a dead worker together with its graphile jobs (heartbeat.ts), and the claim already counted as
+ * an attempt. The handlers are level-triggered (search before create), so a re-run adopts.
  */
 export async function runSyncJob(deps: SyncEngineDeps, rawPayload: unknown, helpers: JobHelpers): Promise<void> {
-  const payload = parsePayload(rawPayload);
-  if (!payload) {
+  const parsed = payloadSchema.safeParse(rawPayload);
+  if (!parsed.success) {
     helpers.logger.error(`sync job ${helpers.job.id} has an unreadable payload; dropped`);
     return;
   }
-  if (deps.crashAt === 'after_claim') await crashNow();
-  // A job re-run after its worker died (graphile attempts > 1) is one more attempt of the series.
-  const run: JobRun = { payload, attempt: payload.attempt + Math.max(0, helpers.job.attempts - 1), jobId: String(helpers.job.id), startedAt: new Date(), clock: performance.now() };
-  const handler = findSyncHandler(payload.recordType);
-  if (handler?.syncBatch && deps.batch && deps.batch.maxSize > 1 && helpers.job.locked_by) {
-    await runSyncBatch(deps, handler, handler.syncBatch, run, helpers.job.locked_by, deps.batch.maxSize);
-    return;
+  const { recordType } = parsed.data;
+  const handler = findSyncHandler(recordType);
+  const workerId = helpers.job.locked_by ?? `job-${helpers.job.id}`;
+  const limit = handler?.syncBatch && deps.batch && deps.batch.maxSize > 1 ? deps.batch.maxSize : UNBATCHED_CLAIM;
+  for (let round = 0; ; round++) {
+    if (round === MAX_ROUNDS || helpers.abortSignal?.aborted) {
+      // hand the rest (if any) over to a fresh job rather than hold this one
+      await deps.db.transaction((tx) => wakeSyncJob(tx, recordType, { runAt: null, shard: 0 }));
+      return;
+    }
+    const claims = await claimRequests(deps.db, { recordType, workerId, limit, jobId: String(helpers.job.id) });
+    if (claims.length === 0) return;
+    await runClaims(deps, handler, claims);
   }
-  const outcome: Outcome = {};
-  try {
-    if (!handler) throw new Error(`No sync handler for record type "${payload.recordType}"`);
-    outcome.result = await handler.sync({ db: deps.db, odoo: await odooFor(deps), recordId: payload.recordId, attempt: run.attempt, correlationId: payload.correlationId });
-  } catch (error) {
-    outcome.failure = describeFailure(error);
-  }
-  if (deps.crashAt === 'after_odoo_call') await crashNow();
-  await recordAttempt(deps, handler, run, outcome);
-  if (deps.crashAt === 'after_commit') await crashNow(); // recorded; graphile has not completed the job
 }
 
-function parsePayload(raw: unknown): SyncJobPayload | null {
-  const parsed = payloadSchema.safeParse(raw);
-  return parsed.success ? { ...parsed.data, correlationId: parsed.data.correlationId ?? null } : null;
+async function claimRequests(db: Db, input: { recordType: string; workerId: string; limit: number; jobId: string }): Promise<Claim[]> {
+  const result = await db.execute<{ record_id: string; correlation_id: string | null; attempt: number; generation: number }>(sql`
+    WITH due AS (
+      SELECT record_type, record_id FROM sync_requests
+      WHERE record_type = ${input.recordType} AND claimed_by IS NULL AND run_after <= now()
+      ORDER BY run_after
+      LIMIT ${input.limit}
+      FOR UPDATE SKIP LOCKED)
+    UPDATE sync_requests AS r SET claimed_by = ${input.workerId}, claimed_at = now(), attempt = r.attempt + 1
+    FROM due WHERE r.record_type = due.record_type AND r.record_id = due.record_id
+    RETURNING r.record_id::text AS record_id, r.correlation_id::text AS correlation_id, r.attempt - 1 AS attempt, r.generation`);
+  return result.rows.map((row) => ({
+    payload: { recordType: input.recordType, recordId: row.record_id, correlationId: row.correlation_id, attempt: Number(row.attempt) },
+    generation: Number(row.generation),
+    workerId: input.workerId,
+    jobId: input.jobId,
+    startedAt: new Date(),
+    clock: performance.now(),
+  }));
 }
 
-/**
- * The batch path: the job graphile gave us plus up to maxSize − 1 claimed ready jobs of the same
- * record type, synced by ONE `syncBatch` call, then each recorded in its own transaction exactly as a
- * single job is (a claimed job is completed inside that transaction). Whatever is not recorded when
- * something throws is handed back, so graphile (the lead job) and the next fetch (claimed ones) retry.
- */
-async function runSyncBatch(deps: SyncEngineDeps, handler: SyncHandler, syncBatch: NonNullable<SyncHandler['syncBatch']>, lead: JobRun, workerId: string, maxSize: number) {
-  const claimed = await claimSyncJobs(deps.db, { workerId, recordType: lead.payload.recordType, limit: maxSize - 1 });
-  const pending = new Set(claimed.map((job) => job.id));
+/** Hands claims back unrecorded (the run that claimed them failed before recording): due again. */
+async function releaseClaims(db: Db, claims: Claim[]): Promise<void> {
+  if (claims.length === 0) return;
+  await db.execute(sql`
+    UPDATE sync_requests SET claimed_by = NULL, claimed_at = NULL, run_after = greatest(run_after, now() + interval '1 second')
+    WHERE record_type = ${claims[0]!.payload.recordType} AND record_id = ANY(${sql.param(claims.map((claim) => claim.payload.recordId))}::uuid[])
+      AND claimed_by = ${claims[0]!.workerId}`);
+}
+
+/** `sync` is `syncBatch` of one: every handler is driven through here. */
+async function syncClaims(deps: SyncEngineDeps, handler: SyncHandler, claims: Claim[]): Promise<Map<string, SyncBatchOutcome>> {
+  const odoo = await odooFor(deps);
+  const items = claims.map((claim) => ({ recordId: claim.payload.recordId, attempt: claim.payload.attempt, correlationId: claim.payload.correlationId }));
+  if (handler.syncBatch && items.length > 1) return handler.syncBatch({ db: deps.db, odoo, items });
+  const answers = new Map<string, SyncBatchOutcome>();
+  await Promise.all(
+    items.map(async (item) => {
+      try {
+        answers.set(item.recordId, { result: await handler.sync({ db: deps.db, odoo, ...item }) });
+      } catch (error) {
+        answers.set(item.recordId, { error });
+      }
+    }),
+  );
+  return answers;
+}
+
+async function runClaims(deps: SyncEngineDeps, handler: SyncHandler | undefined, claims: Claim[]) {
+  const pending = new Set(claims);
   try {
-    const runs = [lead, ...claimed.map((job) => claimedRun(job, workerId)).filter((run): run is JobRun => run !== null)];
-    // an unreadable claimed payload is dropped, as graphile's own run would drop it
-    for (const job of claimed) if (!runs.some((run) => run.jobId === job.id)) await deps.db.transaction((tx) => completeClaimedJob(tx, job.id, workerId));
+    if (deps.crashAt === 'after_claim') await crashNow();
     const outcomes = new Map<string, Outcome>();
     try {
-      const answers = await syncBatch({ db: deps.db, odoo: await odooFor(deps), items: runs.map((run) => ({ recordId: run.payload.recordId, attempt: run.attempt, correlationId: run.payload.correlationId })) });
-      for (const run of runs) {
-        const answer = answers.get(run.payload.recordId);
-        if (answer && 'result' in answer) outcomes.set(run.jobId, { result: answer.result });
-        else outcomes.set(run.jobId, { failure: describeFailure(answer ? answer.error : new Error(`The batch sync returned no outcome for ${run.payload.recordId}`)) });
+      if (!handler) throw new Error(`No sync handler for record type "${claims[0]!.payload.recordType}"`);
+      const answers = await syncClaims(deps, handler, claims);
+      for (const claim of claims) {
+        const answer = answers.get(claim.payload.recordId);
+        if (answer && 'result' in answer) outcomes.set(claim.payload.recordId, { result: answer.result });
+        else outcomes.set(claim.payload.recordId, { failure: describeFailure(answer ? answer.error : new Error(`The batch sync returned no outcome for ${claim.payload.recordId}`)) });
       }
     } catch (error) {
       const failure = describeFailure(error);
-      for (const run of runs) outcomes.set(run.jobId, { failure });
+      for (const claim of claims) outcomes.set(claim.payload.recordId, { failure });
     }
     if (deps.crashAt === 'after_odoo_call') await crashNow();
     // each record in its own transaction, a few at a time (the pool is shared with other jobs)
-    for (let i = 0; i < runs.length; i += RECORDING_PARALLELISM) {
+    for (let i = 0; i < claims.length; i += RECORDING_PARALLELISM) {
       await Promise.all(
-        runs.slice(i, i + RECORDING_PARALLELISM).map(async (run) => {
-          await recordAttempt(deps, handler, run, outcomes.get(run.jobId) ?? {});
-          pending.delete(run.jobId);
+        claims.slice(i, i + RECORDING_PARALLELISM).map(async (claim) => {
+          await recordAttempt(deps, handler, claim, outcomes.get(claim.payload.recordId) ?? {});
+          pending.delete(claim);
         }),
       );
     }
     if (deps.crashAt === 'after_commit') await crashNow();
   } finally {
-    if (pending.size > 0) await releaseClaimedJobs(deps.db, [...pending], workerId, 'released: the batch it was claimed for failed before recording it');
+    if (pending.size > 0) await releaseClaims(deps.db, [...pending]);
   }
 }
 
-const RECORDING_PARALLELISM = 5;
-
-function claimedRun(job: ClaimedJob, workerId: string): JobRun | null {
-  const payload = parsePayload(job.payload);
-  if (!payload) return null;
-  return { payload, attempt: payload.attempt + Math.max(0, job.attempts - 1), jobId: job.id, claimedBy: workerId, startedAt: new Date(), clock: performance.now() };
-}
-
-async function recordAttempt(deps: SyncEngineDeps, handler: SyncHandler | undefined, run: JobRun, outcome: Outcome): Promise<void> {
-  const { payload, attempt, jobId } = run;
+async function recordAttempt(deps: SyncEngineDeps, handler: SyncHandler | undefined, claim: Claim, outcome: Outcome): Promise<void> {
+  const { payload } = claim;
   const { result, failure } = outcome;
   await deps.db.transaction(async (tx) => {
     await tx.insert(syncAttempts).values({
@@ -158,22 +193,40 @@ async function recordAttempt(deps: SyncEngineDeps, handler: SyncHandler | undefi
       errorName: failure?.errorName ?? null,
       errorMessage: failure?.errorMessage ?? null,
       httpStatus: failure?.httpStatus ?? null,
-      durationMs: Math.round(performance.now() - run.clock),
-      attemptNumber: attempt,
+      durationMs: Math.round(performance.now() - claim.clock),
+      attemptNumber: payload.attempt,
       correlationId: payload.correlationId,
-      jobId,
-      startedAt: run.startedAt,
+      jobId: claim.jobId,
+      startedAt: claim.startedAt,
     });
-    if (handler && result) await recordSuccess(tx, handler, payload, result, jobId);
-    else if (handler) await recordFailure(tx, deps, handler, payload, attempt, failure ?? describeFailure(new Error('no outcome')), jobId);
-    // (no handler: nothing to set a status on; the attempt row shows the missing handler)
-    if (run.claimedBy) await completeClaimedJob(tx, jobId, run.claimedBy);
+    if (!handler) await settleRequest(tx, claim); // nothing can sync it; the attempt row shows the missing handler
+    else if (result) await recordSuccess(tx, handler, claim, result);
+    else await recordFailure(tx, deps, handler, claim, failure ?? describeFailure(new Error('no outcome')));
     if (deps.crashAt === 'mid_commit') await crashNow(); // everything written, COMMIT not yet sent
   });
   recordSyncAttemptMetric(deps.db, { recordType: payload.recordType, outcome: result ? 'success' : (failure?.outcome ?? 'crashed'), errorClass: failure?.errorClass ?? null, correlationId: payload.correlationId });
 }
 
-async function recordSuccess(tx: Tx, handler: SyncHandler, payload: SyncJobPayload, result: SyncResult, jobId: string) {
+/**
+ * Ends the claim: the request is deleted when no newer request came while it ran (same generation);
+ * otherwise it is released, due at once, and a job is woken for it. Answers whether it was settled.
+ */
+async function settleRequest(tx: Tx, claim: Claim): Promise<boolean> {
+  const { recordType, recordId } = claim.payload;
+  const deleted = await tx.execute(sql`
+    DELETE FROM sync_requests WHERE record_type = ${recordType} AND record_id = ${recordId}::uuid
+      AND claimed_by = ${claim.workerId} AND generation = ${claim.generation}
+    RETURNING 1`);
+  if (deleted.rows.length > 0) return true;
+  await tx.execute(sql`
+    UPDATE sync_requests SET claimed_by = NULL, claimed_at = NULL
+    WHERE record_type = ${recordType} AND record_id = ${recordId}::uuid AND claimed_by = ${claim.workerId}`);
+  await wakeSyncJob(tx, recordType, { runAt: null, shardOf: recordId });
+  return false;
+}
+
+async function recordSuccess(tx: Tx, handler: SyncHandler, claim: Claim, result: SyncResult) {
+  const { payload } = claim;
   for (const link of result.links ?? []) {
     await tx
       .insert(syncLinks)
@@ -183,22 +236,32 @@ async function recordSuccess(tx: Tx, handler: SyncHandler, payload: SyncJobPaylo
         set: { odooModel: link.odooModel, odooId: link.odooId, reference: link.reference },
       });
   }
-  await setStatusUnlessNewerRequest(tx, handler, payload, 'synced', jobId);
+  // a request made while this ran keeps the record 'pending' until that one has run
+  const settled = await settleRequest(tx, claim);
+  await handler.setSyncStatus(tx, payload.recordId, settled ? 'synced' : 'pending');
   await resolveExceptionsFor(tx, payload.recordType, payload.recordId, SYNC_EXCEPTION_CAUSE, 'Resolved automatically: a later sync succeeded.');
 }
 
-async function recordFailure(tx: Tx, deps: SyncEngineDeps, handler: SyncHandler, payload: SyncJobPayload, attempt: number, failure: SyncFailure, jobId: string) {
+async function recordFailure(tx: Tx, deps: SyncEngineDeps, handler: SyncHandler, claim: Claim, failure: SyncFailure) {
+  const { payload } = claim;
   const retryable = failure.outcome === 'transient_error' || failure.outcome === 'crashed' || failure.outcome === 'ambiguous';
-  if (retryable && attempt < deps.retry.maxAttempts) {
+  if (retryable && payload.attempt < deps.retry.maxAttempts) {
     // "Maybe succeeded" is settled by re-reading Odoo soon (the handler adopts); the rest backs off.
-    const delay = failure.outcome === 'ambiguous' ? deps.ambiguousDelayMs : retryDelayMs(attempt, deps.retry, deps.random);
-    await addSyncJob(tx, { ...payload, attempt: attempt + 1 }, { runAt: new Date(Date.now() + delay), mode: 'preserve_run_at' });
+    // A newer request (same row, newer generation) keeps its own earlier run time and attempt 1.
+    const delay = failure.outcome === 'ambiguous' ? deps.ambiguousDelayMs : retryDelayMs(payload.attempt, deps.retry, deps.random);
+    const runAt = new Date(Date.now() + delay);
+    const retried = await tx.execute(sql`
+      UPDATE sync_requests SET claimed_by = NULL, claimed_at = NULL, attempt = ${payload.attempt + 1}, run_after = ${runAt.toISOString()}::timestamptz
+      WHERE record_type = ${payload.recordType} AND record_id = ${payload.recordId}::uuid AND claimed_by = ${claim.workerId} AND generation = ${claim.generation}
+      RETURNING 1`);
+    if (retried.rows.length > 0) await wakeSyncJob(tx, payload.recordType, { runAt });
+    else await settleRequest(tx, claim);
     await handler.setSyncStatus(tx, payload.recordId, 'pending');
     return;
   }
   const record = await handler.describe(tx, payload.recordId);
   const reference = record?.reference ?? payload.recordId;
-  const wording = exceptionWording(failure, reference, attempt);
+  const wording = exceptionWording(failure, reference, payload.attempt);
   await raiseException(tx, {
     category: 'sync_failure',
     cause: SYNC_EXCEPTION_CAUSE,
@@ -211,16 +274,6 @@ async function recordFailure(tx: Tx, deps: SyncEngineDeps, handler: SyncHandler,
     minimumSeverity: failure.outcome === 'configuration_error' || failure.outcome === 'programming_error' ? 'high' : undefined,
     ...wording,
   });
-  await setStatusUnlessNewerRequest(tx, handler, payload, failure.outcome === 'configuration_error' ? 'blocked' : 'failed', jobId);
-}
-
-/**
- * A request made while this job ran created a newer job for the record (see requestSync): the record
- * stays 'pending' until that one has run, instead of flashing a status it is about to lose.
- */
-async function setStatusUnlessNewerRequest(tx: Tx, handler: SyncHandler, payload: SyncJobPayload, status: SyncStatus, jobId: string) {
-  const newer = await tx.execute(
-    sql`SELECT 1 FROM graphile_worker.jobs WHERE key = ${syncJobKey(payload.recordType, payload.recordId)} AND id <> ${jobId}::bigint LIMIT 1`,
-  );
-  await handler.setSyncStatus(tx, payload.recordId, newer.rows.length > 0 ? 'pending' : status);
+  const settled = await settleRequest(tx, claim);
+  await handler.setSyncStatus(tx, payload.recordId, !settled ? 'pending' : failure.outcome === 'configuration_error' ? 'blocked' : 'failed');
 }

@@ -1,6 +1,7 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { workerHeartbeats } from '@/db/schema';
+import { wakeSyncJob } from './enqueue';
 
 /**
  * Crash recovery. graphile-worker only frees a job locked by a vanished worker after 4 hours; a sync
@@ -8,7 +9,8 @@ import { workerHeartbeats } from '@/db/schema';
  * process heartbeats the graphile worker ids it runs, and every worker sweeps: the ids whose
  * heartbeat went stale — and any id still holding a job, locked longer than the threshold, with no
  * live heartbeat at all (killed before its first beat) — are force-unlocked so a live worker takes
- * their jobs up again. The handlers are level-triggered, so re-running a half-done job is safe.
+ * their jobs up again; the sync requests they had claimed (sync_requests.claimed_by) are released in
+ * the same transaction. The handlers are level-triggered, so re-running a half-done job is safe.
  */
 export type HeartbeatOptions = {
   db: Db;
@@ -50,11 +52,21 @@ export function startHeartbeat(options: HeartbeatOptions): Heartbeat {
         UNION
         SELECT DISTINCT jobs.locked_by FROM graphile_worker.jobs AS jobs
         WHERE jobs.locked_by IS NOT NULL AND jobs.locked_at < ${stale}
-          AND NOT EXISTS (SELECT 1 FROM ${workerHeartbeats} AS beat WHERE beat.worker_id = jobs.locked_by AND beat.last_seen_at >= ${stale})`);
+          AND NOT EXISTS (SELECT 1 FROM ${workerHeartbeats} AS beat WHERE beat.worker_id = jobs.locked_by AND beat.last_seen_at >= ${stale})
+        UNION
+        SELECT DISTINCT requests.claimed_by FROM sync_requests AS requests
+        WHERE requests.claimed_by IS NOT NULL AND requests.claimed_at < ${stale}
+          AND NOT EXISTS (SELECT 1 FROM ${workerHeartbeats} AS beat WHERE beat.worker_id = requests.claimed_by AND beat.last_seen_at >= ${stale})`);
       // never our own workers: a slow beat of this very process is not a death
       const dead = found.rows.map((row) => row.worker_id).filter((id) => !workerIds.has(id));
       if (dead.length === 0) return [];
       await tx.execute(sql`SELECT graphile_worker.force_unlock_workers(${sql.param(dead)}::text[])`);
+      // their claimed sync requests are due again (the claim already counted as an attempt), and a
+      // job of each record type is woken for them (graphile re-runs the unlocked jobs too)
+      const released = await tx.execute<{ record_type: string }>(sql`
+        UPDATE sync_requests SET claimed_by = NULL, claimed_at = NULL
+        WHERE claimed_by = ANY(${sql.param(dead)}::text[]) RETURNING record_type`);
+      for (const recordType of new Set(released.rows.map((row) => row.record_type))) await wakeSyncJob(tx, recordType, { runAt: null, shard: 0 });
       await tx.delete(workerHeartbeats).where(inArray(workerHeartbeats.workerId, dead));
       return dead;
     });

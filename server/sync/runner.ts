@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { Logger, run, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
+import { sql } from 'drizzle-orm';
 import { createDb, type Db } from '@/db/client';
 import { logger } from '@/server/lib/logger';
 import { runWithWork, workSeedFromPayload } from '@/server/observability/context';
@@ -36,8 +37,8 @@ export type SyncWorker = {
 
 /**
  * A graphile-worker runner for sync jobs, with heartbeats and the dead-worker sweeper. Any number of
- * these may run at once (in one or several processes): jobs are claimed with SKIP LOCKED, and the
- * per-record queue keeps two of them from syncing the same record at the same time.
+ * these may run at once (in one or several processes): graphile schedules sync jobs, and each job claims
+ * sync_requests rows with SKIP LOCKED (engine.ts), so two of them never sync the same record at once.
  */
 export async function startSyncWorker(options: SyncWorkerOptions): Promise<SyncWorker> {
   // Jobs hold a connection only for their short recording transaction, so a high concurrency (large
@@ -79,6 +80,15 @@ export async function startSyncWorker(options: SyncWorkerOptions): Promise<SyncW
     throw error;
   }
 
+  try {
+    await assertGraphileSchemaLevel(db);
+  } catch (error) {
+    await runner.stop().catch(() => {});
+    await heartbeat.stop().catch(() => {});
+    await db.$client.end();
+    throw error;
+  }
+
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
@@ -89,6 +99,25 @@ export async function startSyncWorker(options: SyncWorkerOptions): Promise<SyncW
       await db.$client.end();
     })());
   return { runner, heartbeat, stop };
+}
+
+/**
+ * graphile-worker's schema level that the pinned version (package.json: graphile-worker 0.16.6,
+ * exact) installs. The engine uses only graphile's public API (add_job, job_key, force_unlock_workers,
+ * the jobs view); this check makes a version bump a deliberate step: bump the package, re-run the
+ * sync tests and the crash drill, then update this number.
+ */
+export const GRAPHILE_SCHEMA_LEVEL = 18;
+
+export async function assertGraphileSchemaLevel(db: Db): Promise<void> {
+  const result = await db.execute<{ level: number | null }>(sql`SELECT max(id)::int AS level FROM graphile_worker.migrations`);
+  const level = result.rows[0]?.level ?? null;
+  if (level !== GRAPHILE_SCHEMA_LEVEL) {
+    throw new Error(
+      `graphile-worker schema is at migration ${level ?? 'none'}, but this worker was built and tested against level ${GRAPHILE_SCHEMA_LEVEL} ` +
+        `(graphile-worker pinned in package.json). ${level !== null && level > GRAPHILE_SCHEMA_LEVEL ? 'A newer graphile-worker has migrated this database: deploy the matching Plumbline version.' : 'Run npm run db:migrate.'}`,
+    );
+  }
 }
 
 function graphileLogger(log: ReturnType<typeof logger>): Logger {

@@ -2,7 +2,6 @@ import { and, desc, gte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { reconciliationRuns, syncAttempts } from '@/db/schema';
 import { listFilters, listOrder, listPaging, type ListColumns, type ListInput, type ListResult } from '@/server/lib/list';
-import { SYNC_TASK } from './enqueue';
 
 export type HealthWindow = '24h' | '7d';
 const WINDOWS: Record<HealthWindow, { interval: string; bucket: 'hour' | 'day' }> = { '24h': { interval: '24 hours', bucket: 'hour' }, '7d': { interval: '7 days', bucket: 'day' } };
@@ -35,9 +34,9 @@ export async function getSyncHealth(db: DbOrTx, window: HealthWindow = '24h'): P
   const since = sql`now() - ${interval}::interval`;
   const queue = await db.execute<{ depth: number; ready: number; oldest: number | null }>(sql`
     SELECT count(*)::int AS depth,
-           count(*) FILTER (WHERE run_at <= now() AND locked_at IS NULL)::int AS ready,
-           extract(epoch FROM now() - min(run_at) FILTER (WHERE run_at <= now()))::float8 AS oldest
-    FROM graphile_worker.jobs WHERE task_identifier = ${SYNC_TASK} AND attempts < max_attempts`);
+           count(*) FILTER (WHERE run_after <= now() AND claimed_by IS NULL)::int AS ready,
+           extract(epoch FROM now() - min(run_after) FILTER (WHERE run_after <= now()))::float8 AS oldest
+    FROM sync_requests`);
   const attempts = await db
     .select({
       bucket: sql<string>`to_char(date_trunc(${bucket}, ${syncAttempts.finishedAt}) AT TIME ZONE 'UTC', ${bucket === 'hour' ? 'YYYY-MM-DD HH24:00' : 'YYYY-MM-DD'})`,

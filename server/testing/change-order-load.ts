@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db, DbOrTx, Tx } from '@/db/client';
-import { SYNC_TASK, syncJobKey } from '@/server/sync/enqueue';
+import { requestSyncs } from '@/server/sync/enqueue';
 import { DEMO_SUBCONTRACTS } from '@/tools/odoo-sim/demo-data';
 import type { OdooSim } from '@/tools/odoo-sim/server';
 
@@ -82,18 +82,10 @@ async function approveDirectly(tx: DbOrTx, ids: string[], authorId: string, step
     ORDER BY d.step`);
 }
 
-/** Asks for the sync of each change order, as requestSync does (one keyed job and queue per record). */
+/** Asks for the sync of each change order, as requestSync does (one sync_requests row per record). */
 export async function requestChangeOrderSyncs(db: DbOrTx, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
-  await db.execute(sql`
-    SELECT graphile_worker.add_job(
-      identifier => ${SYNC_TASK},
-      payload => json_build_object('recordType', 'change_order', 'recordId', id, 'correlationId', NULL, 'attempt', 1),
-      queue_name => ${syncJobKey('change_order', '')} || id,
-      max_attempts => 25,
-      job_key => ${syncJobKey('change_order', '')} || id,
-      job_key_mode => 'replace')
-    FROM unnest(${sql.param(ids)}::uuid[]) AS id`);
+  await requestSyncs(db, 'change_order', ids);
   await db.execute(sql`UPDATE change_orders SET sync_status = 'pending' WHERE id = ANY(${sql.param(ids)}::uuid[])`);
 }
 

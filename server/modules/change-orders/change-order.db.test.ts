@@ -62,7 +62,7 @@ async function databaseError(statement: PromiseLike<unknown>): Promise<string> {
 }
 
 async function jobsFor(id: string): Promise<number> {
-  const result = await testDb.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE key = ${'sync:change_order:' + id}`);
+  const result = await testDb.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM sync_requests WHERE record_type = 'change_order' AND record_id = ${id}::uuid`);
   return result.rows[0]?.n ?? 0;
 }
 

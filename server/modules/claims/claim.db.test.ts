@@ -35,7 +35,7 @@ async function openExceptions(claimId: string) {
 }
 
 async function jobsFor(id: string): Promise<number> {
-  const result = await testDb.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE key = ${'sync:claim:' + id}`);
+  const result = await testDb.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM sync_requests WHERE record_type = 'claim' AND record_id = ${id}::uuid`);
   return result.rows[0]?.n ?? 0;
 }
 

@@ -1,6 +1,6 @@
 import type { DbOrTx } from '@/db/client';
 import { driftCause, type DriftFinding, type DriftKind } from './drift.calc';
-import { raiseException, resolveExceptionsFor } from './exception.service';
+import { raiseException, resolveExceptionsFor } from './exception-raise.service';
 
 export type DriftRecord = {
   recordType: string;

@@ -2,12 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@/db/testing/test-db';
-import { auditEvents, exceptions } from '@/db/schema';
+import { auditEvents, exceptions, syncRequests } from '@/db/schema';
 import { listInputSchema } from '@/server/lib/list';
-import { syncJobKey } from '@/server/sync/enqueue';
 import { registerSyncHandler } from '@/server/sync/registry';
 import { committedStatus, createJsonRecordStore, createTestPartnerHandler, TEST_RECORD_TYPE, type TestRecordStore } from '@/server/sync/testing/test-partner.handler';
 import { seedTestOrganisation, type SeededOrg } from '@/server/testing/fixtures';
@@ -128,9 +127,9 @@ describe('finance actions', () => {
     await retryException(testDb.db, { exceptionId: id, version }, org.actors.finance);
     const audit = await auditFor(id);
     expect(audit).toMatchObject([{ action: 'exception.retry', actorId: org.actors.finance.id }]);
-    const jobs = await testDb.db.execute<{ payload: { correlationId: string } }>(sql`SELECT payload FROM graphile_worker._private_jobs WHERE key = ${syncJobKey(TEST_RECORD_TYPE, recordId)}`);
-    expect(jobs.rows).toHaveLength(1);
-    expect(jobs.rows[0]!.payload.correlationId).toBe(audit[0]!.correlationId);
+    const requests = await testDb.db.select().from(syncRequests).where(and(eq(syncRequests.recordType, TEST_RECORD_TYPE), eq(syncRequests.recordId, recordId)));
+    expect(requests).toHaveLength(1);
+    expect(requests[0]!.correlationId).toBe(audit[0]!.correlationId);
     expect(await committedStatus(testDb.db, store.get(recordId)!)).toBe('pending');
     expect((await exceptionRow(id)).status).toBe('open'); // closes itself when the sync succeeds
   });

@@ -61,7 +61,7 @@ const decisionsOf = (id: string) => testDb.db.select().from(approvalDecisions).w
 const auditOf = (id: string) => testDb.db.select().from(auditEvents).where(and(eq(auditEvents.entityType, 'milestone'), eq(auditEvents.entityId, id))).orderBy(asc(auditEvents.id));
 const openExceptionsOf = (id: string) => testDb.db.select().from(exceptions).where(and(eq(exceptions.recordId, id), eq(exceptions.status, 'open')));
 async function jobsFor(id: string): Promise<number> {
-  const result = await testDb.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE key = ${'sync:milestone:' + id}`);
+  const result = await testDb.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM sync_requests WHERE record_type = 'milestone' AND record_id = ${id}::uuid`);
   return result.rows[0]?.n ?? 0;
 }
 

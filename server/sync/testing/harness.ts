@@ -2,12 +2,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { exceptions, syncAttempts } from '@/db/schema';
 import { startOdooSim, type OdooSim } from '@/tools/odoo-sim/server';
 import { createOdooClient, type OdooClient } from '@/server/odoo/client';
-import { syncJobKey } from '../enqueue';
+import { pendingSyncRequests } from '../enqueue';
 import { registerSyncHandler } from '../registry';
 import { committedStatus, createJsonRecordStore, createTestPartnerHandler, TEST_RECORD_TYPE, type TestPartnerRecord, type TestRecordStore } from './test-partner.handler';
 import type { SyncStatus } from '../registry';
@@ -64,8 +64,7 @@ export async function openExceptionsOf(db: Db, recordId: string) {
 }
 
 export async function pendingJobsOf(db: Db, recordId: string): Promise<number> {
-  const result = await db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE key = ${syncJobKey(TEST_RECORD_TYPE, recordId)}`);
-  return result.rows[0]?.n ?? 0;
+  return pendingSyncRequests(db, TEST_RECORD_TYPE, recordId);
 }
 
 export async function waitFor<T>(probe: () => Promise<T> | T, accept: (value: T) => boolean, timeoutMs = 20_000, what = 'condition'): Promise<T> {
