@@ -10,13 +10,12 @@ import {
   type SortingState,
 } from '@tanstack/react-table';
 import Link from 'next/link';
-import { parseAsInteger, parseAsString, useQueryStates } from 'nuqs';
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { ListInput, ListResult } from '@/server/lib/list';
 import { Button } from '@/components/ui/button';
 import { Alert } from '@/components/ui/feedback';
 import { errorMessage } from '@/components/trpc/react';
-import { downloadCsv, moneyAsNumbers, toCsv } from './csv';
+import { downloadCsv, toCsv } from './csv';
 
 declare module '@tanstack/react-table' {
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
@@ -49,89 +48,34 @@ export type DataTableProps<T> = {
   emptyMessage?: string;
   pageSize?: number;
   rowClassName?: (row: T) => string;
-  /** Prefix of this table's URL parameters, when a page has more than one table. */
-  urlPrefix?: string;
 };
-
-const columnIdOf = <T,>(column: ColumnDef<T>) => column.id ?? ('accessorKey' in column && typeof column.accessorKey === 'string' ? column.accessorKey : '');
-const sortText = (sort?: { id: string; desc: boolean }) => (sort ? `${sort.id}.${sort.desc ? 'desc' : 'asc'}` : '');
-function parseSort(text: string): SortingState {
-  const match = /^(.+)\.(asc|desc)$/.exec(text);
-  return match ? [{ id: match[1]!, desc: match[2] === 'desc' }] : [];
-}
 
 /** The one table of the app: server-side paging, sorting and filtering, and CSV of the filtered rows. */
 export function DataTable<T>(props: DataTableProps<T>) {
   const queryClient = useQueryClient();
+  const [page, setPage] = useState(0);
+  const [pageSize, setPageSize] = useState(props.pageSize ?? 25);
+  const [sorting, setSorting] = useState<SortingState>(props.initialSort ? [props.initialSort] : []);
+  const [filters, setFilters] = useState<Record<string, string>>(props.initialFilters ?? {});
+  const [search, setSearch] = useState('');
+  const [debounced, setDebounced] = useState({ filters, search });
   const [exportError, setExportError] = useState<string | null>(null);
   const [exporting, setExporting] = useState(false);
 
-  // Page, page size, sort, search and every filter live in the URL (nuqs): a reload, Back, or a
-  // shared link shows the same rows. Typing is debounced before it reaches the URL.
-  const filterIds = props.columns.filter((column) => column.meta?.filter).map(columnIdOf).join(',');
-  const { parsers, urlKeys } = useMemo(() => {
-    const ids = filterIds ? filterIds.split(',') : [];
-    const parsers = {
-      page: parseAsInteger.withDefault(1),
-      size: parseAsInteger.withDefault(props.pageSize ?? 25),
-      sort: parseAsString.withDefault(sortText(props.initialSort)),
-      q: parseAsString.withDefault(''),
-      ...Object.fromEntries(ids.map((id) => [`f:${id}`, parseAsString.withDefault(props.initialFilters?.[id] ?? '')])),
-    };
-    const prefix = props.urlPrefix ?? '';
-    const urlKeys = Object.fromEntries(Object.keys(parsers).map((key) => [key, `${prefix}${key.startsWith('f:') ? key.slice(2) : key}`]));
-    return { parsers, urlKeys };
-    // the initial values are constants of each page
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [filterIds, props.urlPrefix]);
-  const [url, setUrl] = useQueryStates(parsers, { urlKeys, history: 'replace', scroll: false });
-  const page = Math.max(0, (url.page as number) - 1);
-  const pageSize = url.size as number;
-  const sorting = useMemo(() => parseSort(url.sort as string), [url.sort]);
-  const urlFilters = useMemo(
-    () => Object.fromEntries(Object.entries(url).filter(([key]) => key.startsWith('f:')).map(([key, value]) => [key.slice(2), value as string])),
-    [url],
-  );
-  const setPage = (next: number | ((current: number) => number)) => void setUrl({ page: (typeof next === 'function' ? next(page) : next) + 1 }, { history: 'push' });
-  const setPageSize = (size: number) => void setUrl({ size, page: 1 });
-  const setSorting = (updater: SortingState | ((current: SortingState) => SortingState)) => {
-    const next = typeof updater === 'function' ? updater(sorting) : updater;
-    void setUrl({ sort: next[0] ? sortText({ id: next[0].id, desc: next[0].desc }) : '', page: 1 }, { history: 'push' });
-  };
-
-  // what is typed, ahead of the URL by the debounce; follows the URL when it changes from outside (Back)
-  const [draft, setDraft] = useState({ filters: urlFilters, search: url.q as string });
-  const written = useRef(JSON.stringify({ filters: urlFilters, search: url.q }));
   useEffect(() => {
-    const now = JSON.stringify({ filters: urlFilters, search: url.q });
-    if (now !== written.current) {
-      written.current = now;
-      setDraft({ filters: urlFilters, search: url.q as string });
-    }
-  }, [urlFilters, url.q]);
-  useEffect(() => {
-    const next = JSON.stringify(draft);
-    if (next === written.current) return;
-    const timer = setTimeout(() => {
-      written.current = next;
-      void setUrl({ q: draft.search, page: 1, ...Object.fromEntries(Object.entries(draft.filters).map(([id, value]) => [`f:${id}`, value])) });
-    }, 250);
+    const timer = setTimeout(() => setDebounced({ filters, search }), 250);
     return () => clearTimeout(timer);
-  }, [draft, setUrl]);
-  const filters = draft.filters;
-  const search = draft.search;
-  const setFilters = (update: (current: Record<string, string>) => Record<string, string>) => setDraft((d) => ({ ...d, filters: update(d.filters) }));
-  const setSearch = (value: string) => setDraft((d) => ({ ...d, search: value }));
+  }, [filters, search]);
 
   const input: ListInput = useMemo(
     () => ({
       page,
       pageSize,
       sort: sorting[0] ? { id: sorting[0].id, desc: sorting[0].desc } : undefined,
-      filters: Object.fromEntries(Object.entries(urlFilters).filter(([, value]) => value !== '')),
-      search: (url.q as string) || undefined,
+      filters: Object.fromEntries(Object.entries(debounced.filters).filter(([, value]) => value !== '')),
+      search: debounced.search || undefined,
     }),
-    [page, pageSize, sorting, urlFilters, url.q],
+    [page, pageSize, sorting, debounced],
   );
 
   const result = useQuery({ ...props.query(input), placeholderData: keepPreviousData });
@@ -154,7 +98,10 @@ export function DataTable<T>(props: DataTableProps<T>) {
     manualFiltering: true,
     pageCount,
     state: { sorting },
-    onSortingChange: (updater) => setSorting(updater),
+    onSortingChange: (updater) => {
+      setSorting(updater);
+      setPage(0);
+    },
   });
 
   async function exportCsv() {
@@ -165,8 +112,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
       const columns = table.getAllLeafColumns().filter((column) => column.columnDef.meta?.exclude !== 'csv');
       const header = columns.map((column) => headerText(column.columnDef.header, column.id));
       const body = [...all.rows, ...(all.totalsRows ?? [])].map((row) => columns.map((column) => cellText(column.columnDef, row)));
-      const csv = moneyAsNumbers(header, body);
-      downloadCsv(`${props.csvFileName}.csv`, toCsv(csv.header, csv.rows));
+      downloadCsv(`${props.csvFileName}.csv`, toCsv(header, body));
     } catch (error) {
       setExportError(errorMessage(error));
     } finally {
@@ -183,7 +129,10 @@ export function DataTable<T>(props: DataTableProps<T>) {
           aria-label="Search"
           placeholder={props.searchPlaceholder ?? 'Search…'}
           value={search}
-          onChange={(event) => setSearch(event.target.value)}
+          onChange={(event) => {
+            setSearch(event.target.value);
+            setPage(0);
+          }}
           className="w-64 rounded-md border border-slate-300 px-2.5 py-1.5 text-sm"
         />
         <div className="flex-1" />
@@ -199,14 +148,14 @@ export function DataTable<T>(props: DataTableProps<T>) {
           <thead className="bg-slate-50">
             {table.getHeaderGroups().map((group) => (
               <tr key={group.id}>
-                {group.headers.map((header, index) => {
+                {group.headers.map((header) => {
                   const sorted = header.column.getIsSorted();
                   const canSort = header.column.columnDef.enableSorting !== false;
                   return (
                     <th
                       key={header.id}
                       scope="col"
-                      className={`whitespace-nowrap px-3 py-2 text-left font-medium text-slate-700 ${index === 0 ? 'sticky left-0 z-10 bg-slate-50' : ''} ${header.column.columnDef.meta?.align === 'right' ? 'text-right' : ''}`}
+                      className={`px-3 py-2 text-left font-medium text-slate-600 ${header.column.columnDef.meta?.align === 'right' ? 'text-right' : ''}`}
                       aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined}
                     >
                       {canSort ? (
@@ -224,13 +173,16 @@ export function DataTable<T>(props: DataTableProps<T>) {
             ))}
             {hasFilters ? (
               <tr>
-                {table.getAllLeafColumns().map((column, index) => {
+                {table.getAllLeafColumns().map((column) => {
                   const filter = column.columnDef.meta?.filter;
                   const label = `Filter ${headerText(column.columnDef.header, column.id)}`;
                   const value = filters[column.id] ?? '';
-                  const set = (next: string) => setFilters((current) => ({ ...current, [column.id]: next }));
+                  const set = (next: string) => {
+                    setFilters((current) => ({ ...current, [column.id]: next }));
+                    setPage(0);
+                  };
                   return (
-                    <td key={column.id} className={`px-3 pb-2 ${index === 0 ? 'sticky left-0 z-10 bg-slate-50' : ''}`}>
+                    <th key={column.id} className="px-3 pb-2">
                       {filter === 'text' ? (
                         <input aria-label={label} value={value} onChange={(e) => set(e.target.value)} className="w-full rounded border border-slate-300 px-2 py-1 text-xs font-normal" />
                       ) : Array.isArray(filter) ? (
@@ -243,7 +195,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
                           ))}
                         </select>
                       ) : null}
-                    </td>
+                    </th>
                   );
                 })}
               </tr>
@@ -258,14 +210,14 @@ export function DataTable<T>(props: DataTableProps<T>) {
               </tr>
             ) : (
               table.getRowModel().rows.map((row) => (
-                <tr key={row.id} className={`group hover:bg-slate-50 ${props.rowClassName?.(row.original) ?? ''}`}>
+                <tr key={row.id} className={`hover:bg-slate-50 ${props.rowClassName?.(row.original) ?? ''}`}>
                   {row.getVisibleCells().map((cell, index) => {
                     const meta = cell.column.columnDef.meta;
                     const content = cell.column.columnDef.cell
                       ? flexRender(cell.column.columnDef.cell, cell.getContext())
                       : cellText(cell.column.columnDef, row.original);
                     return (
-                      <td key={cell.id} className={`px-3 py-2 ${index === 0 ? 'sticky left-0 z-10 bg-white group-hover:bg-slate-50' : ''} ${meta?.align === 'right' ? 'tabular whitespace-nowrap text-right' : ''}`}>
+                      <td key={cell.id} className={`px-3 py-2 ${meta?.align === 'right' ? 'tabular whitespace-nowrap text-right' : ''}`}>
                         {index === 0 && props.rowHref ? (
                           <Link href={props.rowHref(row.original)} className="font-medium text-brand-700 hover:underline">
                             {content}
@@ -300,7 +252,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
           {total === 0 ? 'No rows' : `Rows ${page * pageSize + 1}–${Math.min(total, (page + 1) * pageSize)} of ${total}`}
         </span>
         <div className="flex items-center gap-2">
-          <select aria-label="Rows per page" value={pageSize} onChange={(e) => setPageSize(Number(e.target.value))} className="rounded border border-slate-300 px-1 py-1">
+          <select aria-label="Rows per page" value={pageSize} onChange={(e) => { setPageSize(Number(e.target.value)); setPage(0); }} className="rounded border border-slate-300 px-1 py-1">
             {[10, 25, 50, 100].map((size) => (
               <option key={size} value={size}>
                 {size} / page

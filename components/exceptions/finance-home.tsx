@@ -20,9 +20,6 @@ const categories = [
 export function FinanceHome() {
   const trpc = useTRPC();
   const summary = useQuery(trpc.exceptions.summary.queryOptions());
-  const me = useQuery(trpc.session.me.queryOptions());
-  // each figure opens the queue filtered to exactly what it counts (filters are URL parameters)
-  const queue = (params: Record<string, string>) => `/exceptions?${new URLSearchParams({ status: 'open', ...params }).toString()}`;
   const data = summary.data;
   const cell = (category: string, bucket: string) => data?.cells.find((c) => c.category === category && c.ageBucket === bucket);
   return (
@@ -30,7 +27,7 @@ export function FinanceHome() {
       {summary.error ? <Alert>{errorMessage(summary.error)}</Alert> : null}
       <p className="text-sm text-slate-700">
         <strong>{data?.totalCount ?? 0}</strong> open exceptions, <strong>{formatMoneyDisplay(data?.totalAtStake ?? null)}</strong> at stake;{' '}
-        <Link href={me.data ? queue({ assigneeId: me.data.id }) : queue({})} className="text-brand-700 underline underline-offset-2">
+        <Link href="/exceptions" className="text-brand-700 hover:underline">
           {data?.assignedToMe ?? 0} assigned to you
         </Link>
         .
@@ -39,9 +36,9 @@ export function FinanceHome() {
         <table className="min-w-full text-sm" data-testid="queue-ageing">
           <thead className="bg-slate-50">
             <tr>
-              <th scope="col" className="px-3 py-2 text-left">Category</th>
+              <th className="px-3 py-2 text-left">Category</th>
               {AGE_BUCKETS.map((b) => (
-                <th key={b.value} scope="col" className="px-3 py-2 text-right">
+                <th key={b.value} className="px-3 py-2 text-right">
                   {b.label}
                 </th>
               ))}
@@ -50,26 +47,16 @@ export function FinanceHome() {
           <tbody>
             {categories.map((category) => (
               <tr key={category.key}>
-                <th scope="row" className="px-3 py-2 text-left font-normal">
-                  <Link href={queue({ category: category.key })} className="text-brand-700 hover:underline">
+                <td className="px-3 py-2">
+                  <Link href="/exceptions" className="text-brand-700 hover:underline">
                     {category.label}
                   </Link>
-                </th>
+                </td>
                 {AGE_BUCKETS.map((b) => {
                   const found = cell(category.key, b.value);
                   return (
-                    <td key={b.value} className="tabular whitespace-nowrap px-3 py-2 text-right">
-                      {found ? (
-                        <Link href={queue({ category: category.key, ageBucket: b.value })} className="text-brand-700 hover:underline">
-                          {found.count} · {formatMoneyDisplay(found.amountAtStake)}
-                          <span className="sr-only">
-                            {' '}
-                            ({category.label}, {b.label})
-                          </span>
-                        </Link>
-                      ) : (
-                        '—'
-                      )}
+                    <td key={b.value} className="tabular px-3 py-2 text-right">
+                      {found ? `${found.count} · ${formatMoneyDisplay(found.amountAtStake)}` : '—'}
                     </td>
                   );
                 })}
