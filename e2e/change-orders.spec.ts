@@ -29,7 +29,7 @@ test('a CO above the PM limit goes QS → PM → executive and lands on the sale
   await form.getByRole('button', { name: 'Create draft' }).click();
   await expect(raiser.getByRole('heading', { name: new RegExp(title) })).toBeVisible();
   await raiser.getByRole('button', { name: 'Submit for approval' }).click();
-  await expect(raiser.getByTestId('co-approval-timeline')).toContainText('executive approval');
+  await expect(raiser.getByTestId('co-approval-timeline')).toContainText('Executive approval');
   const coUrl = raiser.url();
   const reference = (await raiser.getByRole('heading', { level: 1 }).textContent())!.match(/CO-\d{4}/)![0];
 

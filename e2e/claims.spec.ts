@@ -82,6 +82,13 @@ test('QS certifies below the claim with reasons, PM approves, a draft bill appea
   await pm.getByRole('button', { name: 'Approve' }).click();
   await expect(pm.getByTestId('claim-approval-timeline')).toContainText('Agreed with the QS');
 
+  // 42,750 due is above the PM limit (25,000): an executive approves too (issue 13)
+  const exec = await newPage(browser, demo.exec);
+  await exec.goto(url);
+  await exec.getByLabel(/Comment/).fill('Above the PM limit, approved');
+  await exec.getByRole('button', { name: 'Approve' }).click();
+  await expect(exec.getByTestId('claim-approval-timeline')).toContainText('Above the PM limit, approved');
+
   // the worker drafts the bill: one line per SOV line (linked to its PO line) and the retention line
   const odoo = await odooForTests();
   const findBills = () => odoo.searchRead<Bill>('account.move', [['move_type', '=', 'in_invoice'], ['ref', '=', reference]], ['state', 'amount_total', 'invoice_line_ids', 'ref']);

@@ -48,14 +48,16 @@ test('PM claims completion → QS verifies → finance releases: Odoo has the mi
     .poll(async () => (await odoo.searchRead('account.move', [['move_type', '=', 'out_invoice'], ['ref', '=', reference], ['state', '=', 'posted']], ['id'])).length, { timeout: 30_000 })
     .toBe(1);
   const [invoice] = await odoo.searchRead<{ id: number; amount_total: number; invoice_line_ids: number[] }>('account.move', [['ref', '=', reference]], ['amount_total', 'invoice_line_ids']);
-  const lines = await odoo.read<{ id: number; name: string; price_unit: number; account_id: [number, string]; sale_line_ids: number[] }>('account.move.line', invoice!.invoice_line_ids, ['name', 'price_unit', 'account_id', 'sale_line_ids']);
+  const lines = await odoo.read<{ id: number; name: string; price_unit: number; price_subtotal: number; account_id: [number, string]; sale_line_ids: number[] }>('account.move.line', invoice!.invoice_line_ids, ['name', 'price_unit', 'price_subtotal', 'account_id', 'sale_line_ids']);
   const milestoneLine = lines.find((l) => l.name.endsWith('Frame complete'))!;
   const retentionLine = lines.find((l) => l.name.endsWith('Retention'))!;
   expect(milestoneLine.sale_line_ids).toHaveLength(1);
-  // in cents, so the check itself does no float money: retention is 5 % of the milestone on P-1001
+  // in cents, so the check itself does no float money: the milestone is its share of the contract line
+  // (quantity × the line's price, issue 14) plus any rounding line; retention is 5 % of it on P-1001
   const cents = (value: number) => Math.round(value * 100);
-  expect(cents(retentionLine.price_unit)).toBe(-Math.round(cents(milestoneLine.price_unit) * 0.05));
-  expect(cents(invoice!.amount_total)).toBe(cents(milestoneLine.price_unit) + cents(retentionLine.price_unit));
+  const milestoneCents = lines.filter((l) => l !== retentionLine).reduce((sum, l) => sum + cents(l.price_subtotal), 0);
+  expect(cents(retentionLine.price_unit)).toBe(-Math.round(milestoneCents * 0.05));
+  expect(cents(invoice!.amount_total)).toBe(milestoneCents + cents(retentionLine.price_unit));
   expect(retentionLine.account_id[1]).toMatch(/Retention receivable/);
   const [reached] = await odoo.searchRead<{ id: number; is_reached: boolean }>('project.milestone', [['name', '=', 'Frame complete']], ['is_reached']);
   expect(reached!.is_reached).toBe(true);

@@ -59,6 +59,11 @@ export function resetMetrics(): void {
   globalForMetrics.plumblineMetrics = undefined;
 }
 
+/** Whether a process has said which pool the database gauges read. */
+export function hasMetricsDb(): boolean {
+  return globalForMetrics.plumblineMetricsDb !== undefined;
+}
+
 /** The pool the database gauges read (the web app's or the worker's). */
 export function setMetricsDb(db: () => Db): void {
   globalForMetrics.plumblineMetricsDb = db;
