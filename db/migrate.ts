@@ -2,7 +2,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { Logger, runMigrations } from 'graphile-worker';
+import pg from 'pg';
 import { createDb } from './client';
+import { grantRuntimePrivileges, provisionRuntimeRole, runtimeRoleFromDataDir } from './runtime-role';
 import { env } from '@/server/env';
 
 const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -18,6 +20,29 @@ export async function migrateDatabase(url: string): Promise<void> {
   } finally {
     await db.$client.end();
   }
+}
+
+/**
+ * Migrations as the owner (DATABASE_URL's user), then the least-privilege runtime role the web app and
+ * the worker connect as (db/runtime-role.ts): DATABASE_APP_URL when the operator manages that role,
+ * else DATABASE_APP_ROLE, created by the owner with a password generated into DATA_DIR.
+ */
+export async function prepareDatabase(ownerUrl: string): Promise<{ runtimeUrl: string; role: string }> {
+  await migrateDatabase(ownerUrl);
+  const config = env();
+  if (config.DATABASE_APP_URL) {
+    const role = decodeURIComponent(new URL(config.DATABASE_APP_URL).username);
+    const client = new pg.Client({ connectionString: ownerUrl, application_name: 'plumbline-migrate' });
+    await client.connect();
+    try {
+      await grantRuntimePrivileges(client, role);
+    } finally {
+      await client.end();
+    }
+    return { runtimeUrl: config.DATABASE_APP_URL, role };
+  }
+  const role = runtimeRoleFromDataDir(config.DATA_DIR, config.DATABASE_APP_ROLE);
+  return { runtimeUrl: await provisionRuntimeRole(ownerUrl, role), role: role.name };
 }
 
 /** graphile-worker logs every migration step at info; keep the start output to what matters. */

@@ -8,6 +8,7 @@ import { SYNC_CRASH_POINTS } from './sync/crash';
  */
 const DEV_AUTH_SECRET = 'plumbline-development-secret-do-not-use-in-production';
 const DEV_ENCRYPTION_KEY = 'ZGV2LWVuY3J5cHRpb24ta2V5LTMyLWJ5dGVzLWxvbmc='; // 32 bytes, base64, dev only
+const DEV_AUDIT_HMAC_KEY = 'plumbline-development-audit-key-do-not-use-in-production';
 
 const optionalString = z
   .string()
@@ -24,6 +25,19 @@ const schema = z
     AUTH_SECRET: optionalString,
     NEXTAUTH_SECRET: optionalString,
     ENCRYPTION_KEY: optionalString,
+    /**
+     * Key of the audit trail's keyed seal (HMAC-SHA256). Never stored in the database: a database owner
+     * who rewrites history cannot recompute the seals. `npm start` generates one into DATA_DIR.
+     */
+    AUDIT_HMAC_KEY: optionalString,
+    /** The audit head is anchored outside the database (DATA_DIR/audit-anchors, and a log line) this often; 0 = off (default in tests). */
+    AUDIT_ANCHOR_INTERVAL_MS: z.coerce.number().int().min(0).optional(),
+    /**
+     * The least-privilege role the web app and the worker connect as (migrations run as DATABASE_URL's
+     * user, which creates it). DATABASE_APP_URL, when set, is used as is (an operator-managed role).
+     */
+    DATABASE_APP_ROLE: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case PostgreSQL role name').default('plumbline_app'),
+    DATABASE_APP_URL: optionalString,
     SESSION_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DEMO_PASSWORD: optionalString,
@@ -110,6 +124,12 @@ const schema = z
     if (value.APP_URL && !/^https?:\/\/[^/?#\s]+\/?$/i.test(value.APP_URL)) {
       ctx.addIssue({ code: 'custom', path: ['APP_URL'], message: 'APP_URL must be an http(s) origin such as https://plumbline.example.com' });
     }
+    if (value.NODE_ENV === 'production' && !value.AUDIT_HMAC_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['AUDIT_HMAC_KEY'], message: 'AUDIT_HMAC_KEY is required in production (the audit trail is sealed with it; keep it outside the database)' });
+    }
+    if (value.AUDIT_HMAC_KEY && value.AUDIT_HMAC_KEY.length < 32) {
+      ctx.addIssue({ code: 'custom', path: ['AUDIT_HMAC_KEY'], message: 'AUDIT_HMAC_KEY must be at least 32 characters' });
+    }
     if (value.NODE_ENV === 'production' && !value.ENCRYPTION_KEY) {
       ctx.addIssue({ code: 'custom', path: ['ENCRYPTION_KEY'], message: 'ENCRYPTION_KEY is required in production' });
     }
@@ -129,6 +149,8 @@ function loadEnv() {
     ...value,
     AUTH_SECRET: value.AUTH_SECRET ?? value.NEXTAUTH_SECRET ?? DEV_AUTH_SECRET,
     ENCRYPTION_KEY: value.ENCRYPTION_KEY ?? DEV_ENCRYPTION_KEY,
+    AUDIT_HMAC_KEY: value.AUDIT_HMAC_KEY ?? DEV_AUDIT_HMAC_KEY,
+    AUDIT_ANCHOR_INTERVAL_MS: value.AUDIT_ANCHOR_INTERVAL_MS ?? (value.NODE_ENV === 'test' ? 0 : 30_000),
     /** The public origin, fixed at start: CSRF, redirects and cookies follow it; the Host header never does. */
     appOrigin: new URL(value.APP_URL ?? `http://localhost:${value.PORT}`).origin,
     isProduction: value.NODE_ENV === 'production',

@@ -23,6 +23,12 @@ export const auditEvents = pgTable(
     chainSeq: bigint('chain_seq', { mode: 'number' }),
     prevHash: text('prev_hash'),
     hash: text('hash'),
+    /**
+     * Keyed seal: HMAC-SHA256 over the previous seal and this row's canonical form, computed by the
+     * application with AUDIT_HMAC_KEY (never stored in the database). A database owner who rewrites a
+     * row and recomputes `hash` cannot recompute this (server/modules/audit/audit-chain.ts).
+     */
+    mac: text('mac'),
   },
   (table) => [
     index('audit_events_entity_idx').on(table.entityType, table.entityId, table.id),

@@ -3,12 +3,15 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, withDatabase, type EmbeddedServer } from '../embedded';
 import { migrateDatabase } from '../migrate';
+import { provisionRuntimeRole } from '../runtime-role';
 import { env } from '@/server/env';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     testDbServerUrl: string;
     testDbTemplate: string;
+    /** This run's least-privilege runtime role (the one the web app and worker use), granted in the template. */
+    testDbRuntimeRole: { name: string; password: string };
   }
 }
 
@@ -29,8 +32,12 @@ export default async function setup(project: TestProject) {
   await admin.connect();
   await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(template)}`);
   await migrateDatabase(withDatabase(serverUrl, template));
+  // a role of this run's own (runs share a server): its grants travel with every clone of the template
+  const runtimeRole = { name: `${template}_app`, password: randomBytes(18).toString('base64url') };
+  await provisionRuntimeRole(withDatabase(serverUrl, template), runtimeRole);
   project.provide('testDbServerUrl', serverUrl);
   project.provide('testDbTemplate', template);
+  project.provide('testDbRuntimeRole', runtimeRole);
 
   return async () => {
     const clones = await admin.query<{ datname: string }>(
@@ -40,6 +47,7 @@ export default async function setup(project: TestProject) {
     for (const { datname } of clones.rows) {
       await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(datname)} WITH (FORCE)`);
     }
+    await admin.query(`DROP ROLE IF EXISTS ${pg.escapeIdentifier(runtimeRole.name)}`);
     await admin.end();
     await embedded?.stop();
   };

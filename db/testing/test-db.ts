@@ -3,8 +3,10 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { createDb, type Db } from '../client';
 import { withDatabase } from '../embedded';
+import { withCredentials } from '../runtime-role';
 
-export type TestDatabase = { db: Db; url: string; name: string; drop: () => Promise<void> };
+/** `url` connects as the server's owner; `runtimeUrl` as the least-privilege role the app runs as. */
+export type TestDatabase = { db: Db; url: string; runtimeUrl: string; name: string; drop: () => Promise<void> };
 
 /** A fresh, migrated database cloned from this run's template; call `drop` in afterAll. */
 export async function createTestDatabase(): Promise<TestDatabase> {
@@ -23,6 +25,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     db,
     url,
+    runtimeUrl: withCredentials(url, inject('testDbRuntimeRole')),
     name,
     drop: async () => {
       await db.$client.end();

@@ -3,9 +3,10 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDb } from '@/db/client';
-import { migrateDatabase } from '@/db/migrate';
+import { prepareDatabase } from '@/db/migrate';
 import { demoUsers, seedDemoOrganisation, type SeedResult } from '@/db/seed/demo-organisation';
-import { childProcessEnv, env } from '@/server/env';
+import { childProcessEnv, env, setProcessEnv } from '@/server/env';
+import { anchorAuditHead } from '@/server/modules/audit/audit-anchor';
 import type { OdooSim } from '@/tools/odoo-sim/server';
 import { ensureProductionBuild } from './build';
 import { resolveDatabaseUrl } from './database-url';
@@ -63,23 +64,30 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ? { url: options.databaseUrl, embedded: false, stop: async () => {} }
     : await resolveDatabaseUrl({ onLog: (line) => line.startsWith('PostgreSQL:') && log(line) });
   log('dataDir' in database && database.dataDir ? `PostgreSQL: embedded, data in ${database.dataDir}` : 'PostgreSQL: DATABASE_URL');
-  await migrateDatabase(database.url);
+  // generated once into DATA_DIR when the operator set none; this process seals the seed's audit rows
+  // with the same key the web app and the worker get
+  const secrets = localSecrets();
+  setProcessEnv(Object.fromEntries(Object.entries(secrets).filter((entry): entry is [string, string] => entry[1] !== undefined)));
+  // migrations as the owner; the web app and the worker connect as the least-privilege runtime role
+  const { runtimeUrl, role } = await prepareDatabase(database.url);
+  log(`PostgreSQL: the web app and the worker connect as ${role} (no superuser; the audit trail append-only)`);
   const db = createDb(database.url, { max: 2, applicationName: 'plumbline-start' });
   const seed = await seedDemoOrganisation(db, { password: config.DEMO_PASSWORD });
+  await anchorAuditHead(db);
   await db.$client.end();
 
   const odoo = await startOdoo(log);
   // the first pull runs before the web server opens, against the simulator or the ODOO_URL Odoo alike
   {
     const { runStartupPull } = await import('@/server/modules/pull/pull-startup');
-    await runStartupPull(database.url, odoo, log);
+    await runStartupPull(runtimeUrl, odoo, log);
   }
   const appUrl = config.APP_URL ?? `http://localhost:${options.port}`;
-  const secrets = localSecrets();
   const childEnv = childProcessEnv({
     ...(secrets.AUTH_SECRET ? { AUTH_SECRET: secrets.AUTH_SECRET } : {}),
     ...(secrets.ENCRYPTION_KEY ? { ENCRYPTION_KEY: secrets.ENCRYPTION_KEY } : {}),
-    DATABASE_URL: database.url,
+    ...(secrets.AUDIT_HMAC_KEY ? { AUDIT_HMAC_KEY: secrets.AUDIT_HMAC_KEY } : {}),
+    DATABASE_URL: runtimeUrl,
     PORT: String(options.port),
     APP_URL: appUrl,
     NEXTAUTH_URL: appUrl,

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { milestones, odooConnections } from '@/db/schema';
 import { createTestDatabase, type TestDatabase } from '@/db/testing/test-db';
 import { createCaller } from '@/server/api/root';
-import { approvalNoteBody, isOurNote, markerOf } from '@/server/modules/change-orders/change-order.sync-batch';
+import { approvalNoteBody, isOurNote, markerOf, syncChangeOrderBatch } from '@/server/modules/change-orders/change-order.sync-batch';
 import { changeOrderSyncHandler } from '@/server/modules/change-orders/change-order.sync';
 import { claimMilestoneCompletion, releaseMilestone, verifyMilestone } from '@/server/modules/milestones/milestone-approval.service';
 import { milestoneSyncHandler } from '@/server/modules/milestones/milestone.sync';
@@ -139,11 +139,26 @@ describe("the change order's approval note in Odoo's chatter", () => {
     expect(again.links?.find((link) => link.purpose === 'chatter_note')?.odooId).toBe(note!.odooId);
   });
 
+  it("carries the approval's correlation id, on the single and the batched path alike (issue 21)", async () => {
+    const [single, batched] = await insertApprovedChangeOrders(testDb.db, { count: 2, createdById: org.actors.pm.id });
+    const traceOf = (id: string) => `6f1c2b5e-0000-4000-8000-${id.slice(-12)}`;
+    const noteBody = (result: { links?: { purpose: string; odooId: number }[] } | undefined) => {
+      const note = result?.links?.find((link) => link.purpose === 'chatter_note');
+      return String(sim.state.read('mail.message', [note!.odooId], ['body'])[0]!.body);
+    };
+    const one = await changeOrderSyncHandler.sync({ db: testDb.db, odoo, recordId: single!, attempt: 1, correlationId: traceOf(single!) });
+    expect(noteBody(one)).toContain(`Correlation id ${traceOf(single!)}.`);
+    const outcomes = await syncChangeOrderBatch({ db: testDb.db, odoo, items: [{ recordId: batched!, attempt: 1, correlationId: traceOf(batched!) }] });
+    const outcome = outcomes.get(batched!);
+    expect(outcome && 'result' in outcome).toBe(true);
+    expect(noteBody(outcome && 'result' in outcome ? outcome.result : undefined)).toContain(`Correlation id ${traceOf(batched!)}.`);
+  });
+
   it('escapes user text and adopts only a body carrying the server-tagged marker', () => {
     const marker = markerOf('00000000-0000-4000-8000-000000000001', 'CO-0001');
     expect(marker).toMatch(/^Plumbline approval of CO-0001 #[0-9a-f]{24}$/);
     expect(markerOf('00000000-0000-4000-8000-000000000002', 'CO-0001')).not.toBe(marker);
-    const body = approvalNoteBody(marker, ['qs: approved by <img src=x onerror=alert(1)> on 2026-01-01 (“<b>ok</b>”)']);
+    const body = approvalNoteBody(marker, ['qs: approved by <img src=x onerror=alert(1)> on 2026-01-01 (“<b>ok</b>”)'], null);
     expect(body).not.toContain('<img');
     expect(body).not.toContain('<b>');
     expect(isOurNote({ model: 'sale.order', res_id: 7, body }, 'sale.order', 7, marker)).toBe(true);

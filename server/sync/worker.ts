@@ -1,9 +1,11 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createDb } from '@/db/client';
 import { env } from '@/server/env';
 import { logger } from '@/server/lib/logger';
 import { exitWithParent } from '@/server/lib/process';
 import { costSnapshotCrontab, costSnapshotTaskList } from '@/server/modules/cost/cost-snapshot.task';
+import { startAuditAnchoring } from '@/server/modules/audit/audit-anchor';
 import { alertsCrontab, alertsTaskList } from '@/server/modules/operations/alerts.task';
 import { pullCrontab, pullTaskList } from '@/server/modules/pull/pull.task';
 import { startMetricsServer } from '@/server/observability/metrics-endpoint';
@@ -38,9 +40,16 @@ export async function runWorkerProcess(): Promise<void> {
     crontab: pullCrontab() + costSnapshotCrontab() + reconciliationCrontab() + alertsCrontab(),
   });
   if (config.WORKER_METRICS_PORT && config.METRICS_TOKEN) {
-    const metricsServer = await startMetricsServer({ port: config.WORKER_METRICS_PORT, host: config.WORKER_METRICS_HOST, token: config.METRICS_TOKEN });
+    const metricsServer = await startMetricsServer({
+      port: config.WORKER_METRICS_PORT,
+      host: config.WORKER_METRICS_HOST,
+      token: config.METRICS_TOKEN,
+    });
     log.info({ url: metricsServer.url }, 'worker metrics listening (bearer METRICS_TOKEN)');
   }
+  // the audit head, anchored outside the database (DATA_DIR and the log) at least every minute
+  const anchorDb = createDb(config.DATABASE_URL, { max: 1, applicationName: 'plumbline-audit-anchor' });
+  const stopAnchoring = startAuditAnchoring(anchorDb, config.AUDIT_ANCHOR_INTERVAL_MS);
   log.info({ concurrency: config.WORKER_CONCURRENCY }, 'sync worker started');
   // Parent processes (npm start, tests) wait for this line on stdout.
   console.log('[worker] ready');
@@ -50,13 +59,17 @@ export async function runWorkerProcess(): Promise<void> {
     if (signalled) process.exit(1);
     signalled = true;
     log.info({ signal }, 'draining sync worker');
-    worker.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.error({ err: error }, 'sync worker did not stop cleanly');
-        process.exit(1);
-      },
-    );
+    worker
+      .stop()
+      .then(() => stopAnchoring())
+      .then(() => anchorDb.$client.end())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          log.error({ err: error }, 'sync worker did not stop cleanly');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);

@@ -1,57 +1,99 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDb, type Db } from '@/db/client';
 import { createTestDatabase, type TestDatabase } from '@/db/testing/test-db';
 import { childProcessEnv } from '@/server/env';
+import { anchorAuditHead, anchorFile, readAuditAnchor } from './audit-anchor';
+import { auditKey } from './audit-chain';
 import { verifyAuditChain } from './audit-verify';
 import { recordAudit } from './audit.service';
 
 const system = { id: null, role: 'system' } as const;
-let testDb: TestDatabase;
+const key = auditKey();
+const run = promisify(execFile);
 
-beforeAll(async () => {
-  testDb = await createTestDatabase();
-  for (let i = 0; i < 5; i += 1) {
-    await recordAudit(testDb.db, { actor: system, action: 'test.event', entityType: 'thing', entityId: String(i), fromState: 'a', toState: 'b', changedFields: { amount: { old: '1.00', new: `${i}.00` } } });
-  }
-});
-afterAll(async () => testDb.drop());
-
-/** A connection as a plain application role, not a superuser. */
-async function asApplicationRole<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const role = `plumbline_app_${testDb.name.slice(-8)}`;
-  await testDb.db.execute(sql.raw(`CREATE ROLE ${role} LOGIN PASSWORD 'app-password' NOSUPERUSER`));
-  await testDb.db.execute(sql.raw(`GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON audit_events TO ${role}`));
-  const url = new URL(testDb.url);
-  url.username = role;
-  url.password = 'app-password';
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-    await testDb.db.execute(sql.raw(`REVOKE ALL ON audit_events FROM ${role}`));
-    await testDb.db.execute(sql.raw(`DROP ROLE ${role}`));
+async function writeEvents(db: Db, count: number, prefix = 'e'): Promise<void> {
+  for (let i = 0; i < count; i += 1) {
+    await recordAudit(db, {
+      actor: system,
+      action: 'test.event',
+      entityType: 'thing',
+      entityId: `${prefix}${i}`,
+      fromState: 'a',
+      toState: 'b',
+      changedFields: { amount: { old: '1.00', new: `${i}.00` } },
+      comment: i === 1 ? 'with | a pipe and \\N' : null,
+      correlationId: i === 2 ? '6F1C2B5E-0000-4000-8000-00000000000A' : null,
+    });
   }
 }
 
-describe('audit_events', () => {
-  it('chains every row and verifies intact', async () => {
-    const result = await verifyAuditChain(testDb.db);
-    expect(result).toEqual({ ok: true, checked: 5 });
+/** `npm run audit:verify` against a database, in a clean environment as an operator's shell would have. */
+async function auditVerifyScript(url: string, dataDir: string): Promise<{ code: number; output: string }> {
+  return run(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/audit-verify.ts'], {
+    env: { PATH: childProcessEnv({}).PATH ?? '', NODE_ENV: 'development', DATABASE_URL: url, DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
+  }).then(
+    (result) => ({ code: 0, output: `${result.stdout}${result.stderr}` }),
+    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, output: `${error.stdout}${error.stderr}` }),
+  );
+}
+
+/**
+ * What a database owner with superuser rights can do without the application: triggers off
+ * (session_replication_role = replica), a row rewritten, and every later hash recomputed with the
+ * database's own digest function, so the unkeyed chain is perfect again.
+ */
+async function rewriteWithRecomputedHashes(db: Db, chainSeq: number): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`SET LOCAL session_replication_role = replica`);
+    await tx.execute(sql`UPDATE audit_events SET changed_fields = '{"amount":{"old":"1.00","new":"999999.00"}}' WHERE chain_seq = ${chainSeq}`);
+    await tx.execute(sql.raw(`
+      DO $$
+      DECLARE r record; previous text;
+      BEGIN
+        SELECT hash INTO previous FROM audit_events WHERE chain_seq = ${chainSeq} - 1;
+        FOR r IN SELECT id FROM audit_events WHERE chain_seq >= ${chainSeq} ORDER BY chain_seq LOOP
+          UPDATE audit_events SET prev_hash = coalesce(previous, 'GENESIS') WHERE id = r.id;
+          UPDATE audit_events a SET hash = audit_event_digest(a) WHERE a.id = r.id RETURNING hash INTO previous;
+        END LOOP;
+      END $$`));
+  });
+}
+
+/** The unkeyed chain alone, as the database's own digest computes it (what the old verify trusted). */
+async function unkeyedChainHolds(db: Db): Promise<boolean> {
+  const result = await db.execute<{ bad: number }>(sql`
+    SELECT count(*)::int AS bad FROM (
+      SELECT a.hash = audit_event_digest(a) AND a.prev_hash = coalesce(lag(a.hash) OVER (ORDER BY a.chain_seq), 'GENESIS') AS ok
+      FROM audit_events a) checked
+    WHERE NOT ok`);
+  return result.rows[0]?.bad === 0;
+}
+
+describe('audit_events: keyed chain', () => {
+  let testDb: TestDatabase;
+  beforeAll(async () => {
+    testDb = await createTestDatabase();
+    await writeEvents(testDb.db, 5);
+  });
+  afterAll(async () => testDb.drop());
+
+  it('seals every row in application code and verifies intact', async () => {
+    const result = await verifyAuditChain(testDb.db, { key });
+    expect(result).toEqual({ ok: true, checked: 5, sealed: 5, unsealed: 0, anchor: { status: 'none' } });
+    const macs = await testDb.db.execute<{ n: number }>(sql`SELECT count(DISTINCT mac)::int AS n FROM audit_events WHERE mac ~ '^[0-9a-f]{64}$'`);
+    expect(macs.rows[0]?.n).toBe(5);
   });
 
-  it('refuses UPDATE, DELETE and TRUNCATE to the application role even with table grants', async () => {
-    await asApplicationRole(async (client) => {
-      await expect(client.query(`UPDATE audit_events SET comment = 'tampered'`)).rejects.toThrow(/append-only/);
-      await expect(client.query(`DELETE FROM audit_events`)).rejects.toThrow(/append-only/);
-      await expect(client.query(`TRUNCATE audit_events`)).rejects.toThrow(/append-only/);
-    });
-    const rows = await testDb.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_events WHERE comment IS NOT NULL`);
-    expect(rows.rows[0]?.n).toBe(0);
+  it('fails every seal under another key', async () => {
+    const result = await verifyAuditChain(testDb.db, { key: Buffer.from('another-key-another-key-another-key') });
+    expect(result).toMatchObject({ ok: false, chainSeq: 1, reason: expect.stringMatching(/keyed seal/) });
   });
 
   it('keeps one unbroken chain under concurrent writers', async () => {
@@ -62,30 +104,154 @@ describe('audit_events', () => {
         }),
       ),
     );
-    const result = await verifyAuditChain(testDb.db);
-    expect(result).toEqual({ ok: true, checked: 30 });
+    expect(await verifyAuditChain(testDb.db, { key })).toMatchObject({ ok: true, checked: 30, sealed: 30 });
+  });
+});
+
+describe('audit_events: the runtime role', () => {
+  let testDb: TestDatabase;
+  let app: pg.Client;
+  beforeAll(async () => {
+    testDb = await createTestDatabase();
+    await writeEvents(testDb.db, 3);
+    app = new pg.Client({ connectionString: testDb.runtimeUrl });
+    await app.connect();
+  });
+  afterAll(async () => {
+    await app.end();
+    await testDb.drop();
   });
 
-  it('names the first row a superuser altered, through `npm run audit:verify`', async () => {
-    const [target] = (await testDb.db.execute<{ id: number }>(sql`SELECT id FROM audit_events ORDER BY chain_seq OFFSET 2 LIMIT 1`)).rows;
-    expect(target).toBeDefined();
-    await testDb.db.transaction(async (tx) => {
-      await tx.execute(sql`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update`);
-      await tx.execute(sql`UPDATE audit_events SET changed_fields = '{"amount":{"old":"1.00","new":"999999.00"}}' WHERE id = ${target!.id}`);
-      await tx.execute(sql`ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update`);
-    });
-    const result = await verifyAuditChain(testDb.db);
-    expect(result).toMatchObject({ ok: false, brokenId: target!.id });
-
-    const run = promisify(execFile);
-    const failure = await run(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/audit-verify.ts'], {
-      // a clean environment, as an operator's shell would have (vitest's own variables left out)
-      env: { PATH: childProcessEnv({}).PATH ?? '', NODE_ENV: 'development', DATABASE_URL: testDb.url, LOG_LEVEL: 'silent' },
-    }).then(
-      (result) => ({ code: 0, stderr: `${result.stdout}${result.stderr}` }),
-      (error: { code: number; stderr: string }) => error,
+  it('is no superuser and owns nothing', async () => {
+    const me = await app.query<{ rolsuper: boolean; owned: number }>(
+      `SELECT rolsuper, (SELECT count(*)::int FROM pg_class c WHERE c.relowner = r.oid) AS owned FROM pg_roles r WHERE rolname = current_user`,
     );
-    expect(failure?.code, JSON.stringify(failure)).toBe(1);
-    expect(failure?.stderr).toContain(`audit_events.id=${target!.id}`);
+    expect(me.rows[0]).toEqual({ rolsuper: false, owned: 0 });
+  });
+
+  it('appends through the application, sealed', async () => {
+    const appDb = createDb(testDb.runtimeUrl, { max: 2 });
+    try {
+      await recordAudit(appDb, { actor: system, action: 'test.as-app', entityType: 'thing', entityId: 'app' });
+    } finally {
+      await appDb.$client.end();
+    }
+    expect(await verifyAuditChain(testDb.db, { key })).toMatchObject({ ok: true, checked: 4, sealed: 4 });
+  });
+
+  it('cannot rewrite, delete, truncate, switch triggers off or replace the digest', async () => {
+    const refused = async (statement: string) => {
+      await app.query('BEGIN');
+      try {
+        await app.query(statement);
+        return 'accepted';
+      } catch (error) {
+        return (error as { code?: string }).code;
+      } finally {
+        await app.query('ROLLBACK');
+      }
+    };
+    // 42501 insufficient_privilege: not even reaching the append-only trigger
+    expect(await refused(`UPDATE audit_events SET comment = 'tampered'`)).toBe('42501');
+    expect(await refused(`DELETE FROM audit_events`)).toBe('42501');
+    expect(await refused(`TRUNCATE audit_events`)).toBe('42501');
+    expect(await refused(`SET session_replication_role = replica`)).toBe('42501');
+    expect(await refused(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update`)).toBe('42501');
+    expect(await refused(`DROP TRIGGER audit_events_chain ON audit_events`)).toBe('42501');
+    expect(await refused(`CREATE OR REPLACE FUNCTION audit_event_digest(e audit_events) RETURNS text LANGUAGE sql AS $$ SELECT 'x' $$`)).toBe('42501');
+    expect(await refused(`CREATE ROLE sneaky SUPERUSER`)).toBe('42501');
+    const rows = await testDb.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_events WHERE comment = 'tampered'`);
+    expect(rows.rows[0]?.n).toBe(0);
+  });
+
+  it('reads and writes the application tables and the job queue', async () => {
+    const tables = await app.query<{ table_name: string }>(`
+      SELECT c.relname AS table_name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind = 'r' AND n.nspname IN ('public', 'graphile_worker')
+        AND NOT has_table_privilege(current_user, c.oid, 'SELECT, INSERT')`);
+    expect(tables.rows).toEqual([]);
+    // graphile-worker's tables have row-level security: the role's own policy lets it queue and see jobs
+    await app.query(`SELECT graphile_worker.add_job('runtime_role_probe', '{}'::json)`);
+    const jobs = await app.query<{ n: number }>(`SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier = 'runtime_role_probe'`);
+    expect(jobs.rows[0]?.n).toBe(1);
+  });
+});
+
+describe('audit_events: what the database owner cannot hide', () => {
+  let testDb: TestDatabase;
+  let dataDir: string;
+  beforeAll(async () => {
+    testDb = await createTestDatabase();
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'plumbline-anchor-'));
+    await writeEvents(testDb.db, 8);
+  });
+  afterAll(async () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    await testDb.drop();
+  });
+
+  it('names a row rewritten with every later hash recomputed (in code and through `npm run audit:verify`)', async () => {
+    await rewriteWithRecomputedHashes(testDb.db, 3);
+    // the unkeyed chain is perfect again: what the old, in-database verify reported as intact
+    expect(await unkeyedChainHolds(testDb.db)).toBe(true);
+    const [target] = (await testDb.db.execute<{ id: number }>(sql`SELECT id FROM audit_events WHERE chain_seq = 3`)).rows;
+    const result = await verifyAuditChain(testDb.db, { key });
+    expect(result).toMatchObject({ ok: false, brokenId: target!.id, chainSeq: 3, reason: expect.stringMatching(/keyed seal does not match/) });
+
+    const script = await auditVerifyScript(testDb.url, dataDir);
+    expect(script.code, script.output).toBe(1);
+    expect(script.output).toContain(`audit_events.id=${target!.id}`);
+  });
+});
+
+describe('audit_events: deletion and truncation against the anchor', () => {
+  let testDb: TestDatabase;
+  let dataDir: string;
+  beforeAll(async () => {
+    testDb = await createTestDatabase();
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'plumbline-anchor-'));
+    await writeEvents(testDb.db, 6);
+  });
+  afterAll(async () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    await testDb.drop();
+  });
+
+  it('anchors the head outside the database, only when it moves', async () => {
+    expect(await anchorAuditHead(testDb.db, { dataDir })).toMatchObject({ status: 'anchored', anchor: { chainSeq: 6 } });
+    expect(await anchorAuditHead(testDb.db, { dataDir })).toEqual({ status: 'unchanged' });
+    const script = await auditVerifyScript(testDb.url, dataDir);
+    expect(script.code, script.output).toBe(0);
+    expect(script.output).toMatch(/6 events verified \(6 sealed\)/);
+    expect(script.output).toMatch(/position 6 .* present and unchanged/);
+  });
+
+  it('names the deletion of the newest rows, and the anchor does not move back', async () => {
+    await testDb.db.transaction(async (tx) => {
+      await tx.execute(sql`SET LOCAL session_replication_role = replica`);
+      await tx.execute(sql`DELETE FROM audit_events WHERE chain_seq > 4`);
+    });
+    const file = anchorFile(testDb.name, dataDir);
+    const anchor = readAuditAnchor(file);
+    // without the anchor the shortened chain is internally consistent
+    expect(await verifyAuditChain(testDb.db, { key })).toMatchObject({ ok: true, checked: 4 });
+    expect(await verifyAuditChain(testDb.db, { key, anchor })).toMatchObject({ ok: false, chainSeq: 6, reason: expect.stringMatching(/ends at position 4 .*anchored at position 6.*newest rows deleted/) });
+    expect(await anchorAuditHead(testDb.db, { dataDir })).toMatchObject({ status: 'regressed' });
+    expect(readAuditAnchor(file)).toEqual(anchor);
+
+    const script = await auditVerifyScript(testDb.url, dataDir);
+    expect(script.code, script.output).toBe(1);
+    expect(script.output).toMatch(/BROKEN at chain position 6: .*newest rows deleted/);
+  });
+
+  it('names a truncation', async () => {
+    await testDb.db.execute(sql`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_truncate`);
+    await testDb.db.execute(sql`TRUNCATE audit_events`);
+    await testDb.db.execute(sql`ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_truncate`);
+    const anchor = readAuditAnchor(anchorFile(testDb.name, dataDir));
+    expect(await verifyAuditChain(testDb.db, { key, anchor })).toMatchObject({ ok: false, reason: expect.stringMatching(/empty .*truncated/) });
+    const script = await auditVerifyScript(testDb.url, dataDir);
+    expect(script.code, script.output).toBe(1);
+    expect(script.output).toMatch(/truncated/);
   });
 });

@@ -33,7 +33,10 @@ export async function syncChangeOrderBatch({ db, odoo, items }: SyncBatchContext
     else if (co.status !== 'approved' || co.kind === 'internal') outcomes.set(id, { result: { operation: 'no change (not an approved client or commitment CO)' } });
     else if (co.kind === 'client' && !co.saleOrderId) outcomes.set(id, { error: missingMapping(`Project ${co.projectCode} has no Odoo sale order linked. Run a master-data pull, or link the contract in Odoo.`) });
     else if (co.kind === 'commitment' && !co.purchaseOrderId) outcomes.set(id, { error: missingMapping(`Subcontract ${co.subcontractReference ?? ''} has no Odoo purchase order linked.`) });
-    else work.push(co.kind === 'client' ? { co, lineModel: 'sale.order.line', orderModel: 'sale.order', orderId: co.saleOrderId! } : { co, lineModel: 'purchase.order.line', orderModel: 'purchase.order', orderId: co.purchaseOrderId! });
+    else {
+      const correlationId = items.find((item) => item.recordId === id)?.correlationId ?? null;
+      work.push(co.kind === 'client' ? { co, lineModel: 'sale.order.line', orderModel: 'sale.order', orderId: co.saleOrderId!, correlationId } : { co, lineModel: 'purchase.order.line', orderModel: 'purchase.order', orderId: co.purchaseOrderId!, correlationId });
+    }
   }
   if (work.length === 0) return outcomes;
 
@@ -88,7 +91,7 @@ export async function syncChangeOrderBatch({ db, odoo, items }: SyncBatchContext
 }
 
 type BatchRow = Awaited<ReturnType<typeof loadBatchForSync>>[number];
-type Work = { co: BatchRow; lineModel: 'sale.order.line' | 'purchase.order.line'; orderModel: 'sale.order' | 'purchase.order'; orderId: number; lineId?: number; noteId?: number };
+type Work = { co: BatchRow; lineModel: 'sale.order.line' | 'purchase.order.line'; orderModel: 'sale.order' | 'purchase.order'; orderId: number; correlationId?: string | null; lineId?: number; noteId?: number };
 
 async function loadBatchForSync(db: DbOrTx, ids: string[]) {
   return db
@@ -179,8 +182,15 @@ export function markerOf(coId: string, reference: string): string {
 }
 
 /** The approval trail as one escaped paragraph: decision comments are user text, never HTML. */
-export function approvalNoteBody(marker: string, trail: string[]): string {
-  return `<p>${escapeHtml(`${marker}. ${trail.join('; ')}.`)}</p>`;
+export function approvalNoteBody(marker: string, trail: string[], correlationId: string | null): string {
+  // the approval's correlation id: the same id is on its audit row, sync attempts, log lines and requests
+  const trace = correlationId ? ` Correlation id ${correlationId}.` : '';
+  return `<p>${escapeHtml(`${marker}. ${trail.join('; ')}.${trace}`)}</p>`;
+}
+
+/** One decision of the trail, as the note lists it. */
+export function approvalTrailLine(d: { step: string; decision: string; name: string; at: Date; comment: string | null }): string {
+  return `${d.step}: ${d.decision} by ${d.name} on ${d.at.toISOString().slice(0, 10)}${d.comment ? ` (“${d.comment}”)` : ''}`;
 }
 
 /** Our note among chatter messages: on the order, and carrying the marker with its server tag. */
@@ -217,9 +227,9 @@ async function findOrPostTrails(db: DbOrTx, odoo: OdooClient, group: Work[]): Pr
       missing.map((w) => {
         const trail = decisions
           .filter((d) => d.recordId === w.co.id)
-          .map((d) => `${d.step}: ${d.decision} by ${d.name} on ${d.at.toISOString().slice(0, 10)}${d.comment ? ` (“${d.comment}”)` : ''}`);
+          .map(approvalTrailLine);
         // the note message_post would write (internal note, plain text escaped into one paragraph)
-        return approvalNoteValues(odoo, w.orderModel, w.orderId, approvalNoteBody(markerOf(w.co.id, w.co.reference), trail));
+        return approvalNoteValues(odoo, w.orderModel, w.orderId, approvalNoteBody(markerOf(w.co.id, w.co.reference), trail, w.correlationId ?? null));
       }),
     ),
   );

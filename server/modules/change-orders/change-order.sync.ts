@@ -4,7 +4,7 @@ import { approvalDecisions, changeOrders, costCodes, projects, sovLines, subcont
 import { analyticDistribution } from '@/server/odoo/field-names';
 import type { OdooClient } from '@/server/odoo/client';
 import { registerSyncHandler, type SyncHandler } from '@/server/sync/registry';
-import { approvalNoteBody, approvalNoteValues, changeOrderProduct, isOurNote, LINE_CREATE_CONTEXT, markerOf, missingMapping, syncChangeOrderBatch } from './change-order.sync-batch';
+import { approvalNoteBody, approvalTrailLine, approvalNoteValues, changeOrderProduct, isOurNote, LINE_CREATE_CONTEXT, markerOf, missingMapping, syncChangeOrderBatch } from './change-order.sync-batch';
 
 const RECORD_TYPE = 'change_order';
 
@@ -17,7 +17,7 @@ const RECORD_TYPE = 'change_order';
 export const changeOrderSyncHandler: SyncHandler = {
   recordType: RECORD_TYPE,
 
-  async sync({ db, odoo, recordId }) {
+  async sync({ db, odoo, recordId, correlationId }) {
     const co = await loadForSync(db, recordId);
     if (co.status !== 'approved' || co.kind === 'internal') return { operation: 'no change (not an approved client or commitment CO)' };
     const label = `[${co.reference}] ${co.title}`;
@@ -33,7 +33,7 @@ export const changeOrderSyncHandler: SyncHandler = {
         price_unit: Number(co.sellTotalAmount ?? '0'),
         [fields.saleLineTaxes]: [[6, 0, []]],
       });
-      const noteId = await postApprovalTrail(db, odoo, recordId, 'sale.order', co.saleOrderId, co.reference);
+      const noteId = await postApprovalTrail(db, odoo, recordId, 'sale.order', co.saleOrderId, co.reference, correlationId);
       return {
         operation: 'sale order line',
         odooModel: 'sale.order.line',
@@ -61,7 +61,7 @@ export const changeOrderSyncHandler: SyncHandler = {
     });
     // the SOV line this CO added learns its Odoo line, so claims against it bill the right PO line
     await db.update(sovLines).set({ odooPurchaseLineId: lineId, updatedAt: new Date() }).where(eq(sovLines.changeOrderId, recordId));
-    const noteId = await postApprovalTrail(db, odoo, recordId, 'purchase.order', co.purchaseOrderId, co.reference);
+    const noteId = await postApprovalTrail(db, odoo, recordId, 'purchase.order', co.purchaseOrderId, co.reference, correlationId);
     return {
       operation: 'purchase order line',
       odooModel: 'purchase.order.line',
@@ -132,7 +132,7 @@ async function findOrCreateLine(odoo: OdooClient, model: string, orderId: number
  * The approval trail on the order's chatter, once: a note already there is adopted only if it
  * carries the server-tagged marker (change-order.sync-batch.ts `markerOf`); user text is escaped.
  */
-async function postApprovalTrail(db: Db, odoo: OdooClient, recordId: string, model: string, orderId: number, reference: string): Promise<number> {
+async function postApprovalTrail(db: Db, odoo: OdooClient, recordId: string, model: string, orderId: number, reference: string, correlationId: string | null): Promise<number> {
   const marker = markerOf(recordId, reference);
   // a note posted before a crash (between Odoo's answer and our commit) is found and adopted
   const candidates = await odoo.searchRead<{ id: number; model: string; res_id: number; body: string | false }>(
@@ -153,8 +153,8 @@ async function postApprovalTrail(db: Db, odoo: OdooClient, recordId: string, mod
     .innerJoin(users, eq(users.id, approvalDecisions.decidedById))
     .where(and(eq(approvalDecisions.recordType, RECORD_TYPE), eq(approvalDecisions.recordId, recordId)))
     .orderBy(asc(approvalDecisions.step));
-  const trail = decisions.map((d) => `${d.step}: ${d.decision} by ${d.name} on ${d.at.toISOString().slice(0, 10)}${d.comment ? ` (“${d.comment}”)` : ''}`);
-  return odoo.create('mail.message', await approvalNoteValues(odoo, model, orderId, approvalNoteBody(marker, trail)));
+  const trail = decisions.map(approvalTrailLine);
+  return odoo.create('mail.message', await approvalNoteValues(odoo, model, orderId, approvalNoteBody(marker, trail, correlationId)));
 }
 
 registerSyncHandler(changeOrderSyncHandler);
