@@ -32,6 +32,8 @@ const schema = z
     AUDIT_HMAC_KEY: optionalString,
     /** The audit head is anchored outside the database (DATA_DIR/audit-anchors, and a log line) this often; 0 = off (default in tests). */
     AUDIT_ANCHOR_INTERVAL_MS: z.coerce.number().int().min(0).optional(),
+    /** The worker seals committed audit events into the chain this often; 0 = off (default in tests, which seal explicitly). */
+    AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(0).optional(),
     /**
      * The least-privilege role the web app and the worker connect as (migrations run as DATABASE_URL's
      * user, which creates it). DATABASE_APP_URL, when set, is used as is (an operator-managed role).
@@ -124,9 +126,6 @@ const schema = z
     if (value.APP_URL && !/^https?:\/\/[^/?#\s]+\/?$/i.test(value.APP_URL)) {
       ctx.addIssue({ code: 'custom', path: ['APP_URL'], message: 'APP_URL must be an http(s) origin such as https://plumbline.example.com' });
     }
-    if (value.NODE_ENV === 'production' && !value.AUDIT_HMAC_KEY) {
-      ctx.addIssue({ code: 'custom', path: ['AUDIT_HMAC_KEY'], message: 'AUDIT_HMAC_KEY is required in production (the audit trail is sealed with it; keep it outside the database)' });
-    }
     if (value.AUDIT_HMAC_KEY && value.AUDIT_HMAC_KEY.length < 32) {
       ctx.addIssue({ code: 'custom', path: ['AUDIT_HMAC_KEY'], message: 'AUDIT_HMAC_KEY must be at least 32 characters' });
     }
@@ -149,8 +148,10 @@ function loadEnv() {
     ...value,
     AUTH_SECRET: value.AUTH_SECRET ?? value.NEXTAUTH_SECRET ?? DEV_AUTH_SECRET,
     ENCRYPTION_KEY: value.ENCRYPTION_KEY ?? DEV_ENCRYPTION_KEY,
-    AUDIT_HMAC_KEY: value.AUDIT_HMAC_KEY ?? DEV_AUDIT_HMAC_KEY,
+    /** Only the worker (which seals) and audit:verify read it; the web app never holds it. */
+    AUDIT_HMAC_KEY: value.AUDIT_HMAC_KEY ?? (value.NODE_ENV === 'production' ? undefined : DEV_AUDIT_HMAC_KEY),
     AUDIT_ANCHOR_INTERVAL_MS: value.AUDIT_ANCHOR_INTERVAL_MS ?? (value.NODE_ENV === 'test' ? 0 : 30_000),
+    AUDIT_SEAL_INTERVAL_MS: value.AUDIT_SEAL_INTERVAL_MS ?? (value.NODE_ENV === 'test' ? 0 : 1_000),
     /** The public origin, fixed at start: CSRF, redirects and cookies follow it; the Host header never does. */
     appOrigin: new URL(value.APP_URL ?? `http://localhost:${value.PORT}`).origin,
     isProduction: value.NODE_ENV === 'production',

@@ -1,8 +1,11 @@
 import { bigint, bigserial, uniqueIndex, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /**
- * Append-only, hash-chained. A trigger (migration 0001) computes prev_hash/hash and another refuses
- * UPDATE, DELETE and TRUNCATE for every role; `npm run audit:verify` recomputes the chain.
+ * Append-only: triggers refuse UPDATE, DELETE and TRUNCATE for every role, and the application's role
+ * may only SELECT and INSERT. Rows are chained after commit by the worker into `audit_seals`
+ * (server/modules/audit/audit-chain.ts); `npm run audit:verify` recomputes the chain. chain_seq,
+ * prev_hash and hash here are the in-row chain of rows written before migration 0021 (copied into
+ * audit_seals by it); newer rows leave them null.
  */
 export const auditEvents = pgTable(
   'audit_events',
@@ -19,16 +22,10 @@ export const auditEvents = pgTable(
     comment: text('comment'),
     correlationId: uuid('correlation_id'),
     occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull().defaultNow(),
-    /** Gap-free position in the hash chain, assigned by the trigger under a lock (ids can commit out of order). */
+    /** Rows before migration 0021 only: their position in the old in-row chain (now in audit_seals). */
     chainSeq: bigint('chain_seq', { mode: 'number' }),
     prevHash: text('prev_hash'),
     hash: text('hash'),
-    /**
-     * Keyed seal: HMAC-SHA256 over the previous seal and this row's canonical form, computed by the
-     * application with AUDIT_HMAC_KEY (never stored in the database). A database owner who rewrites a
-     * row and recomputes `hash` cannot recompute this (server/modules/audit/audit-chain.ts).
-     */
-    mac: text('mac'),
   },
   (table) => [
     index('audit_events_entity_idx').on(table.entityType, table.entityId, table.id),
@@ -36,3 +33,29 @@ export const auditEvents = pgTable(
     uniqueIndex('audit_events_chain_seq_unique').on(table.chainSeq),
   ],
 );
+
+/**
+ * The chain over audit_events, in the order the worker sealed them (shortly after each commit, one
+ * sealer at a time): position, link, SHA-256 of the canonical form and the keyed seal — HMAC-SHA256
+ * with AUDIT_HMAC_KEY, which the database never holds. Append-only like the events.
+ */
+export const auditSeals = pgTable(
+  'audit_seals',
+  {
+    chainSeq: bigint('chain_seq', { mode: 'number' }).primaryKey(),
+    eventId: bigint('event_id', { mode: 'number' })
+      .notNull()
+      .references(() => auditEvents.id),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+    /** Null only for rows chained before keyed seals existed (copied by migration 0021). */
+    mac: text('mac'),
+    sealedAt: timestamp('sealed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex('audit_seals_event_unique').on(table.eventId)],
+);
+
+/** Events committed but not yet sealed: filled by a trigger on audit_events, emptied by the sealer. */
+export const auditPending = pgTable('audit_pending', {
+  eventId: bigint('event_id', { mode: 'number' }).primaryKey(),
+});

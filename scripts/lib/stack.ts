@@ -7,6 +7,7 @@ import { prepareDatabase } from '@/db/migrate';
 import { demoUsers, seedDemoOrganisation, type SeedResult } from '@/db/seed/demo-organisation';
 import { childProcessEnv, env, setProcessEnv } from '@/server/env';
 import { anchorAuditHead } from '@/server/modules/audit/audit-anchor';
+import { sealAllAuditEvents } from '@/server/modules/audit/audit-chain';
 import type { OdooSim } from '@/tools/odoo-sim/server';
 import { ensureProductionBuild } from './build';
 import { resolveDatabaseUrl } from './database-url';
@@ -64,8 +65,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ? { url: options.databaseUrl, embedded: false, stop: async () => {} }
     : await resolveDatabaseUrl({ onLog: (line) => line.startsWith('PostgreSQL:') && log(line) });
   log('dataDir' in database && database.dataDir ? `PostgreSQL: embedded, data in ${database.dataDir}` : 'PostgreSQL: DATABASE_URL');
-  // generated once into DATA_DIR when the operator set none; this process seals the seed's audit rows
-  // with the same key the web app and the worker get
+  // generated once into DATA_DIR when the operator set none; this process seals the seed's audit events
+  // with the same key the worker gets (the web app does not)
   const secrets = localSecrets();
   setProcessEnv(Object.fromEntries(Object.entries(secrets).filter((entry): entry is [string, string] => entry[1] !== undefined)));
   // migrations as the owner; the web app and the worker connect as the least-privilege runtime role
@@ -73,6 +74,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   log(`PostgreSQL: the web app and the worker connect as ${role} (no superuser; the audit trail append-only)`);
   const db = createDb(database.url, { max: 2, applicationName: 'plumbline-start' });
   const seed = await seedDemoOrganisation(db, { password: config.DEMO_PASSWORD });
+  await sealAllAuditEvents(db);
   await anchorAuditHead(db);
   await db.$client.end();
 
@@ -86,8 +88,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const childEnv = childProcessEnv({
     ...(secrets.AUTH_SECRET ? { AUTH_SECRET: secrets.AUTH_SECRET } : {}),
     ...(secrets.ENCRYPTION_KEY ? { ENCRYPTION_KEY: secrets.ENCRYPTION_KEY } : {}),
-    ...(secrets.AUDIT_HMAC_KEY ? { AUDIT_HMAC_KEY: secrets.AUDIT_HMAC_KEY } : {}),
     DATABASE_URL: runtimeUrl,
+    AUDIT_HMAC_KEY: undefined,
     PORT: String(options.port),
     APP_URL: appUrl,
     NEXTAUTH_URL: appUrl,
@@ -112,11 +114,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   let unexpected: (name: string, code: number | null) => void = () => {};
   // `node --import tsx`: one process per child (the tsx CLI would put a second one in between), so
   // the IPC channel that ends it with its supervisor reaches the process that serves.
-  const launch = (name: string, script: string, args: string[] = []) =>
+  const launch = (name: string, script: string, args: string[] = [], environment: NodeJS.ProcessEnv = childEnv) =>
     children.push(
       startChild(name, process.execPath, ['--import', 'tsx', script, ...args], {
         cwd: repoRoot,
-        env: childEnv,
+        env: environment,
         silent: options.quietChildren,
         tee,
         onExit: (code) => {
@@ -126,7 +128,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     );
   launch('web', path.join(repoRoot, 'server', 'web-server.ts'), options.dev ? ['--dev'] : []);
   const workerEntry = path.join(repoRoot, 'server', 'sync', 'worker.ts');
-  if (existsSync(workerEntry)) launch('worker', workerEntry);
+  // the audit key goes to the worker alone: it seals the trail; the web app only appends events
+  if (existsSync(workerEntry)) launch('worker', workerEntry, [], { ...childEnv, AUDIT_HMAC_KEY: env().AUDIT_HMAC_KEY });
 
   const url = `http://localhost:${options.port}`;
   const stop = async () => {

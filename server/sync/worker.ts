@@ -5,7 +5,7 @@ import { env } from '@/server/env';
 import { logger } from '@/server/lib/logger';
 import { exitWithParent } from '@/server/lib/process';
 import { costSnapshotCrontab, costSnapshotTaskList } from '@/server/modules/cost/cost-snapshot.task';
-import { startAuditAnchoring } from '@/server/modules/audit/audit-anchor';
+import { startAuditKeeper } from '@/server/modules/audit/audit-anchor';
 import { alertsCrontab, alertsTaskList } from '@/server/modules/operations/alerts.task';
 import { pullCrontab, pullTaskList } from '@/server/modules/pull/pull.task';
 import { startMetricsServer } from '@/server/observability/metrics-endpoint';
@@ -27,6 +27,10 @@ export async function runWorkerProcess(): Promise<void> {
     process.exit(1);
   }
   const log = logger().child({ component: 'sync-worker' });
+  if (!config.AUDIT_HMAC_KEY) {
+    console.error('AUDIT_HMAC_KEY is not set: the worker seals the audit trail with it (`npm start` generates one into DATA_DIR).');
+    process.exit(1);
+  }
   const worker = await startSyncWorker({
     databaseUrl: config.DATABASE_URL,
     odoo: resolveSyncOdooClient,
@@ -47,9 +51,10 @@ export async function runWorkerProcess(): Promise<void> {
     });
     log.info({ url: metricsServer.url }, 'worker metrics listening (bearer METRICS_TOKEN)');
   }
-  // the audit head, anchored outside the database (DATA_DIR and the log) at least every minute
-  const anchorDb = createDb(config.DATABASE_URL, { max: 1, applicationName: 'plumbline-audit-anchor' });
-  const stopAnchoring = startAuditAnchoring(anchorDb, config.AUDIT_ANCHOR_INTERVAL_MS);
+  // audit events sealed into the chain seconds after commit; the head anchored outside the database
+  // (DATA_DIR and the log) at least every minute
+  const auditDb = createDb(config.DATABASE_URL, { max: 1, applicationName: 'plumbline-audit-keeper' });
+  const stopAuditKeeper = startAuditKeeper(auditDb, { sealIntervalMs: config.AUDIT_SEAL_INTERVAL_MS, anchorIntervalMs: config.AUDIT_ANCHOR_INTERVAL_MS });
   log.info({ concurrency: config.WORKER_CONCURRENCY }, 'sync worker started');
   // Parent processes (npm start, tests) wait for this line on stdout.
   console.log('[worker] ready');
@@ -61,8 +66,8 @@ export async function runWorkerProcess(): Promise<void> {
     log.info({ signal }, 'draining sync worker');
     worker
       .stop()
-      .then(() => stopAnchoring())
-      .then(() => anchorDb.$client.end())
+      .then(() => stopAuditKeeper())
+      .then(() => auditDb.$client.end())
       .then(
         () => process.exit(0),
         (error: unknown) => {

@@ -1,9 +1,10 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import type { DbOrTx } from '@/db/client';
+import type { Db, DbOrTx } from '@/db/client';
 import { env } from '@/server/env';
 import { logger } from '@/server/lib/logger';
+import { sealAllAuditEvents } from './audit-chain';
 
 /**
  * The audit head anchored outside the database: one JSON line per new head in
@@ -39,7 +40,7 @@ export async function anchorAuditHead(db: DbOrTx, options: { dataDir?: string } 
   const result = await db.execute<{ database: string; chainSeq: string | null; hash: string | null; mac: string | null }>(sql`
     SELECT current_database() AS database, head.chain_seq::text AS "chainSeq", head.hash, head.mac
     FROM (SELECT 1) AS one
-    LEFT JOIN LATERAL (SELECT chain_seq, hash, mac FROM audit_events ORDER BY chain_seq DESC NULLS LAST LIMIT 1) AS head ON true
+    LEFT JOIN LATERAL (SELECT chain_seq, hash, mac FROM audit_seals ORDER BY chain_seq DESC LIMIT 1) AS head ON true
   `);
   const head = result.rows[0];
   if (!head) return { status: 'empty' };
@@ -48,7 +49,7 @@ export async function anchorAuditHead(db: DbOrTx, options: { dataDir?: string } 
   if (previous) {
     const atPrevious =
       head.chainSeq !== null && Number(head.chainSeq) >= previous.chainSeq
-        ? (await db.execute<{ mac: string | null; hash: string | null }>(sql`SELECT mac, hash FROM audit_events WHERE chain_seq = ${previous.chainSeq}`)).rows[0]
+        ? (await db.execute<{ mac: string | null; hash: string | null }>(sql`SELECT mac, hash FROM audit_seals WHERE chain_seq = ${previous.chainSeq}`)).rows[0]
         : undefined;
     if (!atPrevious || atPrevious.hash !== previous.hash || atPrevious.mac !== previous.mac) {
       const message = `audit trail no longer holds the row anchored at position ${previous.chainSeq} (${previous.anchoredAt}); the head is now ${head.chainSeq ?? 'empty'}`;
@@ -65,21 +66,33 @@ export async function anchorAuditHead(db: DbOrTx, options: { dataDir?: string } 
   return { status: 'anchored', anchor };
 }
 
-/** Anchors every `intervalMs` (the worker runs it); returns a stop that writes a last anchor. */
-export function startAuditAnchoring(db: DbOrTx, intervalMs: number): () => Promise<void> {
-  if (intervalMs <= 0) return async () => {};
+/**
+ * The worker's audit keeper: seals queued events every `sealIntervalMs` (the chain stays seconds
+ * behind the commits) and anchors the head every `anchorIntervalMs`. Returns a stop that seals and
+ * anchors one last time. Intervals of 0 turn either off.
+ */
+export function startAuditKeeper(db: Db, options: { sealIntervalMs: number; anchorIntervalMs: number }): () => Promise<void> {
   let running: Promise<unknown> = Promise.resolve();
-  const tick = () => {
+  let lastAnchor = 0;
+  const tick = (final = false) => {
     running = running
-      .then(() => anchorAuditHead(db))
-      .catch((error: unknown) => logger().error({ err: error }, 'audit anchor failed'));
+      .then(async () => {
+        if (options.sealIntervalMs > 0 || final) await sealAllAuditEvents(db);
+        if (options.anchorIntervalMs > 0 && (final || Date.now() - lastAnchor >= options.anchorIntervalMs)) {
+          lastAnchor = Date.now();
+          await anchorAuditHead(db);
+        }
+      })
+      .catch((error: unknown) => logger().error({ err: error }, 'audit sealing or anchoring failed'));
   };
+  const every = [options.sealIntervalMs, options.anchorIntervalMs].filter((ms) => ms > 0);
+  if (every.length === 0) return async () => {};
   tick();
-  const timer = setInterval(tick, intervalMs);
+  const timer = setInterval(tick, Math.min(...every));
   timer.unref();
   return async () => {
     clearInterval(timer);
-    tick();
+    tick(true);
     await running;
   };
 }

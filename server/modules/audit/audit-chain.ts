@@ -1,22 +1,26 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { sql, type SQL } from 'drizzle-orm';
+import { inArray, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { auditPending, auditSeals } from '@/db/schema';
 import { env } from '@/server/env';
 
 /**
- * The audit trail's two chains, both over one canonical form of a row:
+ * The audit trail's chain, kept off the approval path. recordAudit only inserts the event (a trigger
+ * queues it in audit_pending); the worker's sealer, one at a time under an advisory lock, takes the
+ * committed events in id order shortly after commit and appends one audit_seals row each:
  *
- * - `hash`: SHA-256 over the canonical form (which includes the previous row's hash), computed by the
- *   database trigger (migration 0001). It orders and links the rows; anyone can recompute it.
- * - `mac`: HMAC-SHA256 with AUDIT_HMAC_KEY over the previous row's seal and the canonical form,
- *   computed here, in the application, before the insert. The key never enters the database, so a
- *   database owner who rewrites a row and recomputes every later `hash` still cannot make the seals
- *   agree; `audit:verify` recomputes both in application code.
+ * - `chain_seq`: gap-free position; `prev_hash`: the previous seal's hash;
+ * - `hash`: SHA-256 over the canonical form (position, link and the event's content);
+ * - `mac`: HMAC-SHA256 with AUDIT_HMAC_KEY over the previous seal's mac and the canonical form. The key
+ *   never enters the database, so a database owner who rewrites an event and recomputes every later
+ *   hash still cannot make the seals agree. `audit:verify` recomputes all of it in application code.
  *
- * The canonical form takes every value as PostgreSQL renders it as text (jsonb, uuid, timestamps), so
- * the trigger's digest and this module agree byte for byte.
+ * The canonical form takes every value as PostgreSQL renders it as text (jsonb, uuid, timestamps); it
+ * is the string the old in-row digest (audit_event_digest, migration 0001) hashed, so the chain
+ * written before migration 0021 verifies as its prefix.
  */
 
-/** Taken by recordAudit and by the chain trigger: one writer at a time extends the chain, until commit. */
+/** Held by the sealer for its transaction: one writer at a time extends the chain. */
 export const AUDIT_CHAIN_LOCK = 724100117;
 
 /** One row as the canonical form reads it: every value as PostgreSQL's text, null as null. */
@@ -39,13 +43,14 @@ export type CanonicalAuditRow = {
 /** The timestamp rendering of the canonical form (and of audit_event_digest). */
 export const CANONICAL_TIMESTAMP_FORMAT = 'YYYY-MM-DD"T"HH24:MI:SS.US';
 
-/** The columns of audit_events rendered for the canonical form (audit:verify reads rows through it). */
-export const canonicalColumns: SQL = sql.raw(`
-  id, chain_seq::text AS "chainSeq", prev_hash AS "prevHash", actor_id::text AS "actorId",
-  actor_role AS "actorRole", action, entity_type AS "entityType", entity_id AS "entityId",
-  from_state AS "fromState", to_state AS "toState", changed_fields::text AS "changedFields",
-  comment, correlation_id::text AS "correlationId",
-  to_char(occurred_at AT TIME ZONE 'UTC', '${CANONICAL_TIMESTAMP_FORMAT}') AS "occurredAt", hash, mac`);
+/** An event's content as the canonical form reads it (alias `e` for audit_events). */
+export type AuditEventContent = Omit<CanonicalAuditRow, 'chainSeq' | 'prevHash'> & { id: number };
+
+export const eventContentColumns: SQL = sql.raw(`
+  e.id, e.actor_id::text AS "actorId", e.actor_role AS "actorRole", e.action, e.entity_type AS "entityType",
+  e.entity_id AS "entityId", e.from_state AS "fromState", e.to_state AS "toState",
+  e.changed_fields::text AS "changedFields", e.comment, e.correlation_id::text AS "correlationId",
+  to_char(e.occurred_at AT TIME ZONE 'UTC', '${CANONICAL_TIMESTAMP_FORMAT}') AS "occurredAt"`);
 
 const NULL_MARK = '\\N';
 
@@ -84,5 +89,57 @@ export function sameHex(a: string | null, b: string | null): boolean {
 
 /** The seal key (AUDIT_HMAC_KEY; a development default outside production). */
 export function auditKey(): Buffer {
-  return Buffer.from(env().AUDIT_HMAC_KEY, 'utf8');
+  const key = env().AUDIT_HMAC_KEY;
+  if (!key) throw new Error('AUDIT_HMAC_KEY is required in production: the worker seals the audit trail with it (keep it outside the database)');
+  return Buffer.from(key, 'utf8');
+}
+
+export type SealHead = { chainSeq: number; hash: string; mac: string | null };
+
+/** The last seal: the chain's head (null when nothing is sealed yet). */
+export async function sealHead(db: Pick<Db, 'execute'>): Promise<SealHead | null> {
+  const result = await db.execute<{ chainSeq: string; hash: string; mac: string | null }>(
+    sql`SELECT chain_seq::text AS "chainSeq", hash, mac FROM audit_seals ORDER BY chain_seq DESC LIMIT 1`,
+  );
+  const row = result.rows[0];
+  return row ? { chainSeq: Number(row.chainSeq), hash: row.hash, mac: row.mac } : null;
+}
+
+/**
+ * Seals what is committed and queued, in id order, up to `limit` events per call; returns how many.
+ * Events of a transaction still open are not visible yet and are sealed by a later call (the chain's
+ * order is the order of sealing). Safe to run from several workers: one holds the lock at a time.
+ */
+export async function sealAuditEvents(db: Db, options: { key?: Buffer; limit?: number } = {}): Promise<number> {
+  const key = options.key ?? auditKey();
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
+    // statements after the lock: their snapshots see every seal committed before we got it
+    const events = await tx.execute<AuditEventContent>(
+      sql`SELECT ${eventContentColumns} FROM audit_pending p JOIN audit_events e ON e.id = p.event_id ORDER BY e.id LIMIT ${options.limit ?? 1_000}`,
+    );
+    if (events.rows.length === 0) return 0;
+    let head = await sealHead(tx);
+    const seals = events.rows.map((event) => {
+      const chainSeq = (head?.chainSeq ?? 0) + 1;
+      const prevHash = head?.hash ?? 'GENESIS';
+      const canonical = canonicalAuditString({ ...event, chainSeq: String(chainSeq), prevHash });
+      const seal = { chainSeq, eventId: Number(event.id), prevHash, hash: auditDigest(canonical), mac: auditSeal(key, head?.mac ?? null, canonical) };
+      head = { chainSeq, hash: seal.hash, mac: seal.mac };
+      return seal;
+    });
+    await tx.insert(auditSeals).values(seals);
+    await tx.delete(auditPending).where(inArray(auditPending.eventId, seals.map((seal) => seal.eventId)));
+    return seals.length;
+  });
+}
+
+/** Seals until nothing committed is left (start script after seeding, tests, the worker's stop). */
+export async function sealAllAuditEvents(db: Db, options: { key?: Buffer } = {}): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const sealed = await sealAuditEvents(db, options);
+    total += sealed;
+    if (sealed === 0) return total;
+  }
 }

@@ -10,7 +10,7 @@ import { createDb, type Db } from '@/db/client';
 import { createTestDatabase, type TestDatabase } from '@/db/testing/test-db';
 import { childProcessEnv } from '@/server/env';
 import { anchorAuditHead, anchorFile, readAuditAnchor } from './audit-anchor';
-import { auditKey } from './audit-chain';
+import { auditDigest, auditKey, canonicalAuditString, eventContentColumns, sealAllAuditEvents, sealAuditEvents, type AuditEventContent } from './audit-chain';
 import { verifyAuditChain } from './audit-verify';
 import { recordAudit } from './audit.service';
 
@@ -32,6 +32,7 @@ async function writeEvents(db: Db, count: number, prefix = 'e'): Promise<void> {
       correlationId: i === 2 ? '6F1C2B5E-0000-4000-8000-00000000000A' : null,
     });
   }
+  await sealAllAuditEvents(db);
 }
 
 /** `npm run audit:verify` against a database, in a clean environment as an operator's shell would have. */
@@ -46,34 +47,26 @@ async function auditVerifyScript(url: string, dataDir: string): Promise<{ code: 
 
 /**
  * What a database owner with superuser rights can do without the application: triggers off
- * (session_replication_role = replica), a row rewritten, and every later hash recomputed with the
- * database's own digest function, so the unkeyed chain is perfect again.
+ * (session_replication_role = replica), an event rewritten, and every later seal's hash and link
+ * recomputed with the published algorithm, so the unkeyed chain is perfect again. Only the key is
+ * missing.
  */
-async function rewriteWithRecomputedHashes(db: Db, chainSeq: number): Promise<void> {
-  await db.transaction(async (tx) => {
+async function rewriteWithRecomputedHashes(db: Db, chainSeq: number): Promise<number> {
+  return db.transaction(async (tx) => {
     await tx.execute(sql`SET LOCAL session_replication_role = replica`);
-    await tx.execute(sql`UPDATE audit_events SET changed_fields = '{"amount":{"old":"1.00","new":"999999.00"}}' WHERE chain_seq = ${chainSeq}`);
-    await tx.execute(sql.raw(`
-      DO $$
-      DECLARE r record; previous text;
-      BEGIN
-        SELECT hash INTO previous FROM audit_events WHERE chain_seq = ${chainSeq} - 1;
-        FOR r IN SELECT id FROM audit_events WHERE chain_seq >= ${chainSeq} ORDER BY chain_seq LOOP
-          UPDATE audit_events SET prev_hash = coalesce(previous, 'GENESIS') WHERE id = r.id;
-          UPDATE audit_events a SET hash = audit_event_digest(a) WHERE a.id = r.id RETURNING hash INTO previous;
-        END LOOP;
-      END $$`));
+    const [target] = (await tx.execute<{ id: number }>(sql`SELECT event_id AS id FROM audit_seals WHERE chain_seq = ${chainSeq}`)).rows;
+    await tx.execute(sql`UPDATE audit_events SET changed_fields = '{"amount":{"old":"1.00","new":"999999.00"}}' WHERE id = ${target!.id}`);
+    const seals = await tx.execute<AuditEventContent & { chainSeq: string; prevHash: string }>(sql`
+      SELECT s.chain_seq::text AS "chainSeq", s.prev_hash AS "prevHash", ${eventContentColumns}
+      FROM audit_seals s JOIN audit_events e ON e.id = s.event_id WHERE s.chain_seq >= ${chainSeq} ORDER BY s.chain_seq`);
+    let previous = (await tx.execute<{ hash: string }>(sql`SELECT hash FROM audit_seals WHERE chain_seq = ${chainSeq - 1}`)).rows[0]?.hash ?? 'GENESIS';
+    for (const seal of seals.rows) {
+      const hash = auditDigest(canonicalAuditString({ ...seal, prevHash: previous }));
+      await tx.execute(sql`UPDATE audit_seals SET prev_hash = ${previous}, hash = ${hash} WHERE chain_seq = ${seal.chainSeq}::bigint`);
+      previous = hash;
+    }
+    return Number(target!.id);
   });
-}
-
-/** The unkeyed chain alone, as the database's own digest computes it (what the old verify trusted). */
-async function unkeyedChainHolds(db: Db): Promise<boolean> {
-  const result = await db.execute<{ bad: number }>(sql`
-    SELECT count(*)::int AS bad FROM (
-      SELECT a.hash = audit_event_digest(a) AND a.prev_hash = coalesce(lag(a.hash) OVER (ORDER BY a.chain_seq), 'GENESIS') AS ok
-      FROM audit_events a) checked
-    WHERE NOT ok`);
-  return result.rows[0]?.bad === 0;
 }
 
 describe('audit_events: keyed chain', () => {
@@ -84,11 +77,19 @@ describe('audit_events: keyed chain', () => {
   });
   afterAll(async () => testDb.drop());
 
-  it('seals every row in application code and verifies intact', async () => {
+  it('seals every event in application code, after commit, and verifies intact', async () => {
     const result = await verifyAuditChain(testDb.db, { key });
-    expect(result).toEqual({ ok: true, checked: 5, sealed: 5, unsealed: 0, anchor: { status: 'none' } });
-    const macs = await testDb.db.execute<{ n: number }>(sql`SELECT count(DISTINCT mac)::int AS n FROM audit_events WHERE mac ~ '^[0-9a-f]{64}$'`);
+    expect(result).toEqual({ ok: true, checked: 5, sealed: 5, unsealed: 0, pending: 0, anchor: { status: 'none' } });
+    const macs = await testDb.db.execute<{ n: number }>(sql`SELECT count(DISTINCT mac)::int AS n FROM audit_seals WHERE mac ~ '^[0-9a-f]{64}$'`);
     expect(macs.rows[0]?.n).toBe(5);
+    // an event of a transaction still open is not sealed until it commits
+    await testDb.db.transaction(async (tx) => {
+      await recordAudit(tx, { actor: system, action: 'test.open', entityType: 'thing', entityId: 'open' });
+      expect(await sealAuditEvents(testDb.db)).toBe(0);
+    });
+    expect(await verifyAuditChain(testDb.db, { key })).toMatchObject({ ok: true, checked: 5, pending: 1 });
+    expect(await sealAuditEvents(testDb.db)).toBe(1);
+    expect(await verifyAuditChain(testDb.db, { key })).toMatchObject({ ok: true, checked: 6, pending: 0 });
   });
 
   it('fails every seal under another key', async () => {
@@ -96,15 +97,26 @@ describe('audit_events: keyed chain', () => {
     expect(result).toMatchObject({ ok: false, chainSeq: 1, reason: expect.stringMatching(/keyed seal/) });
   });
 
-  it('keeps one unbroken chain under concurrent writers', async () => {
-    await Promise.all(
-      Array.from({ length: 25 }, (_, i) =>
+  it('keeps one unbroken chain with concurrent writers and two sealers at once', async () => {
+    await Promise.all([
+      ...Array.from({ length: 25 }, (_, i) =>
         testDb.db.transaction(async (tx) => {
           await recordAudit(tx, { actor: system, action: 'test.concurrent', entityType: 'thing', entityId: `c${i}` });
         }),
       ),
-    );
-    expect(await verifyAuditChain(testDb.db, { key })).toMatchObject({ ok: true, checked: 30, sealed: 30 });
+      sealAuditEvents(testDb.db, { limit: 3 }),
+      sealAuditEvents(testDb.db, { limit: 3 }),
+    ]);
+    await Promise.all([sealAllAuditEvents(testDb.db), sealAllAuditEvents(testDb.db)]);
+    expect(await verifyAuditChain(testDb.db, { key })).toMatchObject({ ok: true, checked: 31, sealed: 31, pending: 0 });
+  });
+
+  it('names an event written outside the application (not queued for sealing)', async () => {
+    await testDb.db.transaction(async (tx) => {
+      await tx.execute(sql`SET LOCAL session_replication_role = replica`);
+      await tx.execute(sql`INSERT INTO audit_events (action, entity_type, entity_id) VALUES ('forged', 'thing', 'x')`);
+    });
+    expect(await verifyAuditChain(testDb.db, { key })).toMatchObject({ ok: false, reason: expect.stringMatching(/neither sealed nor queued/) });
   });
 });
 
@@ -129,10 +141,11 @@ describe('audit_events: the runtime role', () => {
     expect(me.rows[0]).toEqual({ rolsuper: false, owned: 0 });
   });
 
-  it('appends through the application, sealed', async () => {
+  it('appends and seals as the application role', async () => {
     const appDb = createDb(testDb.runtimeUrl, { max: 2 });
     try {
       await recordAudit(appDb, { actor: system, action: 'test.as-app', entityType: 'thing', entityId: 'app' });
+      expect(await sealAllAuditEvents(appDb)).toBe(1);
     } finally {
       await appDb.$client.end();
     }
@@ -153,12 +166,14 @@ describe('audit_events: the runtime role', () => {
     };
     // 42501 insufficient_privilege: not even reaching the append-only trigger
     expect(await refused(`UPDATE audit_events SET comment = 'tampered'`)).toBe('42501');
+    expect(await refused(`UPDATE audit_seals SET mac = 'x'`)).toBe('42501');
+    expect(await refused(`DELETE FROM audit_seals`)).toBe('42501');
     expect(await refused(`DELETE FROM audit_events`)).toBe('42501');
     expect(await refused(`TRUNCATE audit_events`)).toBe('42501');
     expect(await refused(`SET session_replication_role = replica`)).toBe('42501');
     expect(await refused(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update`)).toBe('42501');
-    expect(await refused(`DROP TRIGGER audit_events_chain ON audit_events`)).toBe('42501');
-    expect(await refused(`CREATE OR REPLACE FUNCTION audit_event_digest(e audit_events) RETURNS text LANGUAGE sql AS $$ SELECT 'x' $$`)).toBe('42501');
+    expect(await refused(`DROP TRIGGER audit_events_queue_seal ON audit_events`)).toBe('42501');
+    expect(await refused(`CREATE OR REPLACE FUNCTION audit_events_queue_seal() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$`)).toBe('42501');
     expect(await refused(`CREATE ROLE sneaky SUPERUSER`)).toBe('42501');
     const rows = await testDb.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_events WHERE comment = 'tampered'`);
     expect(rows.rows[0]?.n).toBe(0);
@@ -190,17 +205,15 @@ describe('audit_events: what the database owner cannot hide', () => {
     await testDb.drop();
   });
 
-  it('names a row rewritten with every later hash recomputed (in code and through `npm run audit:verify`)', async () => {
-    await rewriteWithRecomputedHashes(testDb.db, 3);
-    // the unkeyed chain is perfect again: what the old, in-database verify reported as intact
-    expect(await unkeyedChainHolds(testDb.db)).toBe(true);
-    const [target] = (await testDb.db.execute<{ id: number }>(sql`SELECT id FROM audit_events WHERE chain_seq = 3`)).rows;
+  it('names an event rewritten with every later hash recomputed (in code and through `npm run audit:verify`)', async () => {
+    const target = await rewriteWithRecomputedHashes(testDb.db, 3);
+    // every hash and link agrees again (the hash check passes; only the keyed seal fails)
     const result = await verifyAuditChain(testDb.db, { key });
-    expect(result).toMatchObject({ ok: false, brokenId: target!.id, chainSeq: 3, reason: expect.stringMatching(/keyed seal does not match/) });
+    expect(result).toMatchObject({ ok: false, brokenId: target, chainSeq: 3, reason: expect.stringMatching(/keyed seal does not match/) });
 
     const script = await auditVerifyScript(testDb.url, dataDir);
     expect(script.code, script.output).toBe(1);
-    expect(script.output).toContain(`audit_events.id=${target!.id}`);
+    expect(script.output).toContain(`audit_events.id=${target}`);
   });
 });
 
@@ -229,7 +242,8 @@ describe('audit_events: deletion and truncation against the anchor', () => {
   it('names the deletion of the newest rows, and the anchor does not move back', async () => {
     await testDb.db.transaction(async (tx) => {
       await tx.execute(sql`SET LOCAL session_replication_role = replica`);
-      await tx.execute(sql`DELETE FROM audit_events WHERE chain_seq > 4`);
+      await tx.execute(sql`DELETE FROM audit_events WHERE id IN (SELECT event_id FROM audit_seals WHERE chain_seq > 4)`);
+      await tx.execute(sql`DELETE FROM audit_seals WHERE chain_seq > 4`);
     });
     const file = anchorFile(testDb.name, dataDir);
     const anchor = readAuditAnchor(file);
@@ -245,9 +259,10 @@ describe('audit_events: deletion and truncation against the anchor', () => {
   });
 
   it('names a truncation', async () => {
-    await testDb.db.execute(sql`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_truncate`);
-    await testDb.db.execute(sql`TRUNCATE audit_events`);
-    await testDb.db.execute(sql`ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_truncate`);
+    await testDb.db.transaction(async (tx) => {
+      await tx.execute(sql`SET LOCAL session_replication_role = replica`);
+      await tx.execute(sql`TRUNCATE audit_seals, audit_events, audit_pending`);
+    });
     const anchor = readAuditAnchor(anchorFile(testDb.name, dataDir));
     expect(await verifyAuditChain(testDb.db, { key, anchor })).toMatchObject({ ok: false, reason: expect.stringMatching(/empty .*truncated/) });
     const script = await auditVerifyScript(testDb.url, dataDir);
