@@ -68,22 +68,38 @@ const setupKinds = {
 } as const;
 type SetupKinds = typeof setupKinds;
 
+const confirmation = { confirm: z.literal(true, { error: 'Read the preview and confirm it first.' }) };
+
 function setupUnion<E extends z.ZodRawShape>(extra: E) {
   const one = <K extends keyof SetupKinds>(kind: K) =>
     z.object({ kind: z.literal(kind), ...setupKinds[kind], ...extra }).strict();
-  return z.discriminatedUnion('kind', [
+  const byKind = z.discriminatedUnion('kind', [
     one('retentionPayableAccountId'),
     one('retentionReceivableAccountId'),
     one('changeOrderProductId'),
     one('costCodePlanId'),
     one('costCodeAccounts'),
   ]);
+  // every key any kind may carry, checked first: an unknown key is named as such, not as "no kind matched"
+  const anyKind = z
+    .object({
+      kind: z.enum(Object.keys(setupKinds) as [keyof SetupKinds, ...(keyof SetupKinds)[]]),
+      name: recordName.optional(),
+      code: accountCode.optional(),
+      internalReference: setupKinds.changeOrderProductId.internalReference,
+      ...extra,
+    })
+    .strict();
+  return anyKind.transform((value, ctx) => {
+    const parsed = byKind.safeParse(value);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, code: 'custom', message: issue.message, path: issue.path });
+    return z.NEVER;
+  });
 }
 
 export const previewSetupRecordInput = setupUnion({});
-export type SetupRecordInput = z.infer<typeof previewSetupRecordInput>;
+export type SetupRecordInput = z.output<typeof previewSetupRecordInput>;
 /** Creating needs the explicit confirmation the preview asks for: nothing is created silently. */
-export const createSetupRecordInput = setupUnion({
-  confirm: z.literal(true, { error: 'Read the preview and confirm it first.' }),
-});
+export const createSetupRecordInput = setupUnion(confirmation);
 export type SetupKind = SetupRecordInput['kind'];
