@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { createOdooClient } from '@/server/odoo/client';
 import { insertApprovedChangeOrders, requestChangeOrderSyncs } from '@/server/testing/change-order-load';
 import { countChangeOrderDocuments, hardware, postgresVersion, round, spawnWorker, startSyncBench, stopWorker, waitUntil } from './lib/bench';
 import { ODOO_TARGET_OPTIONS, OdooTargetError, realOdooTarget } from './lib/odoo-target';
