@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createOdooClient } from '@/server/odoo/client';
 import { startOdooSim } from '@/tools/odoo-sim/server';
-import { ODOO_TARGET_OPTIONS, realOdooTarget } from './lib/odoo-target';
+import { ODOO_TARGET_OPTIONS, OdooTargetError, realOdooTarget } from './lib/odoo-target';
 
 /**
  * Why Plumbline batches: creates N analytic lines one call per record, then the same N with
@@ -26,7 +26,15 @@ const latencyMs = Number(values['latency-ms']);
 const chunkSize = Number(values['chunk-size']);
 const transport = values.transport === 'jsonrpc' ? 'jsonrpc' : 'json2';
 
-const target = realOdooTarget(values);
+const target = (() => {
+  try {
+    return realOdooTarget(values);
+  } catch (error) {
+    if (!(error instanceof OdooTargetError)) throw error;
+    console.error(`bench:odoo: ${error.message}`);
+    process.exit(2);
+  }
+})();
 // One tag per run: every record this run creates is named after it, so counts read back from Odoo
 // (simulator or real) see this run's records only. Against a real Odoo use a test database.
 const tag = `plumbline-bench-${Date.now().toString(36)}`;

@@ -3,6 +3,7 @@ import { approveChangeOrder } from '@/server/modules/change-orders/change-order-
 import { SYNC_CRASH_POINTS, type SyncCrashPoint } from '@/server/sync/crash';
 import { insertApprovedChangeOrders, insertSubmittedChangeOrders, requestChangeOrderSyncs } from '@/server/testing/change-order-load';
 import { countChangeOrderDocuments, hardware, postgresVersion, round, spawnWorker, startSyncBench, stopWorker, waitUntil } from './lib/bench';
+import { ODOO_TARGET_OPTIONS, OdooTargetError, realOdooTarget } from './lib/odoo-target';
 
 /**
  * `npm run drill:crash`: each iteration approves a client change order through the real service
@@ -13,13 +14,25 @@ import { countChangeOrderDocuments, hardware, postgresVersion, round, spawnWorke
  * clean worker drains the queue and every approved CO is checked: exactly one Odoo line and one
  * chatter note (0 duplicates), synced (0 approvals without their Odoo effect).
  *   npm run drill:crash -- [--iterations 1000] [--latency-ms 2]
+ * Against a real Odoo (a test database; documents are counted there):
+ *   npm run drill:crash -- --iterations 50 --odoo-url URL --odoo-db DB --odoo-login LOGIN --odoo-api-key-file FILE
  */
 const { values } = parseArgs({
   options: {
     iterations: { type: 'string', default: '1000' },
     'latency-ms': { type: 'string', default: '2' },
+    ...ODOO_TARGET_OPTIONS,
   },
 });
+const target = (() => {
+  try {
+    return realOdooTarget(values);
+  } catch (error) {
+    if (!(error instanceof OdooTargetError)) throw error;
+    console.error(`drill:crash: ${error.message}`);
+    process.exit(2);
+  }
+})();
 const iterations = Number(values.iterations);
 const WORKER_ENV = {
   WORKER_CONCURRENCY: '2',
@@ -34,7 +47,7 @@ const WORKER_ENV = {
   SYNC_MAX_ATTEMPTS: '50',
 };
 
-const bench = await startSyncBench({ name: 'drill_crash', latencyMs: Number(values['latency-ms']) });
+const bench = await startSyncBench({ name: 'drill_crash', latencyMs: Number(values['latency-ms']), target });
 try {
   const { actors, projectIds } = bench.org;
   const submitted = await insertSubmittedChangeOrders(bench.db, { count: iterations, projectId: projectIds['P-1001']!, authorId: actors.pm2.id, reviewerId: actors.qs.id });
@@ -78,11 +91,12 @@ try {
   );
   await stopWorker(rescuer);
   const seconds = (performance.now() - started) / 1000;
-  const documents = await countChangeOrderDocuments(bench.db, bench.sim, approvedIds);
+  const documents = await countChangeOrderDocuments(bench.db, bench.client, approvedIds);
   const attempts = await bench.db.$client.query<{ outcome: string; n: number }>('SELECT outcome, count(*)::int AS n FROM sync_attempts GROUP BY outcome ORDER BY outcome');
   const totalCrashes = Object.values(crashes).reduce((sum, n) => sum + n, 0);
   const result = {
     drill: 'crash',
+    odoo: target ? 'real' : 'simulator',
     iterations,
     approvals: approvedIds.length,
     crashes,

@@ -61,3 +61,9 @@ export function errorMessage(error: unknown): string {
   }
   return 'Something went wrong. Please try again.';
 }
+
+/** The message the server gave for one input field (zod's, or a domain error naming the field). */
+export function fieldErrorOf(error: unknown, field: string): string | undefined {
+  if (!(error instanceof TRPCClientError)) return undefined;
+  return (error.data as { fieldErrors?: Record<string, string[] | undefined> } | undefined)?.fieldErrors?.[field]?.[0];
+}

@@ -81,6 +81,28 @@ export const pullRunRecords = pgTable(
   (table) => [index('pull_run_records_record_idx').on(table.recordType, table.recordId, table.id), index('pull_run_records_run_idx').on(table.pullRunId)],
 );
 
+/**
+ * Odoo records the pull read that belong to no Plumbline project (another department's project, a
+ * PO for the office): listed once, with why, on Admin → Odoo → Setup — not a failed record on every
+ * pull and not an exception. A row goes when a later pull links the record.
+ */
+export const odooUnlinkedRecords = pgTable(
+  'odoo_unlinked_records',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organisationId: uuid('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    odooModel: text('odoo_model').notNull(),
+    odooId: integer('odoo_id').notNull(),
+    name: text('name').notNull(),
+    reason: text('reason').notNull(),
+    firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex('odoo_unlinked_records_key').on(table.organisationId, table.odooModel, table.odooId)],
+);
+
 /** Incremental pulls resume from the last write_date seen per Odoo model. */
 export const pullCursors = pgTable('pull_cursors', {
   odooModel: text('odoo_model').primaryKey(),

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -10,7 +11,11 @@ import { migrateDatabase } from '@/db/migrate';
 import { childProcessEnv, env } from '@/server/env';
 import { linkDemoToSimulator } from '@/server/testing/change-order-load';
 import { seedTestOrganisation, type SeededOrg } from '@/server/testing/fixtures';
+import { createOdooClient, type OdooClient, type OdooClientConfig } from '@/server/odoo/client';
+import { saveOdooMappings } from '@/server/modules/odoo-connection/odoo-connection.service';
+import { ensureConnectionRow } from '@/server/modules/odoo-connection/odoo-connection-row';
 import { startOdooSim, type OdooSim } from '@/tools/odoo-sim/server';
+import { odooTargetEnv } from './odoo-target';
 import { repoRoot } from './stack';
 
 /** Shared pieces of the benchmarks and drills (scripts/bench-*.ts, scripts/drill-*.ts). */
@@ -83,30 +88,51 @@ export async function dropDatabase(serverUrl: string, name: string): Promise<voi
 export type SyncBench = {
   db: Db;
   databaseUrl: string;
-  sim: OdooSim;
+  /** The in-process simulator, unless the run targets a real Odoo. */
+  sim: OdooSim | undefined;
+  /** The Odoo every worker and count uses (the simulator's or the real one). */
+  odoo: OdooClientConfig;
+  client: OdooClient;
+  /** Where change orders land: P-1001's sale order, and the change-order product, in that Odoo. */
+  targets: { saleOrderId: number; productId: number };
   org: SeededOrg;
   stop: () => Promise<void>;
 };
 
 /**
- * A fresh migrated database with the demo organisation, an in-process Odoo simulator (demo seed,
- * `latencyMs` per call) and the demo projects and subcontracts linked to its orders.
+ * A fresh migrated database with the demo organisation, and an Odoo: an in-process simulator (demo
+ * seed, `latencyMs` per call) with the demo projects and subcontracts linked to its orders, or — with
+ * `target` (scripts/lib/odoo-target.ts) — a real Odoo in which this run makes its own customer, vendor,
+ * change-order product, sale order and confirmed purchase order, all named after the run.
  */
-export async function startSyncBench(options: { name: string; latencyMs: number; poolMax?: number }): Promise<SyncBench> {
+export async function startSyncBench(options: { name: string; latencyMs: number; poolMax?: number; target?: OdooClientConfig | null }): Promise<SyncBench> {
   const server = await postgresServer();
   const database = await createDatabase(server.serverUrl, `plumbline_${options.name}_${randomBytes(3).toString('hex')}`);
   await migrateDatabase(database.url);
   const db = createDb(database.url, { max: options.poolMax ?? 10, applicationName: `plumbline-${options.name}` });
   const org = await seedTestOrganisation(db);
-  const sim = await startOdooSim({ port: 0, version: 19, apiKey: `bench-${randomBytes(6).toString('hex')}`, db: 'bench', login: 'admin', password: 'admin', seed: 'demo', latencyMs: options.latencyMs });
-  await linkDemoToSimulator(db, sim);
+  let sim: OdooSim | undefined;
+  let odoo: OdooClientConfig;
+  let targets: SyncBench['targets'];
+  if (options.target) {
+    odoo = options.target;
+    targets = await linkBenchToRealOdoo(db, odoo, options.name);
+  } else {
+    sim = await startOdooSim({ port: 0, version: 19, apiKey: `bench-${randomBytes(6).toString('hex')}`, db: 'bench', login: 'admin', password: 'admin', seed: 'demo', latencyMs: options.latencyMs });
+    await linkDemoToSimulator(db, sim);
+    odoo = { url: sim.url, db: sim.db, login: sim.login, apiKey: sim.apiKey };
+    targets = { saleOrderId: sim.demo?.projects['P-1001']?.saleOrderId ?? 0, productId: sim.demo?.products.changeOrderWork ?? 0 };
+  }
   return {
     db,
     databaseUrl: database.url,
     sim,
+    odoo,
+    client: createOdooClient(odoo),
+    targets,
     org,
     stop: async () => {
-      await sim.stop();
+      await sim?.stop();
       await db.$client.end();
       await database.drop();
       await server.stop();
@@ -114,10 +140,37 @@ export async function startSyncBench(options: { name: string; latencyMs: number;
   };
 }
 
+/**
+ * Against a real Odoo (use a test database): this run's own documents, so counts see only them. Only
+ * P-1001 gets a sale order (so every client CO lands there) and one subcontract gets the PO; the project
+ * takes the Odoo company's currency, and the product is chosen as the change-order product.
+ */
+async function linkBenchToRealOdoo(db: Db, target: OdooClientConfig, name: string): Promise<SyncBench['targets']> {
+  const client = createOdooClient(target);
+  const tag = `plumbline-${name}-${Date.now().toString(36)}`;
+  const who = await client.whoAmI();
+  const customer = await client.create('res.partner', { name: `${tag} client`, is_company: true });
+  const vendor = await client.create('res.partner', { name: `${tag} subcontractor`, is_company: true });
+  const productId = await client.create('product.product', { name: `${tag} change order`, type: 'service', sale_ok: true, purchase_ok: true });
+  const saleOrderId = await client.create('sale.order', { partner_id: customer, order_line: [[0, 0, { product_id: productId, name: `${tag} contract`, product_uom_qty: 1, price_unit: 1000 }]] });
+  const purchaseOrderId = await client.create('purchase.order', { partner_id: vendor, order_line: [[0, 0, { product_id: productId, name: `${tag} subcontract`, product_qty: 1, price_unit: 500 }]] });
+  await client.call('purchase.order', 'button_confirm', { ids: [purchaseOrderId] });
+  const [organisation] = (await db.execute<{ id: string }>(sql`SELECT id FROM organisations ORDER BY created_at LIMIT 1`)).rows;
+  await db.execute(sql`UPDATE projects SET odoo_sale_order_id = NULL, odoo_id = NULL`);
+  await db.execute(sql`UPDATE projects SET odoo_sale_order_id = ${saleOrderId}, odoo_company_id = ${who.company.id}, currency = coalesce(${who.company.currency}, currency) WHERE code = 'P-1001'`);
+  const vendorRow = await db.execute<{ id: string }>(sql`INSERT INTO partners (organisation_id, name, is_vendor, odoo_id) VALUES (${organisation!.id}, ${`${tag} subcontractor`}, true, ${vendor}) RETURNING id`);
+  await db.execute(sql`
+    INSERT INTO subcontracts (project_id, vendor_id, odoo_purchase_order_id, reference, title, odoo_state)
+    SELECT id, ${vendorRow.rows[0]!.id}, ${purchaseOrderId}, ${`${tag}-PO`}, 'Bench subcontract', 'purchase' FROM projects WHERE code = 'P-1001'`);
+  await db.transaction((tx) => ensureConnectionRow(tx, organisation!.id, { url: target.url, database: target.db, login: target.login }));
+  await saveOdooMappings(db, { changeOrderProductId: productId }, null, organisation!.id);
+  return { saleOrderId, productId };
+}
+
 export type WorkerChild = { child: ChildProcess; output: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; ready: Promise<boolean> };
 
 /** A real sync worker process (server/sync/worker.ts) against the bench's database and simulator. */
-export function spawnWorker(bench: Pick<SyncBench, 'databaseUrl' | 'sim'>, extraEnv: Record<string, string | undefined> = {}): WorkerChild {
+export function spawnWorker(bench: Pick<SyncBench, 'databaseUrl' | 'odoo'>, extraEnv: Record<string, string | undefined> = {}): WorkerChild {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'server/sync/worker.ts')], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -125,11 +178,7 @@ export function spawnWorker(bench: Pick<SyncBench, 'databaseUrl' | 'sim'>, extra
       NODE_ENV: 'test',
       LOG_LEVEL: 'error',
       DATABASE_URL: bench.databaseUrl,
-      ODOO_URL: bench.sim.url,
-      ODOO_DB: bench.sim.db,
-      ODOO_LOGIN: bench.sim.login,
-      ODOO_API_KEY: bench.sim.apiKey,
-      ODOO_PASSWORD: undefined,
+      ...odooTargetEnv(bench.odoo),
       SYNC_CRASH_AT: undefined,
       ...extraEnv,
     }),
@@ -176,28 +225,38 @@ export function rssMb(pid: number): number | null {
   }
 }
 
-/** Every Odoo document a change order should have made, counted in the simulator (duplicates > 1). */
-export async function countChangeOrderDocuments(db: Db, sim: OdooSim, ids: string[]): Promise<{ missing: number; duplicates: number; notSynced: number }> {
+/**
+ * Every Odoo document a change order should have made, counted in that Odoo (simulator or real) by
+ * reading it back through the client: duplicates are counts above 1.
+ */
+export async function countChangeOrderDocuments(db: Db, client: OdooClient, ids: string[]): Promise<{ missing: number; duplicates: number; notSynced: number }> {
   const rows = await db.$client.query<{ id: string; reference: string; kind: string; sync_status: string; sale_order: number | null; purchase_order: number | null }>(
     `SELECT co.id, co.reference, co.kind, co.sync_status, p.odoo_sale_order_id AS sale_order, s.odoo_purchase_order_id AS purchase_order
      FROM change_orders co JOIN projects p ON p.id = co.project_id LEFT JOIN subcontracts s ON s.id = co.subcontract_id
      WHERE co.id = ANY($1::uuid[])`,
     [ids],
   );
-  // index the simulator's lines and notes once (a search per CO would be quadratic at 10,000)
+  const orders = { 'sale.order': new Set<number>(), 'purchase.order': new Set<number>() };
+  for (const row of rows.rows) {
+    if (row.kind === 'client' && row.sale_order) orders['sale.order'].add(row.sale_order);
+    if (row.kind !== 'client' && row.purchase_order) orders['purchase.order'].add(row.purchase_order);
+  }
+  // index the orders' lines and notes once (a search per CO would be quadratic at 10,000)
   const lines = new Map<string, number>();
-  for (const model of ['sale.order.line', 'purchase.order.line']) {
-    for (const line of sim.state.all(model)) {
+  const notes = new Map<string, number>();
+  for (const [orderModel, lineModel] of [['sale.order', 'sale.order.line'], ['purchase.order', 'purchase.order.line']] as const) {
+    const orderIds = [...orders[orderModel]];
+    if (orderIds.length === 0) continue;
+    for (const line of await client.searchReadAll(lineModel, [['order_id', 'in', orderIds], ['name', '=like', '[%']], ['name', 'order_id'])) {
       const ref = /^\[([^\]]+)\]/.exec(String(line.name ?? ''))?.[1];
       const order = Array.isArray(line.order_id) ? line.order_id[0] : line.order_id;
-      if (ref) lines.set(`${model}|${String(order)}|${ref}`, (lines.get(`${model}|${String(order)}|${ref}`) ?? 0) + 1);
+      if (ref) lines.set(`${lineModel}|${String(order)}|${ref}`, (lines.get(`${lineModel}|${String(order)}|${ref}`) ?? 0) + 1);
     }
-  }
-  const notes = new Map<string, number>();
-  for (const message of sim.state.all('mail.message')) {
-    for (const match of String(message.body ?? '').matchAll(/Plumbline approval of ([A-Z]+-\d+) #[0-9a-f]+\./g)) {
-      const key = `${String(message.model)}|${String(message.res_id)}|${match[1]}`;
-      notes.set(key, (notes.get(key) ?? 0) + 1);
+    for (const message of await client.searchReadAll('mail.message', [['model', '=', orderModel], ['res_id', 'in', orderIds], ['body', 'ilike', 'Plumbline approval of']], ['model', 'res_id', 'body'])) {
+      for (const match of String(message.body ?? '').matchAll(/Plumbline approval of ([A-Z]+-\d+) #[0-9a-f]+\./g)) {
+        const key = `${String(message.model)}|${String(message.res_id)}|${match[1]}`;
+        notes.set(key, (notes.get(key) ?? 0) + 1);
+      }
     }
   }
   let missing = 0;

@@ -37,6 +37,10 @@ export const permissionTable = {
   'odoo.connection.read': [ADMIN],
   'odoo.connection.update': [ADMIN],
   'odoo.connection.test': [ADMIN],
+  /** The guided setup page: read Odoo's candidates and the matching; create set-up records in Odoo. */
+  'odoo.setup.read': [ADMIN],
+  'odoo.setup.preview': [ADMIN],
+  'odoo.setup.create': [ADMIN],
   'odoo.pull': [ADMIN, FIN],
   'pull.read': [ADMIN, FIN],
   'vendor.read': PROJECT_PEOPLE,

@@ -10,9 +10,13 @@ import {
   listMappingOptions,
 } from '@/server/modules/odoo-connection/odoo-connection.queries';
 import {
+  createSetupRecordInput,
+  previewSetupRecordInput,
   saveConnectionInput,
   saveMappingsInput,
 } from '@/server/modules/odoo-connection/odoo-connection.schemas';
+import { getOdooSetupGuide, listSetupProjects, listUnlinkedRecords } from '@/server/modules/odoo-connection/odoo-setup-guide.queries';
+import { createSetupRecord, previewSetupRecord } from '@/server/modules/odoo-connection/odoo-setup-guide.service';
 import {
   saveOdooConnection,
   saveOdooMappings,
@@ -48,6 +52,24 @@ export const odooRouter = createTRPCRouter({
     .mutation(async ({ ctx, input }) => {
       await stepUpForOdooConnection(ctx);
       return saveOdooMappings(ctx.db, input, ctx.actor);
+    }),
+  setupGuide: procedure('odoo.setup.read').query(({ ctx }) => getOdooSetupGuide(ctx.db, ctx.actor)),
+  setupProjects: procedure('odoo.setup.read')
+    .input(listInputSchema)
+    .query(({ ctx, input }) => listSetupProjects(ctx.db, ctx.actor, input)),
+  unlinkedRecords: procedure('odoo.setup.read')
+    .input(listInputSchema)
+    .query(({ ctx, input }) => listUnlinkedRecords(ctx.db, ctx.actor, input)),
+  // a preview reads Odoo only; it is a mutation so that typing in the form never fires it
+  previewSetupRecord: procedure('odoo.setup.preview')
+    .input(previewSetupRecordInput)
+    .mutation(({ ctx, input }) => previewSetupRecord(ctx.db, input, ctx.actor)),
+  createSetupRecord: procedure('odoo.setup.create')
+    .input(createSetupRecordInput)
+    .mutation(async ({ ctx, input }) => {
+      await stepUpForOdooConnection(ctx);
+      const { confirm: _confirmed, ...record } = input;
+      return createSetupRecord(ctx.db, record, ctx.actor);
     }),
   pullNow: procedure('odoo.pull')
     .input(noInput)

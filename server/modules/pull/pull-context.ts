@@ -1,6 +1,6 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '@/db/client';
-import { pullCursors, pullRunRecords, type OdooMappings, type PullCounts } from '@/db/schema';
+import { odooUnlinkedRecords, pullCursors, pullRunRecords, type OdooMappings, type PullCounts } from '@/db/schema';
 import type { OdooClient } from '@/server/odoo/client';
 import type { OdooFieldNames } from '@/server/odoo/field-names';
 import { diffFields, type ChangedFields } from '@/server/modules/audit/audit.service';
@@ -186,4 +186,41 @@ export async function availableFields(odoo: OdooClient, model: string, wanted: s
     params: { attributes: ['type'] },
   });
   return wanted.filter((name) => name in all);
+}
+
+/**
+ * An Odoo record that belongs to no Plumbline project: kept once in odoo_unlinked_records (the setup
+ * page lists it with its reason), neither a failed record of the run nor an exception — most Odoo
+ * databases hold projects and POs Plumbline has nothing to do with (issue 14).
+ */
+export async function noteUnlinked(
+  tx: DbOrTx,
+  ctx: Pick<PullContext, 'organisationId'>,
+  entry: { odooModel: string; odooId: number; name: string; reason: string },
+): Promise<void> {
+  await tx
+    .insert(odooUnlinkedRecords)
+    .values({ organisationId: ctx.organisationId, ...entry })
+    .onConflictDoUpdate({
+      target: [odooUnlinkedRecords.organisationId, odooUnlinkedRecords.odooModel, odooUnlinkedRecords.odooId],
+      set: { name: entry.name, reason: entry.reason, lastSeenAt: new Date() },
+    });
+}
+
+/** The record is linked now: it leaves the "not linked" list. */
+export async function clearUnlinked(
+  tx: DbOrTx,
+  ctx: Pick<PullContext, 'organisationId'>,
+  odooModel: string,
+  odooId: number,
+): Promise<void> {
+  await tx
+    .delete(odooUnlinkedRecords)
+    .where(
+      and(
+        eq(odooUnlinkedRecords.organisationId, ctx.organisationId),
+        eq(odooUnlinkedRecords.odooModel, odooModel),
+        eq(odooUnlinkedRecords.odooId, odooId),
+      ),
+    );
 }

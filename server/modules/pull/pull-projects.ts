@@ -6,10 +6,12 @@ import { raiseException, resolveExceptionsFor } from '@/server/modules/exception
 import {
   advanceCursor,
   availableFields,
+  clearUnlinked,
   cursorDomain,
   eachRecord,
   m2oId,
   mirror,
+  noteUnlinked,
   parseOdooDateTime,
   recorder,
   type PullContext,
@@ -53,10 +55,23 @@ export function companyMismatch(input: {
   return null;
 }
 
+/** Why an Odoo project matched nothing, in words an Odoo admin acts on (shown on the setup page). */
+export function unmatchedProjectReason(
+  code: string | null,
+  local: { code: string; odooId: number | null }[],
+): string {
+  const taken = code ? local.find((p) => p.code === code && p.odooId) : undefined;
+  if (taken)
+    return `Its analytic account code ${code} is a Plumbline project's code, but that project is already linked to another Odoo project.`;
+  return code
+    ? `No Plumbline project has the code ${code} (its analytic account's code) or its name. Not a Plumbline project, or create it in Plumbline and the next pull links it.`
+    : 'Its analytic account has no code and no Plumbline project has its name. Not a Plumbline project, or give its analytic account the project code and the next pull links it.';
+}
+
 /**
  * project.project → the Plumbline project of the same code (Odoo keeps it on the project's analytic
  * account) or, failing that, the same name. Projects are created in Plumbline: an Odoo project with
- * no match is reported in the run (failed, with the reason) and linked by a later pull once it exists.
+ * no match is listed once as "not linked" (with the reason), and linked by a later pull once it exists.
  * Unlinked Odoo projects are re-read every run for that reason, whatever their write_date.
  */
 export async function pullProjects(ctx: PullContext): Promise<void> {
@@ -112,14 +127,15 @@ export async function pullProjects(ctx: PullContext): Promise<void> {
         local.find((p) => !p.odooId && typeof code === 'string' && p.code === code) ??
         local.find((p) => !p.odooId && p.name.toLowerCase() === name.toLowerCase());
       if (!match) {
-        await rec.failed(sp, {
-          recordType: 'project',
-          recordId: null,
+        await noteUnlinked(sp, ctx, {
+          odooModel: MODEL,
           odooId: row.id,
-          message: `Odoo project "${name}"${typeof code === 'string' && code ? ` (code ${code})` : ''} matches no Plumbline project by code or name; create it in Plumbline and the next pull links it.`,
+          name,
+          reason: unmatchedProjectReason(typeof code === 'string' ? code : null, local),
         });
         return;
       }
+      await clearUnlinked(sp, ctx, MODEL, row.id);
       const saleOrderId = m2oId(row.sale_order_id);
       const companyId = m2oId(row.company_id) ?? (saleOrderId ? m2oId(sales.get(saleOrderId)?.company_id) : null);
       const mismatch = companyMismatch({ project: match, name, companyId, companies, sale: saleOrderId ? sales.get(saleOrderId) : undefined, activeCurrencies });

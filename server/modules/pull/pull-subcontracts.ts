@@ -2,13 +2,15 @@ import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { partners, subcontracts } from '@/db/schema';
 import type { OdooRecord } from '@/server/odoo/client';
-import { raiseException, resolveExceptionsFor } from '@/server/modules/exceptions/exception.service';
+import { resolveExceptionsFor } from '@/server/modules/exceptions/exception.service';
 import {
   advanceCursor,
+  clearUnlinked,
   cursorDomain,
   eachRecord,
   m2oId,
   mirror,
+  noteUnlinked,
   parseOdooDateTime,
   recorder,
   textOrNull,
@@ -56,25 +58,10 @@ export async function pullPurchaseOrders(ctx: PullContext): Promise<void> {
         .find(Boolean);
       const existing = await findSubcontract(sp, order);
       if (!project && !existing) {
-        await rec.failed(sp, {
-          recordType: 'subcontract',
-          recordId: null,
-          odooId: order.id,
-          message: `${String(order.name)}: no line carries a project's analytic account, so it belongs to no Plumbline project.`,
-        });
-        if (CONFIRMED.includes(String(order.state))) {
-          await raiseException(sp, {
-            category: 'pull_mapping',
-            cause: NO_PROJECT,
-            recordType: 'odoo_purchase_order',
-            recordId: String(order.id),
-            recordReference: String(order.name),
-            title: `Purchase order ${String(order.name)} is on no Plumbline project`,
-            detail: `None of the lines of ${String(order.name)} carries the analytic account of a Plumbline project, so it cannot become a subcontract.`,
-            guidance:
-              "In Odoo, set the project's analytic account in the lines' analytic distribution; the next pull imports it.",
-          });
-        }
+        // another department's PO, or one for the office: listed once as "not linked", no exception
+        await noteUnlinked(sp, ctx, { odooModel: PO, odooId: order.id, name: String(order.name), reason: unlinkedOrderReason(own) });
+        // an exception raised for it by an earlier version is not a problem any more
+        await resolveExceptionsFor(sp, 'odoo_purchase_order', String(order.id), NO_PROJECT);
         return;
       }
       const vendorId = await vendorFor(sp, ctx, partnerRec, m2oId(order.partner_id));
@@ -110,7 +97,9 @@ export async function pullPurchaseOrders(ctx: PullContext): Promise<void> {
         touch: async (scId) =>
           void (await sp.update(subcontracts).set(stamp).where(eq(subcontracts.id, scId))),
       });
+      // exceptions an earlier version raised for unrelated orders close once the order is linked
       await resolveExceptionsFor(sp, 'odoo_purchase_order', String(order.id), NO_PROJECT);
+      await clearUnlinked(sp, ctx, PO, order.id);
       const ref: SubcontractRef = { id, projectId, reference: next.reference };
       for (const line of own) {
         await upsertSovLine(sp, lineRec, ref, line, maps.costCodeFor);
@@ -119,6 +108,15 @@ export async function pullPurchaseOrders(ctx: PullContext): Promise<void> {
     });
     await advanceCursor(tx, PO, orders);
   });
+}
+
+/** Why a PO belongs to no Plumbline project, in words an Odoo admin acts on (the setup page shows it). */
+export function unlinkedOrderReason(lines: OdooRecord[]): string {
+  const withAccounts = lines.filter((l) => distributionAccounts(l.analytic_distribution).length > 0);
+  if (lines.length === 0) return 'It has no lines, so nothing says which project it is for.';
+  if (withAccounts.length === 0)
+    return "None of its lines has an analytic distribution, so nothing says which project it is for. If it is a Plumbline subcontract, put the project's analytic account in its lines' analytic distribution.";
+  return "Its lines' analytic accounts are none of the linked Plumbline projects' accounts. If it is a Plumbline subcontract, use the project's analytic account in the lines' analytic distribution (and check the project is linked).";
 }
 
 /** Lines edited in Odoo without their order changing (a price or description) on mirrored orders. */

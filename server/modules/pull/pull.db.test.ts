@@ -5,6 +5,7 @@ import {
   analyticLines,
   costCodes,
   exceptions,
+  odooUnlinkedRecords,
   partners,
   projects,
   pullRunRecords,
@@ -260,5 +261,45 @@ describe('master-data pull from the demo simulator', () => {
       sim.state.write('res.currency', gbp, { active: true });
       sim.state.write('sale.order', demo3.saleOrderId, { company_id: 1 });
     }
+  });
+});
+
+describe('Odoo records that belong to no Plumbline project (issue 14)', () => {
+  it('lists an unrelated project and an unrelated PO once as "not linked": no failed record, no exception, on any pull', async () => {
+    const office = sim.state.create('project.project', { name: 'Head office refurbishment' });
+    const po = sim.state.create('purchase.order', {
+      partner_id: sim.demo!.partners.summit!,
+      order_line: [[0, 0, { name: 'Office chairs', product_id: sim.demo!.products.changeOrderWork, product_qty: 4, price_unit: 120 }]],
+    });
+    sim.state.call('purchase.order', 'button_confirm', [po]);
+
+    const first = await pull();
+    const second = await pull();
+    for (const run of [first, second]) {
+      const failed = (await recordsOf(run.runId)).filter((r) => r.action === 'failed');
+      expect(failed.filter((r) => r.odooId === office || r.odooId === po)).toEqual([]);
+      expect(run.counts['project.project']!.failed).toBe(0);
+      expect(run.counts['purchase.order']!.failed).toBe(0);
+    }
+    const raised = await testDb.db.select().from(exceptions).where(eq(exceptions.recordId, String(po)));
+    expect(raised).toEqual([]);
+
+    const listed = await testDb.db.select().from(odooUnlinkedRecords).orderBy(odooUnlinkedRecords.odooModel);
+    expect(listed.map((r) => [r.odooModel, r.odooId, r.name])).toEqual([
+      ['project.project', office, 'Head office refurbishment'],
+      ['purchase.order', po, expect.any(String)],
+    ]);
+    expect(listed[0]!.reason).toMatch(/No Plumbline project has the code|no code and no Plumbline project has its name/);
+    expect(listed[1]!.reason).toMatch(/None of its lines has an analytic distribution/);
+    expect(listed[0]!.lastSeenAt.getTime()).toBeGreaterThan(listed[0]!.firstSeenAt.getTime());
+
+    // once the PO carries a linked project's analytic account, the next pull imports it and it leaves the list
+    const [lineId] = sim.state.search('purchase.order.line', [['order_id', '=', po]]);
+    sim.state.write('purchase.order.line', lineId!, { analytic_distribution: { [String(sim.demo!.projects['P-1001']!.analyticAccountId)]: 100 } });
+    await pull();
+    const after = await testDb.db.select().from(odooUnlinkedRecords);
+    expect(after.map((r) => r.odooId)).toEqual([office]);
+    const [imported] = await testDb.db.select().from(subcontracts).where(eq(subcontracts.odooPurchaseOrderId, po));
+    expect(imported!.projectId).toBe(org.projectIds['P-1001']);
   });
 });

@@ -160,6 +160,22 @@ export function baseModels(version: OdooVersion): ModelDef[] {
           : { deprecated: field.boolean('Deprecated') }),
       },
       displayName: (rec) => `${String(rec.code)} ${String(rec.name)}`,
+      // Odoo addons/account/models/account_account.py: `_check_account_code` (ACCOUNT_CODE_REGEX
+      // `^[A-Za-z0-9.]+$`) and one code per company (`code_company_uniq` up to 17,
+      // `_ensure_code_is_unique` from 18: "Account codes must be unique…"). Creating an account at
+      // all needs Accounting → Administrator (access above; capture 42_access_error_demo_create_account_account).
+      constrain: (env, rec) => {
+        const code = typeof rec.code === 'string' ? rec.code : '';
+        if (!/^[A-Za-z0-9.]+$/.test(code))
+          throw validationError(`The account code can only contain alphanumeric characters and dots. (account code: ${code})`);
+        const companiesOf = (row: Record<string, unknown>): number[] =>
+          Array.isArray(row.company_ids) ? (row.company_ids as number[]) : typeof row.company_id === 'number' ? [row.company_id] : [1];
+        const mine = companiesOf(rec);
+        const clash = env.state
+          .all('account.account')
+          .some((other) => other.id !== rec.id && other.code === code && companiesOf(other).some((c) => mine.includes(c)));
+        if (clash) throw validationError(`Account codes must be unique. You can't create accounts with these duplicate codes: ${code}`);
+      },
     },
     {
       name: 'account.journal',
@@ -179,6 +195,9 @@ export function baseModels(version: OdooVersion): ModelDef[] {
     {
       name: 'product.product',
       description: 'Product Variant',
+      // Odoo addons/product/security/ir.model.access.csv: internal users read products; creating one
+      // takes a product manager (Sales or Purchase Administrator), which the Plumbline user is not.
+      access: readOnlyForUsers,
       fields: {
         name: field.char('Name', { required: true }),
         default_code: field.char('Internal Reference'),

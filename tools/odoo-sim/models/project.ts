@@ -51,6 +51,9 @@ export function projectModels(version: OdooVersion): ModelDef[] {
       fields: {
         name: field.char('Name', { required: true }),
         parent_id: field.many2one('account.analytic.plan', 'Parent'),
+        // Odoo addons/analytic/models/analytic_plan.py: `account_ids = fields.One2many('account.analytic.account', 'plan_id')`,
+        // so a plan and its accounts can be created in one call (one transaction).
+        account_ids: field.one2many('account.analytic.account', 'plan_id', 'Accounts'),
         default_applicability: field.selection(
           ['optional', 'mandatory', 'unavailable'],
           'Default Applicability',

@@ -24,7 +24,11 @@ export default async function OdooAdminPage() {
             <Link className="text-brand-700 hover:underline" href="/admin/pull-runs">
               Pull runs
             </Link>
-            ).
+            ). New to this?{' '}
+            <Link className="text-brand-700 hover:underline" href="/admin/odoo/setup">
+              Guided Odoo setup
+            </Link>{' '}
+            finds or creates the records Plumbline needs and shows how projects and orders are matched.
           </>
         }
         actions={hasPermission(actor.role, 'odoo.pull') ? <PullNowButton /> : null}
