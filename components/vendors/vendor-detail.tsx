@@ -22,7 +22,8 @@ export function VendorDetail({ vendorId, canEdit }: { vendorId: string; canEdit:
     trpc.masterData.updateVendorCompliance.mutationOptions({
       onSuccess: async (result) => (
         setSaved(result.pendingChangeIds.length),
-        await queryClient.invalidateQueries({ queryKey: trpc.masterData.vendor.queryKey({ vendorId }) })
+        await queryClient.invalidateQueries({ queryKey: trpc.masterData.vendor.queryKey({ vendorId }) }),
+        await queryClient.invalidateQueries({ queryKey: trpc.pendingChanges.list.pathKey() })
       ),
     }),
   );
