@@ -135,7 +135,8 @@ test('QS certifies below the claim with reasons, PM approves, a draft bill appea
 test('with the vendor’s insurance expired, finance release is refused with that reason and an exception appears', async ({ browser }) => {
   test.setTimeout(120_000);
   const sc = await subcontractFor('SC-1001-02');
-  await query('UPDATE partners SET insurance_expires_on = $1 WHERE id = $2', ['2026-02-15', sc.vendor_id]);
+  // as the database owner: the dual-control guard refuses a compliance date nobody confirmed
+  await query(`SET session_replication_role = replica; UPDATE partners SET insurance_expires_on = '2026-02-15' WHERE id = '${sc.vendor_id}'; RESET session_replication_role`);
   const qs = await newPage(browser, demo.qs);
   const url = await raiseClaim(qs, sc, '2026-02-28', ['12000.00'], 'GBP 12,000.00');
   const reference = (await qs.getByRole('heading', { level: 1 }).textContent())!.match(/CLM-[\w-]+-\d{3}/)![0];

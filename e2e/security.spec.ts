@@ -27,6 +27,14 @@ const trpcGet = (request: APIRequestContext, procedure: string, cookie: string, 
 const trpcPost = (request: APIRequestContext, procedure: string, cookie: string, input: unknown) =>
   request.post(`/api/trpc/${procedure}`, { headers: { cookie, origin: appOrigin(), 'content-type': 'application/json' }, data: { json: input } });
 
+/** Dual control: an executive confirms what waits on `subjectId` (a new account's approver role, a role change). */
+async function confirmAsExecutive(request: APIRequestContext, subjectId: string): Promise<void> {
+  const exec = await sessionCookieFor(demo.exec);
+  const listed = await trpcGet(request, 'pendingChanges.list', exec, { status: 'pending' });
+  const rows = ((await listed.json()) as { result: { data: { json: { id: string; subjectId: string }[] } } }).result.data.json;
+  for (const row of rows.filter((r) => r.subjectId === subjectId)) expect((await trpcPost(request, 'pendingChanges.confirm', exec, { changeId: row.id })).status()).toBe(200);
+}
+
 /** Rows people change through mutations: a refused request must leave all of them as they were. */
 async function peopleWrites(): Promise<string> {
   const [row] = await e2eQuery<{ digest: string }>(`
@@ -63,11 +71,13 @@ test.describe('sessions through the HTTP stack', () => {
     const created = await trpcPost(request, 'users.create', admin, { email, name: 'Session Probe', role: 'quantity_surveyor', password: 'a-strong-initial-password', projectIds: [] });
     expect(created.status()).toBe(200);
     const userId = ((await created.json()) as { result: { data: { json: { id: string } } } }).result.data.json.id;
+    await confirmAsExecutive(request, userId); // a QS approves: the new account waits for an executive
     const version = async () => (await e2eQuery<{ version: number }>('SELECT version FROM users WHERE id = $1', [userId]))[0]!.version;
 
     const steps: [string, () => Promise<number>][] = [
-      ['role change', async () => (await trpcPost(request, 'users.update', admin, { userId, version: await version(), role: 'project_manager' })).status()],
-      ['password reset', async () => (await trpcPost(request, 'users.resetPassword', admin, { userId, password: 'another-strong-password' })).status()],
+      // a role with approval rights takes effect (and ends the sessions) when an executive confirms it
+      ['role change', async () => ((await trpcPost(request, 'users.update', admin, { userId, version: await version(), role: 'project_manager' })).status() === 200 ? (await confirmAsExecutive(request, userId), 200) : 500)],
+      ['password reset', async () => (await trpcPost(request, 'users.resetPassword', admin, { userId })).status()],
       ['deactivation', async () => (await trpcPost(request, 'users.setActive', admin, { userId, version: await version(), active: false })).status()],
     ];
     for (const [what, act] of steps) {
@@ -312,6 +322,7 @@ test.describe('HTML from people is rendered as text', () => {
     const user = await trpcPost(request, 'users.create', admin, { email: `xss.${Date.now()}@northbeam.example`, name: namePayload, role: 'quantity_surveyor', password: 'xss-password-long-enough', projectIds: [project!.id] });
     expect(user.status()).toBe(200);
     const userId = ((await user.json()) as { result: { data: { json: { id: string } } } }).result.data.json.id;
+    await confirmAsExecutive(request, userId);
 
     const visit = async (email: string, urls: string[], expected: string[]) => {
       const context = await browser.newContext();
@@ -411,6 +422,7 @@ test.describe('issue 20: second factor', () => {
     const password = 'a-strong-password-for-mfa';
     const created = await trpcPost(request, 'users.create', await sessionCookieFor(demo.admin), { email, name: 'Mfa Journey', role: 'quantity_surveyor', password, projectIds: [] });
     expect(created.status()).toBe(200);
+    await confirmAsExecutive(request, ((await created.json()) as { result: { data: { json: { id: string } } } }).result.data.json.id);
 
     const form = async (code?: string) => {
       await page.goto('/sign-in');

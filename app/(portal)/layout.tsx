@@ -15,6 +15,8 @@ export default async function PortalLayout({ children }: { children: ReactNode }
   if (!resolution.actor) {
     redirect(resolution.reason === 'anonymous' ? '/sign-in' : '/sign-in?reason=Your%20session%20has%20ended.%20Please%20sign%20in%20again.');
   }
+  // an admin's one-time password: choose a new one first (tRPC refuses everything else too)
+  if (resolution.passwordChangeRequired) redirect('/change-password');
   // a role that needs a second factor this session has not proved: enrol first (tRPC refuses the rest too)
   if (resolution.mfaEnrolmentRequired) redirect('/two-step');
   const actor = resolution.actor;

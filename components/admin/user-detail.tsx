@@ -20,12 +20,30 @@ export function UserDetail({ userId }: { userId: string }) {
     setNotice(message);
     await queryClient.invalidateQueries({ queryKey: trpc.users.pathKey() });
   };
-  const update = useMutation(trpc.users.update.mutationOptions({ onSuccess: () => refresh('Role and name saved. Their current sessions end on their next request if the role changed.') }));
-  const setActive = useMutation(trpc.users.setActive.mutationOptions({ onSuccess: (_, input) => refresh(input.active ? 'User reactivated.' : 'User deactivated. Their session ends on their next request.') }));
-  const reset = useMutation(trpc.users.resetPassword.mutationOptions({ onSuccess: () => refresh('Password reset. Their sessions have ended.') }));
+  const [oneTimePassword, setOneTimePassword] = useState<string | null>(null);
+  const waiting = 'The role grant confers approval rights: it takes effect when an executive confirms it under Pending changes.';
+  const update = useMutation(
+    trpc.users.update.mutationOptions({
+      onSuccess: (result) => refresh(result.pendingChangeId ? `Saved. ${waiting}` : 'Role and name saved. Their current sessions end on their next request if the role changed.'),
+    }),
+  );
+  const setActive = useMutation(
+    trpc.users.setActive.mutationOptions({
+      onSuccess: (result, input) => refresh(result.pendingChangeId ? `Reactivation asked for. ${waiting}` : input.active ? 'User reactivated.' : 'User deactivated. Their session ends on their next request.'),
+    }),
+  );
+  const reset = useMutation(
+    trpc.users.resetPassword.mutationOptions({
+      onSuccess: (result) => {
+        setOneTimePassword(result.oneTimePassword);
+        return refresh('Password reset. Their sessions have ended; they must choose a new password when they sign in with the one-time password below.');
+      },
+    }),
+  );
+  const mfaReset = useMutation(trpc.mfa.requestReset.mutationOptions({ onSuccess: () => refresh('Reset of two-step sign-in asked for: a second administrator or an executive confirms it under Pending changes.') }));
   const addMembership = useMutation(trpc.users.addMembership.mutationOptions({ onSuccess: () => refresh('Membership added.') }));
   const removeMembership = useMutation(trpc.users.removeMembership.mutationOptions({ onSuccess: () => refresh('Membership removed.') }));
-  const error = update.error ?? setActive.error ?? reset.error ?? addMembership.error ?? removeMembership.error;
+  const error = update.error ?? setActive.error ?? reset.error ?? mfaReset.error ?? addMembership.error ?? removeMembership.error;
 
   if (user.error) return <EmptyState title="User not found" />;
   if (!user.data) return <p className="text-sm text-slate-500">Loading…</p>;
@@ -39,9 +57,7 @@ export function UserDetail({ userId }: { userId: string }) {
   }
   function onResetPassword(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    reset.mutate({ userId, password: String(form.get('password')) });
-    event.currentTarget.reset();
+    reset.mutate({ userId });
   }
   function onAddMembership(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -99,13 +115,22 @@ export function UserDetail({ userId }: { userId: string }) {
           </Card>
           <Card title="Reset password">
             <form onSubmit={onResetPassword} className="space-y-3">
-              <Field label="New password" htmlFor="password" hint="At least 12 characters. Ends the user's sessions.">
-                <Input id="password" name="password" type="password" minLength={12} required autoComplete="new-password" />
-              </Field>
+              <p className="text-sm text-slate-600">Issues a one-time password, shown once here. It ends the user&apos;s sessions and must be changed at their next sign-in.</p>
               <Button type="submit" variant="secondary" disabled={reset.isPending}>
-                Reset password
+                Issue a one-time password
               </Button>
+              {oneTimePassword ? (
+                <p className="text-sm">
+                  One-time password: <code data-testid="one-time-password" className="rounded bg-slate-100 px-1.5 py-0.5">{oneTimePassword}</code>
+                </p>
+              ) : null}
             </form>
+          </Card>
+          <Card title="Two-step sign-in">
+            <p className="text-sm text-slate-600">A lost device: ask for a reset. A second administrator or an executive confirms it; the user then sets up two-step sign-in again.</p>
+            <Button className="mt-3" variant="secondary" onClick={() => mfaReset.mutate({ userId })} disabled={mfaReset.isPending}>
+              Ask to reset two-step sign-in
+            </Button>
           </Card>
         </div>
         <Card title="Project memberships">

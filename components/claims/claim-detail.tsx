@@ -11,6 +11,7 @@ import { Alert, Badge, Card, EmptyState, PageHeader } from '@/components/ui/feed
 import { Field, Textarea } from '@/components/ui/field';
 import { formatDateTime, formatMoneyDisplay } from '@/components/ui/format';
 import type { ClaimDetail as Claim } from '@/server/modules/claims/claim.queries';
+import { useStepUp } from '@/components/mfa/step-up';
 import { ClaimGrid } from './claim-grid';
 import { claimStatusTones, claimTypeLabels, deductionKindLabels, releaseStageLabels, stepLabels } from './labels';
 
@@ -26,7 +27,11 @@ export function ClaimDetail({ projectId, claimId }: { projectId: string; claimId
   const release = useMutation(trpc.claims.release.mutationOptions(options));
   const reject = useMutation(trpc.claims.reject.mutationOptions(options));
   const revise = useMutation(trpc.claims.revise.mutationOptions({ onSuccess: (result) => router.push(`/projects/${projectId}/claims/${result.id}`) }));
-  const error = submit.error ?? approve.error ?? release.error ?? reject.error ?? revise.error;
+  const stepUp = useStepUp();
+  type ReleaseInput = Parameters<typeof release.mutate>[0];
+  // above the PM limit the release needs a fresh code: asked for here, then the release is retried
+  const releaseWithStepUp = (input: ReleaseInput) => release.mutate(input, { onError: (e) => void stepUp.intercept(e, () => releaseWithStepUp(input)) });
+  const error = stepUp.active ? null : (submit.error ?? approve.error ?? release.error ?? reject.error ?? revise.error);
   // a refetch in flight means the version on screen may be stale: wait for it rather than CONFLICT
   const pending = submit.isPending || approve.isPending || release.isPending || reject.isPending || revise.isPending || detail.isFetching;
 
@@ -68,6 +73,7 @@ export function ClaimDetail({ projectId, claimId }: { projectId: string; claimId
       <RecordTabs recordType="claim" recordId={claimId}>
         <div className="space-y-4">
           {error ? <Alert>{errorMessage(error)}</Alert> : null}
+          {stepUp.prompt}
           {claim.status === 'rejected' && claim.rejectionReason ? <Alert tone="warning">Rejected: {claim.rejectionReason}</Alert> : null}
           {claim.releaseBlocks.length > 0 && can('release') ? (
             <Alert tone="warning">
@@ -79,7 +85,7 @@ export function ClaimDetail({ projectId, claimId }: { projectId: string; claimId
           <ActionCard claim={claim} can={can} comment={comment} setComment={setComment} pending={pending}
             onSubmit={() => submit.mutate(base)}
             onApprove={() => approve.mutate({ ...base, comment: comment || undefined })}
-            onRelease={() => release.mutate({ ...base, comment: comment || undefined })}
+            onRelease={() => releaseWithStepUp({ ...base, comment: comment || undefined })}
             onReject={() => reject.mutate({ ...base, comment })}
             onRevise={() => revise.mutate(base)}
           />

@@ -7,6 +7,7 @@ import { Button } from '@/components/ui/button';
 import { Alert, Badge, Card } from '@/components/ui/feedback';
 import { Field, Input, Select } from '@/components/ui/field';
 import { formatDateTime } from '@/components/ui/format';
+import { useStepUp } from '@/components/mfa/step-up';
 
 /** Connection form (the secret is write-only: shown as "set, ending 1a2b"), test and mode. */
 export function OdooConnectionForm() {
@@ -18,6 +19,10 @@ export function OdooConnectionForm() {
   const save = useMutation(
     trpc.odoo.saveConnection.mutationOptions({ onSuccess: async () => (setSaved(true), await refresh()) }),
   );
+  const stepUp = useStepUp();
+  type SaveInput = Parameters<typeof save.mutate>[0];
+  // changing the connection needs a fresh code: asked for here, then the save is retried
+  const saveWithStepUp = (input: SaveInput) => save.mutate(input, { onError: (e) => void stepUp.intercept(e, () => saveWithStepUp(input)) });
   const test = useMutation(trpc.odoo.testConnection.mutationOptions({ onSettled: refresh }));
   if (!view.data)
     return view.error ? (
@@ -33,7 +38,7 @@ export function OdooConnectionForm() {
     setSaved(false);
     const form = new FormData(event.currentTarget);
     const secret = String(form.get('secret') ?? '');
-    save.mutate({
+    saveWithStepUp({
       url: String(form.get('url') ?? ''),
       database: String(form.get('database') ?? ''),
       login: String(form.get('login') ?? ''),
@@ -62,7 +67,8 @@ export function OdooConnectionForm() {
       </Card>
       <Card title="Connection">
         <form onSubmit={onSubmit} className="grid max-w-xl gap-4" key={stored?.version ?? 0}>
-          {save.error ? <Alert>{errorMessage(save.error)}</Alert> : null}
+          {save.error && !stepUp.active ? <Alert>{errorMessage(save.error)}</Alert> : null}
+          {stepUp.prompt}
           {saved && !save.error ? (
             <Alert tone="success">
               Connection saved. The change is in the audit log (without the secret).

@@ -25,6 +25,7 @@ const sections: NavSection[] = [
       { href: '/finance', label: 'Finance home', permission: 'exception.read' },
       { href: '/exceptions', label: 'Exceptions', permission: 'exception.read' },
       { href: '/sync', label: 'Sync health', permission: 'exception.read' },
+      { href: '/changes', label: 'Pending changes', permission: 'change.read' },
       { href: '/admin/audit', label: 'Audit log', permission: 'audit.read' },
       { href: '/admin/pull-runs', label: 'Pull runs', permission: 'pull.read' },
     ],
@@ -34,6 +35,7 @@ const sections: NavSection[] = [
     items: [
       { href: '/admin/users', label: 'Users & access', permission: 'user.read' },
       { href: '/admin/thresholds', label: 'Approval thresholds', permission: 'settings.read' },
+      { href: '/admin/security', label: 'Two-step sign-in policy', permission: 'settings.read' },
       { href: '/admin/operations', label: 'Operations (SLOs, alerts)', permission: 'slo.manage' },
       { href: '/admin/odoo', label: 'Odoo', permission: 'odoo.connection.read' },
     ],

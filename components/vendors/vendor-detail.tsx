@@ -9,21 +9,26 @@ import { Button } from '@/components/ui/button';
 import { Alert, Card, PageHeader } from '@/components/ui/feedback';
 import { Field, Input } from '@/components/ui/field';
 import { formatDate, formatDateTime } from '@/components/ui/format';
+import { useStepUp } from '@/components/mfa/step-up';
 
 /** A vendor: Odoo's data read-only; compliance (and, for finance, bank details) editable by finance. */
 export function VendorDetail({ vendorId, canEdit }: { vendorId: string; canEdit: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const vendor = useQuery(trpc.masterData.vendor.queryOptions({ vendorId }));
-  const [saved, setSaved] = useState(false);
+  const [saved, setSaved] = useState<number | null>(null);
+  const stepUp = useStepUp();
   const update = useMutation(
     trpc.masterData.updateVendorCompliance.mutationOptions({
-      onSuccess: async () => (
-        setSaved(true),
-        await queryClient.invalidateQueries({ queryKey: trpc.masterData.vendor.queryKey({ vendorId }) })
+      onSuccess: async (result) => (
+        setSaved(result.pendingChangeIds.length),
+        await queryClient.invalidateQueries({ queryKey: trpc.masterData.vendor.queryKey({ vendorId }) }),
+        await queryClient.invalidateQueries({ queryKey: trpc.pendingChanges.list.pathKey() })
       ),
     }),
   );
+  type UpdateInput = Parameters<typeof update.mutate>[0];
+  const save = (input: UpdateInput) => update.mutate(input, { onError: (error) => void stepUp.intercept(error, () => save(input)) });
   if (!vendor.data)
     return vendor.error ? (
       <Alert>{errorMessage(vendor.error)}</Alert>
@@ -35,10 +40,10 @@ export function VendorDetail({ vendorId, canEdit }: { vendorId: string; canEdit:
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    setSaved(false);
+    setSaved(null);
     const form = new FormData(event.currentTarget);
     const date = (key: string) => (form.get(key) ? String(form.get(key)) : null);
-    update.mutate({
+    save({
       vendorId,
       version: v.version,
       insuranceExpiresOn: date('insuranceExpiresOn'),
@@ -74,10 +79,16 @@ export function VendorDetail({ vendorId, canEdit }: { vendorId: string; canEdit:
         <Card title="Compliance">
           {canEdit ? (
             <form onSubmit={onSubmit} className="grid gap-3" key={v.version}>
-              {update.error ? <Alert>{errorMessage(update.error)}</Alert> : null}
-              {saved && !update.error ? (
-                <Alert tone="success">Saved; the change is in the audit log.</Alert>
+              {update.error && !stepUp.active ? <Alert>{errorMessage(update.error)}</Alert> : null}
+              {stepUp.prompt}
+              {saved !== null && !update.error ? (
+                <Alert tone={saved > 0 ? 'info' : 'success'}>
+                  {saved > 0
+                    ? 'Asked for: the change takes effect when an executive confirms it under Pending changes. Until then the vendor keeps its current details, and payments to it wait while a bank change does.'
+                    : 'Nothing to change.'}
+                </Alert>
               ) : null}
+              <WaitingChanges vendorId={vendorId} />
               <Field label="Insurance certificate expires" htmlFor="insuranceExpiresOn">
                 <Input
                   id="insuranceExpiresOn"
@@ -153,5 +164,27 @@ export function VendorDetail({ vendorId, canEdit }: { vendorId: string; canEdit:
         <PullHistory entries={v.pullHistory} />
       </div>
     </>
+  );
+}
+
+/** What waits for a second person on this vendor (finance and executives see it). */
+function WaitingChanges({ vendorId }: { vendorId: string }) {
+  const trpc = useTRPC();
+  const waiting = useQuery(trpc.pendingChanges.list.queryOptions({ status: 'pending', subjectId: vendorId }));
+  if (!waiting.data || waiting.data.length === 0) return null;
+  return (
+    <div className="rounded-md border border-amber-200 bg-amber-50 p-3 text-sm" data-testid="vendor-pending-changes">
+      <p className="font-medium text-amber-900">Waiting for a second person</p>
+      <ul className="mt-1 list-disc pl-5">
+        {waiting.data.map((c) => (
+          <li key={c.id}>
+            {c.kindLabel}, asked for by {c.requestedBy} on {formatDateTime(c.requestedAt)} —{' '}
+            <Link className="text-brand-700 hover:underline" href="/changes">
+              Pending changes
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, integer, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from './identity';
+import { organisations } from './organisation';
 
 /**
  * The one approvals module's tables (server/modules/approvals/approvals.ts owns their meaning).
@@ -76,4 +77,61 @@ export const approvalAuthors = pgTable(
     notedAt: timestamp('noted_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [primaryKey({ columns: [table.recordType, table.recordId, table.userId] })],
+);
+
+/**
+ * Dual control (issue 13 item 6): the kinds of change that take effect only when a second person
+ * confirms them, written by the dual-control migration from `dualControlDefinitions`
+ * (server/modules/approvals/dual-control.ts; a test fails when the two disagree). The database guards
+ * on partners, users and user_mfa read them.
+ */
+export const dualControlKinds = pgTable('dual_control_kinds', {
+  kind: text('kind').primaryKey(),
+  /** The table whose row the change is about: partners | users. */
+  subjectTable: text('subject_table').notNull(),
+  requesterRoles: text('requester_roles').array().notNull(),
+  confirmerRoles: text('confirmer_roles').array().notNull(),
+});
+
+/**
+ * A requested change waiting for (or decided by) a second person. `payload` holds the values to apply
+ * (a bank number in full: this table is read only by the service, never sent to a browser); `summary`
+ * is what people are shown and what the audit row keeps (bank details as fingerprint + last 4).
+ * `applied_xact` is the transaction that confirmed it: the guards on the subject tables accept a
+ * guarded change only inside that transaction and only with exactly the confirmed values.
+ */
+export const pendingChanges = pgTable(
+  'pending_changes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organisationId: uuid('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    kind: text('kind')
+      .notNull()
+      .references(() => dualControlKinds.kind),
+    subjectId: uuid('subject_id').notNull(),
+    payload: jsonb('payload').notNull(),
+    summary: jsonb('summary').notNull(),
+    /** pending | confirmed | rejected | cancelled */
+    status: text('status').notNull().default('pending'),
+    requestedById: uuid('requested_by_id')
+      .notNull()
+      .references(() => users.id),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull().defaultNow(),
+    decidedById: uuid('decided_by_id').references(() => users.id),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    comment: text('comment'),
+    appliedXact: bigint('applied_xact', { mode: 'number' }),
+  },
+  (table) => [
+    check('pending_changes_status', sql`${table.status} IN ('pending', 'confirmed', 'rejected', 'cancelled')`),
+    check('pending_changes_decided_pair', sql`(${table.decidedById} IS NULL) = (${table.decidedAt} IS NULL) AND (${table.decidedById} IS NULL) = (${table.status} = 'pending')`),
+    // the two-person rule: the requester never confirms or rejects their own request (they may cancel it)
+    check('pending_changes_second_person', sql`${table.status} NOT IN ('confirmed', 'rejected') OR ${table.decidedById} <> ${table.requestedById}`),
+    check('pending_changes_cancelled_by_requester', sql`${table.status} <> 'cancelled' OR ${table.decidedById} = ${table.requestedById}`),
+    check('pending_changes_applied_when_confirmed', sql`(${table.appliedXact} IS NOT NULL) = (${table.status} = 'confirmed')`),
+    uniqueIndex('pending_changes_one_open').on(table.kind, table.subjectId).where(sql`${table.status} = 'pending'`),
+    index('pending_changes_org_status_idx').on(table.organisationId, table.status),
+  ],
 );

@@ -30,6 +30,8 @@ export const users = pgTable(
     isActive: boolean('is_active').notNull().default(true),
     /** Bumped on deactivation, role change and password change: every older session dies. */
     sessionVersion: integer('session_version').notNull().default(1),
+    /** Set by an admin's password reset (a one-time password): the user must choose a new one before anything else. */
+    mustChangePassword: boolean('must_change_password').notNull().default(false),
     version: integer('version').notNull().default(1),
     lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

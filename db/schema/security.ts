@@ -1,5 +1,4 @@
-import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from './identity';
 import { organisations } from './organisation';
 
@@ -51,33 +50,6 @@ export const mfaRecoveryCodes = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [uniqueIndex('mfa_recovery_codes_hash_unique').on(table.userId, table.codeHash)],
-);
-
-/** An admin's request to reset a user's second factor; it takes effect when a second person confirms. */
-export const mfaResetRequests = pgTable(
-  'mfa_reset_requests',
-  {
-    id: uuid('id').primaryKey().defaultRandom(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
-    requestedById: uuid('requested_by_id')
-      .notNull()
-      .references(() => users.id),
-    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull().defaultNow(),
-    confirmedById: uuid('confirmed_by_id').references(() => users.id),
-    confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
-  },
-  (table) => [
-    // the database holds the two-person rule: nobody resets their own factor or confirms their own request
-    check('mfa_reset_requests_not_self', sql`${table.requestedById} <> ${table.userId}`),
-    check(
-      'mfa_reset_requests_second_person',
-      sql`${table.confirmedById} IS NULL OR (${table.confirmedById} <> ${table.requestedById} AND ${table.confirmedById} <> ${table.userId})`,
-    ),
-    check('mfa_reset_requests_confirmed_pair', sql`(${table.confirmedById} IS NULL) = (${table.confirmedAt} IS NULL)`),
-    uniqueIndex('mfa_reset_requests_open_unique').on(table.userId).where(sql`${table.confirmedAt} IS NULL`),
-  ],
 );
 
 /** Organisation-wide security settings (one row per organisation, created on first change). */

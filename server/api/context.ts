@@ -26,6 +26,6 @@ export async function createContextFromRequest(req: Request): Promise<Context> {
     actor: resolution.actor,
     anonymousReason: resolution.actor ? undefined : resolution.reason,
     requestId: req.headers.get('x-request-id') ?? randomUUID(),
-    ...(resolution.actor ? { sessionId: resolution.sessionId, mfaEnrolmentRequired: resolution.mfaEnrolmentRequired } : {}),
+    ...(resolution.actor ? { sessionId: resolution.sessionId, mfaEnrolmentRequired: resolution.mfaEnrolmentRequired, passwordChangeRequired: resolution.passwordChangeRequired } : {}),
   };
 }

@@ -8,7 +8,7 @@ import { createCaller } from '@/server/api/root';
 import { hasPermission } from '@/server/auth/permissions';
 import { createConfiguredOdooClient } from '@/server/modules/odoo-connection/odoo-config';
 import { runPull } from '@/server/modules/pull/pull.service';
-import { contextFor, contextWithFreshMfa } from '@/server/testing/fixtures';
+import { asDatabaseOwner, contextFor, contextWithFreshMfa } from '@/server/testing/fixtures';
 import { callByPath, everythingFrom, listProcedures, procedureSamples } from '@/server/testing/procedure-samples';
 import { seedSecurityWorld, type SecurityWorld } from '@/server/testing/security-world';
 import { startOdooSim, type OdooSim } from '@/tools/odoo-sim/server';
@@ -40,7 +40,7 @@ beforeAll(async () => {
   world = { ...(await seedSecurityWorld(testDb.db)), odooUrl: sim.url };
   await createCaller(await contextWithFreshMfa(testDb.db, world.org.actors.admin)).odoo.saveConnection({ url: sim.url, database: sim.db, login: 'admin', authMethod: 'api_key', secret: ODOO_CANARY });
   // every vendor carries the canary, so any join that drags a bank column along shows it
-  await testDb.db.update(partners).set({ bankAccountNumber: BANK_NUMBER, bankAccountName: BANK_NAME }).where(eq(partners.isVendor, true));
+  await asDatabaseOwner(testDb.db, (tx) => tx.update(partners).set({ bankAccountNumber: BANK_NUMBER, bankAccountName: BANK_NAME }).where(eq(partners.isVendor, true)));
 });
 afterAll(async () => {
   (globalThis as { plumblineLogger?: pino.Logger }).plumblineLogger = previousLogger;

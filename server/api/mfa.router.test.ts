@@ -137,10 +137,12 @@ describe('reset of a lost second factor is dual-controlled', () => {
     const admin = createCaller(contextFor(testDb.db, org.actors.admin));
     const { id } = await admin.mfa.requestReset({ userId: org.actors.finance.id });
     await expect(admin.mfa.confirmReset({ requestId: id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    // the database holds the rule too
-    await expect(testDb.db.execute(sql`UPDATE mfa_reset_requests SET confirmed_by_id = requested_by_id, confirmed_at = now() WHERE id = ${id}`)).rejects.toMatchObject({
-      cause: { constraint: 'mfa_reset_requests_second_person' },
+    // the database holds the rule too (the one pending-change mechanism)
+    await expect(testDb.db.execute(sql`UPDATE pending_changes SET status = 'confirmed', decided_by_id = requested_by_id, decided_at = now(), applied_xact = current_xact_number() WHERE id = ${id}`)).rejects.toMatchObject({
+      cause: { constraint: 'pending_changes_second_person' },
     });
+    // and a plain DELETE of the factor, with no confirmed reset, is refused
+    await expect(testDb.db.execute(sql`DELETE FROM user_mfa WHERE user_id = ${org.actors.finance.id}`)).rejects.toMatchObject({ cause: { message: expect.stringContaining('dual control') } });
     const versionBefore = await sessionVersionOf(testDb.db, org.actors.finance.id);
     await createCaller(contextFor(testDb.db, org.actors.exec)).mfa.confirmReset({ requestId: id });
     expect(await testDb.db.select().from(userMfa).where(eq(userMfa.userId, org.actors.finance.id))).toEqual([]);

@@ -7,6 +7,7 @@ import { masterDataRouter } from './routers/master-data.router';
 import { mfaRouter } from './routers/mfa.router';
 import { milestoneRouter } from './routers/milestone.router';
 import { odooRouter } from './routers/odoo.router';
+import { pendingChangeRouter } from './routers/pending-change.router';
 import { operationsRouter } from './routers/operations.router';
 import { portfolioRouter } from './routers/portfolio.router';
 import { projectRouter } from './routers/project.router';
@@ -31,6 +32,7 @@ export const appRouter = createTRPCRouter({
   operations: operationsRouter,
   odoo: odooRouter,
   masterData: masterDataRouter,
+  pendingChanges: pendingChangeRouter,
   cost: costRouter,
   portfolio: portfolioRouter,
 });

@@ -18,10 +18,14 @@ export type Context = {
   sessionId?: string;
   /** The role requires a second factor this session has not proved: only enrolment is allowed. */
   mfaEnrolmentRequired?: boolean;
+  /** An admin reset this user's password: only choosing a new one is allowed. */
+  passwordChangeRequired?: boolean;
 };
 
 /** What a session that still has to enrol its second factor may call: who am I, and the enrolment itself. */
-const ALLOWED_BEFORE_ENROLMENT: readonly Permission[] = ['session.read', 'mfa.self'];
+const ALLOWED_BEFORE_ENROLMENT: readonly Permission[] = ['session.read', 'session.change_password', 'mfa.self'];
+/** What a session holding an admin's one-time password may call: who am I, and choosing a new password. */
+const ALLOWED_BEFORE_PASSWORD_CHANGE: readonly Permission[] = ['session.read', 'session.change_password'];
 
 export type Meta = { permission: Permission };
 
@@ -143,6 +147,9 @@ export function procedure(permission: Permission) {
       }
       if (!hasPermission(ctx.actor.role, permission)) {
         throw new TRPCError({ code: 'FORBIDDEN', message: 'You do not have permission to do that.' });
+      }
+      if (ctx.passwordChangeRequired && !ALLOWED_BEFORE_PASSWORD_CHANGE.includes(permission)) {
+        throw new TRPCError({ code: 'FORBIDDEN', message: 'Choose a new password first: the one you signed in with was a one-time password.' });
       }
       if (ctx.mfaEnrolmentRequired && !ALLOWED_BEFORE_ENROLMENT.includes(permission)) {
         throw new TRPCError({ code: 'FORBIDDEN', message: 'Set up two-step sign-in first (it is required for your role).' });

@@ -21,6 +21,15 @@ export const permissionTable = {
   /** Resetting someone's second factor is dual-controlled: an admin asks, another admin or an executive confirms. */
   'mfa.reset_request': [ADMIN],
   'mfa.reset_confirm': [ADMIN, EXEC],
+  /** Choosing one's own password (the only thing left to do after an admin's one-time reset). */
+  'session.change_password': EVERYONE,
+  /**
+   * Dual control (DOMAIN §1): the people who ask for or confirm changes of vendor bank details and
+   * compliance dates, approver-role grants and MFA resets. Which kinds each may ask for or decide is
+   * the approvals module's `dualControlDefinitions`; these say only who reaches the list at all.
+   */
+  'change.read': [FIN, EXEC, ADMIN],
+  'change.decide': [FIN, EXEC, ADMIN],
   'inbox.read': EVERYONE,
   'project.read': EVERYONE,
   'user.read': [ADMIN],

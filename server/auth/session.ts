@@ -16,6 +16,8 @@ export type ActorResolution =
       mfaVerifiedAt: Date | null;
       /** The role (or the organisation) requires a second factor this session has not proved: enrol first. */
       mfaEnrolmentRequired: boolean;
+      /** An admin reset the password: the user must choose a new one before anything else. */
+      passwordChangeRequired: boolean;
     }
   | { actor: null; reason: 'anonymous' | 'expired' | 'revoked' };
 
@@ -42,6 +44,7 @@ export async function resolveActor(db: Db, claims: SessionClaims | JWT | null | 
       role: users.role,
       isActive: users.isActive,
       sessionVersion: users.sessionVersion,
+      mustChangePassword: users.mustChangePassword,
       mfaVerifiedAt: userSessions.mfaVerifiedAt,
       requireMfaForAll: organisationSecurity.requireMfaForAll,
     })
@@ -58,6 +61,7 @@ export async function resolveActor(db: Db, claims: SessionClaims | JWT | null | 
     sessionId: claims.sid,
     mfaVerifiedAt: user.mfaVerifiedAt,
     mfaEnrolmentRequired: !user.mfaVerifiedAt && roleRequiresMfa(user.role, user.requireMfaForAll ?? false),
+    passwordChangeRequired: user.mustChangePassword,
   };
 }
 

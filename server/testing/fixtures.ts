@@ -1,5 +1,5 @@
-import { eq } from 'drizzle-orm';
-import type { Db } from '@/db/client';
+import { eq, sql } from 'drizzle-orm';
+import type { Db, Tx } from '@/db/client';
 import { Secret } from 'otpauth';
 import { projects, userMfa, users } from '@/db/schema';
 import { encryptSecret } from '@/server/lib/crypto';
@@ -68,4 +68,16 @@ export async function contextWithFreshMfa(db: Db, actor: Actor): Promise<Context
     .onConflictDoNothing();
   const sessionId = await openSession(db, actor.id, { mfaVerified: true });
   return { ...contextFor(db, actor), sessionId };
+}
+
+/**
+ * Writes fixture data as the database owner would in a data migration, with the guards off (a
+ * superuser's `session_replication_role = replica`): vendor compliance dates or a role the dual-control
+ * guards would otherwise refuse without a confirmed request. Tests of the guards never use it.
+ */
+export async function asDatabaseOwner<T>(db: Db, write: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`SET LOCAL session_replication_role = replica`);
+    return write(tx);
+  });
 }

@@ -45,6 +45,13 @@ const ORG_ODOO = 'the Odoo connection and pull runs are organisation-wide';
 export const procedureSamples: Record<string, ProcedureSample> = {
   'session.me': { input: () => undefined, scope: 'none' },
   'session.myApprovals': { input: () => undefined, scope: 'none' },
+  'session.changePassword': { input: () => ({ currentPassword: 'not-the-password', newPassword: 'a-brand-new-sweep-password' }), scope: 'none' },
+
+  // dual control: requested changes of vendors and users are organisation-wide, like their subjects
+  'pendingChanges.list': { input: () => ({ status: 'pending' }), scope: 'none' },
+  'pendingChanges.confirm': { input: () => ({ changeId: '00000000-0000-4000-8000-000000000000' }), scope: 'organisation', why: 'requested changes are about vendors and users, organisation-wide' },
+  'pendingChanges.reject': { input: () => ({ changeId: '00000000-0000-4000-8000-000000000000' }), scope: 'organisation', why: 'requested changes are about vendors and users, organisation-wide' },
+  'pendingChanges.cancel': { input: () => ({ changeId: '00000000-0000-4000-8000-000000000000' }), scope: 'organisation', why: 'requested changes are about vendors and users, organisation-wide' },
 
   // one's own second factor; resets are organisation-wide (a user is not a project record)
   'mfa.status': { input: () => undefined, scope: 'none' },
@@ -62,7 +69,7 @@ export const procedureSamples: Record<string, ProcedureSample> = {
   'users.create': { input: () => ({ email: 'sweep.user@northbeam.example', name: 'Sweep User', role: 'quantity_surveyor', password: 'a-long-sweep-password', projectIds: [] }), scope: 'organisation', why: ORG_USERS },
   'users.update': { input: (w) => ({ userId: w.spareUserId, version: w.spareUserVersion, name: 'Spare User (renamed)' }), scope: 'organisation', why: ORG_USERS },
   'users.setActive': { input: (w) => ({ userId: w.spareUserId, version: w.spareUserVersion, active: true }), scope: 'organisation', why: ORG_USERS },
-  'users.resetPassword': { input: (w) => ({ userId: w.spareUserId, password: 'another-long-password' }), scope: 'organisation', why: ORG_USERS },
+  'users.resetPassword': { input: (w) => ({ userId: w.spareUserId }), scope: 'organisation', why: ORG_USERS },
   'users.projectMembers': { input: (w) => ({ projectId: w.target.projectId }), scope: 'organisation', why: ORG_USERS },
   'users.addMembership': { input: (w) => ({ projectId: w.target.projectId, userId: w.spareUserId }), scope: 'organisation', why: ORG_USERS },
   'users.removeMembership': { input: (w) => ({ projectId: w.target.projectId, userId: w.spareUserId }), scope: 'organisation', why: ORG_USERS },

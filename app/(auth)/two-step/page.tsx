@@ -10,6 +10,7 @@ export const dynamic = 'force-dynamic';
 export default async function TwoStepPage() {
   const resolution = await currentActor();
   if (!resolution.actor) redirect('/sign-in');
+  if (resolution.passwordChangeRequired) redirect('/change-password');
   return (
     <main className="flex min-h-screen items-center justify-center px-4 py-10">
       <div className="w-full max-w-md space-y-6">

@@ -3,6 +3,8 @@ import { hasPermission, permissionTable, type Permission } from '@/server/auth/p
 import { roleLabels } from '@/server/auth/roles';
 import { getOrganisation } from '@/server/modules/organisation/organisation.service';
 import { listMyApprovals } from '@/server/modules/inbox/inbox.queries';
+import { changePasswordInput } from '@/server/modules/users/user.schemas';
+import { changeOwnPassword } from '@/server/modules/users/user.service';
 
 export const sessionRouter = createTRPCRouter({
   /** Who is signed in and what they may do: drives navigation (display only; the server enforces). */
@@ -17,7 +19,11 @@ export const sessionRouter = createTRPCRouter({
       roleLabel: roleLabels[ctx.actor.role],
       organisation: { name: organisation.name, currency: organisation.currency },
       permissions,
+      mustChangePassword: ctx.passwordChangeRequired ?? false,
     };
   }),
+  changePassword: procedure('session.change_password')
+    .input(changePasswordInput)
+    .mutation(({ ctx, input }) => changeOwnPassword(ctx.db, ctx.actor, input)),
   myApprovals: procedure('inbox.read').query(({ ctx }) => listMyApprovals(ctx.db, ctx.actor)),
 });

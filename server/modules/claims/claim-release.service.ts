@@ -11,6 +11,7 @@ import { recordAudit } from '@/server/modules/audit/audit.service';
 import { raiseException, resolveExceptionsFor } from '@/server/modules/exceptions/exception.service';
 import { requestSync } from '@/server/sync/enqueue';
 import { assertCanAct, recordDecision } from '@/server/modules/approvals/approvals';
+import { pendingBankChangeOf } from '@/server/modules/approvals/pending-change.service';
 import { claimSubject } from './claim-approval.service';
 import { claimMachine } from './claim.machine';
 import { compareAndSet, loadClaimForUpdate, loadSubcontract, type ClaimRow } from './claim.records';
@@ -18,13 +19,14 @@ import type { ClaimActionInput } from './claim.schemas';
 
 const ENTITY = 'claim';
 
-export type ReleaseBlockCause = 'insurance_expired' | 'claim_above_sov' | 'completed_above_subcontract' | 'odoo_link_missing' | 'earlier_claim_not_posted';
+export type ReleaseBlockCause = 'bank_change_pending' | 'insurance_expired' | 'claim_above_sov' | 'completed_above_subcontract' | 'odoo_link_missing' | 'earlier_claim_not_posted';
 export type ReleaseBlock = { cause: ReleaseBlockCause; message: string };
 
 /** The exception cause of each refusal: one open exception per (claim, cause). */
 export const releaseExceptionCause = (cause: ReleaseBlockCause) => `claim_release.${cause}`;
 
 const guidance: Record<ReleaseBlockCause, string> = {
+  bank_change_pending: "A change of the vendor's bank details is waiting for a second person: an executive confirms or rejects it under Pending changes, then release again.",
   insurance_expired: "Ask the subcontractor for a current insurance certificate, record its expiry on the vendor, then release the claim again.",
   claim_above_sov: 'The schedule of values is now below what was certified. Check the purchase order in Odoo (or approve the change order that covers the work), or reject the claim so it can be certified again.',
   completed_above_subcontract: 'Work and materials certified to date exceed the revised subcontract value. Reject the claim so the materials on site (or the work) can be certified again within the subcontract, or approve the change order that covers the extra.',
@@ -40,6 +42,11 @@ const guidance: Record<ReleaseBlockCause, string> = {
 export async function releaseBlocks(db: DbOrTx, row: ClaimRow): Promise<ReleaseBlock[]> {
   const { subcontract, vendor } = await loadSubcontract(db, row.subcontractId);
   const blocks: ReleaseBlock[] = [];
+  // dual control: no payment leaves while the account it would go to is being changed
+  const bankChange = await pendingBankChangeOf(db, vendor.id);
+  if (bankChange) {
+    blocks.push({ cause: 'bank_change_pending', message: `A change of ${vendor.name}'s bank details (asked for ${bankChange.requestedAt.toISOString().slice(0, 10)}) is waiting for a second person's confirmation.` });
+  }
   if (vendor.insuranceExpiresOn && vendor.insuranceExpiresOn < row.periodEnd) {
     blocks.push({ cause: 'insurance_expired', message: `${vendor.name}'s insurance expired on ${vendor.insuranceExpiresOn}, before the period end ${row.periodEnd}.` });
   }

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@/db/testing/test-db';
 import { approvalDecisions, auditEvents, claimLines, claims, exceptions, partners, sovLines, subcontracts } from '@/db/schema';
-import { seedTestOrganisation, type SeededOrg } from '@/server/testing/fixtures';
+import { asDatabaseOwner, seedTestOrganisation, type SeededOrg } from '@/server/testing/fixtures';
 import { applyBillState } from './claim-bill-state.service';
 import { renderCertificatePdf } from './claim-certificate.pdf';
 import { getClaimCertificate, getClaimDetail } from './claim.queries';
@@ -214,7 +214,7 @@ describe('finance release refusals: every reason listed, each an exception', () 
       await releaseClaim(testDb.db, { claimId: first, version: 5 }, org.actors.finance); // released, bill not yet posted
     }
     const id = await runToApproved(testDb.db, org, sc, '2026-01-31', ['20000.00', '0', '0'], ['20000.00', '0', '0']);
-    if (cause === 'insurance_expired') await testDb.db.update(partners).set({ insuranceExpiresOn: '2026-01-15' }).where(eq(partners.id, sc.vendorId));
+    if (cause === 'insurance_expired') await asDatabaseOwner(testDb.db, (tx) => tx.update(partners).set({ insuranceExpiresOn: '2026-01-15' }).where(eq(partners.id, sc.vendorId)));
     if (cause === 'claim_above_sov') await testDb.db.update(sovLines).set({ scheduledAmount: '15000.00' }).where(eq(sovLines.id, sc.sov[0]!.id));
     await expect(releaseClaim(testDb.db, { claimId: id, version: 5 }, org.actors.finance)).rejects.toMatchObject({ code: 'RELEASE_REFUSED', message: expect.stringMatching(message) });
     expect((await claimRow(testDb.db, id)).status).toBe('approved');
@@ -232,7 +232,7 @@ describe('finance release refusals: every reason listed, each an exception', () 
     const sc = await seedWorkedExampleSubcontract(testDb.db, org, { reference: 'RF-ALL', vendorOdooId: 9300, purchaseOrderId: 9300 });
     const first = await runToApproved(testDb.db, org, sc, '2026-01-15', ['1000.00', '0', '0'], ['1000.00', '0', '0']);
     const id = await runToApproved(testDb.db, org, sc, '2026-01-31', ['20000.00', '0', '0'], ['20000.00', '0', '0']);
-    await testDb.db.update(partners).set({ insuranceExpiresOn: '2026-01-30', odooId: null }).where(eq(partners.id, sc.vendorId));
+    await asDatabaseOwner(testDb.db, (tx) => tx.update(partners).set({ insuranceExpiresOn: '2026-01-30', odooId: null }).where(eq(partners.id, sc.vendorId)));
     await testDb.db.update(sovLines).set({ scheduledAmount: '15000.00' }).where(eq(sovLines.id, sc.sov[0]!.id));
     const refusal = await releaseClaim(testDb.db, { claimId: id, version: 5 }, org.actors.finance).catch((error: Error) => error);
     expect(refusal).toMatchObject({ code: 'RELEASE_REFUSED' });
@@ -240,7 +240,7 @@ describe('finance release refusals: every reason listed, each an exception', () 
     expect((await openExceptions(id)).map((e) => e.cause).sort()).toEqual(['claim_release.claim_above_sov', 'claim_release.earlier_claim_not_posted', 'claim_release.insurance_expired', 'claim_release.odoo_link_missing']);
 
     // fix every cause: the release goes through and the exceptions close
-    await testDb.db.update(partners).set({ insuranceExpiresOn: '2027-01-31', odooId: 9300 }).where(eq(partners.id, sc.vendorId));
+    await asDatabaseOwner(testDb.db, (tx) => tx.update(partners).set({ insuranceExpiresOn: '2027-01-31', odooId: 9300 }).where(eq(partners.id, sc.vendorId)));
     await testDb.db.update(sovLines).set({ scheduledAmount: '120000.00' }).where(eq(sovLines.id, sc.sov[0]!.id));
     await releaseClaim(testDb.db, { claimId: first, version: 5 }, org.actors.finance);
     await postBill(first);

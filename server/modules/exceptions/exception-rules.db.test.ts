@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@/db/testing/test-db';
 import { auditEvents, exceptions, partners, sovLines } from '@/db/schema';
 import { listInputSchema } from '@/server/lib/list';
-import { seedTestOrganisation, type SeededOrg } from '@/server/testing/fixtures';
+import { asDatabaseOwner, seedTestOrganisation, type SeededOrg } from '@/server/testing/fixtures';
 import { addSecondQs, runToApproved, seedWorkedExampleSubcontract, type ClaimSubcontract } from '@/server/modules/claims/claim.testing';
 import { releaseClaim } from '@/server/modules/claims/claim-release.service';
 import { assignException, bulkAssignExceptions, bulkRetryExceptions } from './exception-action.service';
@@ -32,7 +32,7 @@ const auditOf = (id: string, action: string) => testDb.db.select().from(auditEve
 
 describe('rule breaches', () => {
   it('opens an expired-insurance exception on an open claim and closes it by itself when the expiry is renewed', async () => {
-    await testDb.db.update(partners).set({ insuranceExpiresOn: '2026-01-20' }).where(eq(partners.id, sc.vendorId));
+    await asDatabaseOwner(testDb.db, (tx) => tx.update(partners).set({ insuranceExpiresOn: '2026-01-20' }).where(eq(partners.id, sc.vendorId)));
     const first = await rules();
     expect(first.insuranceExpired).toMatchObject({ breaches: 1, opened: 1 });
     const [open] = await ofCause(claimId, INSURANCE_CAUSE);
@@ -45,9 +45,9 @@ describe('rule breaches', () => {
     expect((await rules()).insuranceExpired).toMatchObject({ breaches: 1, opened: 0, resolved: 0 });
 
     // renewed to cover the period end but not today: still expired
-    await testDb.db.update(partners).set({ insuranceExpiresOn: '2026-02-01' }).where(eq(partners.id, sc.vendorId));
+    await asDatabaseOwner(testDb.db, (tx) => tx.update(partners).set({ insuranceExpiresOn: '2026-02-01' }).where(eq(partners.id, sc.vendorId)));
     expect((await rules()).insuranceExpired).toMatchObject({ breaches: 1, resolved: 0 });
-    await testDb.db.update(partners).set({ insuranceExpiresOn: '2027-01-31' }).where(eq(partners.id, sc.vendorId));
+    await asDatabaseOwner(testDb.db, (tx) => tx.update(partners).set({ insuranceExpiresOn: '2027-01-31' }).where(eq(partners.id, sc.vendorId)));
     expect((await rules()).insuranceExpired).toMatchObject({ breaches: 0, resolved: 1 });
     const [closed] = await ofCause(claimId, INSURANCE_CAUSE);
     expect(closed).toMatchObject({ status: 'resolved', resolution: expect.stringMatching(/automatically/) });

@@ -3,11 +3,12 @@ import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { Secret, TOTP } from 'otpauth';
 import QRCode from 'qrcode';
 import type { Db, DbOrTx } from '@/db/client';
-import { mfaRecoveryCodes, mfaResetRequests, organisationSecurity, users, userSessions, userMfa } from '@/db/schema';
+import { mfaRecoveryCodes, organisationSecurity, users, userSessions, userMfa } from '@/db/schema';
 import type { Actor } from '@/server/auth/actor';
 import { roleRequiresMfa } from '@/server/auth/session';
 import { DomainError } from '@/server/errors';
 import { decryptSecret, encryptSecret } from '@/server/lib/crypto';
+import { decideChange, kindOfChange, listPendingChanges, requestChange } from '@/server/modules/approvals/pending-change.service';
 import { recordAudit } from '@/server/modules/audit/audit.service';
 
 /**
@@ -171,45 +172,33 @@ export async function assertFreshMfa(db: DbOrTx, actor: Actor, sessionId: string
   }
 }
 
-/** An admin asks to reset a user's second factor; a second admin or an executive confirms. */
+/**
+ * A lost device: an admin asks to reset a user's second factor; a second admin or an executive
+ * confirms it — the one pending-change mechanism (kind `mfa_reset`), like approver-role grants.
+ */
 export async function requestMfaReset(db: Db, actor: Actor, userId: string): Promise<{ id: string }> {
   return db.transaction(async (tx) => {
-    const [target] = await tx.select({ id: users.id }).from(users).where(and(eq(users.id, userId), eq(users.organisationId, actor.organisationId)));
+    const [target] = await tx.select({ id: users.id, name: users.name, email: users.email }).from(users).where(and(eq(users.id, userId), eq(users.organisationId, actor.organisationId)));
     if (!target) throw new DomainError('NOT_FOUND', 'User not found.');
     if (userId === actor.id) throw new DomainError('FORBIDDEN', 'Another administrator must reset your own two-step sign-in.');
-    const [row] = await tx.insert(mfaResetRequests).values({ userId, requestedById: actor.id }).onConflictDoNothing().returning({ id: mfaResetRequests.id });
-    if (!row) throw new DomainError('CONFLICT', 'A reset of this user’s two-step sign-in is already waiting for confirmation.');
-    await recordAudit(tx, { actor, action: 'mfa.reset_request', entityType: 'user', entityId: userId, toState: 'mfa_reset_requested' });
-    return row;
+    const enabled = await hasEnabledFactor(tx, userId);
+    return requestChange(tx, actor, {
+      kind: 'mfa_reset',
+      subjectId: userId,
+      payload: {},
+      summary: { subject: `${target.name} <${target.email}>`, changes: { twoStepSignIn: { old: enabled ? 'set up' : 'not set up', new: 'removed (set up again at next sign-in)' } } },
+    });
   });
 }
 
 export async function listMfaResetRequests(db: DbOrTx, actor: Actor) {
-  return db
-    .select({ id: mfaResetRequests.id, userId: mfaResetRequests.userId, userName: users.name, requestedById: mfaResetRequests.requestedById, requestedAt: mfaResetRequests.requestedAt })
-    .from(mfaResetRequests)
-    .innerJoin(users, eq(users.id, mfaResetRequests.userId))
-    .where(and(isNull(mfaResetRequests.confirmedAt), eq(users.organisationId, actor.organisationId)));
+  return listPendingChanges(db, actor, { status: 'pending', kind: 'mfa_reset' });
 }
 
 /** The second person confirms: the factor and its recovery codes are removed and the user's sessions end. */
 export async function confirmMfaReset(db: Db, actor: Actor, requestId: string): Promise<void> {
-  await db.transaction(async (tx) => {
-    const [request] = await tx
-      .select({ id: mfaResetRequests.id, userId: mfaResetRequests.userId, requestedById: mfaResetRequests.requestedById, organisationId: users.organisationId })
-      .from(mfaResetRequests)
-      .innerJoin(users, eq(users.id, mfaResetRequests.userId))
-      .where(and(eq(mfaResetRequests.id, requestId), isNull(mfaResetRequests.confirmedAt)))
-      .for('update');
-    if (!request || request.organisationId !== actor.organisationId) throw new DomainError('NOT_FOUND', 'Reset request not found.');
-    if (request.requestedById === actor.id) throw new DomainError('FORBIDDEN', 'A second person must confirm the reset you asked for.');
-    if (request.userId === actor.id) throw new DomainError('FORBIDDEN', 'You cannot confirm a reset of your own two-step sign-in.');
-    await tx.update(mfaResetRequests).set({ confirmedById: actor.id, confirmedAt: new Date() }).where(eq(mfaResetRequests.id, requestId));
-    await tx.delete(mfaRecoveryCodes).where(eq(mfaRecoveryCodes.userId, request.userId));
-    await tx.delete(userMfa).where(eq(userMfa.userId, request.userId));
-    await tx.update(users).set({ sessionVersion: sql`${users.sessionVersion} + 1` }).where(eq(users.id, request.userId));
-    await recordAudit(tx, { actor, action: 'mfa.reset_confirm', entityType: 'user', entityId: request.userId, fromState: 'mfa_enabled', toState: 'mfa_reset' });
-  });
+  if ((await kindOfChange(db, actor, requestId)) !== 'mfa_reset') throw new DomainError('NOT_FOUND', 'Reset request not found.');
+  await decideChange(db, actor, { changeId: requestId, decision: 'confirm' });
 }
 
 /** Admin: require a second factor of everyone in the organisation (or only of the roles that must). */

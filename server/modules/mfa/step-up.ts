@@ -3,6 +3,7 @@ import type { DbOrTx } from '@/db/client';
 import { claims, organisations, partners } from '@/db/schema';
 import type { Actor } from '@/server/auth/actor';
 import { toMoney } from '@/server/lib/money';
+import { kindOfChange } from '@/server/modules/approvals/pending-change.service';
 import { assertFreshMfa } from './mfa.service';
 
 /**
@@ -35,4 +36,9 @@ export async function stepUpForBankChange(ctx: StepUpContext, input: { vendorId:
 
 export async function stepUpForOdooConnection(ctx: StepUpContext): Promise<void> {
   await assertFreshMfa(ctx.db, ctx.actor, ctx.sessionId, 'Changing the Odoo connection');
+}
+
+/** Confirming new bank details makes them effective: the confirmer steps up as the requester did. */
+export async function stepUpForChangeDecision(ctx: StepUpContext, changeId: string): Promise<void> {
+  if ((await kindOfChange(ctx.db, ctx.actor, changeId)) === 'vendor_bank') await assertFreshMfa(ctx.db, ctx.actor, ctx.sessionId, 'Confirming new bank details');
 }

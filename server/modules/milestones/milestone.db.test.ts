@@ -5,7 +5,7 @@ import { approvalDecisions, auditEvents, costCodes, exceptions, milestoneEvidenc
 import { approveChangeOrder, submitChangeOrder } from '@/server/modules/change-orders/change-order-approval.service';
 import { createChangeOrder } from '@/server/modules/change-orders/change-order.service';
 import { listMyApprovals } from '@/server/modules/inbox/inbox.queries';
-import { seedTestOrganisation, type SeededOrg } from '@/server/testing/fixtures';
+import { asDatabaseOwner, seedTestOrganisation, type SeededOrg } from '@/server/testing/fixtures';
 import { claimMilestoneCompletion, rejectMilestone, releaseMilestone, verifyMilestone } from './milestone-approval.service';
 import { getMilestoneDetail, listMilestones } from './milestone.queries';
 import type { CreateMilestoneInput } from './milestone.schemas';
@@ -159,11 +159,11 @@ describe('milestone workflow', () => {
     await expect(verifyMilestone(testDb.db, { milestoneId: id, version: 2 }, org.actors.qs)).rejects.toMatchObject({ code: 'SELF_APPROVAL' });
     await verifyMilestone(testDb.db, { milestoneId: id, version: 2 }, org.actors.qs2);
     const promoted = { ...org.actors.qs2, role: 'finance' as const };
-    await testDb.db.update(users).set({ role: 'finance' }).where(eq(users.id, promoted.id));
+    await asDatabaseOwner(testDb.db, (tx) => tx.update(users).set({ role: 'finance' }).where(eq(users.id, promoted.id)));
     try {
       await expect(releaseMilestone(testDb.db, { milestoneId: id, version: 3 }, promoted)).rejects.toMatchObject({ code: 'DUPLICATE_APPROVAL_STEP' });
     } finally {
-      await testDb.db.update(users).set({ role: 'quantity_surveyor' }).where(eq(users.id, promoted.id));
+      await asDatabaseOwner(testDb.db, (tx) => tx.update(users).set({ role: 'quantity_surveyor' }).where(eq(users.id, promoted.id)));
     }
     expect((await current(id)).status).toBe('verified');
   });

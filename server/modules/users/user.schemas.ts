@@ -31,7 +31,11 @@ export const setUserActiveInput = z
   .object({ userId: idInput, version: versionInput, active: z.boolean() })
   .strict();
 
-export const resetPasswordInput = z.object({ userId: idInput, password: passwordInput }).strict();
+export const resetPasswordInput = z.object({ userId: idInput }).strict();
+
+export const changePasswordInput = z
+  .object({ currentPassword: z.string().min(1, 'Enter your current password.').max(passwordPolicy.maxLength), newPassword: passwordInput })
+  .strict();
 
 export const membershipInput = z.object({ projectId: idInput, userId: idInput }).strict();
 

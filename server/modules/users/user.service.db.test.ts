@@ -5,6 +5,7 @@ import { auditEvents, projectMembers, users } from '@/db/schema';
 import { resolveActor } from '@/server/auth/session';
 import { DomainError } from '@/server/errors';
 import { seedTestOrganisation, sessionClaimsFor, type SeededOrg } from '@/server/testing/fixtures';
+import { decideChange } from '@/server/modules/approvals/pending-change.service';
 import { addProjectMember, createUser, removeProjectMember, resetUserPassword, setUserActive, updateUser } from './user.service';
 
 let testDb: TestDatabase;
@@ -39,7 +40,9 @@ describe('user administration', () => {
     );
     const row = await userRow(id);
     expect(row.passwordHash).toMatch(/^\$argon2id\$/);
-    expect(await auditCount(id)).toBe(1);
+    // a QS approves (certifies): the account waits, inactive, for an executive to confirm the grant
+    expect(row.isActive).toBe(false);
+    expect(await auditCount(id)).toBe(2);
     const members = await testDb.db.select().from(projectMembers).where(eq(projectMembers.userId, id));
     expect(members.map((m) => m.projectId)).toEqual([org.projectIds['P-1001']]);
   });
@@ -67,7 +70,11 @@ describe('user administration', () => {
     expect((await resolveActor(testDb.db, token)).actor).not.toBeNull();
     await setUserActive(testDb.db, { userId: target.id, version: (await userRow(target.id)).version, active: false }, org.actors.admin);
     expect(await resolveActor(testDb.db, token)).toEqual({ actor: null, reason: 'revoked' });
-    await setUserActive(testDb.db, { userId: target.id, version: (await userRow(target.id)).version, active: true }, org.actors.admin);
+    const { pendingChangeId } = await setUserActive(testDb.db, { userId: target.id, version: (await userRow(target.id)).version, active: true }, org.actors.admin);
+    // a PM regains approval rights only when an executive confirms
+    expect((await userRow(target.id)).isActive).toBe(false);
+    await decideChange(testDb.db, org.actors.exec, { changeId: pendingChangeId!, decision: 'confirm' });
+    expect((await userRow(target.id)).isActive).toBe(true);
     expect((await resolveActor(testDb.db, token)).actor).toBeNull();
     expect((await resolveActor(testDb.db, await tokenFor(target.id))).actor?.id).toBe(target.id);
   });
@@ -78,19 +85,24 @@ describe('user administration', () => {
     await updateUser(testDb.db, { userId: target.id, version: (await userRow(target.id)).version, name: 'Ewan Doyle-Smith' }, org.actors.admin);
     expect((await resolveActor(testDb.db, token)).actor?.name).toBe('Ewan Doyle-Smith');
     token = await tokenFor(target.id);
-    await updateUser(testDb.db, { userId: target.id, version: (await userRow(target.id)).version, role: 'finance' }, org.actors.admin);
+    const { pendingChangeId } = await updateUser(testDb.db, { userId: target.id, version: (await userRow(target.id)).version, role: 'finance' }, org.actors.admin);
+    expect((await userRow(target.id)).role).toBe('quantity_surveyor');
+    expect((await resolveActor(testDb.db, token)).actor?.id).toBe(target.id);
+    await decideChange(testDb.db, org.actors.exec, { changeId: pendingChangeId!, decision: 'confirm' });
     expect((await resolveActor(testDb.db, token)).actor).toBeNull();
     const roleAudit = await testDb.db.select().from(auditEvents).where(eq(auditEvents.entityId, target.id));
     expect(roleAudit.some((row) => row.changedFields?.role?.new === 'finance' && row.changedFields.role.old === 'quantity_surveyor')).toBe(true);
   });
 
-  it('ends sessions on a password reset and never stores the password in the audit trail', async () => {
+  it('ends sessions on a password reset, issues a one-time password and never stores it in the audit trail', async () => {
     const target = org.actors.exec;
     const token = await tokenFor(target.id);
-    await resetUserPassword(testDb.db, { userId: target.id, password: 'a-brand-new-password!' }, org.actors.admin);
+    const { oneTimePassword } = await resetUserPassword(testDb.db, { userId: target.id }, org.actors.admin);
+    expect(oneTimePassword.length).toBeGreaterThanOrEqual(20);
     expect((await resolveActor(testDb.db, token)).actor).toBeNull();
+    expect((await userRow(target.id)).mustChangePassword).toBe(true);
     const rows = await testDb.db.select().from(auditEvents).where(eq(auditEvents.entityId, target.id));
-    expect(JSON.stringify(rows)).not.toContain('a-brand-new-password!');
+    expect(JSON.stringify(rows)).not.toContain(oneTimePassword);
   });
 
   it('enforces the absolute session lifetime whatever the token says', async () => {
