@@ -172,6 +172,25 @@ test('executive and admin: main pages pass axe and fit a phone', async ({ page }
   await visit(page, 'executive', 'dashboard', '/dashboard', heading);
   const [project] = await e2eQuery<{ id: string }>("SELECT id FROM projects WHERE code = 'P-1001'");
   await visit(page, 'executive', 'project-cost', `/projects/${project!.id}/cost`, heading);
+  // the wide cost report: a column hidden with the chooser stays hidden after a reload (remembered per
+  // user), and a figure opens the records behind it
+  const report = page.getByTestId('data-table');
+  const chooser = page.getByTestId('column-chooser');
+  const pcc = report.getByRole('columnheader', { name: 'Pending commitment changes' });
+  await expect(pcc).toBeVisible();
+  await chooser.locator('summary').click();
+  await chooser.getByLabel('Pending commitment changes').uncheck();
+  await expect(pcc).toHaveCount(0);
+  await expect(chooser.locator('summary')).toHaveText('Columns (1 hidden)');
+  await page.reload();
+  await expect(report.getByRole('columnheader', { name: 'Committed', exact: true })).toBeVisible();
+  await expect(pcc).toHaveCount(0);
+  await chooser.locator('summary').click();
+  await chooser.getByRole('button', { name: 'Show all columns' }).click();
+  await expect(pcc).toBeVisible();
+  await report.getByRole('row', { name: /03-300/ }).locator('a[title^="Committed of 03-300"]').click();
+  await expect(page).toHaveURL(/\/cost\/[0-9a-f-]+\?column=CC$/);
+  await expect(page.getByLabel('Filter Counts in')).toHaveValue('CC');
   await visit(page, 'executive', 'change-orders', '/change-orders', table);
   await page.context().clearCookies();
   await signIn(page, demo.admin);

@@ -6,6 +6,7 @@ import { roleLabels } from '@/server/auth/roles';
 import { odooModeLabel } from '@/server/odoo/mode';
 import { navigationFor } from '@/components/shell/navigation';
 import { NavLink } from '@/components/shell/nav-link';
+import { CurrentUserProvider } from '@/components/shell/current-user';
 import { PortalShell } from '@/components/shell/portal-shell';
 import { SignOutButton } from '@/components/shell/sign-out-button';
 
@@ -14,50 +15,61 @@ export const dynamic = 'force-dynamic';
 export default async function PortalLayout({ children }: { children: ReactNode }) {
   const resolution = await currentActor();
   if (!resolution.actor) {
-    redirect(resolution.reason === 'anonymous' ? '/sign-in' : '/sign-in?reason=Your%20session%20has%20ended.%20Please%20sign%20in%20again.');
+    redirect(
+      resolution.reason === 'anonymous'
+        ? '/sign-in'
+        : '/sign-in?reason=Your%20session%20has%20ended.%20Please%20sign%20in%20again.',
+    );
   }
   // a role that needs a second factor this session has not proved: enrol first (tRPC refuses the rest too)
   if (resolution.mfaEnrolmentRequired) redirect('/two-step');
   const actor = resolution.actor;
   const odoo = odooModeLabel();
   return (
-    <PortalShell
-      banner={
-        <div data-testid="odoo-mode" className={`px-4 py-1.5 text-xs sm:px-6 ${odoo.simulated ? 'bg-amber-100 text-amber-900' : 'bg-slate-200 text-slate-800'}`}>
-          {odoo.text}
-        </div>
-      }
-      sidebar={
-        <>
-          <p className="hidden px-3 text-lg font-semibold text-white lg:block">Plumbline</p>
-          <nav className="mt-2 flex-1 space-y-5 lg:mt-6" aria-label="Main">
-            {navigationFor(actor.role).map((section) => (
-              <div key={section.title}>
-                <p className="px-3 text-xs font-semibold uppercase tracking-wide text-slate-400">{section.title}</p>
-                <div className="mt-1 space-y-0.5">
-                  {section.items.map((item) => (
-                    <NavLink key={item.href} href={item.href} label={item.label} />
-                  ))}
-                </div>
-              </div>
-            ))}
-          </nav>
-          <div className="space-y-1 border-t border-slate-800 px-3 pt-3">
-            <p className="text-sm font-medium text-white" data-testid="signed-in-user">
-              {actor.name}
-            </p>
-            <p className="text-xs text-slate-400" data-testid="signed-in-role">
-              {roleLabels[actor.role]}
-            </p>
-            <Link href="/two-step" className="block text-sm text-slate-300 hover:text-white">
-              Two-step sign-in
-            </Link>
-            <SignOutButton />
+    <CurrentUserProvider userId={actor.id}>
+      <PortalShell
+        banner={
+          <div
+            data-testid="odoo-mode"
+            className={`px-4 py-1.5 text-xs sm:px-6 ${odoo.simulated ? 'bg-amber-100 text-amber-900' : 'bg-slate-200 text-slate-800'}`}
+          >
+            {odoo.text}
           </div>
-        </>
-      }
-    >
-      {children}
-    </PortalShell>
+        }
+        sidebar={
+          <>
+            <p className="hidden px-3 text-lg font-semibold text-white lg:block">Plumbline</p>
+            <nav className="mt-2 flex-1 space-y-5 lg:mt-6" aria-label="Main">
+              {navigationFor(actor.role).map((section) => (
+                <div key={section.title}>
+                  <p className="px-3 text-xs font-semibold uppercase tracking-wide text-slate-400">
+                    {section.title}
+                  </p>
+                  <div className="mt-1 space-y-0.5">
+                    {section.items.map((item) => (
+                      <NavLink key={item.href} href={item.href} label={item.label} />
+                    ))}
+                  </div>
+                </div>
+              ))}
+            </nav>
+            <div className="space-y-1 border-t border-slate-800 px-3 pt-3">
+              <p className="text-sm font-medium text-white" data-testid="signed-in-user">
+                {actor.name}
+              </p>
+              <p className="text-xs text-slate-400" data-testid="signed-in-role">
+                {roleLabels[actor.role]}
+              </p>
+              <Link href="/two-step" className="block text-sm text-slate-300 hover:text-white">
+                Two-step sign-in
+              </Link>
+              <SignOutButton />
+            </div>
+          </>
+        }
+      >
+        {children}
+      </PortalShell>
+    </CurrentUserProvider>
   );
 }

@@ -11,11 +11,13 @@ import {
 } from '@tanstack/react-table';
 import Link from 'next/link';
 import { parseAsInteger, parseAsString, useQueryStates } from 'nuqs';
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type CSSProperties, type ReactNode } from 'react';
 import type { ListInput, ListResult } from '@/server/lib/list';
 import { Button } from '@/components/ui/button';
 import { Alert } from '@/components/ui/feedback';
 import { errorMessage } from '@/components/trpc/react';
+import { useCurrentUserId } from '@/components/shell/current-user';
+import { columnPrefsKey, parseHidden, readHiddenText, subscribeHidden, writeHidden } from './column-prefs';
 import { downloadCsv, moneyAsNumbers, toCsv } from './csv';
 
 declare module '@tanstack/react-table' {
@@ -51,6 +53,10 @@ export type DataTableProps<T> = {
   rowClassName?: (row: T) => string;
   /** Prefix of this table's URL parameters, when a page has more than one table. */
   urlPrefix?: string;
+  /** Names the table for the column chooser's memory (per user); the CSV file name by default. */
+  tableId?: string;
+  /** How many leading columns stay in view while the table scrolls sideways (1 by default). */
+  frozenColumns?: 1 | 2;
 };
 
 const columnIdOf = <T,>(column: ColumnDef<T>) => column.id ?? ('accessorKey' in column && typeof column.accessorKey === 'string' ? column.accessorKey : '');
@@ -65,6 +71,31 @@ export function DataTable<T>(props: DataTableProps<T>) {
   const queryClient = useQueryClient();
   const [exportError, setExportError] = useState<string | null>(null);
   const [exporting, setExporting] = useState(false);
+
+  // Column chooser: the hidden columns, remembered per user and table in this browser. The server
+  // render shows every column; the browser applies the choice as it hydrates.
+  const userId = useCurrentUserId();
+  const prefsKey = userId ? columnPrefsKey(userId, props.tableId ?? props.csvFileName) : null;
+  const hiddenText = useSyncExternalStore(subscribeHidden, () => readHiddenText(prefsKey), () => '');
+  const hidden = useMemo(() => parseHidden(hiddenText), [hiddenText]);
+  const columnVisibility = useMemo(() => Object.fromEntries(hidden.map((id) => [id, false])), [hidden]);
+  const frozen = props.frozenColumns ?? 1;
+  // the second frozen column sits right of the first: its offset is the first column's width
+  const firstHeader = useRef<HTMLTableCellElement>(null);
+  const [firstWidth, setFirstWidth] = useState(0);
+  useEffect(() => {
+    const th = firstHeader.current;
+    if (frozen < 2 || !th || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => setFirstWidth(th.offsetWidth));
+    observer.observe(th);
+    return () => observer.disconnect();
+  }, [frozen]);
+  const frozenCell = (index: number, background: string): { className: string; style?: CSSProperties } =>
+    index === 0
+      ? { className: `sticky left-0 z-10 ${background}` }
+      : index === 1 && frozen === 2
+        ? { className: `sticky z-10 ${background} border-r border-slate-200`, style: { left: firstWidth } }
+        : { className: '' };
 
   // Page, page size, sort, search and every filter live in the URL (nuqs): a reload, Back, or a
   // shared link shows the same rows. Typing is debounced before it reaches the URL.
@@ -176,7 +207,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
     manualPagination: true,
     manualFiltering: true,
     pageCount,
-    state: { sorting },
+    state: { sorting, columnVisibility },
     onSortingChange: (updater) => setSorting(updater),
   });
 
@@ -211,6 +242,34 @@ export function DataTable<T>(props: DataTableProps<T>) {
         />
         <div className="flex-1" />
         {props.toolbar}
+        {prefsKey ? (
+          <details className="relative" data-testid="column-chooser">
+            <summary className="cursor-pointer list-none rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50">
+              Columns{hidden.length > 0 ? ` (${hidden.length} hidden)` : ''}
+            </summary>
+            <fieldset className="absolute right-0 z-30 mt-1 max-h-80 w-64 overflow-y-auto rounded-md border border-slate-200 bg-white p-2 shadow-lg">
+              <legend className="sr-only">Columns shown</legend>
+              {table
+                .getAllLeafColumns()
+                .slice(frozen)
+                .map((column) => (
+                  <label key={column.id} className="flex items-center gap-2 px-1 py-0.5 text-sm">
+                    <input
+                      type="checkbox"
+                      checked={!hidden.includes(column.id)}
+                      onChange={(event) => writeHidden(prefsKey, event.target.checked ? hidden.filter((id) => id !== column.id) : [...hidden, column.id])}
+                    />
+                    {headerText(column.columnDef.header, column.id)}
+                  </label>
+                ))}
+              {hidden.length > 0 ? (
+                <button type="button" className="mt-1 w-full rounded px-1 py-1 text-left text-sm text-brand-700 hover:bg-slate-50" onClick={() => writeHidden(prefsKey, [])}>
+                  Show all columns
+                </button>
+              ) : null}
+            </fieldset>
+          </details>
+        ) : null}
         <Button variant="secondary" onClick={() => void exportCsv()} disabled={exporting}>
           {exporting ? 'Exporting…' : 'Export CSV'}
         </Button>
@@ -228,8 +287,10 @@ export function DataTable<T>(props: DataTableProps<T>) {
                   return (
                     <th
                       key={header.id}
+                      ref={index === 0 ? firstHeader : undefined}
                       scope="col"
-                      className={`whitespace-nowrap px-3 py-2 text-left font-medium text-slate-700 ${index === 0 ? 'sticky left-0 z-10 bg-slate-50' : ''} ${header.column.columnDef.meta?.align === 'right' ? 'text-right' : ''}`}
+                      style={frozenCell(index, 'bg-slate-50').style}
+                      className={`whitespace-nowrap px-3 py-2 text-left font-medium text-slate-700 ${frozenCell(index, 'bg-slate-50').className} ${header.column.columnDef.meta?.align === 'right' ? 'text-right' : ''}`}
                       aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined}
                     >
                       {canSort ? (
@@ -247,13 +308,13 @@ export function DataTable<T>(props: DataTableProps<T>) {
             ))}
             {hasFilters ? (
               <tr>
-                {table.getAllLeafColumns().map((column, index) => {
+                {table.getVisibleLeafColumns().map((column, index) => {
                   const filter = column.columnDef.meta?.filter;
                   const label = `Filter ${headerText(column.columnDef.header, column.id)}`;
                   const value = filters[column.id] ?? '';
                   const set = (next: string) => setFilters((current) => ({ ...current, [column.id]: next }));
                   return (
-                    <td key={column.id} className={`px-3 pb-2 ${index === 0 ? 'sticky left-0 z-10 bg-slate-50' : ''}`}>
+                    <td key={column.id} style={frozenCell(index, 'bg-slate-50').style} className={`px-3 pb-2 ${frozenCell(index, 'bg-slate-50').className}`}>
                       {filter === 'text' ? (
                         <input aria-label={label} value={value} onChange={(e) => set(e.target.value)} className="w-full rounded border border-slate-300 px-2 py-1 text-xs font-normal" />
                       ) : Array.isArray(filter) ? (
@@ -288,7 +349,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
                       ? flexRender(cell.column.columnDef.cell, cell.getContext())
                       : cellText(cell.column.columnDef, row.original);
                     return (
-                      <td key={cell.id} className={`px-3 py-2 ${index === 0 ? 'sticky left-0 z-10 bg-white group-hover:bg-slate-50' : ''} ${meta?.align === 'right' ? 'tabular whitespace-nowrap text-right' : ''}`}>
+                      <td key={cell.id} style={frozenCell(index, 'bg-white group-hover:bg-slate-50').style} className={`px-3 py-2 ${frozenCell(index, 'bg-white group-hover:bg-slate-50').className} ${meta?.align === 'right' ? 'tabular whitespace-nowrap text-right' : ''}`}>
                         {index === 0 && props.rowHref ? (
                           <Link href={props.rowHref(row.original)} className="font-medium text-brand-700 hover:underline">
                             {content}
