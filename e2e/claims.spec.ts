@@ -49,26 +49,51 @@ async function raiseClaim(page: Page, sc: { reference: string; vendor_name: stri
   await form.getByRole('button', { name: 'Create claim' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toContainText(`CLM-${sc.reference}-`);
   for (const [i, amount] of claimed.entries()) await page.getByLabel(`Line ${i + 1} claimed to date`).fill(amount);
-  await page.getByRole('button', { name: 'Save claim' }).click();
+  // the totals follow the typing before anything is saved
   await expect(page.getByTestId('claim-grid-totals')).toContainText(claimedTotal);
+  await page.getByRole('button', { name: 'Save claim' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Claim saved.' })).toBeVisible();
   await page.getByRole('button', { name: 'Submit for certification' }).click();
   await expect(page.getByText('submitted', { exact: true }).first()).toBeVisible();
   return page.url();
 }
 
 test('QS certifies below the claim with reasons, PM approves, a draft bill appears, finance releases and the bill is posted; the certificate PDF matches', async ({ browser }) => {
-  test.setTimeout(150_000);
+  test.setTimeout(300_000);
   const sc = await subcontractFor('SC-1001-03');
   const qs = await newPage(browser, demo.qs);
   const url = await raiseClaim(qs, sc, '2026-03-31', ['30000.00', '20000.00'], 'GBP 50,000.00');
   const reference = (await qs.getByRole('heading', { level: 1 }).textContent())!.match(/CLM-[\w-]+-\d{3}/)![0];
 
-  // certify line 1 below the claim: refused without a reason, accepted with one
+  // certify line 1 below the claim: the grid recalculates as the QS types, before anything is saved
+  await expect(qs.getByTestId('live-due')).toHaveText('GBP 47,500.00');
   await qs.getByLabel('Line 1 certified to date').fill('25000.00');
+  await expect(qs.getByTestId('line-1-cut')).toHaveText('−GBP 5,000.00 vs claimed');
+  await expect(qs.getByTestId('line-1-this-period')).toHaveText('GBP 25,000.00');
+  await expect(qs.getByTestId('grid-total-certified')).toHaveText('GBP 45,000.00');
+  await expect(qs.getByTestId('live-due')).toHaveText('GBP 42,750.00');
+  // the missing reason is flagged on line 1 itself, linked to its field
+  const reason = qs.getByLabel('Line 1 reason');
+  await expect(qs.locator('#claim-line-1-error')).toHaveText('Line 1: Reason required: certified differs from claimed.');
+  await expect(reason).toHaveAttribute('aria-invalid', 'true');
+  await expect(reason).toHaveAttribute('aria-describedby', 'claim-line-1-error');
+  // certifying now does not even ask: it lists the line to correct and focuses its field
   await qs.getByRole('button', { name: 'Certify claim' }).click();
-  await expect(qs.locator(ALERT)).toContainText(/needs a reason/);
-  await qs.getByLabel('Line 1 reason').fill('Doors not hung on level 3');
+  await expect(qs.getByRole('dialog')).toHaveCount(0);
+  await expect(qs.getByTestId('grid-issues')).toContainText('Line 1: Reason required');
+  await expect(reason).toBeFocused();
+  await reason.fill('Doors not hung on level 3');
+  await expect(qs.locator('#claim-line-1-error')).toHaveCount(0);
+  // the confirmation names the amount and the payee; cancelling changes nothing
   await qs.getByRole('button', { name: 'Certify claim' }).click();
+  const dialog = qs.getByRole('dialog', { name: /Certify CLM-/ });
+  await expect(dialog.getByTestId('confirm-due')).toHaveText('GBP 42,750.00');
+  await expect(dialog).toContainText(sc.vendor_name);
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(qs.getByText('submitted', { exact: true }).first()).toBeVisible();
+  await qs.getByRole('button', { name: 'Certify claim' }).click();
+  await qs.getByRole('dialog').getByRole('button', { name: 'Certify', exact: true }).click();
+  await expect(qs.getByRole('status').filter({ hasText: 'Claim certified: GBP 42,750.00 due this claim.' })).toBeVisible();
   await expect(qs.getByText('certified', { exact: true }).first()).toBeVisible();
   // 45,000 certified less 5 % retention
   await expect(qs.getByTestId('claim-due')).toHaveText('GBP 42,750.00');
@@ -105,6 +130,11 @@ test('QS certifies below the claim with reasons, PM approves, a draft bill appea
   const finance = await newPage(browser, demo.finance);
   await finance.goto(url);
   await finance.getByRole('button', { name: 'Release for payment' }).click();
+  const release = finance.getByRole('dialog', { name: /Release CLM-/ });
+  await expect(release.getByTestId('release-amount')).toHaveText('GBP 42,750.00');
+  await expect(release.getByTestId('release-payee')).toHaveText(sc.vendor_name);
+  await release.getByRole('button', { name: 'Release GBP 42,750.00' }).click();
+  await expect(finance.getByRole('status').filter({ hasText: 'Released for payment' })).toBeVisible();
   await expect(finance.locator(ALERT)).toHaveCount(0);
   await expect.poll(async () => (await findBills()).map((b) => b.state), { timeout: 30_000 }).toEqual(['posted']);
   // posted follows the bill's state (the sync handler reads it back after posting)
@@ -133,7 +163,7 @@ test('QS certifies below the claim with reasons, PM approves, a draft bill appea
 });
 
 test('with the vendor’s insurance expired, finance release is refused with that reason and an exception appears', async ({ browser }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   const sc = await subcontractFor('SC-1001-02');
   // as the database owner: the dual-control guard refuses a compliance date nobody confirmed
   await query(`SET session_replication_role = replica; UPDATE partners SET insurance_expires_on = '2026-02-15' WHERE id = '${sc.vendor_id}'; RESET session_replication_role`);
@@ -141,6 +171,7 @@ test('with the vendor’s insurance expired, finance release is refused with tha
   const url = await raiseClaim(qs, sc, '2026-02-28', ['12000.00'], 'GBP 12,000.00');
   const reference = (await qs.getByRole('heading', { level: 1 }).textContent())!.match(/CLM-[\w-]+-\d{3}/)![0];
   await qs.getByRole('button', { name: 'Certify claim' }).click();
+  await qs.getByRole('dialog').getByRole('button', { name: 'Certify', exact: true }).click();
   await expect(qs.getByText('certified', { exact: true }).first()).toBeVisible();
   await expect(qs.getByTestId('claim-insurance')).toContainText('expired at period end');
 
@@ -153,6 +184,7 @@ test('with the vendor’s insurance expired, finance release is refused with tha
   await finance.goto(url);
   await expect(finance.getByTestId('release-blocks')).toContainText('insurance expired on 2026-02-15');
   await finance.getByRole('button', { name: 'Release for payment' }).click();
+  await finance.getByRole('dialog').getByRole('button', { name: /^Release GBP/ }).click();
   await expect(finance.locator(ALERT)).toContainText('Release refused');
   await expect(finance.locator(ALERT)).toContainText('insurance expired on 2026-02-15, before the period end 2026-02-28');
   await finance.reload();

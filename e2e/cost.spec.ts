@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import pg from 'pg';
+import { moneyAsNumbers } from '@/components/data-table/csv';
 import { demo, e2eDatabaseUrl, signIn } from './fixtures';
 
 async function query<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
@@ -117,7 +118,11 @@ test('an executive opens the portfolio, sorts by VAC, exports it, and drills fro
   const download = await downloadPromise;
   expect(download.suggestedFilename()).toBe('portfolio.csv');
   const csv = parseCsv(readFileSync((await download.path())!, 'utf8'));
-  expect(csv).toEqual(await renderedTable(page));
+  // …with money as numbers and a currency column, so a spreadsheet can sum it
+  const [shownHeader = [], ...shownRows] = await renderedTable(page);
+  const expected = moneyAsNumbers(shownHeader, shownRows);
+  expect(csv).toEqual([expected.header, ...expected.rows]);
+  expect(csv[0]).toContain('Currency');
 
   // drill: project → cost code → the claim behind its numbers
   await table.getByRole('link', { name: 'P-1001' }).click();

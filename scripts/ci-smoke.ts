@@ -14,6 +14,7 @@ const smokes: { name: string; script: string; args: string[] }[] = [
   { name: 'drill:crash', script: 'scripts/drill-crash.ts', args: ['--iterations', '10'] },
   { name: 'drill:race', script: 'scripts/drill-race.ts', args: ['--rounds', '5', '--concurrency', '20'] },
   { name: 'bench:load', script: 'scripts/bench-load.ts', args: ['--rate', '10', '--read-rate', '2', '--seconds', '3', '--warmup-seconds', '2', '--slow-ms', '500'] },
+  { name: 'bench:pages', script: 'scripts/bench-pages.ts', args: ['--iterations', '1'] },
   { name: 'bench:soak', script: 'scripts/bench-soak.ts', args: ['--seconds', '15', '--sample-seconds', '3', '--warmup-seconds', '3'] },
 ];
 

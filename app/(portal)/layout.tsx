@@ -6,6 +6,8 @@ import { roleLabels } from '@/server/auth/roles';
 import { odooModeLabel } from '@/server/odoo/mode';
 import { navigationFor } from '@/components/shell/navigation';
 import { NavLink } from '@/components/shell/nav-link';
+import { CurrentUserProvider } from '@/components/shell/current-user';
+import { PortalShell } from '@/components/shell/portal-shell';
 import { SignOutButton } from '@/components/shell/sign-out-button';
 
 export const dynamic = 'force-dynamic';
@@ -13,7 +15,11 @@ export const dynamic = 'force-dynamic';
 export default async function PortalLayout({ children }: { children: ReactNode }) {
   const resolution = await currentActor();
   if (!resolution.actor) {
-    redirect(resolution.reason === 'anonymous' ? '/sign-in' : '/sign-in?reason=Your%20session%20has%20ended.%20Please%20sign%20in%20again.');
+    redirect(
+      resolution.reason === 'anonymous'
+        ? '/sign-in'
+        : '/sign-in?reason=Your%20session%20has%20ended.%20Please%20sign%20in%20again.',
+    );
   }
   // an admin's one-time password: choose a new one first (tRPC refuses everything else too)
   if (resolution.passwordChangeRequired) redirect('/change-password');
@@ -22,43 +28,50 @@ export default async function PortalLayout({ children }: { children: ReactNode }
   const actor = resolution.actor;
   const odoo = odooModeLabel();
   return (
-    <div className="flex min-h-screen">
-      <aside className="flex w-60 shrink-0 flex-col bg-slate-900 px-3 py-4">
-        <p className="px-3 text-lg font-semibold text-white">Plumbline</p>
-        <nav className="mt-6 flex-1 space-y-5" aria-label="Main">
-          {navigationFor(actor.role).map((section) => (
-            <div key={section.title}>
-              <p className="px-3 text-xs font-semibold uppercase tracking-wide text-slate-500">{section.title}</p>
-              <div className="mt-1 space-y-0.5">
-                {section.items.map((item) => (
-                  <NavLink key={item.href} href={item.href} label={item.label} />
-                ))}
-              </div>
+    <CurrentUserProvider userId={actor.id}>
+      <PortalShell
+        banner={
+          <div
+            data-testid="odoo-mode"
+            className={`px-4 py-1.5 text-xs sm:px-6 ${odoo.simulated ? 'bg-amber-100 text-amber-900' : 'bg-slate-200 text-slate-800'}`}
+          >
+            {odoo.text}
+          </div>
+        }
+        sidebar={
+          <>
+            <p className="hidden px-3 text-lg font-semibold text-white lg:block">Plumbline</p>
+            <nav className="mt-2 flex-1 space-y-5 lg:mt-6" aria-label="Main">
+              {navigationFor(actor.role).map((section) => (
+                <div key={section.title}>
+                  <p className="px-3 text-xs font-semibold uppercase tracking-wide text-slate-400">
+                    {section.title}
+                  </p>
+                  <div className="mt-1 space-y-0.5">
+                    {section.items.map((item) => (
+                      <NavLink key={item.href} href={item.href} label={item.label} />
+                    ))}
+                  </div>
+                </div>
+              ))}
+            </nav>
+            <div className="space-y-1 border-t border-slate-800 px-3 pt-3">
+              <p className="text-sm font-medium text-white" data-testid="signed-in-user">
+                {actor.name}
+              </p>
+              <p className="text-xs text-slate-400" data-testid="signed-in-role">
+                {roleLabels[actor.role]}
+              </p>
+              <Link href="/two-step" className="block text-sm text-slate-300 hover:text-white">
+                Two-step sign-in
+              </Link>
+              <SignOutButton />
             </div>
-          ))}
-        </nav>
-        <div className="space-y-1 border-t border-slate-800 px-3 pt-3">
-          <p className="text-sm font-medium text-white" data-testid="signed-in-user">
-            {actor.name}
-          </p>
-          <p className="text-xs text-slate-400" data-testid="signed-in-role">
-            {roleLabels[actor.role]}
-          </p>
-          <Link href="/two-step" className="block text-sm text-slate-300 hover:text-white">
-            Two-step sign-in
-          </Link>
-          <SignOutButton />
-        </div>
-      </aside>
-      <div className="flex min-w-0 flex-1 flex-col">
-        <div
-          data-testid="odoo-mode"
-          className={`px-6 py-1.5 text-xs ${odoo.simulated ? 'bg-amber-100 text-amber-900' : 'bg-slate-200 text-slate-700'}`}
-        >
-          {odoo.text}
-        </div>
-        <main className="mx-auto w-full max-w-7xl flex-1 px-6 py-6">{children}</main>
-      </div>
-    </div>
+          </>
+        }
+      >
+        {children}
+      </PortalShell>
+    </CurrentUserProvider>
   );
 }

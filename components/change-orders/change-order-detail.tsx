@@ -9,7 +9,7 @@ import { errorMessage, useTRPC } from '@/components/trpc/react';
 import { Button } from '@/components/ui/button';
 import { Alert, Badge, Card, EmptyState, PageHeader } from '@/components/ui/feedback';
 import { Field, Textarea } from '@/components/ui/field';
-import { formatDateTime, formatMoneyDisplay } from '@/components/ui/format';
+import { formatDateTime, formatMoneyDisplay, formatQuantity } from '@/components/ui/format';
 import { kindLabels, reasonLabels, statusTones } from './labels';
 
 export function ChangeOrderDetail({ projectId, changeOrderId }: { projectId: string; changeOrderId: string }) {
@@ -123,7 +123,7 @@ export function ChangeOrderDetail({ projectId, changeOrderId }: { projectId: str
                     <td className="py-1.5">{line.lineNo}</td>
                     <td className="py-1.5 font-mono">{line.costCode}</td>
                     <td className="py-1.5">{line.description}</td>
-                    <td className="tabular py-1.5 text-right">{line.quantity}</td>
+                    <td className="tabular py-1.5 text-right">{formatQuantity(line.quantity)}</td>
                     <td className="py-1.5">{line.unit}</td>
                     <td className="tabular py-1.5 text-right">{formatMoneyDisplay(line.unitCostAmount, currency)}</td>
                     <td className="tabular py-1.5 text-right">{formatMoneyDisplay(line.costAmount, currency)}</td>

@@ -6,8 +6,11 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
 import { Button } from '@/components/ui/button';
 import { Alert, Card } from '@/components/ui/feedback';
-import { Field, Input, Select, Textarea } from '@/components/ui/field';
+import { describedBy, Field, FieldError, Input, Select, Textarea } from '@/components/ui/field';
+import { fieldsOfIssues, formErrorsOf } from '@/components/ui/form-errors';
 import { formatMoneyDisplay } from '@/components/ui/format';
+import { useUnsavedChanges } from '@/components/ui/use-unsaved-changes';
+import { createChangeOrderInput } from '@/server/modules/change-orders/change-order.schemas';
 import { kindLabels, reasonLabels } from './labels';
 
 type Kind = 'client' | 'commitment' | 'internal';
@@ -38,6 +41,10 @@ export function ChangeOrderForm(props: { projectId: string; currency: string; in
     props.initial ?? { kind: 'client', title: '', reason: 'client_instruction', description: '', scheduleImpactDays: 0, subcontractId: null, clientChangeOrderId: null, lines: [{ ...emptyLine }], documents: [] },
   );
   const [debounced, setDebounced] = useState(values);
+  const [initialValues] = useState(values);
+  // what the schema refused on the last submit attempt, by path ("lines.0.unitCost"); cleared as fields change
+  const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
+  const [submitted, setSubmitted] = useState(false);
   useEffect(() => {
     const timer = setTimeout(() => setDebounced(values), 350);
     return () => clearTimeout(timer);
@@ -55,9 +62,20 @@ export function ChangeOrderForm(props: { projectId: string; currency: string; in
   const create = useMutation(trpc.changeOrders.create.mutationOptions({ onSuccess: (result) => router.push(`/projects/${props.projectId}/change-orders/${result.id}`) }));
   const update = useMutation(trpc.changeOrders.update.mutationOptions({ onSuccess: () => router.push(`/projects/${props.projectId}/change-orders/${props.initial?.changeOrderId}`) }));
   const mutationError = create.error ?? update.error;
+  const serverErrors = formErrorsOf(mutationError);
+  const errors = { ...serverErrors.fields, ...clientErrors };
+  const err = (path: string) => errors[path] ?? null;
+  // after a successful save the page navigates away: no warning for that; a refusal keeps it on
+  useUnsavedChanges(!(submitted && !mutationError) && JSON.stringify(values) !== JSON.stringify(initialValues));
 
   const set = <K extends keyof ChangeOrderFormValues>(key: K, value: ChangeOrderFormValues[K]) => setValues((current) => ({ ...current, [key]: value }));
-  const setLine = (index: number, patch: Partial<Line>) => set('lines', values.lines.map((line, i) => (i === index ? { ...line, ...patch } : line)));
+  const setLine = (index: number, patch: Partial<Line>) => {
+    // an error goes away as soon as its field is edited
+    setClientErrors((current) => Object.fromEntries(Object.entries(current).filter(([path]) => !Object.keys(patch).some((k) => path === `lines.${index}.${k}`))));
+    set('lines', values.lines.map((line, i) => (i === index ? { ...line, ...patch } : line)));
+  };
+  const lineAria = (index: number, field: string) => describedBy(`co-line-${index + 1}-${field}`, err(`lines.${index}.${field}`));
+  const lineError = (index: number, field: string) => (err(`lines.${index}.${field}`) ? <FieldError id={`co-line-${index + 1}-${field}-error`} message={`Line ${index + 1}: ${err(`lines.${index}.${field}`)}`} /> : null);
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
@@ -72,14 +90,34 @@ export function ChangeOrderForm(props: { projectId: string; currency: string; in
       lines: linesForServer(values.lines, values.kind),
       documents: values.documents.filter((doc) => doc.title || doc.url),
     };
+    // the server's own schema, run here first: every problem shows on its field at once
+    const checked = createChangeOrderInput.safeParse({ ...payload, projectId: props.projectId });
+    if (!checked.success) {
+      const fields = fieldsOfIssues(checked.error.issues);
+      // an unchosen select fails the id format: say what to do instead
+      for (const path of Object.keys(fields)) {
+        if (path.endsWith('costCodeId')) fields[path] = 'Choose a cost code.';
+        if (path === 'subcontractId') fields[path] = 'Choose the subcontract this change order changes.';
+      }
+      setClientErrors(fields);
+      return;
+    }
+    setClientErrors({});
+    setSubmitted(true);
     if (props.initial) update.mutate({ ...payload, changeOrderId: props.initial.changeOrderId, version: props.initial.version });
     else create.mutate({ ...payload, projectId: props.projectId });
   }
 
   const codes = options.data?.costCodes ?? [];
   return (
-    <form onSubmit={onSubmit} className="space-y-4" aria-label="Change order">
-      {mutationError ? <Alert>{errorMessage(mutationError)}</Alert> : null}
+    <form onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Change order">
+      {Object.keys(errors).length > 0 ? (
+        <Alert>
+          Please correct {Object.keys(errors).length === 1 ? 'the field' : `the ${Object.keys(errors).length} fields`} marked below.
+        </Alert>
+      ) : mutationError ? (
+        <Alert>{errorMessage(mutationError)}</Alert>
+      ) : null}
       <Card title="Details">
         <div className="grid gap-4 md:grid-cols-2">
           <Field label="Kind" htmlFor="co-kind">
@@ -100,16 +138,16 @@ export function ChangeOrderForm(props: { projectId: string; currency: string; in
               ))}
             </Select>
           </Field>
-          <Field label="Title" htmlFor="co-title">
-            <Input id="co-title" value={values.title} onChange={(e) => set('title', e.target.value)} required maxLength={200} />
+          <Field label="Title" htmlFor="co-title" error={err('title') ? `Title: ${err('title')}` : null}>
+            <Input id="co-title" {...describedBy('co-title', err('title'))} value={values.title} onChange={(e) => (setClientErrors(({ title: _t, ...rest }) => rest), set('title', e.target.value))} required maxLength={200} />
           </Field>
           <Field label="Schedule impact (days)" htmlFor="co-days">
             <Input id="co-days" type="number" value={values.scheduleImpactDays} onChange={(e) => set('scheduleImpactDays', Number.parseInt(e.target.value || '0', 10))} />
           </Field>
           {values.kind === 'commitment' ? (
             <>
-              <Field label="Subcontract" htmlFor="co-subcontract">
-                <Select id="co-subcontract" value={values.subcontractId ?? ''} onChange={(e) => set('subcontractId', e.target.value || null)} required>
+              <Field label="Subcontract" htmlFor="co-subcontract" error={err('subcontractId')}>
+                <Select id="co-subcontract" {...describedBy('co-subcontract', err('subcontractId'))} value={values.subcontractId ?? ''} onChange={(e) => set('subcontractId', e.target.value || null)} required>
                   <option value="">Choose…</option>
                   {(options.data?.subcontracts ?? []).map((s) => (
                     <option key={s.id} value={s.id}>
@@ -150,14 +188,16 @@ export function ChangeOrderForm(props: { projectId: string; currency: string; in
                 <th className="pb-1 pr-2">Unit cost</th>
                 {values.kind === 'client' ? <th className="pb-1 pr-2">Sell</th> : null}
                 <th className="pb-1 pr-2 text-right">Cost</th>
-                <th />
+                <th>
+                  <span className="sr-only">Remove</span>
+                </th>
               </tr>
             </thead>
             <tbody>
               {values.lines.map((line, index) => (
                 <tr key={index} className="align-top">
                   <td className="py-1 pr-2">
-                    <Select aria-label={`Line ${index + 1} cost code`} value={line.costCodeId} onChange={(e) => setLine(index, { costCodeId: e.target.value })} required>
+                    <Select aria-label={`Line ${index + 1} cost code`} {...lineAria(index, 'costCodeId')} value={line.costCodeId} onChange={(e) => setLine(index, { costCodeId: e.target.value })} required>
                       <option value="">Choose…</option>
                       {codes.map((code) => (
                         <option key={code.id} value={code.id}>
@@ -165,22 +205,28 @@ export function ChangeOrderForm(props: { projectId: string; currency: string; in
                         </option>
                       ))}
                     </Select>
+                    {lineError(index, 'costCodeId')}
                   </td>
                   <td className="py-1 pr-2">
-                    <Input aria-label={`Line ${index + 1} description`} value={line.description} onChange={(e) => setLine(index, { description: e.target.value })} required />
+                    <Input aria-label={`Line ${index + 1} description`} {...lineAria(index, 'description')} value={line.description} onChange={(e) => setLine(index, { description: e.target.value })} required />
+                    {lineError(index, 'description')}
                   </td>
                   <td className="w-24 py-1 pr-2">
-                    <Input aria-label={`Line ${index + 1} quantity`} value={line.quantity} inputMode="decimal" onChange={(e) => setLine(index, { quantity: e.target.value })} required />
+                    <Input aria-label={`Line ${index + 1} quantity`} {...lineAria(index, 'quantity')} value={line.quantity} inputMode="decimal" onChange={(e) => setLine(index, { quantity: e.target.value })} required />
+                    {lineError(index, 'quantity')}
                   </td>
                   <td className="w-20 py-1 pr-2">
-                    <Input aria-label={`Line ${index + 1} unit`} value={line.unit} onChange={(e) => setLine(index, { unit: e.target.value })} required />
+                    <Input aria-label={`Line ${index + 1} unit`} {...lineAria(index, 'unit')} value={line.unit} onChange={(e) => setLine(index, { unit: e.target.value })} required />
+                    {lineError(index, 'unit')}
                   </td>
                   <td className="w-32 py-1 pr-2">
-                    <Input aria-label={`Line ${index + 1} unit cost`} value={line.unitCost} inputMode="decimal" onChange={(e) => setLine(index, { unitCost: e.target.value })} required />
+                    <Input aria-label={`Line ${index + 1} unit cost`} {...lineAria(index, 'unitCost')} value={line.unitCost} inputMode="decimal" onChange={(e) => setLine(index, { unitCost: e.target.value })} required />
+                    {lineError(index, 'unitCost')}
                   </td>
                   {values.kind === 'client' ? (
                     <td className="w-32 py-1 pr-2">
-                      <Input aria-label={`Line ${index + 1} sell amount`} value={line.sellAmount} inputMode="decimal" onChange={(e) => setLine(index, { sellAmount: e.target.value })} required />
+                      <Input aria-label={`Line ${index + 1} sell amount`} {...lineAria(index, 'sellAmount')} value={line.sellAmount} inputMode="decimal" onChange={(e) => setLine(index, { sellAmount: e.target.value })} required />
+                      {lineError(index, 'sellAmount')}
                     </td>
                   ) : null}
                   <td className="tabular py-2 pr-2 text-right">{preview.data?.lines[index] ? formatMoneyDisplay(preview.data.lines[index]!.costAmount, props.currency) : '—'}</td>
@@ -224,7 +270,7 @@ export function ChangeOrderForm(props: { projectId: string; currency: string; in
 
       <div className="flex gap-2">
         <Button type="submit" disabled={create.isPending || update.isPending}>
-          {props.initial ? 'Save draft' : 'Create draft'}
+          {create.isPending || update.isPending ? 'Saving…' : props.initial ? 'Save draft' : 'Create draft'}
         </Button>
         <Button variant="secondary" onClick={() => router.back()}>
           Cancel

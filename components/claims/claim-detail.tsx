@@ -1,15 +1,17 @@
 'use client';
 
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useIsMutating, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { RecordTabs } from '@/components/sync/record-tabs';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
 import { Button } from '@/components/ui/button';
+import { ConfirmButton } from '@/components/ui/confirm';
 import { Alert, Badge, Card, EmptyState, PageHeader } from '@/components/ui/feedback';
-import { Field, Textarea } from '@/components/ui/field';
-import { formatDateTime, formatMoneyDisplay } from '@/components/ui/format';
+import { describedBy, Field, Textarea } from '@/components/ui/field';
+import { formErrorsOf } from '@/components/ui/form-errors';
+import { formatDateTime, formatMoneyDisplay, formatRate } from '@/components/ui/format';
 import type { ClaimDetail as Claim } from '@/server/modules/claims/claim.queries';
 import { useStepUp } from '@/components/mfa/step-up';
 import { ClaimGrid } from './claim-grid';
@@ -20,20 +22,26 @@ export function ClaimDetail({ projectId, claimId }: { projectId: string; claimId
   const router = useRouter();
   const queryClient = useQueryClient();
   const [comment, setComment] = useState('');
+  const [notice, setNotice] = useState<string | null>(null);
   const detail = useQuery(trpc.claims.get.queryOptions({ claimId }));
-  const options = { onSuccess: async () => (setComment(''), await queryClient.invalidateQueries({ queryKey: trpc.claims.pathKey() })) };
-  const submit = useMutation(trpc.claims.submit.mutationOptions(options));
-  const approve = useMutation(trpc.claims.approve.mutationOptions(options));
-  const release = useMutation(trpc.claims.release.mutationOptions(options));
-  const reject = useMutation(trpc.claims.reject.mutationOptions(options));
-  const revise = useMutation(trpc.claims.revise.mutationOptions({ onSuccess: (result) => router.push(`/projects/${projectId}/claims/${result.id}`) }));
+  const done = (message: string) => async () => (setComment(''), setNotice(message), await queryClient.invalidateQueries({ queryKey: trpc.claims.pathKey() }));
+  // a new attempt clears the last success message; a failed one keeps what was typed
+  const start = { onMutate: () => setNotice(null) };
+  const submit = useMutation(trpc.claims.submit.mutationOptions({ ...start, onSuccess: done('Claim submitted for certification.') }));
+  const approve = useMutation(trpc.claims.approve.mutationOptions({ ...start, onSuccess: done('Claim approved.') }));
+  const release = useMutation(trpc.claims.release.mutationOptions({ ...start, onSuccess: done('Released for payment: the bill is being posted in Odoo.') }));
+  const reject = useMutation(trpc.claims.reject.mutationOptions({ ...start, onSuccess: done('Claim rejected.') }));
+  const revise = useMutation(trpc.claims.revise.mutationOptions({ ...start, onSuccess: (result) => router.push(`/projects/${projectId}/claims/${result.id}`) }));
   const stepUp = useStepUp();
   type ReleaseInput = Parameters<typeof release.mutate>[0];
   // above the PM limit the release needs a fresh code: asked for here, then the release is retried
   const releaseWithStepUp = (input: ReleaseInput) => release.mutate(input, { onError: (e) => void stepUp.intercept(e, () => releaseWithStepUp(input)) });
   const error = stepUp.active ? null : (submit.error ?? approve.error ?? release.error ?? reject.error ?? revise.error);
+  const errors = formErrorsOf(error);
   // a refetch in flight means the version on screen may be stale: wait for it rather than CONFLICT
-  const pending = submit.isPending || approve.isPending || release.isPending || reject.isPending || revise.isPending || detail.isFetching;
+  // the grid's save counts too: submitting while it is in flight would race its version
+  const mutating = useIsMutating() > 0;
+  const pending = mutating || submit.isPending || approve.isPending || release.isPending || reject.isPending || revise.isPending || detail.isFetching;
 
   if (detail.error) return <EmptyState title="Claim not found">It does not exist, or it belongs to a project you are not a member of.</EmptyState>;
   if (!detail.data) return <p className="text-sm text-slate-500">Loading…</p>;
@@ -72,7 +80,8 @@ export function ClaimDetail({ projectId, claimId }: { projectId: string; claimId
       />
       <RecordTabs recordType="claim" recordId={claimId}>
         <div className="space-y-4">
-          {error ? <Alert>{errorMessage(error)}</Alert> : null}
+          {notice ? <Alert tone="success">{notice}</Alert> : null}
+          {error && !errors.fields.comment ? <Alert>{errorMessage(error)}</Alert> : null}
           {stepUp.prompt}
           {claim.status === 'rejected' && claim.rejectionReason ? <Alert tone="warning">Rejected: {claim.rejectionReason}</Alert> : null}
           {claim.releaseBlocks.length > 0 && can('release') ? (
@@ -82,14 +91,15 @@ export function ClaimDetail({ projectId, claimId }: { projectId: string; claimId
               </span>
             </Alert>
           ) : null}
-          <ActionCard claim={claim} can={can} comment={comment} setComment={setComment} pending={pending}
+          <ActionCard claim={claim} can={can} comment={comment} setComment={setComment} pending={pending} commentError={errors.fields.comment ?? null}
+            busy={submit.isPending ? 'submit' : approve.isPending ? 'approve' : release.isPending ? 'release' : reject.isPending ? 'reject' : revise.isPending ? 'revise' : null}
             onSubmit={() => submit.mutate(base)}
             onApprove={() => approve.mutate({ ...base, comment: comment || undefined })}
             onRelease={() => releaseWithStepUp({ ...base, comment: comment || undefined })}
             onReject={() => reject.mutate({ ...base, comment })}
             onRevise={() => revise.mutate(base)}
           />
-          <ClaimGrid key={`${claim.id}-${claim.version}`} claim={claim} mode={mode} />
+          <ClaimGrid key={`${claim.id}-${claim.version}`} claim={claim} mode={mode} onDone={setNotice} />
           <div className="grid gap-4 md:grid-cols-3">
             <Totals claim={claim} />
             <Card title="Vendor and subcontract">
@@ -112,11 +122,11 @@ export function ClaimDetail({ projectId, claimId }: { projectId: string; claimId
                 <div className="flex justify-between gap-2">
                   <dt className="text-slate-500">Retention</dt>
                   <dd>
-                    {claim.subcontract.retention.rate} on work
+                    {formatRate(claim.subcontract.retention.rate)} on work
                     {claim.subcontract.retention.cap
                       ? claim.subcontract.retention.cap.basis === 'fixed'
-                        ? `, cap ${claim.subcontract.retention.cap.amount}`
-                        : `, cap ${claim.subcontract.retention.cap.rate} of ${claim.subcontract.retention.cap.basis}`
+                        ? `, cap ${formatMoneyDisplay(claim.subcontract.retention.cap.amount, claim.project.currency)}`
+                        : `, cap ${formatRate(claim.subcontract.retention.cap.rate)} of the ${claim.subcontract.retention.cap.basis} value`
                       : ', no cap'}
                   </dd>
                 </div>
@@ -154,6 +164,8 @@ type ActionProps = {
   comment: string;
   setComment: (value: string) => void;
   pending: boolean;
+  busy: string | null;
+  commentError: string | null;
   onSubmit: () => void;
   onApprove: () => void;
   onRelease: () => void;
@@ -162,7 +174,7 @@ type ActionProps = {
 };
 
 /** Only the step this person may take now (the server re-checks every one). */
-function ActionCard({ claim, can, comment, setComment, pending, onSubmit, onApprove, onRelease, onReject, onRevise }: ActionProps) {
+function ActionCard({ claim, can, comment, setComment, pending, busy, commentError, onSubmit, onApprove, onRelease, onReject, onRevise }: ActionProps) {
   const waiting = claim.approval.pendingStep && !claim.approval.canAct && claim.approval.whyNot ? (
     <Card title="Approval">
       <p className="text-sm text-slate-600" data-testid="claim-why-not">
@@ -171,20 +183,35 @@ function ActionCard({ claim, can, comment, setComment, pending, onSubmit, onAppr
     </Card>
   ) : null;
   if (!['submit', 'approve', 'release', 'reject', 'revise'].some(can)) return waiting;
+  const money = (value: string | null | undefined) => formatMoneyDisplay(value, claim.project.currency);
+  const due = claim.dueAmount ?? claim.calculation?.dueThisClaim;
+  const label = (name: string, text: string, saving = 'Saving…') => (busy === name ? saving : text);
   return (
     <Card title="Your action">
       <div className="space-y-3" data-testid="claim-actions">
         {can('approve') || can('release') || can('reject') ? (
-          <Field label="Comment (required to reject)" htmlFor="claim-comment">
-            <Textarea id="claim-comment" rows={2} value={comment} onChange={(e) => setComment(e.target.value)} maxLength={2000} />
+          <Field label="Comment (required to reject)" htmlFor="claim-comment" error={commentError ? `Comment: ${commentError}` : null}>
+            <Textarea id="claim-comment" rows={2} {...describedBy('claim-comment', commentError)} value={comment} onChange={(e) => setComment(e.target.value)} maxLength={2000} />
           </Field>
         ) : null}
         <div className="flex flex-wrap gap-2">
-          {can('submit') ? <Button disabled={pending} onClick={onSubmit}>Submit for certification</Button> : null}
-          {can('approve') ? <Button disabled={pending} onClick={onApprove}>Approve</Button> : null}
-          {can('release') ? <Button disabled={pending} onClick={onRelease}>Release for payment</Button> : null}
-          {can('reject') ? <Button variant="danger" disabled={pending} onClick={onReject}>Reject</Button> : null}
-          {can('revise') ? <Button variant="secondary" disabled={pending} onClick={onRevise}>Revise as new revision</Button> : null}
+          {can('submit') ? <Button disabled={pending} onClick={onSubmit}>{label('submit', 'Submit for certification', 'Submitting…')}</Button> : null}
+          {can('approve') ? <Button disabled={pending} onClick={onApprove}>{label('approve', 'Approve', 'Approving…')}</Button> : null}
+          {can('release') ? (
+            <ConfirmButton label="Release for payment" title={`Release ${claim.reference} for payment?`} confirmLabel={`Release ${money(due)}`} pendingLabel="Releasing…" pending={busy === 'release'} disabled={pending} onConfirm={onRelease}>
+              <p>
+                Pay <strong data-testid="release-amount">{money(due)}</strong> to <strong data-testid="release-payee">{claim.vendor.name}</strong> (subcontract {claim.subcontract.reference}, period to {claim.periodEnd}).
+              </p>
+              <p>The vendor bill is posted in Odoo and the payment run picks it up. This cannot be undone from Plumbline.</p>
+            </ConfirmButton>
+          ) : null}
+          {can('reject') ? (
+            <ConfirmButton variant="danger" label="Reject" title={`Reject ${claim.reference}?`} confirmLabel="Reject claim" pendingLabel="Rejecting…" pending={busy === 'reject'} disabled={pending} onConfirm={onReject}>
+              <p>The claim goes back to the subcontractor for a new revision{comment.trim() ? ' with your comment' : ''}.</p>
+              {comment.trim() ? <p className="italic">“{comment.trim()}”</p> : <p>You have not written a reason yet: a rejection needs one.</p>}
+            </ConfirmButton>
+          ) : null}
+          {can('revise') ? <Button variant="secondary" disabled={pending} onClick={onRevise}>{label('revise', 'Revise as new revision', 'Creating…')}</Button> : null}
         </div>
         {can('certify') ? <p className="text-sm text-slate-600">Certify in the grid below: a reason is required wherever certified differs from claimed or goes below the previous certified value.</p> : null}
         {claim.status === 'draft' ? <p className="text-sm text-slate-600">Save the claimed figures in the grid, then submit.</p> : null}

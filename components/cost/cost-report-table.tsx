@@ -1,19 +1,51 @@
 'use client';
 
 import type { ColumnDef } from '@tanstack/react-table';
+import Link from 'next/link';
+import { useMemo } from 'react';
 import { DataTable } from '@/components/data-table/data-table';
 import { useTRPC } from '@/components/trpc/react';
 import { formatMoneyDisplay } from '@/components/ui/format';
 import type { CostCodeRow } from '@/server/modules/cost/cost-report.queries';
 import { formatPercentDisplay, methodLabels } from './labels';
 
-const money = (key: keyof CostCodeRow, header: string): ColumnDef<CostCodeRow> => ({
+/**
+ * The records column ("Counts in" on the cost code page) behind a figure: a click on the figure opens
+ * the records that make it up. Figures derived from others (revised, projected, uncommitted, FTC,
+ * EAC, VAC) open the cost code with all its records.
+ */
+export const recordsColumnOf: Partial<Record<keyof CostCodeRow, string>> = {
+  budgetTransfers: 'BT',
+  approvedChanges: 'ACO',
+  pendingChanges: 'PBC',
+  pendingCommitmentChanges: 'PBC + PCC',
+  committed: 'CC',
+  actual: 'AC',
+  directCost: 'AC + DC',
+};
+
+export function drillHref(projectId: string, row: CostCodeRow, key: keyof CostCodeRow): string | null {
+  if (row.isTotal || !row.costCodeId) return null;
+  const column = recordsColumnOf[key];
+  return `/projects/${projectId}/cost/${row.costCodeId}${column ? `?column=${encodeURIComponent(column)}` : ''}`;
+}
+
+const money = (projectId: string, key: keyof CostCodeRow, header: string): ColumnDef<CostCodeRow> => ({
   accessorKey: key,
   header,
   meta: { align: 'right', format: (row) => formatMoneyDisplay(row[key] as string, row.currency) },
   cell: ({ row }) => {
     const value = row.original[key] as string;
-    return <span className={value.startsWith('-') && key !== 'budgetTransfers' ? 'text-red-700' : undefined}>{formatMoneyDisplay(value, row.original.currency)}</span>;
+    const text = formatMoneyDisplay(value, row.original.currency);
+    const negative = value.startsWith('-') && key !== 'budgetTransfers' ? 'text-red-700' : '';
+    const href = drillHref(projectId, row.original, key);
+    return href ? (
+      <Link href={href} className={`underline decoration-slate-300 underline-offset-2 hover:text-brand-700 hover:decoration-brand-700 ${negative}`} title={`${header} of ${row.original.code}: the records behind it`}>
+        {text}
+      </Link>
+    ) : (
+      <span className={negative || undefined}>{text}</span>
+    );
   },
 });
 
@@ -24,21 +56,21 @@ export function methodText(row: Pick<CostCodeRow, 'isTotal' | 'effectiveForecast
   return row.forecastSetBy && row.forecastMethod !== 'automatic' ? `${label} · ${row.forecastSetBy}` : label;
 }
 
-const columns: ColumnDef<CostCodeRow>[] = [
+const columnsFor = (projectId: string): ColumnDef<CostCodeRow>[] => [
   { accessorKey: 'code', header: 'Code', meta: { filter: 'text' } },
   { accessorKey: 'name', header: 'Name', meta: { filter: 'text' } },
-  money('originalBudget', 'Original budget'),
-  money('budgetTransfers', 'Transfers'),
-  money('approvedChanges', 'Approved changes'),
-  money('revisedBudget', 'Revised budget'),
-  money('pendingChanges', 'Pending changes'),
-  money('pendingChangesProceeding', 'of which proceeding'),
-  money('projectedBudget', 'Projected budget'),
-  money('committed', 'Committed'),
-  money('pendingCommitmentChanges', 'Pending commitment changes'),
-  money('uncommitted', 'Uncommitted'),
-  money('actual', 'Actual'),
-  money('directCost', 'Direct cost'),
+  money(projectId, 'originalBudget', 'Original budget'),
+  money(projectId, 'budgetTransfers', 'Transfers'),
+  money(projectId, 'approvedChanges', 'Approved changes'),
+  money(projectId, 'revisedBudget', 'Revised budget'),
+  money(projectId, 'pendingChanges', 'Pending changes'),
+  money(projectId, 'pendingChangesProceeding', 'of which proceeding'),
+  money(projectId, 'projectedBudget', 'Projected budget'),
+  money(projectId, 'committed', 'Committed'),
+  money(projectId, 'pendingCommitmentChanges', 'Pending commitment changes'),
+  money(projectId, 'uncommitted', 'Uncommitted'),
+  money(projectId, 'actual', 'Actual'),
+  money(projectId, 'directCost', 'Direct cost'),
   {
     accessorKey: 'forecastMethod',
     header: 'Forecast method',
@@ -50,21 +82,23 @@ const columns: ColumnDef<CostCodeRow>[] = [
       </span>
     ),
   },
-  money('forecastToComplete', 'Forecast to complete'),
-  money('estimateAtCompletion', 'EAC'),
-  money('varianceAtCompletion', 'VAC'),
-  money('projectedOverUnder', 'Projected over/under'),
+  money(projectId, 'forecastToComplete', 'Forecast to complete'),
+  money(projectId, 'estimateAtCompletion', 'EAC'),
+  money(projectId, 'varianceAtCompletion', 'VAC'),
+  money(projectId, 'projectedOverUnder', 'Projected over/under'),
   { accessorKey: 'percentComplete', header: '% complete', meta: { align: 'right', format: (row) => formatPercentDisplay(row.percentComplete) } },
 ];
 
 /** The project's cost report (DOMAIN §7): every column per cost code, totals, CSV; a row drills down. */
 export function CostReportTable({ projectId }: { projectId: string }) {
   const trpc = useTRPC();
+  const columns = useMemo(() => columnsFor(projectId), [projectId]);
   return (
     <DataTable
       columns={columns}
       query={(input) => trpc.cost.codes.queryOptions({ ...input, projectId })}
       csvFileName="cost-report"
+      frozenColumns={2}
       rowHref={(row) => (row.costCodeId ? `/projects/${projectId}/cost/${row.costCodeId}` : `/projects/${projectId}/cost`)}
       searchPlaceholder="Search code or name"
       emptyMessage="This project has no cost codes."

@@ -18,3 +18,28 @@ export function downloadCsv(fileName: string, content: string): void {
   link.remove();
   URL.revokeObjectURL(url);
 }
+
+const MONEY = /^(−|-)?([A-Z]{3}) ([\d,]+\.\d{2})$/;
+
+/**
+ * Money cells leave the table as numbers a spreadsheet can sum: "GBP 8,500.00" → 8500.00, "−GBP 12.50"
+ * → -12.50, with one "Currency" column added after the first money column (a row whose money cells
+ * disagree on the currency keeps its text). Display text stays the table's formatter; only the CSV
+ * changes, at this boundary, as strings (no float is ever made).
+ */
+export function moneyAsNumbers(header: string[], rows: string[][]): { header: string[]; rows: string[][] } {
+  const moneyColumns = header.map((_, i) => rows.some((row) => MONEY.test(row[i] ?? '')) && rows.every((row) => MONEY.test(row[i] ?? '') || ['', '—', '-'].includes(row[i] ?? '')));
+  const first = moneyColumns.indexOf(true);
+  if (first < 0) return { header, rows };
+  const out = rows.map((row) => {
+    const currencies = new Set(row.flatMap((cell, i) => (moneyColumns[i] ? [MONEY.exec(cell)?.[2]].filter(Boolean) : [])));
+    if (currencies.size > 1) return [...row.slice(0, first + 1), '', ...row.slice(first + 1)];
+    const cells = row.map((cell, i) => {
+      if (!moneyColumns[i]) return cell;
+      const match = MONEY.exec(cell);
+      return match ? `${match[1] ? '-' : ''}${match[3]!.replace(/,/g, '')}` : '';
+    });
+    return [...cells.slice(0, first + 1), [...currencies][0] ?? '', ...cells.slice(first + 1)];
+  });
+  return { header: [...header.slice(0, first + 1), 'Currency', ...header.slice(first + 1)], rows: out };
+}

@@ -20,6 +20,9 @@ const categories = [
 export function FinanceHome() {
   const trpc = useTRPC();
   const summary = useQuery(trpc.exceptions.summary.queryOptions());
+  const me = useQuery(trpc.session.me.queryOptions());
+  // each figure opens the queue filtered to exactly what it counts (filters are URL parameters)
+  const queue = (params: Record<string, string>) => `/exceptions?${new URLSearchParams({ status: 'open', ...params }).toString()}`;
   const data = summary.data;
   const cell = (category: string, bucket: string) => data?.cells.find((c) => c.category === category && c.ageBucket === bucket);
   return (
@@ -27,7 +30,7 @@ export function FinanceHome() {
       {summary.error ? <Alert>{errorMessage(summary.error)}</Alert> : null}
       <p className="text-sm text-slate-700">
         <strong>{data?.totalCount ?? 0}</strong> open exceptions, <strong>{formatMoneyDisplay(data?.totalAtStake ?? null)}</strong> at stake;{' '}
-        <Link href="/exceptions" className="text-brand-700 hover:underline">
+        <Link href={me.data ? queue({ assigneeId: me.data.id }) : queue({})} className="text-brand-700 underline underline-offset-2">
           {data?.assignedToMe ?? 0} assigned to you
         </Link>
         .
@@ -36,9 +39,9 @@ export function FinanceHome() {
         <table className="min-w-full text-sm" data-testid="queue-ageing">
           <thead className="bg-slate-50">
             <tr>
-              <th className="px-3 py-2 text-left">Category</th>
+              <th scope="col" className="px-3 py-2 text-left">Category</th>
               {AGE_BUCKETS.map((b) => (
-                <th key={b.value} className="px-3 py-2 text-right">
+                <th key={b.value} scope="col" className="px-3 py-2 text-right">
                   {b.label}
                 </th>
               ))}
@@ -47,16 +50,26 @@ export function FinanceHome() {
           <tbody>
             {categories.map((category) => (
               <tr key={category.key}>
-                <td className="px-3 py-2">
-                  <Link href="/exceptions" className="text-brand-700 hover:underline">
+                <th scope="row" className="px-3 py-2 text-left font-normal">
+                  <Link href={queue({ category: category.key })} className="text-brand-700 hover:underline">
                     {category.label}
                   </Link>
-                </td>
+                </th>
                 {AGE_BUCKETS.map((b) => {
                   const found = cell(category.key, b.value);
                   return (
-                    <td key={b.value} className="tabular px-3 py-2 text-right">
-                      {found ? `${found.count} · ${formatMoneyDisplay(found.amountAtStake)}` : '—'}
+                    <td key={b.value} className="tabular whitespace-nowrap px-3 py-2 text-right">
+                      {found ? (
+                        <Link href={queue({ category: category.key, ageBucket: b.value })} className="text-brand-700 hover:underline">
+                          {found.count} · {formatMoneyDisplay(found.amountAtStake)}
+                          <span className="sr-only">
+                            {' '}
+                            ({category.label}, {b.label})
+                          </span>
+                        </Link>
+                      ) : (
+                        '—'
+                      )}
                     </td>
                   );
                 })}

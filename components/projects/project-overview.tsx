@@ -3,7 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
 import { Alert, Card, EmptyState, PageHeader } from '@/components/ui/feedback';
-import { formatMoneyDisplay } from '@/components/ui/format';
+import { formatMoneyDisplay, formatRate } from '@/components/ui/format';
 
 export function ProjectOverview({ projectId }: { projectId: string }) {
   const trpc = useTRPC();
@@ -29,7 +29,7 @@ export function ProjectOverview({ projectId }: { projectId: string }) {
           <p className="text-sm">{p.odooId ? `project.project #${p.odooId}` : 'Not linked to Odoo yet'}</p>
         </Card>
         <Card title="Retention (client)">
-          <p className="tabular text-lg font-semibold">{(Number.parseFloat(p.clientRetentionRate) * 100).toFixed(2)} %</p>
+          <p className="tabular text-lg font-semibold">{formatRate(p.clientRetentionRate)}</p>
         </Card>
       </div>
       <div className="mt-6">

@@ -1,7 +1,18 @@
 'use client';
 
-import Link from 'next/link';
+import Link, { useLinkStatus } from 'next/link';
 import { usePathname } from 'next/navigation';
+
+/** While the page a link opens is being prepared on the server (prefetch), the link says so at once. */
+function PendingMark() {
+  const { pending } = useLinkStatus();
+  return pending ? (
+    <span
+      aria-hidden
+      className="ml-2 inline-block h-2 w-2 animate-pulse rounded-full bg-current align-middle"
+    />
+  ) : null;
+}
 
 export function NavLink({ href, label }: { href: string; label: string }) {
   const pathname = usePathname();
@@ -13,6 +24,7 @@ export function NavLink({ href, label }: { href: string; label: string }) {
       className={`block rounded-md px-3 py-1.5 text-sm ${active ? 'bg-brand-700 text-white' : 'text-slate-300 hover:bg-slate-800 hover:text-white'}`}
     >
       {label}
+      <PendingMark />
     </Link>
   );
 }

@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { PullHistory } from '@/components/pull-runs/pull-history';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
 import { Alert, Badge, Card, PageHeader } from '@/components/ui/feedback';
-import { formatDateTime, formatMoneyDisplay } from '@/components/ui/format';
+import { formatDateTime, formatMoneyDisplay, formatQuantity, formatRate } from '@/components/ui/format';
 import { RetentionForm } from './retention-form';
 
 /** A subcontract: Odoo's PO and its lines (the SOV) read-only; retention terms editable by finance. */
@@ -99,18 +99,23 @@ export function SubcontractDetail({
             ) : (
               <dl className="grid grid-cols-2 gap-2 text-sm">
                 <dt className="text-slate-500">Rate</dt>
-                <dd>{s.retentionRate}</dd>
+                <dd>{formatRate(s.retentionRate)}</dd>
                 <dt className="text-slate-500">Materials rate</dt>
-                <dd>{s.retentionMaterialsRate}</dd>
+                <dd>{formatRate(s.retentionMaterialsRate)}</dd>
                 <dt className="text-slate-500">Reduced rate</dt>
                 <dd>
-                  {s.retentionReducedRate ?? '—'}{' '}
-                  {s.retentionReducedAfterPercent ? `after ${s.retentionReducedAfterPercent}` : ''}
+                  {s.retentionReducedRate ? formatRate(s.retentionReducedRate) : '—'}
+                  {s.retentionReducedRate && s.retentionReducedAfterPercent ? ` beyond ${formatQuantity(s.retentionReducedAfterPercent)} % complete` : ''}
                 </dd>
                 <dt className="text-slate-500">Cap</dt>
                 <dd>
-                  {s.retentionCapBasis} · {s.retentionCapRate}{' '}
-                  {s.retentionCapAmount ? `· ${formatMoneyDisplay(s.retentionCapAmount, s.currency)}` : ''}
+                  {s.retentionCapBasis === 'fixed'
+                    ? s.retentionCapAmount
+                      ? formatMoneyDisplay(s.retentionCapAmount, s.currency)
+                      : 'Fixed amount'
+                    : s.retentionCapRate
+                      ? `${formatRate(s.retentionCapRate)} of the ${s.retentionCapBasis} subcontract value`
+                      : 'No cap'}
                 </dd>
               </dl>
             )}

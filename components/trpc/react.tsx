@@ -1,11 +1,12 @@
 'use client';
 
-import { QueryCache, QueryClient, QueryClientProvider, MutationCache } from '@tanstack/react-query';
+import { QueryClientProvider } from '@tanstack/react-query';
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { useState, type ReactNode } from 'react';
 import superjson from 'superjson';
 import type { AppRouter } from '@/server/api/root';
+import { makeQueryClient } from './query-client';
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
@@ -19,23 +20,11 @@ function handleAuthError(error: unknown) {
   }
 }
 
-function makeQueryClient() {
-  return new QueryClient({
-    queryCache: new QueryCache({ onError: handleAuthError }),
-    mutationCache: new MutationCache({ onError: handleAuthError }),
-    defaultOptions: {
-      queries: {
-        // refetch on mount: every screen asks the server again, so a revoked session bites at once
-        staleTime: 0,
-        retry: (count, error) =>
-          !(error instanceof TRPCClientError && ['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_REQUEST'].includes(error.data?.code)) && count < 2,
-      },
-    },
-  });
-}
+const browserRetry = (count: number, error: unknown) =>
+  !(error instanceof TRPCClientError && ['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_REQUEST'].includes(error.data?.code)) && count < 2;
 
 export function TRPCReactProvider({ children }: { children: ReactNode }) {
-  const [queryClient] = useState(makeQueryClient);
+  const [queryClient] = useState(() => makeQueryClient({ onError: handleAuthError, retry: browserRetry }));
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
       links: [httpBatchLink({ url: '/api/trpc', transformer: superjson })],

@@ -20,3 +20,21 @@ export function formatDate(value: Date | string | null | undefined): string {
   if (!value) return '—';
   return (typeof value === 'string' ? value : value.toISOString()).slice(0, 10);
 }
+
+/** A rate stored as a fraction ("0.0500") shown as a percentage: "5 %", "2.5 %". */
+export function formatRate(rate: string | null | undefined): string {
+  if (rate === null || rate === undefined || rate === '') return '—';
+  const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(rate.trim());
+  if (!match) return rate;
+  // move the decimal point two places (string arithmetic: no float)
+  const digits = `${match[2]}${(match[3] ?? '').padEnd(2, '0')}`;
+  const whole = digits.slice(0, match[2]!.length + 2).replace(/^0+(?=\d)/, '');
+  const fraction = digits.slice(match[2]!.length + 2).replace(/0+$/, '');
+  return `${match[1]}${whole}${fraction ? `.${fraction}` : ''} %`;
+}
+
+/** A quantity without trailing zeros: "12.5000" → "12.5", "3.0000" → "3". */
+export function formatQuantity(quantity: string | null | undefined): string {
+  if (quantity === null || quantity === undefined || quantity === '') return '—';
+  return quantity.includes('.') ? quantity.replace(/\.?0+$/, '') : quantity;
+}

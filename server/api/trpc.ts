@@ -51,6 +51,10 @@ const t = initTRPC
           path: shape.data.path,
           domainCode: isDomainError(cause) ? cause.code : undefined,
           fieldErrors: fieldErrorsOf(cause),
+          // every issue with its full path ("lines.2.certifiedToDate"), so a form puts each on its field
+          fieldIssues: cause instanceof ZodError ? cause.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })) : undefined,
+          // the grid line a domain error is about (no other detail leaves the server)
+          sovLineId: isDomainError(cause) && typeof cause.details?.sovLineId === 'string' ? cause.details.sovLineId : undefined,
           // never a stack trace, in any environment
         },
       };

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { forbidden } from 'next/navigation';
 import { FinanceHome } from '@/components/exceptions/finance-home';
+import { HydrateClient, prefetch, trpc } from '@/components/trpc/server';
 import { PageHeader } from '@/components/ui/feedback';
 import { currentActor } from '@/server/auth/current';
 import { hasPermission } from '@/server/auth/permissions';
@@ -11,6 +12,7 @@ export const metadata: Metadata = { title: 'Finance' };
 export default async function FinanceHomePage() {
   const { actor } = await currentActor();
   if (!actor || !hasPermission(actor.role, 'exception.read')) forbidden();
+  await prefetch(trpc.exceptions.summary.queryOptions(), trpc.session.me.queryOptions());
   return (
     <>
       <PageHeader
@@ -22,7 +24,9 @@ export default async function FinanceHomePage() {
           </Link>
         }
       />
-      <FinanceHome />
+      <HydrateClient>
+        <FinanceHome />
+      </HydrateClient>
     </>
   );
 }

@@ -26,7 +26,17 @@ function safe(text: string): string {
 
 type Cursor = { page: PDFPage; y: number };
 
-export async function renderCertificatePdf(claim: ClaimDetail): Promise<Uint8Array> {
+/** "0.0500" → "5 %" (string shift, no float); the same wording as the screen. */
+function rateText(rate: string): string {
+  const match = /^(\d+)(?:\.(\d+))?$/.exec(rate.trim());
+  if (!match) return rate;
+  const digits = `${match[1]}${(match[2] ?? '').padEnd(2, '0')}`;
+  const whole = digits.slice(0, match[1]!.length + 2).replace(/^0+(?=\d)/, '');
+  const fraction = digits.slice(match[1]!.length + 2).replace(/0+$/, '');
+  return `${whole}${fraction ? `.${fraction}` : ''} %`;
+}
+
+export async function renderCertificatePdf(claim: ClaimDetail, options: { claimUrl?: string } = {}): Promise<Uint8Array> {
   const calc = claim.calculation;
   if (!calc) throw new Error('A payment certificate needs a calculated claim.');
   const doc = await PDFDocument.create();
@@ -56,7 +66,12 @@ export async function renderCertificatePdf(claim: ClaimDetail): Promise<Uint8Arr
   text(`${claim.project.code} ${claim.project.name} - subcontract ${claim.subcontract.reference} (${claim.subcontract.title})`, MARGIN, regular, 10);
   newline();
   text(`Subcontractor: ${claim.vendor.name}    Period ending: ${claim.periodEnd}    ${claim.type === 'retention_release' ? `Retention release (${(claim.retentionReleaseStage ?? '').replace(/_/g, ' ')})` : 'Progress claim'}    Status: ${claim.status}`, MARGIN, regular, 10);
-  newline(22);
+  newline();
+  if (options.claimUrl) {
+    text(`Claim record: ${options.claimUrl}`, MARGIN, regular, 9);
+    newline();
+  }
+  newline(8);
 
   const cols = [
     { title: 'Scheduled', x: 440 },
@@ -84,6 +99,12 @@ export async function renderCertificatePdf(claim: ClaimDetail): Promise<Uint8Arr
     text(line.description.length > 70 ? `${line.description.slice(0, 69)}...` : line.description, MARGIN + 20);
     figures(line).forEach((value, i) => text(value, cols[i]!.x, regular, 9, 'right'));
     newline();
+    const stored = claim.lines.find((l) => l.sovLineId === line.sovLineId);
+    if (stored?.certifyReason) {
+      const claimed = money(line.claimedToDate);
+      text(`Claimed ${claimed}; reason for the difference: ${stored.certifyReason}`.slice(0, 150), MARGIN + 30, regular, 8);
+      newline(12);
+    }
   }
   text('Total work', MARGIN + 20, bold);
   figures(calc.totals).forEach((value, i) => text(value, cols[i]!.x, bold, 9, 'right'));
@@ -114,6 +135,12 @@ export async function renderCertificatePdf(claim: ClaimDetail): Promise<Uint8Arr
       newline();
     }
   }
+  newline(6);
+  const terms = claim.subcontract.retention;
+  const cap = terms.cap ? (terms.cap.basis === 'fixed' ? `capped at ${money(terms.cap.amount)}` : `capped at ${rateText(terms.cap.rate)} of the ${terms.cap.basis} subcontract value`) : 'no cap';
+  text(`Retention: ${rateText(terms.rate)} on work, ${rateText(terms.materialsRate)} on materials on site${terms.reducedRate ? `, ${rateText(terms.reducedRate.rate)} beyond ${terms.reducedRate.afterPercentComplete} % complete` : ''}; ${cap}.`, MARGIN, regular, 9);
+  newline();
+  text(`Payment is due on the vendor bill ${claim.odooBillName ?? 'raised in Odoo on approval'}, under the subcontract's payment terms.`, MARGIN, regular, 9);
   newline(10);
   const when = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : '-');
   text(`Certified by ${claim.certifierName ?? '-'} on ${when(claim.certifiedAt)}`, MARGIN, regular, 10);
@@ -126,5 +153,26 @@ export async function renderCertificatePdf(claim: ClaimDetail): Promise<Uint8Arr
     text(`Released for payment by ${claim.releaserName ?? '-'} on ${when(claim.releasedAt)}`, MARGIN, regular, 10);
     newline();
   }
+  // signature blocks: the certifier, the approver and the subcontractor's receipt
+  if (cursor.y < MARGIN + 5 * ROW) newline(cursor.y);
+  newline(14);
+  const blocks: [string, string | null, string | null][] = [
+    ['Certified (quantity surveyor)', claim.certifierName, when(claim.certifiedAt)],
+    ['Approved (project manager)', claim.approverName, claim.approvedAt ? when(claim.approvedAt) : null],
+    ['Received (subcontractor)', null, null],
+  ];
+  const width = (A4[0] - 2 * MARGIN) / 3;
+  const top = cursor.y;
+  blocks.forEach(([role, name, date], i) => {
+    const x = MARGIN + i * width;
+    cursor.y = top;
+    text(role, x, bold, 9);
+    cursor.y -= ROW + 2;
+    text(`Name: ${name ?? '________________________'}`, x);
+    cursor.y -= ROW + 2;
+    text('Signature: ____________________', x);
+    cursor.y -= ROW + 2;
+    text(`Date: ${date ?? '____________'}`, x);
+  });
   return doc.save();
 }

@@ -12,7 +12,7 @@ import { claimSubject } from './claim-approval.service';
 import { releaseBlocks } from './claim-release.service';
 import { calculateClaim } from './claim.calc';
 import { buildClaimInput, retentionTermsOf, type ClaimRow } from './claim.records';
-import type { ClaimCalculation } from './claim.types';
+import type { ClaimCalculation, ClaimInput } from './claim.types';
 
 const columns = {
   reference: { sql: claims.reference, filter: 'contains' },
@@ -100,11 +100,21 @@ async function loadVisibleClaim(db: DbOrTx, actor: Actor, claimId: string) {
 }
 
 /** The figures to show: as certified (frozen) from certification on, a preview of the claimed ones before. */
-async function calculationOf(db: DbOrTx, claim: ClaimRow): Promise<{ calculation: ClaimCalculation | null; calculationError: string | null }> {
+async function calculationOf(db: DbOrTx, claim: ClaimRow): Promise<{ calculation: ClaimCalculation | null; calculationError: string | null; calculationInput: ClaimInput | null }> {
+  let input: ClaimInput;
   try {
-    return { calculation: calculateClaim((await buildClaimInput(db, claim)).input), calculationError: null };
+    input = (await buildClaimInput(db, claim)).input;
   } catch (error) {
-    if (isDomainError(error)) return { calculation: null, calculationError: error.message };
+    if (isDomainError(error)) return { calculation: null, calculationError: error.message, calculationInput: null };
+    throw error;
+  }
+  // The grid recalculates live in the browser with the same calculateClaim, fed with this input and
+  // the figures being typed. Odoo ids and analytic keys are not needed for the money: left out.
+  const calculationInput: ClaimInput = { ...input, materialsAnalyticDistribution: null, lines: input.lines.map((l) => ({ ...l, odooPoLineId: null, analyticDistribution: null })) };
+  try {
+    return { calculation: calculateClaim(input), calculationError: null, calculationInput };
+  } catch (error) {
+    if (isDomainError(error)) return { calculation: null, calculationError: error.message, calculationInput };
     throw error;
   }
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { forbidden } from 'next/navigation';
 import { ProjectCost } from '@/components/cost/project-cost';
+import { HydrateClient, prefetch, trpc } from '@/components/trpc/server';
 import { currentActor } from '@/server/auth/current';
 import { hasPermission } from '@/server/auth/permissions';
 
@@ -10,5 +11,10 @@ export default async function ProjectCostPage({ params }: { params: Promise<{ pr
   const { projectId } = await params;
   const { actor } = await currentActor();
   if (!actor || !hasPermission(actor.role, 'cost.read')) forbidden();
-  return <ProjectCost projectId={projectId} canSnapshot={hasPermission(actor.role, 'cost.snapshot')} />;
+  await prefetch(trpc.cost.summary.queryOptions({ projectId }), trpc.cost.charts.queryOptions({ projectId }), trpc.cost.snapshots.queryOptions({ projectId }));
+  return (
+    <HydrateClient>
+      <ProjectCost projectId={projectId} canSnapshot={hasPermission(actor.role, 'cost.snapshot')} />
+    </HydrateClient>
+  );
 }

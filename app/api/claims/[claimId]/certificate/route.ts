@@ -3,6 +3,7 @@ import { hasPermission } from '@/server/auth/permissions';
 import { idInput } from '@/server/lib/validation';
 import { renderCertificatePdf } from '@/server/modules/claims/claim-certificate.pdf';
 import { getClaimCertificate } from '@/server/modules/claims/claim.queries';
+import { env } from '@/server/env';
 
 export const dynamic = 'force-dynamic';
 
@@ -19,7 +20,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ claimId:
   const parsed = idInput.safeParse(claimId);
   const certificate = parsed.success ? await getClaimCertificate(ctx.db, ctx.actor, parsed.data) : null;
   if (!certificate) return Response.json({ error: 'No payment certificate: the claim does not exist or has not been certified.' }, { status: 404 });
-  const pdf = await renderCertificatePdf(certificate);
+  const pdf = await renderCertificatePdf(certificate, { claimUrl: new URL(`/projects/${certificate.projectId}/claims/${certificate.id}`, env().APP_URL ?? req.url).toString() });
   const name = `payment-certificate-${certificate.reference}${certificate.revision > 1 ? `-rev${certificate.revision}` : ''}.pdf`;
   return new Response(Buffer.from(pdf), {
     headers: {
