@@ -65,6 +65,21 @@ test('admin creates a QS on one project; the QS sees only it; deactivation ends 
   await form.getByRole('button', { name: 'Create user' }).click();
   await expect(admin.getByRole('link', { name: 'Nadia Brooks' })).toBeVisible();
 
+  // a QS takes approval steps: the account waits for an executive's confirmation (dual control)
+  await qs.goto('/sign-in');
+  await qs.getByLabel('Email').fill(email);
+  await qs.getByLabel('Password').fill(password);
+  await qs.getByRole('button', { name: 'Sign in' }).click();
+  await expect(qs.locator(ALERT)).toContainText('do not match an active account');
+  const execContext = await browser.newContext();
+  const exec = await execContext.newPage();
+  await signIn(exec, demo.exec);
+  await exec.goto('/changes');
+  const pending = exec.getByTestId('pending-changes').locator('tr', { hasText: email });
+  await pending.getByRole('button', { name: 'Confirm' }).click();
+  await expect(exec.getByText('Confirmed: the change has taken effect.')).toBeVisible();
+  await execContext.close();
+
   await signIn(qs, email, password);
   await qs.getByRole('link', { name: 'Projects' }).click();
   const table = qs.getByTestId('data-table');

@@ -40,6 +40,22 @@ async function axeFindings(page: Page): Promise<string[]> {
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
 }
 
+/** The outermost elements that stick out past the viewport, outside any sideways-scrolling box: what to fix. */
+function tooWide(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const scrolls = (el: Element | null): boolean => {
+      for (let e = el; e && e !== document.body; e = e.parentElement) {
+        const overflow = getComputedStyle(e).overflowX;
+        if (overflow === 'auto' || overflow === 'scroll' || overflow === 'hidden') return true;
+      }
+      return false;
+    };
+    const wide = [...document.body.querySelectorAll('*')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !scrolls(e.parentElement));
+    const outermost = wide.filter((e) => !wide.some((other) => other !== e && other.contains(e)));
+    return outermost.slice(0, 5).map((e) => `<${e.tagName.toLowerCase()} class="${String(e.getAttribute('class')).slice(0, 80)}"> ${(e.textContent ?? '').trim().slice(0, 60)}`);
+  });
+}
+
 /** Waits for the page's data (no "Loading…" left), checks axe, and takes both screenshots. */
 async function visit(page: Page, role: string, name: string, path: string, ready: (page: Page) => Promise<void>) {
   await page.setViewportSize({ width: 1440, height: 900 });
@@ -51,7 +67,15 @@ async function visit(page: Page, role: string, name: string, path: string, ready
   await page.setViewportSize({ width: 390, height: 844 });
   await ready(page);
   // nothing but the tables scrolls sideways at phone width
-  expect(await page.evaluate(() => document.documentElement.scrollWidth), `${role} ${name} fits 390 px`).toBeLessThanOrEqual(390);
+  // after the viewport change the layout settles (charts and the collapsed navigation re-measure)
+  const settled = await expect
+    .poll(() => page.evaluate(() => document.documentElement.scrollWidth), { timeout: 5_000 })
+    .toBeLessThanOrEqual(390)
+    .then(() => true, () => false);
+  if (!settled) {
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width, `${role} ${name} fits 390 px; too wide: ${(await tooWide(page)).join(' | ')}`).toBeLessThanOrEqual(390);
+  }
   await page.screenshot({ path: `${SHOTS}/${role}-${name}-390.png`, fullPage: true });
   await page.setViewportSize({ width: 1440, height: 900 });
 }
