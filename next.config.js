@@ -7,8 +7,6 @@ const nextConfig = {
   // No Turbopack build cache: writing it took ~1 min of the first start, and `npm start` rebuilds only
   // when sources change (scripts/lib/build.ts), so a newcomer's cold start matters more.
   experimental: { authInterrupts: true, turbopackFileSystemCacheForBuild: false },
-  // `npm run typecheck` checks types in CI; skipping it here keeps `npm start`'s first build short.
-  typescript: { ignoreBuildErrors: true },
   // Static security headers for responses the proxy does not touch (static assets).
   async headers() {
     return [
