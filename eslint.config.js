@@ -3,7 +3,17 @@ import nextTypescript from 'eslint-config-next/typescript';
 import drizzle from 'eslint-plugin-drizzle';
 
 export default [
-  { ignores: ['node_modules/**', '.next/**', '.data/**', 'db/migrations/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts'] },
+  {
+    ignores: [
+      'node_modules/**',
+      '.next/**',
+      '.data/**',
+      'db/migrations/**',
+      'test-results/**',
+      'playwright-report/**',
+      'next-env.d.ts',
+    ],
+  },
   ...nextVitals,
   ...nextTypescript,
   {
@@ -13,7 +23,10 @@ export default [
       'drizzle/enforce-update-with-where': ['error', { drizzleObjectName: ['db', 'tx'] }],
       'drizzle/enforce-delete-with-where': ['error', { drizzleObjectName: ['db', 'tx'] }],
       // configuration is read once, validated, in server/env.ts
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through server/env.ts.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read configuration through server/env.ts.' },
+      ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'import/no-anonymous-default-export': 'off',
     },
@@ -24,18 +37,44 @@ export default [
     // server/sync/registry.ts (the handler contract); sync handlers are reached through the registry
     // (server/sync/handlers/index.ts), never imported by another module.
     files: ['app/**/*.{ts,tsx}', 'server/**/*.{ts,tsx}', 'components/**/*.{ts,tsx}', 'db/**/*.ts'],
-    ignores: ['**/*.test.ts', '**/*.test.tsx', '**/testing/**', 'db/seed/**', 'db/testing/**', 'server/sync/**', 'server/api/**', 'server/sync/handlers/index.ts'],
+    ignores: [
+      '**/*.test.ts',
+      '**/*.test.tsx',
+      '**/testing/**',
+      'db/seed/**',
+      'db/testing/**',
+      'server/sync/**',
+      'server/api/**',
+      'server/sync/handlers/index.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            { group: ['@/tools/**', '**/tools/odoo-sim/**'], message: 'Production code never imports the Odoo simulator (tools/).' },
             {
-              group: ['@/server/sync/*', '!@/server/sync/enqueue', '!@/server/sync/registry', '!@/server/sync/record-access', '!@/server/sync/sync.queries', '!@/server/sync/sync-health.queries', '!@/server/sync/sync.service', '!@/server/sync/odoo-connection'],
-              message: 'Reach the sync engine through its public files: server/sync/enqueue.ts (requestSync) or server/sync/registry.ts (the handler contract).',
+              group: ['@/tools/**', '**/tools/odoo-sim/**'],
+              message: 'Production code never imports the Odoo simulator (tools/).',
             },
-            { group: ['@/server/modules/*/*.sync', '@/server/modules/*/*.sync-batch'], message: "Another module's sync handler is reached through the registry (server/sync/handlers/index.ts), not imported." },
+            {
+              group: [
+                '@/server/sync/*',
+                '!@/server/sync/enqueue',
+                '!@/server/sync/registry',
+                '!@/server/sync/record-access',
+                '!@/server/sync/sync.queries',
+                '!@/server/sync/sync-health.queries',
+                '!@/server/sync/sync.service',
+                '!@/server/sync/odoo-connection',
+              ],
+              message:
+                'Reach the sync engine through its public files: server/sync/enqueue.ts (requestSync) or server/sync/registry.ts (the handler contract).',
+            },
+            {
+              group: ['@/server/modules/*/*.sync', '@/server/modules/*/*.sync-batch'],
+              message:
+                "Another module's sync handler is reached through the registry (server/sync/handlers/index.ts), not imported.",
+            },
           ],
         },
       ],
@@ -44,7 +83,12 @@ export default [
   {
     // Known exceptions, left to the Odoo-client work: these read the simulator's demo chart of accounts
     // as a fallback mapping. Remove each line when its file reads mappings from odoo-connection only.
-    files: ['server/modules/claims/claim.sync.ts', 'server/modules/milestones/milestone.sync.ts', 'server/modules/change-orders/change-order.sync-batch.ts', 'server/modules/odoo-connection/odoo-mappings.ts'],
+    files: [
+      'server/modules/claims/claim.sync.ts',
+      'server/modules/milestones/milestone.sync.ts',
+      'server/modules/change-orders/change-order.sync-batch.ts',
+      'server/modules/odoo-connection/odoo-mappings.ts',
+    ],
     rules: { 'no-restricted-imports': 'off' },
   },
   {

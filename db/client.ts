@@ -39,7 +39,8 @@ const globalForDb = globalThis as unknown as { plumblineDb?: Db };
 export function getDb(): Db {
   if (!globalForDb.plumblineDb) {
     const url = env().DATABASE_URL;
-    if (!url) throw new Error('DATABASE_URL is not set: start Plumbline with `npm start`, which provides one.');
+    if (!url)
+      throw new Error('DATABASE_URL is not set: start Plumbline with `npm start`, which provides one.');
     globalForDb.plumblineDb = createDb(url);
   }
   return globalForDb.plumblineDb;

@@ -39,7 +39,8 @@ export function withCredentials(url: string, role: RuntimeRole): string {
 export class RuntimeRoleError extends Error {}
 
 export async function provisionRuntimeRole(ownerUrl: string, role: RuntimeRole): Promise<string> {
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(role.name)) throw new RuntimeRoleError(`"${role.name}" is not a plain PostgreSQL role name`);
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(role.name))
+    throw new RuntimeRoleError(`"${role.name}" is not a plain PostgreSQL role name`);
   const client = new pg.Client({ connectionString: ownerUrl, application_name: 'plumbline-migrate' });
   await client.connect();
   const name = pg.escapeIdentifier(role.name);
@@ -50,19 +51,27 @@ export async function provisionRuntimeRole(ownerUrl: string, role: RuntimeRole):
     const owner = me.rows[0];
     if (!owner) throw new RuntimeRoleError('cannot read the connecting role');
     if (owner.current_user === role.name) {
-      throw new RuntimeRoleError(`DATABASE_URL connects as ${role.name}, the runtime role itself: migrations need the database owner`);
+      throw new RuntimeRoleError(
+        `DATABASE_URL connects as ${role.name}, the runtime role itself: migrations need the database owner`,
+      );
     }
-    const existing = await client.query<{ rolsuper: boolean; rolbypassrls: boolean; rolreplication: boolean }>(
-      'SELECT rolsuper, rolbypassrls, rolreplication FROM pg_roles WHERE rolname = $1',
-      [role.name],
-    );
+    const existing = await client.query<{
+      rolsuper: boolean;
+      rolbypassrls: boolean;
+      rolreplication: boolean;
+    }>('SELECT rolsuper, rolbypassrls, rolreplication FROM pg_roles WHERE rolname = $1', [role.name]);
     const found = existing.rows[0];
     if (found?.rolsuper) {
       // never demote an administrator's role by configuration mistake
-      throw new RuntimeRoleError(`DATABASE_APP_ROLE "${role.name}" is a superuser; name a dedicated role for the application`);
+      throw new RuntimeRoleError(
+        `DATABASE_APP_ROLE "${role.name}" is a superuser; name a dedicated role for the application`,
+      );
     }
     if (!owner.can_create_roles) {
-      if (!found) throw new RuntimeRoleError(`role ${role.name} does not exist and ${owner.current_user} may not create roles: create it (LOGIN, NOSUPERUSER) or set DATABASE_APP_URL`);
+      if (!found)
+        throw new RuntimeRoleError(
+          `role ${role.name} does not exist and ${owner.current_user} may not create roles: create it (LOGIN, NOSUPERUSER) or set DATABASE_APP_URL`,
+        );
     } else {
       if (!found) await client.query(`CREATE ROLE ${name}`);
       await client.query(
@@ -80,7 +89,11 @@ export async function provisionRuntimeRole(ownerUrl: string, role: RuntimeRole):
 export async function grantRuntimePrivileges(client: pg.Client, roleName: string): Promise<void> {
   const name = pg.escapeIdentifier(roleName);
   const database = (await client.query<{ db: string }>('SELECT current_database() AS db')).rows[0]!.db;
-  const graphile = (await client.query<{ present: boolean }>(`SELECT EXISTS (SELECT FROM pg_namespace WHERE nspname = 'graphile_worker') AS present`)).rows[0]!.present;
+  const graphile = (
+    await client.query<{ present: boolean }>(
+      `SELECT EXISTS (SELECT FROM pg_namespace WHERE nspname = 'graphile_worker') AS present`,
+    )
+  ).rows[0]!.present;
   const statements = [
     `GRANT CONNECT, TEMPORARY ON DATABASE ${pg.escapeIdentifier(database)} TO ${name}`,
     `GRANT USAGE ON SCHEMA public TO ${name}`,
@@ -110,7 +123,10 @@ export async function grantRuntimePrivileges(client: pg.Client, roleName: string
     : [];
   const policy = pg.escapeIdentifier(`${roleName}_runtime`);
   for (const table of secured) {
-    statements.push(`DROP POLICY IF EXISTS ${policy} ON ${table}`, `CREATE POLICY ${policy} ON ${table} TO ${name} USING (true) WITH CHECK (true)`);
+    statements.push(
+      `DROP POLICY IF EXISTS ${policy} ON ${table}`,
+      `CREATE POLICY ${policy} ON ${table} TO ${name} USING (true) WITH CHECK (true)`,
+    );
   }
   await client.query('BEGIN');
   try {

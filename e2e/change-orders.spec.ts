@@ -6,14 +6,19 @@ async function openProject(page: Page, code: string) {
   await page.getByTestId('data-table').getByRole('link', { name: code }).click();
 }
 
-test('a CO above the PM limit goes QS → PM → executive and lands on the sale order in Odoo', async ({ browser }) => {
+test('a CO above the PM limit goes QS → PM → executive and lands on the sale order in Odoo', async ({
+  browser,
+}) => {
   test.setTimeout(120_000);
   const title = `Basement tanking upgrade ${Date.now()}`;
   const raiser = await (await browser.newContext()).newPage();
   await signIn(raiser, demo.pm);
   await raiser.getByRole('link', { name: 'Projects' }).click();
   await raiser.getByTestId('data-table').getByRole('link', { name: 'P-1001' }).click();
-  await raiser.getByRole('navigation', { name: 'Project' }).getByRole('link', { name: 'Change orders' }).click();
+  await raiser
+    .getByRole('navigation', { name: 'Project' })
+    .getByRole('link', { name: 'Change orders' })
+    .click();
   await raiser.getByRole('link', { name: 'New change order' }).click();
 
   const form = raiser.getByRole('form', { name: 'Change order' });
@@ -52,7 +57,10 @@ test('a CO above the PM limit goes QS → PM → executive and lands on the sale
     const page = await (await browser.newContext()).newPage();
     await signIn(page, email);
     await page.getByRole('link', { name: 'My approvals' }).click();
-    await page.getByTestId('inbox-list').getByRole('link', { name: new RegExp(title) }).click();
+    await page
+      .getByTestId('inbox-list')
+      .getByRole('link', { name: new RegExp(title) })
+      .click();
     await page.getByLabel(/Comment/).fill(`${stepDone} done in e2e`);
     await page.getByRole('button', { name: 'Approve' }).click();
     await expect(page.locator(ALERT)).toHaveCount(0);
@@ -66,9 +74,23 @@ test('a CO above the PM limit goes QS → PM → executive and lands on the sale
   // the worker pushes it to Odoo: the sale-order line exists, and the Sync tab shows the attempt
   const odoo = await odooForTests();
   await expect
-    .poll(async () => (await odoo.searchRead('sale.order.line', [['name', '=like', `[${reference}]%`]], ['name', 'price_unit'])).length, { timeout: 30_000 })
+    .poll(
+      async () =>
+        (
+          await odoo.searchRead(
+            'sale.order.line',
+            [['name', '=like', `[${reference}]%`]],
+            ['name', 'price_unit'],
+          )
+        ).length,
+      { timeout: 30_000 },
+    )
     .toBe(1);
-  const [line] = await odoo.searchRead<{ id: number; name: string; price_unit: number }>('sale.order.line', [['name', '=like', `[${reference}]%`]], ['name', 'price_unit']);
+  const [line] = await odoo.searchRead<{ id: number; name: string; price_unit: number }>(
+    'sale.order.line',
+    [['name', '=like', `[${reference}]%`]],
+    ['name', 'price_unit'],
+  );
   expect(line!.name).toBe(`[${reference}] ${title}`);
   expect(line!.price_unit).toBe(46200);
   await raiser.getByRole('tab', { name: 'Sync' }).click();
@@ -80,7 +102,10 @@ test('a CO above the PM limit goes QS → PM → executive and lands on the sale
 test('a rejected CO shows the reason and can be revised into a new revision', async ({ page, browser }) => {
   await signIn(page, demo.pm);
   await openProject(page, 'P-1001');
-  await page.getByRole('navigation', { name: 'Project' }).getByRole('link', { name: 'Change orders' }).click();
+  await page
+    .getByRole('navigation', { name: 'Project' })
+    .getByRole('link', { name: 'Change orders' })
+    .click();
   await page.getByRole('link', { name: 'New change order' }).click();
   const form = page.getByRole('form', { name: 'Change order' });
   await form.getByLabel('Title').fill('Extra socket outlets');

@@ -5,7 +5,11 @@ import { extractPdfText } from '@/server/modules/claims/pdf-text';
 import { ALERT, demo, e2eDatabaseUrl, odooForTests, signIn } from './fixtures';
 
 type Bill = { id: number; state: string; amount_total: number; invoice_line_ids: number[]; ref: string };
-type BillLine = { price_unit: number; purchase_line_id: [number, string] | false; account_id: [number, string] | false };
+type BillLine = {
+  price_unit: number;
+  purchase_line_id: [number, string] | false;
+  account_id: [number, string] | false;
+};
 
 async function query<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
   const client = new pg.Client({ connectionString: e2eDatabaseUrl() });
@@ -38,7 +42,13 @@ async function newPage(browser: Browser, email: string): Promise<Page> {
 }
 
 /** QS raises a claim on P-1001, enters the claimed figures and submits it; returns the claim page URL. */
-async function raiseClaim(page: Page, sc: { reference: string; vendor_name: string }, periodEnd: string, claimed: string[], claimedTotal: string) {
+async function raiseClaim(
+  page: Page,
+  sc: { reference: string; vendor_name: string },
+  periodEnd: string,
+  claimed: string[],
+  claimedTotal: string,
+) {
   await page.getByRole('link', { name: 'Projects' }).click();
   await page.getByTestId('data-table').getByRole('link', { name: 'P-1001' }).click();
   await page.getByRole('navigation', { name: 'Project' }).getByRole('link', { name: 'Claims' }).click();
@@ -48,7 +58,8 @@ async function raiseClaim(page: Page, sc: { reference: string; vendor_name: stri
   await form.getByLabel('Period end').fill(periodEnd);
   await form.getByRole('button', { name: 'Create claim' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toContainText(`CLM-${sc.reference}-`);
-  for (const [i, amount] of claimed.entries()) await page.getByLabel(`Line ${i + 1} claimed to date`).fill(amount);
+  for (const [i, amount] of claimed.entries())
+    await page.getByLabel(`Line ${i + 1} claimed to date`).fill(amount);
   // the totals follow the typing before anything is saved
   await expect(page.getByTestId('claim-grid-totals')).toContainText(claimedTotal);
   await page.getByRole('button', { name: 'Save claim' }).click();
@@ -58,12 +69,16 @@ async function raiseClaim(page: Page, sc: { reference: string; vendor_name: stri
   return page.url();
 }
 
-test('QS certifies below the claim with reasons, PM approves, a draft bill appears, finance releases and the bill is posted; the certificate PDF matches', async ({ browser }) => {
+test('QS certifies below the claim with reasons, PM approves, a draft bill appears, finance releases and the bill is posted; the certificate PDF matches', async ({
+  browser,
+}) => {
   test.setTimeout(300_000);
   const sc = await subcontractFor('SC-1001-03');
   const qs = await newPage(browser, demo.qs);
   const url = await raiseClaim(qs, sc, '2026-03-31', ['30000.00', '20000.00'], 'GBP 50,000.00');
-  const reference = (await qs.getByRole('heading', { level: 1 }).textContent())!.match(/CLM-[\w-]+-\d{3}/)![0];
+  const reference = (await qs.getByRole('heading', { level: 1 }).textContent())!.match(
+    /CLM-[\w-]+-\d{3}/,
+  )![0];
 
   // certify line 1 below the claim: the grid recalculates as the QS types, before anything is saved
   await expect(qs.getByTestId('live-due')).toHaveText('GBP 47,500.00');
@@ -74,7 +89,9 @@ test('QS certifies below the claim with reasons, PM approves, a draft bill appea
   await expect(qs.getByTestId('live-due')).toHaveText('GBP 42,750.00');
   // the missing reason is flagged on line 1 itself, linked to its field
   const reason = qs.getByLabel('Line 1 reason');
-  await expect(qs.locator('#claim-line-1-error')).toHaveText('Line 1: Reason required: certified differs from claimed.');
+  await expect(qs.locator('#claim-line-1-error')).toHaveText(
+    'Line 1: Reason required: certified differs from claimed.',
+  );
   await expect(reason).toHaveAttribute('aria-invalid', 'true');
   await expect(reason).toHaveAttribute('aria-describedby', 'claim-line-1-error');
   // certifying now does not even ask: it lists the line to correct and focuses its field
@@ -93,7 +110,9 @@ test('QS certifies below the claim with reasons, PM approves, a draft bill appea
   await expect(qs.getByText('submitted', { exact: true }).first()).toBeVisible();
   await qs.getByRole('button', { name: 'Certify claim' }).click();
   await qs.getByRole('dialog').getByRole('button', { name: 'Certify', exact: true }).click();
-  await expect(qs.getByRole('status').filter({ hasText: 'Claim certified: GBP 42,750.00 due this claim.' })).toBeVisible();
+  await expect(
+    qs.getByRole('status').filter({ hasText: 'Claim certified: GBP 42,750.00 due this claim.' }),
+  ).toBeVisible();
   await expect(qs.getByText('certified', { exact: true }).first()).toBeVisible();
   // 45,000 certified less 5 % retention
   await expect(qs.getByTestId('claim-due')).toHaveText('GBP 42,750.00');
@@ -102,7 +121,10 @@ test('QS certifies below the claim with reasons, PM approves, a draft bill appea
 
   const pm = await newPage(browser, demo.pm);
   await pm.getByRole('link', { name: 'My approvals' }).click();
-  await pm.getByTestId('inbox-list').getByRole('link', { name: new RegExp(reference) }).click();
+  await pm
+    .getByTestId('inbox-list')
+    .getByRole('link', { name: new RegExp(reference) })
+    .click();
   await pm.getByLabel(/Comment/).fill('Agreed with the QS');
   await pm.getByRole('button', { name: 'Approve' }).click();
   await expect(pm.getByTestId('claim-approval-timeline')).toContainText('Agreed with the QS');
@@ -116,12 +138,31 @@ test('QS certifies below the claim with reasons, PM approves, a draft bill appea
 
   // the worker drafts the bill: one line per SOV line (linked to its PO line) and the retention line
   const odoo = await odooForTests();
-  const findBills = () => odoo.searchRead<Bill>('account.move', [['move_type', '=', 'in_invoice'], ['ref', '=', reference]], ['state', 'amount_total', 'invoice_line_ids', 'ref']);
-  await expect.poll(async () => (await findBills()).map((b) => b.state), { timeout: 30_000 }).toEqual(['draft']);
+  const findBills = () =>
+    odoo.searchRead<Bill>(
+      'account.move',
+      [
+        ['move_type', '=', 'in_invoice'],
+        ['ref', '=', reference],
+      ],
+      ['state', 'amount_total', 'invoice_line_ids', 'ref'],
+    );
+  await expect
+    .poll(async () => (await findBills()).map((b) => b.state), { timeout: 30_000 })
+    .toEqual(['draft']);
   const [bill] = await findBills();
   expect(bill!.amount_total).toBe(42750);
-  const lines = await odoo.read<BillLine & { id: number }>('account.move.line', bill!.invoice_line_ids, ['price_unit', 'purchase_line_id', 'account_id']);
-  expect(lines.filter((l) => l.purchase_line_id !== false).map((l) => l.price_unit).sort()).toEqual([20000, 25000]);
+  const lines = await odoo.read<BillLine & { id: number }>('account.move.line', bill!.invoice_line_ids, [
+    'price_unit',
+    'purchase_line_id',
+    'account_id',
+  ]);
+  expect(
+    lines
+      .filter((l) => l.purchase_line_id !== false)
+      .map((l) => l.price_unit)
+      .sort(),
+  ).toEqual([20000, 25000]);
   const retention = lines.filter((l) => l.purchase_line_id === false);
   expect(retention.map((l) => l.price_unit)).toEqual([-2250]);
   const [retentionAccount] = await odoo.search('account.account', [['code', '=', '216000']]);
@@ -136,9 +177,18 @@ test('QS certifies below the claim with reasons, PM approves, a draft bill appea
   await release.getByRole('button', { name: 'Release GBP 42,750.00' }).click();
   await expect(finance.getByRole('status').filter({ hasText: 'Released for payment' })).toBeVisible();
   await expect(finance.locator(ALERT)).toHaveCount(0);
-  await expect.poll(async () => (await findBills()).map((b) => b.state), { timeout: 30_000 }).toEqual(['posted']);
+  await expect
+    .poll(async () => (await findBills()).map((b) => b.state), { timeout: 30_000 })
+    .toEqual(['posted']);
   // posted follows the bill's state (the sync handler reads it back after posting)
-  await expect.poll(async () => (await query<{ status: string }>('SELECT status FROM claims WHERE reference = $1', [reference]))[0]?.status, { timeout: 30_000 }).toBe('posted');
+  await expect
+    .poll(
+      async () =>
+        (await query<{ status: string }>('SELECT status FROM claims WHERE reference = $1', [reference]))[0]
+          ?.status,
+      { timeout: 30_000 },
+    )
+    .toBe('posted');
   await finance.reload();
   await expect(finance.getByText('posted', { exact: true }).first()).toBeVisible();
   await finance.getByRole('tab', { name: 'Sync' }).click();
@@ -148,7 +198,10 @@ test('QS certifies below the claim with reasons, PM approves, a draft bill appea
   // the payment certificate: print view and PDF show the screen's totals
   const due = await finance.getByTestId('claim-due').textContent();
   expect(due).toBe('GBP 42,750.00');
-  const [download] = await Promise.all([finance.waitForEvent('download'), finance.getByRole('link', { name: 'Download PDF' }).click()]);
+  const [download] = await Promise.all([
+    finance.waitForEvent('download'),
+    finance.getByRole('link', { name: 'Download PDF' }).click(),
+  ]);
   expect(download.suggestedFilename()).toBe(`payment-certificate-${reference}.pdf`);
   const pdf = readFileSync((await download.path())!);
   expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
@@ -162,14 +215,20 @@ test('QS certifies below the claim with reasons, PM approves, a draft bill appea
   await expect(finance.getByTestId('certificate-totals')).toContainText('GBP 45,000.00');
 });
 
-test('with the vendor’s insurance expired, finance release is refused with that reason and an exception appears', async ({ browser }) => {
+test('with the vendor’s insurance expired, finance release is refused with that reason and an exception appears', async ({
+  browser,
+}) => {
   test.setTimeout(240_000);
   const sc = await subcontractFor('SC-1001-02');
   // as the database owner: the dual-control guard refuses a compliance date nobody confirmed
-  await query(`SET session_replication_role = replica; UPDATE partners SET insurance_expires_on = '2026-02-15' WHERE id = '${sc.vendor_id}'; RESET session_replication_role`);
+  await query(
+    `SET session_replication_role = replica; UPDATE partners SET insurance_expires_on = '2026-02-15' WHERE id = '${sc.vendor_id}'; RESET session_replication_role`,
+  );
   const qs = await newPage(browser, demo.qs);
   const url = await raiseClaim(qs, sc, '2026-02-28', ['12000.00'], 'GBP 12,000.00');
-  const reference = (await qs.getByRole('heading', { level: 1 }).textContent())!.match(/CLM-[\w-]+-\d{3}/)![0];
+  const reference = (await qs.getByRole('heading', { level: 1 }).textContent())!.match(
+    /CLM-[\w-]+-\d{3}/,
+  )![0];
   await qs.getByRole('button', { name: 'Certify claim' }).click();
   await qs.getByRole('dialog').getByRole('button', { name: 'Certify', exact: true }).click();
   await expect(qs.getByText('certified', { exact: true }).first()).toBeVisible();
@@ -184,9 +243,14 @@ test('with the vendor’s insurance expired, finance release is refused with tha
   await finance.goto(url);
   await expect(finance.getByTestId('release-blocks')).toContainText('insurance expired on 2026-02-15');
   await finance.getByRole('button', { name: 'Release for payment' }).click();
-  await finance.getByRole('dialog').getByRole('button', { name: /^Release GBP/ }).click();
+  await finance
+    .getByRole('dialog')
+    .getByRole('button', { name: /^Release GBP/ })
+    .click();
   await expect(finance.locator(ALERT)).toContainText('Release refused');
-  await expect(finance.locator(ALERT)).toContainText('insurance expired on 2026-02-15, before the period end 2026-02-28');
+  await expect(finance.locator(ALERT)).toContainText(
+    'insurance expired on 2026-02-15, before the period end 2026-02-28',
+  );
   await finance.reload();
   await expect(finance.getByText('approved', { exact: true }).first()).toBeVisible();
 

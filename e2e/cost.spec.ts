@@ -19,7 +19,15 @@ async function query<T extends pg.QueryResultRow>(text: string, values: unknown[
  * figures frozen as the claims workflow leaves them: the record the executive drills down to.
  */
 async function ensureApprovedClaim(): Promise<{ projectId: string; costCodeId: string; claimId: string }> {
-  const [line] = await query<{ project_id: string; subcontract_id: string; sov_line_id: string; cost_code_id: string; scheduled: string; reference: string; qs: string }>(
+  const [line] = await query<{
+    project_id: string;
+    subcontract_id: string;
+    sov_line_id: string;
+    cost_code_id: string;
+    scheduled: string;
+    reference: string;
+    qs: string;
+  }>(
     `SELECT s.project_id, s.id AS subcontract_id, sl.id AS sov_line_id, sl.cost_code_id, sl.scheduled_amount AS scheduled, s.reference,
             (SELECT id FROM users WHERE email = $1) AS qs
      FROM subcontracts s JOIN sov_lines sl ON sl.subcontract_id = s.id JOIN cost_codes c ON c.id = sl.cost_code_id
@@ -78,14 +86,22 @@ function parseCsv(text: string): string[][] {
 /** The table as a person reads it: header labels (without sort arrows), body rows and totals rows. */
 async function renderedTable(page: Page): Promise<string[][]> {
   const table = page.getByTestId('data-table');
-  const header = (await table.locator('thead tr').first().locator('th').allInnerTexts()).map((t) => t.replace(/[▲▼↕]/g, '').trim());
-  const body = await table.locator('tbody tr, tfoot tr').evaluateAll((rows) => rows.map((r) => Array.from(r.querySelectorAll('td')).map((td) => (td as HTMLElement).innerText.trim())));
+  const header = (await table.locator('thead tr').first().locator('th').allInnerTexts()).map((t) =>
+    t.replace(/[▲▼↕]/g, '').trim(),
+  );
+  const body = await table
+    .locator('tbody tr, tfoot tr')
+    .evaluateAll((rows) =>
+      rows.map((r) => Array.from(r.querySelectorAll('td')).map((td) => (td as HTMLElement).innerText.trim())),
+    );
   return [header, ...body];
 }
 
 const money = (text: string) => Number(text.replace(/[A-Z,\s]/g, '').replace('−', '-'));
 
-test('an executive opens the portfolio, sorts by VAC, exports it, and drills from a project to a cost code to a claim', async ({ page }) => {
+test('an executive opens the portfolio, sorts by VAC, exports it, and drills from a project to a cost code to a claim', async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   const target = await ensureApprovedClaim();
   await signIn(page, demo.exec);
@@ -99,7 +115,9 @@ test('an executive opens the portfolio, sorts by VAC, exports it, and drills fro
   const vacHeader = table.getByRole('columnheader', { name: /^VAC/ });
   await vacHeader.getByRole('button').click();
   await expect(vacHeader).toHaveAttribute('aria-sort', 'ascending');
-  const vacIndex = (await table.locator('thead tr').first().locator('th').allInnerTexts()).findIndex((t) => t.replace(/[▲▼↕]/g, '').trim() === 'VAC');
+  const vacIndex = (await table.locator('thead tr').first().locator('th').allInnerTexts()).findIndex(
+    (t) => t.replace(/[▲▼↕]/g, '').trim() === 'VAC',
+  );
   await expect(async () => {
     const values = (await table.locator(`tbody tr td:nth-child(${vacIndex + 1})`).allInnerTexts()).map(money);
     expect(values.length).toBe(3);

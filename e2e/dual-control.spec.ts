@@ -10,9 +10,13 @@ import { ALERT, demo, demoPassword, e2eQuery, signIn } from './fixtures';
  * confirmation goes through without leaving the page.
  */
 const codeAt = (secret: string, offsetSteps = 0) =>
-  new TOTP({ secret: Secret.fromBase32(secret), period: 30, digits: 6, algorithm: 'SHA1' }).generate({ timestamp: Date.now() + offsetSteps * 30_000 });
+  new TOTP({ secret: Secret.fromBase32(secret), period: 30, digits: 6, algorithm: 'SHA1' }).generate({
+    timestamp: Date.now() + offsetSteps * 30_000,
+  });
 
-test('dual control: a second person confirms new bank details, with an inline step-up', async ({ browser }) => {
+test('dual control: a second person confirms new bank details, with an inline step-up', async ({
+  browser,
+}) => {
   test.setTimeout(180_000);
   const stamp = Date.now();
   const newNumber = `GB29NWBK6016${String(stamp).slice(-10)}`;
@@ -35,7 +39,13 @@ test('dual control: a second person confirms new bank details, with an inline st
   await finance.getByRole('button', { name: 'Save' }).click();
   await expect(finance.getByText('takes effect when an executive confirms it')).toBeVisible();
   await expect(finance.getByTestId('vendor-pending-changes')).toContainText('Vendor bank details');
-  expect((await e2eQuery<{ n: string | null }>('SELECT bank_account_number AS n FROM partners WHERE id = $1', [vendor!.id]))[0]!.n).toBe(vendor!.bank_account_number);
+  expect(
+    (
+      await e2eQuery<{ n: string | null }>('SELECT bank_account_number AS n FROM partners WHERE id = $1', [
+        vendor!.id,
+      ])
+    )[0]!.n,
+  ).toBe(vendor!.bank_account_number);
 
   // finance cannot confirm its own request
   await finance.goto('/changes');
@@ -58,7 +68,10 @@ test('dual control: a second person confirms new bank details, with an inline st
   await exec.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
   await expect(exec.getByTestId('recovery-codes').locator('li')).toHaveCount(10);
   // the code proved at enrolment is now 20 minutes old: confirming bank details needs a fresh one
-  await e2eQuery(`UPDATE user_sessions SET mfa_verified_at = now() - interval '20 minutes' WHERE user_id = (SELECT id FROM users WHERE email = $1)`, [execEmail]);
+  await e2eQuery(
+    `UPDATE user_sessions SET mfa_verified_at = now() - interval '20 minutes' WHERE user_id = (SELECT id FROM users WHERE email = $1)`,
+    [execEmail],
+  );
 
   await exec.goto('/changes');
   const row = exec.getByTestId('pending-changes').locator('tr', { hasText: vendor!.name });
@@ -81,9 +94,15 @@ test('dual control: a second person confirms new bank details, with an inline st
   await expect(exec.getByText('Confirmed: the change has taken effect.')).toBeVisible();
   await expect(prompt).toHaveCount(0);
 
-  const [after] = await e2eQuery<{ n: string }>('SELECT bank_account_number AS n FROM partners WHERE id = $1', [vendor!.id]);
+  const [after] = await e2eQuery<{ n: string }>(
+    'SELECT bank_account_number AS n FROM partners WHERE id = $1',
+    [vendor!.id],
+  );
   expect(after!.n).toBe(newNumber);
-  const audit = await e2eQuery<{ changed_fields: unknown }>(`SELECT changed_fields FROM audit_events WHERE entity_id = $1 AND action IN ('change.request', 'vendor.bank_change')`, [vendor!.id]);
+  const audit = await e2eQuery<{ changed_fields: unknown }>(
+    `SELECT changed_fields FROM audit_events WHERE entity_id = $1 AND action IN ('change.request', 'vendor.bank_change')`,
+    [vendor!.id],
+  );
   expect(audit.length).toBeGreaterThanOrEqual(2);
   expect(JSON.stringify(audit)).not.toContain(newNumber);
   expect(JSON.stringify(audit)).toContain(`"last4":"${newNumber.slice(-4)}"`);

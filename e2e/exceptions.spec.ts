@@ -2,9 +2,18 @@ import { expect, test, type APIRequestContext } from '@playwright/test';
 import { ALERT, appOrigin, demo, demoPm2, e2eQuery, sessionCookieFor, signIn } from './fixtures';
 
 /** A tRPC mutation as `email` (the services behind the UI, with the same permission checks). */
-async function mutate<T>(request: APIRequestContext, email: string, path: string, input: unknown): Promise<T> {
+async function mutate<T>(
+  request: APIRequestContext,
+  email: string,
+  path: string,
+  input: unknown,
+): Promise<T> {
   const response = await request.post(`/api/trpc/${path}`, {
-    headers: { cookie: await sessionCookieFor(email), origin: appOrigin(), 'content-type': 'application/json' },
+    headers: {
+      cookie: await sessionCookieFor(email),
+      origin: appOrigin(),
+      'content-type': 'application/json',
+    },
     data: { json: input },
   });
   const body = await response.text();
@@ -12,11 +21,19 @@ async function mutate<T>(request: APIRequestContext, email: string, path: string
   return (JSON.parse(body) as { result: { data: { json: T } } }).result.data.json;
 }
 
-test('finance filters the queue and bulk-retries three failed syncs once the missing mapping is restored', async ({ page, request }) => {
+test('finance filters the queue and bulk-retries three failed syncs once the missing mapping is restored', async ({
+  page,
+  request,
+}) => {
   test.setTimeout(180_000);
-  const [project] = await e2eQuery<{ id: string; odoo_sale_order_id: number | null }>("SELECT id, odoo_sale_order_id FROM projects WHERE code = 'P-1001'");
+  const [project] = await e2eQuery<{ id: string; odoo_sale_order_id: number | null }>(
+    "SELECT id, odoo_sale_order_id FROM projects WHERE code = 'P-1001'",
+  );
   expect(project?.odoo_sale_order_id).not.toBeNull();
-  const [code] = await e2eQuery<{ id: string }>('SELECT id FROM cost_codes WHERE project_id = $1 ORDER BY code LIMIT 1', [project!.id]);
+  const [code] = await e2eQuery<{ id: string }>(
+    'SELECT id FROM cost_codes WHERE project_id = $1 ORDER BY code LIMIT 1',
+    [project!.id],
+  );
   const tag = `Bulk retry ${Date.now()}`;
   const ids: string[] = [];
 
@@ -31,7 +48,16 @@ test('finance filters the queue and bulk-retries three failed syncs once the mis
         reason: 'client_instruction',
         description: '',
         scheduleImpactDays: 0,
-        lines: [{ costCodeId: code!.id, description: 'Extra kerb line', quantity: '1', unit: 'item', unitCost: '1000.00', sellAmount: '1250.00' }],
+        lines: [
+          {
+            costCodeId: code!.id,
+            description: 'Extra kerb line',
+            quantity: '1',
+            unit: 'item',
+            unitCost: '1000.00',
+            sellAmount: '1250.00',
+          },
+        ],
         documents: [],
       });
       await mutate(request, demo.pm, 'changeOrders.submit', { changeOrderId: created.id, version: 1 });
@@ -40,13 +66,30 @@ test('finance filters the queue and bulk-retries three failed syncs once the mis
       ids.push(created.id);
     }
     await expect
-      .poll(async () => (await e2eQuery<{ n: number }>("SELECT count(*)::int AS n FROM change_orders WHERE id = ANY($1) AND sync_status = 'failed'", [ids]))[0]!.n, { timeout: 60_000 })
+      .poll(
+        async () =>
+          (
+            await e2eQuery<{ n: number }>(
+              "SELECT count(*)::int AS n FROM change_orders WHERE id = ANY($1) AND sync_status = 'failed'",
+              [ids],
+            )
+          )[0]!.n,
+        { timeout: 60_000 },
+      )
       .toBe(3);
   } finally {
     // the mapping is fixed (as a master-data pull would)
-    await e2eQuery('UPDATE projects SET odoo_sale_order_id = $2 WHERE id = $1', [project!.id, project!.odoo_sale_order_id]);
+    await e2eQuery('UPDATE projects SET odoo_sale_order_id = $2 WHERE id = $1', [
+      project!.id,
+      project!.odoo_sale_order_id,
+    ]);
   }
-  const references = (await e2eQuery<{ reference: string }>('SELECT reference FROM change_orders WHERE id = ANY($1) ORDER BY reference', [ids])).map((r) => r.reference);
+  const references = (
+    await e2eQuery<{ reference: string }>(
+      'SELECT reference FROM change_orders WHERE id = ANY($1) ORDER BY reference',
+      [ids],
+    )
+  ).map((r) => r.reference);
 
   await signIn(page, demo.finance);
   await page.goto('/exceptions');
@@ -65,10 +108,22 @@ test('finance filters the queue and bulk-retries three failed syncs once the mis
   await expect(page.locator(ALERT)).toHaveCount(0);
 
   await expect
-    .poll(async () => (await e2eQuery<{ n: number }>("SELECT count(*)::int AS n FROM change_orders WHERE id = ANY($1) AND sync_status = 'synced'", [ids]))[0]!.n, { timeout: 60_000 })
+    .poll(
+      async () =>
+        (
+          await e2eQuery<{ n: number }>(
+            "SELECT count(*)::int AS n FROM change_orders WHERE id = ANY($1) AND sync_status = 'synced'",
+            [ids],
+          )
+        )[0]!.n,
+      { timeout: 60_000 },
+    )
     .toBe(3);
   // each exception closed by itself, and each retry is in the audit log
-  const open = await e2eQuery<{ n: number }>("SELECT count(*)::int AS n FROM exceptions WHERE record_id = ANY($1) AND status = 'open'", [ids]);
+  const open = await e2eQuery<{ n: number }>(
+    "SELECT count(*)::int AS n FROM exceptions WHERE record_id = ANY($1) AND status = 'open'",
+    [ids],
+  );
   expect(open[0]!.n).toBe(0);
   const retries = await e2eQuery<{ n: number }>(
     "SELECT count(*)::int AS n FROM audit_events a JOIN exceptions e ON e.id::text = a.entity_id WHERE a.action = 'exception.retry' AND e.record_id = ANY($1)",
@@ -82,7 +137,9 @@ test('finance filters the queue and bulk-retries three failed syncs once the mis
   await expect(table.getByRole('link', { name: references[0]! })).toBeVisible();
 });
 
-test('finance lands on its home with the queue by category and age, and can open sync health', async ({ page }) => {
+test('finance lands on its home with the queue by category and age, and can open sync health', async ({
+  page,
+}) => {
   await signIn(page, demo.finance);
   await page.goto('/');
   await expect(page).toHaveURL(/\/finance$/);

@@ -36,11 +36,15 @@ const MFA_ROLES = ['admin', 'finance', 'executive'];
  * minted session that proved it just now, so they test their own workflow, not the authenticator.
  */
 export async function signIn(page: Page, email: string, password = demoPassword()): Promise<void> {
-  const [user] = await e2eQuery<{ role: string }>('SELECT role FROM users WHERE lower(email) = lower($1)', [email]);
+  const [user] = await e2eQuery<{ role: string }>('SELECT role FROM users WHERE lower(email) = lower($1)', [
+    email,
+  ]);
   if (user && MFA_ROLES.includes(user.role) && password === demoPassword()) {
     const cookie = await sessionCookieFor(email);
     const index = cookie.indexOf('=');
-    await page.context().addCookies([{ name: cookie.slice(0, index), value: cookie.slice(index + 1), url: appOrigin() }]);
+    await page
+      .context()
+      .addCookies([{ name: cookie.slice(0, index), value: cookie.slice(index + 1), url: appOrigin() }]);
     await page.goto('/');
     await expect(page.getByTestId('signed-in-user')).toBeVisible();
     return;
@@ -83,7 +87,10 @@ export function e2eOdooKey(): string {
 }
 
 /** Runs one SQL statement against the stack's database. */
-export async function e2eQuery<T extends Record<string, unknown>>(text: string, values: unknown[] = []): Promise<T[]> {
+export async function e2eQuery<T extends Record<string, unknown>>(
+  text: string,
+  values: unknown[] = [],
+): Promise<T[]> {
   const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: e2eDatabaseUrl() });
   await client.connect();
@@ -99,9 +106,15 @@ export async function e2eQuery<T extends Record<string, unknown>>(text: string, 
  * version (or `sv`), a fresh session row (or `sid`) and the sign-in time (or `signedInAt`, seconds).
  * The stack re-checks all four.
  */
-export async function sessionCookieFor(email: string, claims: { sv?: number; signedInAt?: number; sid?: string } = {}): Promise<string> {
+export async function sessionCookieFor(
+  email: string,
+  claims: { sv?: number; signedInAt?: number; sid?: string } = {},
+): Promise<string> {
   const { encode } = await import('next-auth/jwt');
-  const [user] = await e2eQuery<{ id: string; name: string; session_version: number }>('SELECT id, name, session_version FROM users WHERE email = $1', [email]);
+  const [user] = await e2eQuery<{ id: string; name: string; session_version: number }>(
+    'SELECT id, name, session_version FROM users WHERE email = $1',
+    [email],
+  );
   if (!user) throw new Error(`no user ${email}`);
   // a live server-side session row that proved the second factor now, as a sign-in with a code opens
   // one (server/auth/session.ts); the user gets a stand-in factor so step-up actions see one enrolled
@@ -109,11 +122,26 @@ export async function sessionCookieFor(email: string, claims: { sv?: number; sig
     `INSERT INTO user_mfa (user_id, secret_ciphertext, secret_iv, secret_tag, enabled_at) SELECT id, 'e2e-stand-in', 'e2e', 'e2e', now() FROM users WHERE id = $1 AND role IN ('admin', 'finance', 'executive') ON CONFLICT DO NOTHING`,
     [user.id],
   );
-  const sid = claims.sid ?? (await e2eQuery<{ id: string }>('INSERT INTO user_sessions (user_id, mfa_verified_at) VALUES ($1, now()) RETURNING id', [user.id]))[0]!.id;
+  const sid =
+    claims.sid ??
+    (
+      await e2eQuery<{ id: string }>(
+        'INSERT INTO user_sessions (user_id, mfa_verified_at) VALUES ($1, now()) RETURNING id',
+        [user.id],
+      )
+    )[0]!.id;
   const token = await encode({
     secret: e2eAuthSecret(),
     maxAge: 30 * 24 * 3600,
-    token: { sub: user.id, name: user.name, email, uid: user.id, sid, sv: claims.sv ?? user.session_version, signedInAt: claims.signedInAt ?? Math.floor(Date.now() / 1000) },
+    token: {
+      sub: user.id,
+      name: user.name,
+      email,
+      uid: user.id,
+      sid,
+      sv: claims.sv ?? user.session_version,
+      signedInAt: claims.signedInAt ?? Math.floor(Date.now() / 1000),
+    },
   });
   return `next-auth.session-token=${token}`;
 }

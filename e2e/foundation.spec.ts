@@ -2,11 +2,31 @@ import { expect, test } from '@playwright/test';
 import { ALERT, appOrigin, demo, demoPassword, signIn } from './fixtures';
 
 const navByRole: Record<string, { sees: string[]; hidden: string[]; role: string }> = {
-  [demo.admin]: { role: 'Administrator', sees: ['Users & access', 'Approval thresholds', 'Audit log', 'Projects'], hidden: [] },
-  [demo.qs]: { role: 'Quantity surveyor', sees: ['My approvals', 'Projects'], hidden: ['Users & access', 'Audit log', 'Approval thresholds'] },
-  [demo.pm]: { role: 'Project manager', sees: ['My approvals', 'Projects'], hidden: ['Users & access', 'Audit log'] },
-  [demo.finance]: { role: 'Finance', sees: ['My approvals', 'Audit log'], hidden: ['Users & access', 'Approval thresholds'] },
-  [demo.exec]: { role: 'Executive', sees: ['My approvals', 'Projects', 'Audit log'], hidden: ['Users & access'] },
+  [demo.admin]: {
+    role: 'Administrator',
+    sees: ['Users & access', 'Approval thresholds', 'Audit log', 'Projects'],
+    hidden: [],
+  },
+  [demo.qs]: {
+    role: 'Quantity surveyor',
+    sees: ['My approvals', 'Projects'],
+    hidden: ['Users & access', 'Audit log', 'Approval thresholds'],
+  },
+  [demo.pm]: {
+    role: 'Project manager',
+    sees: ['My approvals', 'Projects'],
+    hidden: ['Users & access', 'Audit log'],
+  },
+  [demo.finance]: {
+    role: 'Finance',
+    sees: ['My approvals', 'Audit log'],
+    hidden: ['Users & access', 'Approval thresholds'],
+  },
+  [demo.exec]: {
+    role: 'Executive',
+    sees: ['My approvals', 'Projects', 'Audit log'],
+    hidden: ['Users & access'],
+  },
 };
 
 test.describe('sign-in and role navigation', () => {
@@ -16,12 +36,15 @@ test.describe('sign-in and role navigation', () => {
       await expect(page.getByTestId('signed-in-role')).toHaveText(expected.role);
       const nav = page.getByRole('navigation', { name: 'Main' });
       for (const label of expected.sees) await expect(nav.getByRole('link', { name: label })).toBeVisible();
-      for (const label of expected.hidden) await expect(nav.getByRole('link', { name: label })).toHaveCount(0);
+      for (const label of expected.hidden)
+        await expect(nav.getByRole('link', { name: label })).toHaveCount(0);
       await expect(page.getByTestId('odoo-mode')).toContainText(/Odoo/);
     });
   }
 
-  test('a wrong password is refused with a clear message, and repeated failures are throttled with 429', async ({ page }) => {
+  test('a wrong password is refused with a clear message, and repeated failures are throttled with 429', async ({
+    page,
+  }) => {
     const email = `nobody-${Date.now()}@northbeam.example`;
     await page.goto('/sign-in');
     await page.getByLabel('Email').fill(email);
@@ -45,7 +68,9 @@ test.describe('sign-in and role navigation', () => {
   });
 });
 
-test('admin creates a QS on one project; the QS sees only it; deactivation ends their session at once', async ({ browser }) => {
+test('admin creates a QS on one project; the QS sees only it; deactivation ends their session at once', async ({
+  browser,
+}) => {
   const adminContext = await browser.newContext();
   const qsContext = await browser.newContext();
   const admin = await adminContext.newPage();
@@ -109,16 +134,34 @@ test.describe('web security', () => {
     await signIn(page, demo.admin);
     const cookies = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
     const url = '/api/trpc/settings.updateThresholds';
-    const body = { json: { version: 1, pmLimitAmount: '1.00', executiveLimitAmount: '2.00', currency: 'GBP' } };
-    const multipart = await request.post(url, { headers: { cookie: cookies, origin: 'https://evil.example' }, multipart: { json: JSON.stringify(body) } });
+    const body = {
+      json: { version: 1, pmLimitAmount: '1.00', executiveLimitAmount: '2.00', currency: 'GBP' },
+    };
+    const multipart = await request.post(url, {
+      headers: { cookie: cookies, origin: 'https://evil.example' },
+      multipart: { json: JSON.stringify(body) },
+    });
     expect(multipart.status()).toBe(403);
-    const sameOriginMultipart = await request.post(url, { headers: { cookie: cookies, origin: appOrigin() }, multipart: { json: JSON.stringify(body) } });
+    const sameOriginMultipart = await request.post(url, {
+      headers: { cookie: cookies, origin: appOrigin() },
+      multipart: { json: JSON.stringify(body) },
+    });
     expect(sameOriginMultipart.status()).toBe(403);
-    for (const contentType of ['application/x-www-form-urlencoded', 'text/plain', 'application/octet-stream']) {
-      const response = await request.post(url, { headers: { cookie: cookies, origin: appOrigin(), 'content-type': contentType }, data: JSON.stringify(body) });
+    for (const contentType of [
+      'application/x-www-form-urlencoded',
+      'text/plain',
+      'application/octet-stream',
+    ]) {
+      const response = await request.post(url, {
+        headers: { cookie: cookies, origin: appOrigin(), 'content-type': contentType },
+        data: JSON.stringify(body),
+      });
       expect(response.status(), contentType).toBe(403);
     }
-    const foreign = await request.post(url, { headers: { cookie: cookies, origin: 'https://evil.example', 'content-type': 'application/json' }, data: body });
+    const foreign = await request.post(url, {
+      headers: { cookie: cookies, origin: 'https://evil.example', 'content-type': 'application/json' },
+      data: body,
+    });
     expect(foreign.status()).toBe(403);
     // nothing changed through the refused requests
     const thresholds = await request.get('/api/trpc/settings.thresholds', { headers: { cookie: cookies } });
@@ -126,7 +169,10 @@ test.describe('web security', () => {
     // the same request from the app's own origin passes the transport and reaches the service,
     // which refuses the stale version: the CSRF gate, not the service, stopped the others
     const stale = { json: { ...body.json, version: 999 } };
-    const own = await request.post(url, { headers: { cookie: cookies, origin: appOrigin(), 'content-type': 'application/json' }, data: stale });
+    const own = await request.post(url, {
+      headers: { cookie: cookies, origin: appOrigin(), 'content-type': 'application/json' },
+      data: stale,
+    });
     expect(own.status()).toBe(409);
   });
 
@@ -146,7 +192,11 @@ test.describe('web security', () => {
   test('health answers with status, database and version', async ({ request }) => {
     const response = await request.get('/api/health');
     expect(response.status()).toBe(200);
-    expect(await response.json()).toMatchObject({ status: 'ok', database: 'ok', version: expect.any(String) });
+    expect(await response.json()).toMatchObject({
+      status: 'ok',
+      database: 'ok',
+      version: expect.any(String),
+    });
   });
 
   test('a password sent to sign in never appears in a page', async ({ page }) => {

@@ -20,7 +20,9 @@ async function openMilestone(page: Page, name: string): Promise<string> {
   return (await page.getByRole('heading', { level: 1 }).textContent())!.match(/P-1001-MS-\d{3}/)![0];
 }
 
-test('PM claims completion → QS verifies → finance releases: Odoo has the milestone reached and one posted invoice with the retention line', async ({ browser }) => {
+test('PM claims completion → QS verifies → finance releases: Odoo has the milestone reached and one posted invoice with the retention line', async ({
+  browser,
+}) => {
   test.setTimeout(120_000);
   const pm = await as(browser, demo.pm);
   const reference = await openMilestone(pm, 'Frame complete');
@@ -31,13 +33,19 @@ test('PM claims completion → QS verifies → finance releases: Odoo has the mi
 
   const qs = await as(browser, demo.qs);
   await qs.getByRole('link', { name: 'My approvals' }).click();
-  await qs.getByTestId('inbox-list').getByRole('link', { name: new RegExp(`${reference} · Frame complete`) }).click();
+  await qs
+    .getByTestId('inbox-list')
+    .getByRole('link', { name: new RegExp(`${reference} · Frame complete`) })
+    .click();
   await qs.getByRole('button', { name: 'Verify completion' }).click();
   await expect(qs.getByTestId('milestone-timeline')).toContainText('Verified');
 
   const finance = await as(browser, demo.finance);
   await finance.getByRole('link', { name: 'My approvals' }).click();
-  await finance.getByTestId('inbox-list').getByRole('link', { name: new RegExp(`${reference} · Frame complete`) }).click();
+  await finance
+    .getByTestId('inbox-list')
+    .getByRole('link', { name: new RegExp(`${reference} · Frame complete`) })
+    .click();
   await finance.getByRole('button', { name: 'Release for invoicing' }).click();
   await expect(finance.locator(ALERT)).toHaveCount(0);
   await expect(finance.getByTestId('milestone-timeline')).toContainText('Released by finance');
@@ -45,21 +53,58 @@ test('PM claims completion → QS verifies → finance releases: Odoo has the mi
   // the worker makes Odoo match: project.milestone reached, one posted out_invoice with the reference
   const odoo = await odooForTests();
   await expect
-    .poll(async () => (await odoo.searchRead('account.move', [['move_type', '=', 'out_invoice'], ['ref', '=', reference], ['state', '=', 'posted']], ['id'])).length, { timeout: 30_000 })
+    .poll(
+      async () =>
+        (
+          await odoo.searchRead(
+            'account.move',
+            [
+              ['move_type', '=', 'out_invoice'],
+              ['ref', '=', reference],
+              ['state', '=', 'posted'],
+            ],
+            ['id'],
+          )
+        ).length,
+      { timeout: 30_000 },
+    )
     .toBe(1);
-  const [invoice] = await odoo.searchRead<{ id: number; amount_total: number; invoice_line_ids: number[] }>('account.move', [['ref', '=', reference]], ['amount_total', 'invoice_line_ids']);
-  const lines = await odoo.read<{ id: number; name: string; price_unit: number; price_subtotal: number; account_id: [number, string]; sale_line_ids: number[] }>('account.move.line', invoice!.invoice_line_ids, ['name', 'price_unit', 'price_subtotal', 'account_id', 'sale_line_ids']);
+  const [invoice] = await odoo.searchRead<{ id: number; amount_total: number; invoice_line_ids: number[] }>(
+    'account.move',
+    [['ref', '=', reference]],
+    ['amount_total', 'invoice_line_ids'],
+  );
+  const lines = await odoo.read<{
+    id: number;
+    name: string;
+    price_unit: number;
+    price_subtotal: number;
+    account_id: [number, string];
+    sale_line_ids: number[];
+  }>('account.move.line', invoice!.invoice_line_ids, [
+    'name',
+    'price_unit',
+    'price_subtotal',
+    'account_id',
+    'sale_line_ids',
+  ]);
   const milestoneLine = lines.find((l) => l.name.endsWith('Frame complete'))!;
   const retentionLine = lines.find((l) => l.name.endsWith('Retention'))!;
   expect(milestoneLine.sale_line_ids).toHaveLength(1);
   // in cents, so the check itself does no float money: the milestone is its share of the contract line
   // (quantity × the line's price, issue 14) plus any rounding line; retention is 5 % of it on P-1001
   const cents = (value: number) => Math.round(value * 100);
-  const milestoneCents = lines.filter((l) => l !== retentionLine).reduce((sum, l) => sum + cents(l.price_subtotal), 0);
+  const milestoneCents = lines
+    .filter((l) => l !== retentionLine)
+    .reduce((sum, l) => sum + cents(l.price_subtotal), 0);
   expect(cents(retentionLine.price_unit)).toBe(-Math.round(milestoneCents * 0.05));
   expect(cents(invoice!.amount_total)).toBe(milestoneCents + cents(retentionLine.price_unit));
   expect(retentionLine.account_id[1]).toMatch(/Retention receivable/);
-  const [reached] = await odoo.searchRead<{ id: number; is_reached: boolean }>('project.milestone', [['name', '=', 'Frame complete']], ['is_reached']);
+  const [reached] = await odoo.searchRead<{ id: number; is_reached: boolean }>(
+    'project.milestone',
+    [['name', '=', 'Frame complete']],
+    ['is_reached'],
+  );
   expect(reached!.is_reached).toBe(true);
 
   await finance.reload();
@@ -116,7 +161,9 @@ test('a release above the revised contract value is refused with that reason', a
   const finance = await as(browser, demo.finance);
   await finance.goto(url);
   await finance.getByRole('button', { name: 'Release for invoicing' }).click();
-  await expect(finance.locator(ALERT)).toContainText('Billing would exceed the revised contract value: 5000000.00 to release');
+  await expect(finance.locator(ALERT)).toContainText(
+    'Billing would exceed the revised contract value: 5000000.00 to release',
+  );
   await expect(finance.getByTestId('milestone-timeline')).toContainText('Release refused');
   await expect(finance.getByText('Verified', { exact: true }).first()).toBeVisible();
 });

@@ -2,7 +2,9 @@ import { expect, test } from '@playwright/test';
 import { demo, odooForTests, signIn } from './fixtures';
 
 // issue 14 item 7: an Odoo admin's guided setup — found records, a preview that writes nothing, the matching rules
-test('admin opens the guided Odoo setup, previews a retention account (nothing written), and reads how records are matched', async ({ page }) => {
+test('admin opens the guided Odoo setup, previews a retention account (nothing written), and reads how records are matched', async ({
+  page,
+}) => {
   const odoo = await odooForTests();
   const code = `2199${String(Date.now()).slice(-2)}`;
   await signIn(page, demo.admin);

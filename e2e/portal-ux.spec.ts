@@ -11,9 +11,18 @@ import { appOrigin, demo, e2eQuery, sessionCookieFor, signIn } from './fixtures'
 const SHOTS = 'test-results/screenshots';
 mkdirSync(SHOTS, { recursive: true });
 
-async function mutate<T>(request: APIRequestContext, email: string, path: string, input: unknown): Promise<T> {
+async function mutate<T>(
+  request: APIRequestContext,
+  email: string,
+  path: string,
+  input: unknown,
+): Promise<T> {
   const response = await request.post(`/api/trpc/${path}`, {
-    headers: { cookie: await sessionCookieFor(email), origin: appOrigin(), 'content-type': 'application/json' },
+    headers: {
+      cookie: await sessionCookieFor(email),
+      origin: appOrigin(),
+      'content-type': 'application/json',
+    },
     data: { json: input },
   });
   const body = await response.text();
@@ -23,21 +32,43 @@ async function mutate<T>(request: APIRequestContext, email: string, path: string
 
 /** A submitted claim on SC-1002-02 (one SOV line of 142,000.00), waiting for the QS to certify. */
 async function submittedClaim(request: APIRequestContext): Promise<{ url: string }> {
-  const [sc] = await e2eQuery<{ id: string; project_id: string }>("SELECT id, project_id FROM subcontracts WHERE title LIKE 'SC-1002-02%' AND odoo_purchase_order_id IS NOT NULL");
+  const [sc] = await e2eQuery<{ id: string; project_id: string }>(
+    "SELECT id, project_id FROM subcontracts WHERE title LIKE 'SC-1002-02%' AND odoo_purchase_order_id IS NOT NULL",
+  );
   expect(sc, 'the start-up pull should have mirrored SC-1002-02').toBeDefined();
-  const claim = await mutate<{ id: string }>(request, demo.qs, 'claims.create', { subcontractId: sc!.id, periodEnd: '2026-04-30' });
-  const lines = await e2eQuery<{ sov_line_id: string }>('SELECT sov_line_id FROM claim_lines WHERE claim_id = $1', [claim.id]);
-  await mutate(request, demo.qs, 'claims.update', { claimId: claim.id, version: 1, lines: lines.map((l) => ({ sovLineId: l.sov_line_id, claimedToDate: '40000.00' })), materialsStoredToDate: '0', deductions: [] });
+  const claim = await mutate<{ id: string }>(request, demo.qs, 'claims.create', {
+    subcontractId: sc!.id,
+    periodEnd: '2026-04-30',
+  });
+  const lines = await e2eQuery<{ sov_line_id: string }>(
+    'SELECT sov_line_id FROM claim_lines WHERE claim_id = $1',
+    [claim.id],
+  );
+  await mutate(request, demo.qs, 'claims.update', {
+    claimId: claim.id,
+    version: 1,
+    lines: lines.map((l) => ({ sovLineId: l.sov_line_id, claimedToDate: '40000.00' })),
+    materialsStoredToDate: '0',
+    deductions: [],
+  });
   await mutate(request, demo.qs, 'claims.submit', { claimId: claim.id, version: 2 });
   return { url: `/projects/${sc!.project_id}/claims/${claim.id}` };
 }
 
 /** Serious and critical axe-core findings (WCAG 2 A/AA), as readable lines. */
 async function axeFindings(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
+    .analyze();
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(' '))
+          .join(' | ')}`,
+    );
 }
 
 /** The outermost elements that stick out past the viewport, outside any sideways-scrolling box: what to fix. */
@@ -50,14 +81,27 @@ function tooWide(page: Page): Promise<string[]> {
       }
       return false;
     };
-    const wide = [...document.body.querySelectorAll('*')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !scrolls(e.parentElement));
+    const wide = [...document.body.querySelectorAll('*')].filter(
+      (e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !scrolls(e.parentElement),
+    );
     const outermost = wide.filter((e) => !wide.some((other) => other !== e && other.contains(e)));
-    return outermost.slice(0, 5).map((e) => `<${e.tagName.toLowerCase()} class="${String(e.getAttribute('class')).slice(0, 80)}"> ${(e.textContent ?? '').trim().slice(0, 60)}`);
+    return outermost
+      .slice(0, 5)
+      .map(
+        (e) =>
+          `<${e.tagName.toLowerCase()} class="${String(e.getAttribute('class')).slice(0, 80)}"> ${(e.textContent ?? '').trim().slice(0, 60)}`,
+      );
   });
 }
 
 /** Waits for the page's data (no "Loading…" left), checks axe, and takes both screenshots. */
-async function visit(page: Page, role: string, name: string, path: string, ready: (page: Page) => Promise<void>) {
+async function visit(
+  page: Page,
+  role: string,
+  name: string,
+  path: string,
+  ready: (page: Page) => Promise<void>,
+) {
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto(path);
   await ready(page);
@@ -71,10 +115,16 @@ async function visit(page: Page, role: string, name: string, path: string, ready
   const settled = await expect
     .poll(() => page.evaluate(() => document.documentElement.scrollWidth), { timeout: 5_000 })
     .toBeLessThanOrEqual(390)
-    .then(() => true, () => false);
+    .then(
+      () => true,
+      () => false,
+    );
   if (!settled) {
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
-    expect(width, `${role} ${name} fits 390 px; too wide: ${(await tooWide(page)).join(' | ')}`).toBeLessThanOrEqual(390);
+    expect(
+      width,
+      `${role} ${name} fits 390 px; too wide: ${(await tooWide(page)).join(' | ')}`,
+    ).toBeLessThanOrEqual(390);
   }
   await page.screenshot({ path: `${SHOTS}/${role}-${name}-390.png`, fullPage: true });
   await page.setViewportSize({ width: 1440, height: 900 });
@@ -83,7 +133,10 @@ async function visit(page: Page, role: string, name: string, path: string, ready
 const table = (page: Page) => expect(page.getByTestId('data-table')).toBeVisible();
 const heading = (page: Page) => expect(page.getByRole('heading', { level: 1 })).toBeVisible();
 
-test('QS: certification grid at 390 and 768 px, navigation collapsed; main pages pass axe', async ({ page, request }) => {
+test('QS: certification grid at 390 and 768 px, navigation collapsed; main pages pass axe', async ({
+  page,
+  request,
+}) => {
   test.setTimeout(360_000);
   const { url } = await submittedClaim(request);
   await signIn(page, demo.qs);
@@ -93,7 +146,9 @@ test('QS: certification grid at 390 and 768 px, navigation collapsed; main pages
   await page.goto(url);
   await expect(page.getByRole('navigation', { name: 'Main' })).toBeHidden();
   await page.getByRole('button', { name: 'Menu' }).click();
-  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Claims' })).toBeVisible();
+  await expect(
+    page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Claims' }),
+  ).toBeVisible();
   await page.keyboard.press('Escape');
   await expect(page.getByRole('navigation', { name: 'Main' })).toBeHidden();
   const grid = page.getByTestId('claim-grid');
@@ -121,16 +176,22 @@ test('QS: certification grid at 390 and 768 px, navigation collapsed; main pages
   await page.getByLabel('Line 1 certified to date').fill('40000.00');
 
   await visit(page, 'qs', 'claim', url, async (p) => expect(p.getByTestId('claim-grid')).toBeVisible());
-  await visit(page, 'qs', 'inbox', '/inbox', async (p) => expect(p.getByTestId('inbox-list').or(p.getByText('Nothing is waiting for you'))).toBeVisible());
+  await visit(page, 'qs', 'inbox', '/inbox', async (p) =>
+    expect(p.getByTestId('inbox-list').or(p.getByText('Nothing is waiting for you'))).toBeVisible(),
+  );
   await visit(page, 'qs', 'claims', '/claims', table);
   await visit(page, 'qs', 'projects', '/projects', table);
 });
 
-test('PM: a change order shows each error on its field with the line number and keeps what was typed', async ({ page }) => {
+test('PM: a change order shows each error on its field with the line number and keeps what was typed', async ({
+  page,
+}) => {
   test.setTimeout(300_000);
   await signIn(page, demo.pm);
   const [project] = await e2eQuery<{ id: string }>("SELECT id FROM projects WHERE code = 'P-1001'");
-  await visit(page, 'pm', 'change-order-new', `/projects/${project!.id}/change-orders/new`, async (p) => expect(p.getByRole('form', { name: 'Change order' })).toBeVisible());
+  await visit(page, 'pm', 'change-order-new', `/projects/${project!.id}/change-orders/new`, async (p) =>
+    expect(p.getByRole('form', { name: 'Change order' })).toBeVisible(),
+  );
   const form = page.getByRole('form', { name: 'Change order' });
   await form.getByLabel('Title').fill('Extra fire stopping, level 2');
   await form.getByLabel('Line 1 cost code').selectOption({ index: 1 });
@@ -139,7 +200,9 @@ test('PM: a change order shows each error on its field with the line number and 
   await form.getByLabel('Line 1 sell amount').fill('1500');
   await form.getByRole('button', { name: 'Create draft' }).click();
   const unitCost = form.getByLabel('Line 1 unit cost');
-  await expect(page.locator('#co-line-1-unitCost-error')).toHaveText('Line 1: Enter an amount with at most two decimals, e.g. 1250.00 or -300.00.');
+  await expect(page.locator('#co-line-1-unitCost-error')).toHaveText(
+    'Line 1: Enter an amount with at most two decimals, e.g. 1250.00 or -300.00.',
+  );
   await expect(unitCost).toHaveAttribute('aria-describedby', 'co-line-1-unitCost-error');
   await expect(unitCost).toHaveAttribute('aria-invalid', 'true');
   // nothing typed is lost, and the error goes once the field is corrected
@@ -149,7 +212,9 @@ test('PM: a change order shows each error on its field with the line number and 
   await expect(page.locator('#co-line-1-unitCost-error')).toHaveCount(0);
   await form.getByRole('button', { name: 'Create draft' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toContainText('CO-', { timeout: 30_000 });
-  await expect(page.getByTestId('co-totals').or(page.getByText('draft', { exact: true }).first())).toBeVisible();
+  await expect(
+    page.getByTestId('co-totals').or(page.getByText('draft', { exact: true }).first()),
+  ).toBeVisible();
   // the Details/Sync tab is in the URL and takes arrow keys
   await page.getByRole('tab', { name: 'Details' }).focus();
   await page.keyboard.press('ArrowRight');
@@ -159,28 +224,41 @@ test('PM: a change order shows each error on its field with the line number and 
   await page.reload();
   await expect(page.getByRole('tab', { name: 'Sync' })).toHaveAttribute('aria-selected', 'true');
   await visit(page, 'pm', 'change-order', page.url(), heading);
-  await visit(page, 'pm', 'inbox', '/inbox', async (p) => expect(p.getByTestId('inbox-list').or(p.getByText('Nothing is waiting for you'))).toBeVisible());
+  await visit(page, 'pm', 'inbox', '/inbox', async (p) =>
+    expect(p.getByTestId('inbox-list').or(p.getByText('Nothing is waiting for you'))).toBeVisible(),
+  );
   await visit(page, 'pm', 'change-orders', '/change-orders', table);
 });
 
-test('finance: home figures open the filtered queue; filters and sort survive a reload and Back', async ({ page }) => {
+test('finance: home figures open the filtered queue; filters and sort survive a reload and Back', async ({
+  page,
+}) => {
   test.setTimeout(300_000);
   await signIn(page, demo.finance);
-  await visit(page, 'finance', 'home', '/finance', async (p) => expect(p.getByTestId('queue-ageing')).toBeVisible());
+  await visit(page, 'finance', 'home', '/finance', async (p) =>
+    expect(p.getByTestId('queue-ageing')).toBeVisible(),
+  );
   await page.getByTestId('queue-ageing').getByRole('link', { name: 'Pull mapping', exact: true }).click();
   await expect(page).toHaveURL(/\/exceptions\?.*category=pull_mapping/);
   await expect(page.getByLabel('Filter Category')).toHaveValue('pull_mapping');
   await expect(page.getByLabel('Filter Status')).toHaveValue('open');
   // sort by last seen, then reload: same filters, same order
-  await page.getByTestId('data-table').getByRole('button', { name: /Last seen/ }).click();
+  await page
+    .getByTestId('data-table')
+    .getByRole('button', { name: /Last seen/ })
+    .click();
   await expect(page).toHaveURL(/sort=lastSeenAt\.(asc|desc)/);
-  const direction = new URL(page.url()).searchParams.get('sort')!.endsWith('asc') ? 'ascending' : 'descending';
+  const direction = new URL(page.url()).searchParams.get('sort')!.endsWith('asc')
+    ? 'ascending'
+    : 'descending';
   await page.getByLabel('Search').fill('mapping');
   await expect(page).toHaveURL(/q=mapping/);
   await page.reload();
   await expect(page.getByLabel('Filter Category')).toHaveValue('pull_mapping');
   await expect(page.getByLabel('Search')).toHaveValue('mapping');
-  await expect(page.getByTestId('data-table').getByRole('columnheader', { name: /Last seen/ })).toHaveAttribute('aria-sort', direction);
+  await expect(
+    page.getByTestId('data-table').getByRole('columnheader', { name: /Last seen/ }),
+  ).toHaveAttribute('aria-sort', direction);
   await page.getByLabel('Filter Category').selectOption('');
   await expect(page).not.toHaveURL(/category=/);
   await page.goBack();
@@ -212,7 +290,10 @@ test('executive and admin: main pages pass axe and fit a phone', async ({ page }
   await chooser.locator('summary').click();
   await chooser.getByRole('button', { name: 'Show all columns' }).click();
   await expect(pcc).toBeVisible();
-  await report.getByRole('row', { name: /03-300/ }).locator('a[title^="Committed of 03-300"]').click();
+  await report
+    .getByRole('row', { name: /03-300/ })
+    .locator('a[title^="Committed of 03-300"]')
+    .click();
   await expect(page).toHaveURL(/\/cost\/[0-9a-f-]+\?column=CC$/);
   await expect(page.getByLabel('Filter Counts in')).toHaveValue('CC');
   await visit(page, 'executive', 'change-orders', '/change-orders', table);

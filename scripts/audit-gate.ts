@@ -6,5 +6,7 @@ import { runAudit } from './lib/audit-gate';
 const verdict = await runAudit(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'));
 if (verdict.gate === 'fail') console.log(verdict.output);
 else console.log(verdict.output.trim().split('\n').slice(-3).join('\n'));
-console.log(`${verdict.gate === 'unavailable' ? 'WARNING: ' : ''}npm audit ${verdict.gate}: ${verdict.reason}`);
+console.log(
+  `${verdict.gate === 'unavailable' ? 'WARNING: ' : ''}npm audit ${verdict.gate}: ${verdict.reason}`,
+);
 process.exit(verdict.gate === 'fail' ? 1 : 0);

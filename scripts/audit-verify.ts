@@ -14,20 +14,31 @@ const { url, stop } = await resolveDatabaseUrl({ reuseRunning: true });
 const db = createDb(url, { max: 1, applicationName: 'plumbline-audit-verify' });
 let exitCode = 0;
 try {
-  const database = (await db.$client.query<{ name: string }>('SELECT current_database() AS name')).rows[0]!.name;
+  const database = (await db.$client.query<{ name: string }>('SELECT current_database() AS name')).rows[0]!
+    .name;
   const file = anchorFile(database);
   const anchor = readAuditAnchor(file);
   const result = await verifyAuditChain(db, { key: auditKey(), anchor });
   if (result.ok) {
-    const seals = result.unsealed > 0 ? `${result.sealed} sealed, ${result.unsealed} from before sealing began` : `${result.sealed} sealed`;
+    const seals =
+      result.unsealed > 0
+        ? `${result.sealed} sealed, ${result.unsealed} from before sealing began`
+        : `${result.sealed} sealed`;
     console.log(`Audit chain intact: ${result.checked} events verified (${seals}).`);
     if (result.anchor.status === 'matched') {
-      console.log(`Anchor ${file}: position ${result.anchor.chainSeq} of ${result.anchor.anchoredAt} is present and unchanged.`);
+      console.log(
+        `Anchor ${file}: position ${result.anchor.chainSeq} of ${result.anchor.anchoredAt} is present and unchanged.`,
+      );
     } else {
-      console.log(`No anchor at ${file} (DATA_DIR=${env().DATA_DIR}): a deletion of the newest rows could not be checked.`);
+      console.log(
+        `No anchor at ${file} (DATA_DIR=${env().DATA_DIR}): a deletion of the newest rows could not be checked.`,
+      );
     }
   } else {
-    const where = result.brokenId === null ? `chain position ${result.chainSeq}` : `audit_events.id=${result.brokenId} (chain position ${result.chainSeq})`;
+    const where =
+      result.brokenId === null
+        ? `chain position ${result.chainSeq}`
+        : `audit_events.id=${result.brokenId} (chain position ${result.chainSeq})`;
     console.error(`Audit chain BROKEN at ${where}: ${result.reason}.`);
     exitCode = 1;
   }

@@ -1,7 +1,15 @@
 import { parseArgs } from 'node:util';
 import { insertSubmittedChangeOrders } from '@/server/testing/change-order-load';
 import { hardware, percentiles, postgresVersion, round } from './lib/bench';
-import { queueLagsMs, runFixedRate, signIn, stackCpuSeconds, startLoadStack, trpc, type StreamResult } from './lib/http-load';
+import {
+  queueLagsMs,
+  runFixedRate,
+  signIn,
+  stackCpuSeconds,
+  startLoadStack,
+  trpc,
+  type StreamResult,
+} from './lib/http-load';
 
 /**
  * `npm run bench:load`: fixed-rate HTTP load on the running stack (web + worker + simulator, as
@@ -30,10 +38,16 @@ try {
   const { db, appUrl, stack } = load;
   const people = await db.$client.query<{ email: string; id: string }>('SELECT email, id FROM users');
   const id = (email: string) => people.rows.find((row) => row.email === email)!.id;
-  const project = (await db.$client.query<{ id: string }>("SELECT id FROM projects WHERE code = 'P-1001'")).rows[0]!.id;
+  const project = (await db.$client.query<{ id: string }>("SELECT id FROM projects WHERE code = 'P-1001'"))
+    .rows[0]!.id;
   const perPhase = Math.ceil(rate * seconds) + 5;
   const warmupSeconds = Number(values['warmup-seconds']);
-  const prepared = await insertSubmittedChangeOrders(db, { count: perPhase * 3 + Math.ceil(rate * warmupSeconds) + 5, projectId: project, authorId: id('pm2@northbeam.example'), reviewerId: id('qs@northbeam.example') });
+  const prepared = await insertSubmittedChangeOrders(db, {
+    count: perPhase * 3 + Math.ceil(rate * warmupSeconds) + 5,
+    projectId: project,
+    authorId: id('pm2@northbeam.example'),
+    reviewerId: id('qs@northbeam.example'),
+  });
   const session = await signIn(appUrl, 'pm@northbeam.example');
   for (let i = 0; i < 5; i++) {
     await trpc(appUrl, session, 'query', 'changeOrders.list', { projectId: project });
@@ -44,14 +58,23 @@ try {
   let next = 0;
   const approve = () => {
     const co = prepared[next++]!;
-    return trpc(appUrl, session, 'mutation', 'changeOrders.approve', { changeOrderId: co.id, version: co.version });
+    return trpc(appUrl, session, 'mutation', 'changeOrders.approve', {
+      changeOrderId: co.id,
+      version: co.version,
+    });
   };
   // unmeasured warm-up at the same rates: V8 optimises the hot paths, pools and caches fill
-  const warm = await runFixedRate([{ name: 'warm-up', ratePerSecond: rate, request: approve }], warmupSeconds * 1000);
+  const warm = await runFixedRate(
+    [{ name: 'warm-up', ratePerSecond: rate, request: approve }],
+    warmupSeconds * 1000,
+  );
   if (warm[0]!.errors > 0) throw new Error(`warm-up approvals failed: ${warm[0]!.errorSamples.join('; ')}`);
   const phases = [
     { name: 'odoo normal', before: () => {} },
-    { name: `odoo slow (${values['slow-ms']} ms per call)`, before: () => void (sim.latencyMs = Number(values['slow-ms'])) },
+    {
+      name: `odoo slow (${values['slow-ms']} ms per call)`,
+      before: () => void (sim.latencyMs = Number(values['slow-ms'])),
+    },
     { name: 'odoo down (simulator stopped)', before: () => sim.stop() },
   ];
   const report = [];
@@ -67,8 +90,20 @@ try {
           ratePerSecond: rate,
           request: approve,
         },
-        { name: 'changeOrders.list', ratePerSecond: readRate, request: () => trpc(appUrl, session, 'query', 'changeOrders.list', { projectId: project, sort: { id: 'number', desc: true } }) },
-        { name: 'claims.list', ratePerSecond: readRate, request: () => trpc(appUrl, session, 'query', 'claims.list', {}) },
+        {
+          name: 'changeOrders.list',
+          ratePerSecond: readRate,
+          request: () =>
+            trpc(appUrl, session, 'query', 'changeOrders.list', {
+              projectId: project,
+              sort: { id: 'number', desc: true },
+            }),
+        },
+        {
+          name: 'claims.list',
+          ratePerSecond: readRate,
+          request: () => trpc(appUrl, session, 'query', 'claims.list', {}),
+        },
       ],
       seconds * 1000,
     );
@@ -82,17 +117,28 @@ try {
       webCpuMsPerRequest: round(((cpuAfter.web - cpuBefore.web) * 1000) / requests, 2),
       loadAverage: hardware().loadAverage,
     };
-    console.log(`  ${phase.name}: web ${cpu.webCorePercent} % of a core (${cpu.webCpuMsPerRequest} ms CPU per request), worker ${cpu.workerCorePercent} %, load ${cpu.loadAverage.join(' ')}`);
+    console.log(
+      `  ${phase.name}: web ${cpu.webCorePercent} % of a core (${cpu.webCpuMsPerRequest} ms CPU per request), worker ${cpu.workerCorePercent} %, load ${cpu.loadAverage.join(' ')}`,
+    );
     const lag = phase.name === 'odoo normal' ? await queueLagsAfterDrain(since) : null;
     report.push({
       phase: phase.name,
       cpu,
-      streams: results.map((r) => ({ name: r.name, sent: r.sent, ok: r.ok, errors: r.errors, ms: percentiles(r.latenciesMs), errorSamples: r.errorSamples })),
+      streams: results.map((r) => ({
+        name: r.name,
+        sent: r.sent,
+        ok: r.ok,
+        errors: r.errors,
+        ms: percentiles(r.latenciesMs),
+        errorSamples: r.errorSamples,
+      })),
       ...(lag ? { queueLagMs: percentiles(lag.lags), unsyncedAfterDrain: lag.unsynced } : {}),
     });
     for (const r of results) {
       const ms = percentiles(r.latenciesMs);
-      console.log(`  ${phase.name.padEnd(34)} ${r.name.padEnd(22)} ${String(r.sent).padStart(5)} sent ${String(r.errors).padStart(3)} errors  p50 ${ms.p50} p95 ${ms.p95} p99 ${ms.p99} ms`);
+      console.log(
+        `  ${phase.name.padEnd(34)} ${r.name.padEnd(22)} ${String(r.sent).padStart(5)} sent ${String(r.errors).padStart(3)} errors  p50 ${ms.p50} p95 ${ms.p95} p99 ${ms.p99} ms`,
+      );
     }
   }
 
@@ -121,7 +167,9 @@ try {
     postgres: await postgresVersion(db),
     hardware: hardware(),
   };
-  console.log(`Approval p95 by phase (normal / slow / down): ${result.approvalP95ByPhase.map((v) => round(v)).join(' / ')} ms; ${errors} errors`);
+  console.log(
+    `Approval p95 by phase (normal / slow / down): ${result.approvalP95ByPhase.map((v) => round(v)).join(' / ')} ms; ${errors} errors`,
+  );
   console.log(JSON.stringify(result));
   if (errors > 0) process.exitCode = 1;
 } finally {

@@ -40,7 +40,14 @@ const target = (() => {
 const tag = `plumbline-bench-${Date.now().toString(36)}`;
 const sim = target
   ? undefined
-  : await startOdooSim({ db: 'bench', login: 'admin', password: 'bench-pw', apiKey: 'bench-key', seed: 'demo', latencyMs });
+  : await startOdooSim({
+      db: 'bench',
+      login: 'admin',
+      password: 'bench-pw',
+      apiKey: 'bench-key',
+      seed: 'demo',
+      latencyMs,
+    });
 try {
   const client = createOdooClient(
     target ?? { url: sim!.url, db: sim!.db, login: sim!.login, apiKey: sim!.apiKey, transport },
@@ -56,7 +63,8 @@ try {
     account_id: account,
     date: '2026-03-31',
   });
-  const countCreated = (run: string) => client.searchCount('account.analytic.line', [['name', '=like', `${tag} ${run} cost %`]]);
+  const countCreated = (run: string) =>
+    client.searchCount('account.analytic.line', [['name', '=like', `${tag} ${run} cost %`]]);
 
   const measure = async (run: () => Promise<unknown>, calls: number) => {
     const started = performance.now();
@@ -79,9 +87,12 @@ try {
   );
   // counted in Odoo itself, not from our own answers
   const created = (await countCreated('single')) + (await countCreated('batch'));
-  if (created !== records * 2) throw new Error(`expected ${records * 2} analytic lines in Odoo, found ${created}`);
+  if (created !== records * 2)
+    throw new Error(`expected ${records * 2} analytic lines in Odoo, found ${created}`);
   const ratio = round(batched.recordsPerSecond / perRecord.recordsPerSecond);
-  const where = target ? `real Odoo ${version.serverVersion} at ${new URL(target.url).host}, ${await client.transport()}` : `simulator ${version.major}.0, ${transport}, ${latencyMs} ms latency per call`;
+  const where = target
+    ? `real Odoo ${version.serverVersion} at ${new URL(target.url).host}, ${await client.transport()}`
+    : `simulator ${version.major}.0, ${transport}, ${latencyMs} ms latency per call`;
 
   console.log(`Odoo create throughput (${where}, ${records} analytic lines)`);
   console.log(
@@ -91,7 +102,18 @@ try {
     `  createMany (${chunkSize}/call): ${batched.recordsPerSecond} records/s (${batched.calls} calls, ${batched.seconds} s)`,
   );
   console.log(`  batching is ${ratio}x faster`);
-  console.log(JSON.stringify({ bench: 'odoo', target: target ? 'real' : 'simulator', server: version.serverVersion, transport: await client.transport(), latencyMs: target ? null : latencyMs, perRecord, batched, ratio }));
+  console.log(
+    JSON.stringify({
+      bench: 'odoo',
+      target: target ? 'real' : 'simulator',
+      server: version.serverVersion,
+      transport: await client.transport(),
+      latencyMs: target ? null : latencyMs,
+      perRecord,
+      batched,
+      ratio,
+    }),
+  );
 } finally {
   await sim?.stop();
 }

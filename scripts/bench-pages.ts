@@ -12,7 +12,15 @@ import { signIn, startLoadStack, trpc, type Session } from './lib/http-load';
  */
 const { values } = parseArgs({ options: { iterations: { type: 'string', default: '5' } } });
 const iterations = Number(values.iterations);
-const chromiumFlags = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const chromiumFlags = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 
 type Target = { role: string; email: string; name: string; path: string; ready: string };
 
@@ -20,26 +28,91 @@ const load = await startLoadStack('bench_pages');
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumFlags });
 try {
   const { db, appUrl } = load;
-  const one = async <T extends Record<string, unknown>>(sql: string, params: unknown[] = []) => (await db.$client.query<T>(sql, params)).rows[0]!;
+  const one = async <T extends Record<string, unknown>>(sql: string, params: unknown[] = []) =>
+    (await db.$client.query<T>(sql, params)).rows[0]!;
   const project = await one<{ id: string }>("SELECT id FROM projects WHERE code = 'P-1001'");
   // a submitted claim for the QS's certification grid
   const qsSession = await signIn(appUrl, 'qs@northbeam.example');
-  const sc = await one<{ id: string; project_id: string }>("SELECT id, project_id FROM subcontracts WHERE title LIKE 'SC-1002-02%'");
-  const claim = (await trpc(appUrl, qsSession, 'mutation', 'claims.create', { subcontractId: sc.id, periodEnd: '2026-04-30' })) as { id: string };
-  const sov = (await db.$client.query<{ sov_line_id: string }>('SELECT sov_line_id FROM claim_lines WHERE claim_id = $1', [claim.id])).rows;
-  await trpc(appUrl, qsSession, 'mutation', 'claims.update', { claimId: claim.id, version: 1, lines: sov.map((l) => ({ sovLineId: l.sov_line_id, claimedToDate: '40000.00' })), materialsStoredToDate: '0', deductions: [] });
+  const sc = await one<{ id: string; project_id: string }>(
+    "SELECT id, project_id FROM subcontracts WHERE title LIKE 'SC-1002-02%'",
+  );
+  const claim = (await trpc(appUrl, qsSession, 'mutation', 'claims.create', {
+    subcontractId: sc.id,
+    periodEnd: '2026-04-30',
+  })) as { id: string };
+  const sov = (
+    await db.$client.query<{ sov_line_id: string }>(
+      'SELECT sov_line_id FROM claim_lines WHERE claim_id = $1',
+      [claim.id],
+    )
+  ).rows;
+  await trpc(appUrl, qsSession, 'mutation', 'claims.update', {
+    claimId: claim.id,
+    version: 1,
+    lines: sov.map((l) => ({ sovLineId: l.sov_line_id, claimedToDate: '40000.00' })),
+    materialsStoredToDate: '0',
+    deductions: [],
+  });
   await trpc(appUrl, qsSession, 'mutation', 'claims.submit', { claimId: claim.id, version: 2 });
 
   const table = '[data-testid="data-table"] tbody tr td';
   const targets: Target[] = [
-    { role: 'quantity_surveyor', email: 'qs@northbeam.example', name: 'inbox', path: '/inbox', ready: '[data-testid="inbox-list"]' },
-    { role: 'quantity_surveyor', email: 'qs@northbeam.example', name: 'certification grid', path: `/projects/${sc.project_id}/claims/${claim.id}`, ready: '[data-testid="claim-grid"]' },
-    { role: 'quantity_surveyor', email: 'qs@northbeam.example', name: 'claims', path: '/claims', ready: table },
-    { role: 'project_manager', email: 'pm@northbeam.example', name: 'change orders', path: '/change-orders', ready: table },
-    { role: 'finance', email: 'finance@northbeam.example', name: 'finance home', path: '/finance', ready: '[data-testid="queue-ageing"] tbody td a' },
-    { role: 'finance', email: 'finance@northbeam.example', name: 'exceptions', path: '/exceptions', ready: table },
-    { role: 'executive', email: 'exec@northbeam.example', name: 'portfolio', path: '/dashboard', ready: table },
-    { role: 'executive', email: 'exec@northbeam.example', name: 'project cost', path: `/projects/${project.id}/cost`, ready: '[data-testid="cost-summary"]' },
+    {
+      role: 'quantity_surveyor',
+      email: 'qs@northbeam.example',
+      name: 'inbox',
+      path: '/inbox',
+      ready: '[data-testid="inbox-list"]',
+    },
+    {
+      role: 'quantity_surveyor',
+      email: 'qs@northbeam.example',
+      name: 'certification grid',
+      path: `/projects/${sc.project_id}/claims/${claim.id}`,
+      ready: '[data-testid="claim-grid"]',
+    },
+    {
+      role: 'quantity_surveyor',
+      email: 'qs@northbeam.example',
+      name: 'claims',
+      path: '/claims',
+      ready: table,
+    },
+    {
+      role: 'project_manager',
+      email: 'pm@northbeam.example',
+      name: 'change orders',
+      path: '/change-orders',
+      ready: table,
+    },
+    {
+      role: 'finance',
+      email: 'finance@northbeam.example',
+      name: 'finance home',
+      path: '/finance',
+      ready: '[data-testid="queue-ageing"] tbody td a',
+    },
+    {
+      role: 'finance',
+      email: 'finance@northbeam.example',
+      name: 'exceptions',
+      path: '/exceptions',
+      ready: table,
+    },
+    {
+      role: 'executive',
+      email: 'exec@northbeam.example',
+      name: 'portfolio',
+      path: '/dashboard',
+      ready: table,
+    },
+    {
+      role: 'executive',
+      email: 'exec@northbeam.example',
+      name: 'project cost',
+      path: `/projects/${project.id}/cost`,
+      ready: '[data-testid="cost-summary"]',
+    },
   ];
 
   const sessions = new Map<string, Session>();
@@ -60,22 +133,39 @@ try {
       const started = performance.now();
       await p.goto(`${appUrl}${target.path}`, { waitUntil: 'commit' });
       await p.locator(target.ready).first().waitFor({ state: 'visible', timeout: 30_000 });
-      await p.waitForFunction(() => !/Loading/.test(document.body.innerText), undefined, { timeout: 30_000, polling: 16 });
+      await p.waitForFunction(() => !/Loading/.test(document.body.innerText), undefined, {
+        timeout: 30_000,
+        polling: 16,
+      });
       return performance.now() - started;
     };
     await measure(page); // warm-up: compiles server code paths and fills the browser cache
     const samples: number[] = [];
     for (let i = 0; i < iterations; i++) samples.push(await measure(page));
     const p = percentiles(samples);
-    results.push({ role: target.role, page: target.name, p50: round(p.p50, 0), p95: round(p.p95, 0), max: round(p.max, 0), n: p.n });
+    results.push({
+      role: target.role,
+      page: target.name,
+      p50: round(p.p50, 0),
+      p95: round(p.p95, 0),
+      max: round(p.max, 0),
+      n: p.n,
+    });
     await context.close();
   }
   console.log('\nTime until each main page shows its data (Chromium, production build, demo seed), ms:');
-  console.log(`${'role'.padEnd(18)} ${'page'.padEnd(20)} ${'p50'.padStart(6)} ${'p95'.padStart(6)} ${'max'.padStart(6)}`);
-  for (const r of results) console.log(`${r.role.padEnd(18)} ${r.page.padEnd(20)} ${String(r.p50).padStart(6)} ${String(r.p95).padStart(6)} ${String(r.max).padStart(6)}`);
+  console.log(
+    `${'role'.padEnd(18)} ${'page'.padEnd(20)} ${'p50'.padStart(6)} ${'p95'.padStart(6)} ${'max'.padStart(6)}`,
+  );
+  for (const r of results)
+    console.log(
+      `${r.role.padEnd(18)} ${r.page.padEnd(20)} ${String(r.p50).padStart(6)} ${String(r.p95).padStart(6)} ${String(r.max).padStart(6)}`,
+    );
   const worst = Math.max(...results.map((r) => r.p50));
   console.log(`\nslowest page p50: ${worst} ms (goal: under 1000 ms at the demo size)`);
-  console.log(JSON.stringify({ bench: 'pages', iterations, hardware: hardware(), slowestP50Ms: worst, pages: results }));
+  console.log(
+    JSON.stringify({ bench: 'pages', iterations, hardware: hardware(), slowestP50Ms: worst, pages: results }),
+  );
 } finally {
   await browser.close();
   await load.stop();

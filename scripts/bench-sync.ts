@@ -1,7 +1,16 @@
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { insertApprovedChangeOrders, requestChangeOrderSyncs } from '@/server/testing/change-order-load';
-import { countChangeOrderDocuments, hardware, postgresVersion, round, spawnWorker, startSyncBench, stopWorker, waitUntil } from './lib/bench';
+import {
+  countChangeOrderDocuments,
+  hardware,
+  postgresVersion,
+  round,
+  spawnWorker,
+  startSyncBench,
+  stopWorker,
+  waitUntil,
+} from './lib/bench';
 import { ODOO_TARGET_OPTIONS, OdooTargetError, realOdooTarget } from './lib/odoo-target';
 
 /**
@@ -47,7 +56,10 @@ const batchMax = Number(values['batch-max']);
 const bench = await startSyncBench({ name: 'bench_sync', latencyMs, target });
 const workers = [];
 try {
-  const ids = await insertApprovedChangeOrders(bench.db, { count: records, createdById: bench.org.actors.pm2.id });
+  const ids = await insertApprovedChangeOrders(bench.db, {
+    count: records,
+    createdById: bench.org.actors.pm2.id,
+  });
   for (let i = 0; i < workerCount; i++) {
     workers.push(
       spawnWorker(bench, {
@@ -57,7 +69,8 @@ try {
       }),
     );
   }
-  if (!(await Promise.all(workers.map((w) => w.ready))).every(Boolean)) throw new Error(`a worker did not start:\n${workers.map((w) => w.output()).join('\n')}`);
+  if (!(await Promise.all(workers.map((w) => w.ready))).every(Boolean))
+    throw new Error(`a worker did not start:\n${workers.map((w) => w.output()).join('\n')}`);
   const callsBefore = bench.sim?.callCount() ?? 0;
 
   const enqueueStarted = performance.now();
@@ -70,11 +83,15 @@ try {
   let lastReport = 0;
   await waitUntil(
     async () => {
-      const result = await bench.db.$client.query<{ n: number }>("SELECT count(*)::int AS n FROM change_orders WHERE sync_status = 'synced'");
+      const result = await bench.db.$client.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM change_orders WHERE sync_status = 'synced'",
+      );
       synced = result.rows[0]?.n ?? 0;
       if (performance.now() - lastReport > 5_000) {
         lastReport = performance.now();
-        console.log(`  ${synced}/${records} synced after ${round((performance.now() - started) / 1000, 1)} s`);
+        console.log(
+          `  ${synced}/${records} synced after ${round((performance.now() - started) / 1000, 1)} s`,
+        );
       }
       return synced >= records;
     },
@@ -89,7 +106,9 @@ try {
   const odooCalls = bench.sim ? bench.sim.callCount() - callsBefore : null;
   await Promise.all(workers.map((w) => stopWorker(w)));
   const documents = await countChangeOrderDocuments(bench.db, bench.client, ids);
-  const attempts = await bench.db.$client.query<{ outcome: string; n: number }>('SELECT outcome, count(*)::int AS n FROM sync_attempts GROUP BY outcome ORDER BY outcome');
+  const attempts = await bench.db.$client.query<{ outcome: string; n: number }>(
+    'SELECT outcome, count(*)::int AS n FROM sync_attempts GROUP BY outcome ORDER BY outcome',
+  );
 
   // the ceiling (simulator only): its own batched create of as many records at the same latency
   const client = bench.client;
@@ -97,7 +116,15 @@ try {
   if (bench.sim) {
     const account = bench.sim.demo?.projects['P-1001']?.analyticAccountId ?? 0;
     const ceilingStarted = performance.now();
-    await client.createMany('account.analytic.line', Array.from({ length: records }, (_, i) => ({ name: `ceiling ${i}`, amount: -(100 + i), account_id: account, date: '2026-03-31' })));
+    await client.createMany(
+      'account.analytic.line',
+      Array.from({ length: records }, (_, i) => ({
+        name: `ceiling ${i}`,
+        amount: -(100 + i),
+        account_id: account,
+        date: '2026-03-31',
+      })),
+    );
     simBatchedCreatePerSecond = records / ((performance.now() - ceilingStarted) / 1000);
   }
 
@@ -108,11 +135,25 @@ try {
   const tag = `BASE-${Date.now().toString(36)}`;
   const baselineStarted = performance.now();
   for (let i = 0; i < sample; i++) {
-    await client.create('sale.order.line', { order_id: order, name: `[${tag}-${i}] baseline`, product_id: product, product_uom_qty: 1, price_unit: 100 });
-    await client.create('mail.message', { model: 'sale.order', res_id: order, body: `<p>baseline ${i}</p>`, message_type: 'comment' });
+    await client.create('sale.order.line', {
+      order_id: order,
+      name: `[${tag}-${i}] baseline`,
+      product_id: product,
+      product_uom_qty: 1,
+      price_unit: 100,
+    });
+    await client.create('mail.message', {
+      model: 'sale.order',
+      res_id: order,
+      body: `<p>baseline ${i}</p>`,
+      message_type: 'comment',
+    });
   }
   const baselinePerSecond = sample / ((performance.now() - baselineStarted) / 1000);
-  const baselineLines = await client.searchCount('sale.order.line', [['order_id', '=', order], ['name', '=like', `[${tag}-%`]]);
+  const baselineLines = await client.searchCount('sale.order.line', [
+    ['order_id', '=', order],
+    ['name', '=like', `[${tag}-%`],
+  ]);
   if (baselineLines !== sample) throw new Error(`baseline made ${baselineLines} lines, expected ${sample}`);
 
   const recordsPerSecond = records / seconds;
@@ -135,21 +176,37 @@ try {
     attempts: Object.fromEntries(attempts.rows.map((row) => [row.outcome, row.n])),
     documents,
     simBatchedCreatePerSecond: simBatchedCreatePerSecond === null ? null : round(simBatchedCreatePerSecond),
-    ratioToSimBatchedCreate: simBatchedCreatePerSecond === null ? null : round(recordsPerSecond / simBatchedCreatePerSecond, 4),
+    ratioToSimBatchedCreate:
+      simBatchedCreatePerSecond === null ? null : round(recordsPerSecond / simBatchedCreatePerSecond, 4),
     baselineRecords: sample,
     baselineOneCallPerRecordPerSecond: round(baselinePerSecond),
     ratioToBaseline: round(recordsPerSecond / baselinePerSecond),
     target: { recordsPerSecond: 100 },
     // the 100 records/s target is the simulator's; against a real Odoo its speed is the figure reported
-    pass: (target !== null || recordsPerSecond >= 100) && documents.missing === 0 && documents.duplicates === 0 && documents.notSynced === 0,
+    pass:
+      (target !== null || recordsPerSecond >= 100) &&
+      documents.missing === 0 &&
+      documents.duplicates === 0 &&
+      documents.notSynced === 0,
     postgres: await postgresVersion(bench.db),
     hardware: hardware(),
   };
-  console.log(`Sync drain: ${records} approved COs, ${workerCount} workers × ${concurrency} jobs, batches ≤ ${batchMax}, ${target ? `Odoo ${result.server} at ${new URL(target.url).host} (${result.transport})` : `simulator at ${latencyMs} ms per call`}`);
-  console.log(`  ${result.recordsPerSecond} records/s (${result.seconds} s)${odooCalls === null ? '' : `, ${result.odooCallsPerRecord} Odoo calls per record`}`);
-  console.log(`  documents: ${documents.missing} missing, ${documents.duplicates} duplicates, ${documents.notSynced} not synced`);
-  if (result.simBatchedCreatePerSecond !== null) console.log(`  simulator batched create: ${result.simBatchedCreatePerSecond} records/s → ratio ${result.ratioToSimBatchedCreate}`);
-  console.log(`  one-call-per-record baseline (same run, same server, ${sample} records): ${result.baselineOneCallPerRecordPerSecond} records/s → Plumbline is ${result.ratioToBaseline}× faster`);
+  console.log(
+    `Sync drain: ${records} approved COs, ${workerCount} workers × ${concurrency} jobs, batches ≤ ${batchMax}, ${target ? `Odoo ${result.server} at ${new URL(target.url).host} (${result.transport})` : `simulator at ${latencyMs} ms per call`}`,
+  );
+  console.log(
+    `  ${result.recordsPerSecond} records/s (${result.seconds} s)${odooCalls === null ? '' : `, ${result.odooCallsPerRecord} Odoo calls per record`}`,
+  );
+  console.log(
+    `  documents: ${documents.missing} missing, ${documents.duplicates} duplicates, ${documents.notSynced} not synced`,
+  );
+  if (result.simBatchedCreatePerSecond !== null)
+    console.log(
+      `  simulator batched create: ${result.simBatchedCreatePerSecond} records/s → ratio ${result.ratioToSimBatchedCreate}`,
+    );
+  console.log(
+    `  one-call-per-record baseline (same run, same server, ${sample} records): ${result.baselineOneCallPerRecordPerSecond} records/s → Plumbline is ${result.ratioToBaseline}× faster`,
+  );
   console.log(JSON.stringify(result));
   if (documents.missing > 0 || documents.duplicates > 0 || documents.notSynced > 0) process.exitCode = 1;
 } finally {

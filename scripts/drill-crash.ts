@@ -1,8 +1,21 @@
 import { parseArgs } from 'node:util';
 import { approveChangeOrder } from '@/server/modules/change-orders/change-order-approval.service';
 import { SYNC_CRASH_POINTS, type SyncCrashPoint } from '@/server/sync/crash';
-import { insertApprovedChangeOrders, insertSubmittedChangeOrders, requestChangeOrderSyncs } from '@/server/testing/change-order-load';
-import { countChangeOrderDocuments, hardware, postgresVersion, round, spawnWorker, startSyncBench, stopWorker, waitUntil } from './lib/bench';
+import {
+  insertApprovedChangeOrders,
+  insertSubmittedChangeOrders,
+  requestChangeOrderSyncs,
+} from '@/server/testing/change-order-load';
+import {
+  countChangeOrderDocuments,
+  hardware,
+  postgresVersion,
+  round,
+  spawnWorker,
+  startSyncBench,
+  stopWorker,
+  waitUntil,
+} from './lib/bench';
 import { ODOO_TARGET_OPTIONS, OdooTargetError, realOdooTarget } from './lib/odoo-target';
 
 /**
@@ -50,9 +63,16 @@ const WORKER_ENV = {
 const bench = await startSyncBench({ name: 'drill_crash', latencyMs: Number(values['latency-ms']), target });
 try {
   const { actors, projectIds } = bench.org;
-  const submitted = await insertSubmittedChangeOrders(bench.db, { count: iterations, projectId: projectIds['P-1001']!, authorId: actors.pm2.id, reviewerId: actors.qs.id });
+  const submitted = await insertSubmittedChangeOrders(bench.db, {
+    count: iterations,
+    projectId: projectIds['P-1001']!,
+    authorId: actors.pm2.id,
+    reviewerId: actors.qs.id,
+  });
   const approvedIds: string[] = [];
-  const crashes: Record<SyncCrashPoint, number> = Object.fromEntries(SYNC_CRASH_POINTS.map((point) => [point, 0])) as Record<SyncCrashPoint, number>;
+  const crashes: Record<SyncCrashPoint, number> = Object.fromEntries(
+    SYNC_CRASH_POINTS.map((point) => [point, 0]),
+  ) as Record<SyncCrashPoint, number>;
   const survived: Record<SyncCrashPoint, number> = { ...crashes };
   const started = performance.now();
 
@@ -60,7 +80,11 @@ try {
     const point = SYNC_CRASH_POINTS[i % SYNC_CRASH_POINTS.length]!;
     const co = submitted[i]!;
     await approveChangeOrder(bench.db, { changeOrderId: co.id, version: co.version }, actors.pm);
-    const commitment = await insertApprovedChangeOrders(bench.db, { count: 2, createdById: actors.pm2.id, title: `Drill ${i}` });
+    const commitment = await insertApprovedChangeOrders(bench.db, {
+      count: 2,
+      createdById: actors.pm2.id,
+      title: `Drill ${i}`,
+    });
     await requestChangeOrderSyncs(bench.db, commitment);
     approvedIds.push(co.id, ...commitment);
 
@@ -71,7 +95,8 @@ try {
     clearTimeout(timeout);
     if (death.signal === 'SIGKILL') crashes[point] += 1;
     else survived[point] += 1;
-    if ((i + 1) % 50 === 0 || i + 1 === iterations) console.log(`  ${i + 1}/${iterations} iterations, ${round((performance.now() - started) / 1000, 1)} s`);
+    if ((i + 1) % 50 === 0 || i + 1 === iterations)
+      console.log(`  ${i + 1}/${iterations} iterations, ${round((performance.now() - started) / 1000, 1)} s`);
   }
 
   // recovery: one clean worker drains what the killed ones left (their jobs released by its sweeper)
@@ -92,7 +117,9 @@ try {
   await stopWorker(rescuer);
   const seconds = (performance.now() - started) / 1000;
   const documents = await countChangeOrderDocuments(bench.db, bench.client, approvedIds);
-  const attempts = await bench.db.$client.query<{ outcome: string; n: number }>('SELECT outcome, count(*)::int AS n FROM sync_attempts GROUP BY outcome ORDER BY outcome');
+  const attempts = await bench.db.$client.query<{ outcome: string; n: number }>(
+    'SELECT outcome, count(*)::int AS n FROM sync_attempts GROUP BY outcome ORDER BY outcome',
+  );
   const totalCrashes = Object.values(crashes).reduce((sum, n) => sum + n, 0);
   const result = {
     drill: 'crash',
@@ -106,12 +133,17 @@ try {
     approvalsWithoutOdooEffect: documents.missing + documents.notSynced,
     attempts: Object.fromEntries(attempts.rows.map((row) => [row.outcome, row.n])),
     seconds: round(seconds),
-    pass: documents.duplicates === 0 && documents.missing === 0 && documents.notSynced === 0 && totalCrashes > 0,
+    pass:
+      documents.duplicates === 0 && documents.missing === 0 && documents.notSynced === 0 && totalCrashes > 0,
     postgres: await postgresVersion(bench.db),
     hardware: hardware(),
   };
-  console.log(`Crash drill: ${iterations} iterations, ${totalCrashes} workers SIGKILLed (${SYNC_CRASH_POINTS.map((p) => `${p} ${crashes[p]}`).join(', ')})`);
-  console.log(`  ${approvedIds.length} approvals: ${documents.duplicates} duplicate Odoo documents, ${result.approvalsWithoutOdooEffect} without their Odoo effect after the drain (${result.seconds} s)`);
+  console.log(
+    `Crash drill: ${iterations} iterations, ${totalCrashes} workers SIGKILLed (${SYNC_CRASH_POINTS.map((p) => `${p} ${crashes[p]}`).join(', ')})`,
+  );
+  console.log(
+    `  ${approvedIds.length} approvals: ${documents.duplicates} duplicate Odoo documents, ${result.approvalsWithoutOdooEffect} without their Odoo effect after the drain (${result.seconds} s)`,
+  );
   console.log(JSON.stringify(result));
   if (!result.pass) process.exitCode = 1;
 } finally {

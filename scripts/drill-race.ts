@@ -24,21 +24,37 @@ const concurrency = Number(values.concurrency);
 const bench = await startSyncBench({ name: 'drill_race', latencyMs: 0, poolMax: Number(values.pool) });
 try {
   const { actors, projectIds } = bench.org;
-  const items = await insertSubmittedChangeOrders(bench.db, { count: rounds, projectId: projectIds['P-1001']!, authorId: actors.pm2.id, reviewerId: actors.qs.id });
+  const items = await insertSubmittedChangeOrders(bench.db, {
+    count: rounds,
+    projectId: projectIds['P-1001']!,
+    authorId: actors.pm2.id,
+    reviewerId: actors.qs.id,
+  });
   const losers: Record<string, number> = {};
   const failures: string[] = [];
   const roundMs: number[] = [];
   for (const [round_, item] of items.entries()) {
     const started = performance.now();
-    const settled = await Promise.allSettled(Array.from({ length: concurrency }, () => approveChangeOrder(bench.db, { changeOrderId: item.id, version: item.version }, actors.pm)));
+    const settled = await Promise.allSettled(
+      Array.from({ length: concurrency }, () =>
+        approveChangeOrder(bench.db, { changeOrderId: item.id, version: item.version }, actors.pm),
+      ),
+    );
     roundMs.push(performance.now() - started);
     const wins = settled.filter((outcome) => outcome.status === 'fulfilled').length;
     for (const outcome of settled) {
       if (outcome.status === 'fulfilled') continue;
-      const code = isDomainError(outcome.reason) ? outcome.reason.code : `UNEXPECTED ${String(outcome.reason)}`;
+      const code = isDomainError(outcome.reason)
+        ? outcome.reason.code
+        : `UNEXPECTED ${String(outcome.reason)}`;
       losers[code] = (losers[code] ?? 0) + 1;
     }
-    const counts = await bench.db.$client.query<{ audits: number; jobs: number; decisions: number; contract: number }>(
+    const counts = await bench.db.$client.query<{
+      audits: number;
+      jobs: number;
+      decisions: number;
+      contract: number;
+    }>(
       `SELECT (SELECT count(*)::int FROM audit_events WHERE entity_type = 'change_order' AND entity_id = $1 AND action = 'change_order.approve') AS audits,
               (SELECT count(*)::int FROM sync_requests WHERE record_type = 'change_order' AND record_id = $1::uuid) AS jobs,
               (SELECT count(*)::int FROM approval_decisions WHERE record_id = $1::uuid AND step = 2) AS decisions,
@@ -47,7 +63,9 @@ try {
     );
     const c = counts.rows[0]!;
     if (wins !== 1 || c.audits !== 1 || c.jobs !== 1 || c.decisions !== 1 || c.contract !== 1) {
-      failures.push(`round ${round_ + 1}: ${wins} successes, ${c.audits} audit rows, ${c.jobs} sync jobs, ${c.decisions} decisions, ${c.contract} contract revisions`);
+      failures.push(
+        `round ${round_ + 1}: ${wins} successes, ${c.audits} audit rows, ${c.jobs} sync jobs, ${c.decisions} decisions, ${c.contract} contract revisions`,
+      );
     }
   }
   const unexpected = Object.keys(losers).filter((code) => code.startsWith('UNEXPECTED'));
@@ -64,7 +82,9 @@ try {
     hardware: hardware(),
   };
   console.log(`Race drill: ${rounds} rounds of ${concurrency} concurrent approvals of one change order`);
-  console.log(`  ${result.roundsWithExactlyOneSuccess}/${rounds} rounds with exactly one success, one audit row, one sync request; losers: ${JSON.stringify(losers)}`);
+  console.log(
+    `  ${result.roundsWithExactlyOneSuccess}/${rounds} rounds with exactly one success, one audit row, one sync request; losers: ${JSON.stringify(losers)}`,
+  );
   console.log(`  round time p50 ${round(result.roundMs.p50)} ms, p95 ${round(result.roundMs.p95)} ms`);
   console.log(JSON.stringify(result));
   if (!result.pass) process.exitCode = 1;

@@ -20,7 +20,12 @@ const stackLog = path.join(repoRoot, 'test-results', 'e2e-stack.log');
 mkdirSync(path.dirname(stackLog), { recursive: true });
 rmSync(stackLog, { force: true });
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'plumbline-e2e-'));
-setProcessEnv({ DATA_DIR: dataDir, DEMO_PASSWORD: E2E_PASSWORD, LOG_LEVEL: 'warn', ODOO_SIM_API_KEY: E2E_ODOO_CANARY });
+setProcessEnv({
+  DATA_DIR: dataDir,
+  DEMO_PASSWORD: E2E_PASSWORD,
+  LOG_LEVEL: 'warn',
+  ODOO_SIM_API_KEY: E2E_ODOO_CANARY,
+});
 
 const embedded = env().DATABASE_URL ? undefined : await startEmbeddedPostgres();
 const serverUrl = env().DATABASE_URL ?? embedded!.serverUrl;
@@ -41,22 +46,26 @@ const log = (line: string) => {
 const stack = await startStack({ port, databaseUrl, quietChildren: true, childLogFile: stackLog, log });
 try {
   log(`stack up at ${stack.url}`);
-  const child = spawn(process.execPath, [path.join(repoRoot, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', ...process.argv.slice(2)], {
-    cwd: repoRoot,
-    stdio: 'inherit',
-    env: childProcessEnv({
-      APP_URL: appUrl,
-      E2E_DATABASE_URL: databaseUrl,
-      E2E_PASSWORD,
-      E2E_ODOO_URL: stack.odoo.url,
-      E2E_ODOO_DB: stack.odoo.db,
-      E2E_ODOO_API_KEY: stack.odoo.apiKey,
-      // the session secret of the web server, so e2e/security.spec.ts can mint tokens (expired, revoked)
-      E2E_AUTH_SECRET: localSecrets().AUTH_SECRET ?? env().AUTH_SECRET,
-      E2E_STACK_LOG: stackLog,
-      PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
-    }),
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(repoRoot, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', ...process.argv.slice(2)],
+    {
+      cwd: repoRoot,
+      stdio: 'inherit',
+      env: childProcessEnv({
+        APP_URL: appUrl,
+        E2E_DATABASE_URL: databaseUrl,
+        E2E_PASSWORD,
+        E2E_ODOO_URL: stack.odoo.url,
+        E2E_ODOO_DB: stack.odoo.db,
+        E2E_ODOO_API_KEY: stack.odoo.apiKey,
+        // the session secret of the web server, so e2e/security.spec.ts can mint tokens (expired, revoked)
+        E2E_AUTH_SECRET: localSecrets().AUTH_SECRET ?? env().AUTH_SECRET,
+        E2E_STACK_LOG: stackLog,
+        PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
+      }),
+    },
+  );
   code = await new Promise<number>((resolve) => child.on('exit', (exitCode) => resolve(exitCode ?? 1)));
 } finally {
   await stack.stop();
@@ -70,7 +79,11 @@ const report = path.join(repoRoot, 'test-results', 'e2e.json');
 let passed = 0;
 let failed = 0;
 if (existsSync(report)) {
-  const stats = (JSON.parse(readFileSync(report, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number } }).stats;
+  const stats = (
+    JSON.parse(readFileSync(report, 'utf8')) as {
+      stats: { expected: number; unexpected: number; flaky: number };
+    }
+  ).stats;
   passed = stats.expected + stats.flaky;
   failed = stats.unexpected;
 }
@@ -86,7 +99,9 @@ if (!printed.trim()) {
   console.log(`[e2e] secrets check FAILED: ${leaked.length} secret(s) appear in ${stackLog}`);
   failed += 1;
 } else {
-  console.log(`[e2e] secrets check: neither the demo password nor the Odoo key in ${printed.split('\n').length} lines of stack output`);
+  console.log(
+    `[e2e] secrets check: neither the demo password nor the Odoo key in ${printed.split('\n').length} lines of stack output`,
+  );
   passed += 1;
 }
 console.log(`\n${passed} passed, ${failed} failed`);

@@ -16,7 +16,11 @@ const { values } = parseArgs({
 });
 const server = await postgresServer();
 try {
-  const result = await seedLargeDatabase(server.serverUrl, { database: values.database, scale: Number(values.scale), seed: Number(values.seed) });
+  const result = await seedLargeDatabase(server.serverUrl, {
+    database: values.database,
+    scale: Number(values.scale),
+    seed: Number(values.seed),
+  });
   const { url: _url, ...shown } = result;
   void _url;
   console.log(JSON.stringify({ seed: 'large', ...shown, hardware: hardware() }));

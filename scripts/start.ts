@@ -11,12 +11,15 @@ console.log('Starting Plumbline…');
 const port = env().PORT;
 const stack = await startStack({ port, dev }).catch((error: unknown) => {
   // a problem the user can act on is one sentence; anything else keeps its stack trace
-  if (error instanceof StartError || error instanceof EmbeddedPostgresError) console.error(`\nPlumbline did not start: ${error.message}`);
+  if (error instanceof StartError || error instanceof EmbeddedPostgresError)
+    console.error(`\nPlumbline did not start: ${error.message}`);
   else console.error('\nPlumbline did not start:', error);
   process.exit(1);
 });
 
-console.log(`\nPlumbline is running at ${stack.url}  (ready in ${Math.round((Date.now() - started) / 1000)} s)`);
+console.log(
+  `\nPlumbline is running at ${stack.url}  (ready in ${Math.round((Date.now() - started) / 1000)} s)`,
+);
 if (stack.seed.seeded) printDemoLogins(demoUsers, stack.seed);
 else {
   console.log('\nDemo logins:');

@@ -18,11 +18,15 @@ rmSync(report, { force: true });
 
 const args = ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`];
 if (only) args.push('--project', only);
-const child = spawn(process.execPath, [path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs'), ...args], {
-  cwd: repoRoot,
-  env: childProcessEnv({ NODE_ENV: 'test' }),
-  stdio: 'inherit',
-});
+const child = spawn(
+  process.execPath,
+  [path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs'), ...args],
+  {
+    cwd: repoRoot,
+    env: childProcessEnv({ NODE_ENV: 'test' }),
+    stdio: 'inherit',
+  },
+);
 const code: number = await new Promise((resolve) => child.on('exit', (exitCode) => resolve(exitCode ?? 1)));
 
 let passed = 0;
@@ -35,7 +39,9 @@ if (existsSync(report)) {
   };
   passed = result.numPassedTests;
   // a file that fails to load runs no test: count it as one failure, never as silence
-  const brokenFiles = result.testResults.filter((file) => file.status === 'failed' && file.assertionResults.length === 0).length;
+  const brokenFiles = result.testResults.filter(
+    (file) => file.status === 'failed' && file.assertionResults.length === 0,
+  ).length;
   failed = result.numFailedTests + brokenFiles;
 }
 // a crash before any test ran is a failure, not "0 failed"

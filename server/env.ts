@@ -38,9 +38,16 @@ const schema = z
      * The least-privilege role the web app and the worker connect as (migrations run as DATABASE_URL's
      * user, which creates it). DATABASE_APP_URL, when set, is used as is (an operator-managed role).
      */
-    DATABASE_APP_ROLE: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case PostgreSQL role name').default('plumbline_app'),
+    DATABASE_APP_ROLE: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case PostgreSQL role name')
+      .default('plumbline_app'),
     DATABASE_APP_URL: optionalString,
-    SESSION_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+    SESSION_MAX_AGE_HOURS: z.coerce
+      .number()
+      .positive()
+      .max(24 * 30)
+      .default(12),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DEMO_PASSWORD: optionalString,
     ODOO_URL: optionalString,
@@ -59,7 +66,11 @@ const schema = z
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
     /** Retry backoff of failed syncs: full jitter over min(cap, base · 2^(attempt−1)). */
     SYNC_RETRY_BASE_MS: z.coerce.number().int().min(1).default(5_000),
-    SYNC_RETRY_CAP_MS: z.coerce.number().int().min(1).default(15 * 60_000),
+    SYNC_RETRY_CAP_MS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(15 * 60_000),
     /** "Maybe succeeded": re-read Odoo this soon, to adopt what the lost call made. */
     SYNC_AMBIGUOUS_DELAY_MS: z.coerce.number().int().min(0).default(2_000),
     WORKER_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(2_000),
@@ -112,25 +123,53 @@ const schema = z
   })
   .superRefine((value, ctx) => {
     if (value.NODE_ENV === 'production' && !value.AUTH_SECRET && !value.NEXTAUTH_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['AUTH_SECRET'], message: 'AUTH_SECRET is required in production' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_SECRET'],
+        message: 'AUTH_SECRET is required in production',
+      });
     }
     if (value.NODE_ENV === 'production' && value.SYNC_CRASH_AT) {
-      ctx.addIssue({ code: 'custom', path: ['SYNC_CRASH_AT'], message: 'SYNC_CRASH_AT is a test hook and must not be set in production' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SYNC_CRASH_AT'],
+        message: 'SYNC_CRASH_AT is a test hook and must not be set in production',
+      });
     }
     if (value.ALERT_WEBHOOK_URL && !value.ALERT_WEBHOOK_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['ALERT_WEBHOOK_SECRET'], message: 'ALERT_WEBHOOK_SECRET is required with ALERT_WEBHOOK_URL (receivers verify the signature)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ALERT_WEBHOOK_SECRET'],
+        message: 'ALERT_WEBHOOK_SECRET is required with ALERT_WEBHOOK_URL (receivers verify the signature)',
+      });
     }
     if (value.NODE_ENV === 'production' && !value.APP_URL) {
-      ctx.addIssue({ code: 'custom', path: ['APP_URL'], message: 'APP_URL (the public origin, e.g. https://plumbline.example.com) is required in production' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['APP_URL'],
+        message: 'APP_URL (the public origin, e.g. https://plumbline.example.com) is required in production',
+      });
     }
     if (value.APP_URL && !/^https?:\/\/[^/?#\s]+\/?$/i.test(value.APP_URL)) {
-      ctx.addIssue({ code: 'custom', path: ['APP_URL'], message: 'APP_URL must be an http(s) origin such as https://plumbline.example.com' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['APP_URL'],
+        message: 'APP_URL must be an http(s) origin such as https://plumbline.example.com',
+      });
     }
     if (value.AUDIT_HMAC_KEY && value.AUDIT_HMAC_KEY.length < 32) {
-      ctx.addIssue({ code: 'custom', path: ['AUDIT_HMAC_KEY'], message: 'AUDIT_HMAC_KEY must be at least 32 characters' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUDIT_HMAC_KEY'],
+        message: 'AUDIT_HMAC_KEY must be at least 32 characters',
+      });
     }
     if (value.NODE_ENV === 'production' && !value.ENCRYPTION_KEY) {
-      ctx.addIssue({ code: 'custom', path: ['ENCRYPTION_KEY'], message: 'ENCRYPTION_KEY is required in production' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ENCRYPTION_KEY'],
+        message: 'ENCRYPTION_KEY is required in production',
+      });
     }
   });
 
@@ -149,7 +188,8 @@ function loadEnv() {
     AUTH_SECRET: value.AUTH_SECRET ?? value.NEXTAUTH_SECRET ?? DEV_AUTH_SECRET,
     ENCRYPTION_KEY: value.ENCRYPTION_KEY ?? DEV_ENCRYPTION_KEY,
     /** Only the worker (which seals) and audit:verify read it; the web app never holds it. */
-    AUDIT_HMAC_KEY: value.AUDIT_HMAC_KEY ?? (value.NODE_ENV === 'production' ? undefined : DEV_AUDIT_HMAC_KEY),
+    AUDIT_HMAC_KEY:
+      value.AUDIT_HMAC_KEY ?? (value.NODE_ENV === 'production' ? undefined : DEV_AUDIT_HMAC_KEY),
     AUDIT_ANCHOR_INTERVAL_MS: value.AUDIT_ANCHOR_INTERVAL_MS ?? (value.NODE_ENV === 'test' ? 0 : 30_000),
     AUDIT_SEAL_INTERVAL_MS: value.AUDIT_SEAL_INTERVAL_MS ?? (value.NODE_ENV === 'test' ? 0 : 1_000),
     /** The public origin, fixed at start: CSRF, redirects and cookies follow it; the Host header never does. */

@@ -52,7 +52,11 @@ export async function startWebServer(options: { port: number; hostname?: string;
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const dev = process.argv.includes('--dev');
-  const web = await startWebServer({ port: env().PORT, hostname: process.argv.includes('--public') ? '0.0.0.0' : '127.0.0.1', dev });
+  const web = await startWebServer({
+    port: env().PORT,
+    hostname: process.argv.includes('--public') ? '0.0.0.0' : '127.0.0.1',
+    dev,
+  });
   logger().info({ url: web.url }, 'web server listening');
   const shutdown = async () => {
     await web.close();

@@ -18,15 +18,38 @@ function describeChanges(row: AuditRow): string {
 
 const columns: ColumnDef<AuditRow>[] = [
   { accessorKey: 'occurredAt', header: 'When', meta: { format: (row) => formatDateTime(row.occurredAt) } },
-  { accessorKey: 'actorName', header: 'Who', meta: { filter: 'text', format: (row) => `${row.actorName ?? 'system'} (${row.actorRole ?? ''})` } },
+  {
+    accessorKey: 'actorName',
+    header: 'Who',
+    meta: { filter: 'text', format: (row) => `${row.actorName ?? 'system'} (${row.actorRole ?? ''})` },
+  },
   { accessorKey: 'action', header: 'Action', meta: { filter: 'text' } },
-  { accessorKey: 'entityType', header: 'Record', meta: { filter: 'text', format: (row) => `${row.entityType} ${row.entityId.slice(0, 8)}` } },
-  { id: 'transition', header: 'From → to', enableSorting: false, meta: { format: (row) => (row.fromState || row.toState ? `${row.fromState ?? '—'} → ${row.toState ?? '—'}` : '') } },
+  {
+    accessorKey: 'entityType',
+    header: 'Record',
+    meta: { filter: 'text', format: (row) => `${row.entityType} ${row.entityId.slice(0, 8)}` },
+  },
+  {
+    id: 'transition',
+    header: 'From → to',
+    enableSorting: false,
+    meta: {
+      format: (row) =>
+        row.fromState || row.toState ? `${row.fromState ?? '—'} → ${row.toState ?? '—'}` : '',
+    },
+  },
   { id: 'changes', header: 'Changes', enableSorting: false, meta: { format: describeChanges } },
   { accessorKey: 'comment', header: 'Comment', enableSorting: false },
 ];
 
 export function AuditTable() {
   const trpc = useTRPC();
-  return <DataTable columns={columns} query={(input) => trpc.settings.auditLog.queryOptions(input)} csvFileName="audit-log" searchPlaceholder="Search action or person" />;
+  return (
+    <DataTable
+      columns={columns}
+      query={(input) => trpc.settings.auditLog.queryOptions(input)}
+      csvFileName="audit-log"
+      searchPlaceholder="Search action or person"
+    />
+  );
 }

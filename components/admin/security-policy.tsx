@@ -18,7 +18,11 @@ export function SecurityPolicy({ canConfirmResets }: { canConfirmResets: boolean
   const set = useMutation(
     trpc.mfa.setOrganisationRequirement.mutationOptions({
       onSuccess: async (_, input) => {
-        setNotice(input.requireForAll ? 'Everyone must now use two-step sign-in; people without it set it up at their next screen.' : 'Only administrators, finance and executives must use two-step sign-in now.');
+        setNotice(
+          input.requireForAll
+            ? 'Everyone must now use two-step sign-in; people without it set it up at their next screen.'
+            : 'Only administrators, finance and executives must use two-step sign-in now.',
+        );
         await queryClient.invalidateQueries({ queryKey: trpc.mfa.organisationRequirement.queryKey() });
       },
     }),
@@ -39,10 +43,19 @@ export function SecurityPolicy({ canConfirmResets }: { canConfirmResets: boolean
       {error ? <Alert>{errorMessage(error)}</Alert> : null}
       <Card title="Who must use two-step sign-in">
         <p className="text-sm" data-testid="mfa-requirement">
-          {requireForAll ? 'Everyone in the organisation.' : 'Administrators, finance and executives (the others may turn it on).'}
+          {requireForAll
+            ? 'Everyone in the organisation.'
+            : 'Administrators, finance and executives (the others may turn it on).'}
         </p>
-        <Button className="mt-3" variant="secondary" disabled={!requirement.data || set.isPending} onClick={() => set.mutate({ requireForAll: !requireForAll })}>
-          {requireForAll ? 'Require it only of administrators, finance and executives' : 'Require it of everyone'}
+        <Button
+          className="mt-3"
+          variant="secondary"
+          disabled={!requirement.data || set.isPending}
+          onClick={() => set.mutate({ requireForAll: !requireForAll })}
+        >
+          {requireForAll
+            ? 'Require it only of administrators, finance and executives'
+            : 'Require it of everyone'}
         </Button>
       </Card>
       {canConfirmResets ? (
@@ -65,7 +78,9 @@ export function SecurityPolicy({ canConfirmResets }: { canConfirmResets: boolean
               ))}
             </ul>
           ) : (
-            <p className="text-sm text-slate-500">None. Ask for a reset from the user&apos;s page under Users &amp; access.</p>
+            <p className="text-sm text-slate-500">
+              None. Ask for a reset from the user&apos;s page under Users &amp; access.
+            </p>
           )}
           <p className="mt-2 text-sm">
             Every change waiting for a second person is under{' '}

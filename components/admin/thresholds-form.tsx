@@ -20,7 +20,12 @@ export function ThresholdsForm() {
       },
     }),
   );
-  if (!thresholds.data) return thresholds.error ? <Alert>{errorMessage(thresholds.error)}</Alert> : <p className="text-sm text-slate-500">Loading…</p>;
+  if (!thresholds.data)
+    return thresholds.error ? (
+      <Alert>{errorMessage(thresholds.error)}</Alert>
+    ) : (
+      <p className="text-sm text-slate-500">Loading…</p>
+    );
   const t = thresholds.data;
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -39,15 +44,37 @@ export function ThresholdsForm() {
     <Card>
       <form onSubmit={onSubmit} className="grid max-w-xl gap-4" key={t.version}>
         {update.error ? <Alert>{errorMessage(update.error)}</Alert> : null}
-        {saved && !update.error ? <Alert tone="success">Thresholds saved. The change is in the audit log.</Alert> : null}
+        {saved && !update.error ? (
+          <Alert tone="success">Thresholds saved. The change is in the audit log.</Alert>
+        ) : null}
         <Field label="Currency" htmlFor="currency">
           <Input id="currency" name="currency" defaultValue={t.currency} maxLength={3} required />
         </Field>
-        <Field label="Project manager limit" htmlFor="pmLimitAmount" hint="Absolute cost change a project manager approves alone, after QS review.">
-          <Input id="pmLimitAmount" name="pmLimitAmount" defaultValue={t.pmLimitAmount} inputMode="decimal" required />
+        <Field
+          label="Project manager limit"
+          htmlFor="pmLimitAmount"
+          hint="Absolute cost change a project manager approves alone, after QS review."
+        >
+          <Input
+            id="pmLimitAmount"
+            name="pmLimitAmount"
+            defaultValue={t.pmLimitAmount}
+            inputMode="decimal"
+            required
+          />
         </Field>
-        <Field label="Executive limit" htmlFor="executiveLimitAmount" hint="Above this, a second executive must also approve.">
-          <Input id="executiveLimitAmount" name="executiveLimitAmount" defaultValue={t.executiveLimitAmount} inputMode="decimal" required />
+        <Field
+          label="Executive limit"
+          htmlFor="executiveLimitAmount"
+          hint="Above this, a second executive must also approve."
+        >
+          <Input
+            id="executiveLimitAmount"
+            name="executiveLimitAmount"
+            defaultValue={t.executiveLimitAmount}
+            inputMode="decimal"
+            required
+          />
         </Field>
         <div>
           <Button type="submit" disabled={update.isPending}>

@@ -17,15 +17,31 @@ const roleOptions = roles.map((role) => ({ value: role, label: roleLabels[role] 
 const columns: ColumnDef<UserListRow>[] = [
   { accessorKey: 'name', header: 'Name', meta: { filter: 'text' } },
   { accessorKey: 'email', header: 'Email', meta: { filter: 'text' } },
-  { accessorKey: 'role', header: 'Role', meta: { filter: roleOptions, format: (row) => roleLabels[row.role as Role] ?? row.role } },
+  {
+    accessorKey: 'role',
+    header: 'Role',
+    meta: { filter: roleOptions, format: (row) => roleLabels[row.role as Role] ?? row.role },
+  },
   {
     accessorKey: 'status',
     header: 'Status',
-    meta: { filter: [{ value: 'active', label: 'Active' }, { value: 'inactive', label: 'Inactive' }], format: (row) => row.status },
-    cell: ({ row }) => <Badge tone={row.original.status === 'active' ? 'green' : 'red'}>{row.original.status}</Badge>,
+    meta: {
+      filter: [
+        { value: 'active', label: 'Active' },
+        { value: 'inactive', label: 'Inactive' },
+      ],
+      format: (row) => row.status,
+    },
+    cell: ({ row }) => (
+      <Badge tone={row.original.status === 'active' ? 'green' : 'red'}>{row.original.status}</Badge>
+    ),
   },
   { accessorKey: 'projectCount', header: 'Projects', enableSorting: false, meta: { align: 'right' } },
-  { accessorKey: 'lastSignInAt', header: 'Last sign-in', meta: { format: (row) => formatDateTime(row.lastSignInAt) } },
+  {
+    accessorKey: 'lastSignInAt',
+    header: 'Last sign-in',
+    meta: { format: (row) => formatDateTime(row.lastSignInAt) },
+  },
 ];
 
 export function UserAdmin() {
@@ -101,8 +117,19 @@ function CreateUserForm({ onDone }: { onDone: () => void }) {
             ))}
           </Select>
         </Field>
-        <Field label="Initial password" htmlFor="new-password" hint="At least 12 characters. Share it privately.">
-          <Input id="new-password" name="password" type="password" required minLength={12} autoComplete="new-password" />
+        <Field
+          label="Initial password"
+          htmlFor="new-password"
+          hint="At least 12 characters. Share it privately."
+        >
+          <Input
+            id="new-password"
+            name="password"
+            type="password"
+            required
+            minLength={12}
+            autoComplete="new-password"
+          />
         </Field>
         <fieldset className="md:col-span-2">
           <legend className="text-sm font-medium text-slate-700">Project memberships</legend>
@@ -113,7 +140,11 @@ function CreateUserForm({ onDone }: { onDone: () => void }) {
                   type="checkbox"
                   checked={selected.includes(project.id)}
                   onChange={(event) =>
-                    setSelected((current) => (event.target.checked ? [...current, project.id] : current.filter((id) => id !== project.id)))
+                    setSelected((current) =>
+                      event.target.checked
+                        ? [...current, project.id]
+                        : current.filter((id) => id !== project.id),
+                    )
                   }
                 />
                 {project.code} · {project.name}

@@ -21,29 +21,61 @@ export function UserDetail({ userId }: { userId: string }) {
     await queryClient.invalidateQueries({ queryKey: trpc.users.pathKey() });
   };
   const [oneTimePassword, setOneTimePassword] = useState<string | null>(null);
-  const waiting = 'The role grant confers approval rights: it takes effect when an executive confirms it under Pending changes.';
+  const waiting =
+    'The role grant confers approval rights: it takes effect when an executive confirms it under Pending changes.';
   const update = useMutation(
     trpc.users.update.mutationOptions({
-      onSuccess: (result) => refresh(result.pendingChangeId ? `Saved. ${waiting}` : 'Role and name saved. Their current sessions end on their next request if the role changed.'),
+      onSuccess: (result) =>
+        refresh(
+          result.pendingChangeId
+            ? `Saved. ${waiting}`
+            : 'Role and name saved. Their current sessions end on their next request if the role changed.',
+        ),
     }),
   );
   const setActive = useMutation(
     trpc.users.setActive.mutationOptions({
-      onSuccess: (result, input) => refresh(result.pendingChangeId ? `Reactivation asked for. ${waiting}` : input.active ? 'User reactivated.' : 'User deactivated. Their session ends on their next request.'),
+      onSuccess: (result, input) =>
+        refresh(
+          result.pendingChangeId
+            ? `Reactivation asked for. ${waiting}`
+            : input.active
+              ? 'User reactivated.'
+              : 'User deactivated. Their session ends on their next request.',
+        ),
     }),
   );
   const reset = useMutation(
     trpc.users.resetPassword.mutationOptions({
       onSuccess: (result) => {
         setOneTimePassword(result.oneTimePassword);
-        return refresh('Password reset. Their sessions have ended; they must choose a new password when they sign in with the one-time password below.');
+        return refresh(
+          'Password reset. Their sessions have ended; they must choose a new password when they sign in with the one-time password below.',
+        );
       },
     }),
   );
-  const mfaReset = useMutation(trpc.mfa.requestReset.mutationOptions({ onSuccess: () => refresh('Reset of two-step sign-in asked for: a second administrator or an executive confirms it under Pending changes.') }));
-  const addMembership = useMutation(trpc.users.addMembership.mutationOptions({ onSuccess: () => refresh('Membership added.') }));
-  const removeMembership = useMutation(trpc.users.removeMembership.mutationOptions({ onSuccess: () => refresh('Membership removed.') }));
-  const error = update.error ?? setActive.error ?? reset.error ?? mfaReset.error ?? addMembership.error ?? removeMembership.error;
+  const mfaReset = useMutation(
+    trpc.mfa.requestReset.mutationOptions({
+      onSuccess: () =>
+        refresh(
+          'Reset of two-step sign-in asked for: a second administrator or an executive confirms it under Pending changes.',
+        ),
+    }),
+  );
+  const addMembership = useMutation(
+    trpc.users.addMembership.mutationOptions({ onSuccess: () => refresh('Membership added.') }),
+  );
+  const removeMembership = useMutation(
+    trpc.users.removeMembership.mutationOptions({ onSuccess: () => refresh('Membership removed.') }),
+  );
+  const error =
+    update.error ??
+    setActive.error ??
+    reset.error ??
+    mfaReset.error ??
+    addMembership.error ??
+    removeMembership.error;
 
   if (user.error) return <EmptyState title="User not found" />;
   if (!user.data) return <p className="text-sm text-slate-500">Loading…</p>;
@@ -53,7 +85,12 @@ export function UserDetail({ userId }: { userId: string }) {
   function onSaveProfile(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    update.mutate({ userId, version: u.version, name: String(form.get('name')), role: String(form.get('role')) as Role });
+    update.mutate({
+      userId,
+      version: u.version,
+      name: String(form.get('name')),
+      role: String(form.get('role')) as Role,
+    });
   }
   function onResetPassword(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -72,7 +109,9 @@ export function UserDetail({ userId }: { userId: string }) {
         title={u.name}
         description={
           <>
-            {u.email} · <Badge tone={u.isActive ? 'green' : 'red'}>{u.isActive ? 'active' : 'inactive'}</Badge> · last sign-in {formatDateTime(u.lastSignInAt)}
+            {u.email} ·{' '}
+            <Badge tone={u.isActive ? 'green' : 'red'}>{u.isActive ? 'active' : 'inactive'}</Badge> · last
+            sign-in {formatDateTime(u.lastSignInAt)}
           </>
         }
         actions={
@@ -115,33 +154,52 @@ export function UserDetail({ userId }: { userId: string }) {
           </Card>
           <Card title="Reset password">
             <form onSubmit={onResetPassword} className="space-y-3">
-              <p className="text-sm text-slate-600">Issues a one-time password, shown once here. It ends the user&apos;s sessions and must be changed at their next sign-in.</p>
+              <p className="text-sm text-slate-600">
+                Issues a one-time password, shown once here. It ends the user&apos;s sessions and must be
+                changed at their next sign-in.
+              </p>
               <Button type="submit" variant="secondary" disabled={reset.isPending}>
                 Issue a one-time password
               </Button>
               {oneTimePassword ? (
                 <p className="text-sm">
-                  One-time password: <code data-testid="one-time-password" className="rounded bg-slate-100 px-1.5 py-0.5">{oneTimePassword}</code>
+                  One-time password:{' '}
+                  <code data-testid="one-time-password" className="rounded bg-slate-100 px-1.5 py-0.5">
+                    {oneTimePassword}
+                  </code>
                 </p>
               ) : null}
             </form>
           </Card>
           <Card title="Two-step sign-in">
-            <p className="text-sm text-slate-600">A lost device: ask for a reset. A second administrator or an executive confirms it; the user then sets up two-step sign-in again.</p>
-            <Button className="mt-3" variant="secondary" onClick={() => mfaReset.mutate({ userId })} disabled={mfaReset.isPending}>
+            <p className="text-sm text-slate-600">
+              A lost device: ask for a reset. A second administrator or an executive confirms it; the user
+              then sets up two-step sign-in again.
+            </p>
+            <Button
+              className="mt-3"
+              variant="secondary"
+              onClick={() => mfaReset.mutate({ userId })}
+              disabled={mfaReset.isPending}
+            >
               Ask to reset two-step sign-in
             </Button>
           </Card>
         </div>
         <Card title="Project memberships">
           <ul className="divide-y divide-slate-100" data-testid="memberships">
-            {u.memberships.length === 0 ? <li className="py-2 text-sm text-slate-500">No project memberships.</li> : null}
+            {u.memberships.length === 0 ? (
+              <li className="py-2 text-sm text-slate-500">No project memberships.</li>
+            ) : null}
             {u.memberships.map((m) => (
               <li key={m.projectId} className="flex items-center justify-between py-2 text-sm">
                 <span>
                   {m.code} · {m.name}
                 </span>
-                <Button variant="ghost" onClick={() => removeMembership.mutate({ userId, projectId: m.projectId })}>
+                <Button
+                  variant="ghost"
+                  onClick={() => removeMembership.mutate({ userId, projectId: m.projectId })}
+                >
                   Remove
                 </Button>
               </li>

@@ -10,7 +10,8 @@ const messages: Record<string, string> = {
   CredentialsSignin: 'That email and password do not match an active account.',
   TooManyAttempts: 'Too many failed sign-in attempts. Wait a few minutes and try again.',
   MfaRequired: 'Enter the 6-digit code from your authenticator app, or one of your recovery codes.',
-  MfaInvalid: 'That code is not valid or was already used. Enter the newest code, or an unused recovery code.',
+  MfaInvalid:
+    'That code is not valid or was already used. Enter the newest code, or an unused recovery code.',
 };
 
 export function SignInForm({ reason, callbackUrl }: { reason?: string; callbackUrl: string }) {
@@ -33,7 +34,11 @@ export function SignInForm({ reason, callbackUrl }: { reason?: string; callbackU
       });
       if (!result || result.error || !result.ok) {
         if (result?.error === 'MfaRequired' || result?.error === 'MfaInvalid') setNeedsCode(true);
-        setError(result?.status === 429 ? messages.TooManyAttempts! : (messages[result?.error ?? ''] ?? messages.CredentialsSignin!));
+        setError(
+          result?.status === 429
+            ? messages.TooManyAttempts!
+            : (messages[result?.error ?? ''] ?? messages.CredentialsSignin!),
+        );
         return;
       }
       window.location.assign(callbackUrl);
@@ -45,7 +50,10 @@ export function SignInForm({ reason, callbackUrl }: { reason?: string; callbackU
   }
 
   return (
-    <form onSubmit={(event) => void onSubmit(event)} className="space-y-4 rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+    <form
+      onSubmit={(event) => void onSubmit(event)}
+      className="space-y-4 rounded-lg border border-slate-200 bg-white p-6 shadow-sm"
+    >
       {reason ? <Alert tone="info">{reason}</Alert> : null}
       {error ? <Alert>{error}</Alert> : null}
       <Field label="Email" htmlFor="email">
@@ -55,7 +63,11 @@ export function SignInForm({ reason, callbackUrl }: { reason?: string; callbackU
         <Input id="password" name="password" type="password" autoComplete="current-password" required />
       </Field>
       {needsCode ? (
-        <Field label="Authentication code" htmlFor="code" hint="From your authenticator app, or a recovery code such as 4f7kq-x9m2d.">
+        <Field
+          label="Authentication code"
+          htmlFor="code"
+          hint="From your authenticator app, or a recovery code such as 4f7kq-x9m2d."
+        >
           <Input id="code" name="code" autoComplete="one-time-code" inputMode="text" required autoFocus />
         </Field>
       ) : null}

@@ -19,7 +19,9 @@ export function TwoStepPanel({ mustEnrol }: { mustEnrol: boolean }) {
   const start = useMutation(trpc.mfa.startEnrolment.mutationOptions());
   const confirm = useMutation(trpc.mfa.confirmEnrolment.mutationOptions());
   const stepUp = useMutation(
-    trpc.mfa.stepUp.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.mfa.pathKey() }) }),
+    trpc.mfa.stepUp.mutationOptions({
+      onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.mfa.pathKey() }),
+    }),
   );
   const [code, setCode] = useState('');
 
@@ -31,7 +33,8 @@ export function TwoStepPanel({ mustEnrol }: { mustEnrol: boolean }) {
       <div className={box}>
         <Alert tone="success">Two-step sign-in is on.</Alert>
         <p className="text-sm text-slate-700">
-          Keep these ten recovery codes somewhere safe. Each signs you in once if you lose your phone; they are not shown again.
+          Keep these ten recovery codes somewhere safe. Each signs you in once if you lose your phone; they
+          are not shown again.
         </p>
         <ul className="grid grid-cols-2 gap-1 font-mono text-sm" data-testid="recovery-codes">
           {confirm.data.recoveryCodes.map((recovery) => (
@@ -52,27 +55,52 @@ export function TwoStepPanel({ mustEnrol }: { mustEnrol: boolean }) {
     };
     return (
       <div className={box}>
-        {mustEnrol ? <Alert tone="info">Your role needs two-step sign-in. Set it up to continue.</Alert> : null}
+        {mustEnrol ? (
+          <Alert tone="info">Your role needs two-step sign-in. Set it up to continue.</Alert>
+        ) : null}
         {!start.data ? (
           <>
             <p className="text-sm text-slate-700">
-              You will need an authenticator app (for example Google Authenticator, Microsoft Authenticator or 1Password).
+              You will need an authenticator app (for example Google Authenticator, Microsoft Authenticator or
+              1Password).
             </p>
-            <Button type="button" onClick={() => start.mutate({})} disabled={start.isPending} className="w-full">
+            <Button
+              type="button"
+              onClick={() => start.mutate({})}
+              disabled={start.isPending}
+              className="w-full"
+            >
               Set up two-step sign-in
             </Button>
             {start.error ? <Alert>{errorMessage(start.error)}</Alert> : null}
           </>
         ) : (
           <form onSubmit={onConfirm} className="space-y-4">
-            <p className="text-sm text-slate-700">Scan this code with the app, then enter the 6-digit code it shows.</p>
+            <p className="text-sm text-slate-700">
+              Scan this code with the app, then enter the 6-digit code it shows.
+            </p>
             {/* eslint-disable-next-line @next/next/no-img-element -- a data: URL generated on the server */}
-            <img src={start.data.qrDataUrl} alt="QR code for your authenticator app" width={220} height={220} className="mx-auto" />
+            <img
+              src={start.data.qrDataUrl}
+              alt="QR code for your authenticator app"
+              width={220}
+              height={220}
+              className="mx-auto"
+            />
             <p className="text-center text-xs text-slate-500">
-              Or enter this key by hand: <span className="font-mono" data-testid="mfa-secret">{start.data.secret}</span>
+              Or enter this key by hand:{' '}
+              <span className="font-mono" data-testid="mfa-secret">
+                {start.data.secret}
+              </span>
             </p>
             <Field label="Code from the app" htmlFor="enrol-code">
-              <Input id="enrol-code" value={code} onChange={(event) => setCode(event.target.value)} autoComplete="one-time-code" required />
+              <Input
+                id="enrol-code"
+                value={code}
+                onChange={(event) => setCode(event.target.value)}
+                autoComplete="one-time-code"
+                required
+              />
             </Field>
             {confirm.error ? <Alert>{errorMessage(confirm.error)}</Alert> : null}
             <Button type="submit" className="w-full" disabled={confirm.isPending}>
@@ -94,14 +122,23 @@ export function TwoStepPanel({ mustEnrol }: { mustEnrol: boolean }) {
       }}
     >
       <p className="text-sm text-slate-700">
-        Releasing a payment above the PM limit, changing bank details or the Odoo connection needs a code entered in the last 15 minutes.
+        Releasing a payment above the PM limit, changing bank details or the Odoo connection needs a code
+        entered in the last 15 minutes.
         {status.data.stepUpFresh ? ' You confirmed recently.' : ''}
       </p>
       <Field label="Code from your app, or a recovery code" htmlFor="step-up-code">
-        <Input id="step-up-code" value={code} onChange={(event) => setCode(event.target.value)} autoComplete="one-time-code" required />
+        <Input
+          id="step-up-code"
+          value={code}
+          onChange={(event) => setCode(event.target.value)}
+          autoComplete="one-time-code"
+          required
+        />
       </Field>
       {stepUp.error ? <Alert>{errorMessage(stepUp.error)}</Alert> : null}
-      {stepUp.data ? <Alert tone="success">Confirmed for 15 minutes. You can go back and try again.</Alert> : null}
+      {stepUp.data ? (
+        <Alert tone="success">Confirmed for 15 minutes. You can go back and try again.</Alert>
+      ) : null}
       <Button type="submit" className="w-full" disabled={stepUp.isPending}>
         Confirm it&apos;s you
       </Button>

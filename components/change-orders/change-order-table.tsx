@@ -9,19 +9,44 @@ import { formatDateTime, formatMoneyDisplay } from '@/components/ui/format';
 import type { ChangeOrderListRow } from '@/server/modules/change-orders/change-order.queries';
 import { kindLabels, statusTones } from './labels';
 
-const statusOptions = ['draft', 'submitted', 'approved', 'rejected', 'void'].map((value) => ({ value, label: value }));
-const syncOptions = ['not_required', 'pending', 'synced', 'failed', 'blocked'].map((value) => ({ value, label: value.replace('_', ' ') }));
+const statusOptions = ['draft', 'submitted', 'approved', 'rejected', 'void'].map((value) => ({
+  value,
+  label: value,
+}));
+const syncOptions = ['not_required', 'pending', 'synced', 'failed', 'blocked'].map((value) => ({
+  value,
+  label: value.replace('_', ' '),
+}));
 
 function columns(showProject: boolean): ColumnDef<ChangeOrderListRow>[] {
   return [
-    { accessorKey: 'reference', header: 'Reference', meta: { filter: 'text', format: (row) => (row.revision > 1 ? `${row.reference} rev ${row.revision}` : row.reference) } },
-    ...(showProject ? [{ accessorKey: 'projectCode', header: 'Project', meta: { filter: 'text' as const } }] : []),
+    {
+      accessorKey: 'reference',
+      header: 'Reference',
+      meta: {
+        filter: 'text',
+        format: (row) => (row.revision > 1 ? `${row.reference} rev ${row.revision}` : row.reference),
+      },
+    },
+    ...(showProject
+      ? [{ accessorKey: 'projectCode', header: 'Project', meta: { filter: 'text' as const } }]
+      : []),
     { accessorKey: 'title', header: 'Title', meta: { filter: 'text' } },
-    { accessorKey: 'kind', header: 'Kind', meta: { filter: Object.entries(kindLabels).map(([value, label]) => ({ value, label })), format: (row) => kindLabels[row.kind] ?? row.kind } },
+    {
+      accessorKey: 'kind',
+      header: 'Kind',
+      meta: {
+        filter: Object.entries(kindLabels).map(([value, label]) => ({ value, label })),
+        format: (row) => kindLabels[row.kind] ?? row.kind,
+      },
+    },
     {
       accessorKey: 'status',
       header: 'Status',
-      meta: { filter: statusOptions, format: (row) => (row.isProceeding ? `${row.status} (proceeding)` : row.status) },
+      meta: {
+        filter: statusOptions,
+        format: (row) => (row.isProceeding ? `${row.status} (proceeding)` : row.status),
+      },
       cell: ({ row }) => (
         <span className="flex gap-1">
           <Badge tone={statusTones[row.original.status]}>{row.original.status}</Badge>
@@ -29,13 +54,26 @@ function columns(showProject: boolean): ColumnDef<ChangeOrderListRow>[] {
         </span>
       ),
     },
-    { accessorKey: 'costTotalAmount', header: 'Cost', meta: { align: 'right', format: (row) => formatMoneyDisplay(row.costTotalAmount, row.currency) } },
-    { accessorKey: 'sellTotalAmount', header: 'Sell', meta: { align: 'right', format: (row) => (row.sellTotalAmount ? formatMoneyDisplay(row.sellTotalAmount, row.currency) : '') } },
+    {
+      accessorKey: 'costTotalAmount',
+      header: 'Cost',
+      meta: { align: 'right', format: (row) => formatMoneyDisplay(row.costTotalAmount, row.currency) },
+    },
+    {
+      accessorKey: 'sellTotalAmount',
+      header: 'Sell',
+      meta: {
+        align: 'right',
+        format: (row) => (row.sellTotalAmount ? formatMoneyDisplay(row.sellTotalAmount, row.currency) : ''),
+      },
+    },
     {
       accessorKey: 'syncStatus',
       header: 'Odoo sync',
       meta: { filter: syncOptions, format: (row) => row.syncStatus.replace('_', ' ') },
-      cell: ({ row }) => <Badge tone={statusTones[row.original.syncStatus]}>{row.original.syncStatus.replace('_', ' ')}</Badge>,
+      cell: ({ row }) => (
+        <Badge tone={statusTones[row.original.syncStatus]}>{row.original.syncStatus.replace('_', ' ')}</Badge>
+      ),
     },
     { accessorKey: 'updatedAt', header: 'Updated', meta: { format: (row) => formatDateTime(row.updatedAt) } },
   ];
@@ -54,7 +92,10 @@ export function ChangeOrderTable({ projectId, canCreate }: { projectId?: string;
       emptyMessage="No change orders yet."
       toolbar={
         canCreate && projectId ? (
-          <Link href={`/projects/${projectId}/change-orders/new`} className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700">
+          <Link
+            href={`/projects/${projectId}/change-orders/new`}
+            className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700"
+          >
             New change order
           </Link>
         ) : null

@@ -1,4 +1,8 @@
-export const kindLabels: Record<string, string> = { client: 'Client', commitment: 'Commitment', internal: 'Internal transfer' };
+export const kindLabels: Record<string, string> = {
+  client: 'Client',
+  commitment: 'Commitment',
+  internal: 'Internal transfer',
+};
 export const reasonLabels: Record<string, string> = {
   client_instruction: 'Client instruction',
   design_change: 'Design change',

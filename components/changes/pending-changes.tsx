@@ -44,12 +44,27 @@ export function PendingChanges() {
   const list = useQuery(trpc.pendingChanges.list.queryOptions({ status }));
   const [notice, setNotice] = useState<string | null>(null);
   const stepUp = useStepUp();
-  const refresh = (message: string) => (setNotice(message), queryClient.invalidateQueries({ queryKey: trpc.pendingChanges.list.pathKey() }));
-  const confirm = useMutation(trpc.pendingChanges.confirm.mutationOptions({ onSuccess: () => refresh('Confirmed: the change has taken effect.') }));
-  const reject = useMutation(trpc.pendingChanges.reject.mutationOptions({ onSuccess: () => refresh('Rejected: nothing changed.') }));
-  const cancel = useMutation(trpc.pendingChanges.cancel.mutationOptions({ onSuccess: () => refresh('Cancelled.') }));
+  const refresh = (message: string) => (
+    setNotice(message),
+    queryClient.invalidateQueries({ queryKey: trpc.pendingChanges.list.pathKey() })
+  );
+  const confirm = useMutation(
+    trpc.pendingChanges.confirm.mutationOptions({
+      onSuccess: () => refresh('Confirmed: the change has taken effect.'),
+    }),
+  );
+  const reject = useMutation(
+    trpc.pendingChanges.reject.mutationOptions({ onSuccess: () => refresh('Rejected: nothing changed.') }),
+  );
+  const cancel = useMutation(
+    trpc.pendingChanges.cancel.mutationOptions({ onSuccess: () => refresh('Cancelled.') }),
+  );
   // confirming new bank details needs a fresh code: asked for in place, then the confirmation is retried
-  const confirmWithStepUp = (changeId: string) => confirm.mutate({ changeId }, { onError: (e) => void stepUp.intercept(e, () => confirmWithStepUp(changeId)) });
+  const confirmWithStepUp = (changeId: string) =>
+    confirm.mutate(
+      { changeId },
+      { onError: (e) => void stepUp.intercept(e, () => confirmWithStepUp(changeId)) },
+    );
   const busy = confirm.isPending || reject.isPending || cancel.isPending;
   const error = stepUp.active ? null : (confirm.error ?? reject.error ?? cancel.error);
 
@@ -64,13 +79,17 @@ export function PendingChanges() {
           <ul className="space-y-0.5" data-testid="change-fields">
             {Object.entries(row.original.summary.changes).map(([field, change]) => (
               <li key={field}>
-                <span className="text-slate-500">{fieldLabels[field] ?? field}:</span> {shownValue(change.old)} → <strong>{shownValue(change.new)}</strong>
+                <span className="text-slate-500">{fieldLabels[field] ?? field}:</span>{' '}
+                {shownValue(change.old)} → <strong>{shownValue(change.new)}</strong>
               </li>
             ))}
           </ul>
         ),
       }),
-      column.accessor('requestedBy', { header: 'Asked for by', cell: ({ row }) => `${row.original.requestedBy}, ${formatDateTime(row.original.requestedAt)}` }),
+      column.accessor('requestedBy', {
+        header: 'Asked for by',
+        cell: ({ row }) => `${row.original.requestedBy}, ${formatDateTime(row.original.requestedAt)}`,
+      }),
       column.display({
         id: 'decision',
         header: status === 'pending' ? 'Decision' : 'Decided',
@@ -79,7 +98,10 @@ export function PendingChanges() {
           if (c.status !== 'pending') {
             return (
               <span>
-                <Badge tone={c.status === 'confirmed' ? 'green' : c.status === 'rejected' ? 'red' : 'slate'}>{c.status}</Badge> {c.decidedBy ?? ''} {formatDateTime(c.decidedAt)}
+                <Badge tone={c.status === 'confirmed' ? 'green' : c.status === 'rejected' ? 'red' : 'slate'}>
+                  {c.status}
+                </Badge>{' '}
+                {c.decidedBy ?? ''} {formatDateTime(c.decidedAt)}
               </span>
             );
           }
@@ -90,7 +112,11 @@ export function PendingChanges() {
                   <Button disabled={busy} onClick={() => confirmWithStepUp(c.id)}>
                     Confirm
                   </Button>
-                  <Button variant="secondary" disabled={busy} onClick={() => reject.mutate({ changeId: c.id })}>
+                  <Button
+                    variant="secondary"
+                    disabled={busy}
+                    onClick={() => reject.mutate({ changeId: c.id })}
+                  >
                     Reject
                   </Button>
                 </>
@@ -113,13 +139,24 @@ export function PendingChanges() {
     [busy, status],
   );
   // eslint-disable-next-line react-hooks/incompatible-library -- the table is rebuilt from server data each render
-  const table = useReactTable({ data: list.data ?? [], columns, getCoreRowModel: getCoreRowModel(), getRowId: (row) => row.id });
+  const table = useReactTable({
+    data: list.data ?? [],
+    columns,
+    getCoreRowModel: getCoreRowModel(),
+    getRowId: (row) => row.id,
+  });
 
   return (
     <div className="space-y-4">
       <div className="flex gap-2" role="tablist" aria-label="Pending or decided">
         {(['pending', 'decided'] as const).map((s) => (
-          <Button key={s} role="tab" aria-selected={status === s} variant={status === s ? 'primary' : 'ghost'} onClick={() => (setNotice(null), setStatus(s))}>
+          <Button
+            key={s}
+            role="tab"
+            aria-selected={status === s}
+            variant={status === s ? 'primary' : 'ghost'}
+            onClick={() => (setNotice(null), setStatus(s))}
+          >
             {s === 'pending' ? 'Waiting' : 'Decided'}
           </Button>
         ))}
@@ -129,7 +166,9 @@ export function PendingChanges() {
       {stepUp.prompt}
       {list.error ? <Alert>{errorMessage(list.error)}</Alert> : null}
       {list.data && list.data.length === 0 ? (
-        <EmptyState title={status === 'pending' ? 'Nothing waits for a second person.' : 'No decided changes yet.'} />
+        <EmptyState
+          title={status === 'pending' ? 'Nothing waits for a second person.' : 'No decided changes yet.'}
+        />
       ) : (
         <Card>
           <table className="w-full text-left text-sm" data-testid="pending-changes">

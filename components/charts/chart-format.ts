@@ -8,7 +8,15 @@ import { formatMoneyDisplay } from '@/components/ui/format';
 export type SeriesRow = Record<string, string | number | boolean | null>;
 export type ChartSeries = { key: string; label: string; color: string };
 
-export const palette = { budget: '#94a3b8', eac: '#2563eb', positive: '#16a34a', negative: '#dc2626', billed: '#7c3aed', cost: '#ea580c', margin: '#0f766e' };
+export const palette = {
+  budget: '#94a3b8',
+  eac: '#2563eb',
+  positive: '#16a34a',
+  negative: '#dc2626',
+  billed: '#7c3aed',
+  cost: '#ea580c',
+  margin: '#0f766e',
+};
 
 export function toPlot(rows: readonly SeriesRow[], keys: readonly string[]): SeriesRow[] {
   return rows.map((row) => {
@@ -39,6 +47,9 @@ function trim(value: number): string {
 export function moneyTooltip(currency: string) {
   return (_value: unknown, name: unknown, item: { payload?: SeriesRow; dataKey?: unknown }) => {
     const text = item.payload?.[`${String(item.dataKey)}__text`];
-    return [formatMoneyDisplay(typeof text === 'string' ? text : null, currency), String(name)] as [string, string];
+    return [formatMoneyDisplay(typeof text === 'string' ? text : null, currency), String(name)] as [
+      string,
+      string,
+    ];
   };
 }

@@ -4,7 +4,14 @@ import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAx
 import { ChartFrame } from './chart-frame';
 import type { ChartSeries, SeriesRow } from './chart-format';
 
-type Props = { title: string; summary: string; data: readonly SeriesRow[]; categoryKey: string; series: ChartSeries[]; axisLabel: string };
+type Props = {
+  title: string;
+  summary: string;
+  data: readonly SeriesRow[];
+  categoryKey: string;
+  series: ChartSeries[];
+  axisLabel: string;
+};
 
 /** Counts by category, stacked by series (e.g. open exceptions by age and severity). */
 export function CountBarChart({ title, summary, data, categoryKey, series, axisLabel }: Props) {
@@ -14,11 +21,23 @@ export function CountBarChart({ title, summary, data, categoryKey, series, axisL
         <BarChart data={[...data]} margin={{ top: 20, right: 16, bottom: 4, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
           <XAxis dataKey={categoryKey} fontSize={12} />
-          <YAxis allowDecimals={false} width={40} fontSize={12} label={{ value: axisLabel, position: 'insideTopLeft', dy: -18, fontSize: 12 }} />
+          <YAxis
+            allowDecimals={false}
+            width={40}
+            fontSize={12}
+            label={{ value: axisLabel, position: 'insideTopLeft', dy: -18, fontSize: 12 }}
+          />
           <Tooltip />
           <Legend wrapperStyle={{ fontSize: 12 }} />
           {series.map((s) => (
-            <Bar key={s.key} dataKey={s.key} name={s.label} stackId="count" fill={s.color} isAnimationActive={false} />
+            <Bar
+              key={s.key}
+              dataKey={s.key}
+              name={s.label}
+              stackId="count"
+              fill={s.color}
+              isAnimationActive={false}
+            />
           ))}
         </BarChart>
       </ResponsiveContainer>

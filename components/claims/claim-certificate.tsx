@@ -15,7 +15,12 @@ export function ClaimCertificate({ claimId, projectId }: { claimId: string; proj
   // the printed copy carries the claim's full address; known only in the browser
   const [origin] = useState(() => (typeof window === 'undefined' ? '' : window.location.origin));
   const certificate = useQuery(trpc.claims.certificate.queryOptions({ claimId }));
-  if (certificate.error) return <EmptyState title="No payment certificate">The claim does not exist, is not yours to see, or has not been certified yet.</EmptyState>;
+  if (certificate.error)
+    return (
+      <EmptyState title="No payment certificate">
+        The claim does not exist, is not yours to see, or has not been certified yet.
+      </EmptyState>
+    );
   if (!certificate.data?.calculation) return <p className="text-sm text-slate-500">Loading…</p>;
   const claim = certificate.data;
   const calc = certificate.data.calculation;
@@ -35,7 +40,10 @@ export function ClaimCertificate({ claimId, projectId }: { claimId: string; proj
     ['Less net certified previously', calc.previousNetToDate],
   ];
   return (
-    <article className="mx-auto max-w-5xl bg-white p-4 text-sm sm:p-6 print:max-w-none print:p-0 print:text-[10pt]" data-testid="payment-certificate">
+    <article
+      className="mx-auto max-w-5xl bg-white p-4 text-sm sm:p-6 print:max-w-none print:p-0 print:text-[10pt]"
+      data-testid="payment-certificate"
+    >
       <div className="mb-4 flex items-start justify-between gap-4">
         <div>
           <h1 className="text-xl font-semibold">
@@ -43,7 +51,8 @@ export function ClaimCertificate({ claimId, projectId }: { claimId: string; proj
             {claim.revision > 1 ? ` rev ${claim.revision}` : ''}
           </h1>
           <p>
-            {claim.project.code} {claim.project.name} · subcontract {claim.subcontract.reference} ({claim.subcontract.title})
+            {claim.project.code} {claim.project.name} · subcontract {claim.subcontract.reference} (
+            {claim.subcontract.title})
           </p>
           <p>
             Claim record:{' '}
@@ -57,69 +66,110 @@ export function ClaimCertificate({ claimId, projectId }: { claimId: string; proj
             </span>
           </p>
           <p>
-            Subcontractor: {claim.vendor.name} · period ending {claim.periodEnd} · {claimTypeLabels[claim.type]}
-            {claim.retentionReleaseStage ? ` at ${releaseStageLabels[claim.retentionReleaseStage]}` : ''} · status {claim.status}
+            Subcontractor: {claim.vendor.name} · period ending {claim.periodEnd} ·{' '}
+            {claimTypeLabels[claim.type]}
+            {claim.retentionReleaseStage ? ` at ${releaseStageLabels[claim.retentionReleaseStage]}` : ''} ·
+            status {claim.status}
           </p>
         </div>
         <div className="flex gap-2 print:hidden">
           <Button variant="secondary" onClick={() => window.print()}>
             Print
           </Button>
-          <a href={`/api/claims/${claim.id}/certificate`} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm" download>
+          <a
+            href={`/api/claims/${claim.id}/certificate`}
+            className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm"
+            download
+          >
             Download PDF
           </a>
         </div>
       </div>
       <div className="overflow-x-auto print:overflow-visible">
-      <table className="min-w-full" data-testid="certificate-lines">
-        <thead>
-          <tr className="border-b border-slate-300 text-left">
-            <th scope="col" className="py-1 pr-2">#</th>
-            <th scope="col" className="py-1 pr-2">Description</th>
-            <th scope="col" className="py-1 pr-2 text-right">Scheduled</th>
-            <th scope="col" className="py-1 pr-2 text-right">Previous</th>
-            <th scope="col" className="py-1 pr-2 text-right">Claimed to date</th>
-            <th scope="col" className="py-1 pr-2 text-right">This period</th>
-            <th scope="col" className="py-1 pr-2 text-right">Certified to date</th>
-            <th scope="col" className="py-1 pr-2 text-right">% complete</th>
-            <th scope="col" className="py-1 text-right">Balance</th>
-          </tr>
-        </thead>
-        <tbody>
-          {calc.lines.map((l) => (
-            <tr key={l.sovLineId} className="border-b border-slate-100">
-              <td className="py-1 pr-2">{lineNo.get(l.sovLineId)}</td>
-              <td className="py-1 pr-2">
-                {l.description}
-                {reasonOf.get(l.sovLineId) ? <span className="block text-xs italic text-slate-700">Reason for the difference: {reasonOf.get(l.sovLineId)}</span> : null}
-              </td>
-              <td className="tabular whitespace-nowrap py-1 pr-2 text-right">{money(l.scheduledValue)}</td>
-              <td className="tabular whitespace-nowrap py-1 pr-2 text-right">{money(l.previousCertifiedToDate)}</td>
-              <td className="tabular whitespace-nowrap py-1 pr-2 text-right">{money(l.claimedToDate)}</td>
-              <td className="tabular py-1 pr-2 text-right">{money(l.thisPeriod)}</td>
-              <td className="tabular py-1 pr-2 text-right">{money(l.certifiedToDate)}</td>
-              <td className="tabular py-1 pr-2 text-right">{l.percentComplete ? `${l.percentComplete}%` : '—'}</td>
-              <td className="tabular py-1 text-right">{money(l.balance)}</td>
+        <table className="min-w-full" data-testid="certificate-lines">
+          <thead>
+            <tr className="border-b border-slate-300 text-left">
+              <th scope="col" className="py-1 pr-2">
+                #
+              </th>
+              <th scope="col" className="py-1 pr-2">
+                Description
+              </th>
+              <th scope="col" className="py-1 pr-2 text-right">
+                Scheduled
+              </th>
+              <th scope="col" className="py-1 pr-2 text-right">
+                Previous
+              </th>
+              <th scope="col" className="py-1 pr-2 text-right">
+                Claimed to date
+              </th>
+              <th scope="col" className="py-1 pr-2 text-right">
+                This period
+              </th>
+              <th scope="col" className="py-1 pr-2 text-right">
+                Certified to date
+              </th>
+              <th scope="col" className="py-1 pr-2 text-right">
+                % complete
+              </th>
+              <th scope="col" className="py-1 text-right">
+                Balance
+              </th>
             </tr>
-          ))}
-          <tr className="font-semibold">
-            <td />
-            <td className="py-1 pr-2">Total work</td>
-            <td className="tabular py-1 pr-2 text-right">{money(calc.totals.scheduledValue)}</td>
-            <td className="tabular py-1 pr-2 text-right">{money(calc.totals.previousCertifiedToDate)}</td>
-            <td className="tabular py-1 pr-2 text-right">{money(calc.totals.claimedToDate)}</td>
-            <td className="tabular py-1 pr-2 text-right">{money(calc.totals.thisPeriod)}</td>
-            <td className="tabular py-1 pr-2 text-right">{money(calc.totals.certifiedToDate)}</td>
-            <td className="tabular py-1 pr-2 text-right">{calc.totals.percentComplete ? `${calc.totals.percentComplete}%` : '—'}</td>
-            <td className="tabular py-1 text-right">{money(calc.totals.balance)}</td>
-          </tr>
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {calc.lines.map((l) => (
+              <tr key={l.sovLineId} className="border-b border-slate-100">
+                <td className="py-1 pr-2">{lineNo.get(l.sovLineId)}</td>
+                <td className="py-1 pr-2">
+                  {l.description}
+                  {reasonOf.get(l.sovLineId) ? (
+                    <span className="block text-xs italic text-slate-700">
+                      Reason for the difference: {reasonOf.get(l.sovLineId)}
+                    </span>
+                  ) : null}
+                </td>
+                <td className="tabular whitespace-nowrap py-1 pr-2 text-right">{money(l.scheduledValue)}</td>
+                <td className="tabular whitespace-nowrap py-1 pr-2 text-right">
+                  {money(l.previousCertifiedToDate)}
+                </td>
+                <td className="tabular whitespace-nowrap py-1 pr-2 text-right">{money(l.claimedToDate)}</td>
+                <td className="tabular py-1 pr-2 text-right">{money(l.thisPeriod)}</td>
+                <td className="tabular py-1 pr-2 text-right">{money(l.certifiedToDate)}</td>
+                <td className="tabular py-1 pr-2 text-right">
+                  {l.percentComplete ? `${l.percentComplete}%` : '—'}
+                </td>
+                <td className="tabular py-1 text-right">{money(l.balance)}</td>
+              </tr>
+            ))}
+            <tr className="font-semibold">
+              <td />
+              <td className="py-1 pr-2">Total work</td>
+              <td className="tabular py-1 pr-2 text-right">{money(calc.totals.scheduledValue)}</td>
+              <td className="tabular py-1 pr-2 text-right">{money(calc.totals.previousCertifiedToDate)}</td>
+              <td className="tabular py-1 pr-2 text-right">{money(calc.totals.claimedToDate)}</td>
+              <td className="tabular py-1 pr-2 text-right">{money(calc.totals.thisPeriod)}</td>
+              <td className="tabular py-1 pr-2 text-right">{money(calc.totals.certifiedToDate)}</td>
+              <td className="tabular py-1 pr-2 text-right">
+                {calc.totals.percentComplete ? `${calc.totals.percentComplete}%` : '—'}
+              </td>
+              <td className="tabular py-1 text-right">{money(calc.totals.balance)}</td>
+            </tr>
+          </tbody>
+        </table>
       </div>
       <p className="mt-3" data-testid="certificate-retention-terms">
-        Retention: {formatRate(retention.rate)} on work, {formatRate(retention.materialsRate)} on materials on site
-        {retention.reducedRate ? `, ${formatRate(retention.reducedRate.rate)} beyond ${retention.reducedRate.afterPercentComplete} % complete` : ''}
-        {retention.cap ? (retention.cap.basis === 'fixed' ? `; capped at ${money(retention.cap.amount)}` : `; capped at ${formatRate(retention.cap.rate)} of the ${retention.cap.basis} subcontract value`) : '; no cap'}
+        Retention: {formatRate(retention.rate)} on work, {formatRate(retention.materialsRate)} on materials on
+        site
+        {retention.reducedRate
+          ? `, ${formatRate(retention.reducedRate.rate)} beyond ${retention.reducedRate.afterPercentComplete} % complete`
+          : ''}
+        {retention.cap
+          ? retention.cap.basis === 'fixed'
+            ? `; capped at ${money(retention.cap.amount)}`
+            : `; capped at ${formatRate(retention.cap.rate)} of the ${retention.cap.basis} subcontract value`
+          : '; no cap'}
         .
       </p>
       <dl className="ml-auto mt-4 max-w-md space-y-1" data-testid="certificate-totals">
@@ -131,12 +181,12 @@ export function ClaimCertificate({ claimId, projectId }: { claimId: string; proj
         ))}
         <div className="flex justify-between gap-2 border-t border-slate-400 pt-1 text-base font-semibold">
           <dt>Amount due this claim</dt>
-          <dd className="tabular" data-testid="certificate-due">{money(calc.dueThisClaim)}</dd>
+          <dd className="tabular" data-testid="certificate-due">
+            {money(calc.dueThisClaim)}
+          </dd>
         </div>
       </dl>
-      {claim.deductions.length > 0 ? (
-        <h2 className="mt-4 font-semibold">Deductions in this claim</h2>
-      ) : null}
+      {claim.deductions.length > 0 ? <h2 className="mt-4 font-semibold">Deductions in this claim</h2> : null}
       {claim.deductions.length > 0 ? (
         <ul className="mt-1 space-y-1" data-testid="certificate-deductions">
           {claim.deductions.map((d) => (
@@ -147,9 +197,14 @@ export function ClaimCertificate({ claimId, projectId }: { claimId: string; proj
         </ul>
       ) : null}
       <p className="mt-4">
-        Payment is due on the vendor bill {claim.odooBillName ? <strong>{claim.odooBillName}</strong> : 'raised in Odoo on approval'}, under the subcontract&apos;s payment terms.
+        Payment is due on the vendor bill{' '}
+        {claim.odooBillName ? <strong>{claim.odooBillName}</strong> : 'raised in Odoo on approval'}, under the
+        subcontract&apos;s payment terms.
       </p>
-      <div className="mt-8 grid gap-6 sm:grid-cols-3 print:grid-cols-3 print:break-inside-avoid" data-testid="certificate-signatures">
+      <div
+        className="mt-8 grid gap-6 sm:grid-cols-3 print:grid-cols-3 print:break-inside-avoid"
+        data-testid="certificate-signatures"
+      >
         {[
           ['Certified (quantity surveyor)', claim.certifierName, day(claim.certifiedAt)],
           ['Approved (project manager)', claim.approverName, claim.approvedAt ? day(claim.approvedAt) : null],
@@ -163,7 +218,11 @@ export function ClaimCertificate({ claimId, projectId }: { claimId: string; proj
           </div>
         ))}
       </div>
-      {claim.releasedAt ? <p className="mt-4">Released for payment by {claim.releaserName ?? '—'} on {day(claim.releasedAt)}.</p> : null}
+      {claim.releasedAt ? (
+        <p className="mt-4">
+          Released for payment by {claim.releaserName ?? '—'} on {day(claim.releasedAt)}.
+        </p>
+      ) : null}
     </article>
   );
 }

@@ -15,7 +15,13 @@ import { formatDateTime, formatMoneyDisplay, formatRate } from '@/components/ui/
 import type { ClaimDetail as Claim } from '@/server/modules/claims/claim.queries';
 import { useStepUp } from '@/components/mfa/step-up';
 import { ClaimGrid } from './claim-grid';
-import { claimStatusTones, claimTypeLabels, deductionKindLabels, releaseStageLabels, stepLabels } from './labels';
+import {
+  claimStatusTones,
+  claimTypeLabels,
+  deductionKindLabels,
+  releaseStageLabels,
+  stepLabels,
+} from './labels';
 
 export function ClaimDetail({ projectId, claimId }: { projectId: string; claimId: string }) {
   const trpc = useTRPC();
@@ -24,33 +30,69 @@ export function ClaimDetail({ projectId, claimId }: { projectId: string; claimId
   const [comment, setComment] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
   const detail = useQuery(trpc.claims.get.queryOptions({ claimId }));
-  const done = (message: string) => async () => (setComment(''), setNotice(message), await queryClient.invalidateQueries({ queryKey: trpc.claims.pathKey() }));
+  const done = (message: string) => async () => (
+    setComment(''),
+    setNotice(message),
+    await queryClient.invalidateQueries({ queryKey: trpc.claims.pathKey() })
+  );
   // a new attempt clears the last success message; a failed one keeps what was typed
   const start = { onMutate: () => setNotice(null) };
-  const submit = useMutation(trpc.claims.submit.mutationOptions({ ...start, onSuccess: done('Claim submitted for certification.') }));
-  const approve = useMutation(trpc.claims.approve.mutationOptions({ ...start, onSuccess: done('Claim approved.') }));
-  const release = useMutation(trpc.claims.release.mutationOptions({ ...start, onSuccess: done('Released for payment: the bill is being posted in Odoo.') }));
-  const reject = useMutation(trpc.claims.reject.mutationOptions({ ...start, onSuccess: done('Claim rejected.') }));
-  const revise = useMutation(trpc.claims.revise.mutationOptions({ ...start, onSuccess: (result) => router.push(`/projects/${projectId}/claims/${result.id}`) }));
+  const submit = useMutation(
+    trpc.claims.submit.mutationOptions({ ...start, onSuccess: done('Claim submitted for certification.') }),
+  );
+  const approve = useMutation(
+    trpc.claims.approve.mutationOptions({ ...start, onSuccess: done('Claim approved.') }),
+  );
+  const release = useMutation(
+    trpc.claims.release.mutationOptions({
+      ...start,
+      onSuccess: done('Released for payment: the bill is being posted in Odoo.'),
+    }),
+  );
+  const reject = useMutation(
+    trpc.claims.reject.mutationOptions({ ...start, onSuccess: done('Claim rejected.') }),
+  );
+  const revise = useMutation(
+    trpc.claims.revise.mutationOptions({
+      ...start,
+      onSuccess: (result) => router.push(`/projects/${projectId}/claims/${result.id}`),
+    }),
+  );
   const stepUp = useStepUp();
   type ReleaseInput = Parameters<typeof release.mutate>[0];
   // above the PM limit the release needs a fresh code: asked for here, then the release is retried
-  const releaseWithStepUp = (input: ReleaseInput) => release.mutate(input, { onError: (e) => void stepUp.intercept(e, () => releaseWithStepUp(input)) });
-  const error = stepUp.active ? null : (submit.error ?? approve.error ?? release.error ?? reject.error ?? revise.error);
+  const releaseWithStepUp = (input: ReleaseInput) =>
+    release.mutate(input, { onError: (e) => void stepUp.intercept(e, () => releaseWithStepUp(input)) });
+  const error = stepUp.active
+    ? null
+    : (submit.error ?? approve.error ?? release.error ?? reject.error ?? revise.error);
   const errors = formErrorsOf(error);
   // a refetch in flight means the version on screen may be stale: wait for it rather than CONFLICT
   // the grid's save counts too: submitting while it is in flight would race its version
   const mutating = useIsMutating() > 0;
-  const pending = mutating || submit.isPending || approve.isPending || release.isPending || reject.isPending || revise.isPending || detail.isFetching;
+  const pending =
+    mutating ||
+    submit.isPending ||
+    approve.isPending ||
+    release.isPending ||
+    reject.isPending ||
+    revise.isPending ||
+    detail.isFetching;
 
-  if (detail.error) return <EmptyState title="Claim not found">It does not exist, or it belongs to a project you are not a member of.</EmptyState>;
+  if (detail.error)
+    return (
+      <EmptyState title="Claim not found">
+        It does not exist, or it belongs to a project you are not a member of.
+      </EmptyState>
+    );
   if (!detail.data) return <p className="text-sm text-slate-500">Loading…</p>;
   const claim = detail.data;
   const base = { claimId, version: claim.version };
   const can = (action: string) => claim.actions.includes(action);
   const mode = can('certify') ? 'certify' : can('edit') ? 'claim' : 'view';
   const hasCertificate = !!claim.certifiedAt && claim.status !== 'rejected';
-  const insuranceExpired = !!claim.vendor.insuranceExpiresOn && claim.vendor.insuranceExpiresOn < claim.periodEnd;
+  const insuranceExpired =
+    !!claim.vendor.insuranceExpiresOn && claim.vendor.insuranceExpiresOn < claim.periodEnd;
 
   return (
     <>
@@ -61,17 +103,26 @@ export function ClaimDetail({ projectId, claimId }: { projectId: string; claimId
             <Badge tone={claimStatusTones[claim.status]}>{claim.status}</Badge>
             <span>
               {claimTypeLabels[claim.type]}
-              {claim.retentionReleaseStage ? ` at ${releaseStageLabels[claim.retentionReleaseStage]}` : ''} · subcontract {claim.subcontract.reference} · period to {claim.periodEnd} · raised by {claim.creatorName}
+              {claim.retentionReleaseStage ? ` at ${releaseStageLabels[claim.retentionReleaseStage]}` : ''} ·
+              subcontract {claim.subcontract.reference} · period to {claim.periodEnd} · raised by{' '}
+              {claim.creatorName}
             </span>
           </span>
         }
         actions={
           hasCertificate ? (
             <>
-              <Link href={`/projects/${projectId}/claims/${claimId}/certificate`} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm">
+              <Link
+                href={`/projects/${projectId}/claims/${claimId}/certificate`}
+                className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm"
+              >
                 Payment certificate
               </Link>
-              <a href={`/api/claims/${claimId}/certificate`} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm" download>
+              <a
+                href={`/api/claims/${claimId}/certificate`}
+                className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm"
+                download
+              >
                 Download PDF
               </a>
             </>
@@ -83,7 +134,9 @@ export function ClaimDetail({ projectId, claimId }: { projectId: string; claimId
           {notice ? <Alert tone="success">{notice}</Alert> : null}
           {error && !errors.fields.comment ? <Alert>{errorMessage(error)}</Alert> : null}
           {stepUp.prompt}
-          {claim.status === 'rejected' && claim.rejectionReason ? <Alert tone="warning">Rejected: {claim.rejectionReason}</Alert> : null}
+          {claim.status === 'rejected' && claim.rejectionReason ? (
+            <Alert tone="warning">Rejected: {claim.rejectionReason}</Alert>
+          ) : null}
           {claim.releaseBlocks.length > 0 && can('release') ? (
             <Alert tone="warning">
               <span data-testid="release-blocks">
@@ -91,8 +144,26 @@ export function ClaimDetail({ projectId, claimId }: { projectId: string; claimId
               </span>
             </Alert>
           ) : null}
-          <ActionCard claim={claim} can={can} comment={comment} setComment={setComment} pending={pending} commentError={errors.fields.comment ?? null}
-            busy={submit.isPending ? 'submit' : approve.isPending ? 'approve' : release.isPending ? 'release' : reject.isPending ? 'reject' : revise.isPending ? 'revise' : null}
+          <ActionCard
+            claim={claim}
+            can={can}
+            comment={comment}
+            setComment={setComment}
+            pending={pending}
+            commentError={errors.fields.comment ?? null}
+            busy={
+              submit.isPending
+                ? 'submit'
+                : approve.isPending
+                  ? 'approve'
+                  : release.isPending
+                    ? 'release'
+                    : reject.isPending
+                      ? 'reject'
+                      : revise.isPending
+                        ? 'revise'
+                        : null
+            }
             onSubmit={() => submit.mutate(base)}
             onApprove={() => approve.mutate({ ...base, comment: comment || undefined })}
             onRelease={() => releaseWithStepUp({ ...base, comment: comment || undefined })}
@@ -106,7 +177,10 @@ export function ClaimDetail({ projectId, claimId }: { projectId: string; claimId
               <dl className="space-y-1 text-sm">
                 <div className="flex justify-between gap-2">
                   <dt className="text-slate-500">Insurance expires</dt>
-                  <dd data-testid="claim-insurance" className={insuranceExpired ? 'font-medium text-red-700' : ''}>
+                  <dd
+                    data-testid="claim-insurance"
+                    className={insuranceExpired ? 'font-medium text-red-700' : ''}
+                  >
                     {claim.vendor.insuranceExpiresOn ?? 'not recorded'}
                     {insuranceExpired ? ' (expired at period end)' : ''}
                   </dd>
@@ -132,7 +206,12 @@ export function ClaimDetail({ projectId, claimId }: { projectId: string; claimId
                 </div>
                 <div className="flex justify-between gap-2">
                   <dt className="text-slate-500">Odoo bill</dt>
-                  <dd>{claim.odooBillName ?? (claim.odooBillId ? `draft #${claim.odooBillId}` : '—')} {claim.odooBillState ? `(${claim.odooBillState}${claim.odooPaymentState ? `, ${claim.odooPaymentState}` : ''})` : ''}</dd>
+                  <dd>
+                    {claim.odooBillName ?? (claim.odooBillId ? `draft #${claim.odooBillId}` : '—')}{' '}
+                    {claim.odooBillState
+                      ? `(${claim.odooBillState}${claim.odooPaymentState ? `, ${claim.odooPaymentState}` : ''})`
+                      : ''}
+                  </dd>
                 </div>
               </dl>
             </Card>
@@ -144,7 +223,8 @@ export function ClaimDetail({ projectId, claimId }: { projectId: string; claimId
                 {claim.deductions.map((d) => (
                   <li key={d.id} className="flex justify-between gap-2">
                     <span>
-                      {deductionKindLabels[d.kind]}: {d.description} <span className="text-slate-500">({d.reason})</span>
+                      {deductionKindLabels[d.kind]}: {d.description}{' '}
+                      <span className="text-slate-500">({d.reason})</span>
                     </span>
                     <span className="tabular">{formatMoneyDisplay(d.amount, claim.project.currency)}</span>
                   </li>
@@ -174,14 +254,28 @@ type ActionProps = {
 };
 
 /** Only the step this person may take now (the server re-checks every one). */
-function ActionCard({ claim, can, comment, setComment, pending, busy, commentError, onSubmit, onApprove, onRelease, onReject, onRevise }: ActionProps) {
-  const waiting = claim.approval.pendingStep && !claim.approval.canAct && claim.approval.whyNot ? (
-    <Card title="Approval">
-      <p className="text-sm text-slate-600" data-testid="claim-why-not">
-        Waiting for {claim.approval.pendingStep.label}. {claim.approval.whyNot}
-      </p>
-    </Card>
-  ) : null;
+function ActionCard({
+  claim,
+  can,
+  comment,
+  setComment,
+  pending,
+  busy,
+  commentError,
+  onSubmit,
+  onApprove,
+  onRelease,
+  onReject,
+  onRevise,
+}: ActionProps) {
+  const waiting =
+    claim.approval.pendingStep && !claim.approval.canAct && claim.approval.whyNot ? (
+      <Card title="Approval">
+        <p className="text-sm text-slate-600" data-testid="claim-why-not">
+          Waiting for {claim.approval.pendingStep.label}. {claim.approval.whyNot}
+        </p>
+      </Card>
+    ) : null;
   if (!['submit', 'approve', 'release', 'reject', 'revise'].some(can)) return waiting;
   const money = (value: string | null | undefined) => formatMoneyDisplay(value, claim.project.currency);
   const due = claim.dueAmount ?? claim.calculation?.dueThisClaim;
@@ -190,31 +284,90 @@ function ActionCard({ claim, can, comment, setComment, pending, busy, commentErr
     <Card title="Your action">
       <div className="space-y-3" data-testid="claim-actions">
         {can('approve') || can('release') || can('reject') ? (
-          <Field label="Comment (required to reject)" htmlFor="claim-comment" error={commentError ? `Comment: ${commentError}` : null}>
-            <Textarea id="claim-comment" rows={2} {...describedBy('claim-comment', commentError)} value={comment} onChange={(e) => setComment(e.target.value)} maxLength={2000} />
+          <Field
+            label="Comment (required to reject)"
+            htmlFor="claim-comment"
+            error={commentError ? `Comment: ${commentError}` : null}
+          >
+            <Textarea
+              id="claim-comment"
+              rows={2}
+              {...describedBy('claim-comment', commentError)}
+              value={comment}
+              onChange={(e) => setComment(e.target.value)}
+              maxLength={2000}
+            />
           </Field>
         ) : null}
         <div className="flex flex-wrap gap-2">
-          {can('submit') ? <Button disabled={pending} onClick={onSubmit}>{label('submit', 'Submit for certification', 'Submitting…')}</Button> : null}
-          {can('approve') ? <Button disabled={pending} onClick={onApprove}>{label('approve', 'Approve', 'Approving…')}</Button> : null}
+          {can('submit') ? (
+            <Button disabled={pending} onClick={onSubmit}>
+              {label('submit', 'Submit for certification', 'Submitting…')}
+            </Button>
+          ) : null}
+          {can('approve') ? (
+            <Button disabled={pending} onClick={onApprove}>
+              {label('approve', 'Approve', 'Approving…')}
+            </Button>
+          ) : null}
           {can('release') ? (
-            <ConfirmButton label="Release for payment" title={`Release ${claim.reference} for payment?`} confirmLabel={`Release ${money(due)}`} pendingLabel="Releasing…" pending={busy === 'release'} disabled={pending} onConfirm={onRelease}>
+            <ConfirmButton
+              label="Release for payment"
+              title={`Release ${claim.reference} for payment?`}
+              confirmLabel={`Release ${money(due)}`}
+              pendingLabel="Releasing…"
+              pending={busy === 'release'}
+              disabled={pending}
+              onConfirm={onRelease}
+            >
               <p>
-                Pay <strong data-testid="release-amount">{money(due)}</strong> to <strong data-testid="release-payee">{claim.vendor.name}</strong> (subcontract {claim.subcontract.reference}, period to {claim.periodEnd}).
+                Pay <strong data-testid="release-amount">{money(due)}</strong> to{' '}
+                <strong data-testid="release-payee">{claim.vendor.name}</strong> (subcontract{' '}
+                {claim.subcontract.reference}, period to {claim.periodEnd}).
               </p>
-              <p>The vendor bill is posted in Odoo and the payment run picks it up. This cannot be undone from Plumbline.</p>
+              <p>
+                The vendor bill is posted in Odoo and the payment run picks it up. This cannot be undone from
+                Plumbline.
+              </p>
             </ConfirmButton>
           ) : null}
           {can('reject') ? (
-            <ConfirmButton variant="danger" label="Reject" title={`Reject ${claim.reference}?`} confirmLabel="Reject claim" pendingLabel="Rejecting…" pending={busy === 'reject'} disabled={pending} onConfirm={onReject}>
-              <p>The claim goes back to the subcontractor for a new revision{comment.trim() ? ' with your comment' : ''}.</p>
-              {comment.trim() ? <p className="italic">“{comment.trim()}”</p> : <p>You have not written a reason yet: a rejection needs one.</p>}
+            <ConfirmButton
+              variant="danger"
+              label="Reject"
+              title={`Reject ${claim.reference}?`}
+              confirmLabel="Reject claim"
+              pendingLabel="Rejecting…"
+              pending={busy === 'reject'}
+              disabled={pending}
+              onConfirm={onReject}
+            >
+              <p>
+                The claim goes back to the subcontractor for a new revision
+                {comment.trim() ? ' with your comment' : ''}.
+              </p>
+              {comment.trim() ? (
+                <p className="italic">“{comment.trim()}”</p>
+              ) : (
+                <p>You have not written a reason yet: a rejection needs one.</p>
+              )}
             </ConfirmButton>
           ) : null}
-          {can('revise') ? <Button variant="secondary" disabled={pending} onClick={onRevise}>{label('revise', 'Revise as new revision', 'Creating…')}</Button> : null}
+          {can('revise') ? (
+            <Button variant="secondary" disabled={pending} onClick={onRevise}>
+              {label('revise', 'Revise as new revision', 'Creating…')}
+            </Button>
+          ) : null}
         </div>
-        {can('certify') ? <p className="text-sm text-slate-600">Certify in the grid below: a reason is required wherever certified differs from claimed or goes below the previous certified value.</p> : null}
-        {claim.status === 'draft' ? <p className="text-sm text-slate-600">Save the claimed figures in the grid, then submit.</p> : null}
+        {can('certify') ? (
+          <p className="text-sm text-slate-600">
+            Certify in the grid below: a reason is required wherever certified differs from claimed or goes
+            below the previous certified value.
+          </p>
+        ) : null}
+        {claim.status === 'draft' ? (
+          <p className="text-sm text-slate-600">Save the claimed figures in the grid, then submit.</p>
+        ) : null}
       </div>
     </Card>
   );
@@ -240,12 +393,16 @@ function Totals({ claim }: { claim: Claim }) {
         {rows.map(([label, value, id]) => (
           <div key={id} className="flex justify-between gap-2">
             <dt className="text-slate-500">{label}</dt>
-            <dd className="tabular" data-testid={id}>{money(value)}</dd>
+            <dd className="tabular" data-testid={id}>
+              {money(value)}
+            </dd>
           </div>
         ))}
         <div className="flex justify-between gap-2 border-t border-slate-200 pt-1 font-semibold">
           <dt>Amount due this claim</dt>
-          <dd className="tabular" data-testid="claim-due">{money(calc?.dueThisClaim)}</dd>
+          <dd className="tabular" data-testid="claim-due">
+            {money(calc?.dueThisClaim)}
+          </dd>
         </div>
       </dl>
     </Card>
@@ -263,7 +420,9 @@ function Timeline({ claim, projectId }: { claim: Claim; projectId: string }) {
             <li key={name} className="flex items-start justify-between gap-2">
               <span>
                 {i + 1}. {stepLabels[name]}
-                {decision?.comment ? <span className="block text-xs text-slate-500">“{decision.comment}”</span> : null}
+                {decision?.comment ? (
+                  <span className="block text-xs text-slate-500">“{decision.comment}”</span>
+                ) : null}
               </span>
               {decision ? (
                 <span className="text-right text-xs">
@@ -283,7 +442,10 @@ function Timeline({ claim, projectId }: { claim: Claim; projectId: string }) {
         <ul className="mt-3 space-y-1 border-t border-slate-100 pt-2 text-sm">
           {claim.revisions.map((r) => (
             <li key={r.id}>
-              <Link href={`/projects/${projectId}/claims/${r.id}`} className={r.id === claim.id ? 'font-semibold' : 'text-brand-700 hover:underline'}>
+              <Link
+                href={`/projects/${projectId}/claims/${r.id}`}
+                className={r.id === claim.id ? 'font-semibold' : 'text-brand-700 hover:underline'}
+              >
                 Revision {r.revision}
               </Link>{' '}
               · {r.status}

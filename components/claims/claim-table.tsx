@@ -10,29 +10,67 @@ import type { ClaimListRow } from '@/server/modules/claims/claim.queries';
 import { claimStatuses, claimStatusTones, claimTypeLabels } from './labels';
 
 const statusOptions = claimStatuses.map((value) => ({ value, label: value }));
-const syncOptions = ['not_required', 'pending', 'synced', 'failed', 'blocked'].map((value) => ({ value, label: value.replace('_', ' ') }));
+const syncOptions = ['not_required', 'pending', 'synced', 'failed', 'blocked'].map((value) => ({
+  value,
+  label: value.replace('_', ' '),
+}));
 
 function columns(showProject: boolean): ColumnDef<ClaimListRow>[] {
   return [
-    { accessorKey: 'reference', header: 'Claim', meta: { filter: 'text', format: (row) => (row.revision > 1 ? `${row.reference} rev ${row.revision}` : row.reference) } },
-    ...(showProject ? [{ accessorKey: 'projectCode', header: 'Project', meta: { filter: 'text' as const } }] : []),
+    {
+      accessorKey: 'reference',
+      header: 'Claim',
+      meta: {
+        filter: 'text',
+        format: (row) => (row.revision > 1 ? `${row.reference} rev ${row.revision}` : row.reference),
+      },
+    },
+    ...(showProject
+      ? [{ accessorKey: 'projectCode', header: 'Project', meta: { filter: 'text' as const } }]
+      : []),
     { accessorKey: 'subcontractReference', header: 'Subcontract', meta: { filter: 'text' } },
     { accessorKey: 'vendorName', header: 'Vendor', meta: { filter: 'text' } },
     { accessorKey: 'periodEnd', header: 'Period end', meta: { filter: 'text' } },
-    { accessorKey: 'type', header: 'Type', meta: { filter: Object.entries(claimTypeLabels).map(([value, label]) => ({ value, label })), format: (row) => claimTypeLabels[row.type] ?? row.type } },
+    {
+      accessorKey: 'type',
+      header: 'Type',
+      meta: {
+        filter: Object.entries(claimTypeLabels).map(([value, label]) => ({ value, label })),
+        format: (row) => claimTypeLabels[row.type] ?? row.type,
+      },
+    },
     {
       accessorKey: 'status',
       header: 'Status',
       meta: { filter: statusOptions, format: (row) => row.status },
       cell: ({ row }) => <Badge tone={claimStatusTones[row.original.status]}>{row.original.status}</Badge>,
     },
-    { accessorKey: 'certifiedToDateAmount', header: 'Certified to date', meta: { align: 'right', format: (row) => (row.certifiedToDateAmount ? formatMoneyDisplay(row.certifiedToDateAmount, row.currency) : '') } },
-    { accessorKey: 'dueAmount', header: 'Due', meta: { align: 'right', format: (row) => (row.dueAmount ? formatMoneyDisplay(row.dueAmount, row.currency) : '') } },
+    {
+      accessorKey: 'certifiedToDateAmount',
+      header: 'Certified to date',
+      meta: {
+        align: 'right',
+        format: (row) =>
+          row.certifiedToDateAmount ? formatMoneyDisplay(row.certifiedToDateAmount, row.currency) : '',
+      },
+    },
+    {
+      accessorKey: 'dueAmount',
+      header: 'Due',
+      meta: {
+        align: 'right',
+        format: (row) => (row.dueAmount ? formatMoneyDisplay(row.dueAmount, row.currency) : ''),
+      },
+    },
     {
       accessorKey: 'syncStatus',
       header: 'Odoo sync',
       meta: { filter: syncOptions, format: (row) => row.syncStatus.replace('_', ' ') },
-      cell: ({ row }) => <Badge tone={claimStatusTones[row.original.syncStatus]}>{row.original.syncStatus.replace('_', ' ')}</Badge>,
+      cell: ({ row }) => (
+        <Badge tone={claimStatusTones[row.original.syncStatus]}>
+          {row.original.syncStatus.replace('_', ' ')}
+        </Badge>
+      ),
     },
     { accessorKey: 'updatedAt', header: 'Updated', meta: { format: (row) => formatDateTime(row.updatedAt) } },
   ];
@@ -52,7 +90,10 @@ export function ClaimTable({ projectId, canCreate }: { projectId?: string; canCr
       emptyMessage="No claims yet."
       toolbar={
         canCreate && projectId ? (
-          <Link href={`/projects/${projectId}/claims/new`} className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700">
+          <Link
+            href={`/projects/${projectId}/claims/new`}
+            className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700"
+          >
             New claim
           </Link>
         ) : null

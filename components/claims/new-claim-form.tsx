@@ -19,7 +19,9 @@ export function NewClaimForm({ projectId }: { projectId: string }) {
   const [subcontractId, setSubcontractId] = useState('');
   const [periodEnd, setPeriodEnd] = useState('');
   const [kind, setKind] = useState<Kind>('progress');
-  const go = { onSuccess: (result: { id: string }) => router.push(`/projects/${projectId}/claims/${result.id}`) };
+  const go = {
+    onSuccess: (result: { id: string }) => router.push(`/projects/${projectId}/claims/${result.id}`),
+  };
   const create = useMutation(trpc.claims.create.mutationOptions(go));
   const release = useMutation(trpc.claims.createRetentionRelease.mutationOptions(go));
   const error = create.error ?? release.error;
@@ -37,7 +39,12 @@ export function NewClaimForm({ projectId }: { projectId: string }) {
       <Card>
         <div className="grid gap-3 md:grid-cols-3">
           <Field label="Subcontract" htmlFor="claim-subcontract">
-            <Select id="claim-subcontract" value={subcontractId} onChange={(e) => setSubcontractId(e.target.value)} required>
+            <Select
+              id="claim-subcontract"
+              value={subcontractId}
+              onChange={(e) => setSubcontractId(e.target.value)}
+              required
+            >
               <option value="">Choose…</option>
               {(options.data?.subcontracts ?? []).map((s) => (
                 <option key={s.id} value={s.id}>
@@ -47,7 +54,13 @@ export function NewClaimForm({ projectId }: { projectId: string }) {
             </Select>
           </Field>
           <Field label="Period end" htmlFor="claim-period">
-            <Input id="claim-period" type="date" value={periodEnd} onChange={(e) => setPeriodEnd(e.target.value)} required />
+            <Input
+              id="claim-period"
+              type="date"
+              value={periodEnd}
+              onChange={(e) => setPeriodEnd(e.target.value)}
+              required
+            />
           </Field>
           <Field label="Claim type" htmlFor="claim-kind">
             <Select id="claim-kind" value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
@@ -77,7 +90,11 @@ export function NewClaimForm({ projectId }: { projectId: string }) {
             </div>
             <div>
               <dt className="text-slate-500">Odoo link</dt>
-              <dd>{selected.hasOdooLink ? 'purchase order and vendor linked' : 'missing: release will be refused'}</dd>
+              <dd>
+                {selected.hasOdooLink
+                  ? 'purchase order and vendor linked'
+                  : 'missing: release will be refused'}
+              </dd>
             </div>
             <div>
               <dt className="text-slate-500">Open claim</dt>
@@ -118,18 +135,28 @@ export function RetentionRegister({ projectId }: { projectId: string }) {
             <tr key={s.id} className="border-t border-slate-100">
               <td className="py-1.5">{s.reference}</td>
               <td className="py-1.5">{s.vendorName}</td>
-              <td className="tabular py-1.5 text-right">{formatMoneyDisplay(s.certifiedToDate, s.currency)}</td>
+              <td className="tabular py-1.5 text-right">
+                {formatMoneyDisplay(s.certifiedToDate, s.currency)}
+              </td>
               <td className="tabular py-1.5 text-right">{formatMoneyDisplay(s.retentionHeld, s.currency)}</td>
-              <td className="tabular py-1.5 text-right">{formatMoneyDisplay(s.retentionReleased, s.currency)}</td>
-              <td className="tabular py-1.5 text-right">{formatMoneyDisplay(s.practicalCompletionRelease, s.currency)}</td>
+              <td className="tabular py-1.5 text-right">
+                {formatMoneyDisplay(s.retentionReleased, s.currency)}
+              </td>
+              <td className="tabular py-1.5 text-right">
+                {formatMoneyDisplay(s.practicalCompletionRelease, s.currency)}
+              </td>
             </tr>
           ))}
           <tr className="border-t border-slate-300 font-medium">
             <td className="py-1.5" colSpan={3}>
               Project total
             </td>
-            <td className="tabular py-1.5 text-right">{formatMoneyDisplay(retentionRegister.held, currency)}</td>
-            <td className="tabular py-1.5 text-right">{formatMoneyDisplay(retentionRegister.released, currency)}</td>
+            <td className="tabular py-1.5 text-right">
+              {formatMoneyDisplay(retentionRegister.held, currency)}
+            </td>
+            <td className="tabular py-1.5 text-right">
+              {formatMoneyDisplay(retentionRegister.released, currency)}
+            </td>
             <td />
           </tr>
         </tbody>

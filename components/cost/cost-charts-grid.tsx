@@ -35,7 +35,9 @@ export function CostChartsGrid({ charts, projectId }: { charts: CostCharts; proj
         currency={c}
         horizontal
         series={[{ key: 'varianceAtCompletion', label: 'VAC', color: palette.eac }]}
-        onSelect={(row) => row.costCodeId && router.push(`/projects/${String(row.projectId)}/cost/${String(row.costCodeId)}`)}
+        onSelect={(row) =>
+          row.costCodeId && router.push(`/projects/${String(row.projectId)}/cost/${String(row.costCodeId)}`)
+        }
       />
       <MoneyLineChart
         title={`Forecast margin by month (${c})`}

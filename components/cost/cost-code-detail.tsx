@@ -30,12 +30,22 @@ const figures: [keyof CostCodeRow, string][] = [
   ['projectedOverUnder', 'Projected over/under'],
 ];
 
-export function CostCodeDetail({ projectId, costCodeId, canOverride }: { projectId: string; costCodeId: string; canOverride: boolean }) {
+export function CostCodeDetail({
+  projectId,
+  costCodeId,
+  canOverride,
+}: {
+  projectId: string;
+  costCodeId: string;
+  canOverride: boolean;
+}) {
   const trpc = useTRPC();
   const code = useQuery(trpc.cost.code.queryOptions({ projectId, costCodeId }));
   if (code.error) {
     return code.error.data?.code === 'NOT_FOUND' || code.error.data?.code === 'BAD_REQUEST' ? (
-      <EmptyState title="Cost code not found">It does not exist, or you are not a member of its project.</EmptyState>
+      <EmptyState title="Cost code not found">
+        It does not exist, or you are not a member of its project.
+      </EmptyState>
     ) : (
       <Alert>{errorMessage(code.error)}</Alert>
     );
@@ -53,7 +63,10 @@ export function CostCodeDetail({ projectId, costCodeId, canOverride }: { project
         }
       />
       {row.isAutomaticMethod ? (
-        <Alert tone="warning">This code is on the automatic forecast: it assumes the uncommitted remainder costs exactly its budget and cannot show an overrun there.</Alert>
+        <Alert tone="warning">
+          This code is on the automatic forecast: it assumes the uncommitted remainder costs exactly its
+          budget and cannot show an overrun there.
+        </Alert>
       ) : null}
       <div className="grid gap-4 lg:grid-cols-3">
         <Card title="Cost to complete">
@@ -74,7 +87,11 @@ export function CostCodeDetail({ projectId, costCodeId, canOverride }: { project
             {row.cpi ? ` · CPI ${row.cpi}` : ''}
           </p>
           {row.forecastReason ? <p className="mt-1 text-sm text-slate-600">“{row.forecastReason}”</p> : null}
-          {row.forecastSetAt ? <p className="mt-1 text-xs text-slate-500">Set {formatDateTime(row.forecastSetAt)} by {row.forecastSetBy}</p> : null}
+          {row.forecastSetAt ? (
+            <p className="mt-1 text-xs text-slate-500">
+              Set {formatDateTime(row.forecastSetAt)} by {row.forecastSetBy}
+            </p>
+          ) : null}
           {canOverride ? (
             <div className="mt-4 border-t border-slate-100 pt-4">
               <ForecastForm key={row.forecastVersion} row={row} />

@@ -40,7 +40,11 @@ const money = (projectId: string, key: keyof CostCodeRow, header: string): Colum
     const negative = value.startsWith('-') && key !== 'budgetTransfers' ? 'text-red-700' : '';
     const href = drillHref(projectId, row.original, key);
     return href ? (
-      <Link href={href} className={`underline decoration-slate-300 underline-offset-2 hover:text-brand-700 hover:decoration-brand-700 ${negative}`} title={`${header} of ${row.original.code}: the records behind it`}>
+      <Link
+        href={href}
+        className={`underline decoration-slate-300 underline-offset-2 hover:text-brand-700 hover:decoration-brand-700 ${negative}`}
+        title={`${header} of ${row.original.code}: the records behind it`}
+      >
         {text}
       </Link>
     ) : (
@@ -49,10 +53,13 @@ const money = (projectId: string, key: keyof CostCodeRow, header: string): Colum
   },
 });
 
-export function methodText(row: Pick<CostCodeRow, 'isTotal' | 'effectiveForecastMethod' | 'forecastMethod' | 'forecastSetBy'>): string {
+export function methodText(
+  row: Pick<CostCodeRow, 'isTotal' | 'effectiveForecastMethod' | 'forecastMethod' | 'forecastSetBy'>,
+): string {
   if (row.isTotal || !row.effectiveForecastMethod) return '';
   const label = methodLabels[row.effectiveForecastMethod] ?? row.effectiveForecastMethod;
-  if (row.forecastMethod === 'cpi' && row.effectiveForecastMethod === 'automatic') return 'Automatic (CPI: no performance yet)';
+  if (row.forecastMethod === 'cpi' && row.effectiveForecastMethod === 'automatic')
+    return 'Automatic (CPI: no performance yet)';
   return row.forecastSetBy && row.forecastMethod !== 'automatic' ? `${label} · ${row.forecastSetBy}` : label;
 }
 
@@ -75,9 +82,17 @@ const columnsFor = (projectId: string): ColumnDef<CostCodeRow>[] => [
     accessorKey: 'forecastMethod',
     header: 'Forecast method',
     enableSorting: false,
-    meta: { filter: Object.entries(methodLabels).map(([value, label]) => ({ value, label })), format: methodText },
+    meta: {
+      filter: Object.entries(methodLabels).map(([value, label]) => ({ value, label })),
+      format: methodText,
+    },
     cell: ({ row }) => (
-      <span className={row.original.isAutomaticMethod ? 'rounded bg-amber-100 px-1.5 py-0.5 text-amber-900' : undefined} title={row.original.forecastReason ?? undefined}>
+      <span
+        className={
+          row.original.isAutomaticMethod ? 'rounded bg-amber-100 px-1.5 py-0.5 text-amber-900' : undefined
+        }
+        title={row.original.forecastReason ?? undefined}
+      >
         {methodText(row.original)}
       </span>
     ),
@@ -86,7 +101,11 @@ const columnsFor = (projectId: string): ColumnDef<CostCodeRow>[] => [
   money(projectId, 'estimateAtCompletion', 'EAC'),
   money(projectId, 'varianceAtCompletion', 'VAC'),
   money(projectId, 'projectedOverUnder', 'Projected over/under'),
-  { accessorKey: 'percentComplete', header: '% complete', meta: { align: 'right', format: (row) => formatPercentDisplay(row.percentComplete) } },
+  {
+    accessorKey: 'percentComplete',
+    header: '% complete',
+    meta: { align: 'right', format: (row) => formatPercentDisplay(row.percentComplete) },
+  },
 ];
 
 /** The project's cost report (DOMAIN §7): every column per cost code, totals, CSV; a row drills down. */
@@ -99,7 +118,9 @@ export function CostReportTable({ projectId }: { projectId: string }) {
       query={(input) => trpc.cost.codes.queryOptions({ ...input, projectId })}
       csvFileName="cost-report"
       frozenColumns={2}
-      rowHref={(row) => (row.costCodeId ? `/projects/${projectId}/cost/${row.costCodeId}` : `/projects/${projectId}/cost`)}
+      rowHref={(row) =>
+        row.costCodeId ? `/projects/${projectId}/cost/${row.costCodeId}` : `/projects/${projectId}/cost`
+      }
       searchPlaceholder="Search code or name"
       emptyMessage="This project has no cost codes."
       pageSize={50}

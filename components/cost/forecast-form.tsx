@@ -53,13 +53,24 @@ export function ForecastForm({ row }: { row: CostCodeRow }) {
       {method === 'manual' ? (
         <label className="block text-sm">
           <span className="text-slate-700">Forecast to complete ({row.currency})</span>
-          <input value={manualAmount} onChange={(e) => setManualAmount(e.target.value)} inputMode="decimal" placeholder="e.g. 9000.00" className={input} />
+          <input
+            value={manualAmount}
+            onChange={(e) => setManualAmount(e.target.value)}
+            inputMode="decimal"
+            placeholder="e.g. 9000.00"
+            className={input}
+          />
         </label>
       ) : null}
       {method === 'cpi' ? (
         <label className="block text-sm">
           <span className="text-slate-700">Earned value to date ({row.currency})</span>
-          <input value={earnedValue} onChange={(e) => setEarnedValue(e.target.value)} inputMode="decimal" className={input} />
+          <input
+            value={earnedValue}
+            onChange={(e) => setEarnedValue(e.target.value)}
+            inputMode="decimal"
+            className={input}
+          />
         </label>
       ) : null}
       <label className="block text-sm">

@@ -20,7 +20,11 @@ export function PortfolioDashboard() {
           {charts.data.otherCurrencies.length > 0 ? (
             <label className="flex items-center gap-2 text-sm text-slate-600">
               Charts in
-              <select value={charts.data.currency} onChange={(e) => setCurrency(e.target.value)} className="rounded border border-slate-300 px-1 py-1">
+              <select
+                value={charts.data.currency}
+                onChange={(e) => setCurrency(e.target.value)}
+                className="rounded border border-slate-300 px-1 py-1"
+              >
                 {[charts.data.currency, ...charts.data.otherCurrencies].map((c) => (
                   <option key={c}>{c}</option>
                 ))}

@@ -13,7 +13,11 @@ const money = (key: keyof PortfolioRow, header: string): ColumnDef<PortfolioRow>
   meta: { align: 'right', format: (row) => formatMoneyDisplay(row[key] as string, row.currency) },
   cell: ({ row }) => {
     const value = row.original[key] as string;
-    return <span className={value.startsWith('-') ? 'text-red-700' : undefined}>{formatMoneyDisplay(value, row.original.currency)}</span>;
+    return (
+      <span className={value.startsWith('-') ? 'text-red-700' : undefined}>
+        {formatMoneyDisplay(value, row.original.currency)}
+      </span>
+    );
   },
 });
 
@@ -25,13 +29,21 @@ const columns: ColumnDef<PortfolioRow>[] = [
   money('estimateAtCompletion', 'EAC'),
   money('varianceAtCompletion', 'VAC'),
   money('forecastMargin', 'Forecast margin'),
-  { accessorKey: 'forecastMarginPercent', header: 'Margin %', meta: { align: 'right', format: (row) => formatPercentDisplay(row.forecastMarginPercent) } },
+  {
+    accessorKey: 'forecastMarginPercent',
+    header: 'Margin %',
+    meta: { align: 'right', format: (row) => formatPercentDisplay(row.forecastMarginPercent) },
+  },
   money('billed', 'Billed'),
   money('overUnderBilling', 'Over/under billed'),
   money('certified', 'Certified (subcontracts)'),
   money('retentionPayable', 'Retention payable'),
   money('retentionReceivable', 'Retention receivable'),
-  { accessorKey: 'openExceptions', header: 'Open exceptions', meta: { align: 'right', format: (row) => String(row.openExceptions) } },
+  {
+    accessorKey: 'openExceptions',
+    header: 'Open exceptions',
+    meta: { align: 'right', format: (row) => String(row.openExceptions) },
+  },
 ];
 
 /** Every project the person may see, with totals per currency; sorted and filtered on the server. */

@@ -10,11 +10,24 @@ import { CostChartsGrid } from './cost-charts-grid';
 import { CostReportTable } from './cost-report-table';
 import { causeLabels, causeOrder, formatPercentDisplay, methodLabels } from './labels';
 
-function Figure({ label, value, hint, testId }: { label: string; value: string; hint?: string; testId?: string }) {
+function Figure({
+  label,
+  value,
+  hint,
+  testId,
+}: {
+  label: string;
+  value: string;
+  hint?: string;
+  testId?: string;
+}) {
   return (
     <div>
       <p className="text-xs text-slate-500">{label}</p>
-      <p className={`tabular text-lg font-semibold ${value.startsWith('−') ? 'text-red-700' : 'text-slate-900'}`} data-testid={testId}>
+      <p
+        className={`tabular text-lg font-semibold ${value.startsWith('−') ? 'text-red-700' : 'text-slate-900'}`}
+        data-testid={testId}
+      >
         {value}
       </p>
       {hint ? <p className="text-xs text-slate-500">{hint}</p> : null}
@@ -51,7 +64,11 @@ export function ProjectCost({ projectId, canSnapshot }: { projectId: string; can
         description={`${p.projectName}. Every figure in ${p.currency}, from approved and pending change orders, Odoo commitments and actual cost.`}
         actions={
           canSnapshot ? (
-            <Button variant="secondary" onClick={() => snapshot.mutate({ projectId })} disabled={snapshot.isPending}>
+            <Button
+              variant="secondary"
+              onClick={() => snapshot.mutate({ projectId })}
+              disabled={snapshot.isPending}
+            >
               {snapshot.isPending ? 'Taking snapshot…' : 'Take snapshot now'}
             </Button>
           ) : null
@@ -61,29 +78,50 @@ export function ProjectCost({ projectId, canSnapshot }: { projectId: string; can
       {snapshot.data ? <Alert tone="success">Snapshot of {snapshot.data.period} saved.</Alert> : null}
       <Card>
         <div className="grid grid-cols-2 gap-4 md:grid-cols-4 xl:grid-cols-6" data-testid="cost-summary">
-          <Figure label="Revised contract" value={m(p.revisedContract)} hint={`original ${m(p.originalContract)}`} />
+          <Figure
+            label="Revised contract"
+            value={m(p.revisedContract)}
+            hint={`original ${m(p.originalContract)}`}
+          />
           <Figure label="Revised budget" value={m(p.revisedBudget)} />
           <Figure label="Estimate at completion" value={m(p.estimateAtCompletion)} testId="project-eac" />
-          <Figure label="Variance at completion" value={m(p.varianceAtCompletion)} hint={`projected over/under ${m(p.projectedOverUnder)}`} />
-          <Figure label="Forecast margin" value={m(p.forecastMargin)} hint={formatPercentDisplay(p.forecastMarginPercent)} />
+          <Figure
+            label="Variance at completion"
+            value={m(p.varianceAtCompletion)}
+            hint={`projected over/under ${m(p.projectedOverUnder)}`}
+          />
+          <Figure
+            label="Forecast margin"
+            value={m(p.forecastMargin)}
+            hint={formatPercentDisplay(p.forecastMarginPercent)}
+          />
           <Figure label="% complete (cost)" value={formatPercentDisplay(p.percentComplete)} />
           <Figure label="Earned" value={m(p.earned)} />
           <Figure label="Billed" value={m(p.billed)} hint={`over/under billed ${m(p.overUnderBilling)}`} />
           <Figure label="Certified (subcontracts)" value={m(p.certified)} />
           <Figure label="Retention payable" value={m(p.retentionPayable)} hint="held on subcontractors" />
           <Figure label="Retention receivable" value={m(p.retentionReceivable)} hint="held by the client" />
-          <Figure label="Pending changes" value={m(p.pendingChanges)} hint={`of which proceeding ${m(p.pendingChangesProceeding)}`} testId="pending-exposure" />
+          <Figure
+            label="Pending changes"
+            value={m(p.pendingChanges)}
+            hint={`of which proceeding ${m(p.pendingChangesProceeding)}`}
+            testId="pending-exposure"
+          />
         </div>
       </Card>
       <div className="grid gap-4 lg:grid-cols-2">
         <Card title={`Still on the automatic forecast (${automaticCodes.length})`}>
           <p className="mb-2 text-xs text-slate-600">
-            The automatic method assumes what is left costs exactly its budget, so it cannot show an overrun on the uncommitted part. Review these codes.
+            The automatic method assumes what is left costs exactly its budget, so it cannot show an overrun
+            on the uncommitted part. Review these codes.
           </p>
           <ul className="flex flex-wrap gap-1.5" data-testid="automatic-codes">
             {automaticCodes.map((c) => (
               <li key={c.costCodeId}>
-                <Link href={`/projects/${projectId}/cost/${c.costCodeId}`} className="rounded bg-amber-100 px-2 py-0.5 text-xs text-amber-900 hover:underline">
+                <Link
+                  href={`/projects/${projectId}/cost/${c.costCodeId}`}
+                  className="rounded bg-amber-100 px-2 py-0.5 text-xs text-amber-900 hover:underline"
+                >
                   {c.code} {c.name}
                 </Link>
               </li>
@@ -97,10 +135,14 @@ export function ProjectCost({ projectId, canSnapshot }: { projectId: string; can
             <ul className="space-y-2 text-sm" data-testid="overridden-codes">
               {overriddenCodes.map((c) => (
                 <li key={c.costCodeId}>
-                  <Link href={`/projects/${projectId}/cost/${c.costCodeId}`} className="font-medium text-brand-700 hover:underline">
+                  <Link
+                    href={`/projects/${projectId}/cost/${c.costCodeId}`}
+                    className="font-medium text-brand-700 hover:underline"
+                  >
                     {c.code} {c.name}
                   </Link>{' '}
-                  · {methodLabels[c.method] ?? c.method} {m(c.forecastToComplete)} · {c.setBy ?? 'unknown'}, {formatDateTime(c.setAt)}
+                  · {methodLabels[c.method] ?? c.method} {m(c.forecastToComplete)} · {c.setBy ?? 'unknown'},{' '}
+                  {formatDateTime(c.setAt)}
                   {c.reason ? <p className="text-xs text-slate-600">“{c.reason}”</p> : null}
                 </li>
               ))}
@@ -113,7 +155,9 @@ export function ProjectCost({ projectId, canSnapshot }: { projectId: string; can
           <div className="grid gap-4 md:grid-cols-2" data-testid="eac-change">
             <div>
               <p className="text-sm text-slate-600">
-                EAC {m(sinceBaseline.previousEac)} at the {sinceBaseline.baseline.kind === 'month_end' ? 'month-end' : 'on-demand'} snapshot of {formatDate(sinceBaseline.baseline.period)} → {m(sinceBaseline.currentEac)} today:{' '}
+                EAC {m(sinceBaseline.previousEac)} at the{' '}
+                {sinceBaseline.baseline.kind === 'month_end' ? 'month-end' : 'on-demand'} snapshot of{' '}
+                {formatDate(sinceBaseline.baseline.period)} → {m(sinceBaseline.currentEac)} today:{' '}
                 <strong>{m(sinceBaseline.change)}</strong>
               </p>
               <dl className="mt-2 grid grid-cols-[1fr_auto] gap-x-4 gap-y-1 text-sm">
@@ -137,11 +181,21 @@ export function ProjectCost({ projectId, canSnapshot }: { projectId: string; can
             </ul>
           </div>
         ) : (
-          <p className="text-sm text-slate-500">No snapshot yet: the first month-end snapshot is taken on the 1st; take one now to start comparing.</p>
+          <p className="text-sm text-slate-500">
+            No snapshot yet: the first month-end snapshot is taken on the 1st; take one now to start
+            comparing.
+          </p>
         )}
         {snapshots.data && snapshots.data.length > 0 ? (
           <p className="mt-3 text-xs text-slate-500">
-            Snapshots: {snapshots.data.slice(0, 6).map((s) => `${s.period} (${s.kind === 'month_end' ? 'month end' : `on demand, ${s.takenBy ?? ''}`})`).join(' · ')}
+            Snapshots:{' '}
+            {snapshots.data
+              .slice(0, 6)
+              .map(
+                (s) =>
+                  `${s.period} (${s.kind === 'month_end' ? 'month end' : `on demand, ${s.takenBy ?? ''}`})`,
+              )
+              .join(' · ')}
           </p>
         ) : null}
       </Card>

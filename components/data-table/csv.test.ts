@@ -3,9 +3,15 @@ import { moneyAsNumbers, toCsv } from './csv';
 
 describe('toCsv', () => {
   it('quotes separators, quotes and newlines', () => {
-    expect(toCsv(['a', 'b'], [['x,y', 'say "hi"'], ['line\nbreak', 'plain']])).toBe(
-      'a,b\r\n"x,y","say ""hi"""\r\n"line\nbreak",plain\r\n',
-    );
+    expect(
+      toCsv(
+        ['a', 'b'],
+        [
+          ['x,y', 'say "hi"'],
+          ['line\nbreak', 'plain'],
+        ],
+      ),
+    ).toBe('a,b\r\n"x,y","say ""hi"""\r\n"line\nbreak",plain\r\n');
   });
 
   it('neutralises spreadsheet formulas but keeps negative numbers', () => {

@@ -28,11 +28,17 @@ const MONEY = /^(−|-)?([A-Z]{3}) ([\d,]+\.\d{2})$/;
  * changes, at this boundary, as strings (no float is ever made).
  */
 export function moneyAsNumbers(header: string[], rows: string[][]): { header: string[]; rows: string[][] } {
-  const moneyColumns = header.map((_, i) => rows.some((row) => MONEY.test(row[i] ?? '')) && rows.every((row) => MONEY.test(row[i] ?? '') || ['', '—', '-'].includes(row[i] ?? '')));
+  const moneyColumns = header.map(
+    (_, i) =>
+      rows.some((row) => MONEY.test(row[i] ?? '')) &&
+      rows.every((row) => MONEY.test(row[i] ?? '') || ['', '—', '-'].includes(row[i] ?? '')),
+  );
   const first = moneyColumns.indexOf(true);
   if (first < 0) return { header, rows };
   const out = rows.map((row) => {
-    const currencies = new Set(row.flatMap((cell, i) => (moneyColumns[i] ? [MONEY.exec(cell)?.[2]].filter(Boolean) : [])));
+    const currencies = new Set(
+      row.flatMap((cell, i) => (moneyColumns[i] ? [MONEY.exec(cell)?.[2]].filter(Boolean) : [])),
+    );
     if (currencies.size > 1) return [...row.slice(0, first + 1), '', ...row.slice(first + 1)];
     const cells = row.map((cell, i) => {
       if (!moneyColumns[i]) return cell;

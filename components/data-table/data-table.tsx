@@ -11,7 +11,15 @@ import {
 } from '@tanstack/react-table';
 import Link from 'next/link';
 import { parseAsInteger, parseAsString, useQueryStates } from 'nuqs';
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type CSSProperties, type ReactNode } from 'react';
+import {
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+  type CSSProperties,
+  type ReactNode,
+} from 'react';
 import type { ListInput, ListResult } from '@/server/lib/list';
 import { Button } from '@/components/ui/button';
 import { Alert } from '@/components/ui/feedback';
@@ -59,8 +67,10 @@ export type DataTableProps<T> = {
   frozenColumns?: 1 | 2;
 };
 
-const columnIdOf = <T,>(column: ColumnDef<T>) => column.id ?? ('accessorKey' in column && typeof column.accessorKey === 'string' ? column.accessorKey : '');
-const sortText = (sort?: { id: string; desc: boolean }) => (sort ? `${sort.id}.${sort.desc ? 'desc' : 'asc'}` : '');
+const columnIdOf = <T,>(column: ColumnDef<T>) =>
+  column.id ?? ('accessorKey' in column && typeof column.accessorKey === 'string' ? column.accessorKey : '');
+const sortText = (sort?: { id: string; desc: boolean }) =>
+  sort ? `${sort.id}.${sort.desc ? 'desc' : 'asc'}` : '';
 function parseSort(text: string): SortingState {
   const match = /^(.+)\.(asc|desc)$/.exec(text);
   return match ? [{ id: match[1]!, desc: match[2] === 'desc' }] : [];
@@ -76,7 +86,11 @@ export function DataTable<T>(props: DataTableProps<T>) {
   // render shows every column; the browser applies the choice as it hydrates.
   const userId = useCurrentUserId();
   const prefsKey = userId ? columnPrefsKey(userId, props.tableId ?? props.csvFileName) : null;
-  const hiddenText = useSyncExternalStore(subscribeHidden, () => readHiddenText(prefsKey), () => '');
+  const hiddenText = useSyncExternalStore(
+    subscribeHidden,
+    () => readHiddenText(prefsKey),
+    () => '',
+  );
   const hidden = useMemo(() => parseHidden(hiddenText), [hiddenText]);
   const columnVisibility = useMemo(() => Object.fromEntries(hidden.map((id) => [id, false])), [hidden]);
   const frozen = props.frozenColumns ?? 1;
@@ -99,7 +113,10 @@ export function DataTable<T>(props: DataTableProps<T>) {
 
   // Page, page size, sort, search and every filter live in the URL (nuqs): a reload, Back, or a
   // shared link shows the same rows. Typing is debounced before it reaches the URL.
-  const filterIds = props.columns.filter((column) => column.meta?.filter).map(columnIdOf).join(',');
+  const filterIds = props.columns
+    .filter((column) => column.meta?.filter)
+    .map(columnIdOf)
+    .join(',');
   const { parsers, urlKeys } = useMemo(() => {
     const ids = filterIds ? filterIds.split(',') : [];
     const parsers = {
@@ -107,10 +124,14 @@ export function DataTable<T>(props: DataTableProps<T>) {
       size: parseAsInteger.withDefault(props.pageSize ?? 25),
       sort: parseAsString.withDefault(sortText(props.initialSort)),
       q: parseAsString.withDefault(''),
-      ...Object.fromEntries(ids.map((id) => [`f:${id}`, parseAsString.withDefault(props.initialFilters?.[id] ?? '')])),
+      ...Object.fromEntries(
+        ids.map((id) => [`f:${id}`, parseAsString.withDefault(props.initialFilters?.[id] ?? '')]),
+      ),
     };
     const prefix = props.urlPrefix ?? '';
-    const urlKeys = Object.fromEntries(Object.keys(parsers).map((key) => [key, `${prefix}${key.startsWith('f:') ? key.slice(2) : key}`]));
+    const urlKeys = Object.fromEntries(
+      Object.keys(parsers).map((key) => [key, `${prefix}${key.startsWith('f:') ? key.slice(2) : key}`]),
+    );
     return { parsers, urlKeys };
     // the initial values are constants of each page
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -120,14 +141,23 @@ export function DataTable<T>(props: DataTableProps<T>) {
   const pageSize = url.size as number;
   const sorting = useMemo(() => parseSort(url.sort as string), [url.sort]);
   const urlFilters = useMemo(
-    () => Object.fromEntries(Object.entries(url).filter(([key]) => key.startsWith('f:')).map(([key, value]) => [key.slice(2), value as string])),
+    () =>
+      Object.fromEntries(
+        Object.entries(url)
+          .filter(([key]) => key.startsWith('f:'))
+          .map(([key, value]) => [key.slice(2), value as string]),
+      ),
     [url],
   );
-  const setPage = (next: number | ((current: number) => number)) => void setUrl({ page: (typeof next === 'function' ? next(page) : next) + 1 }, { history: 'push' });
+  const setPage = (next: number | ((current: number) => number)) =>
+    void setUrl({ page: (typeof next === 'function' ? next(page) : next) + 1 }, { history: 'push' });
   const setPageSize = (size: number) => void setUrl({ size, page: 1 });
   const setSorting = (updater: SortingState | ((current: SortingState) => SortingState)) => {
     const next = typeof updater === 'function' ? updater(sorting) : updater;
-    void setUrl({ sort: next[0] ? sortText({ id: next[0].id, desc: next[0].desc }) : '', page: 1 }, { history: 'push' });
+    void setUrl(
+      { sort: next[0] ? sortText({ id: next[0].id, desc: next[0].desc }) : '', page: 1 },
+      { history: 'push' },
+    );
   };
 
   // what is typed, ahead of the URL by the debounce; follows the URL when it changes from outside (Back)
@@ -147,7 +177,11 @@ export function DataTable<T>(props: DataTableProps<T>) {
     const timer = setTimeout(() => {
       pendingWrite.current = null;
       written.current = next;
-      void setUrl({ q: draft.search, page: 1, ...Object.fromEntries(Object.entries(draft.filters).map(([id, value]) => [`f:${id}`, value])) });
+      void setUrl({
+        q: draft.search,
+        page: 1,
+        ...Object.fromEntries(Object.entries(draft.filters).map(([id, value]) => [`f:${id}`, value])),
+      });
     }, 250);
     pendingWrite.current = timer;
     return () => clearTimeout(timer);
@@ -163,7 +197,8 @@ export function DataTable<T>(props: DataTableProps<T>) {
     };
     const onClick = (event: MouseEvent) => {
       const anchor = (event.target as Element | null)?.closest?.('a[href]') as HTMLAnchorElement | null;
-      if (anchor && new URL(anchor.href, window.location.href).pathname !== window.location.pathname) cancel();
+      if (anchor && new URL(anchor.href, window.location.href).pathname !== window.location.pathname)
+        cancel();
     };
     document.addEventListener('click', onClick, true);
     window.addEventListener('beforeunload', cancel);
@@ -174,7 +209,8 @@ export function DataTable<T>(props: DataTableProps<T>) {
   }, []);
   const filters = draft.filters;
   const search = draft.search;
-  const setFilters = (update: (current: Record<string, string>) => Record<string, string>) => setDraft((d) => ({ ...d, filters: update(d.filters) }));
+  const setFilters = (update: (current: Record<string, string>) => Record<string, string>) =>
+    setDraft((d) => ({ ...d, filters: update(d.filters) }));
   const setSearch = (value: string) => setDraft((d) => ({ ...d, search: value }));
 
   const input: ListInput = useMemo(
@@ -218,7 +254,9 @@ export function DataTable<T>(props: DataTableProps<T>) {
       const all = await queryClient.fetchQuery(props.query({ ...input, page: 0, all: true }));
       const columns = table.getAllLeafColumns().filter((column) => column.columnDef.meta?.exclude !== 'csv');
       const header = columns.map((column) => headerText(column.columnDef.header, column.id));
-      const body = [...all.rows, ...(all.totalsRows ?? [])].map((row) => columns.map((column) => cellText(column.columnDef, row)));
+      const body = [...all.rows, ...(all.totalsRows ?? [])].map((row) =>
+        columns.map((column) => cellText(column.columnDef, row)),
+      );
       const csv = moneyAsNumbers(header, body);
       downloadCsv(`${props.csvFileName}.csv`, toCsv(csv.header, csv.rows));
     } catch (error) {
@@ -257,13 +295,24 @@ export function DataTable<T>(props: DataTableProps<T>) {
                     <input
                       type="checkbox"
                       checked={!hidden.includes(column.id)}
-                      onChange={(event) => writeHidden(prefsKey, event.target.checked ? hidden.filter((id) => id !== column.id) : [...hidden, column.id])}
+                      onChange={(event) =>
+                        writeHidden(
+                          prefsKey,
+                          event.target.checked
+                            ? hidden.filter((id) => id !== column.id)
+                            : [...hidden, column.id],
+                        )
+                      }
                     />
                     {headerText(column.columnDef.header, column.id)}
                   </label>
                 ))}
               {hidden.length > 0 ? (
-                <button type="button" className="mt-1 w-full rounded px-1 py-1 text-left text-sm text-brand-700 hover:bg-slate-50" onClick={() => writeHidden(prefsKey, [])}>
+                <button
+                  type="button"
+                  className="mt-1 w-full rounded px-1 py-1 text-left text-sm text-brand-700 hover:bg-slate-50"
+                  onClick={() => writeHidden(prefsKey, [])}
+                >
                   Show all columns
                 </button>
               ) : null}
@@ -291,10 +340,16 @@ export function DataTable<T>(props: DataTableProps<T>) {
                       scope="col"
                       style={frozenCell(index, 'bg-slate-50').style}
                       className={`whitespace-nowrap px-3 py-2 text-left font-medium text-slate-700 ${frozenCell(index, 'bg-slate-50').className} ${header.column.columnDef.meta?.align === 'right' ? 'text-right' : ''}`}
-                      aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined}
+                      aria-sort={
+                        sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined
+                      }
                     >
                       {canSort ? (
-                        <button type="button" className="inline-flex items-center gap-1 hover:text-slate-900" onClick={header.column.getToggleSortingHandler()}>
+                        <button
+                          type="button"
+                          className="inline-flex items-center gap-1 hover:text-slate-900"
+                          onClick={header.column.getToggleSortingHandler()}
+                        >
                           {flexRender(header.column.columnDef.header, header.getContext())}
                           <span aria-hidden>{sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : '↕'}</span>
                         </button>
@@ -314,11 +369,25 @@ export function DataTable<T>(props: DataTableProps<T>) {
                   const value = filters[column.id] ?? '';
                   const set = (next: string) => setFilters((current) => ({ ...current, [column.id]: next }));
                   return (
-                    <td key={column.id} style={frozenCell(index, 'bg-slate-50').style} className={`px-3 pb-2 ${frozenCell(index, 'bg-slate-50').className}`}>
+                    <td
+                      key={column.id}
+                      style={frozenCell(index, 'bg-slate-50').style}
+                      className={`px-3 pb-2 ${frozenCell(index, 'bg-slate-50').className}`}
+                    >
                       {filter === 'text' ? (
-                        <input aria-label={label} value={value} onChange={(e) => set(e.target.value)} className="w-full rounded border border-slate-300 px-2 py-1 text-xs font-normal" />
+                        <input
+                          aria-label={label}
+                          value={value}
+                          onChange={(e) => set(e.target.value)}
+                          className="w-full rounded border border-slate-300 px-2 py-1 text-xs font-normal"
+                        />
                       ) : Array.isArray(filter) ? (
-                        <select aria-label={label} value={value} onChange={(e) => set(e.target.value)} className="w-full rounded border border-slate-300 px-1 py-1 text-xs font-normal">
+                        <select
+                          aria-label={label}
+                          value={value}
+                          onChange={(e) => set(e.target.value)}
+                          className="w-full rounded border border-slate-300 px-1 py-1 text-xs font-normal"
+                        >
                           <option value="">All</option>
                           {filter.map((option) => (
                             <option key={option.value} value={option.value}>
@@ -342,16 +411,26 @@ export function DataTable<T>(props: DataTableProps<T>) {
               </tr>
             ) : (
               table.getRowModel().rows.map((row) => (
-                <tr key={row.id} className={`group hover:bg-slate-50 ${props.rowClassName?.(row.original) ?? ''}`}>
+                <tr
+                  key={row.id}
+                  className={`group hover:bg-slate-50 ${props.rowClassName?.(row.original) ?? ''}`}
+                >
                   {row.getVisibleCells().map((cell, index) => {
                     const meta = cell.column.columnDef.meta;
                     const content = cell.column.columnDef.cell
                       ? flexRender(cell.column.columnDef.cell, cell.getContext())
                       : cellText(cell.column.columnDef, row.original);
                     return (
-                      <td key={cell.id} style={frozenCell(index, 'bg-white group-hover:bg-slate-50').style} className={`px-3 py-2 ${frozenCell(index, 'bg-white group-hover:bg-slate-50').className} ${meta?.align === 'right' ? 'tabular whitespace-nowrap text-right' : ''}`}>
+                      <td
+                        key={cell.id}
+                        style={frozenCell(index, 'bg-white group-hover:bg-slate-50').style}
+                        className={`px-3 py-2 ${frozenCell(index, 'bg-white group-hover:bg-slate-50').className} ${meta?.align === 'right' ? 'tabular whitespace-nowrap text-right' : ''}`}
+                      >
                         {index === 0 && props.rowHref ? (
-                          <Link href={props.rowHref(row.original)} className="font-medium text-brand-700 hover:underline">
+                          <Link
+                            href={props.rowHref(row.original)}
+                            className="font-medium text-brand-700 hover:underline"
+                          >
                             {content}
                           </Link>
                         ) : (
@@ -365,11 +444,17 @@ export function DataTable<T>(props: DataTableProps<T>) {
             )}
           </tbody>
           {totalsRows.length > 0 && rows.length > 0 ? (
-            <tfoot className="border-t-2 border-slate-300 bg-slate-50 font-semibold" data-testid="data-table-totals">
+            <tfoot
+              className="border-t-2 border-slate-300 bg-slate-50 font-semibold"
+              data-testid="data-table-totals"
+            >
               {totalsRows.map((row, rowIndex) => (
                 <tr key={rowIndex}>
                   {table.getVisibleLeafColumns().map((column) => (
-                    <td key={column.id} className={`px-3 py-2 ${column.columnDef.meta?.align === 'right' ? 'tabular whitespace-nowrap text-right' : ''}`}>
+                    <td
+                      key={column.id}
+                      className={`px-3 py-2 ${column.columnDef.meta?.align === 'right' ? 'tabular whitespace-nowrap text-right' : ''}`}
+                    >
                       {cellText(column.columnDef, row)}
                     </td>
                   ))}
@@ -381,17 +466,28 @@ export function DataTable<T>(props: DataTableProps<T>) {
       </div>
       <div className="flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600">
         <span data-testid="data-table-total">
-          {total === 0 ? 'No rows' : `Rows ${page * pageSize + 1}–${Math.min(total, (page + 1) * pageSize)} of ${total}`}
+          {total === 0
+            ? 'No rows'
+            : `Rows ${page * pageSize + 1}–${Math.min(total, (page + 1) * pageSize)} of ${total}`}
         </span>
         <div className="flex items-center gap-2">
-          <select aria-label="Rows per page" value={pageSize} onChange={(e) => setPageSize(Number(e.target.value))} className="rounded border border-slate-300 px-1 py-1">
+          <select
+            aria-label="Rows per page"
+            value={pageSize}
+            onChange={(e) => setPageSize(Number(e.target.value))}
+            className="rounded border border-slate-300 px-1 py-1"
+          >
             {[10, 25, 50, 100].map((size) => (
               <option key={size} value={size}>
                 {size} / page
               </option>
             ))}
           </select>
-          <Button variant="secondary" onClick={() => setPage((p) => Math.max(0, p - 1))} disabled={page === 0}>
+          <Button
+            variant="secondary"
+            onClick={() => setPage((p) => Math.max(0, p - 1))}
+            disabled={page === 0}
+          >
             Previous
           </Button>
           <span>

@@ -24,11 +24,22 @@ export function listInputFromSearchParams(params: SearchParams, options: ListUrl
   };
   const page = Number.parseInt(get('page') ?? '1', 10);
   const size = Number.parseInt(get('size') ?? String(options.pageSize ?? 25), 10);
-  const sortText = get('sort') ?? (options.initialSort ? `${options.initialSort.id}.${options.initialSort.desc ? 'desc' : 'asc'}` : '');
+  const sortText =
+    get('sort') ??
+    (options.initialSort ? `${options.initialSort.id}.${options.initialSort.desc ? 'desc' : 'asc'}` : '');
   const match = /^(.+)\.(asc|desc)$/.exec(sortText);
   const reserved = new Set(['page', 'size', 'sort', 'q'].map((key) => `${prefix}${key}`));
-  const ids = options.filterIds ?? [...new Set([...Object.keys(params).filter((key) => key.startsWith(prefix) && !reserved.has(key)).map((key) => key.slice(prefix.length)), ...Object.keys(options.initialFilters ?? {})])];
-  const filters = Object.fromEntries(ids.map((id) => [id, get(id) ?? options.initialFilters?.[id] ?? '']).filter(([, value]) => value !== ''));
+  const ids = options.filterIds ?? [
+    ...new Set([
+      ...Object.keys(params)
+        .filter((key) => key.startsWith(prefix) && !reserved.has(key))
+        .map((key) => key.slice(prefix.length)),
+      ...Object.keys(options.initialFilters ?? {}),
+    ]),
+  ];
+  const filters = Object.fromEntries(
+    ids.map((id) => [id, get(id) ?? options.initialFilters?.[id] ?? '']).filter(([, value]) => value !== ''),
+  );
   const search = get('q') || undefined;
   return {
     page: Number.isFinite(page) && page > 0 ? page - 1 : 0,

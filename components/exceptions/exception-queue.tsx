@@ -34,7 +34,8 @@ const severities = [
   { value: 'low', label: 'Low' },
 ];
 const severityTone = { critical: 'red', high: 'red', medium: 'amber', low: 'slate' } as const;
-const labelOf = (options: { value: string; label: string }[], value: string) => options.find((o) => o.value === value)?.label ?? value;
+const labelOf = (options: { value: string; label: string }[], value: string) =>
+  options.find((o) => o.value === value)?.label ?? value;
 
 /** Finance's exception queue: worst and oldest first; retry, link, assign, dismiss — one by one or in bulk. */
 export function ExceptionQueue() {
@@ -98,7 +99,11 @@ export function ExceptionQueue() {
         accessorKey: 'severity',
         header: 'Severity',
         meta: { filter: severities, format: (row) => labelOf(severities, row.severity) },
-        cell: ({ row }) => <Badge tone={severityTone[row.original.severity]}>{labelOf(severities, row.original.severity)}</Badge>,
+        cell: ({ row }) => (
+          <Badge tone={severityTone[row.original.severity]}>
+            {labelOf(severities, row.original.severity)}
+          </Badge>
+        ),
       },
       {
         accessorKey: 'title',
@@ -128,15 +133,44 @@ export function ExceptionQueue() {
           );
         },
       },
-      { accessorKey: 'category', header: 'Category', meta: { filter: categories, format: (row) => labelOf(categories, row.category) } },
-      { accessorKey: 'projectId', header: 'Project', meta: { filter: projectOptions, format: (row) => row.projectCode ?? '—' } },
-      { accessorKey: 'amountAtStake', header: 'At stake', meta: { align: 'right', format: (row) => formatMoneyDisplay(row.amountAtStake) } },
-      { accessorKey: 'ageBucket', header: 'Age', meta: { filter: AGE_BUCKETS, format: (row) => labelOf(AGE_BUCKETS, row.ageBucket) } },
+      {
+        accessorKey: 'category',
+        header: 'Category',
+        meta: { filter: categories, format: (row) => labelOf(categories, row.category) },
+      },
+      {
+        accessorKey: 'projectId',
+        header: 'Project',
+        meta: { filter: projectOptions, format: (row) => row.projectCode ?? '—' },
+      },
+      {
+        accessorKey: 'amountAtStake',
+        header: 'At stake',
+        meta: { align: 'right', format: (row) => formatMoneyDisplay(row.amountAtStake) },
+      },
+      {
+        accessorKey: 'ageBucket',
+        header: 'Age',
+        meta: { filter: AGE_BUCKETS, format: (row) => labelOf(AGE_BUCKETS, row.ageBucket) },
+      },
       { accessorKey: 'occurrences', header: 'Seen', meta: { align: 'right' } },
-      { accessorKey: 'lastSeenAt', header: 'Last seen', meta: { format: (row) => formatDateTime(row.lastSeenAt) } },
+      {
+        accessorKey: 'lastSeenAt',
+        header: 'Last seen',
+        meta: { format: (row) => formatDateTime(row.lastSeenAt) },
+      },
       { accessorKey: 'ownerRole', header: 'Owner', enableSorting: false },
-      { accessorKey: 'assigneeId', header: 'Assignee', enableSorting: false, meta: { filter: assigneeOptions, format: (row) => row.assigneeName ?? '—' } },
-      { accessorKey: 'status', header: 'Status', meta: { filter: statuses, format: (row) => labelOf(statuses, row.status) } },
+      {
+        accessorKey: 'assigneeId',
+        header: 'Assignee',
+        enableSorting: false,
+        meta: { filter: assigneeOptions, format: (row) => row.assigneeName ?? '—' },
+      },
+      {
+        accessorKey: 'status',
+        header: 'Status',
+        meta: { filter: statuses, format: (row) => labelOf(statuses, row.status) },
+      },
       {
         id: 'actions',
         header: 'Actions',
@@ -145,12 +179,20 @@ export function ExceptionQueue() {
         cell: ({ row }) =>
           canAct && row.original.status === 'open' ? (
             <div className="flex gap-1">
-              {row.original.category === 'sync_failure' || row.original.category === 'reconciliation_drift' ? (
-                <Button variant="secondary" disabled={retry.isPending} onClick={() => retry.mutate({ exceptionId: row.original.id, version: row.original.version })}>
+              {row.original.category === 'sync_failure' ||
+              row.original.category === 'reconciliation_drift' ? (
+                <Button
+                  variant="secondary"
+                  disabled={retry.isPending}
+                  onClick={() =>
+                    retry.mutate({ exceptionId: row.original.id, version: row.original.version })
+                  }
+                >
                   Retry
                 </Button>
               ) : null}
-              {(row.original.recordType === 'claim' || row.original.recordType === 'milestone') && row.original.category !== 'rule_breach' ? (
+              {(row.original.recordType === 'claim' || row.original.recordType === 'milestone') &&
+              row.original.category !== 'rule_breach' ? (
                 <Button variant="ghost" onClick={() => setLinking(row.original)}>
                   Link
                 </Button>
@@ -218,10 +260,20 @@ export function ExceptionQueue() {
   );
 }
 
-function DismissForm({ exception, onDone }: { exception: ExceptionRow; onDone: (message: string | null) => Promise<void> }) {
+function DismissForm({
+  exception,
+  onDone,
+}: {
+  exception: ExceptionRow;
+  onDone: (message: string | null) => Promise<void>;
+}) {
   const trpc = useTRPC();
   const [reason, setReason] = useState('');
-  const dismiss = useMutation(trpc.exceptions.dismiss.mutationOptions({ onSuccess: () => onDone('Exception dismissed; your reason is in the audit log.') }));
+  const dismiss = useMutation(
+    trpc.exceptions.dismiss.mutationOptions({
+      onSuccess: () => onDone('Exception dismissed; your reason is in the audit log.'),
+    }),
+  );
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     dismiss.mutate({ exceptionId: exception.id, version: exception.version, reason });
@@ -230,8 +282,18 @@ function DismissForm({ exception, onDone }: { exception: ExceptionRow; onDone: (
     <Card title={`Dismiss: ${exception.title}`}>
       <form onSubmit={onSubmit} className="space-y-3" aria-label="Dismiss exception">
         {dismiss.error ? <Alert>{errorMessage(dismiss.error)}</Alert> : null}
-        <Field label="Reason" htmlFor="dismiss-reason" hint="Required. Say why no fix is needed; it is kept in the audit log.">
-          <Textarea id="dismiss-reason" value={reason} onChange={(event) => setReason(event.target.value)} rows={3} maxLength={2000} />
+        <Field
+          label="Reason"
+          htmlFor="dismiss-reason"
+          hint="Required. Say why no fix is needed; it is kept in the audit log."
+        >
+          <Textarea
+            id="dismiss-reason"
+            value={reason}
+            onChange={(event) => setReason(event.target.value)}
+            rows={3}
+            maxLength={2000}
+          />
         </Field>
         <div className="flex gap-2">
           <Button type="submit" variant="danger" disabled={dismiss.isPending}>

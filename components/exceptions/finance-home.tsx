@@ -22,15 +22,21 @@ export function FinanceHome() {
   const summary = useQuery(trpc.exceptions.summary.queryOptions());
   const me = useQuery(trpc.session.me.queryOptions());
   // each figure opens the queue filtered to exactly what it counts (filters are URL parameters)
-  const queue = (params: Record<string, string>) => `/exceptions?${new URLSearchParams({ status: 'open', ...params }).toString()}`;
+  const queue = (params: Record<string, string>) =>
+    `/exceptions?${new URLSearchParams({ status: 'open', ...params }).toString()}`;
   const data = summary.data;
-  const cell = (category: string, bucket: string) => data?.cells.find((c) => c.category === category && c.ageBucket === bucket);
+  const cell = (category: string, bucket: string) =>
+    data?.cells.find((c) => c.category === category && c.ageBucket === bucket);
   return (
     <div className="space-y-4">
       {summary.error ? <Alert>{errorMessage(summary.error)}</Alert> : null}
       <p className="text-sm text-slate-700">
-        <strong>{data?.totalCount ?? 0}</strong> open exceptions, <strong>{formatMoneyDisplay(data?.totalAtStake ?? null)}</strong> at stake;{' '}
-        <Link href={me.data ? queue({ assigneeId: me.data.id }) : queue({})} className="text-brand-700 underline underline-offset-2">
+        <strong>{data?.totalCount ?? 0}</strong> open exceptions,{' '}
+        <strong>{formatMoneyDisplay(data?.totalAtStake ?? null)}</strong> at stake;{' '}
+        <Link
+          href={me.data ? queue({ assigneeId: me.data.id }) : queue({})}
+          className="text-brand-700 underline underline-offset-2"
+        >
           {data?.assignedToMe ?? 0} assigned to you
         </Link>
         .
@@ -39,7 +45,9 @@ export function FinanceHome() {
         <table className="min-w-full text-sm" data-testid="queue-ageing">
           <thead className="bg-slate-50">
             <tr>
-              <th scope="col" className="px-3 py-2 text-left">Category</th>
+              <th scope="col" className="px-3 py-2 text-left">
+                Category
+              </th>
               {AGE_BUCKETS.map((b) => (
                 <th key={b.value} scope="col" className="px-3 py-2 text-right">
                   {b.label}
@@ -60,7 +68,10 @@ export function FinanceHome() {
                   return (
                     <td key={b.value} className="tabular whitespace-nowrap px-3 py-2 text-right">
                       {found ? (
-                        <Link href={queue({ category: category.key, ageBucket: b.value })} className="text-brand-700 hover:underline">
+                        <Link
+                          href={queue({ category: category.key, ageBucket: b.value })}
+                          className="text-brand-700 hover:underline"
+                        >
                           {found.count} · {formatMoneyDisplay(found.amountAtStake)}
                           <span className="sr-only">
                             {' '}
@@ -79,8 +90,22 @@ export function FinanceHome() {
         </table>
       </div>
       <div className="grid gap-4 lg:grid-cols-2">
-        <CountBarChart title="Open exceptions by age" summary="Open exceptions per ageing bucket, stacked by category." data={data?.countSeries ?? []} categoryKey="bucket" series={categories} axisLabel="exceptions" />
-        <MoneyBarChart title="Money at stake by age" summary="Amount at stake per ageing bucket and category." data={data?.moneySeries ?? []} categoryKey="bucket" series={categories} currency="GBP" />
+        <CountBarChart
+          title="Open exceptions by age"
+          summary="Open exceptions per ageing bucket, stacked by category."
+          data={data?.countSeries ?? []}
+          categoryKey="bucket"
+          series={categories}
+          axisLabel="exceptions"
+        />
+        <MoneyBarChart
+          title="Money at stake by age"
+          summary="Amount at stake per ageing bucket and category."
+          data={data?.moneySeries ?? []}
+          categoryKey="bucket"
+          series={categories}
+          currency="GBP"
+        />
       </div>
     </div>
   );

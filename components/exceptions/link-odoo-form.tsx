@@ -9,10 +9,20 @@ import { Field } from '@/components/ui/field';
 import type { ExceptionRow } from '@/server/modules/exceptions/exception.queries';
 
 /** Link an existing Odoo bill / invoice (checked by the server: same partner, amount and reference). */
-export function LinkOdooForm({ exception, onDone }: { exception: ExceptionRow; onDone: (message: string | null) => Promise<void> }) {
+export function LinkOdooForm({
+  exception,
+  onDone,
+}: {
+  exception: ExceptionRow;
+  onDone: (message: string | null) => Promise<void>;
+}) {
   const trpc = useTRPC();
   const [odooId, setOdooId] = useState('');
-  const link = useMutation(trpc.exceptions.link.mutationOptions({ onSuccess: () => onDone('Linked. The record syncs again against the linked Odoo document.') }));
+  const link = useMutation(
+    trpc.exceptions.link.mutationOptions({
+      onSuccess: () => onDone('Linked. The record syncs again against the linked Odoo document.'),
+    }),
+  );
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     link.mutate({ exceptionId: exception.id, version: exception.version, odooId: Number(odooId) });
@@ -22,8 +32,18 @@ export function LinkOdooForm({ exception, onDone }: { exception: ExceptionRow; o
     <Card title={`Link an Odoo ${document} to ${exception.recordReference ?? exception.recordId}`}>
       <form onSubmit={onSubmit} className="space-y-3" aria-label="Link Odoo record">
         {link.error ? <Alert>{errorMessage(link.error)}</Alert> : null}
-        <Field label="Odoo id" htmlFor="link-odoo-id" hint={`The id of the ${document} in Odoo (from its URL). It must carry the same partner, amount and reference.`}>
-          <input id="link-odoo-id" inputMode="numeric" value={odooId} onChange={(e) => setOdooId(e.target.value.replace(/\D/g, ''))} className="w-40 rounded-md border border-slate-300 px-2.5 py-1.5 text-sm" />
+        <Field
+          label="Odoo id"
+          htmlFor="link-odoo-id"
+          hint={`The id of the ${document} in Odoo (from its URL). It must carry the same partner, amount and reference.`}
+        >
+          <input
+            id="link-odoo-id"
+            inputMode="numeric"
+            value={odooId}
+            onChange={(e) => setOdooId(e.target.value.replace(/\D/g, ''))}
+            className="w-40 rounded-md border border-slate-300 px-2.5 py-1.5 text-sm"
+          />
         </Field>
         <div className="flex gap-2">
           <Button type="submit" disabled={link.isPending || odooId === ''}>

@@ -1,5 +1,9 @@
 /** The page of the record an exception blocks (null for organisation-wide records). */
-export function recordHref(row: { recordType: string; recordId: string; projectId: string | null }): string | null {
+export function recordHref(row: {
+  recordType: string;
+  recordId: string;
+  projectId: string | null;
+}): string | null {
   if (!row.projectId) return null;
   const base = `/projects/${row.projectId}`;
   switch (row.recordType) {

@@ -23,15 +23,22 @@ export function ApprovalInbox() {
     );
   }
   return (
-    <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white" data-testid="inbox-list">
+    <ul
+      className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white"
+      data-testid="inbox-list"
+    >
       {items.map((item) => (
         <li key={`${item.kind}-${item.id}`} className="flex items-center justify-between gap-4 px-4 py-3">
           <div>
-            <Link href={`/projects/${item.projectId}/${kindPaths[item.kind]}/${item.id}`} className="font-medium text-brand-700 hover:underline">
+            <Link
+              href={`/projects/${item.projectId}/${kindPaths[item.kind]}/${item.id}`}
+              className="font-medium text-brand-700 hover:underline"
+            >
               {item.reference} · {item.title}
             </Link>
             <p className="text-xs text-slate-500">
-              {kindLabels[item.kind]} on {item.projectCode} · {item.step} · waiting since {formatDateTime(item.waitingSince)}
+              {kindLabels[item.kind]} on {item.projectCode} · {item.step} · waiting since{' '}
+              {formatDateTime(item.waitingSince)}
             </p>
           </div>
           <span className="tabular text-sm">{formatMoneyDisplay(item.amount, item.currency)}</span>

@@ -10,7 +10,10 @@ import { Field, Input } from '@/components/ui/field';
 
 /** The server refused because this session's last second-factor code is older than 15 minutes. */
 export function isStepUpRequired(error: unknown): boolean {
-  return error instanceof TRPCClientError && (error.data as { domainCode?: string } | undefined)?.domainCode === 'MFA_STEP_UP_REQUIRED';
+  return (
+    error instanceof TRPCClientError &&
+    (error.data as { domainCode?: string } | undefined)?.domainCode === 'MFA_STEP_UP_REQUIRED'
+  );
 }
 
 /**
@@ -19,7 +22,11 @@ export function isStepUpRequired(error: unknown): boolean {
  * retry the same mutation — instead of sending them to another page. Use as
  * `mutation.mutate(vars, { onError: (e) => stepUp.intercept(e, () => again(vars)) })`.
  */
-export function useStepUp(): { intercept: (error: unknown, retry: () => void) => boolean; active: boolean; prompt: ReactNode } {
+export function useStepUp(): {
+  intercept: (error: unknown, retry: () => void) => boolean;
+  active: boolean;
+  prompt: ReactNode;
+} {
   const [retry, setRetry] = useState<(() => void) | null>(null);
   return {
     intercept(error, again) {
@@ -49,10 +56,25 @@ function StepUpPrompt({ onProved, onCancel }: { onProved: () => void; onCancel: 
     stepUp.mutate({ code });
   }
   return (
-    <form onSubmit={onSubmit} className="space-y-3 rounded-md border border-amber-300 bg-amber-50 p-4" data-testid="step-up-prompt" aria-label="Confirm it's you">
-      <p className="text-sm font-medium text-amber-900">Confirm it&apos;s you: this needs a fresh code from your authenticator app (valid 15 minutes).</p>
+    <form
+      onSubmit={onSubmit}
+      className="space-y-3 rounded-md border border-amber-300 bg-amber-50 p-4"
+      data-testid="step-up-prompt"
+      aria-label="Confirm it's you"
+    >
+      <p className="text-sm font-medium text-amber-900">
+        Confirm it&apos;s you: this needs a fresh code from your authenticator app (valid 15 minutes).
+      </p>
       <Field label="Authentication code" htmlFor="step-up-code" hint="The 6-digit code, or a recovery code.">
-        <Input id="step-up-code" name="code" value={code} onChange={(e) => setCode(e.target.value)} autoComplete="one-time-code" autoFocus required />
+        <Input
+          id="step-up-code"
+          name="code"
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+          autoComplete="one-time-code"
+          autoFocus
+          required
+        />
       </Field>
       {stepUp.error ? <Alert>{errorMessage(stepUp.error)}</Alert> : null}
       <div className="flex gap-2">

@@ -11,7 +11,11 @@ import { Field, Textarea } from '@/components/ui/field';
 import { formatDate, formatDateTime, formatMoneyDisplay } from '@/components/ui/format';
 import { auditActionLabels, milestoneStatusLabels, milestoneStatusTones } from './labels';
 
-const actionLabels = { claim_completion: 'Claim completion', verify: 'Verify completion', release: 'Release for invoicing' } as const;
+const actionLabels = {
+  claim_completion: 'Claim completion',
+  verify: 'Verify completion',
+  release: 'Release for invoicing',
+} as const;
 
 export function MilestoneDetail({ projectId, milestoneId }: { projectId: string; milestoneId: string }) {
   const trpc = useTRPC();
@@ -23,7 +27,11 @@ export function MilestoneDetail({ projectId, milestoneId }: { projectId: string;
     await queryClient.invalidateQueries({ queryKey: trpc.milestones.pathKey() });
   };
   // a refused release is recorded (audit, exception) even though it fails: reload the timeline either way
-  const options = { onSuccess: refresh, onError: () => void queryClient.invalidateQueries({ queryKey: trpc.milestones.get.queryKey({ milestoneId }) }) };
+  const options = {
+    onSuccess: refresh,
+    onError: () =>
+      void queryClient.invalidateQueries({ queryKey: trpc.milestones.get.queryKey({ milestoneId }) }),
+  };
   const claim = useMutation(trpc.milestones.claimCompletion.mutationOptions(options));
   const verify = useMutation(trpc.milestones.verify.mutationOptions(options));
   const release = useMutation(trpc.milestones.release.mutationOptions(options));
@@ -31,7 +39,12 @@ export function MilestoneDetail({ projectId, milestoneId }: { projectId: string;
   const error = claim.error ?? verify.error ?? release.error ?? reject.error;
   const pending = claim.isPending || verify.isPending || release.isPending || reject.isPending;
 
-  if (detail.error) return <EmptyState title="Milestone not found">It does not exist, or it belongs to a project you are not a member of.</EmptyState>;
+  if (detail.error)
+    return (
+      <EmptyState title="Milestone not found">
+        It does not exist, or it belongs to a project you are not a member of.
+      </EmptyState>
+    );
   if (!detail.data) return <p className="text-sm text-slate-500">Loading…</p>;
   const m = detail.data;
   const currency = m.project.currency;
@@ -54,7 +67,10 @@ export function MilestoneDetail({ projectId, milestoneId }: { projectId: string;
         }
         actions={
           can('edit') ? (
-            <Link href={`/projects/${projectId}/billing/${milestoneId}/edit`} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm">
+            <Link
+              href={`/projects/${projectId}/billing/${milestoneId}/edit`}
+              className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm"
+            >
               Edit milestone
             </Link>
           ) : null
@@ -63,38 +79,84 @@ export function MilestoneDetail({ projectId, milestoneId }: { projectId: string;
       <RecordTabs recordType="milestone" recordId={milestoneId}>
         <div className="space-y-4">
           {error ? <Alert>{errorMessage(error)}</Alert> : null}
-          {m.rejectionReason && m.status === 'planned' ? <Alert tone="warning">Rejected: {m.rejectionReason}</Alert> : null}
+          {m.rejectionReason && m.status === 'planned' ? (
+            <Alert tone="warning">Rejected: {m.rejectionReason}</Alert>
+          ) : null}
           {m.actions.some((a) => a !== 'edit') ? (
             <Card title="Your action">
               <div className="space-y-3" data-testid="milestone-actions">
                 <Field label="Comment (required to reject)" htmlFor="ms-comment">
-                  <Textarea id="ms-comment" rows={2} value={comment} onChange={(e) => setComment(e.target.value)} maxLength={2000} />
+                  <Textarea
+                    id="ms-comment"
+                    rows={2}
+                    value={comment}
+                    onChange={(e) => setComment(e.target.value)}
+                    maxLength={2000}
+                  />
                 </Field>
                 <div className="flex flex-wrap gap-2">
-                  {can('claim_completion') ? <Button disabled={pending} onClick={() => claim.mutate(withComment)}>{actionLabels.claim_completion}</Button> : null}
-                  {can('verify') ? <Button disabled={pending} onClick={() => verify.mutate(withComment)}>{actionLabels.verify}</Button> : null}
-                  {can('release') ? <Button disabled={pending} onClick={() => release.mutate(withComment)}>{actionLabels.release}</Button> : null}
-                  {can('reject') ? <Button variant="danger" disabled={pending} onClick={() => reject.mutate({ ...base, comment })}>Reject</Button> : null}
+                  {can('claim_completion') ? (
+                    <Button disabled={pending} onClick={() => claim.mutate(withComment)}>
+                      {actionLabels.claim_completion}
+                    </Button>
+                  ) : null}
+                  {can('verify') ? (
+                    <Button disabled={pending} onClick={() => verify.mutate(withComment)}>
+                      {actionLabels.verify}
+                    </Button>
+                  ) : null}
+                  {can('release') ? (
+                    <Button disabled={pending} onClick={() => release.mutate(withComment)}>
+                      {actionLabels.release}
+                    </Button>
+                  ) : null}
+                  {can('reject') ? (
+                    <Button
+                      variant="danger"
+                      disabled={pending}
+                      onClick={() => reject.mutate({ ...base, comment })}
+                    >
+                      Reject
+                    </Button>
+                  ) : null}
                 </div>
               </div>
             </Card>
           ) : null}
           <div className="grid gap-4 md:grid-cols-3">
             <Card title={m.invoiceAmount ? 'Released amount' : 'Amount'}>
-              <p className="tabular text-lg font-semibold" data-testid="milestone-amount">{formatMoneyDisplay(m.amount, currency)}</p>
+              <p className="tabular text-lg font-semibold" data-testid="milestone-amount">
+                {formatMoneyDisplay(m.amount, currency)}
+              </p>
               <p className="text-xs text-slate-500">
-                {m.amountBasis === 'percent' ? `${m.percentOfContract} % of the revised contract value ${formatMoneyDisplay(m.revisedContractValue, currency)}` : 'Fixed amount'}
+                {m.amountBasis === 'percent'
+                  ? `${m.percentOfContract} % of the revised contract value ${formatMoneyDisplay(m.revisedContractValue, currency)}`
+                  : 'Fixed amount'}
               </p>
             </Card>
             <Card title="Customer invoice">
               {m.invoiceAmount ? (
                 <dl className="tabular space-y-1 text-sm" data-testid="milestone-invoice">
-                  <div className="flex justify-between"><dt>Retention</dt><dd>{formatMoneyDisplay(m.retentionAmount, currency)}</dd></div>
-                  <div className="flex justify-between font-semibold"><dt>Invoice total</dt><dd>{formatMoneyDisplay(m.netInvoiceAmount, currency)}</dd></div>
-                  <div className="flex justify-between"><dt>Odoo</dt><dd>{m.odooInvoiceName ?? 'not yet created'}{m.odooPaymentState ? ` · ${m.odooPaymentState.replace('_', ' ')}` : ''}</dd></div>
+                  <div className="flex justify-between">
+                    <dt>Retention</dt>
+                    <dd>{formatMoneyDisplay(m.retentionAmount, currency)}</dd>
+                  </div>
+                  <div className="flex justify-between font-semibold">
+                    <dt>Invoice total</dt>
+                    <dd>{formatMoneyDisplay(m.netInvoiceAmount, currency)}</dd>
+                  </div>
+                  <div className="flex justify-between">
+                    <dt>Odoo</dt>
+                    <dd>
+                      {m.odooInvoiceName ?? 'not yet created'}
+                      {m.odooPaymentState ? ` · ${m.odooPaymentState.replace('_', ' ')}` : ''}
+                    </dd>
+                  </div>
                 </dl>
               ) : (
-                <p className="text-sm text-slate-500">Created and posted in Odoo when finance releases the milestone.</p>
+                <p className="text-sm text-slate-500">
+                  Created and posted in Odoo when finance releases the milestone.
+                </p>
               )}
             </Card>
             <Card title="Odoo links">
@@ -110,7 +172,9 @@ export function MilestoneDetail({ projectId, milestoneId }: { projectId: string;
                   <li key={event.id} className="flex items-start justify-between gap-2">
                     <span>
                       {auditActionLabels[event.action] ?? event.action}
-                      {event.comment ? <span className="block text-xs text-slate-500">“{event.comment}”</span> : null}
+                      {event.comment ? (
+                        <span className="block text-xs text-slate-500">“{event.comment}”</span>
+                      ) : null}
                     </span>
                     <span className="text-right text-xs text-slate-500">
                       {event.actorName ?? 'Plumbline'} ({(event.role ?? 'system').replace('_', ' ')})
@@ -124,7 +188,12 @@ export function MilestoneDetail({ projectId, milestoneId }: { projectId: string;
               <ul className="space-y-1 text-sm" data-testid="milestone-evidence">
                 {m.evidence.map((item) => (
                   <li key={item.id}>
-                    <a href={item.url} rel="noopener noreferrer nofollow" target="_blank" className="text-brand-700 hover:underline">
+                    <a
+                      href={item.url}
+                      rel="noopener noreferrer nofollow"
+                      target="_blank"
+                      className="text-brand-700 hover:underline"
+                    >
                       {item.title}
                     </a>
                   </li>

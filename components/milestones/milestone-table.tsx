@@ -10,12 +10,17 @@ import type { MilestoneListRow } from '@/server/modules/milestones/milestone.que
 import { milestoneStatusLabels, milestoneStatusTones } from './labels';
 
 const statusOptions = Object.entries(milestoneStatusLabels).map(([value, label]) => ({ value, label }));
-const syncOptions = ['not_required', 'pending', 'synced', 'failed', 'blocked'].map((value) => ({ value, label: value.replace('_', ' ') }));
+const syncOptions = ['not_required', 'pending', 'synced', 'failed', 'blocked'].map((value) => ({
+  value,
+  label: value.replace('_', ' '),
+}));
 
 function columns(showProject: boolean): ColumnDef<MilestoneListRow>[] {
   return [
     { accessorKey: 'reference', header: 'Reference', meta: { filter: 'text' } },
-    ...(showProject ? [{ accessorKey: 'projectCode', header: 'Project', meta: { filter: 'text' as const } }] : []),
+    ...(showProject
+      ? [{ accessorKey: 'projectCode', header: 'Project', meta: { filter: 'text' as const } }]
+      : []),
     { accessorKey: 'name', header: 'Milestone', meta: { filter: 'text' } },
     {
       accessorKey: 'plannedDate',
@@ -31,21 +36,47 @@ function columns(showProject: boolean): ColumnDef<MilestoneListRow>[] {
     {
       accessorKey: 'amount',
       header: 'Amount',
-      meta: { align: 'right', format: (row) => `${formatMoneyDisplay(row.amount, row.currency)}${row.percentOfContract ? ` (${row.percentOfContract} %)` : ''}` },
+      meta: {
+        align: 'right',
+        format: (row) =>
+          `${formatMoneyDisplay(row.amount, row.currency)}${row.percentOfContract ? ` (${row.percentOfContract} %)` : ''}`,
+      },
     },
     {
       accessorKey: 'status',
       header: 'Status',
       meta: { filter: statusOptions, format: (row) => milestoneStatusLabels[row.status] ?? row.status },
-      cell: ({ row }) => <Badge tone={milestoneStatusTones[row.original.status]}>{milestoneStatusLabels[row.original.status] ?? row.original.status}</Badge>,
+      cell: ({ row }) => (
+        <Badge tone={milestoneStatusTones[row.original.status]}>
+          {milestoneStatusLabels[row.original.status] ?? row.original.status}
+        </Badge>
+      ),
     },
-    { accessorKey: 'isOverdue', header: 'Overdue', meta: { filter: [{ value: 'true', label: 'overdue' }, { value: 'false', label: 'on time' }], format: (row) => (row.isOverdue ? 'yes' : 'no') } },
-    { accessorKey: 'odooInvoiceName', header: 'Invoice', meta: { filter: 'text', format: (row) => row.odooInvoiceName ?? '' } },
+    {
+      accessorKey: 'isOverdue',
+      header: 'Overdue',
+      meta: {
+        filter: [
+          { value: 'true', label: 'overdue' },
+          { value: 'false', label: 'on time' },
+        ],
+        format: (row) => (row.isOverdue ? 'yes' : 'no'),
+      },
+    },
+    {
+      accessorKey: 'odooInvoiceName',
+      header: 'Invoice',
+      meta: { filter: 'text', format: (row) => row.odooInvoiceName ?? '' },
+    },
     {
       accessorKey: 'syncStatus',
       header: 'Odoo sync',
       meta: { filter: syncOptions, format: (row) => row.syncStatus.replace('_', ' ') },
-      cell: ({ row }) => <Badge tone={milestoneStatusTones[row.original.syncStatus]}>{row.original.syncStatus.replace('_', ' ')}</Badge>,
+      cell: ({ row }) => (
+        <Badge tone={milestoneStatusTones[row.original.syncStatus]}>
+          {row.original.syncStatus.replace('_', ' ')}
+        </Badge>
+      ),
     },
   ];
 }
@@ -65,7 +96,10 @@ export function MilestoneTable({ projectId, canCreate }: { projectId?: string; c
       emptyMessage="No billing milestones yet."
       toolbar={
         canCreate && projectId ? (
-          <Link href={`/projects/${projectId}/billing/new`} className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700">
+          <Link
+            href={`/projects/${projectId}/billing/new`}
+            className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700"
+          >
             New milestone
           </Link>
         ) : null

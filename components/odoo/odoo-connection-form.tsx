@@ -22,7 +22,8 @@ export function OdooConnectionForm() {
   const stepUp = useStepUp();
   type SaveInput = Parameters<typeof save.mutate>[0];
   // changing the connection needs a fresh code: asked for here, then the save is retried
-  const saveWithStepUp = (input: SaveInput) => save.mutate(input, { onError: (e) => void stepUp.intercept(e, () => saveWithStepUp(input)) });
+  const saveWithStepUp = (input: SaveInput) =>
+    save.mutate(input, { onError: (e) => void stepUp.intercept(e, () => saveWithStepUp(input)) });
   const test = useMutation(trpc.odoo.testConnection.mutationOptions({ onSettled: refresh }));
   if (!view.data)
     return view.error ? (

@@ -8,13 +8,32 @@ import { Alert, Badge, Card } from '@/components/ui/feedback';
 import { Field, Input, Select } from '@/components/ui/field';
 import type { SetupRecordInput } from '@/server/modules/odoo-connection/odoo-connection.schemas';
 
-type StepKey = 'retentionPayableAccountId' | 'retentionReceivableAccountId' | 'changeOrderProductId' | 'costCodePlanId';
+type StepKey =
+  'retentionPayableAccountId' | 'retentionReceivableAccountId' | 'changeOrderProductId' | 'costCodePlanId';
 
 /** What the create form asks for, per step (the server's zod schema decides what is valid). */
-const createFields: Record<StepKey, { name: string; code?: string; codeLabel?: string; codeField?: 'code' | 'internalReference' }> = {
-  retentionPayableAccountId: { name: 'Retention payable', code: '', codeLabel: 'Account code', codeField: 'code' },
-  retentionReceivableAccountId: { name: 'Retention receivable', code: '', codeLabel: 'Account code', codeField: 'code' },
-  changeOrderProductId: { name: 'Change order work', code: '', codeLabel: 'Internal reference (optional)', codeField: 'internalReference' },
+const createFields: Record<
+  StepKey,
+  { name: string; code?: string; codeLabel?: string; codeField?: 'code' | 'internalReference' }
+> = {
+  retentionPayableAccountId: {
+    name: 'Retention payable',
+    code: '',
+    codeLabel: 'Account code',
+    codeField: 'code',
+  },
+  retentionReceivableAccountId: {
+    name: 'Retention receivable',
+    code: '',
+    codeLabel: 'Account code',
+    codeField: 'code',
+  },
+  changeOrderProductId: {
+    name: 'Change order work',
+    code: '',
+    codeLabel: 'Internal reference (optional)',
+    codeField: 'internalReference',
+  },
   costCodePlanId: { name: 'Cost codes' },
 };
 
@@ -29,12 +48,16 @@ export function OdooSetupGuide() {
   return (
     <div className="grid gap-4">
       {steps.map((step) => (
-        <SetupStepCard key={step.key} step={step as StepProps['step']} mappings={mappings as Record<string, number | undefined>} />
+        <SetupStepCard
+          key={step.key}
+          step={step as StepProps['step']}
+          mappings={mappings as Record<string, number | undefined>}
+        />
       ))}
       <Card title="Cost-code analytic accounts">
         <p className="mb-2 text-sm text-slate-600">
-          One analytic account per Plumbline cost code, in the cost-code plan, with the cost code as its Reference. The pull
-          links them by code.
+          One analytic account per Plumbline cost code, in the cost-code plan, with the cost code as its
+          Reference. The pull links them by code.
         </p>
         {!mappings.costCodePlanId ? (
           <p className="text-sm text-slate-500">Choose or create the cost-code plan first.</p>
@@ -44,11 +67,20 @@ export function OdooSetupGuide() {
               {costCodes.map((c) => (
                 <li key={c.code}>
                   {c.code} · {c.name}{' '}
-                  {c.odooAccountId ? <Badge tone="green">in Odoo</Badge> : <Badge tone="amber">missing</Badge>}
+                  {c.odooAccountId ? (
+                    <Badge tone="green">in Odoo</Badge>
+                  ) : (
+                    <Badge tone="amber">missing</Badge>
+                  )}
                 </li>
               ))}
             </ul>
-            {missingAccounts.length > 0 ? <CreateWithPreview record={{ kind: 'costCodeAccounts' }} label={`Preview the ${missingAccounts.length} missing accounts`} /> : null}
+            {missingAccounts.length > 0 ? (
+              <CreateWithPreview
+                record={{ kind: 'costCodeAccounts' }}
+                label={`Preview the ${missingAccounts.length} missing accounts`}
+              />
+            ) : null}
           </>
         )}
       </Card>
@@ -57,7 +89,13 @@ export function OdooSetupGuide() {
 }
 
 type StepProps = {
-  step: { key: StepKey; label: string; inOdoo: string; chosen: { id: number; label: string | null } | null; candidates: { id: number; label: string }[] };
+  step: {
+    key: StepKey;
+    label: string;
+    inOdoo: string;
+    chosen: { id: number; label: string | null } | null;
+    candidates: { id: number; label: string }[];
+  };
   mappings: Record<string, number | undefined>;
 };
 
@@ -84,13 +122,28 @@ function SetupStepCard({ step, mappings }: StepProps) {
     ? ({
         kind: step.key,
         name: form.name,
-        ...(spec.codeField === 'code' ? { code: form.code } : spec.codeField === 'internalReference' && form.code ? { internalReference: form.code } : {}),
+        ...(spec.codeField === 'code'
+          ? { code: form.code }
+          : spec.codeField === 'internalReference' && form.code
+            ? { internalReference: form.code }
+            : {}),
       } as SetupRecordInput)
     : null;
   return (
-    <Card title={step.label} actions={step.chosen ? <Badge tone="green">set up</Badge> : <Badge tone="amber">not set up</Badge>}>
+    <Card
+      title={step.label}
+      actions={step.chosen ? <Badge tone="green">set up</Badge> : <Badge tone="amber">not set up</Badge>}
+    >
       <div className="grid gap-3 text-sm">
-        <p>{step.chosen ? <>In use: <strong>{step.chosen.label}</strong></> : 'Nothing chosen yet: syncs that need it are blocked.'}</p>
+        <p>
+          {step.chosen ? (
+            <>
+              In use: <strong>{step.chosen.label}</strong>
+            </>
+          ) : (
+            'Nothing chosen yet: syncs that need it are blocked.'
+          )}
+        </p>
         <p className="text-slate-600">{step.inOdoo}</p>
         <form
           className="flex flex-wrap items-end gap-2"
@@ -99,7 +152,10 @@ function SetupStepCard({ step, mappings }: StepProps) {
             if (picked) use.mutate({ ...current, [step.key]: Number(picked) });
           }}
         >
-          <Field label={`Use an existing one (${step.candidates.length} found in Odoo)`} htmlFor={`${step.key}-existing`}>
+          <Field
+            label={`Use an existing one (${step.candidates.length} found in Odoo)`}
+            htmlFor={`${step.key}-existing`}
+          >
             <Select id={`${step.key}-existing`} value={picked} onChange={(e) => setPicked(e.target.value)}>
               <option value="">— choose —</option>
               {step.candidates.map((o) => (
@@ -123,14 +179,24 @@ function SetupStepCard({ step, mappings }: StepProps) {
         ) : (
           <div className="grid max-w-md gap-2">
             <Field label="Name" htmlFor={`${step.key}-name`}>
-              <Input id={`${step.key}-name`} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
+              <Input
+                id={`${step.key}-name`}
+                value={form.name}
+                onChange={(e) => setForm({ ...form, name: e.target.value })}
+              />
             </Field>
             {spec.codeField ? (
               <Field label={spec.codeLabel ?? 'Code'} htmlFor={`${step.key}-code`}>
-                <Input id={`${step.key}-code`} value={form.code} onChange={(e) => setForm({ ...form, code: e.target.value })} />
+                <Input
+                  id={`${step.key}-code`}
+                  value={form.code}
+                  onChange={(e) => setForm({ ...form, code: e.target.value })}
+                />
               </Field>
             ) : null}
-            {record ? <CreateWithPreview record={record} label="Preview" onCancel={() => setForm(null)} /> : null}
+            {record ? (
+              <CreateWithPreview record={record} label="Preview" onCancel={() => setForm(null)} />
+            ) : null}
           </div>
         )}
       </div>
@@ -139,7 +205,15 @@ function SetupStepCard({ step, mappings }: StepProps) {
 }
 
 /** Preview first (Odoo is read, nothing written), then an explicit "Create in Odoo". */
-function CreateWithPreview({ record, label, onCancel }: { record: SetupRecordInput; label: string; onCancel?: () => void }) {
+function CreateWithPreview({
+  record,
+  label,
+  onCancel,
+}: {
+  record: SetupRecordInput;
+  label: string;
+  onCancel?: () => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const preview = useMutation(trpc.odoo.previewSetupRecord.mutationOptions());
@@ -149,26 +223,45 @@ function CreateWithPreview({ record, label, onCancel }: { record: SetupRecordInp
     }),
   );
   const error = preview.error ?? create.error;
-  const previewed = preview.data && JSON.stringify(preview.variables) === JSON.stringify(record) ? preview.data : null;
+  const previewed =
+    preview.data && JSON.stringify(preview.variables) === JSON.stringify(record) ? preview.data : null;
   return (
     <div className="grid gap-2">
       {error ? (
         <Alert>
-          {fieldErrorOf(error, 'name') ?? fieldErrorOf(error, 'code') ?? fieldErrorOf(error, 'internalReference') ?? fieldErrorOf(error, 'kind') ?? errorMessage(error)}
+          {fieldErrorOf(error, 'name') ??
+            fieldErrorOf(error, 'code') ??
+            fieldErrorOf(error, 'internalReference') ??
+            fieldErrorOf(error, 'kind') ??
+            errorMessage(error)}
         </Alert>
       ) : null}
-      {create.data ? <Alert tone="success">Created in Odoo ({create.data.lines.length} record{create.data.lines.length === 1 ? '' : 's'}) and audited.</Alert> : null}
+      {create.data ? (
+        <Alert tone="success">
+          Created in Odoo ({create.data.lines.length} record{create.data.lines.length === 1 ? '' : 's'}) and
+          audited.
+        </Alert>
+      ) : null}
       {previewed && !create.data ? (
         <div className="rounded-md border border-slate-200 p-3" role="region" aria-label="Preview">
-          <p className="font-medium">{previewed.title}: Plumbline will create in Odoo ({previewed.odooModel})</p>
+          <p className="font-medium">
+            {previewed.title}: Plumbline will create in Odoo ({previewed.odooModel})
+          </p>
           <ul className="list-disc pl-5">
             {previewed.lines.map((line) => (
               <li key={line}>{line}</li>
             ))}
           </ul>
-          {previewed.mapping ? <p className="text-slate-600">and use it as the {previewed.mapping.toLowerCase()}.</p> : null}
+          {previewed.mapping ? (
+            <p className="text-slate-600">and use it as the {previewed.mapping.toLowerCase()}.</p>
+          ) : null}
           <div className="mt-2 flex gap-2">
-            <Button disabled={create.isPending} onClick={() => create.mutate({ ...record, confirm: true } as Parameters<typeof create.mutate>[0])}>
+            <Button
+              disabled={create.isPending}
+              onClick={() =>
+                create.mutate({ ...record, confirm: true } as Parameters<typeof create.mutate>[0])
+              }
+            >
               Create in Odoo
             </Button>
             {onCancel ? (

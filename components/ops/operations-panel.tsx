@@ -5,7 +5,12 @@ import { errorMessage, useTRPC } from '@/components/trpc/react';
 import { Alert, Card } from '@/components/ui/feedback';
 import { formatDateTime, formatMoneyDisplay } from '@/components/ui/format';
 
-const workflowLabel: Record<string, string> = { change_order: 'Change orders', claim: 'Claims', milestone: 'Milestones', exceptions: 'Exceptions (unowned)' };
+const workflowLabel: Record<string, string> = {
+  change_order: 'Change orders',
+  claim: 'Claims',
+  milestone: 'Milestones',
+  exceptions: 'Exceptions (unowned)',
+};
 
 const pct = (value: number | null) => (value === null ? '—' : `${(value * 100).toFixed(1)} %`);
 const burn = (value: number) => (Number.isFinite(value) ? `${(value * 100).toFixed(0)} %` : 'exhausted');
@@ -20,9 +25,17 @@ export function OperationsPanel() {
   return (
     <div className="space-y-4">
       {kpis.error ? <Alert>{errorMessage(kpis.error)}</Alert> : null}
-      <section aria-label="Business KPIs" data-testid="kpi-panel" className="grid grid-cols-1 gap-3 md:grid-cols-4">
+      <section
+        aria-label="Business KPIs"
+        data-testid="kpi-panel"
+        className="grid grid-cols-1 gap-3 md:grid-cols-4"
+      >
         {(kpis.data ?? []).map((kpi) => (
-          <div key={kpi.key} data-testid={`kpi-${kpi.key}`} className="rounded-lg border border-slate-200 bg-white p-3 shadow-sm">
+          <div
+            key={kpi.key}
+            data-testid={`kpi-${kpi.key}`}
+            className="rounded-lg border border-slate-200 bg-white p-3 shadow-sm"
+          >
             <div className="text-xs text-slate-500">
               {kpi.label} <span className="italic">({kpi.financeTerm})</span>
             </div>
@@ -32,7 +45,9 @@ export function OperationsPanel() {
             <div className="tabular text-sm text-slate-700" data-testid="kpi-amount">
               {formatMoneyDisplay(kpi.amount)} at stake
             </div>
-            <div className="text-xs text-slate-500">{kpi.oldestDays === null ? 'none waiting' : `oldest ${kpi.oldestDays.toFixed(1)} days`}</div>
+            <div className="text-xs text-slate-500">
+              {kpi.oldestDays === null ? 'none waiting' : `oldest ${kpi.oldestDays.toFixed(1)} days`}
+            </div>
           </div>
         ))}
       </section>
@@ -52,7 +67,11 @@ export function OperationsPanel() {
             {(slos.data ?? []).map((slo) => (
               <tr key={slo.workflow} className={slo.budgetBurn >= 1 ? 'text-red-700' : ''}>
                 <td>{workflowLabel[slo.workflow] ?? slo.workflow}</td>
-                <td>{slo.workflow === 'exceptions' ? `none unowned past ${slo.threshold} business days` : `${slo.objectivePercent} % reach Odoo within ${slo.threshold} min (${slo.windowDays} days)`}</td>
+                <td>
+                  {slo.workflow === 'exceptions'
+                    ? `none unowned past ${slo.threshold} business days`
+                    : `${slo.objectivePercent} % reach Odoo within ${slo.threshold} min (${slo.windowDays} days)`}
+                </td>
                 <td className="tabular text-right">{slo.total}</td>
                 <td className="tabular text-right">{slo.bad}</td>
                 <td className="tabular text-right">{pct(slo.compliance)}</td>
@@ -63,11 +82,16 @@ export function OperationsPanel() {
         </table>
       </Card>
       <Card title={`Alerts (${open.length} open)`}>
-        {alerts.data && alerts.data.length === 0 ? <p className="text-sm text-slate-500">No alerts.</p> : null}
+        {alerts.data && alerts.data.length === 0 ? (
+          <p className="text-sm text-slate-500">No alerts.</p>
+        ) : null}
         <ul className="space-y-1 text-sm" data-testid="alert-list">
           {(alerts.data ?? []).map((a) => (
             <li key={a.id} className={a.status === 'open' ? 'text-red-700' : 'text-slate-500'}>
-              <span className="font-medium">{a.status === 'open' ? a.severity.toUpperCase() : 'resolved'}</span> {a.title} — {a.detail}{' '}
+              <span className="font-medium">
+                {a.status === 'open' ? a.severity.toUpperCase() : 'resolved'}
+              </span>{' '}
+              {a.title} — {a.detail}{' '}
               <span className="text-xs">
                 ({formatDateTime(a.openedAt)}
                 {a.resolvedAt ? ` → ${formatDateTime(a.resolvedAt)}` : ''})

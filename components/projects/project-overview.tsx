@@ -19,10 +19,15 @@ export function ProjectOverview({ projectId }: { projectId: string }) {
   const p = project.data;
   return (
     <>
-      <PageHeader title={`${p.code} · ${p.name}`} description={p.clientName ? `Client: ${p.clientName}` : undefined} />
+      <PageHeader
+        title={`${p.code} · ${p.name}`}
+        description={p.clientName ? `Client: ${p.clientName}` : undefined}
+      />
       <div className="grid gap-4 md:grid-cols-3">
         <Card title="Contract">
-          <p className="tabular text-lg font-semibold">{formatMoneyDisplay(p.originalContractAmount, p.currency)}</p>
+          <p className="tabular text-lg font-semibold">
+            {formatMoneyDisplay(p.originalContractAmount, p.currency)}
+          </p>
           <p className="text-xs text-slate-500">Original contract value</p>
         </Card>
         <Card title="Odoo">
@@ -47,7 +52,9 @@ export function ProjectOverview({ projectId }: { projectId: string }) {
                 <tr key={code.id} className="border-t border-slate-100">
                   <td className="py-1.5 font-mono">{code.code}</td>
                   <td className="py-1.5">{code.name}</td>
-                  <td className="tabular py-1.5 text-right">{formatMoneyDisplay(code.originalBudgetAmount, p.currency)}</td>
+                  <td className="tabular py-1.5 text-right">
+                    {formatMoneyDisplay(code.originalBudgetAmount, p.currency)}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -17,7 +17,10 @@ export function ProjectTabs({ projectId }: { projectId: string }) {
   const pathname = usePathname();
   const base = `/projects/${projectId}`;
   return (
-    <nav aria-label="Project" className="-mx-3 mb-4 flex gap-1 overflow-x-auto print:hidden border-b border-slate-200 px-3 sm:mx-0 sm:px-0">
+    <nav
+      aria-label="Project"
+      className="-mx-3 mb-4 flex gap-1 overflow-x-auto print:hidden border-b border-slate-200 px-3 sm:mx-0 sm:px-0"
+    >
       {tabs.map((tab) => {
         const href = `${base}${tab.href}`;
         const active = tab.href === '' ? pathname === base : pathname.startsWith(href);

@@ -44,6 +44,9 @@ const sections: NavSection[] = [
 
 export function navigationFor(role: Role): NavSection[] {
   return sections
-    .map((section) => ({ ...section, items: section.items.filter((item) => hasPermission(role, item.permission)) }))
+    .map((section) => ({
+      ...section,
+      items: section.items.filter((item) => hasPermission(role, item.permission)),
+    }))
     .filter((section) => section.items.length > 0);
 }

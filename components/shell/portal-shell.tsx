@@ -8,7 +8,15 @@ import { useEffect, useState, type ReactNode } from 'react';
  * "Menu" button in a top bar and opens as a drawer over the page (closed again on navigation and
  * Escape), so a phone or a tablet keeps the full width for the grid.
  */
-export function PortalShell({ sidebar, banner, children }: { sidebar: ReactNode; banner: ReactNode; children: ReactNode }) {
+export function PortalShell({
+  sidebar,
+  banner,
+  children,
+}: {
+  sidebar: ReactNode;
+  banner: ReactNode;
+  children: ReactNode;
+}) {
   const [open, setOpen] = useState(false);
   const pathname = usePathname();
   const [lastPath, setLastPath] = useState(pathname);
@@ -31,7 +39,13 @@ export function PortalShell({ sidebar, banner, children }: { sidebar: ReactNode;
       >
         {sidebar}
       </aside>
-      {open ? <div className="fixed inset-0 z-30 bg-slate-900/40 lg:hidden" aria-hidden onClick={() => setOpen(false)} /> : null}
+      {open ? (
+        <div
+          className="fixed inset-0 z-30 bg-slate-900/40 lg:hidden"
+          aria-hidden
+          onClick={() => setOpen(false)}
+        />
+      ) : null}
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="print:hidden">
           <div className="flex items-center gap-3 bg-slate-900 px-4 py-2 lg:hidden">
@@ -48,7 +62,9 @@ export function PortalShell({ sidebar, banner, children }: { sidebar: ReactNode;
           </div>
           {banner}
         </header>
-        <main className="mx-auto w-full max-w-7xl min-w-0 flex-1 px-3 py-4 sm:px-6 sm:py-6 print:max-w-none print:p-0">{children}</main>
+        <main className="mx-auto w-full max-w-7xl min-w-0 flex-1 px-3 py-4 sm:px-6 sm:py-6 print:max-w-none print:p-0">
+          {children}
+        </main>
       </div>
     </div>
   );

@@ -105,7 +105,9 @@ export function SubcontractDetail({
                 <dt className="text-slate-500">Reduced rate</dt>
                 <dd>
                   {s.retentionReducedRate ? formatRate(s.retentionReducedRate) : '—'}
-                  {s.retentionReducedRate && s.retentionReducedAfterPercent ? ` beyond ${formatQuantity(s.retentionReducedAfterPercent)} % complete` : ''}
+                  {s.retentionReducedRate && s.retentionReducedAfterPercent
+                    ? ` beyond ${formatQuantity(s.retentionReducedAfterPercent)} % complete`
+                    : ''}
                 </dd>
                 <dt className="text-slate-500">Cap</dt>
                 <dd>

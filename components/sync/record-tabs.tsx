@@ -11,13 +11,32 @@ const tabs = ['details', 'sync'] as const;
  * open tab is in the URL (`?tab=sync`), so reload and Back keep it; arrow keys, Home and End move
  * between tabs as the WAI-ARIA tabs pattern expects.
  */
-export function RecordTabs({ recordType, recordId, children }: { recordType: string; recordId: string; children: ReactNode }) {
-  const [tab, setTab] = useQueryState('tab', parseAsStringLiteral(tabs).withDefault('details').withOptions({ history: 'push', scroll: false }));
+export function RecordTabs({
+  recordType,
+  recordId,
+  children,
+}: {
+  recordType: string;
+  recordId: string;
+  children: ReactNode;
+}) {
+  const [tab, setTab] = useQueryState(
+    'tab',
+    parseAsStringLiteral(tabs).withDefault('details').withOptions({ history: 'push', scroll: false }),
+  );
   const refs = useRef<Record<string, HTMLButtonElement | null>>({});
   function onKeyDown(event: KeyboardEvent<HTMLButtonElement>) {
     const index = tabs.indexOf(tab);
     const next =
-      event.key === 'ArrowRight' ? tabs[(index + 1) % tabs.length] : event.key === 'ArrowLeft' ? tabs[(index - 1 + tabs.length) % tabs.length] : event.key === 'Home' ? tabs[0] : event.key === 'End' ? tabs[tabs.length - 1] : null;
+      event.key === 'ArrowRight'
+        ? tabs[(index + 1) % tabs.length]
+        : event.key === 'ArrowLeft'
+          ? tabs[(index - 1 + tabs.length) % tabs.length]
+          : event.key === 'Home'
+            ? tabs[0]
+            : event.key === 'End'
+              ? tabs[tabs.length - 1]
+              : null;
     if (!next) return;
     event.preventDefault();
     void setTab(next);

@@ -26,9 +26,20 @@ const recordTypes = [
   { value: 'claim', label: 'Claim' },
   { value: 'milestone', label: 'Milestone' },
 ];
-const countKeys = ['checked', 'matched', 'missing', 'duplicated', 'amountChanged', 'stateChanged', 'cancelled', 'resolved', 'failed'] as const;
+const countKeys = [
+  'checked',
+  'matched',
+  'missing',
+  'duplicated',
+  'amountChanged',
+  'stateChanged',
+  'cancelled',
+  'resolved',
+  'failed',
+] as const;
 
-const seconds = (value: number | null) => (value === null ? '—' : value < 90 ? `${value.toFixed(1)} s` : `${(value / 60).toFixed(1)} min`);
+const seconds = (value: number | null) =>
+  value === null ? '—' : value < 90 ? `${value.toFixed(1)} s` : `${(value / 60).toFixed(1)} min`;
 
 /** Sync health: the queue, attempts by outcome, success rate, approval-to-Odoo latency, the last reconciliation. */
 export function SyncHealth({ canReconcile }: { canReconcile: boolean }) {
@@ -48,11 +59,26 @@ export function SyncHealth({ canReconcile }: { canReconcile: boolean }) {
   const data = health.data;
   const last = data?.lastReconciliation;
   const columns: ColumnDef<SyncAttemptRow>[] = [
-    { accessorKey: 'finishedAt', header: 'Finished', meta: { format: (row) => formatDateTime(row.finishedAt) } },
+    {
+      accessorKey: 'finishedAt',
+      header: 'Finished',
+      meta: { format: (row) => formatDateTime(row.finishedAt) },
+    },
     { accessorKey: 'recordType', header: 'Record type', meta: { filter: recordTypes } },
     { accessorKey: 'operation', header: 'Operation', meta: { filter: 'text' } },
-    { accessorKey: 'outcome', header: 'Outcome', meta: { filter: outcomes.map((o) => ({ value: o.key, label: o.label })) } },
-    { accessorKey: 'errorName', header: 'Error', meta: { filter: 'text', format: (row) => (row.errorName ? `${row.errorName}: ${row.errorMessage ?? ''}` : '') } },
+    {
+      accessorKey: 'outcome',
+      header: 'Outcome',
+      meta: { filter: outcomes.map((o) => ({ value: o.key, label: o.label })) },
+    },
+    {
+      accessorKey: 'errorName',
+      header: 'Error',
+      meta: {
+        filter: 'text',
+        format: (row) => (row.errorName ? `${row.errorName}: ${row.errorMessage ?? ''}` : ''),
+      },
+    },
     { accessorKey: 'attemptNumber', header: 'Attempt', meta: { align: 'right' } },
     { accessorKey: 'durationMs', header: 'Duration (ms)', meta: { align: 'right' } },
   ];
@@ -62,7 +88,12 @@ export function SyncHealth({ canReconcile }: { canReconcile: boolean }) {
       {health.error ? <Alert>{errorMessage(health.error)}</Alert> : null}
       {reconcile.error ? <Alert>{errorMessage(reconcile.error)}</Alert> : null}
       <div className="flex flex-wrap items-center gap-2">
-        <select aria-label="Window" value={window} onChange={(e) => setWindow(e.target.value as '24h' | '7d')} className="rounded border border-slate-300 px-1 py-1 text-sm">
+        <select
+          aria-label="Window"
+          value={window}
+          onChange={(e) => setWindow(e.target.value as '24h' | '7d')}
+          className="rounded border border-slate-300 px-1 py-1 text-sm"
+        >
           <option value="24h">Last 24 hours</option>
           <option value="7d">Last 7 days</option>
         </select>
@@ -76,11 +107,21 @@ export function SyncHealth({ canReconcile }: { canReconcile: boolean }) {
       <dl className="grid grid-cols-2 gap-3 md:grid-cols-4" data-testid="sync-health-stats">
         <Stat label="Queue depth" value={String(data?.queueDepth ?? '—')} />
         <Stat label="Oldest pending" value={seconds(data?.oldestPendingSeconds ?? null)} />
-        <Stat label="Success rate" value={data?.successRate == null ? '—' : `${(data.successRate * 100).toFixed(1)} %`} />
+        <Stat
+          label="Success rate"
+          value={data?.successRate == null ? '—' : `${(data.successRate * 100).toFixed(1)} %`}
+        />
         <Stat label="Attempts" value={String(data?.totalAttempts ?? '—')} />
       </dl>
       <div className="grid gap-4 lg:grid-cols-2">
-        <CountBarChart title="Attempts by outcome" summary="Sync attempts per time bucket, stacked by outcome." data={data?.attemptSeries ?? []} categoryKey="bucket" series={outcomes} axisLabel="attempts" />
+        <CountBarChart
+          title="Attempts by outcome"
+          summary="Sync attempts per time bucket, stacked by outcome."
+          data={data?.attemptSeries ?? []}
+          categoryKey="bucket"
+          series={outcomes}
+          axisLabel="attempts"
+        />
         <GroupedBarChart
           title="Approval to Odoo latency"
           summary="Seconds from the approval to the first successful sync, p50 and p95 per record type."
@@ -93,7 +134,13 @@ export function SyncHealth({ canReconcile }: { canReconcile: boolean }) {
           axisLabel="seconds"
         />
       </div>
-      <Card title={last ? `Last reconciliation: ${formatDateTime(last.startedAt)} (${last.trigger}, ${last.status})` : 'No reconciliation has run yet'}>
+      <Card
+        title={
+          last
+            ? `Last reconciliation: ${formatDateTime(last.startedAt)} (${last.trigger}, ${last.status})`
+            : 'No reconciliation has run yet'
+        }
+      >
         {last ? (
           <table className="min-w-full text-sm" data-testid="reconciliation-counts">
             <thead>
@@ -121,7 +168,12 @@ export function SyncHealth({ canReconcile }: { canReconcile: boolean }) {
           </table>
         ) : null}
       </Card>
-      <DataTable columns={columns} query={(input) => trpc.syncHealth.attempts.queryOptions(input)} csvFileName="sync-attempts" searchPlaceholder="Search operation or error" />
+      <DataTable
+        columns={columns}
+        query={(input) => trpc.syncHealth.attempts.queryOptions(input)}
+        csvFileName="sync-attempts"
+        searchPlaceholder="Search operation or error"
+      />
     </div>
   );
 }

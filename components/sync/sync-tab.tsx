@@ -10,12 +10,31 @@ import type { SyncHistory } from '@/server/sync/sync.queries';
 type Attempt = SyncHistory['attempts'][number];
 type Tone = 'slate' | 'green' | 'red' | 'amber' | 'blue';
 
-export const syncStatusDisplay: Record<SyncHistory['syncStatus'], { label: string; tone: Tone; hint: string }> = {
-  not_required: { label: 'Not required', tone: 'slate', hint: 'Nothing about this record needs to reach Odoo yet.' },
-  pending: { label: 'Pending', tone: 'blue', hint: 'Waiting for the sync worker, or for a retry after a failed attempt.' },
+export const syncStatusDisplay: Record<
+  SyncHistory['syncStatus'],
+  { label: string; tone: Tone; hint: string }
+> = {
+  not_required: {
+    label: 'Not required',
+    tone: 'slate',
+    hint: 'Nothing about this record needs to reach Odoo yet.',
+  },
+  pending: {
+    label: 'Pending',
+    tone: 'blue',
+    hint: 'Waiting for the sync worker, or for a retry after a failed attempt.',
+  },
   synced: { label: 'Synced', tone: 'green', hint: 'Odoo matches this record.' },
-  failed: { label: 'Failed', tone: 'red', hint: 'Odoo refused the change or stayed unreachable; finance has it in the exception queue.' },
-  blocked: { label: 'Blocked', tone: 'amber', hint: 'The Odoo connection is not usable (credentials, rights or modules); an administrator must fix it.' },
+  failed: {
+    label: 'Failed',
+    tone: 'red',
+    hint: 'Odoo refused the change or stayed unreachable; finance has it in the exception queue.',
+  },
+  blocked: {
+    label: 'Blocked',
+    tone: 'amber',
+    hint: 'The Odoo connection is not usable (credentials, rights or modules); an administrator must fix it.',
+  },
 };
 
 const outcomeDisplay: Record<Attempt['outcome'], { label: string; tone: Tone }> = {
@@ -62,7 +81,12 @@ export function SyncTab({ recordType, recordId }: { recordType: string; recordId
         title="Odoo sync"
         actions={
           canRetry ? (
-            <Button variant="secondary" onClick={() => retry.mutate(input)} disabled={retry.isPending} data-testid="sync-retry">
+            <Button
+              variant="secondary"
+              onClick={() => retry.mutate(input)}
+              disabled={retry.isPending}
+              data-testid="sync-retry"
+            >
               {retry.isPending ? 'Requesting…' : 'Retry now'}
             </Button>
           ) : null
@@ -72,8 +96,16 @@ export function SyncTab({ recordType, recordId }: { recordType: string; recordId
           <Badge tone={status.tone}>{status.label}</Badge>
           <span className="text-slate-600">{status.hint}</span>
         </div>
-        {retry.error ? <div className="mt-3"><Alert>{errorMessage(retry.error)}</Alert></div> : null}
-        {retry.isSuccess ? <div className="mt-3"><Alert tone="success">Sync requested. The timeline below updates as it runs.</Alert></div> : null}
+        {retry.error ? (
+          <div className="mt-3">
+            <Alert>{errorMessage(retry.error)}</Alert>
+          </div>
+        ) : null}
+        {retry.isSuccess ? (
+          <div className="mt-3">
+            <Alert tone="success">Sync requested. The timeline below updates as it runs.</Alert>
+          </div>
+        ) : null}
       </Card>
 
       <Card title="Records in Odoo">
@@ -84,7 +116,9 @@ export function SyncTab({ recordType, recordId }: { recordType: string; recordId
             {data.links.map((link) => (
               <li key={link.purpose} className="flex flex-wrap gap-x-4 py-1.5">
                 <span className="font-medium text-slate-800">{link.purpose.replaceAll('_', ' ')}</span>
-                <span className="font-mono text-slate-600">{link.odooModel} #{link.odooId}</span>
+                <span className="font-mono text-slate-600">
+                  {link.odooModel} #{link.odooId}
+                </span>
                 <span className="text-slate-600">ref {link.reference}</span>
               </li>
             ))}
@@ -94,7 +128,9 @@ export function SyncTab({ recordType, recordId }: { recordType: string; recordId
 
       <Card title="Attempts">
         {data.attempts.length === 0 ? (
-          <EmptyState title="No attempts yet">A sync is attempted once the record reaches a state Odoo needs to know about.</EmptyState>
+          <EmptyState title="No attempts yet">
+            A sync is attempted once the record reaches a state Odoo needs to know about.
+          </EmptyState>
         ) : (
           <ol className="space-y-3" aria-label="Sync attempts" data-testid="sync-attempts">
             {data.attempts.map((attempt) => (
@@ -126,7 +162,9 @@ function AttemptItem({ attempt }: { attempt: Attempt }) {
       {attempt.errorName ? (
         <p className="mt-1 text-slate-700">
           <span className="font-mono text-xs">{attempt.errorName}</span>
-          {attempt.httpStatus ? <span className="text-slate-500"> (HTTP {attempt.httpStatus})</span> : null}: {attempt.errorMessage}
+          {attempt.httpStatus ? (
+            <span className="text-slate-500"> (HTTP {attempt.httpStatus})</span>
+          ) : null}: {attempt.errorMessage}
         </p>
       ) : null}
     </li>

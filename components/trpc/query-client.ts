@@ -6,7 +6,10 @@ import superjson from 'superjson';
  * prefetches into it and dehydrates with superjson (Dates survive), the browser hydrates with the
  * same transformer, so a page arrives with its data instead of "Loading…".
  */
-export function makeQueryClient(handlers?: { onError?: (error: unknown) => void; retry?: (count: number, error: unknown) => boolean }) {
+export function makeQueryClient(handlers?: {
+  onError?: (error: unknown) => void;
+  retry?: (count: number, error: unknown) => boolean;
+}) {
   return new QueryClient({
     queryCache: new QueryCache({ onError: handlers?.onError }),
     mutationCache: new MutationCache({ onError: handlers?.onError }),

@@ -12,7 +12,11 @@ export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRou
 
 /** A revoked or expired session sends the person to sign-in on their very next request. */
 function handleAuthError(error: unknown) {
-  if (error instanceof TRPCClientError && error.data?.code === 'UNAUTHORIZED' && typeof window !== 'undefined') {
+  if (
+    error instanceof TRPCClientError &&
+    error.data?.code === 'UNAUTHORIZED' &&
+    typeof window !== 'undefined'
+  ) {
     const reason = encodeURIComponent(error.message);
     // a full load, not a client navigation: nothing of the ended session stays in memory
     // eslint-disable-next-line @next/next/no-location-assign-relative-destination
@@ -21,7 +25,10 @@ function handleAuthError(error: unknown) {
 }
 
 const browserRetry = (count: number, error: unknown) =>
-  !(error instanceof TRPCClientError && ['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_REQUEST'].includes(error.data?.code)) && count < 2;
+  !(
+    error instanceof TRPCClientError &&
+    ['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_REQUEST'].includes(error.data?.code)
+  ) && count < 2;
 
 export function TRPCReactProvider({ children }: { children: ReactNode }) {
   const [queryClient] = useState(() => makeQueryClient({ onError: handleAuthError, retry: browserRetry }));
@@ -54,5 +61,7 @@ export function errorMessage(error: unknown): string {
 /** The message the server gave for one input field (zod's, or a domain error naming the field). */
 export function fieldErrorOf(error: unknown, field: string): string | undefined {
   if (!(error instanceof TRPCClientError)) return undefined;
-  return (error.data as { fieldErrors?: Record<string, string[] | undefined> } | undefined)?.fieldErrors?.[field]?.[0];
+  return (error.data as { fieldErrors?: Record<string, string[] | undefined> } | undefined)?.fieldErrors?.[
+    field
+  ]?.[0];
 }

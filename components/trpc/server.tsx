@@ -18,16 +18,29 @@ export const getQueryClient = cache(() => makeQueryClient());
 
 const createContext = cache(async (): Promise<Context> => {
   const resolution = await currentActor();
-  return { db: getDb(), actor: resolution.actor, anonymousReason: resolution.actor ? undefined : resolution.reason, requestId: randomUUID() };
+  return {
+    db: getDb(),
+    actor: resolution.actor,
+    anonymousReason: resolution.actor ? undefined : resolution.reason,
+    requestId: randomUUID(),
+  };
 });
 
-export const trpc = createTRPCOptionsProxy({ ctx: createContext, router: appRouter, queryClient: getQueryClient });
+export const trpc = createTRPCOptionsProxy({
+  ctx: createContext,
+  router: appRouter,
+  queryClient: getQueryClient,
+});
 
 /** Prefetches every query given; a failure is left for the client to show (it refetches). */
 export async function prefetch(...queries: { queryKey: readonly unknown[] }[]): Promise<void> {
   const client = getQueryClient();
   // prefetchQuery never throws: a refused query simply is not dehydrated
-  await Promise.all(queries.map((options) => client.prefetchQuery(options as unknown as Parameters<typeof client.prefetchQuery>[0])));
+  await Promise.all(
+    queries.map((options) =>
+      client.prefetchQuery(options as unknown as Parameters<typeof client.prefetchQuery>[0]),
+    ),
+  );
 }
 
 export function HydrateClient({ children }: { children: ReactNode }) {

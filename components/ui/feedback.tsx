@@ -1,6 +1,12 @@
 import type { ReactNode } from 'react';
 
-export function Alert({ tone = 'error', children }: { tone?: 'error' | 'success' | 'info' | 'warning'; children: ReactNode }) {
+export function Alert({
+  tone = 'error',
+  children,
+}: {
+  tone?: 'error' | 'success' | 'info' | 'warning';
+  children: ReactNode;
+}) {
   const tones = {
     error: 'border-red-200 bg-red-50 text-red-800',
     success: 'border-green-200 bg-green-50 text-green-800',
@@ -8,7 +14,10 @@ export function Alert({ tone = 'error', children }: { tone?: 'error' | 'success'
     warning: 'border-amber-200 bg-amber-50 text-amber-900',
   };
   return (
-    <div role={tone === 'error' ? 'alert' : 'status'} className={`rounded-md border px-3 py-2 text-sm ${tones[tone]}`}>
+    <div
+      role={tone === 'error' ? 'alert' : 'status'}
+      className={`rounded-md border px-3 py-2 text-sm ${tones[tone]}`}
+    >
       {children}
     </div>
   );
@@ -23,7 +32,13 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
   );
 }
 
-export function Badge({ children, tone = 'slate' }: { children: ReactNode; tone?: 'slate' | 'green' | 'red' | 'amber' | 'blue' }) {
+export function Badge({
+  children,
+  tone = 'slate',
+}: {
+  children: ReactNode;
+  tone?: 'slate' | 'green' | 'red' | 'amber' | 'blue';
+}) {
   const tones = {
     slate: 'bg-slate-100 text-slate-700',
     green: 'bg-green-100 text-green-800',
@@ -31,10 +46,22 @@ export function Badge({ children, tone = 'slate' }: { children: ReactNode; tone?
     amber: 'bg-amber-100 text-amber-900',
     blue: 'bg-brand-100 text-brand-900',
   };
-  return <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ${tones[tone]}`}>{children}</span>;
+  return (
+    <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ${tones[tone]}`}>
+      {children}
+    </span>
+  );
 }
 
-export function PageHeader({ title, description, actions }: { title: string; description?: ReactNode; actions?: ReactNode }) {
+export function PageHeader({
+  title,
+  description,
+  actions,
+}: {
+  title: string;
+  description?: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <div className="mb-6 flex flex-wrap items-end justify-between gap-4">
       <div>
@@ -46,7 +73,15 @@ export function PageHeader({ title, description, actions }: { title: string; des
   );
 }
 
-export function Card({ title, children, actions }: { title?: string; children: ReactNode; actions?: ReactNode }) {
+export function Card({
+  title,
+  children,
+  actions,
+}: {
+  title?: string;
+  children: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <section className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
       {title || actions ? (

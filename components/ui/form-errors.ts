@@ -11,12 +11,16 @@ type ErrorData = { fieldIssues?: { path: string; message: string }[]; sovLineId?
 
 export function formErrorsOf(error: unknown): FormErrors {
   if (!error) return { fields: {}, sovLineId: null, summary: null };
-  if (!(error instanceof TRPCClientError)) return { fields: {}, sovLineId: null, summary: 'Something went wrong. Please try again.' };
+  if (!(error instanceof TRPCClientError))
+    return { fields: {}, sovLineId: null, summary: 'Something went wrong. Please try again.' };
   const data = (error.data ?? {}) as ErrorData;
   const fields: Record<string, string> = {};
   for (const issue of data.fieldIssues ?? []) if (!(issue.path in fields)) fields[issue.path] = issue.message;
   const count = Object.keys(fields).length;
-  const summary = count > 0 ? `Please correct the ${count === 1 ? 'field' : `${count} fields`} marked below.` : error.message;
+  const summary =
+    count > 0
+      ? `Please correct the ${count === 1 ? 'field' : `${count} fields`} marked below.`
+      : error.message;
   return { fields, sovLineId: data.sovLineId ?? null, summary };
 }
 
@@ -26,7 +30,9 @@ export function errorIdFor(fieldId: string): string {
 }
 
 /** Issues of a client-side schema check, by path, first message per field. */
-export function fieldsOfIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): Record<string, string> {
+export function fieldsOfIssues(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const issue of issues) {
     const path = issue.path.map(String).join('.');

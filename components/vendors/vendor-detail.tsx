@@ -28,7 +28,8 @@ export function VendorDetail({ vendorId, canEdit }: { vendorId: string; canEdit:
     }),
   );
   type UpdateInput = Parameters<typeof update.mutate>[0];
-  const save = (input: UpdateInput) => update.mutate(input, { onError: (error) => void stepUp.intercept(error, () => save(input)) });
+  const save = (input: UpdateInput) =>
+    update.mutate(input, { onError: (error) => void stepUp.intercept(error, () => save(input)) });
   if (!vendor.data)
     return vendor.error ? (
       <Alert>{errorMessage(vendor.error)}</Alert>
@@ -173,7 +174,10 @@ function WaitingChanges({ vendorId }: { vendorId: string }) {
   const waiting = useQuery(trpc.pendingChanges.list.queryOptions({ status: 'pending', subjectId: vendorId }));
   if (!waiting.data || waiting.data.length === 0) return null;
   return (
-    <div className="rounded-md border border-amber-200 bg-amber-50 p-3 text-sm" data-testid="vendor-pending-changes">
+    <div
+      className="rounded-md border border-amber-200 bg-amber-50 p-3 text-sm"
+      data-testid="vendor-pending-changes"
+    >
       <p className="font-medium text-amber-900">Waiting for a second person</p>
       <ul className="mt-1 list-disc pl-5">
         {waiting.data.map((c) => (

@@ -1,5 +1,19 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { users } from './identity';
 import { organisations } from './organisation';
 
@@ -41,7 +55,10 @@ export const approvalStepDefinitions = pgTable(
   },
   (table) => [
     primaryKey({ columns: [table.recordType, table.step] }),
-    check('approval_step_definitions_applies', sql`${table.applies} IN ('always', 'above_pm_limit', 'above_executive_limit')`),
+    check(
+      'approval_step_definitions_applies',
+      sql`${table.applies} IN ('always', 'above_pm_limit', 'above_executive_limit')`,
+    ),
   ],
 );
 
@@ -60,7 +77,9 @@ export const approvalRoutes = pgTable(
     reason: text('reason').notNull(),
     fixedAt: timestamp('fixed_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [uniqueIndex('approval_routes_step_unique').on(table.recordType, table.recordId, table.cycle, table.step)],
+  (table) => [
+    uniqueIndex('approval_routes_step_unique').on(table.recordType, table.recordId, table.cycle, table.step),
+  ],
 );
 
 /** Everyone who shaped a record's figures (creator, submitter, every editor of any revision). */
@@ -125,13 +144,30 @@ export const pendingChanges = pgTable(
     appliedXact: bigint('applied_xact', { mode: 'number' }),
   },
   (table) => [
-    check('pending_changes_status', sql`${table.status} IN ('pending', 'confirmed', 'rejected', 'cancelled')`),
-    check('pending_changes_decided_pair', sql`(${table.decidedById} IS NULL) = (${table.decidedAt} IS NULL) AND (${table.decidedById} IS NULL) = (${table.status} = 'pending')`),
+    check(
+      'pending_changes_status',
+      sql`${table.status} IN ('pending', 'confirmed', 'rejected', 'cancelled')`,
+    ),
+    check(
+      'pending_changes_decided_pair',
+      sql`(${table.decidedById} IS NULL) = (${table.decidedAt} IS NULL) AND (${table.decidedById} IS NULL) = (${table.status} = 'pending')`,
+    ),
     // the two-person rule: the requester never confirms or rejects their own request (they may cancel it)
-    check('pending_changes_second_person', sql`${table.status} NOT IN ('confirmed', 'rejected') OR ${table.decidedById} <> ${table.requestedById}`),
-    check('pending_changes_cancelled_by_requester', sql`${table.status} <> 'cancelled' OR ${table.decidedById} = ${table.requestedById}`),
-    check('pending_changes_applied_when_confirmed', sql`(${table.appliedXact} IS NOT NULL) = (${table.status} = 'confirmed')`),
-    uniqueIndex('pending_changes_one_open').on(table.kind, table.subjectId).where(sql`${table.status} = 'pending'`),
+    check(
+      'pending_changes_second_person',
+      sql`${table.status} NOT IN ('confirmed', 'rejected') OR ${table.decidedById} <> ${table.requestedById}`,
+    ),
+    check(
+      'pending_changes_cancelled_by_requester',
+      sql`${table.status} <> 'cancelled' OR ${table.decidedById} = ${table.requestedById}`,
+    ),
+    check(
+      'pending_changes_applied_when_confirmed',
+      sql`(${table.appliedXact} IS NOT NULL) = (${table.status} = 'confirmed')`,
+    ),
+    uniqueIndex('pending_changes_one_open')
+      .on(table.kind, table.subjectId)
+      .where(sql`${table.status} = 'pending'`),
     index('pending_changes_org_status_idx').on(table.organisationId, table.status),
   ],
 );

@@ -1,4 +1,14 @@
-import { bigint, bigserial, uniqueIndex, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  uniqueIndex,
+  index,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 /**
  * Append-only: triggers refuse UPDATE, DELETE and TRUNCATE for every role, and the application's role

@@ -19,7 +19,13 @@ import { subcontracts } from './subcontracts';
 import { syncStatusEnum } from './sync';
 
 export const changeOrderKindEnum = pgEnum('change_order_kind', ['client', 'commitment', 'internal']);
-export const changeOrderStatusEnum = pgEnum('change_order_status', ['draft', 'submitted', 'approved', 'rejected', 'void']);
+export const changeOrderStatusEnum = pgEnum('change_order_status', [
+  'draft',
+  'submitted',
+  'approved',
+  'rejected',
+  'void',
+]);
 export const changeOrderReasonEnum = pgEnum('change_order_reason', [
   'client_instruction',
   'design_change',
@@ -71,8 +77,13 @@ export const changeOrders = pgTable(
     index('change_orders_project_status_idx').on(table.projectId, table.status),
     index('change_orders_status_idx').on(table.status, table.submittedAt),
     index('change_orders_sync_idx').on(table.syncStatus),
-    index('change_orders_previous_revision_idx').on(table.previousRevisionId).where(sql`${table.previousRevisionId} IS NOT NULL`),
-    check('change_orders_commitment_has_subcontract', sql`(${table.kind} = 'commitment') = (${table.subcontractId} IS NOT NULL)`),
+    index('change_orders_previous_revision_idx')
+      .on(table.previousRevisionId)
+      .where(sql`${table.previousRevisionId} IS NOT NULL`),
+    check(
+      'change_orders_commitment_has_subcontract',
+      sql`(${table.kind} = 'commitment') = (${table.subcontractId} IS NOT NULL)`,
+    ),
     check('change_orders_schedule_impact_sane', sql`${table.scheduleImpactDays} BETWEEN -3650 AND 3650`),
   ],
 );
@@ -95,7 +106,10 @@ export const changeOrderLines = pgTable(
     costAmount: numeric('cost_amount', { precision: 14, scale: 2 }).notNull(),
     sellAmount: numeric('sell_amount', { precision: 14, scale: 2 }),
   },
-  (table) => [uniqueIndex('change_order_lines_no_unique').on(table.changeOrderId, table.lineNo), index('change_order_lines_cost_code_idx').on(table.costCodeId)],
+  (table) => [
+    uniqueIndex('change_order_lines_no_unique').on(table.changeOrderId, table.lineNo),
+    index('change_order_lines_cost_code_idx').on(table.costCodeId),
+  ],
 );
 
 /** Drawings and instructions live in the document system; a CO keeps titled links to them. */
@@ -134,8 +148,18 @@ export const approvalDecisions = pgTable(
     comment: text('comment'),
   },
   (table) => [
-    uniqueIndex('approval_decisions_step_unique').on(table.recordType, table.recordId, table.cycle, table.step),
-    uniqueIndex('approval_decisions_person_unique').on(table.recordType, table.recordId, table.cycle, table.decidedById),
+    uniqueIndex('approval_decisions_step_unique').on(
+      table.recordType,
+      table.recordId,
+      table.cycle,
+      table.step,
+    ),
+    uniqueIndex('approval_decisions_person_unique').on(
+      table.recordType,
+      table.recordId,
+      table.cycle,
+      table.decidedById,
+    ),
   ],
 );
 
@@ -159,7 +183,10 @@ export const budgetRevisions = pgTable(
     amount: numeric('amount', { precision: 14, scale: 2 }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [uniqueIndex('budget_revisions_co_code_unique').on(table.changeOrderId, table.costCodeId), index('budget_revisions_code_idx').on(table.costCodeId)],
+  (table) => [
+    uniqueIndex('budget_revisions_co_code_unique').on(table.changeOrderId, table.costCodeId),
+    index('budget_revisions_code_idx').on(table.costCodeId),
+  ],
 );
 
 /** Append-only revisions of a project's contract value, one per approved client change order. */
@@ -176,5 +203,8 @@ export const contractRevisions = pgTable(
     amount: numeric('amount', { precision: 14, scale: 2 }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [uniqueIndex('contract_revisions_co_unique').on(table.changeOrderId), index('contract_revisions_project_idx').on(table.projectId)],
+  (table) => [
+    uniqueIndex('contract_revisions_co_unique').on(table.changeOrderId),
+    index('contract_revisions_project_idx').on(table.projectId),
+  ],
 );

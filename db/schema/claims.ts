@@ -1,13 +1,38 @@
 import { sql } from 'drizzle-orm';
-import { check, date, index, integer, numeric, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import {
+  check,
+  date,
+  index,
+  integer,
+  numeric,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
 import { users } from './identity';
 import { projects } from './projects';
 import { sovLines, subcontracts } from './subcontracts';
 import { syncStatusEnum } from './sync';
 
 export const claimTypeEnum = pgEnum('claim_type', ['progress', 'retention_release']);
-export const claimStatusEnum = pgEnum('claim_status', ['draft', 'submitted', 'certified', 'approved', 'released', 'posted', 'paid', 'rejected']);
-export const retentionReleaseStageEnum = pgEnum('retention_release_stage', ['practical_completion', 'end_of_defects']);
+export const claimStatusEnum = pgEnum('claim_status', [
+  'draft',
+  'submitted',
+  'certified',
+  'approved',
+  'released',
+  'posted',
+  'paid',
+  'rejected',
+]);
+export const retentionReleaseStageEnum = pgEnum('retention_release_stage', [
+  'practical_completion',
+  'end_of_defects',
+]);
 
 /**
  * A subcontractor's payment application for a period. Money is cumulative to date; the totals are
@@ -32,17 +57,26 @@ export const claims = pgTable(
     periodEnd: date('period_end').notNull(),
     status: claimStatusEnum('status').notNull().default('draft'),
     previousRevisionId: uuid('previous_revision_id').references((): AnyPgColumn => claims.id),
-    materialsStoredToDateAmount: numeric('materials_stored_to_date_amount', { precision: 14, scale: 2 }).notNull().default('0'),
+    materialsStoredToDateAmount: numeric('materials_stored_to_date_amount', { precision: 14, scale: 2 })
+      .notNull()
+      .default('0'),
     /** Materials on site as the subcontractor claimed them (DOMAIN §4); the certified figure is above. */
-    materialsClaimedToDateAmount: numeric('materials_claimed_to_date_amount', { precision: 14, scale: 2 }).notNull().default('0'),
+    materialsClaimedToDateAmount: numeric('materials_claimed_to_date_amount', { precision: 14, scale: 2 })
+      .notNull()
+      .default('0'),
     /** Why the certified materials differ from the claimed figure (required whenever they do). */
     materialsReason: text('materials_reason'),
-    claimedToDateAmount: numeric('claimed_to_date_amount', { precision: 14, scale: 2 }).notNull().default('0'),
+    claimedToDateAmount: numeric('claimed_to_date_amount', { precision: 14, scale: 2 })
+      .notNull()
+      .default('0'),
     certifiedToDateAmount: numeric('certified_to_date_amount', { precision: 14, scale: 2 }),
     completedToDateAmount: numeric('completed_to_date_amount', { precision: 14, scale: 2 }),
     retentionHeldToDateAmount: numeric('retention_held_to_date_amount', { precision: 14, scale: 2 }),
     retentionReleasedToDateAmount: numeric('retention_released_to_date_amount', { precision: 14, scale: 2 }),
-    retentionReleasedThisClaimAmount: numeric('retention_released_this_claim_amount', { precision: 14, scale: 2 }),
+    retentionReleasedThisClaimAmount: numeric('retention_released_this_claim_amount', {
+      precision: 14,
+      scale: 2,
+    }),
     deductionsToDateAmount: numeric('deductions_to_date_amount', { precision: 14, scale: 2 }),
     netToDateAmount: numeric('net_to_date_amount', { precision: 14, scale: 2 }),
     dueAmount: numeric('due_amount', { precision: 14, scale: 2 }),
@@ -76,18 +110,35 @@ export const claims = pgTable(
     index('claims_subcontract_idx').on(table.subcontractId, table.number),
     index('claims_sync_idx').on(table.syncStatus),
     // the lists' "no newer revision" anti-join (BENCHMARKS.md, bench:read)
-    index('claims_previous_revision_idx').on(table.previousRevisionId).where(sql`${table.previousRevisionId} IS NOT NULL`),
+    index('claims_previous_revision_idx')
+      .on(table.previousRevisionId)
+      .where(sql`${table.previousRevisionId} IS NOT NULL`),
     // DOMAIN §4: each retention release stage once per subcontract (a rejected one may be revised)
     uniqueIndex('claims_one_release_per_stage')
       .on(table.subcontractId, table.retentionReleaseStage)
       .where(sql`${table.type} = 'retention_release' AND ${table.status} <> 'rejected'`),
-    check('claims_release_stage_matches_type', sql`(${table.type} = 'retention_release') = (${table.retentionReleaseStage} IS NOT NULL)`),
+    check(
+      'claims_release_stage_matches_type',
+      sql`(${table.type} = 'retention_release') = (${table.retentionReleaseStage} IS NOT NULL)`,
+    ),
     // segregation of duties on the step columns themselves, so a direct UPDATE cannot merge two steps
-    check('claims_approver_took_no_other_step', sql`${table.approvedById} NOT IN (${table.createdById}, ${table.submittedById}, ${table.certifiedById})`),
+    check(
+      'claims_approver_took_no_other_step',
+      sql`${table.approvedById} NOT IN (${table.createdById}, ${table.submittedById}, ${table.certifiedById})`,
+    ),
     // a claim cannot reach a decided state without the person who decided it on record
-    check('claims_certified_has_certifier', sql`${table.status} NOT IN ('certified', 'approved', 'released', 'posted', 'paid') OR ${table.certifiedById} IS NOT NULL`),
-    check('claims_approved_has_approver', sql`${table.status} NOT IN ('approved', 'released', 'posted', 'paid') OR ${table.approvedById} IS NOT NULL`),
-    check('claims_released_has_releaser', sql`${table.status} NOT IN ('released', 'posted', 'paid') OR ${table.releasedById} IS NOT NULL`),
+    check(
+      'claims_certified_has_certifier',
+      sql`${table.status} NOT IN ('certified', 'approved', 'released', 'posted', 'paid') OR ${table.certifiedById} IS NOT NULL`,
+    ),
+    check(
+      'claims_approved_has_approver',
+      sql`${table.status} NOT IN ('approved', 'released', 'posted', 'paid') OR ${table.approvedById} IS NOT NULL`,
+    ),
+    check(
+      'claims_released_has_releaser',
+      sql`${table.status} NOT IN ('released', 'posted', 'paid') OR ${table.releasedById} IS NOT NULL`,
+    ),
     check(
       'claims_releaser_took_no_other_step',
       sql`${table.releasedById} NOT IN (${table.createdById}, ${table.submittedById}, ${table.certifiedById}, ${table.approvedById})`,
@@ -107,15 +158,22 @@ export const claimLines = pgTable(
       .notNull()
       .references(() => sovLines.id),
     scheduledAmount: numeric('scheduled_amount', { precision: 14, scale: 2 }).notNull(),
-    previousCertifiedAmount: numeric('previous_certified_amount', { precision: 14, scale: 2 }).notNull().default('0'),
-    claimedToDateAmount: numeric('claimed_to_date_amount', { precision: 14, scale: 2 }).notNull().default('0'),
+    previousCertifiedAmount: numeric('previous_certified_amount', { precision: 14, scale: 2 })
+      .notNull()
+      .default('0'),
+    claimedToDateAmount: numeric('claimed_to_date_amount', { precision: 14, scale: 2 })
+      .notNull()
+      .default('0'),
     certifiedToDateAmount: numeric('certified_to_date_amount', { precision: 14, scale: 2 }),
     certifyReason: text('certify_reason'),
   },
   (table) => [
     uniqueIndex('claim_lines_claim_sov_unique').on(table.claimId, table.sovLineId),
     index('claim_lines_sov_idx').on(table.sovLineId),
-    check('claim_lines_certified_within_sov', sql`${table.certifiedToDateAmount} IS NULL OR (${table.certifiedToDateAmount} >= 0 AND ${table.certifiedToDateAmount} <= ${table.scheduledAmount})`),
+    check(
+      'claim_lines_certified_within_sov',
+      sql`${table.certifiedToDateAmount} IS NULL OR (${table.certifiedToDateAmount} >= 0 AND ${table.certifiedToDateAmount} <= ${table.scheduledAmount})`,
+    ),
     check('claim_lines_claimed_non_negative', sql`${table.claimedToDateAmount} >= 0`),
   ],
 );
@@ -135,5 +193,8 @@ export const claimDeductions = pgTable(
     reason: text('reason').notNull(),
     amount: numeric('amount', { precision: 14, scale: 2 }).notNull(),
   },
-  (table) => [index('claim_deductions_claim_idx').on(table.claimId), check('claim_deductions_positive', sql`${table.amount} > 0`)],
+  (table) => [
+    index('claim_deductions_claim_idx').on(table.claimId),
+    check('claim_deductions_positive', sql`${table.amount} > 0`),
+  ],
 );

@@ -1,5 +1,17 @@
 import { sql } from 'drizzle-orm';
-import { date, index, integer, jsonb, numeric, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  date,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { users } from './identity';
 import { costCodes, projects } from './projects';
 
@@ -38,7 +50,10 @@ export const costSnapshots = pgTable(
     takenById: uuid('taken_by_id').references(() => users.id),
     takenAt: timestamp('taken_at', { withTimezone: true }).notNull().defaultNow(),
     report: jsonb('report').$type<Record<string, unknown>>().notNull(),
-    estimateAtCompletionAmount: numeric('estimate_at_completion_amount', { precision: 14, scale: 2 }).notNull(),
+    estimateAtCompletionAmount: numeric('estimate_at_completion_amount', {
+      precision: 14,
+      scale: 2,
+    }).notNull(),
     revisedBudgetAmount: numeric('revised_budget_amount', { precision: 14, scale: 2 }).notNull(),
     revisedContractAmount: numeric('revised_contract_amount', { precision: 14, scale: 2 }).notNull(),
     actualCostAmount: numeric('actual_cost_amount', { precision: 14, scale: 2 }).notNull(),
@@ -46,6 +61,8 @@ export const costSnapshots = pgTable(
   },
   (table) => [
     index('cost_snapshots_project_period_idx').on(table.projectId, table.period),
-    uniqueIndex('cost_snapshots_month_end_unique').on(table.projectId, table.period).where(sql`${table.kind} = 'month_end'`),
+    uniqueIndex('cost_snapshots_month_end_unique')
+      .on(table.projectId, table.period)
+      .where(sql`${table.kind} = 'month_end'`),
   ],
 );

@@ -1,9 +1,24 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, numeric, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  index,
+  integer,
+  numeric,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { users } from './identity';
 import { projects } from './projects';
 
-export const exceptionCategoryEnum = pgEnum('exception_category', ['sync_failure', 'rule_breach', 'pull_mapping', 'reconciliation_drift']);
+export const exceptionCategoryEnum = pgEnum('exception_category', [
+  'sync_failure',
+  'rule_breach',
+  'pull_mapping',
+  'reconciliation_drift',
+]);
 export const exceptionSeverityEnum = pgEnum('exception_severity', ['low', 'medium', 'high', 'critical']);
 export const exceptionStatusEnum = pgEnum('exception_status', ['open', 'resolved', 'dismissed']);
 
@@ -39,7 +54,9 @@ export const exceptions = pgTable(
     version: integer('version').notNull().default(1),
   },
   (table) => [
-    uniqueIndex('exceptions_open_per_cause_unique').on(table.recordType, table.recordId, table.cause).where(sql`${table.status} = 'open'`),
+    uniqueIndex('exceptions_open_per_cause_unique')
+      .on(table.recordType, table.recordId, table.cause)
+      .where(sql`${table.status} = 'open'`),
     index('exceptions_queue_idx').on(table.status, table.category, table.firstSeenAt),
     index('exceptions_project_idx').on(table.projectId),
   ],

@@ -14,7 +14,13 @@ import {
 import { organisations } from './organisation';
 import { projects } from './projects';
 
-export const roleEnum = pgEnum('role', ['quantity_surveyor', 'project_manager', 'finance', 'executive', 'admin']);
+export const roleEnum = pgEnum('role', [
+  'quantity_surveyor',
+  'project_manager',
+  'finance',
+  'executive',
+  'admin',
+]);
 
 export const users = pgTable(
   'users',
@@ -51,7 +57,10 @@ export const projectMembers = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [primaryKey({ columns: [table.projectId, table.userId] }), index('project_members_user_idx').on(table.userId)],
+  (table) => [
+    primaryKey({ columns: [table.projectId, table.userId] }),
+    index('project_members_user_idx').on(table.userId),
+  ],
 );
 
 /** Every sign-in attempt, without the password: feeds throttling and the security log. */

@@ -1,10 +1,29 @@
 import { sql } from 'drizzle-orm';
-import { check, date, index, integer, numeric, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  check,
+  date,
+  index,
+  integer,
+  numeric,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { users } from './identity';
 import { projects } from './projects';
 import { syncStatusEnum } from './sync';
 
-export const milestoneStatusEnum = pgEnum('milestone_status', ['planned', 'completion_claimed', 'verified', 'released', 'invoiced', 'paid']);
+export const milestoneStatusEnum = pgEnum('milestone_status', [
+  'planned',
+  'completion_claimed',
+  'verified',
+  'released',
+  'invoiced',
+  'paid',
+]);
 export const milestoneAmountBasisEnum = pgEnum('milestone_amount_basis', ['fixed', 'percent']);
 
 /** A billing milestone of a project's contract (DOMAIN §5). */
@@ -52,9 +71,18 @@ export const milestones = pgTable(
     uniqueIndex('milestones_project_number_unique').on(table.projectId, table.number),
     index('milestones_status_date_idx').on(table.status, table.plannedDate),
     index('milestones_sync_idx').on(table.syncStatus),
-    check('milestones_verified_has_verifier', sql`${table.status} NOT IN ('verified', 'released', 'invoiced', 'paid') OR ${table.verifiedById} IS NOT NULL`),
-    check('milestones_released_has_releaser', sql`${table.status} NOT IN ('released', 'invoiced', 'paid') OR ${table.releasedById} IS NOT NULL`),
-    check('milestones_verifier_took_no_other_step', sql`${table.verifiedById} NOT IN (${table.createdById}, ${table.completionClaimedById})`),
+    check(
+      'milestones_verified_has_verifier',
+      sql`${table.status} NOT IN ('verified', 'released', 'invoiced', 'paid') OR ${table.verifiedById} IS NOT NULL`,
+    ),
+    check(
+      'milestones_released_has_releaser',
+      sql`${table.status} NOT IN ('released', 'invoiced', 'paid') OR ${table.releasedById} IS NOT NULL`,
+    ),
+    check(
+      'milestones_verifier_took_no_other_step',
+      sql`${table.verifiedById} NOT IN (${table.createdById}, ${table.completionClaimedById})`,
+    ),
     check(
       'milestones_releaser_took_no_other_step',
       sql`${table.releasedById} NOT IN (${table.createdById}, ${table.completionClaimedById}, ${table.verifiedById})`,

@@ -1,4 +1,18 @@
-import { bigserial, boolean, date, index, integer, jsonb, numeric, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { users } from './identity';
 import { organisations } from './organisation';
 import { costCodes, projects } from './projects';
@@ -43,7 +57,10 @@ export const odooConnections = pgTable('odoo_connections', {
 
 export const pullRunStatusEnum = pgEnum('pull_run_status', ['running', 'succeeded', 'partial', 'failed']);
 
-export type PullCounts = Record<string, { created: number; updated: number; unchanged: number; failed: number }>;
+export type PullCounts = Record<
+  string,
+  { created: number; updated: number; unchanged: number; failed: number }
+>;
 
 /** One master-data pull: when, why, and per model what it created, updated, left or failed. */
 export const pullRuns = pgTable(
@@ -78,7 +95,10 @@ export const pullRunRecords = pgTable(
     message: text('message'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [index('pull_run_records_record_idx').on(table.recordType, table.recordId, table.id), index('pull_run_records_run_idx').on(table.pullRunId)],
+  (table) => [
+    index('pull_run_records_record_idx').on(table.recordType, table.recordId, table.id),
+    index('pull_run_records_run_idx').on(table.pullRunId),
+  ],
 );
 
 /**
@@ -100,7 +120,9 @@ export const odooUnlinkedRecords = pgTable(
     firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [uniqueIndex('odoo_unlinked_records_key').on(table.organisationId, table.odooModel, table.odooId)],
+  (table) => [
+    uniqueIndex('odoo_unlinked_records_key').on(table.organisationId, table.odooModel, table.odooId),
+  ],
 );
 
 /** Incremental pulls resume from the last write_date seen per Odoo model. */

@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, numeric, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { users } from './identity';
 
 /**
@@ -40,10 +50,15 @@ export const alerts = pgTable(
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
     /** Per channel: when it was delivered, or the error of the last try. */
-    deliveries: jsonb('deliveries').$type<Record<string, { at: string; ok: boolean; error?: string }>>().notNull().default({}),
+    deliveries: jsonb('deliveries')
+      .$type<Record<string, { at: string; ok: boolean; error?: string }>>()
+      .notNull()
+      .default({}),
   },
   (table) => [
-    uniqueIndex('alerts_open_per_rule_subject_unique').on(table.rule, table.subject).where(sql`${table.status} = 'open'`),
+    uniqueIndex('alerts_open_per_rule_subject_unique')
+      .on(table.rule, table.subject)
+      .where(sql`${table.status} = 'open'`),
     index('alerts_opened_idx').on(table.openedAt),
   ],
 );

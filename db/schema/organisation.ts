@@ -17,7 +17,10 @@ export const organisations = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
-    check('organisations_limits_positive', sql`${table.pmLimitAmount} >= 0 AND ${table.executiveLimitAmount} >= 0`),
+    check(
+      'organisations_limits_positive',
+      sql`${table.pmLimitAmount} >= 0 AND ${table.executiveLimitAmount} >= 0`,
+    ),
     check('organisations_limits_ordered', sql`${table.executiveLimitAmount} >= ${table.pmLimitAmount}`),
   ],
 );

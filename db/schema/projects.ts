@@ -1,5 +1,17 @@
 import { sql } from 'drizzle-orm';
-import { char, check, date, index, integer, numeric, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  char,
+  check,
+  date,
+  index,
+  integer,
+  numeric,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { organisations } from './organisation';
 
 /** Mirrors Odoo's project.project; Plumbline adds code, contract and retention terms. */
@@ -14,7 +26,9 @@ export const projects = pgTable(
     name: text('name').notNull(),
     clientName: text('client_name'),
     currency: char('currency', { length: 3 }).notNull().default('GBP'),
-    originalContractAmount: numeric('original_contract_amount', { precision: 14, scale: 2 }).notNull().default('0'),
+    originalContractAmount: numeric('original_contract_amount', { precision: 14, scale: 2 })
+      .notNull()
+      .default('0'),
     clientRetentionRate: numeric('client_retention_rate', { precision: 7, scale: 4 }).notNull().default('0'),
     startDate: date('start_date'),
     endDate: date('end_date'),
@@ -47,7 +61,9 @@ export const costCodes = pgTable(
       .references(() => projects.id, { onDelete: 'cascade' }),
     code: text('code').notNull(),
     name: text('name').notNull(),
-    originalBudgetAmount: numeric('original_budget_amount', { precision: 14, scale: 2 }).notNull().default('0'),
+    originalBudgetAmount: numeric('original_budget_amount', { precision: 14, scale: 2 })
+      .notNull()
+      .default('0'),
     odooAnalyticAccountId: integer('odoo_analytic_account_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

@@ -1,5 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { check, char, index, integer, jsonb, numeric, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  check,
+  char,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { partners } from './partners';
 import { costCodes, projects } from './projects';
 
@@ -22,7 +35,9 @@ export const subcontracts = pgTable(
     odooState: text('odoo_state'),
     currency: char('currency', { length: 3 }).notNull().default('GBP'),
     retentionRate: numeric('retention_rate', { precision: 7, scale: 4 }).notNull().default('0.0500'),
-    retentionMaterialsRate: numeric('retention_materials_rate', { precision: 7, scale: 4 }).notNull().default('0.0500'),
+    retentionMaterialsRate: numeric('retention_materials_rate', { precision: 7, scale: 4 })
+      .notNull()
+      .default('0.0500'),
     retentionReducedRate: numeric('retention_reduced_rate', { precision: 7, scale: 4 }),
     retentionReducedAfterPercent: numeric('retention_reduced_after_percent', { precision: 7, scale: 4 }),
     retentionCapBasis: retentionCapBasisEnum('retention_cap_basis').notNull().default('revised'),
@@ -38,7 +53,10 @@ export const subcontracts = pgTable(
     uniqueIndex('subcontracts_odoo_po_unique').on(table.odooPurchaseOrderId),
     index('subcontracts_project_idx').on(table.projectId),
     index('subcontracts_vendor_idx').on(table.vendorId),
-    check('subcontracts_rates_valid', sql`${table.retentionRate} BETWEEN 0 AND 1 AND ${table.retentionMaterialsRate} BETWEEN 0 AND 1 AND ${table.retentionCapRate} BETWEEN 0 AND 1`),
+    check(
+      'subcontracts_rates_valid',
+      sql`${table.retentionRate} BETWEEN 0 AND 1 AND ${table.retentionMaterialsRate} BETWEEN 0 AND 1 AND ${table.retentionCapRate} BETWEEN 0 AND 1`,
+    ),
   ],
 );
 

@@ -1,11 +1,37 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { users } from './identity';
 
 /** Approval state and sync state are separate: a failed sync never undoes an approval. */
-export const syncStatusEnum = pgEnum('sync_status', ['not_required', 'pending', 'synced', 'failed', 'blocked']);
+export const syncStatusEnum = pgEnum('sync_status', [
+  'not_required',
+  'pending',
+  'synced',
+  'failed',
+  'blocked',
+]);
 
-export const syncOutcomeEnum = pgEnum('sync_outcome', ['success', 'transient_error', 'ambiguous', 'business_error', 'configuration_error', 'programming_error', 'crashed']);
+export const syncOutcomeEnum = pgEnum('sync_outcome', [
+  'success',
+  'transient_error',
+  'ambiguous',
+  'business_error',
+  'configuration_error',
+  'programming_error',
+  'crashed',
+]);
 
 /** One row per attempt to make Odoo match a record (one job execution). Never holds a secret. */
 export const syncAttempts = pgTable(
@@ -88,12 +114,21 @@ export const syncRequests = pgTable(
   },
   (table) => [
     primaryKey({ columns: [table.recordType, table.recordId] }),
-    index('sync_requests_due_idx').on(table.recordType, table.runAfter).where(sql`claimed_by IS NULL`),
-    index('sync_requests_claimed_by_idx').on(table.claimedBy).where(sql`claimed_by IS NOT NULL`),
+    index('sync_requests_due_idx')
+      .on(table.recordType, table.runAfter)
+      .where(sql`claimed_by IS NULL`),
+    index('sync_requests_claimed_by_idx')
+      .on(table.claimedBy)
+      .where(sql`claimed_by IS NOT NULL`),
   ],
 );
 
-export const reconciliationRunStatusEnum = pgEnum('reconciliation_run_status', ['running', 'succeeded', 'partial', 'failed']);
+export const reconciliationRunStatusEnum = pgEnum('reconciliation_run_status', [
+  'running',
+  'succeeded',
+  'partial',
+  'failed',
+]);
 
 /** Per record type ('claim' | 'milestone' | 'change_order'): what was compared and what was found. */
 export type ReconciliationCounts = Record<

@@ -107,10 +107,21 @@ export async function seedDemoOrganisation(db: Db, options: { password?: string 
   await db.transaction(async (tx) => {
     const [organisation] = await tx
       .insert(organisations)
-      .values({ name: 'Northbeam Construction Ltd', currency: 'GBP', pmLimitAmount: '25000.00', executiveLimitAmount: '250000.00' })
+      .values({
+        name: 'Northbeam Construction Ltd',
+        currency: 'GBP',
+        pmLimitAmount: '25000.00',
+        executiveLimitAmount: '250000.00',
+      })
       .returning({ id: organisations.id });
     if (!organisation) throw new Error('organisation insert failed');
-    await recordAudit(tx, { actor: system, action: 'organisation.seed', entityType: 'organisation', entityId: organisation.id, comment: 'Demo organisation created' });
+    await recordAudit(tx, {
+      actor: system,
+      action: 'organisation.seed',
+      entityType: 'organisation',
+      entityId: organisation.id,
+      comment: 'Demo organisation created',
+    });
 
     const projectIds = new Map<string, string>();
     for (const project of demoProjects) {
@@ -130,17 +141,36 @@ export async function seedDemoOrganisation(db: Db, options: { password?: string 
         .returning({ id: projects.id });
       if (!row) throw new Error('project insert failed');
       projectIds.set(project.code, row.id);
-      await tx.insert(costCodes).values(project.costCodes.map((code) => ({ projectId: row.id, code: code.code, name: code.name, originalBudgetAmount: code.budget })));
+      await tx.insert(costCodes).values(
+        project.costCodes.map((code) => ({
+          projectId: row.id,
+          code: code.code,
+          name: code.name,
+          originalBudgetAmount: code.budget,
+        })),
+      );
     }
 
     const people = new Map<string, Actor>();
     for (const user of demoUsers) {
       const [row] = await tx
         .insert(users)
-        .values({ organisationId: organisation.id, email: user.email, name: user.name, role: user.role, passwordHash })
+        .values({
+          organisationId: organisation.id,
+          email: user.email,
+          name: user.name,
+          role: user.role,
+          passwordHash,
+        })
         .returning({ id: users.id });
       if (!row) throw new Error('user insert failed');
-      people.set(user.email, { id: row.id, organisationId: organisation.id, email: user.email, name: user.name, role: user.role });
+      people.set(user.email, {
+        id: row.id,
+        organisationId: organisation.id,
+        email: user.email,
+        name: user.name,
+        role: user.role,
+      });
       for (const code of user.projects) {
         const projectId = projectIds.get(code);
         if (projectId) await tx.insert(projectMembers).values({ projectId, userId: row.id });
@@ -157,7 +187,10 @@ export async function seedDemoOrganisation(db: Db, options: { password?: string 
  * generated one) and ends their sessions; audited as a system action. Users that are not demo logins
  * are never touched.
  */
-export async function resetDemoPasswords(db: Db, options: { password?: string }): Promise<{ password: string; generatedPassword: boolean; reset: number }> {
+export async function resetDemoPasswords(
+  db: Db,
+  options: { password?: string },
+): Promise<{ password: string; generatedPassword: boolean; reset: number }> {
   const generatedPassword = !options.password;
   const password = options.password ?? `demo-${randomBytes(9).toString('base64url')}`;
   const passwordHash = await hashPassword(password);
@@ -165,7 +198,12 @@ export async function resetDemoPasswords(db: Db, options: { password?: string })
   const reset = await db.transaction(async (tx) => {
     const rows = await tx
       .update(users)
-      .set({ passwordHash, sessionVersion: sql`${users.sessionVersion} + 1`, version: sql`${users.version} + 1`, updatedAt: new Date() })
+      .set({
+        passwordHash,
+        sessionVersion: sql`${users.sessionVersion} + 1`,
+        version: sql`${users.version} + 1`,
+        updatedAt: new Date(),
+      })
       .where(inArray(users.email, emails))
       .returning({ id: users.id });
     for (const row of rows) {

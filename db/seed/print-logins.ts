@@ -6,7 +6,9 @@ export function printDemoLogins(users: { email: string; role: Role }[], result: 
   for (const user of users) console.log(`  ${roleLabels[user.role].padEnd(20)} ${user.email}`);
   if (result.generatedPassword) {
     console.log(`  Password for all of them: ${result.password}`);
-    console.log('  (generated now and shown only this once; set DEMO_PASSWORD before the first start to choose it)\n');
+    console.log(
+      '  (generated now and shown only this once; set DEMO_PASSWORD before the first start to choose it)\n',
+    );
   } else {
     console.log('  Password for all of them: the value of DEMO_PASSWORD\n');
   }

@@ -6,7 +6,13 @@ import { withDatabase } from '../embedded';
 import { withCredentials } from '../runtime-role';
 
 /** `url` connects as the server's owner; `runtimeUrl` as the least-privilege role the app runs as. */
-export type TestDatabase = { db: Db; url: string; runtimeUrl: string; name: string; drop: () => Promise<void> };
+export type TestDatabase = {
+  db: Db;
+  url: string;
+  runtimeUrl: string;
+  name: string;
+  drop: () => Promise<void>;
+};
 
 /** A fresh, migrated database cloned from this run's template; call `drop` in afterAll. */
 export async function createTestDatabase(): Promise<TestDatabase> {
@@ -16,7 +22,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(template)}`);
+    await admin.query(
+      `CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(template)}`,
+    );
   } finally {
     await admin.end();
   }

@@ -11,20 +11,30 @@ import { spawn } from 'node:child_process';
 export type AuditVerdict = { gate: 'pass' | 'fail' | 'unavailable'; reason: string };
 
 export function auditVerdict(exitCode: number, output: string): AuditVerdict {
-  if (exitCode === 0) return { gate: 'pass', reason: 'no high or critical advisory in production dependencies' };
+  if (exitCode === 0)
+    return { gate: 'pass', reason: 'no high or critical advisory in production dependencies' };
   if (/# npm audit report|\d+ (low|moderate|high|critical)(\s+severity)? vulnerabilit/i.test(output)) {
     return { gate: 'fail', reason: 'npm audit found high-severity advisories in production dependencies' };
   }
   if (/audit endpoint returned an error/i.test(output)) {
-    return { gate: 'unavailable', reason: 'the registry has no audit endpoint here; npm audit could not run' };
+    return {
+      gate: 'unavailable',
+      reason: 'the registry has no audit endpoint here; npm audit could not run',
+    };
   }
-  return { gate: 'fail', reason: 'npm audit failed without a report (network or registry error): not a clean result' };
+  return {
+    gate: 'fail',
+    reason: 'npm audit failed without a report (network or registry error): not a clean result',
+  };
 }
 
 /** Runs npm audit in `cwd` (extra args e.g. `--registry=…`) and judges it. */
 export function runAudit(cwd: string, extraArgs: string[] = []): Promise<AuditVerdict & { output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['audit', '--omit=dev', '--audit-level=high', ...extraArgs], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npm', ['audit', '--omit=dev', '--audit-level=high', ...extraArgs], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -24,9 +24,17 @@ export type Percentiles = { n: number; p50: number; p95: number; p99: number; ma
 
 export function percentiles(samples: number[]): Percentiles {
   const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!);
+  const at = (q: number) =>
+    sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
   const mean = sorted.length === 0 ? 0 : sorted.reduce((sum, value) => sum + value, 0) / sorted.length;
-  return { n: sorted.length, p50: round(at(0.5)), p95: round(at(0.95)), p99: round(at(0.99)), max: round(sorted.at(-1) ?? 0), mean: round(mean) };
+  return {
+    n: sorted.length,
+    p50: round(at(0.5)),
+    p95: round(at(0.95)),
+    p99: round(at(0.99)),
+    max: round(sorted.at(-1) ?? 0),
+    mean: round(mean),
+  };
 }
 
 export function round(value: number, digits = 2): number {
@@ -60,11 +68,16 @@ export async function postgresServer(): Promise<{ serverUrl: string; stop: () =>
 }
 
 /** CREATE DATABASE (dropping one of that name first when asked); returns its URL and a drop. */
-export async function createDatabase(serverUrl: string, name: string, options: { replace?: boolean } = {}): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function createDatabase(
+  serverUrl: string,
+  name: string,
+  options: { replace?: boolean } = {},
+): Promise<{ url: string; drop: () => Promise<void> }> {
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {
-    if (options.replace) await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+    if (options.replace)
+      await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
     await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
   } finally {
     await admin.end();
@@ -105,11 +118,22 @@ export type SyncBench = {
  * `target` (scripts/lib/odoo-target.ts) — a real Odoo in which this run makes its own customer, vendor,
  * change-order product, sale order and confirmed purchase order, all named after the run.
  */
-export async function startSyncBench(options: { name: string; latencyMs: number; poolMax?: number; target?: OdooClientConfig | null }): Promise<SyncBench> {
+export async function startSyncBench(options: {
+  name: string;
+  latencyMs: number;
+  poolMax?: number;
+  target?: OdooClientConfig | null;
+}): Promise<SyncBench> {
   const server = await postgresServer();
-  const database = await createDatabase(server.serverUrl, `plumbline_${options.name}_${randomBytes(3).toString('hex')}`);
+  const database = await createDatabase(
+    server.serverUrl,
+    `plumbline_${options.name}_${randomBytes(3).toString('hex')}`,
+  );
   await migrateDatabase(database.url);
-  const db = createDb(database.url, { max: options.poolMax ?? 10, applicationName: `plumbline-${options.name}` });
+  const db = createDb(database.url, {
+    max: options.poolMax ?? 10,
+    applicationName: `plumbline-${options.name}`,
+  });
   const org = await seedTestOrganisation(db);
   let sim: OdooSim | undefined;
   let odoo: OdooClientConfig;
@@ -118,10 +142,22 @@ export async function startSyncBench(options: { name: string; latencyMs: number;
     odoo = options.target;
     targets = await linkBenchToRealOdoo(db, odoo, options.name);
   } else {
-    sim = await startOdooSim({ port: 0, version: 19, apiKey: `bench-${randomBytes(6).toString('hex')}`, db: 'bench', login: 'admin', password: 'admin', seed: 'demo', latencyMs: options.latencyMs });
+    sim = await startOdooSim({
+      port: 0,
+      version: 19,
+      apiKey: `bench-${randomBytes(6).toString('hex')}`,
+      db: 'bench',
+      login: 'admin',
+      password: 'admin',
+      seed: 'demo',
+      latencyMs: options.latencyMs,
+    });
     await linkDemoToSimulator(db, sim);
     odoo = { url: sim.url, db: sim.db, login: sim.login, apiKey: sim.apiKey };
-    targets = { saleOrderId: sim.demo?.projects['P-1001']?.saleOrderId ?? 0, productId: sim.demo?.products.changeOrderWork ?? 0 };
+    targets = {
+      saleOrderId: sim.demo?.projects['P-1001']?.saleOrderId ?? 0,
+      productId: sim.demo?.products.changeOrderWork ?? 0,
+    };
   }
   return {
     db,
@@ -145,32 +181,67 @@ export async function startSyncBench(options: { name: string; latencyMs: number;
  * P-1001 gets a sale order (so every client CO lands there) and one subcontract gets the PO; the project
  * takes the Odoo company's currency, and the product is chosen as the change-order product.
  */
-async function linkBenchToRealOdoo(db: Db, target: OdooClientConfig, name: string): Promise<SyncBench['targets']> {
+async function linkBenchToRealOdoo(
+  db: Db,
+  target: OdooClientConfig,
+  name: string,
+): Promise<SyncBench['targets']> {
   const client = createOdooClient(target);
   const tag = `plumbline-${name}-${Date.now().toString(36)}`;
   const who = await client.whoAmI();
   const customer = await client.create('res.partner', { name: `${tag} client`, is_company: true });
   const vendor = await client.create('res.partner', { name: `${tag} subcontractor`, is_company: true });
-  const productId = await client.create('product.product', { name: `${tag} change order`, type: 'service', sale_ok: true, purchase_ok: true });
-  const saleOrderId = await client.create('sale.order', { partner_id: customer, order_line: [[0, 0, { product_id: productId, name: `${tag} contract`, product_uom_qty: 1, price_unit: 1000 }]] });
-  const purchaseOrderId = await client.create('purchase.order', { partner_id: vendor, order_line: [[0, 0, { product_id: productId, name: `${tag} subcontract`, product_qty: 1, price_unit: 500 }]] });
+  const productId = await client.create('product.product', {
+    name: `${tag} change order`,
+    type: 'service',
+    sale_ok: true,
+    purchase_ok: true,
+  });
+  const saleOrderId = await client.create('sale.order', {
+    partner_id: customer,
+    order_line: [
+      [0, 0, { product_id: productId, name: `${tag} contract`, product_uom_qty: 1, price_unit: 1000 }],
+    ],
+  });
+  const purchaseOrderId = await client.create('purchase.order', {
+    partner_id: vendor,
+    order_line: [
+      [0, 0, { product_id: productId, name: `${tag} subcontract`, product_qty: 1, price_unit: 500 }],
+    ],
+  });
   await client.call('purchase.order', 'button_confirm', { ids: [purchaseOrderId] });
-  const [organisation] = (await db.execute<{ id: string }>(sql`SELECT id FROM organisations ORDER BY created_at LIMIT 1`)).rows;
+  const [organisation] = (
+    await db.execute<{ id: string }>(sql`SELECT id FROM organisations ORDER BY created_at LIMIT 1`)
+  ).rows;
   await db.execute(sql`UPDATE projects SET odoo_sale_order_id = NULL, odoo_id = NULL`);
-  await db.execute(sql`UPDATE projects SET odoo_sale_order_id = ${saleOrderId}, odoo_company_id = ${who.company.id}, currency = coalesce(${who.company.currency}, currency) WHERE code = 'P-1001'`);
-  const vendorRow = await db.execute<{ id: string }>(sql`INSERT INTO partners (organisation_id, name, is_vendor, odoo_id) VALUES (${organisation!.id}, ${`${tag} subcontractor`}, true, ${vendor}) RETURNING id`);
+  await db.execute(
+    sql`UPDATE projects SET odoo_sale_order_id = ${saleOrderId}, odoo_company_id = ${who.company.id}, currency = coalesce(${who.company.currency}, currency) WHERE code = 'P-1001'`,
+  );
+  const vendorRow = await db.execute<{ id: string }>(
+    sql`INSERT INTO partners (organisation_id, name, is_vendor, odoo_id) VALUES (${organisation!.id}, ${`${tag} subcontractor`}, true, ${vendor}) RETURNING id`,
+  );
   await db.execute(sql`
     INSERT INTO subcontracts (project_id, vendor_id, odoo_purchase_order_id, reference, title, odoo_state)
     SELECT id, ${vendorRow.rows[0]!.id}, ${purchaseOrderId}, ${`${tag}-PO`}, 'Bench subcontract', 'purchase' FROM projects WHERE code = 'P-1001'`);
-  await db.transaction((tx) => ensureConnectionRow(tx, organisation!.id, { url: target.url, database: target.db, login: target.login }));
+  await db.transaction((tx) =>
+    ensureConnectionRow(tx, organisation!.id, { url: target.url, database: target.db, login: target.login }),
+  );
   await saveOdooMappings(db, { changeOrderProductId: productId }, null, organisation!.id);
   return { saleOrderId, productId };
 }
 
-export type WorkerChild = { child: ChildProcess; output: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; ready: Promise<boolean> };
+export type WorkerChild = {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  ready: Promise<boolean>;
+};
 
 /** A real sync worker process (server/sync/worker.ts) against the bench's database and simulator. */
-export function spawnWorker(bench: Pick<SyncBench, 'databaseUrl' | 'odoo'>, extraEnv: Record<string, string | undefined> = {}): WorkerChild {
+export function spawnWorker(
+  bench: Pick<SyncBench, 'databaseUrl' | 'odoo'>,
+  extraEnv: Record<string, string | undefined> = {},
+): WorkerChild {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'server/sync/worker.ts')], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -184,7 +255,9 @@ export function spawnWorker(bench: Pick<SyncBench, 'databaseUrl' | 'odoo'>, extr
     }),
   });
   let output = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const ready = new Promise<boolean>((resolve) => {
     const onData = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-20_000);
@@ -206,7 +279,12 @@ export async function stopWorker(worker: WorkerChild, graceMs = 15_000): Promise
   clearTimeout(timer);
 }
 
-export async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number, what: string, intervalMs = 100): Promise<void> {
+export async function waitUntil(
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+  intervalMs = 100,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await probe())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
@@ -229,8 +307,19 @@ export function rssMb(pid: number): number | null {
  * Every Odoo document a change order should have made, counted in that Odoo (simulator or real) by
  * reading it back through the client: duplicates are counts above 1.
  */
-export async function countChangeOrderDocuments(db: Db, client: OdooClient, ids: string[]): Promise<{ missing: number; duplicates: number; notSynced: number }> {
-  const rows = await db.$client.query<{ id: string; reference: string; kind: string; sync_status: string; sale_order: number | null; purchase_order: number | null }>(
+export async function countChangeOrderDocuments(
+  db: Db,
+  client: OdooClient,
+  ids: string[],
+): Promise<{ missing: number; duplicates: number; notSynced: number }> {
+  const rows = await db.$client.query<{
+    id: string;
+    reference: string;
+    kind: string;
+    sync_status: string;
+    sale_order: number | null;
+    purchase_order: number | null;
+  }>(
     `SELECT co.id, co.reference, co.kind, co.sync_status, p.odoo_sale_order_id AS sale_order, s.odoo_purchase_order_id AS purchase_order
      FROM change_orders co JOIN projects p ON p.id = co.project_id LEFT JOIN subcontracts s ON s.id = co.subcontract_id
      WHERE co.id = ANY($1::uuid[])`,
@@ -244,16 +333,40 @@ export async function countChangeOrderDocuments(db: Db, client: OdooClient, ids:
   // index the orders' lines and notes once (a search per CO would be quadratic at 10,000)
   const lines = new Map<string, number>();
   const notes = new Map<string, number>();
-  for (const [orderModel, lineModel] of [['sale.order', 'sale.order.line'], ['purchase.order', 'purchase.order.line']] as const) {
+  for (const [orderModel, lineModel] of [
+    ['sale.order', 'sale.order.line'],
+    ['purchase.order', 'purchase.order.line'],
+  ] as const) {
     const orderIds = [...orders[orderModel]];
     if (orderIds.length === 0) continue;
-    for (const line of await client.searchReadAll(lineModel, [['order_id', 'in', orderIds], ['name', '=like', '[%']], ['name', 'order_id'])) {
+    for (const line of await client.searchReadAll(
+      lineModel,
+      [
+        ['order_id', 'in', orderIds],
+        ['name', '=like', '[%'],
+      ],
+      ['name', 'order_id'],
+    )) {
       const ref = /^\[([^\]]+)\]/.exec(String(line.name ?? ''))?.[1];
       const order = Array.isArray(line.order_id) ? line.order_id[0] : line.order_id;
-      if (ref) lines.set(`${lineModel}|${String(order)}|${ref}`, (lines.get(`${lineModel}|${String(order)}|${ref}`) ?? 0) + 1);
+      if (ref)
+        lines.set(
+          `${lineModel}|${String(order)}|${ref}`,
+          (lines.get(`${lineModel}|${String(order)}|${ref}`) ?? 0) + 1,
+        );
     }
-    for (const message of await client.searchReadAll('mail.message', [['model', '=', orderModel], ['res_id', 'in', orderIds], ['body', 'ilike', 'Plumbline approval of']], ['model', 'res_id', 'body'])) {
-      for (const match of String(message.body ?? '').matchAll(/Plumbline approval of ([A-Z]+-\d+) #[0-9a-f]+\./g)) {
+    for (const message of await client.searchReadAll(
+      'mail.message',
+      [
+        ['model', '=', orderModel],
+        ['res_id', 'in', orderIds],
+        ['body', 'ilike', 'Plumbline approval of'],
+      ],
+      ['model', 'res_id', 'body'],
+    )) {
+      for (const match of String(message.body ?? '').matchAll(
+        /Plumbline approval of ([A-Z]+-\d+) #[0-9a-f]+\./g,
+      )) {
         const key = `${String(message.model)}|${String(message.res_id)}|${match[1]}`;
         notes.set(key, (notes.get(key) ?? 0) + 1);
       }
@@ -263,8 +376,14 @@ export async function countChangeOrderDocuments(db: Db, client: OdooClient, ids:
   let duplicates = 0;
   let notSynced = 0;
   for (const row of rows.rows) {
-    const [lineModel, orderModel, order] = row.kind === 'client' ? ['sale.order.line', 'sale.order', row.sale_order] : ['purchase.order.line', 'purchase.order', row.purchase_order];
-    for (const count of [lines.get(`${lineModel}|${String(order)}|${row.reference}`) ?? 0, notes.get(`${orderModel}|${String(order)}|${row.reference}`) ?? 0]) {
+    const [lineModel, orderModel, order] =
+      row.kind === 'client'
+        ? ['sale.order.line', 'sale.order', row.sale_order]
+        : ['purchase.order.line', 'purchase.order', row.purchase_order];
+    for (const count of [
+      lines.get(`${lineModel}|${String(order)}|${row.reference}`) ?? 0,
+      notes.get(`${orderModel}|${String(order)}|${row.reference}`) ?? 0,
+    ]) {
       if (count === 0) missing += 1;
       if (count > 1) duplicates += count - 1;
     }

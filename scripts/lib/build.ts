@@ -4,7 +4,17 @@ import path from 'node:path';
 import { run } from './processes';
 
 /** What a production build depends on; a change to any of these triggers a rebuild at start. */
-const inputs = ['app', 'components', 'server', 'db/schema', 'proxy.ts', 'next.config.js', 'postcss.config.mjs', 'tsconfig.json', 'package-lock.json'];
+const inputs = [
+  'app',
+  'components',
+  'server',
+  'db/schema',
+  'proxy.ts',
+  'next.config.js',
+  'postcss.config.mjs',
+  'tsconfig.json',
+  'package-lock.json',
+];
 
 function fingerprint(root: string): string {
   const hash = createHash('sha256');
@@ -22,17 +32,29 @@ function fingerprint(root: string): string {
 }
 
 /** Builds the Next app when it has never been built or its sources changed since the last build. */
-export async function ensureProductionBuild(root: string, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<void> {
+export async function ensureProductionBuild(
+  root: string,
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+): Promise<void> {
   const marker = path.join(root, '.next', 'plumbline-build-fingerprint');
   const current = fingerprint(root);
-  if (existsSync(path.join(root, '.next', 'BUILD_ID')) && existsSync(marker) && readFileSync(marker, 'utf8') === current) return;
-  log('Building the web app (first start, or sources changed): about a minute on a quiet machine, several on a busy one.');
+  if (
+    existsSync(path.join(root, '.next', 'BUILD_ID')) &&
+    existsSync(marker) &&
+    readFileSync(marker, 'utf8') === current
+  )
+    return;
+  log(
+    'Building the web app (first start, or sources changed): about a minute on a quiet machine, several on a busy one.',
+  );
   const started = Date.now();
   // Next's own progress lines (compiling, type checking, collecting pages, generating pages n/N), with
   // the elapsed time, so a slow first start is visibly working
   const progress = (line: string) => {
     const text = line.replace(/\x1b\[[0-9;]*m/g, '').trim();
-    if (text && !/^(▲|-|Route|┌|├|└|│|○|ƒ|\+|First Load)/u.test(text)) log(`  [build ${Math.round((Date.now() - started) / 1000)} s] ${text}`);
+    if (text && !/^(▲|-|Route|┌|├|└|│|○|ƒ|\+|First Load)/u.test(text))
+      log(`  [build ${Math.round((Date.now() - started) / 1000)} s] ${text}`);
   };
   // Next prints nothing while it compiles (minutes on a busy machine): say it is still at it
   let last = Date.now();

@@ -1,5 +1,12 @@
 import path from 'node:path';
-import { embeddedDataDir, embeddedServerUrl, ensureDatabase, runningServer, startEmbeddedPostgres, withDatabase } from '@/db/embedded';
+import {
+  embeddedDataDir,
+  embeddedServerUrl,
+  ensureDatabase,
+  runningServer,
+  startEmbeddedPostgres,
+  withDatabase,
+} from '@/db/embedded';
 import { env } from '@/server/env';
 
 const DATABASE_NAME = 'plumbline';
@@ -17,7 +24,12 @@ export async function resolveDatabaseUrl(
   if (configured) return { url: configured, embedded: false, stop: async () => {} };
   const dataDir = path.resolve(env().DATA_DIR, 'pg');
   const running = options.reuseRunning ? runningServer(embeddedDataDir(dataDir)) : undefined;
-  if (running) return { url: withDatabase(embeddedServerUrl(running.port), DATABASE_NAME), embedded: true, stop: async () => {} };
+  if (running)
+    return {
+      url: withDatabase(embeddedServerUrl(running.port), DATABASE_NAME),
+      embedded: true,
+      stop: async () => {},
+    };
   const server = await startEmbeddedPostgres({ dataDir, onLog: options.onLog });
   const url = await ensureDatabase(server.serverUrl, DATABASE_NAME);
   return { url, embedded: true, dataDir: server.dataDir, stop: server.stop };

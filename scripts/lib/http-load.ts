@@ -22,8 +22,16 @@ export async function startLoadStack(name: string): Promise<LoadStack> {
   const appUrl = `http://localhost:${port}`;
   setProcessEnv({ DATA_DIR: dataDir, DEMO_PASSWORD: LOAD_PASSWORD, LOG_LEVEL: 'warn', APP_URL: appUrl });
   const server = await postgresServer();
-  const database = await createDatabase(server.serverUrl, `plumbline_${name}_${randomBytes(3).toString('hex')}`);
-  const stack = await startStack({ port, databaseUrl: database.url, quietChildren: true, log: (line) => console.log(`  [stack] ${line}`) });
+  const database = await createDatabase(
+    server.serverUrl,
+    `plumbline_${name}_${randomBytes(3).toString('hex')}`,
+  );
+  const stack = await startStack({
+    port,
+    databaseUrl: database.url,
+    quietChildren: true,
+    log: (line) => console.log(`  [stack] ${line}`),
+  });
   const db = createDb(database.url, { max: 4, applicationName: `plumbline-${name}` });
   return {
     stack,
@@ -58,28 +66,56 @@ export async function signIn(appUrl: string, email: string, password = LOAD_PASS
   const login = await fetch(`${appUrl}/api/auth/callback/credentials`, {
     method: 'POST',
     redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookie(), origin: new URL(appUrl).origin },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      cookie: cookie(),
+      origin: new URL(appUrl).origin,
+    },
     body: new URLSearchParams({ csrfToken, email, password, callbackUrl: `${appUrl}/`, json: 'true' }),
   });
   keep(login);
-  if (![...jar.keys()].some((name) => name.includes('session-token'))) throw new Error(`sign-in of ${email} failed (HTTP ${login.status})`);
+  if (![...jar.keys()].some((name) => name.includes('session-token')))
+    throw new Error(`sign-in of ${email} failed (HTTP ${login.status})`);
   return { cookie: cookie(), origin: new URL(appUrl).origin };
 }
 
 /** A tRPC call over HTTP (superjson envelope), as the app's client sends it; throws on any error. */
-export async function trpc(appUrl: string, session: Session, kind: 'query' | 'mutation', procedure: string, input: unknown): Promise<unknown> {
+export async function trpc(
+  appUrl: string,
+  session: Session,
+  kind: 'query' | 'mutation',
+  procedure: string,
+  input: unknown,
+): Promise<unknown> {
   const envelope = JSON.stringify({ json: input });
   const response =
     kind === 'query'
-      ? await fetch(`${appUrl}/api/trpc/${procedure}?input=${encodeURIComponent(envelope)}`, { headers: { cookie: session.cookie } })
-      : await fetch(`${appUrl}/api/trpc/${procedure}`, { method: 'POST', headers: { cookie: session.cookie, origin: session.origin, 'content-type': 'application/json' }, body: envelope });
-  const body = (await response.json()) as { result?: { data?: { json?: unknown } }; error?: { json?: { message?: string } } };
-  if (!response.ok || body.error) throw new Error(`${procedure}: HTTP ${response.status} ${body.error?.json?.message ?? ''}`);
+      ? await fetch(`${appUrl}/api/trpc/${procedure}?input=${encodeURIComponent(envelope)}`, {
+          headers: { cookie: session.cookie },
+        })
+      : await fetch(`${appUrl}/api/trpc/${procedure}`, {
+          method: 'POST',
+          headers: { cookie: session.cookie, origin: session.origin, 'content-type': 'application/json' },
+          body: envelope,
+        });
+  const body = (await response.json()) as {
+    result?: { data?: { json?: unknown } };
+    error?: { json?: { message?: string } };
+  };
+  if (!response.ok || body.error)
+    throw new Error(`${procedure}: HTTP ${response.status} ${body.error?.json?.message ?? ''}`);
   return body.result?.data?.json;
 }
 
 export type Stream = { name: string; ratePerSecond: number; request: (i: number) => Promise<unknown> };
-export type StreamResult = { name: string; sent: number; ok: number; errors: number; latenciesMs: number[]; errorSamples: string[] };
+export type StreamResult = {
+  name: string;
+  sent: number;
+  ok: number;
+  errors: number;
+  latenciesMs: number[];
+  errorSamples: string[];
+};
 
 /**
  * Open-model fixed-rate load: request i of a stream is sent at start + i / rate whatever the earlier
@@ -89,7 +125,14 @@ export async function runFixedRate(streams: Stream[], durationMs: number): Promi
   const started = performance.now();
   return Promise.all(
     streams.map(async (stream) => {
-      const result: StreamResult = { name: stream.name, sent: 0, ok: 0, errors: 0, latenciesMs: [], errorSamples: [] };
+      const result: StreamResult = {
+        name: stream.name,
+        sent: 0,
+        ok: 0,
+        errors: 0,
+        latenciesMs: [],
+        errorSamples: [],
+      };
       const total = Math.floor((durationMs / 1000) * stream.ratePerSecond);
       const inFlight: Promise<void>[] = [];
       for (let i = 0; i < total; i++) {
@@ -106,7 +149,8 @@ export async function runFixedRate(streams: Stream[], durationMs: number): Promi
             (error: unknown) => {
               result.errors += 1;
               result.latenciesMs.push(performance.now() - due);
-              if (result.errorSamples.length < 5) result.errorSamples.push(error instanceof Error ? error.message : String(error));
+              if (result.errorSamples.length < 5)
+                result.errorSamples.push(error instanceof Error ? error.message : String(error));
             },
           ),
         );
@@ -132,13 +176,18 @@ function stackProcesses(): { pid: number; role: 'web' | 'worker' }[] {
     }
   }
   const descends = (pid: number): boolean => {
-    for (let p = parents.get(pid); p !== undefined && p > 1; p = parents.get(p)) if (p === process.pid) return true;
+    for (let p = parents.get(pid); p !== undefined && p > 1; p = parents.get(p))
+      if (p === process.pid) return true;
     return false;
   };
   const found: { pid: number; role: 'web' | 'worker' }[] = [];
   for (const [pid, command] of commands) {
     if (!descends(pid)) continue;
-    const role = command.includes('web-server.ts') ? 'web' : command.includes('server/sync/worker.ts') ? 'worker' : null;
+    const role = command.includes('web-server.ts')
+      ? 'web'
+      : command.includes('server/sync/worker.ts')
+        ? 'worker'
+        : null;
     if (role) found.push({ pid, role });
   }
   return found;
@@ -168,12 +217,16 @@ export function stackCpuSeconds(): { web: number; worker: number } {
 }
 
 /** Connections per application name (graphile-worker's own pool is unnamed), for pool-exhaustion checks. */
-export async function connectionsByApplication(db: Db): Promise<Record<string, { total: number; active: number }>> {
+export async function connectionsByApplication(
+  db: Db,
+): Promise<Record<string, { total: number; active: number }>> {
   const result = await db.$client.query<{ application_name: string; total: number; active: number }>(
     `SELECT application_name, count(*)::int AS total, count(*) FILTER (WHERE state = 'active')::int AS active
      FROM pg_stat_activity WHERE datname = current_database() GROUP BY application_name`,
   );
-  return Object.fromEntries(result.rows.map((row) => [row.application_name || '(unnamed)', { total: row.total, active: row.active }]));
+  return Object.fromEntries(
+    result.rows.map((row) => [row.application_name || '(unnamed)', { total: row.total, active: row.active }]),
+  );
 }
 
 /** Approval → first successful sync, per change order approved since `since` (seconds, p50/p95/p99 by the caller). */

@@ -50,5 +50,9 @@ export function storedLocalSecrets(): Secrets {
   const file = secretsFile();
   if (!existsSync(file)) return {};
   const stored = JSON.parse(readFileSync(file, 'utf8')) as Secrets;
-  return Object.fromEntries((Object.keys(GENERATED) as SecretName[]).filter((name) => !operatorSet(name) && stored[name]).map((name) => [name, stored[name]]));
+  return Object.fromEntries(
+    (Object.keys(GENERATED) as SecretName[])
+      .filter((name) => !operatorSet(name) && stored[name])
+      .map((name) => [name, stored[name]]),
+  );
 }

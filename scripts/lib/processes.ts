@@ -12,12 +12,17 @@ export function run(
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     const piped = options.quiet || options.onLine;
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: piped ? 'pipe' : 'inherit' });
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: piped ? 'pipe' : 'inherit',
+    });
     let output = '';
     const collect = (chunk: Buffer) => {
       const text = chunk.toString();
       output += text;
-      if (options.onLine) for (const line of text.split('\n')) if (line.trim()) options.onLine(line.trimEnd());
+      if (options.onLine)
+        for (const line of text.split('\n')) if (line.trim()) options.onLine(line.trimEnd());
     };
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
@@ -54,7 +59,12 @@ export function startChild(
     tee?: Writable;
   },
 ): Supervised {
-  const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], detached: true });
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    detached: true,
+  });
   const forward = (stream: NodeJS.WritableStream) => (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n')) {
       if (!line.trim()) continue;

@@ -42,7 +42,15 @@ export type Stack = {
   url: string;
   databaseUrl: string;
   seed: SeedResult;
-  odoo: { simulated: boolean; url: string; db: string; login: string; apiKey?: string; password?: string; sim?: OdooSim };
+  odoo: {
+    simulated: boolean;
+    url: string;
+    db: string;
+    login: string;
+    apiKey?: string;
+    password?: string;
+    sim?: OdooSim;
+  };
   stop: () => Promise<void>;
   onUnexpectedExit: (handler: (name: string, code: number | null) => void) => void;
 };
@@ -58,20 +66,32 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   mkdirSync(path.resolve(config.DATA_DIR), { recursive: true });
   // before anything starts: a busy port would otherwise answer our health check with another server
   if (!(await portIsFree(options.port))) {
-    throw new StartError(`port ${options.port} is already in use (another Plumbline, or another program). Stop it, or choose another port: PORT=${options.port + 1} npm start`);
+    throw new StartError(
+      `port ${options.port} is already in use (another Plumbline, or another program). Stop it, or choose another port: PORT=${options.port + 1} npm start`,
+    );
   }
 
   const database = options.databaseUrl
     ? { url: options.databaseUrl, embedded: false, stop: async () => {} }
     : await resolveDatabaseUrl({ onLog: (line) => line.startsWith('PostgreSQL:') && log(line) });
-  log('dataDir' in database && database.dataDir ? `PostgreSQL: embedded, data in ${database.dataDir}` : 'PostgreSQL: DATABASE_URL');
+  log(
+    'dataDir' in database && database.dataDir
+      ? `PostgreSQL: embedded, data in ${database.dataDir}`
+      : 'PostgreSQL: DATABASE_URL',
+  );
   // generated once into DATA_DIR when the operator set none; this process seals the seed's audit events
   // with the same key the worker gets (the web app does not)
   const secrets = localSecrets();
-  setProcessEnv(Object.fromEntries(Object.entries(secrets).filter((entry): entry is [string, string] => entry[1] !== undefined)));
+  setProcessEnv(
+    Object.fromEntries(
+      Object.entries(secrets).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    ),
+  );
   // migrations as the owner; the web app and the worker connect as the least-privilege runtime role
   const { runtimeUrl, role } = await prepareDatabase(database.url);
-  log(`PostgreSQL: the web app and the worker connect as ${role} (no superuser; the audit trail append-only)`);
+  log(
+    `PostgreSQL: the web app and the worker connect as ${role} (no superuser; the audit trail append-only)`,
+  );
   const db = createDb(database.url, { max: 2, applicationName: 'plumbline-start' });
   const seed = await seedDemoOrganisation(db, { password: config.DEMO_PASSWORD });
   await sealAllAuditEvents(db);
@@ -114,7 +134,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   let unexpected: (name: string, code: number | null) => void = () => {};
   // `node --import tsx`: one process per child (the tsx CLI would put a second one in between), so
   // the IPC channel that ends it with its supervisor reaches the process that serves.
-  const launch = (name: string, script: string, args: string[] = [], environment: NodeJS.ProcessEnv = childEnv) =>
+  const launch = (
+    name: string,
+    script: string,
+    args: string[] = [],
+    environment: NodeJS.ProcessEnv = childEnv,
+  ) =>
     children.push(
       startChild(name, process.execPath, ['--import', 'tsx', script, ...args], {
         cwd: repoRoot,
@@ -129,7 +154,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   launch('web', path.join(repoRoot, 'server', 'web-server.ts'), options.dev ? ['--dev'] : []);
   const workerEntry = path.join(repoRoot, 'server', 'sync', 'worker.ts');
   // the audit key goes to the worker alone: it seals the trail; the web app only appends events
-  if (existsSync(workerEntry)) launch('worker', workerEntry, [], { ...childEnv, AUDIT_HMAC_KEY: env().AUDIT_HMAC_KEY });
+  if (existsSync(workerEntry))
+    launch('worker', workerEntry, [], { ...childEnv, AUDIT_HMAC_KEY: env().AUDIT_HMAC_KEY });
 
   const url = `http://localhost:${options.port}`;
   const stop = async () => {
@@ -146,14 +172,28 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await stop();
     throw error;
   }
-  return { url, databaseUrl: database.url, seed, odoo, stop, onUnexpectedExit: (handler) => (unexpected = handler) };
+  return {
+    url,
+    databaseUrl: database.url,
+    seed,
+    odoo,
+    stop,
+    onUnexpectedExit: (handler) => (unexpected = handler),
+  };
 }
 
 async function startOdoo(log: (line: string) => void): Promise<Stack['odoo']> {
   const config = env();
   if (config.ODOO_URL) {
     log(`Odoo: ${new URL(config.ODOO_URL).host} (from ODOO_URL)`);
-    return { simulated: false, url: config.ODOO_URL, db: config.ODOO_DB ?? '', login: config.ODOO_LOGIN ?? '', apiKey: config.ODOO_API_KEY, password: config.ODOO_PASSWORD };
+    return {
+      simulated: false,
+      url: config.ODOO_URL,
+      db: config.ODOO_DB ?? '',
+      login: config.ODOO_LOGIN ?? '',
+      apiKey: config.ODOO_API_KEY,
+      password: config.ODOO_PASSWORD,
+    };
   }
   const { startOdooSim } = await import('@/tools/odoo-sim/server');
   const { DEMO_SIM_DEFAULTS } = await import('@/tools/odoo-sim/demo-data');

@@ -19,13 +19,22 @@ export async function createContextFromRequest(req: Request): Promise<Context> {
         return [decodeURIComponent(part.slice(0, index)), decodeURIComponent(part.slice(index + 1))];
       }),
   );
-  const token = await getToken({ req: { headers: Object.fromEntries(req.headers.entries()), cookies } as never, secret: env().AUTH_SECRET });
+  const token = await getToken({
+    req: { headers: Object.fromEntries(req.headers.entries()), cookies } as never,
+    secret: env().AUTH_SECRET,
+  });
   const resolution = await resolveActor(db, token);
   return {
     db,
     actor: resolution.actor,
     anonymousReason: resolution.actor ? undefined : resolution.reason,
     requestId: req.headers.get('x-request-id') ?? randomUUID(),
-    ...(resolution.actor ? { sessionId: resolution.sessionId, mfaEnrolmentRequired: resolution.mfaEnrolmentRequired, passwordChangeRequired: resolution.passwordChangeRequired } : {}),
+    ...(resolution.actor
+      ? {
+          sessionId: resolution.sessionId,
+          mfaEnrolmentRequired: resolution.mfaEnrolmentRequired,
+          passwordChangeRequired: resolution.passwordChangeRequired,
+        }
+      : {}),
   };
 }

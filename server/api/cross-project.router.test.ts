@@ -8,7 +8,12 @@ import { hasPermission } from '@/server/auth/permissions';
 import { seesAllProjects } from '@/server/auth/policy';
 import { roles, type Role } from '@/server/auth/roles';
 import { contextFor } from '@/server/testing/fixtures';
-import { callByPath, everythingFrom, listProcedures, procedureSamples } from '@/server/testing/procedure-samples';
+import {
+  callByPath,
+  everythingFrom,
+  listProcedures,
+  procedureSamples,
+} from '@/server/testing/procedure-samples';
 import { seedSecurityWorld, type SecurityWorld } from '@/server/testing/security-world';
 
 /**
@@ -28,7 +33,9 @@ afterAll(async () => testDb.drop());
 
 /** A fingerprint of every row of every table: the outsiders' calls must leave it as it was. */
 async function databaseDigest(db: Db): Promise<string> {
-  const tables = await db.execute<{ name: string }>(sql`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`);
+  const tables = await db.execute<{ name: string }>(
+    sql`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`,
+  );
   const parts: string[] = [];
   for (const { name } of tables.rows) {
     const result = await db.execute<{ digest: string | null }>(
@@ -45,7 +52,9 @@ const isEmptyPage = (json: string) => {
 };
 
 const outsiderOf = (role: Role): Actor | undefined =>
-  ({ quantity_surveyor: world.org.actors.qs, project_manager: world.org.actors.pm })[role as 'quantity_surveyor' | 'project_manager'];
+  ({ quantity_surveyor: world.org.actors.qs, project_manager: world.org.actors.pm })[
+    role as 'quantity_surveyor' | 'project_manager'
+  ];
 const insiderOf = (role: Role): Actor =>
   ({
     quantity_surveyor: world.org.actors.qs2,
@@ -57,7 +66,9 @@ const insiderOf = (role: Role): Actor =>
 
 describe('cross-project access', () => {
   it('has outsiders who hold project roles elsewhere but are not members of the target project', async () => {
-    const members = await testDb.db.execute<{ user_id: string }>(sql`SELECT user_id FROM project_members WHERE project_id = ${world.target.projectId}`);
+    const members = await testDb.db.execute<{ user_id: string }>(
+      sql`SELECT user_id FROM project_members WHERE project_id = ${world.target.projectId}`,
+    );
     const ids = members.rows.map((r) => r.user_id);
     for (const role of roles) {
       const outsider = outsiderOf(role);
@@ -74,20 +85,34 @@ describe('cross-project access', () => {
     const before = await databaseDigest(testDb.db);
     const failures: string[] = [];
     let checked = 0;
-    for (const { path, permission, type } of listProcedures().sort((a, b) => (a.type === b.type ? 0 : a.type === 'query' ? -1 : 1))) {
+    for (const { path, permission, type } of listProcedures().sort((a, b) =>
+      a.type === b.type ? 0 : a.type === 'query' ? -1 : 1,
+    )) {
       const sample = procedureSamples[path];
       if (!sample) continue; // listed by procedure-samples.test.ts
       for (const role of roles) {
         const outsider = outsiderOf(role);
         if (!outsider || !hasPermission(role, permission)) continue;
-        const result = await everythingFrom(callByPath(createCaller(contextFor(testDb.db, outsider)), path, sample.input(world)));
+        const result = await everythingFrom(
+          callByPath(createCaller(contextFor(testDb.db, outsider)), path, sample.input(world)),
+        );
         checked += 1;
-        if (sample.scope === 'project' && result.code !== 'NOT_FOUND') failures.push(`${role} → ${type} ${path}: ${result.ok ? 'succeeded' : result.code}, expected NOT_FOUND`);
-        if (sample.scope === 'project-filter' && result.code !== 'NOT_FOUND' && !(result.ok && isEmptyPage(result.text))) {
-          failures.push(`${role} → ${path}: ${result.ok ? 'rows returned' : result.code}, expected NOT_FOUND or an empty page`);
+        if (sample.scope === 'project' && result.code !== 'NOT_FOUND')
+          failures.push(
+            `${role} → ${type} ${path}: ${result.ok ? 'succeeded' : result.code}, expected NOT_FOUND`,
+          );
+        if (
+          sample.scope === 'project-filter' &&
+          result.code !== 'NOT_FOUND' &&
+          !(result.ok && isEmptyPage(result.text))
+        ) {
+          failures.push(
+            `${role} → ${path}: ${result.ok ? 'rows returned' : result.code}, expected NOT_FOUND or an empty page`,
+          );
         }
         for (const secret of world.target.identifying) {
-          if (result.text.includes(secret)) failures.push(`${role} → ${path}: the ${result.ok ? 'response' : 'error'} contains "${secret}"`);
+          if (result.text.includes(secret))
+            failures.push(`${role} → ${path}: the ${result.ok ? 'response' : 'error'} contains "${secret}"`);
         }
       }
     }
@@ -98,15 +123,21 @@ describe('cross-project access', () => {
 
   it('lets a member of the target project (or an organisation-wide role) reach the same records: the samples are real', async () => {
     const failures: string[] = [];
-    const queriesFirst = listProcedures().sort((a, b) => (a.type === b.type ? 0 : a.type === 'query' ? -1 : 1));
+    const queriesFirst = listProcedures().sort((a, b) =>
+      a.type === b.type ? 0 : a.type === 'query' ? -1 : 1,
+    );
     for (const { path, permission } of queriesFirst) {
       const sample = procedureSamples[path];
       if (sample?.scope !== 'project' && sample?.scope !== 'project-filter') continue;
       const role = roles.find((r) => hasPermission(r, permission));
       if (!role) continue; // a system-only permission
-      const result = await everythingFrom(callByPath(createCaller(contextFor(testDb.db, insiderOf(role))), path, sample.input(world)));
-      if (result.code === 'NOT_FOUND' || result.code === 'BAD_REQUEST') failures.push(`${role} → ${path}: ${result.code} ${result.text.split('\n')[0]}`);
-      if (sample.scope === 'project-filter' && result.ok && isEmptyPage(result.text)) failures.push(`${role} → ${path}: an empty page, the sample names no rows`);
+      const result = await everythingFrom(
+        callByPath(createCaller(contextFor(testDb.db, insiderOf(role))), path, sample.input(world)),
+      );
+      if (result.code === 'NOT_FOUND' || result.code === 'BAD_REQUEST')
+        failures.push(`${role} → ${path}: ${result.code} ${result.text.split('\n')[0]}`);
+      if (sample.scope === 'project-filter' && result.ok && isEmptyPage(result.text))
+        failures.push(`${role} → ${path}: an empty page, the sample names no rows`);
     }
     expect(failures).toEqual([]);
   });
@@ -126,10 +157,14 @@ describe('cross-project access', () => {
       for (const role of roles) {
         const outsider = outsiderOf(role);
         if (!outsider || !hasPermission(role, permission)) continue;
-        const result = await everythingFrom(callByPath(createCaller(contextFor(testDb.db, outsider)), path, smuggled));
+        const result = await everythingFrom(
+          callByPath(createCaller(contextFor(testDb.db, outsider)), path, smuggled),
+        );
         checked += 1;
-        if (result.ok && !isEmptyPage(result.text)) failures.push(`${role} → ${path}: accepted another project's ids under its own project`);
-        for (const secret of world.target.identifying) if (result.text.includes(secret)) failures.push(`${role} → ${path}: leaks "${secret}"`);
+        if (result.ok && !isEmptyPage(result.text))
+          failures.push(`${role} → ${path}: accepted another project's ids under its own project`);
+        for (const secret of world.target.identifying)
+          if (result.text.includes(secret)) failures.push(`${role} → ${path}: leaks "${secret}"`);
       }
     }
     expect(failures).toEqual([]);
@@ -139,9 +174,15 @@ describe('cross-project access', () => {
 
   it('names the project-scoped procedures no project-scoped role may call (organisation-wide by permission)', () => {
     const onlyOrganisationWide = listProcedures()
-      .filter(({ path, permission }) => procedureSamples[path]?.scope === 'project' && !roles.some((r) => outsiderOf(r) && hasPermission(r, permission)))
+      .filter(
+        ({ path, permission }) =>
+          procedureSamples[path]?.scope === 'project' &&
+          !roles.some((r) => outsiderOf(r) && hasPermission(r, permission)),
+      )
       .map((p) => p.path);
     // these are still walked above the day a project role gains their permission
-    expect(onlyOrganisationWide).toEqual(expect.arrayContaining(['claims.release', 'exceptions.retry', 'sync.retry']));
+    expect(onlyOrganisationWide).toEqual(
+      expect.arrayContaining(['claims.release', 'exceptions.retry', 'sync.retry']),
+    );
   });
 });

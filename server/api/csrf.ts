@@ -18,7 +18,11 @@ export function checkMutationRequest(req: Request, allowedOrigins: readonly stri
     return { ok: true };
   }
   // Browsers send Origin on every POST, so a missing one is refused too (scripts set it explicitly).
-  return { ok: false, reason: fetchSite === 'cross-site' ? 'Cross-site request refused.' : 'Origin header required for mutations.' };
+  return {
+    ok: false,
+    reason:
+      fetchSite === 'cross-site' ? 'Cross-site request refused.' : 'Origin header required for mutations.',
+  };
 }
 
 /**

@@ -27,7 +27,9 @@ function targetIds(w: SecurityWorld): Set<string> {
   const ids = new Set<string>();
   for (const value of Object.values(w.target)) {
     if (typeof value === 'string' && /^[0-9a-f-]{36}$/.test(value)) ids.add(value);
-    if (Array.isArray(value)) for (const inner of value) if (typeof inner === 'string' && /^[0-9a-f-]{36}$/.test(inner)) ids.add(inner);
+    if (Array.isArray(value))
+      for (const inner of value)
+        if (typeof inner === 'string' && /^[0-9a-f-]{36}$/.test(inner)) ids.add(inner);
   }
   return ids;
 }
@@ -38,7 +40,8 @@ function replaceIds(value: unknown, ids: Set<string>, fresh: Map<string, string>
     return fresh.get(value);
   }
   if (Array.isArray(value)) return value.map((item) => replaceIds(item, ids, fresh));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceIds(v, ids, fresh)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceIds(v, ids, fresh)]));
   return value;
 }
 
@@ -66,10 +69,15 @@ describe('existence oracle', () => {
         const input = sample.input(world);
         const unknown = replaceIds(input, ids, new Map());
         const caller = createCaller(contextFor(testDb.db, outsider));
-        const [real, made] = [await answer(callByPath(caller, path, input)), await answer(callByPath(caller, path, unknown))];
+        const [real, made] = [
+          await answer(callByPath(caller, path, input)),
+          await answer(callByPath(caller, path, unknown)),
+        ];
         compared += 1;
         if (JSON.stringify(real) !== JSON.stringify(made)) {
-          differences.push(`${outsider.role} → ${path}: existing ${JSON.stringify(real)} vs unknown ${JSON.stringify(made)}`);
+          differences.push(
+            `${outsider.role} → ${path}: existing ${JSON.stringify(real)} vs unknown ${JSON.stringify(made)}`,
+          );
         }
       }
     }
@@ -84,10 +92,18 @@ describe('vendors through one’s projects only', () => {
     const insider = createCaller(contextFor(testDb.db, world.org.actors.qs2));
     const listed = await outsider.masterData.vendors({ page: 0, pageSize: 200 });
     expect(listed.rows.map((row) => row.id)).not.toContain(world.target.vendorId);
-    await expect(outsider.masterData.vendor({ vendorId: world.target.vendorId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    expect((await insider.masterData.vendors({ page: 0, pageSize: 200 })).rows.map((row) => row.id)).toContain(world.target.vendorId);
-    expect((await insider.masterData.vendor({ vendorId: world.target.vendorId })).id).toBe(world.target.vendorId);
+    await expect(outsider.masterData.vendor({ vendorId: world.target.vendorId })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect(
+      (await insider.masterData.vendors({ page: 0, pageSize: 200 })).rows.map((row) => row.id),
+    ).toContain(world.target.vendorId);
+    expect((await insider.masterData.vendor({ vendorId: world.target.vendorId })).id).toBe(
+      world.target.vendorId,
+    );
     const finance = createCaller(contextFor(testDb.db, world.org.actors.finance));
-    expect((await finance.masterData.vendors({ page: 0, pageSize: 200 })).rows.map((row) => row.id)).toContain(world.target.vendorId);
+    expect(
+      (await finance.masterData.vendors({ page: 0, pageSize: 200 })).rows.map((row) => row.id),
+    ).toContain(world.target.vendorId);
   });
 });

@@ -9,7 +9,12 @@ import { hasPermission } from '@/server/auth/permissions';
 import { createConfiguredOdooClient } from '@/server/modules/odoo-connection/odoo-config';
 import { runPull } from '@/server/modules/pull/pull.service';
 import { asDatabaseOwner, contextFor, contextWithFreshMfa } from '@/server/testing/fixtures';
-import { callByPath, everythingFrom, listProcedures, procedureSamples } from '@/server/testing/procedure-samples';
+import {
+  callByPath,
+  everythingFrom,
+  listProcedures,
+  procedureSamples,
+} from '@/server/testing/procedure-samples';
 import { seedSecurityWorld, type SecurityWorld } from '@/server/testing/security-world';
 import { startOdooSim, type OdooSim } from '@/tools/odoo-sim/server';
 
@@ -33,14 +38,35 @@ let logged = '';
 const previousLogger = (globalThis as { plumblineLogger?: pino.Logger }).plumblineLogger;
 
 beforeAll(async () => {
-  const sink = new Writable({ write: (chunk: Buffer, _enc, done) => ((logged += chunk.toString('utf8')), done()) });
+  const sink = new Writable({
+    write: (chunk: Buffer, _enc, done) => ((logged += chunk.toString('utf8')), done()),
+  });
   (globalThis as { plumblineLogger?: pino.Logger }).plumblineLogger = pino({ level: 'trace' }, sink);
   testDb = await createTestDatabase();
-  sim = await startOdooSim({ port: 0, version: 19, apiKey: ODOO_CANARY, db: 'northbeam', login: 'admin', password: 'admin-pw', seed: 'demo' });
+  sim = await startOdooSim({
+    port: 0,
+    version: 19,
+    apiKey: ODOO_CANARY,
+    db: 'northbeam',
+    login: 'admin',
+    password: 'admin-pw',
+    seed: 'demo',
+  });
   world = { ...(await seedSecurityWorld(testDb.db)), odooUrl: sim.url };
-  await createCaller(await contextWithFreshMfa(testDb.db, world.org.actors.admin)).odoo.saveConnection({ url: sim.url, database: sim.db, login: 'admin', authMethod: 'api_key', secret: ODOO_CANARY });
+  await createCaller(await contextWithFreshMfa(testDb.db, world.org.actors.admin)).odoo.saveConnection({
+    url: sim.url,
+    database: sim.db,
+    login: 'admin',
+    authMethod: 'api_key',
+    secret: ODOO_CANARY,
+  });
   // every vendor carries the canary, so any join that drags a bank column along shows it
-  await asDatabaseOwner(testDb.db, (tx) => tx.update(partners).set({ bankAccountNumber: BANK_NUMBER, bankAccountName: BANK_NAME }).where(eq(partners.isVendor, true)));
+  await asDatabaseOwner(testDb.db, (tx) =>
+    tx
+      .update(partners)
+      .set({ bankAccountNumber: BANK_NUMBER, bankAccountName: BANK_NAME })
+      .where(eq(partners.isVendor, true)),
+  );
 });
 afterAll(async () => {
   (globalThis as { plumblineLogger?: pino.Logger }).plumblineLogger = previousLogger;
@@ -48,7 +74,10 @@ afterAll(async () => {
   await testDb.drop();
 });
 
-async function sweep(type: 'query' | 'mutation', label: string): Promise<{ failures: string[]; calls: number; bankSeen: string[] }> {
+async function sweep(
+  type: 'query' | 'mutation',
+  label: string,
+): Promise<{ failures: string[]; calls: number; bankSeen: string[] }> {
   const failures: string[] = [];
   const bankSeen: string[] = [];
   let calls = 0;
@@ -59,12 +88,15 @@ async function sweep(type: 'query' | 'mutation', label: string): Promise<{ failu
       if (!sample) continue; // listed by procedure-samples.test.ts
       const { text } = await everythingFrom(callByPath(caller, path, sample.input(world)));
       calls += 1;
-      if (text.includes(ODOO_CANARY)) failures.push(`${label}: ${name} (${actor.role}) → ${path} carries the Odoo secret`);
+      if (text.includes(ODOO_CANARY))
+        failures.push(`${label}: ${name} (${actor.role}) → ${path} carries the Odoo secret`);
       // issue 20: where Odoo lives (its internal URL) is for administrators only
-      if (actor.role !== 'admin' && text.includes(new URL(sim.url).host)) failures.push(`${label}: ${name} (${actor.role}) → ${path} carries the internal Odoo URL`);
+      if (actor.role !== 'admin' && text.includes(new URL(sim.url).host))
+        failures.push(`${label}: ${name} (${actor.role}) → ${path} carries the internal Odoo URL`);
       if (text.includes(BANK_NUMBER) || text.includes(BANK_NAME)) {
         bankSeen.push(`${actor.role} → ${path}`);
-        if (!hasPermission(actor.role, 'vendor.read_bank') || !BANK_VISIBLE.has(path)) failures.push(`${label}: ${name} (${actor.role}) → ${path} carries bank details`);
+        if (!hasPermission(actor.role, 'vendor.read_bank') || !BANK_VISIBLE.has(path))
+          failures.push(`${label}: ${name} (${actor.role}) → ${path} carries bank details`);
       }
     }
   }
@@ -106,9 +138,13 @@ describe('field-level secrecy across every procedure', () => {
     expect(logged.length).toBeGreaterThan(0);
     expect(logged).not.toContain(ODOO_CANARY);
     expect(logged).not.toContain(BANK_NUMBER);
-    const tables = await testDb.db.execute<{ name: string }>(sql`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'`);
+    const tables = await testDb.db.execute<{ name: string }>(
+      sql`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'`,
+    );
     for (const { name } of tables.rows) {
-      const rows = await testDb.db.execute<{ t: string | null }>(sql`SELECT string_agg(row_to_json(x)::text, ' ') AS t FROM ${sql.identifier(name)} x`);
+      const rows = await testDb.db.execute<{ t: string | null }>(
+        sql`SELECT string_agg(row_to_json(x)::text, ' ') AS t FROM ${sql.identifier(name)} x`,
+      );
       const text = rows.rows[0]?.t ?? '';
       expect(text, name).not.toContain(ODOO_CANARY);
       if (name !== 'partners') expect(text, name).not.toContain(BANK_NUMBER);

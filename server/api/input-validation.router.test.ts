@@ -20,13 +20,16 @@ describe('every mutation input', () => {
     expect(missing).toEqual([]);
   });
 
-  it.each(mutations().map(([path, procedure]) => [path, procedure] as const))('%s refuses unknown keys', (_path, procedure) => {
-    const schema = procedure._def.inputs[0]!;
-    const result = schema.safeParse({ __unknownKey: 'x' });
-    expect(result.success).toBe(false);
-    const codes = result.error!.issues.map((issue) => issue.code);
-    expect(codes).toContain('unrecognized_keys');
-  });
+  it.each(mutations().map(([path, procedure]) => [path, procedure] as const))(
+    '%s refuses unknown keys',
+    (_path, procedure) => {
+      const schema = procedure._def.inputs[0]!;
+      const result = schema.safeParse({ __unknownKey: 'x' });
+      expect(result.success).toBe(false);
+      const codes = result.error!.issues.map((issue) => issue.code);
+      expect(codes).toContain('unrecognized_keys');
+    },
+  );
 });
 
 /**
@@ -36,7 +39,14 @@ describe('every mutation input', () => {
  * below, with the reason) a sign, and every nested object refuses unknown keys — each with a message
  * a person can act on, at the field's path.
  */
-type JsonSchema = { type?: string; pattern?: string; maxLength?: number; properties?: Record<string, JsonSchema>; items?: JsonSchema; anyOf?: JsonSchema[] };
+type JsonSchema = {
+  type?: string;
+  pattern?: string;
+  maxLength?: number;
+  properties?: Record<string, JsonSchema>;
+  items?: JsonSchema;
+  anyOf?: JsonSchema[];
+};
 type Leaf = { path: (string | number)[]; value: unknown };
 
 /** Signed decimals, where a minus carries meaning: a change order may reduce cost and sell (an omission), and an internal CO's lines net to zero. */
@@ -47,13 +57,15 @@ const SIGNED_DECIMALS: Record<string, string[]> = {
 
 function leavesOf(value: unknown, path: (string | number)[] = []): Leaf[] {
   if (Array.isArray(value)) return value.flatMap((item, index) => leavesOf(item, [...path, index]));
-  if (value && typeof value === 'object') return Object.entries(value).flatMap(([key, inner]) => leavesOf(inner, [...path, key]));
+  if (value && typeof value === 'object')
+    return Object.entries(value).flatMap(([key, inner]) => leavesOf(inner, [...path, key]));
   return [{ path, value }];
 }
 
 function objectsOf(value: unknown, path: (string | number)[] = []): (string | number)[][] {
   if (Array.isArray(value)) return value.flatMap((item, index) => objectsOf(item, [...path, index]));
-  if (value && typeof value === 'object') return [path, ...Object.entries(value).flatMap(([key, inner]) => objectsOf(inner, [...path, key]))];
+  if (value && typeof value === 'object')
+    return [path, ...Object.entries(value).flatMap(([key, inner]) => objectsOf(inner, [...path, key]))];
   return [];
 }
 
@@ -91,7 +103,8 @@ describe('every mutation input, probed field by field from its schema', () => {
         failures.push(`${dotted(at) || '(root)'}: accepted ${what}`);
         return undefined;
       }
-      const issue = result.error.issues.find((i) => i.path.join('.') === at.join('.')) ?? result.error.issues[0]!;
+      const issue =
+        result.error.issues.find((i) => i.path.join('.') === at.join('.')) ?? result.error.issues[0]!;
       return issue.message;
     };
 
@@ -99,11 +112,17 @@ describe('every mutation input, probed field by field from its schema', () => {
       if (typeof value !== 'string') continue;
       const field = schemaAt(json, at);
       // oversize: every string has a bound, and says what it is
-      const tooLong = refusal(withValue(base, at, value + 'a'.repeat(100_000)), at, 'a 100,000-character string');
-      if (tooLong !== undefined && /^Invalid (string|input)/.test(tooLong)) failures.push(`${dotted(at)}: unclear message for an oversize string: "${tooLong}"`);
+      const tooLong = refusal(
+        withValue(base, at, value + 'a'.repeat(100_000)),
+        at,
+        'a 100,000-character string',
+      );
+      if (tooLong !== undefined && /^Invalid (string|input)/.test(tooLong))
+        failures.push(`${dotted(at)}: unclear message for an oversize string: "${tooLong}"`);
       if (!/^-?\d+(\.\d+)?$/.test(value)) continue;
       // a decimal string (money, quantity, rate, percentage)
-      const twoDecimals = /\\d\{1,2\}\)\?\$/.test(field?.pattern ?? '') && !/\\d\{1,4\}/.test(field?.pattern ?? '');
+      const twoDecimals =
+        /\\d\{1,2\}\)\?\$/.test(field?.pattern ?? '') && !/\\d\{1,4\}/.test(field?.pattern ?? '');
       const probes: [string, string][] = [
         ['1e5', 'exponent notation'],
         ['0.123456789', 'nine decimals'],
@@ -114,16 +133,26 @@ describe('every mutation input, probed field by field from its schema', () => {
       ];
       const signed = (SIGNED_DECIMALS[path] ?? []).includes(dotted(at));
       if (!signed) probes.push(['-1.00', 'a negative amount']);
-      else if (schema.safeParse(withValue(base, at, '-1.00')).success !== true) failures.push(`${dotted(at)}: listed as signed but refuses -1.00`);
+      else if (schema.safeParse(withValue(base, at, '-1.00')).success !== true)
+        failures.push(`${dotted(at)}: listed as signed but refuses -1.00`);
       for (const [probe, what] of probes) {
         const message = refusal(withValue(base, at, probe), at, what);
-        if (message !== undefined && /^Invalid (string|input)/.test(message)) failures.push(`${dotted(at)}: zod's default message for ${what}: "${message}"`);
+        if (message !== undefined && /^Invalid (string|input)/.test(message))
+          failures.push(`${dotted(at)}: zod's default message for ${what}: "${message}"`);
       }
     }
     for (const at of objectsOf(base)) {
-      const target = at.reduce<unknown>((node, step) => (node as Record<string | number, unknown>)[step], base) as Record<string, unknown>;
-      const result = schema.safeParse(at.length === 0 ? { ...target, __unknownKey: 1 } : withValue(base, at, { ...target, __unknownKey: 1 }));
-      if (result.success || !result.error.issues.some((i) => i.code === 'unrecognized_keys')) failures.push(`${dotted(at) || '(root)'}: accepted an unknown key`);
+      const target = at.reduce<unknown>(
+        (node, step) => (node as Record<string | number, unknown>)[step],
+        base,
+      ) as Record<string, unknown>;
+      const result = schema.safeParse(
+        at.length === 0
+          ? { ...target, __unknownKey: 1 }
+          : withValue(base, at, { ...target, __unknownKey: 1 }),
+      );
+      if (result.success || !result.error.issues.some((i) => i.code === 'unrecognized_keys'))
+        failures.push(`${dotted(at) || '(root)'}: accepted an unknown key`);
     }
     expect(failures).toEqual([]);
   });

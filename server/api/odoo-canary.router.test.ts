@@ -9,7 +9,12 @@ import { hasPermission } from '@/server/auth/permissions';
 import { roles } from '@/server/auth/roles';
 import { createConfiguredOdooClient } from '@/server/modules/odoo-connection/odoo-config';
 import { runPull } from '@/server/modules/pull/pull.service';
-import { contextFor, contextWithFreshMfa, seedTestOrganisation, type SeededOrg } from '@/server/testing/fixtures';
+import {
+  contextFor,
+  contextWithFreshMfa,
+  seedTestOrganisation,
+  type SeededOrg,
+} from '@/server/testing/fixtures';
 import { startOdooSim, type OdooSim } from '@/tools/odoo-sim/server';
 
 const CANARY = 'canary-odoo-key-7f3a9c';
@@ -120,7 +125,9 @@ describe('the Odoo secret never leaves the server', () => {
     sim.faults.clear();
 
     const [vendor] = await testDb.db.select().from(partners).where(eq(partners.isVendor, true)).limit(1);
-    await createCaller(await contextWithFreshMfa(testDb.db, org.actors.finance)).masterData.updateVendorCompliance({
+    await createCaller(
+      await contextWithFreshMfa(testDb.db, org.actors.finance),
+    ).masterData.updateVendorCompliance({
       vendorId: vendor!.id,
       version: vendor!.version,
       insuranceExpiresOn: '2027-03-31',
@@ -130,7 +137,8 @@ describe('the Odoo secret never leaves the server', () => {
     });
     // dual control: an executive confirms both requests (bank details after a fresh code)
     const exec = createCaller(await contextWithFreshMfa(testDb.db, org.actors.exec));
-    for (const change of await exec.pendingChanges.list({ status: 'pending' })) await exec.pendingChanges.confirm({ changeId: change.id });
+    for (const change of await exec.pendingChanges.list({ status: 'pending' }))
+      await exec.pendingChanges.confirm({ changeId: change.id });
   });
 
   it('appears in no response and no error of any procedure, for any role', async () => {

@@ -6,13 +6,21 @@ import { hasPermission, isPermission, permissionTable, type Permission } from '@
 import { resolveActor } from '@/server/auth/session';
 import { roles } from '@/server/auth/roles';
 import { setUserActive } from '@/server/modules/users/user.service';
-import { contextFor, seedTestOrganisation, sessionClaimsFor, type SeededOrg } from '@/server/testing/fixtures';
+import {
+  contextFor,
+  seedTestOrganisation,
+  sessionClaimsFor,
+  type SeededOrg,
+} from '@/server/testing/fixtures';
 
 type ProcedureEntry = { path: string; permission: unknown; type: string };
 
 /** Every procedure of the app router, with the permission its meta declares. */
 export function listProcedures(): ProcedureEntry[] {
-  const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { meta?: { permission?: unknown }; type: string } }>;
+  const procedures = appRouter._def.procedures as unknown as Record<
+    string,
+    { _def: { meta?: { permission?: unknown }; type: string } }
+  >;
   return Object.entries(procedures).map(([path, procedure]) => ({
     path,
     permission: procedure._def.meta?.permission,
@@ -20,7 +28,11 @@ export function listProcedures(): ProcedureEntry[] {
   }));
 }
 
-async function callByPath(caller: ReturnType<typeof createCaller>, path: string, input: unknown): Promise<unknown> {
+async function callByPath(
+  caller: ReturnType<typeof createCaller>,
+  path: string,
+  input: unknown,
+): Promise<unknown> {
   const fn = path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller);
   return (fn as (input: unknown) => Promise<unknown>)(input);
 }
@@ -56,7 +68,13 @@ describe('the app router', () => {
     // none: an on-demand snapshot has its own permission since issue 20 (cost.snapshot)
     const readGuardedWrites: Record<string, string> = {};
     const offenders = listProcedures()
-      .filter((p) => p.type === 'mutation' && typeof p.permission === 'string' && /\.read$/.test(p.permission) && !readGuardedWrites[p.path])
+      .filter(
+        (p) =>
+          p.type === 'mutation' &&
+          typeof p.permission === 'string' &&
+          /\.read$/.test(p.permission) &&
+          !readGuardedWrites[p.path],
+      )
       .map((p) => `${p.path} (${String(p.permission)})`);
     expect(offenders).toEqual([]);
   });
@@ -66,7 +84,8 @@ describe('the app router', () => {
       /\.(approve|certify|release|verify|claim_completion)$/.test(p),
     );
     expect(approvalActions.length).toBeGreaterThan(3);
-    for (const permission of approvalActions) expect(hasPermission('admin', permission), permission).toBe(false);
+    for (const permission of approvalActions)
+      expect(hasPermission('admin', permission), permission).toBe(false);
   });
 
   it('fails closed on an unknown role or permission', () => {
@@ -89,10 +108,16 @@ describe('allow and deny of every procedure', () => {
     const token = await sessionClaimsFor(testDb.db, victim.id);
     expect((await resolveActor(testDb.db, token)).actor?.id).toBe(victim.id);
     const [row] = await testDb.db.query.users.findMany({ where: (u, { eq }) => eq(u.id, victim.id) });
-    await setUserActive(testDb.db, { userId: victim.id, version: row!.version, active: false }, org.actors.admin);
+    await setUserActive(
+      testDb.db,
+      { userId: victim.id, version: row!.version, active: false },
+      org.actors.admin,
+    );
     const resolution = await resolveActor(testDb.db, token);
     expect(resolution.actor).toBeNull();
-    const caller = createCaller(contextFor(testDb.db, resolution.actor, resolution.actor ? undefined : resolution.reason));
+    const caller = createCaller(
+      contextFor(testDb.db, resolution.actor, resolution.actor ? undefined : resolution.reason),
+    );
     for (const { path } of listProcedures()) {
       expect(await outcome(callByPath(caller, path, undefined)), path).toBe('UNAUTHORIZED');
     }
@@ -106,7 +131,8 @@ describe('allow and deny of every procedure', () => {
       // no input: an allowed caller gets past the permission gate and is stopped by validation
       // (BAD_REQUEST) or succeeds; a denied caller is stopped at the gate with FORBIDDEN
       const result = await outcome(callByPath(caller, path, undefined));
-      if (hasPermission(role, permission)) expect(result, `${role} → ${path}`).not.toMatch(/^(FORBIDDEN|UNAUTHORIZED)$/);
+      if (hasPermission(role, permission))
+        expect(result, `${role} → ${path}`).not.toMatch(/^(FORBIDDEN|UNAUTHORIZED)$/);
       else expect(result, `${role} → ${path}`).toBe('FORBIDDEN');
     }
   });

@@ -41,12 +41,17 @@ const context = { params: Promise.resolve({ nextauth: ['callback', 'credentials'
 function signInPost(body: string, headers: Record<string, string> = {}) {
   return new NextRequest('http://localhost:3000/api/auth/callback/credentials', {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-plumbline-peer': '10.20.0.1', ...headers },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-plumbline-peer': '10.20.0.1',
+      ...headers,
+    },
     body,
   });
 }
 async function fail(email: string, ip: string, times: number) {
-  for (let i = 0; i < times; i += 1) await recordLoginAttempt(testDb.db, { email, ip, succeeded: false, reason: 'bad_password' });
+  for (let i = 0; i < times; i += 1)
+    await recordLoginAttempt(testDb.db, { email, ip, succeeded: false, reason: 'bad_password' });
 }
 
 describe('sign-out ends the session server-side', () => {
@@ -74,11 +79,16 @@ describe('sign-out ends the session server-side', () => {
 describe('login throttle sees exactly the identity that signs in', () => {
   it('refuses repeated form fields with 400 naming the field (the throttle read one, next-auth the other)', async () => {
     await fail('victim@northbeam.example', '10.20.0.1', 5);
-    const response = await POST(signInPost('email=decoy%40example.com&email=victim%40northbeam.example&password=guess'), context);
+    const response = await POST(
+      signInPost('email=decoy%40example.com&email=victim%40northbeam.example&password=guess'),
+      context,
+    );
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ fieldErrors: { email: ['Sent more than once.'] } });
     // the plain form is throttled as before
-    expect((await POST(signInPost('email=victim%40northbeam.example&password=guess'), context)).status).toBe(429);
+    expect((await POST(signInPost('email=victim%40northbeam.example&password=guess'), context)).status).toBe(
+      429,
+    );
   });
 
   it.each([
@@ -93,20 +103,32 @@ describe('login throttle sees exactly the identity that signs in', () => {
   });
 
   it('hands next-auth a body whose email is the one that was throttled', async () => {
-    const parsed = await readSignInForm(signInPost('email=Alice%40Example.com&password=pw&csrfToken=t&json=true'));
+    const parsed = await readSignInForm(
+      signInPost('email=Alice%40Example.com&password=pw&csrfToken=t&json=true'),
+    );
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
     const rebuilt = signInRequestFrom(signInPost(''), parsed.form);
     const seenByNextAuth = await getBody(rebuilt);
     expect(seenByNextAuth?.email).toBe(parsed.form.email);
-    expect(seenByNextAuth).toEqual({ email: 'Alice@Example.com', password: 'pw', csrfToken: 't', json: 'true' });
+    expect(seenByNextAuth).toEqual({
+      email: 'Alice@Example.com',
+      password: 'pw',
+      csrfToken: 't',
+      json: 'true',
+    });
   });
 
   it('limits one account from every address together', async () => {
     for (let i = 0; i < 20; i += 1) await fail('spread@northbeam.example', `10.30.0.${i}`, 1);
-    expect((await checkLoginThrottle(testDb.db, 'spread@northbeam.example', '10.30.1.99')).allowed).toBe(false);
+    expect((await checkLoginThrottle(testDb.db, 'spread@northbeam.example', '10.30.1.99')).allowed).toBe(
+      false,
+    );
     expect((await checkLoginThrottle(testDb.db, 'other@northbeam.example', '10.30.1.99')).allowed).toBe(true);
-    const rows = await testDb.db.select().from(loginAttempts).where(and(eq(loginAttempts.email, 'spread@northbeam.example')));
+    const rows = await testDb.db
+      .select()
+      .from(loginAttempts)
+      .where(and(eq(loginAttempts.email, 'spread@northbeam.example')));
     expect(rows.length).toBe(20);
   });
 });
@@ -118,12 +140,18 @@ describe('client address behind TRUST_PROXY', () => {
   });
   it('takes the right-most X-Forwarded-For hop (the one our proxy appended), never the client-chosen first', () => {
     setProcessEnv({ TRUST_PROXY: 'true' });
-    expect(clientIp(new Headers({ 'x-forwarded-for': '6.6.6.6, 203.0.113.7', 'x-plumbline-peer': '10.0.0.2' }))).toBe('203.0.113.7');
-    expect(clientIp(new Headers({ 'x-forwarded-for': '203.0.113.7', 'x-plumbline-peer': '10.0.0.2' }))).toBe('203.0.113.7');
+    expect(
+      clientIp(new Headers({ 'x-forwarded-for': '6.6.6.6, 203.0.113.7', 'x-plumbline-peer': '10.0.0.2' })),
+    ).toBe('203.0.113.7');
+    expect(clientIp(new Headers({ 'x-forwarded-for': '203.0.113.7', 'x-plumbline-peer': '10.0.0.2' }))).toBe(
+      '203.0.113.7',
+    );
     expect(clientIp(new Headers({ 'x-plumbline-peer': '10.0.0.2' }))).toBe('10.0.0.2');
   });
   it('ignores X-Forwarded-For entirely without TRUST_PROXY', () => {
-    expect(clientIp(new Headers({ 'x-forwarded-for': '6.6.6.6', 'x-plumbline-peer': '10.0.0.2' }))).toBe('10.0.0.2');
+    expect(clientIp(new Headers({ 'x-forwarded-for': '6.6.6.6', 'x-plumbline-peer': '10.0.0.2' }))).toBe(
+      '10.0.0.2',
+    );
   });
 });
 
@@ -150,7 +178,9 @@ describe('after sign-in only same-origin paths are followed', () => {
   });
   it('is what next-auth redirects to, on the public origin', () => {
     const redirect = authOptions().callbacks!.redirect!;
-    expect(redirect({ url: '/\\evil.example', baseUrl: 'http://evil.example' })).toBe('http://localhost:3000/');
+    expect(redirect({ url: '/\\evil.example', baseUrl: 'http://evil.example' })).toBe(
+      'http://localhost:3000/',
+    );
   });
 });
 

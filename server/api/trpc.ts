@@ -23,7 +23,11 @@ export type Context = {
 };
 
 /** What a session that still has to enrol its second factor may call: who am I, and the enrolment itself. */
-const ALLOWED_BEFORE_ENROLMENT: readonly Permission[] = ['session.read', 'session.change_password', 'mfa.self'];
+const ALLOWED_BEFORE_ENROLMENT: readonly Permission[] = [
+  'session.read',
+  'session.change_password',
+  'mfa.self',
+];
 /** What a session holding an admin's one-time password may call: who am I, and choosing a new password. */
 const ALLOWED_BEFORE_PASSWORD_CHANGE: readonly Permission[] = ['session.read', 'session.change_password'];
 
@@ -52,9 +56,18 @@ const t = initTRPC
           domainCode: isDomainError(cause) ? cause.code : undefined,
           fieldErrors: fieldErrorsOf(cause),
           // every issue with its full path ("lines.2.certifiedToDate"), so a form puts each on its field
-          fieldIssues: cause instanceof ZodError ? cause.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })) : undefined,
+          fieldIssues:
+            cause instanceof ZodError
+              ? cause.issues.map((issue) => ({
+                  path: issue.path.map(String).join('.'),
+                  message: issue.message,
+                }))
+              : undefined,
           // the grid line a domain error is about (no other detail leaves the server)
-          sovLineId: isDomainError(cause) && typeof cause.details?.sovLineId === 'string' ? cause.details.sovLineId : undefined,
+          sovLineId:
+            isDomainError(cause) && typeof cause.details?.sovLineId === 'string'
+              ? cause.details.sovLineId
+              : undefined,
           // never a stack trace, in any environment
         },
       };
@@ -66,7 +79,8 @@ export const NOT_FOUND_MESSAGE = 'Not found: it does not exist, or it is not in 
 /** Field-level messages: zod's, or the field a domain validation error names. */
 function fieldErrorsOf(cause: unknown): Record<string, string[] | undefined> | undefined {
   if (cause instanceof ZodError) return cause.flatten().fieldErrors;
-  if (isDomainError(cause) && typeof cause.details?.field === 'string') return { [cause.details.field]: [cause.message] };
+  if (isDomainError(cause) && typeof cause.details?.field === 'string')
+    return { [cause.details.field]: [cause.message] };
   return undefined;
 }
 
@@ -83,7 +97,11 @@ const inputRejectedByDatabase: Record<string, string> = {
 };
 
 function databaseInputError(error: unknown): string | undefined {
-  for (let cause = error, depth = 0; cause && depth < 5; cause = (cause as { cause?: unknown }).cause, depth += 1) {
+  for (
+    let cause = error, depth = 0;
+    cause && depth < 5;
+    cause = (cause as { cause?: unknown }).cause, depth += 1
+  ) {
     const code = (cause as { code?: unknown }).code;
     if (typeof code === 'string' && code in inputRejectedByDatabase) return inputRejectedByDatabase[code];
   }
@@ -105,13 +123,17 @@ const errorMapping = t.middleware(async ({ next, path, ctx }) => {
     if (isDomainError(cause)) {
       throw new TRPCError({ code: errorCodeMap[cause.code], message: cause.message, cause });
     }
-    const databaseMessage = result.error.code === 'INTERNAL_SERVER_ERROR' ? databaseInputError(cause) : undefined;
+    const databaseMessage =
+      result.error.code === 'INTERNAL_SERVER_ERROR' ? databaseInputError(cause) : undefined;
     if (databaseMessage) {
       logger().warn({ err: cause, path, requestId: ctx.requestId }, 'input refused by the database');
       throw new TRPCError({ code: 'BAD_REQUEST', message: databaseMessage });
     }
     if (result.error.code === 'INTERNAL_SERVER_ERROR') {
-      logger().error({ err: result.error.cause ?? result.error, path, requestId: ctx.requestId }, 'procedure failed');
+      logger().error(
+        { err: result.error.cause ?? result.error, path, requestId: ctx.requestId },
+        'procedure failed',
+      );
     }
   }
   return result;
@@ -153,10 +175,16 @@ export function procedure(permission: Permission) {
         throw new TRPCError({ code: 'FORBIDDEN', message: 'You do not have permission to do that.' });
       }
       if (ctx.passwordChangeRequired && !ALLOWED_BEFORE_PASSWORD_CHANGE.includes(permission)) {
-        throw new TRPCError({ code: 'FORBIDDEN', message: 'Choose a new password first: the one you signed in with was a one-time password.' });
+        throw new TRPCError({
+          code: 'FORBIDDEN',
+          message: 'Choose a new password first: the one you signed in with was a one-time password.',
+        });
       }
       if (ctx.mfaEnrolmentRequired && !ALLOWED_BEFORE_ENROLMENT.includes(permission)) {
-        throw new TRPCError({ code: 'FORBIDDEN', message: 'Set up two-step sign-in first (it is required for your role).' });
+        throw new TRPCError({
+          code: 'FORBIDDEN',
+          message: 'Set up two-step sign-in first (it is required for your role).',
+        });
       }
       return next({ ctx: { ...ctx, actor: ctx.actor } });
     });

@@ -37,7 +37,10 @@ export function authOptions(): NextAuthOptions {
     providers: [
       CredentialsProvider({
         name: 'Email and password',
-        credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
+        credentials: {
+          email: { label: 'Email', type: 'email' },
+          password: { label: 'Password', type: 'password' },
+        },
         async authorize(raw, req) {
           const parsed = credentialsSchema.safeParse(raw);
           // the same address the route handler throttled on (stamped by our HTTP server)
@@ -45,7 +48,11 @@ export function authOptions(): NextAuthOptions {
           if (!parsed.success) return null;
           const db = getDb();
           const email = normaliseEmail(parsed.data.email);
-          const [user] = await db.select().from(users).where(eq(sql`lower(${users.email})`, email)).limit(1);
+          const [user] = await db
+            .select()
+            .from(users)
+            .where(eq(sql`lower(${users.email})`, email))
+            .limit(1);
           if (!user) {
             await burnPasswordCheck(parsed.data.password);
             await recordLoginAttempt(db, { email, ip, succeeded: false, reason: 'unknown_user' });
@@ -53,7 +60,12 @@ export function authOptions(): NextAuthOptions {
           }
           const valid = await verifyPassword(user.passwordHash, parsed.data.password);
           if (!valid || !user.isActive) {
-            await recordLoginAttempt(db, { email, ip, succeeded: false, reason: valid ? 'inactive' : 'bad_password' });
+            await recordLoginAttempt(db, {
+              email,
+              ip,
+              succeeded: false,
+              reason: valid ? 'inactive' : 'bad_password',
+            });
             return null;
           }
           // second factor: an enrolled user proves it here; a wrong or spent code counts as a failed sign-in
@@ -73,7 +85,13 @@ export function authOptions(): NextAuthOptions {
           await recordLoginAttempt(db, { email, ip, succeeded: true, reason: 'ok' });
           await db.update(users).set({ lastSignInAt: new Date() }).where(eq(users.id, user.id));
           const sessionId = await openSession(db, user.id, { mfaVerified });
-          return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion, sessionId };
+          return {
+            id: user.id,
+            email: user.email,
+            name: user.name,
+            sessionVersion: user.sessionVersion,
+            sessionId,
+          };
         },
       }),
     ],

@@ -9,7 +9,10 @@ export async function currentActor(): Promise<ActorResolution> {
   const headerList = await headers();
   const cookieStore = await cookies();
   const token = await getToken({
-    req: { headers: Object.fromEntries(headerList.entries()), cookies: Object.fromEntries(cookieStore.getAll().map((c) => [c.name, c.value])) } as never,
+    req: {
+      headers: Object.fromEntries(headerList.entries()),
+      cookies: Object.fromEntries(cookieStore.getAll().map((c) => [c.name, c.value])),
+    } as never,
     secret: env().AUTH_SECRET,
   });
   return resolveActor(getDb(), token);

@@ -27,7 +27,13 @@ export async function assertProjectVisible(db: DbOrTx, actor: Actor, projectId: 
   const [row] = await db
     .select({ id: projects.id })
     .from(projects)
-    .where(and(eq(projects.id, projectId), eq(projects.organisationId, actor.organisationId), projectScope(actor, projects.id)))
+    .where(
+      and(
+        eq(projects.id, projectId),
+        eq(projects.organisationId, actor.organisationId),
+        projectScope(actor, projects.id),
+      ),
+    )
     .limit(1);
   if (!row) throw new DomainError('NOT_FOUND', 'Project not found.');
 }

@@ -6,7 +6,8 @@
 export function safeCallbackPath(value: string | null | undefined, appOrigin: string): string {
   if (!value || value.length > 2000) return '/';
   // backslashes, control characters and whitespace have no place in our paths; browsers strip or rewrite them
-  if (/[\\\u0000-\u001f\u007f\s]/.test(value) || /%(5c|2f|0[0-9a-f]|1[0-9a-f]|7f|20)/i.test(value)) return '/';
+  if (/[\\\u0000-\u001f\u007f\s]/.test(value) || /%(5c|2f|0[0-9a-f]|1[0-9a-f]|7f|20)/i.test(value))
+    return '/';
   let resolved: URL;
   try {
     resolved = new URL(value, appOrigin);

@@ -29,12 +29,17 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * and is not revoked (sign-out), and it is younger than the absolute lifetime — checked on every
  * request, not just at sign-in.
  */
-export async function resolveActor(db: Db, claims: SessionClaims | JWT | null | undefined): Promise<ActorResolution> {
+export async function resolveActor(
+  db: Db,
+  claims: SessionClaims | JWT | null | undefined,
+): Promise<ActorResolution> {
   if (!claims || typeof claims.uid !== 'string') return { actor: null, reason: 'anonymous' };
   const signedInAt = typeof claims.signedInAt === 'number' ? claims.signedInAt : 0;
-  if (Date.now() / 1000 - signedInAt > env().SESSION_MAX_AGE_HOURS * 3600) return { actor: null, reason: 'expired' };
+  if (Date.now() / 1000 - signedInAt > env().SESSION_MAX_AGE_HOURS * 3600)
+    return { actor: null, reason: 'expired' };
   // a token without a session id (minted before sessions had rows) is not a live session
-  if (typeof claims.sid !== 'string' || !UUID.test(claims.sid) || !UUID.test(claims.uid)) return { actor: null, reason: 'revoked' };
+  if (typeof claims.sid !== 'string' || !UUID.test(claims.sid) || !UUID.test(claims.uid))
+    return { actor: null, reason: 'revoked' };
   const [user] = await db
     .select({
       id: users.id,
@@ -49,7 +54,10 @@ export async function resolveActor(db: Db, claims: SessionClaims | JWT | null | 
       requireMfaForAll: organisationSecurity.requireMfaForAll,
     })
     .from(users)
-    .innerJoin(userSessions, and(eq(userSessions.userId, users.id), eq(userSessions.id, claims.sid), isNull(userSessions.revokedAt)))
+    .innerJoin(
+      userSessions,
+      and(eq(userSessions.userId, users.id), eq(userSessions.id, claims.sid), isNull(userSessions.revokedAt)),
+    )
     .leftJoin(organisationSecurity, eq(organisationSecurity.organisationId, users.organisationId))
     .where(eq(users.id, claims.uid))
     .limit(1);
@@ -57,7 +65,13 @@ export async function resolveActor(db: Db, claims: SessionClaims | JWT | null | 
     return { actor: null, reason: 'revoked' };
   }
   return {
-    actor: { id: user.id, organisationId: user.organisationId, email: user.email, name: user.name, role: user.role },
+    actor: {
+      id: user.id,
+      organisationId: user.organisationId,
+      email: user.email,
+      name: user.name,
+      role: user.role,
+    },
     sessionId: claims.sid,
     mfaVerifiedAt: user.mfaVerifiedAt,
     mfaEnrolmentRequired: !user.mfaVerifiedAt && roleRequiresMfa(user.role, user.requireMfaForAll ?? false),
@@ -66,15 +80,28 @@ export async function resolveActor(db: Db, claims: SessionClaims | JWT | null | 
 }
 
 /** A new server-side session for a successful sign-in; its id goes into the token as `sid`. */
-export async function openSession(db: DbOrTx, userId: string, options: { mfaVerified?: boolean } = {}): Promise<string> {
-  const [row] = await db.insert(userSessions).values({ userId, mfaVerifiedAt: options.mfaVerified ? new Date() : null }).returning({ id: userSessions.id });
+export async function openSession(
+  db: DbOrTx,
+  userId: string,
+  options: { mfaVerified?: boolean } = {},
+): Promise<string> {
+  const [row] = await db
+    .insert(userSessions)
+    .values({ userId, mfaVerifiedAt: options.mfaVerified ? new Date() : null })
+    .returning({ id: userSessions.id });
   return row!.id;
 }
 
 /** Sign-out: the session's row is revoked, so its token is refused from the next request on. */
-export async function revokeSession(db: DbOrTx, claims: SessionClaims | JWT | null | undefined): Promise<void> {
+export async function revokeSession(
+  db: DbOrTx,
+  claims: SessionClaims | JWT | null | undefined,
+): Promise<void> {
   if (!claims || typeof claims.sid !== 'string' || !UUID.test(claims.sid)) return;
-  await db.update(userSessions).set({ revokedAt: new Date() }).where(and(eq(userSessions.id, claims.sid), isNull(userSessions.revokedAt)));
+  await db
+    .update(userSessions)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(userSessions.id, claims.sid), isNull(userSessions.revokedAt)));
 }
 
 /** Who must have a second factor: the roles that move money or grant rights, or everyone if the organisation says so. */

@@ -6,14 +6,19 @@
  * identity that signs in.
  */
 export type SignInForm = { email: string; fields: URLSearchParams };
-export type SignInFormResult = { ok: true; form: SignInForm } | { ok: false; message: string; fieldErrors: Record<string, string[]> };
+export type SignInFormResult =
+  { ok: true; form: SignInForm } | { ok: false; message: string; fieldErrors: Record<string, string[]> };
 
 const MAX_BODY_BYTES = 8 * 1024;
 
 export async function readSignInForm(req: Request): Promise<SignInFormResult> {
   const contentType = (req.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
   if (contentType !== 'application/x-www-form-urlencoded') {
-    return { ok: false, message: 'Sign-in must be sent as a form (application/x-www-form-urlencoded).', fieldErrors: { body: ['Send the sign-in form as application/x-www-form-urlencoded.'] } };
+    return {
+      ok: false,
+      message: 'Sign-in must be sent as a form (application/x-www-form-urlencoded).',
+      fieldErrors: { body: ['Send the sign-in form as application/x-www-form-urlencoded.'] },
+    };
   }
   const text = await req.text();
   if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
@@ -26,7 +31,8 @@ export async function readSignInForm(req: Request): Promise<SignInFormResult> {
     if (fields.has(key)) fieldErrors[key] = ['Sent more than once.'];
     else fields.set(key, value);
   }
-  if (Object.keys(fieldErrors).length > 0) return { ok: false, message: 'Each sign-in field may be sent only once.', fieldErrors };
+  if (Object.keys(fieldErrors).length > 0)
+    return { ok: false, message: 'Each sign-in field may be sent only once.', fieldErrors };
   return { ok: true, form: { email: fields.get('email') ?? '', fields } };
 }
 

@@ -4,7 +4,8 @@ import type { DbOrTx } from '@/db/client';
 import { env } from '@/server/env';
 import { logger } from '@/server/lib/logger';
 
-export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number; message: string };
+export type ThrottleVerdict =
+  { allowed: true } | { allowed: false; retryAfterSeconds: number; message: string };
 
 /**
  * Failed sign-ins are counted per (email, IP), per IP and per email from any address over a sliding
@@ -12,18 +13,33 @@ export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAfterSe
  * from the form (server/auth/sign-in-request.ts), the same value next-auth signs in with.
  */
 export async function checkLoginThrottle(db: DbOrTx, email: string, ip: string): Promise<ThrottleVerdict> {
-  const { LOGIN_WINDOW_MINUTES, LOGIN_MAX_FAILURES_PER_USER_IP, LOGIN_MAX_FAILURES_PER_IP, LOGIN_MAX_FAILURES_PER_USER } = env();
+  const {
+    LOGIN_WINDOW_MINUTES,
+    LOGIN_MAX_FAILURES_PER_USER_IP,
+    LOGIN_MAX_FAILURES_PER_IP,
+    LOGIN_MAX_FAILURES_PER_USER,
+  } = env();
   const since = new Date(Date.now() - LOGIN_WINDOW_MINUTES * 60_000);
   // refused-while-throttled attempts are logged but do not extend the lockout
   // "mfa_required" (right password, code still to come) is a step of a sign-in, not a failure
-  const failed = and(eq(loginAttempts.succeeded, false), notInArray(loginAttempts.reason, ['throttled', 'mfa_required']), gt(loginAttempts.attemptedAt, since));
+  const failed = and(
+    eq(loginAttempts.succeeded, false),
+    notInArray(loginAttempts.reason, ['throttled', 'mfa_required']),
+    gt(loginAttempts.attemptedAt, since),
+  );
   const [perUser] = await db
     .select({ n: count() })
     .from(loginAttempts)
     .where(and(failed, eq(loginAttempts.email, normaliseEmail(email)), eq(loginAttempts.ip, ip)));
-  const [perIp] = await db.select({ n: count() }).from(loginAttempts).where(and(failed, eq(loginAttempts.ip, ip)));
+  const [perIp] = await db
+    .select({ n: count() })
+    .from(loginAttempts)
+    .where(and(failed, eq(loginAttempts.ip, ip)));
   // per account from every address: rotating addresses does not buy more guesses
-  const [perAccount] = await db.select({ n: count() }).from(loginAttempts).where(and(failed, eq(loginAttempts.email, normaliseEmail(email))));
+  const [perAccount] = await db
+    .select({ n: count() })
+    .from(loginAttempts)
+    .where(and(failed, eq(loginAttempts.email, normaliseEmail(email))));
   if (
     (perUser?.n ?? 0) >= LOGIN_MAX_FAILURES_PER_USER_IP ||
     (perIp?.n ?? 0) >= LOGIN_MAX_FAILURES_PER_IP ||
@@ -44,7 +60,13 @@ export async function recordLoginAttempt(
 ): Promise<void> {
   const email = normaliseEmail(attempt.email);
   await db.insert(loginAttempts).values({ ...attempt, email });
-  logger().info({ event: 'sign_in', email, ip: attempt.ip, succeeded: attempt.succeeded, reason: attempt.reason });
+  logger().info({
+    event: 'sign_in',
+    email,
+    ip: attempt.ip,
+    succeeded: attempt.succeeded,
+    reason: attempt.reason,
+  });
 }
 
 export function normaliseEmail(email: string): string {

@@ -43,7 +43,9 @@ function parseDecimal(value: unknown, field: string, decimals: number, sign: Sig
  */
 export function ensureStorableAmount(value: Money, field: string, label: string): Money {
   if (value.abs().greaterThanOrEqualTo(MAX_ABS)) {
-    throw new DomainError('VALIDATION', `${label} is too large: amounts must stay below 1,000,000,000,000.`, { field });
+    throw new DomainError('VALIDATION', `${label} is too large: amounts must stay below 1,000,000,000,000.`, {
+      field,
+    });
   }
   return value;
 }

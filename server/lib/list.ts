@@ -62,7 +62,11 @@ export function listOrder(columns: ListColumns, input: ListInput, fallback: (SQL
   const column = ownColumn(columns, input.sort.id);
   if (!column) {
     // `constructor`, `__proto__`, `toString`: inherited names are not columns (they were a 500)
-    throw new DomainError('VALIDATION', `Sort: "${input.sort.id.slice(0, 64)}" is not a column of this list.`, { field: 'sort' });
+    throw new DomainError(
+      'VALIDATION',
+      `Sort: "${input.sort.id.slice(0, 64)}" is not a column of this list.`,
+      { field: 'sort' },
+    );
   }
   if (column.sortable === false) return tail;
   // the fallback keeps the order total, so paging never repeats or skips a row

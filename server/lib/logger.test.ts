@@ -7,7 +7,8 @@ function capture() {
   const lines: Record<string, unknown>[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean))
+        lines.push(JSON.parse(line) as Record<string, unknown>);
       done();
     },
   });
@@ -20,14 +21,27 @@ describe('structured logs', () => {
     log.info(
       {
         apiKey: 'odoo-key-SECRET1',
-        vendor: { name: 'Keystone Piling Ltd', iban: 'GB33BUKB20201555555555', bankAccount: { accountNumber: '55555555', sortCode: '20-20-15', bic: 'BUKBGB22' } },
+        vendor: {
+          name: 'Keystone Piling Ltd',
+          iban: 'GB33BUKB20201555555555',
+          bankAccount: { accountNumber: '55555555', sortCode: '20-20-15', bic: 'BUKBGB22' },
+        },
         odoo: { request: { acc_number: 'NL91ABNA0417164300' } },
         headers: { authorization: 'Bearer metrics-SECRET2' },
       },
       'vendor synced',
     );
     const text = JSON.stringify(lines);
-    for (const secret of ['odoo-key-SECRET1', 'GB33BUKB20201555555555', '55555555', '20-20-15', 'BUKBGB22', 'NL91ABNA0417164300', 'metrics-SECRET2']) expect(text).not.toContain(secret);
+    for (const secret of [
+      'odoo-key-SECRET1',
+      'GB33BUKB20201555555555',
+      '55555555',
+      '20-20-15',
+      'BUKBGB22',
+      'NL91ABNA0417164300',
+      'metrics-SECRET2',
+    ])
+      expect(text).not.toContain(secret);
     expect(text).toContain('Keystone Piling Ltd');
     expect(text).toContain('[redacted]');
   });

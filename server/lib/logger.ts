@@ -52,7 +52,10 @@ const paths = redactedKeys.flatMap((key) => [
 
 const globalForLogger = globalThis as unknown as { plumblineLogger?: pino.Logger };
 
-export function createLogger(options: { level?: pino.LevelWithSilent } = {}, stream?: pino.DestinationStream): pino.Logger {
+export function createLogger(
+  options: { level?: pino.LevelWithSilent } = {},
+  stream?: pino.DestinationStream,
+): pino.Logger {
   const config: pino.LoggerOptions = {
     level: options.level ?? (env().isTest ? 'silent' : env().LOG_LEVEL),
     base: { app: 'plumbline' },

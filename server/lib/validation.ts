@@ -39,5 +39,11 @@ export const dateInput = z
   .refine((value) => {
     const [year, month, day] = value.split('-').map(Number) as [number, number, number];
     const date = new Date(Date.UTC(year, month - 1, day));
-    return year >= 1900 && year <= 2999 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+    return (
+      year >= 1900 &&
+      year <= 2999 &&
+      date.getUTCFullYear() === year &&
+      date.getUTCMonth() === month - 1 &&
+      date.getUTCDate() === day
+    );
   }, 'Not a real date (YYYY-MM-DD, years 1900–2999).');

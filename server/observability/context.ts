@@ -22,8 +22,16 @@ export function currentCorrelationId(): string | null {
   return storage.getStore()?.correlationId ?? null;
 }
 
-export function runWithWork<T>(seed: Partial<WorkContext>, fn: (work: WorkContext) => Promise<T>): Promise<T> {
-  const work: WorkContext = { correlationId: seed.correlationId ?? null, recordType: seed.recordType ?? null, odooCalls: 0, recordsRecorded: 0 };
+export function runWithWork<T>(
+  seed: Partial<WorkContext>,
+  fn: (work: WorkContext) => Promise<T>,
+): Promise<T> {
+  const work: WorkContext = {
+    correlationId: seed.correlationId ?? null,
+    recordType: seed.recordType ?? null,
+    odooCalls: 0,
+    recordsRecorded: 0,
+  };
   return storage.run(work, () => fn(work));
 }
 

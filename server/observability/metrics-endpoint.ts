@@ -6,11 +6,15 @@ import { renderMetrics } from './metrics';
 export type MetricsResponse = { status: number; headers: Record<string, string>; body: string };
 
 /** Shared by the web app's `/api/metrics` route and the worker's metrics port. */
-export async function handleMetricsRequest(authorization: string | null | undefined, token = env().METRICS_TOKEN): Promise<MetricsResponse> {
+export async function handleMetricsRequest(
+  authorization: string | null | undefined,
+  token = env().METRICS_TOKEN,
+): Promise<MetricsResponse> {
   const auth = checkMetricsAuth(authorization, token);
   const noStore = { 'Cache-Control': 'no-store', 'Content-Type': 'text/plain; charset=utf-8' };
   if (!auth.ok) {
-    const headers: Record<string, string> = auth.status === 401 ? { ...noStore, 'WWW-Authenticate': 'Bearer realm="plumbline-metrics"' } : noStore;
+    const headers: Record<string, string> =
+      auth.status === 401 ? { ...noStore, 'WWW-Authenticate': 'Bearer realm="plumbline-metrics"' } : noStore;
     return { status: auth.status, headers, body: auth.status === 404 ? 'Not found\n' : 'Unauthorized\n' };
   }
   const { contentType, body } = await renderMetrics();
@@ -18,7 +22,11 @@ export async function handleMetricsRequest(authorization: string | null | undefi
 }
 
 /** The worker's own `/metrics` (same token); not started without WORKER_METRICS_PORT and METRICS_TOKEN. */
-export async function startMetricsServer(options: { port: number; host: string; token: string | undefined }): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startMetricsServer(options: {
+  port: number;
+  host: string;
+  token: string | undefined;
+}): Promise<{ url: string; close: () => Promise<void> }> {
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' || path !== '/metrics') {

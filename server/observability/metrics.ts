@@ -15,7 +15,12 @@ function build() {
   collectDefaultMetrics({ register: registry, prefix: 'plumbline_process_' });
   const m = {
     registry,
-    syncAttempts: new Counter({ name: 'plumbline_sync_attempts_total', help: 'Sync attempts by record type, outcome and error class', labelNames: ['record_type', 'outcome', 'error_class'] as const, registers: [registry] }),
+    syncAttempts: new Counter({
+      name: 'plumbline_sync_attempts_total',
+      help: 'Sync attempts by record type, outcome and error class',
+      labelNames: ['record_type', 'outcome', 'error_class'] as const,
+      registers: [registry],
+    }),
     approvalToOdoo: new Histogram({
       name: 'plumbline_sync_approval_to_odoo_seconds',
       help: 'From the approval (audit event with the correlation id) to the first successful sync carrying it, by workflow',
@@ -23,31 +28,128 @@ function build() {
       buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 4 * 3600, 24 * 3600],
       registers: [registry],
     }),
-    odooCall: new Histogram({ name: 'plumbline_odoo_call_duration_seconds', help: 'Odoo HTTP call latency by result (2xx, 4xx, 5xx, network)', labelNames: ['result'] as const, buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60], registers: [registry] }),
-    odooCallsPerRecord: new Histogram({ name: 'plumbline_odoo_calls_per_record', help: 'Odoo HTTP calls per synced record (a batch divides its calls by its records)', labelNames: ['record_type'] as const, buckets: [0.1, 0.25, 0.5, 1, 2, 3, 5, 8, 13, 21], registers: [registry] }),
-    trpc: new Histogram({ name: 'plumbline_http_request_duration_seconds', help: 'tRPC request latency by procedure, type and result', labelNames: ['procedure', 'type', 'ok'] as const, buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry] }),
-    queueDepth: new Gauge({ name: 'plumbline_queue_depth', help: 'graphile-worker jobs not yet permanently failed, by task', labelNames: ['task'] as const, registers: [registry] }),
-    queueReady: new Gauge({ name: 'plumbline_queue_ready', help: 'Jobs due now and not locked, by task', labelNames: ['task'] as const, registers: [registry] }),
-    queueOldest: new Gauge({ name: 'plumbline_queue_oldest_job_age_seconds', help: 'Age of the oldest due job (now − run_at), by task', labelNames: ['task'] as const, registers: [registry] }),
-    exceptionsOpen: new Gauge({ name: 'plumbline_exceptions_open', help: 'Open exceptions by category and severity', labelNames: ['category', 'severity'] as const, registers: [registry] }),
-    drift: new Gauge({ name: 'plumbline_reconciliation_drift', help: 'Drift found by the last finished reconciliation run, by record type and kind', labelNames: ['record_type', 'kind'] as const, registers: [registry] }),
-    reconciliationLast: new Gauge({ name: 'plumbline_reconciliation_last_finished_timestamp_seconds', help: 'When the last reconciliation run finished (0: never)', registers: [registry] }),
-    kpiItems: new Gauge({ name: 'plumbline_kpi_items', help: 'Business KPIs: items waiting (claims approved not released, bills drafted not posted, milestones reached not invoiced, exceptions past SLO)', labelNames: ['kpi'] as const, registers: [registry] }),
-    kpiAmount: new Gauge({ name: 'plumbline_kpi_amount', help: 'Business KPIs: money at stake in each', labelNames: ['kpi'] as const, registers: [registry] }),
-    sloCompliance: new Gauge({ name: 'plumbline_slo_compliance_ratio', help: 'Share of approvals in the SLO window that reached Odoo within the target, by workflow', labelNames: ['workflow'] as const, registers: [registry] }),
-    sloBurn: new Gauge({ name: 'plumbline_slo_error_budget_burn', help: 'Error budget used in the SLO window (1 = exhausted), by workflow', labelNames: ['workflow'] as const, registers: [registry] }),
-    alertsOpen: new Gauge({ name: 'plumbline_alerts_open', help: 'Open operational alerts by rule', labelNames: ['rule'] as const, registers: [registry] }),
-    poolTotal: new Gauge({ name: 'plumbline_db_pool_clients', help: 'Clients of the application pool', labelNames: ['state'] as const, registers: [registry] }),
-    poolWaiting: new Gauge({ name: 'plumbline_db_pool_waiting', help: 'Queries waiting for a pool client right now', registers: [registry] }),
-    poolWaits: new Counter({ name: 'plumbline_db_pool_waits_total', help: 'Checkouts that had to wait for a pool client', registers: [registry] }),
-    poolWaitSeconds: new Histogram({ name: 'plumbline_db_pool_wait_seconds', help: 'Time a checkout waited for a pool client', buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 5], registers: [registry] }),
-    collectErrors: new Counter({ name: 'plumbline_metrics_collect_errors_total', help: 'Scrapes whose database gauges could not be read', registers: [registry] }),
+    odooCall: new Histogram({
+      name: 'plumbline_odoo_call_duration_seconds',
+      help: 'Odoo HTTP call latency by result (2xx, 4xx, 5xx, network)',
+      labelNames: ['result'] as const,
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    odooCallsPerRecord: new Histogram({
+      name: 'plumbline_odoo_calls_per_record',
+      help: 'Odoo HTTP calls per synced record (a batch divides its calls by its records)',
+      labelNames: ['record_type'] as const,
+      buckets: [0.1, 0.25, 0.5, 1, 2, 3, 5, 8, 13, 21],
+      registers: [registry],
+    }),
+    trpc: new Histogram({
+      name: 'plumbline_http_request_duration_seconds',
+      help: 'tRPC request latency by procedure, type and result',
+      labelNames: ['procedure', 'type', 'ok'] as const,
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    queueDepth: new Gauge({
+      name: 'plumbline_queue_depth',
+      help: 'graphile-worker jobs not yet permanently failed, by task',
+      labelNames: ['task'] as const,
+      registers: [registry],
+    }),
+    queueReady: new Gauge({
+      name: 'plumbline_queue_ready',
+      help: 'Jobs due now and not locked, by task',
+      labelNames: ['task'] as const,
+      registers: [registry],
+    }),
+    queueOldest: new Gauge({
+      name: 'plumbline_queue_oldest_job_age_seconds',
+      help: 'Age of the oldest due job (now − run_at), by task',
+      labelNames: ['task'] as const,
+      registers: [registry],
+    }),
+    exceptionsOpen: new Gauge({
+      name: 'plumbline_exceptions_open',
+      help: 'Open exceptions by category and severity',
+      labelNames: ['category', 'severity'] as const,
+      registers: [registry],
+    }),
+    drift: new Gauge({
+      name: 'plumbline_reconciliation_drift',
+      help: 'Drift found by the last finished reconciliation run, by record type and kind',
+      labelNames: ['record_type', 'kind'] as const,
+      registers: [registry],
+    }),
+    reconciliationLast: new Gauge({
+      name: 'plumbline_reconciliation_last_finished_timestamp_seconds',
+      help: 'When the last reconciliation run finished (0: never)',
+      registers: [registry],
+    }),
+    kpiItems: new Gauge({
+      name: 'plumbline_kpi_items',
+      help: 'Business KPIs: items waiting (claims approved not released, bills drafted not posted, milestones reached not invoiced, exceptions past SLO)',
+      labelNames: ['kpi'] as const,
+      registers: [registry],
+    }),
+    kpiAmount: new Gauge({
+      name: 'plumbline_kpi_amount',
+      help: 'Business KPIs: money at stake in each',
+      labelNames: ['kpi'] as const,
+      registers: [registry],
+    }),
+    sloCompliance: new Gauge({
+      name: 'plumbline_slo_compliance_ratio',
+      help: 'Share of approvals in the SLO window that reached Odoo within the target, by workflow',
+      labelNames: ['workflow'] as const,
+      registers: [registry],
+    }),
+    sloBurn: new Gauge({
+      name: 'plumbline_slo_error_budget_burn',
+      help: 'Error budget used in the SLO window (1 = exhausted), by workflow',
+      labelNames: ['workflow'] as const,
+      registers: [registry],
+    }),
+    alertsOpen: new Gauge({
+      name: 'plumbline_alerts_open',
+      help: 'Open operational alerts by rule',
+      labelNames: ['rule'] as const,
+      registers: [registry],
+    }),
+    poolTotal: new Gauge({
+      name: 'plumbline_db_pool_clients',
+      help: 'Clients of the application pool',
+      labelNames: ['state'] as const,
+      registers: [registry],
+    }),
+    poolWaiting: new Gauge({
+      name: 'plumbline_db_pool_waiting',
+      help: 'Queries waiting for a pool client right now',
+      registers: [registry],
+    }),
+    poolWaits: new Counter({
+      name: 'plumbline_db_pool_waits_total',
+      help: 'Checkouts that had to wait for a pool client',
+      registers: [registry],
+    }),
+    poolWaitSeconds: new Histogram({
+      name: 'plumbline_db_pool_wait_seconds',
+      help: 'Time a checkout waited for a pool client',
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 5],
+      registers: [registry],
+    }),
+    collectErrors: new Counter({
+      name: 'plumbline_metrics_collect_errors_total',
+      help: 'Scrapes whose database gauges could not be read',
+      registers: [registry],
+    }),
   };
   return m;
 }
 
 type Metrics = ReturnType<typeof build>;
-const globalForMetrics = globalThis as unknown as { plumblineMetrics?: Metrics; plumblineMetricsDb?: () => Db };
+const globalForMetrics = globalThis as unknown as {
+  plumblineMetrics?: Metrics;
+  plumblineMetricsDb?: () => Db;
+};
 
 export function metrics(): Metrics {
   globalForMetrics.plumblineMetrics ??= build();
@@ -95,7 +197,12 @@ export function instrumentPool(db: Db): void {
   };
 }
 
-export type SyncAttemptMetric = { recordType: string; outcome: string; errorClass: string | null; correlationId: string | null };
+export type SyncAttemptMetric = {
+  recordType: string;
+  outcome: string;
+  errorClass: string | null;
+  correlationId: string | null;
+};
 
 /**
  * The engine's one hook, called once per attempt after its transaction committed. A success carrying
@@ -104,16 +211,23 @@ export type SyncAttemptMetric = { recordType: string; outcome: string; errorClas
 export function recordSyncAttemptMetric(db: Db, attempt: SyncAttemptMetric): void {
   try {
     const m = metrics();
-    m.syncAttempts.inc({ record_type: attempt.recordType, outcome: attempt.outcome, error_class: attempt.errorClass ?? 'none' });
+    m.syncAttempts.inc({
+      record_type: attempt.recordType,
+      outcome: attempt.outcome,
+      error_class: attempt.errorClass ?? 'none',
+    });
     const work = currentWork();
     if (work) work.recordsRecorded += 1;
     if (attempt.outcome !== 'success' || !attempt.correlationId) return;
-    db.execute<{ seconds: number | null; first: boolean }>(sql`
+    db.execute<{ seconds: number | null; first: boolean }>(
+      sql`
       SELECT extract(epoch FROM now() - (SELECT min(occurred_at) FROM audit_events WHERE correlation_id = ${attempt.correlationId}))::float8 AS seconds,
-             (SELECT count(*) FROM sync_attempts WHERE correlation_id = ${attempt.correlationId} AND record_type = ${attempt.recordType} AND outcome = 'success') = 1 AS first`)
+             (SELECT count(*) FROM sync_attempts WHERE correlation_id = ${attempt.correlationId} AND record_type = ${attempt.recordType} AND outcome = 'success') = 1 AS first`,
+    )
       .then((result) => {
         const row = result.rows[0];
-        if (row && row.first && row.seconds !== null) m.approvalToOdoo.observe({ workflow: attempt.recordType }, row.seconds);
+        if (row && row.first && row.seconds !== null)
+          m.approvalToOdoo.observe({ workflow: attempt.recordType }, row.seconds);
       })
       .catch(() => m.collectErrors.inc());
   } catch {
@@ -122,7 +236,9 @@ export function recordSyncAttemptMetric(db: Db, attempt: SyncAttemptMetric): voi
 }
 
 /** Wraps the Odoo client's fetch (client.ts, one place): latency, calls per job, X-Correlation-Id. */
-export function instrumentOdooFetch<F extends (input: string, init: RequestInit) => Promise<Response>>(fetchImpl: F): F {
+export function instrumentOdooFetch<F extends (input: string, init: RequestInit) => Promise<Response>>(
+  fetchImpl: F,
+): F {
   const wrapped = async (input: string, init: RequestInit) => {
     const work = currentWork();
     if (work) work.odooCalls += 1;
@@ -146,7 +262,11 @@ export function instrumentOdooFetch<F extends (input: string, init: RequestInit)
 }
 
 /** After a job: its Odoo calls divided by the records it recorded. */
-export function observeOdooCallsPerRecord(recordType: string | null, odooCalls: number, records: number): void {
+export function observeOdooCallsPerRecord(
+  recordType: string | null,
+  odooCalls: number,
+  records: number,
+): void {
   if (!recordType || records === 0) return;
   metrics().odooCallsPerRecord.observe({ record_type: recordType }, odooCalls / records);
 }
@@ -186,7 +306,8 @@ async function refreshDatabaseGauges(db: Db, m: Metrics): Promise<void> {
   }
   const gauges = await readOperationalGauges(db);
   m.exceptionsOpen.reset();
-  for (const row of gauges.exceptions) m.exceptionsOpen.set({ category: row.category, severity: row.severity }, row.count);
+  for (const row of gauges.exceptions)
+    m.exceptionsOpen.set({ category: row.category, severity: row.severity }, row.count);
   m.drift.reset();
   for (const d of gauges.drift) m.drift.set({ record_type: d.recordType, kind: d.kind }, d.count);
   m.reconciliationLast.set(gauges.lastReconciliationEpoch ?? 0);

@@ -12,7 +12,10 @@ describe('the Odoo client fetch wrapper', () => {
     });
     const id = '7d1c0b1e-4c59-4d0e-a6a5-3f1c2b0a9e8d';
     const calls = await runWithWork({ correlationId: id, recordType: 'claim' }, async (work) => {
-      await fetchImpl('http://odoo/json/2/res.partner/search', { method: 'POST', headers: { 'Content-Type': 'application/json' } });
+      await fetchImpl('http://odoo/json/2/res.partner/search', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+      });
       await fetchImpl('http://odoo/json/2/res.partner/read', { method: 'POST' });
       return work.odooCalls;
     });

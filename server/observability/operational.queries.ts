@@ -37,13 +37,23 @@ export async function readOperationalGauges(db: DbOrTx): Promise<OperationalGaug
   const drift: OperationalGauges['drift'] = [];
   for (const [recordType, counts] of Object.entries(last?.counts ?? {})) {
     for (const kind of DRIFT_KINDS) {
-      const value = counts && typeof counts === 'object' ? (counts as Record<string, unknown>)[kind] : undefined;
+      const value =
+        counts && typeof counts === 'object' ? (counts as Record<string, unknown>)[kind] : undefined;
       drift.push({ recordType, kind, count: typeof value === 'number' ? value : 0 });
     }
   }
   const slos = await getSloStatus(db);
   const exceptionSlo = slos.find((s) => s.workflow === 'exceptions');
   const kpis = await getBusinessKpis(db, { exceptionBusinessDays: exceptionSlo?.threshold ?? 2 });
-  const alerts = await db.execute<{ rule: string; count: number }>(sql`SELECT rule, count(*)::int AS count FROM alerts WHERE status = 'open' GROUP BY rule`);
-  return { exceptions: exceptions.rows, drift, lastReconciliationEpoch: last?.finished ?? null, kpis, slos, alerts: alerts.rows };
+  const alerts = await db.execute<{ rule: string; count: number }>(
+    sql`SELECT rule, count(*)::int AS count FROM alerts WHERE status = 'open' GROUP BY rule`,
+  );
+  return {
+    exceptions: exceptions.rows,
+    drift,
+    lastReconciliationEpoch: last?.finished ?? null,
+    kpis,
+    slos,
+    alerts: alerts.rows,
+  };
 }

@@ -176,14 +176,19 @@ describe.each([
     expect(await client.transport()).toBe('jsonrpc');
     const partner = odoo.demo?.partners.oakfield ?? 0;
     const moveId = await client.create('account.move', bill(partner, `RPC-${version}`));
-    const [a, b] = await client.createMany('res.partner', [{ name: `Batch A ${version}` }, { name: `Batch B ${version}` }]);
+    const [a, b] = await client.createMany('res.partner', [
+      { name: `Batch A ${version}` },
+      { name: `Batch B ${version}` },
+    ]);
     expect(odoo.state.read('res.partner', [a ?? 0, b ?? 0], ['name']).map((r) => r.name)).toEqual([
       `Batch A ${version}`,
       `Batch B ${version}`,
     ]);
     expect(await client.write('res.partner', [a ?? 0], { name: `Renamed ${version}` })).toBe(true);
     expect(odoo.state.read('res.partner', [a ?? 0], ['name'])[0]?.name).toBe(`Renamed ${version}`);
-    expect(await client.searchRead('res.partner', [['id', '=', b ?? 0]], ['name'], { limit: 1 })).toHaveLength(1);
+    expect(
+      await client.searchRead('res.partner', [['id', '=', b ?? 0]], ['name'], { limit: 1 }),
+    ).toHaveLength(1);
     expect(await client.searchCount('account.move', [['ref', '=', `RPC-${version}`]])).toBe(1);
     expect(await client.read('account.move', [moveId], ['state'])).toMatchObject([{ state: 'draft' }]);
     await client.action('account.move', 'action_post', [moveId]);
@@ -208,7 +213,11 @@ describe.each([
   it('answers from the same ACL the calls obey, without raising; a denied right is refused by the call too', async () => {
     const odoo = await sim(version);
     const admin = clientFor(odoo, transport === 'jsonrpc' ? { transport } : {}).client;
-    const demo = clientFor(odoo, { apiKey: odoo.users.demo.apiKey, login: 'demo', ...(transport === 'jsonrpc' ? { transport } : {}) }).client;
+    const demo = clientFor(odoo, {
+      apiKey: odoo.users.demo.apiKey,
+      login: 'demo',
+      ...(transport === 'jsonrpc' ? { transport } : {}),
+    }).client;
     expect(await admin.hasAccess('account.analytic.plan', 'read')).toBe(true);
     expect(await demo.hasAccess('account.account', 'create')).toBe(false);
     expect(await demo.hasAccess('account.account', 'read')).toBe(true);
@@ -451,12 +460,39 @@ describe('classification and redaction rules', () => {
     ],
     [{ httpStatus: 404 }, 'configuration'],
     [{ odooName: 'builtins.IndexError', message: 'list index out of range' }, 'programming'],
-    [{ odooName: 'builtins.TypeError', message: "create() got an unexpected keyword argument 'x'" }, 'programming'],
+    [
+      { odooName: 'builtins.TypeError', message: "create() got an unexpected keyword argument 'x'" },
+      'programming',
+    ],
     [{ odooName: 'builtins.KeyError', message: 'exp_nope' }, 'programming'],
-    [{ odooName: 'builtins.AttributeError', message: "The method 'res.partner.x' does not exist" }, 'programming'],
-    [{ httpStatus: 404, odooName: 'werkzeug.exceptions.NotFound', message: "The method 'res.partner.x' does not exist" }, 'programming'],
-    [{ httpStatus: 404, odooName: 'werkzeug.exceptions.NotFound', message: "the model 'x_no.such' does not exist" }, 'configuration'],
-    [{ httpStatus: 422, odooName: 'werkzeug.exceptions.UnprocessableEntity', message: "missing a required argument: 'domain'" }, 'programming'],
+    [
+      { odooName: 'builtins.AttributeError', message: "The method 'res.partner.x' does not exist" },
+      'programming',
+    ],
+    [
+      {
+        httpStatus: 404,
+        odooName: 'werkzeug.exceptions.NotFound',
+        message: "The method 'res.partner.x' does not exist",
+      },
+      'programming',
+    ],
+    [
+      {
+        httpStatus: 404,
+        odooName: 'werkzeug.exceptions.NotFound',
+        message: "the model 'x_no.such' does not exist",
+      },
+      'configuration',
+    ],
+    [
+      {
+        httpStatus: 422,
+        odooName: 'werkzeug.exceptions.UnprocessableEntity',
+        message: "missing a required argument: 'domain'",
+      },
+      'programming',
+    ],
   ] as const)('%j → %s', (input, kind) => {
     expect(classifyOdooFailure(input)).toBe(kind);
   });

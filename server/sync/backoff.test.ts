@@ -27,7 +27,8 @@ describe('retry backoff', () => {
   });
 
   it('grows on average as attempts fail', () => {
-    const mean = (attempt: number) => Array.from({ length: 2_000 }, () => retryDelayMs(attempt, policy)).reduce((a, b) => a + b, 0) / 2_000;
+    const mean = (attempt: number) =>
+      Array.from({ length: 2_000 }, () => retryDelayMs(attempt, policy)).reduce((a, b) => a + b, 0) / 2_000;
     expect(mean(4)).toBeGreaterThan(mean(2) * 2);
     expect(mean(2)).toBeGreaterThan(mean(1) * 1.3);
   });

@@ -10,7 +10,11 @@ export type RetryPolicy = {
  * Full jitter spreads the retries of many records failing together (Odoo down for a minute) instead
  * of sending them back in synchronised waves. `attempt` is the attempt that just failed (1-based).
  */
-export function retryDelayMs(attempt: number, policy: Pick<RetryPolicy, 'baseMs' | 'capMs'>, random: () => number = Math.random): number {
+export function retryDelayMs(
+  attempt: number,
+  policy: Pick<RetryPolicy, 'baseMs' | 'capMs'>,
+  random: () => number = Math.random,
+): number {
   return Math.floor(random() * retryCeilingMs(attempt, policy));
 }
 

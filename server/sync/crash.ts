@@ -10,7 +10,13 @@ import type { OdooClient } from '@/server/odoo/client';
  *   mid_commit         the attempt row, links and status are written but not committed
  *   after_commit       committed; graphile has not yet marked the job done (it will run again)
  */
-export const SYNC_CRASH_POINTS = ['after_claim', 'after_odoo_search', 'after_odoo_call', 'mid_commit', 'after_commit'] as const;
+export const SYNC_CRASH_POINTS = [
+  'after_claim',
+  'after_odoo_search',
+  'after_odoo_call',
+  'mid_commit',
+  'after_commit',
+] as const;
 export type SyncCrashPoint = (typeof SYNC_CRASH_POINTS)[number];
 
 /** Dies like a SIGKILLed worker: no finally block, no exit handler, no graceful drain. */
@@ -20,7 +26,16 @@ export async function crashNow(): Promise<never> {
 }
 
 const WRITE_METHODS = ['create', 'createMany', 'write', 'unlink', 'messagePost', 'action'] as const;
-const READ_METHODS = new Set(['search', 'search_read', 'search_count', 'read', 'fields_get', 'name_search', 'context_get', 'check_access_rights']);
+const READ_METHODS = new Set([
+  'search',
+  'search_read',
+  'search_count',
+  'read',
+  'fields_get',
+  'name_search',
+  'context_get',
+  'check_access_rights',
+]);
 
 /** The client a handler gets for 'after_odoo_search': its searches run, its first write kills the process. */
 export function crashBeforeFirstWrite(odoo: OdooClient): OdooClient {
@@ -28,6 +43,7 @@ export function crashBeforeFirstWrite(odoo: OdooClient): OdooClient {
   return {
     ...odoo,
     ...crashing,
-    call: (model, method, request, options) => (READ_METHODS.has(method) ? odoo.call(model, method, request, options) : crashNow()),
+    call: (model, method, request, options) =>
+      READ_METHODS.has(method) ? odoo.call(model, method, request, options) : crashNow(),
   } as OdooClient;
 }

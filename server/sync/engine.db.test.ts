@@ -4,7 +4,14 @@ import { createTestDatabase, type TestDatabase } from '@/db/testing/test-db';
 import { syncLinks, syncRequests } from '@/db/schema';
 import { requestSync } from './enqueue';
 import { assertGraphileSchemaLevel, GRAPHILE_SCHEMA_LEVEL, startSyncWorker, type SyncWorker } from './runner';
-import { attemptsOf, openExceptionsOf, pendingJobsOf, startSyncHarness, waitFor, type SyncHarness } from './testing/harness';
+import {
+  attemptsOf,
+  openExceptionsOf,
+  pendingJobsOf,
+  startSyncHarness,
+  waitFor,
+  type SyncHarness,
+} from './testing/harness';
 import { TEST_RECORD_TYPE } from './testing/test-partner.handler';
 
 const MAX_ATTEMPTS = 5;
@@ -38,7 +45,13 @@ async function request(recordId: string, runAt?: Date) {
 }
 
 const statusOf = (id: string) => harness.statusOf(testDb.db, id);
-const waitForStatus = (id: string, status: string) => waitFor(() => statusOf(id), (s) => s === status, 20_000, `status ${status}`);
+const waitForStatus = (id: string, status: string) =>
+  waitFor(
+    () => statusOf(id),
+    (s) => s === status,
+    20_000,
+    `status ${status}`,
+  );
 
 describe('sync engine against the Odoo simulator', () => {
   it('retries three 503s and then succeeds: one Odoo record, four attempt rows, one link', async () => {
@@ -55,11 +68,24 @@ describe('sync engine against the Odoo simulator', () => {
       [3, 'transient_error'],
       [4, 'success'],
     ]);
-    expect(attempts[0]).toMatchObject({ httpStatus: 503, errorClass: 'OdooTransientError', operation: 'res.partner.create' });
-    expect(attempts[3]).toMatchObject({ operation: 'create partner', odooModel: 'res.partner', errorName: null });
+    expect(attempts[0]).toMatchObject({
+      httpStatus: 503,
+      errorClass: 'OdooTransientError',
+      operation: 'res.partner.create',
+    });
+    expect(attempts[3]).toMatchObject({
+      operation: 'create partner',
+      odooModel: 'res.partner',
+      errorName: null,
+    });
     expect(attempts.every((a) => a.durationMs >= 0 && a.jobId)).toBe(true);
-    const links = await testDb.db.select().from(syncLinks).where(and(eq(syncLinks.recordType, TEST_RECORD_TYPE), eq(syncLinks.recordId, id)));
-    expect(links).toMatchObject([{ purpose: 'partner', odooModel: 'res.partner', reference, odooId: attempts[3]!.odooId }]);
+    const links = await testDb.db
+      .select()
+      .from(syncLinks)
+      .where(and(eq(syncLinks.recordType, TEST_RECORD_TYPE), eq(syncLinks.recordId, id)));
+    expect(links).toMatchObject([
+      { purpose: 'partner', odooModel: 'res.partner', reference, odooId: attempts[3]!.odooId },
+    ]);
     expect(await openExceptionsOf(testDb.db, id)).toHaveLength(0);
     expect(await pendingJobsOf(testDb.db, id)).toBe(0);
   });
@@ -82,12 +108,21 @@ describe('sync engine against the Odoo simulator', () => {
     await new Promise((resolve) => setTimeout(resolve, 400)); // a retry, if wrongly scheduled, would run by now
     const attempts = await attemptsOf(testDb.db, id);
     expect(attempts).toHaveLength(1);
-    expect(attempts[0]).toMatchObject({ outcome: 'business_error', errorName: 'odoo.exceptions.UserError', errorClass: 'OdooBusinessError' });
+    expect(attempts[0]).toMatchObject({
+      outcome: 'business_error',
+      errorName: 'odoo.exceptions.UserError',
+      errorClass: 'OdooBusinessError',
+    });
     expect(attempts[0]!.errorMessage).toBeTruthy();
     expect(await pendingJobsOf(testDb.db, id)).toBe(0);
     const open = await openExceptionsOf(testDb.db, id);
     expect(open).toHaveLength(1);
-    expect(open[0]).toMatchObject({ category: 'sync_failure', severity: 'high', errorName: 'odoo.exceptions.UserError', occurrences: 1 });
+    expect(open[0]).toMatchObject({
+      category: 'sync_failure',
+      severity: 'high',
+      errorName: 'odoo.exceptions.UserError',
+      occurrences: 1,
+    });
     expect(open[0]!.guidance).toMatch(/Retry/);
   });
 
@@ -105,7 +140,11 @@ describe('sync engine against the Odoo simulator', () => {
     expect(attempts.map((a) => a.attemptNumber)).toEqual([1, 2, 3, 4, 5]);
     expect(await pendingJobsOf(testDb.db, id)).toBe(0);
     const [exception] = await openExceptionsOf(testDb.db, id);
-    expect(exception).toMatchObject({ category: 'sync_failure', recordReference: reference, severity: 'low' });
+    expect(exception).toMatchObject({
+      category: 'sync_failure',
+      recordReference: reference,
+      severity: 'low',
+    });
     expect(exception!.detail).toContain(`${MAX_ATTEMPTS} attempts failed`);
 
     await request(id);
@@ -134,7 +173,11 @@ describe('sync engine against the Odoo simulator', () => {
     await new Promise((resolve) => setTimeout(resolve, 400)); // a retry, if wrongly scheduled, would run by now
     const attempts = await attemptsOf(testDb.db, id);
     expect(attempts).toHaveLength(1);
-    expect(attempts[0]).toMatchObject({ outcome: 'programming_error', errorClass: 'OdooProgrammingError', errorName: 'werkzeug.exceptions.UnprocessableEntity' });
+    expect(attempts[0]).toMatchObject({
+      outcome: 'programming_error',
+      errorClass: 'OdooProgrammingError',
+      errorName: 'werkzeug.exceptions.UnprocessableEntity',
+    });
     const [exception] = await openExceptionsOf(testDb.db, id);
     expect(exception).toMatchObject({ ownerRole: 'admin', severity: 'high' });
     expect(exception!.title).toContain('cannot run');
@@ -153,7 +196,11 @@ describe('sync engine against the Odoo simulator', () => {
     const { id } = harness.newRecord();
     await expect(
       testDb.db.transaction(async (tx) => {
-        await requestSync(tx, { recordType: TEST_RECORD_TYPE, recordId: id, runAt: new Date(Date.now() + 60 * 60_000) });
+        await requestSync(tx, {
+          recordType: TEST_RECORD_TYPE,
+          recordId: id,
+          runAt: new Date(Date.now() + 60 * 60_000),
+        });
         throw new Error('approval failed');
       }),
     ).rejects.toThrow('approval failed');
@@ -163,10 +210,22 @@ describe('sync engine against the Odoo simulator', () => {
     const { id, reference } = harness.newRecord();
     harness.sim.faults.add({ model: 'res.partner', method: 'create', kind: 'delay', delayMs: 800, times: 1 });
     await request(id);
-    await waitFor(async () => (await testDb.db.select().from(syncRequests).where(eq(syncRequests.recordId, id)))[0]?.claimedBy ?? null, (owner) => owner !== null, 10_000, 'claimed');
+    await waitFor(
+      async () =>
+        (await testDb.db.select().from(syncRequests).where(eq(syncRequests.recordId, id)))[0]?.claimedBy ??
+        null,
+      (owner) => owner !== null,
+      10_000,
+      'claimed',
+    );
     await request(id); // while the first run is in Odoo
     expect(await statusOf(id)).toBe('pending');
-    await waitFor(async () => (await attemptsOf(testDb.db, id)).length, (n) => n === 2, 20_000, 'two attempts');
+    await waitFor(
+      async () => (await attemptsOf(testDb.db, id)).length,
+      (n) => n === 2,
+      20_000,
+      'two attempts',
+    );
     await waitForStatus(id, 'synced');
     const attempts = await attemptsOf(testDb.db, id);
     expect(attempts.map((a) => [a.attemptNumber, a.outcome, a.operation])).toEqual([
@@ -179,11 +238,17 @@ describe('sync engine against the Odoo simulator', () => {
 
   it('refuses to start a worker on a graphile schema level it was not built for', async () => {
     await assertGraphileSchemaLevel(testDb.db);
-    await testDb.db.execute(sql`INSERT INTO graphile_worker.migrations (id) VALUES (${GRAPHILE_SCHEMA_LEVEL + 1})`);
+    await testDb.db.execute(
+      sql`INSERT INTO graphile_worker.migrations (id) VALUES (${GRAPHILE_SCHEMA_LEVEL + 1})`,
+    );
     try {
-      await expect(assertGraphileSchemaLevel(testDb.db)).rejects.toThrow(/migration 19, but this worker was built and tested against level 18/);
+      await expect(assertGraphileSchemaLevel(testDb.db)).rejects.toThrow(
+        /migration 19, but this worker was built and tested against level 18/,
+      );
     } finally {
-      await testDb.db.execute(sql`DELETE FROM graphile_worker.migrations WHERE id = ${GRAPHILE_SCHEMA_LEVEL + 1}`);
+      await testDb.db.execute(
+        sql`DELETE FROM graphile_worker.migrations WHERE id = ${GRAPHILE_SCHEMA_LEVEL + 1}`,
+      );
     }
   });
 });

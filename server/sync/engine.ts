@@ -35,10 +35,17 @@ export type SyncEngineDeps = {
   random?: () => number;
 };
 
-export function syncPoliciesFromEnv(): Pick<SyncEngineDeps, 'retry' | 'ambiguousDelayMs' | 'crashAt' | 'batch'> {
+export function syncPoliciesFromEnv(): Pick<
+  SyncEngineDeps,
+  'retry' | 'ambiguousDelayMs' | 'crashAt' | 'batch'
+> {
   const config = env();
   return {
-    retry: { baseMs: config.SYNC_RETRY_BASE_MS, capMs: config.SYNC_RETRY_CAP_MS, maxAttempts: config.SYNC_MAX_ATTEMPTS },
+    retry: {
+      baseMs: config.SYNC_RETRY_BASE_MS,
+      capMs: config.SYNC_RETRY_CAP_MS,
+      maxAttempts: config.SYNC_MAX_ATTEMPTS,
+    },
     ambiguousDelayMs: config.SYNC_AMBIGUOUS_DELAY_MS,
     crashAt: config.SYNC_CRASH_AT,
     batch: { maxSize: config.SYNC_BATCH_MAX },
@@ -59,7 +66,14 @@ const MAX_ROUNDS = 20;
 const RECORDING_PARALLELISM = 5;
 
 /** One claimed request: its record, attempt number and the generation it was claimed at. */
-type Claim = { payload: SyncJobPayload; generation: number; workerId: string; jobId: string; startedAt: Date; clock: number };
+type Claim = {
+  payload: SyncJobPayload;
+  generation: number;
+  workerId: string;
+  jobId: string;
+  startedAt: Date;
+  clock: number;
+};
 type Outcome = { result?: SyncResult; failure?: SyncFailure };
 
 /**
@@ -75,7 +89,11 @@ type Outcome = { result?: SyncResult; failure?: SyncFailure };
  * of a dead worker together with its graphile jobs (heartbeat.ts), and the claim already counted as
  * an attempt. The handlers are level-triggered (search before create), so a re-run adopts.
  */
-export async function runSyncJob(deps: SyncEngineDeps, rawPayload: unknown, helpers: JobHelpers): Promise<void> {
+export async function runSyncJob(
+  deps: SyncEngineDeps,
+  rawPayload: unknown,
+  helpers: JobHelpers,
+): Promise<void> {
   const parsed = payloadSchema.safeParse(rawPayload);
   if (!parsed.success) {
     helpers.logger.error(`sync job ${helpers.job.id} has an unreadable payload; dropped`);
@@ -84,21 +102,35 @@ export async function runSyncJob(deps: SyncEngineDeps, rawPayload: unknown, help
   const { recordType } = parsed.data;
   const handler = findSyncHandler(recordType);
   const workerId = helpers.job.locked_by ?? `job-${helpers.job.id}`;
-  const limit = handler?.syncBatch && deps.batch && deps.batch.maxSize > 1 ? deps.batch.maxSize : UNBATCHED_CLAIM;
+  const limit =
+    handler?.syncBatch && deps.batch && deps.batch.maxSize > 1 ? deps.batch.maxSize : UNBATCHED_CLAIM;
   for (let round = 0; ; round++) {
     if (round === MAX_ROUNDS || helpers.abortSignal?.aborted) {
       // hand the rest (if any) over to a fresh job rather than hold this one
       await deps.db.transaction((tx) => wakeSyncJob(tx, recordType, { runAt: null, shard: 0 }));
       return;
     }
-    const claims = await claimRequests(deps.db, { recordType, workerId, limit, jobId: String(helpers.job.id) });
+    const claims = await claimRequests(deps.db, {
+      recordType,
+      workerId,
+      limit,
+      jobId: String(helpers.job.id),
+    });
     if (claims.length === 0) return;
     await runClaims(deps, handler, claims);
   }
 }
 
-async function claimRequests(db: Db, input: { recordType: string; workerId: string; limit: number; jobId: string }): Promise<Claim[]> {
-  const result = await db.execute<{ record_id: string; correlation_id: string | null; attempt: number; generation: number }>(sql`
+async function claimRequests(
+  db: Db,
+  input: { recordType: string; workerId: string; limit: number; jobId: string },
+): Promise<Claim[]> {
+  const result = await db.execute<{
+    record_id: string;
+    correlation_id: string | null;
+    attempt: number;
+    generation: number;
+  }>(sql`
     WITH due AS (
       SELECT record_type, record_id FROM sync_requests
       WHERE record_type = ${input.recordType} AND claimed_by IS NULL AND run_after <= now()
@@ -109,7 +141,12 @@ async function claimRequests(db: Db, input: { recordType: string; workerId: stri
     FROM due WHERE r.record_type = due.record_type AND r.record_id = due.record_id
     RETURNING r.record_id::text AS record_id, r.correlation_id::text AS correlation_id, r.attempt - 1 AS attempt, r.generation`);
   return result.rows.map((row) => ({
-    payload: { recordType: input.recordType, recordId: row.record_id, correlationId: row.correlation_id, attempt: Number(row.attempt) },
+    payload: {
+      recordType: input.recordType,
+      recordId: row.record_id,
+      correlationId: row.correlation_id,
+      attempt: Number(row.attempt),
+    },
     generation: Number(row.generation),
     workerId: input.workerId,
     jobId: input.jobId,
@@ -128,9 +165,17 @@ async function releaseClaims(db: Db, claims: Claim[]): Promise<void> {
 }
 
 /** `sync` is `syncBatch` of one: every handler is driven through here. */
-async function syncClaims(deps: SyncEngineDeps, handler: SyncHandler, claims: Claim[]): Promise<Map<string, SyncBatchOutcome>> {
+async function syncClaims(
+  deps: SyncEngineDeps,
+  handler: SyncHandler,
+  claims: Claim[],
+): Promise<Map<string, SyncBatchOutcome>> {
   const odoo = await odooFor(deps);
-  const items = claims.map((claim) => ({ recordId: claim.payload.recordId, attempt: claim.payload.attempt, correlationId: claim.payload.correlationId }));
+  const items = claims.map((claim) => ({
+    recordId: claim.payload.recordId,
+    attempt: claim.payload.attempt,
+    correlationId: claim.payload.correlationId,
+  }));
   if (handler.syncBatch && items.length > 1) return handler.syncBatch({ db: deps.db, odoo, items });
   const answers = new Map<string, SyncBatchOutcome>();
   await Promise.all(
@@ -156,7 +201,14 @@ async function runClaims(deps: SyncEngineDeps, handler: SyncHandler | undefined,
       for (const claim of claims) {
         const answer = answers.get(claim.payload.recordId);
         if (answer && 'result' in answer) outcomes.set(claim.payload.recordId, { result: answer.result });
-        else outcomes.set(claim.payload.recordId, { failure: describeFailure(answer ? answer.error : new Error(`The batch sync returned no outcome for ${claim.payload.recordId}`)) });
+        else
+          outcomes.set(claim.payload.recordId, {
+            failure: describeFailure(
+              answer
+                ? answer.error
+                : new Error(`The batch sync returned no outcome for ${claim.payload.recordId}`),
+            ),
+          });
       }
     } catch (error) {
       const failure = describeFailure(error);
@@ -178,7 +230,12 @@ async function runClaims(deps: SyncEngineDeps, handler: SyncHandler | undefined,
   }
 }
 
-async function recordAttempt(deps: SyncEngineDeps, handler: SyncHandler | undefined, claim: Claim, outcome: Outcome): Promise<void> {
+async function recordAttempt(
+  deps: SyncEngineDeps,
+  handler: SyncHandler | undefined,
+  claim: Claim,
+  outcome: Outcome,
+): Promise<void> {
   const { payload } = claim;
   const { result, failure } = outcome;
   await deps.db.transaction(async (tx) => {
@@ -199,12 +256,18 @@ async function recordAttempt(deps: SyncEngineDeps, handler: SyncHandler | undefi
       jobId: claim.jobId,
       startedAt: claim.startedAt,
     });
-    if (!handler) await settleRequest(tx, claim); // nothing can sync it; the attempt row shows the missing handler
+    if (!handler)
+      await settleRequest(tx, claim); // nothing can sync it; the attempt row shows the missing handler
     else if (result) await recordSuccess(tx, handler, claim, result);
     else await recordFailure(tx, deps, handler, claim, failure ?? describeFailure(new Error('no outcome')));
     if (deps.crashAt === 'mid_commit') await crashNow(); // everything written, COMMIT not yet sent
   });
-  recordSyncAttemptMetric(deps.db, { recordType: payload.recordType, outcome: result ? 'success' : (failure?.outcome ?? 'crashed'), errorClass: failure?.errorClass ?? null, correlationId: payload.correlationId });
+  recordSyncAttemptMetric(deps.db, {
+    recordType: payload.recordType,
+    outcome: result ? 'success' : (failure?.outcome ?? 'crashed'),
+    errorClass: failure?.errorClass ?? null,
+    correlationId: payload.correlationId,
+  });
 }
 
 /**
@@ -239,16 +302,32 @@ async function recordSuccess(tx: Tx, handler: SyncHandler, claim: Claim, result:
   // a request made while this ran keeps the record 'pending' until that one has run
   const settled = await settleRequest(tx, claim);
   await handler.setSyncStatus(tx, payload.recordId, settled ? 'synced' : 'pending');
-  await resolveExceptionsFor(tx, payload.recordType, payload.recordId, SYNC_EXCEPTION_CAUSE, 'Resolved automatically: a later sync succeeded.');
+  await resolveExceptionsFor(
+    tx,
+    payload.recordType,
+    payload.recordId,
+    SYNC_EXCEPTION_CAUSE,
+    'Resolved automatically: a later sync succeeded.',
+  );
 }
 
-async function recordFailure(tx: Tx, deps: SyncEngineDeps, handler: SyncHandler, claim: Claim, failure: SyncFailure) {
+async function recordFailure(
+  tx: Tx,
+  deps: SyncEngineDeps,
+  handler: SyncHandler,
+  claim: Claim,
+  failure: SyncFailure,
+) {
   const { payload } = claim;
-  const retryable = failure.outcome === 'transient_error' || failure.outcome === 'crashed' || failure.outcome === 'ambiguous';
+  const retryable =
+    failure.outcome === 'transient_error' || failure.outcome === 'crashed' || failure.outcome === 'ambiguous';
   if (retryable && payload.attempt < deps.retry.maxAttempts) {
     // "Maybe succeeded" is settled by re-reading Odoo soon (the handler adopts); the rest backs off.
     // A newer request (same row, newer generation) keeps its own earlier run time and attempt 1.
-    const delay = failure.outcome === 'ambiguous' ? deps.ambiguousDelayMs : retryDelayMs(payload.attempt, deps.retry, deps.random);
+    const delay =
+      failure.outcome === 'ambiguous'
+        ? deps.ambiguousDelayMs
+        : retryDelayMs(payload.attempt, deps.retry, deps.random);
     const runAt = new Date(Date.now() + delay);
     const retried = await tx.execute(sql`
       UPDATE sync_requests SET claimed_by = NULL, claimed_at = NULL, attempt = ${payload.attempt + 1}, run_after = ${runAt.toISOString()}::timestamptz
@@ -271,9 +350,16 @@ async function recordFailure(tx: Tx, deps: SyncEngineDeps, handler: SyncHandler,
     projectId: record?.projectId ?? null,
     amountAtStake: record?.amountAtStake ?? null,
     errorName: failure.errorName,
-    minimumSeverity: failure.outcome === 'configuration_error' || failure.outcome === 'programming_error' ? 'high' : undefined,
+    minimumSeverity:
+      failure.outcome === 'configuration_error' || failure.outcome === 'programming_error'
+        ? 'high'
+        : undefined,
     ...wording,
   });
   const settled = await settleRequest(tx, claim);
-  await handler.setSyncStatus(tx, payload.recordId, !settled ? 'pending' : failure.outcome === 'configuration_error' ? 'blocked' : 'failed');
+  await handler.setSyncStatus(
+    tx,
+    payload.recordId,
+    !settled ? 'pending' : failure.outcome === 'configuration_error' ? 'blocked' : 'failed',
+  );
 }

@@ -51,7 +51,10 @@ export async function requestSync(tx: DbOrTx, input: RequestSyncInput): Promise<
     ON CONFLICT (record_type, record_id) DO UPDATE SET
       correlation_id = coalesce(excluded.correlation_id, sync_requests.correlation_id),
       attempt = 1, generation = sync_requests.generation + 1, run_after = excluded.run_after, requested_at = now()`);
-  const jobId = await wakeSyncJob(tx, input.recordType, { runAt: input.runAt ?? null, shardOf: input.recordId });
+  const jobId = await wakeSyncJob(tx, input.recordType, {
+    runAt: input.runAt ?? null,
+    shardOf: input.recordId,
+  });
   await handler.setSyncStatus(tx, input.recordId, 'pending');
   return { jobId };
 }
@@ -63,7 +66,8 @@ export async function requestSyncs(tx: DbOrTx, recordType: string, recordIds: st
     INSERT INTO sync_requests (record_type, record_id)
     SELECT ${recordType}, id FROM unnest(${sql.param(recordIds)}::uuid[]) AS id
     ON CONFLICT (record_type, record_id) DO UPDATE SET attempt = 1, generation = sync_requests.generation + 1, run_after = now(), requested_at = now()`);
-  for (let shard = 0; shard < SYNC_WAKE_SHARDS; shard++) await wakeSyncJob(tx, recordType, { runAt: null, shard });
+  for (let shard = 0; shard < SYNC_WAKE_SHARDS; shard++)
+    await wakeSyncJob(tx, recordType, { runAt: null, shard });
 }
 
 function shardOf(recordId: string): number {
@@ -78,9 +82,15 @@ function shardOf(recordId: string): number {
  * graphile adds a fresh one, which is right (the running one may have claimed before our commit).
  * A delayed wake has a key per second of its run time, so it never moves another wake later.
  */
-export async function wakeSyncJob(tx: DbOrTx, recordType: string, options: { runAt: Date | null; shard?: number; shardOf?: string }): Promise<string> {
+export async function wakeSyncJob(
+  tx: DbOrTx,
+  recordType: string,
+  options: { runAt: Date | null; shard?: number; shardOf?: string },
+): Promise<string> {
   const shard = options.shard ?? (options.shardOf ? shardOf(options.shardOf) : 0);
-  const key = options.runAt ? `sync:${recordType}:at:${Math.floor(options.runAt.getTime() / 1000)}` : `sync:${recordType}:${shard}`;
+  const key = options.runAt
+    ? `sync:${recordType}:at:${Math.floor(options.runAt.getTime() / 1000)}`
+    : `sync:${recordType}:${shard}`;
   const payload: SyncWakePayload = { recordType };
   // add_job answers no row when a worker locks the keyed job between add_job's own two statements
   // (its upsert skips locked jobs). Asking again is right: the running job no longer holds the key.
@@ -102,6 +112,8 @@ export async function wakeSyncJob(tx: DbOrTx, recordType: string, options: { run
 
 /** Whether a record has a sync request not yet settled (waiting, retrying or running): 0 or 1. */
 export async function pendingSyncRequests(db: DbOrTx, recordType: string, recordId: string): Promise<number> {
-  const result = await db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM sync_requests WHERE record_type = ${recordType} AND record_id = ${recordId}::uuid`);
+  const result = await db.execute<{ n: number }>(
+    sql`SELECT count(*)::int AS n FROM sync_requests WHERE record_type = ${recordType} AND record_id = ${recordId}::uuid`,
+  );
   return result.rows[0]?.n ?? 0;
 }

@@ -1,7 +1,14 @@
 import { env } from '@/server/env';
 import { isOdooError, redactSecrets } from '@/server/odoo/errors';
 
-export type SyncOutcome = 'success' | 'transient_error' | 'ambiguous' | 'business_error' | 'configuration_error' | 'programming_error' | 'crashed';
+export type SyncOutcome =
+  | 'success'
+  | 'transient_error'
+  | 'ambiguous'
+  | 'business_error'
+  | 'configuration_error'
+  | 'programming_error'
+  | 'crashed';
 
 export type SyncFailure = {
   outcome: Exclude<SyncOutcome, 'success'>;
@@ -26,7 +33,15 @@ export function describeFailure(error: unknown): SyncFailure {
   const secrets = [env().ODOO_API_KEY, env().ODOO_PASSWORD, env().ODOO_SIM_API_KEY];
   const clean = (text: string) => redactSecrets(text, secrets).slice(0, MAX_MESSAGE);
   if (isOdooError(error)) {
-    const outcome = ({ transient: 'transient_error', ambiguous: 'ambiguous', business: 'business_error', configuration: 'configuration_error', programming: 'programming_error' } as const)[error.kind];
+    const outcome = (
+      {
+        transient: 'transient_error',
+        ambiguous: 'ambiguous',
+        business: 'business_error',
+        configuration: 'configuration_error',
+        programming: 'programming_error',
+      } as const
+    )[error.kind];
     return {
       outcome,
       errorClass: error.name,
@@ -39,11 +54,23 @@ export function describeFailure(error: unknown): SyncFailure {
   }
   const name = error instanceof Error ? error.name : 'Error';
   const message = error instanceof Error ? error.message : String(error);
-  return { outcome: 'crashed', errorClass: name, errorName: name, errorMessage: clean(message), httpStatus: null, odooModel: null, operation: 'sync' };
+  return {
+    outcome: 'crashed',
+    errorClass: name,
+    errorName: name,
+    errorMessage: clean(message),
+    httpStatus: null,
+    odooModel: null,
+    operation: 'sync',
+  };
 }
 
 /** The words finance reads in the exception queue: what happened and what to do about it. */
-export function exceptionWording(failure: SyncFailure, reference: string, attempts: number): { title: string; detail: string; guidance: string; ownerRole: string } {
+export function exceptionWording(
+  failure: SyncFailure,
+  reference: string,
+  attempts: number,
+): { title: string; detail: string; guidance: string; ownerRole: string } {
   const said = `${failure.errorName}: ${failure.errorMessage}`;
   switch (failure.outcome) {
     case 'business_error':
@@ -59,7 +86,7 @@ export function exceptionWording(failure: SyncFailure, reference: string, attemp
         title: `Odoo connection problem while syncing ${reference}`,
         detail: `Odoo answered ${said}`,
         guidance:
-          'Plumbline could not use its Odoo connection (a rejected or expired API key, a missing module or missing access rights). Syncing is paused for this record. Ask an administrator to check the Odoo connection settings and the Odoo user\'s rights, then press Retry.',
+          "Plumbline could not use its Odoo connection (a rejected or expired API key, a missing module or missing access rights). Syncing is paused for this record. Ask an administrator to check the Odoo connection settings and the Odoo user's rights, then press Retry.",
         ownerRole: 'admin',
       };
     case 'programming_error':

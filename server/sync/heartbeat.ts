@@ -66,13 +66,17 @@ export function startHeartbeat(options: HeartbeatOptions): Heartbeat {
       const released = await tx.execute<{ record_type: string }>(sql`
         UPDATE sync_requests SET claimed_by = NULL, claimed_at = NULL
         WHERE claimed_by = ANY(${sql.param(dead)}::text[]) RETURNING record_type`);
-      for (const recordType of new Set(released.rows.map((row) => row.record_type))) await wakeSyncJob(tx, recordType, { runAt: null, shard: 0 });
+      for (const recordType of new Set(released.rows.map((row) => row.record_type)))
+        await wakeSyncJob(tx, recordType, { runAt: null, shard: 0 });
       await tx.delete(workerHeartbeats).where(inArray(workerHeartbeats.workerId, dead));
       return dead;
     });
   };
 
-  const beatTimer = setInterval(safely(() => beat([...workerIds])), options.intervalMs);
+  const beatTimer = setInterval(
+    safely(() => beat([...workerIds])),
+    options.intervalMs,
+  );
   // first sweep soon after start: a worker restarted after a crash picks its old jobs up quickly
   const firstSweep = setTimeout(safely(sweep), Math.min(options.sweepIntervalMs, 1_000));
   const sweepTimer = setInterval(safely(sweep), options.sweepIntervalMs);

@@ -19,7 +19,9 @@ export async function resolveSyncOdooClient(db: DbOrTx): Promise<OdooClient> {
     });
   }
   // a digest of the secret, so a changed key gets a new client without the key itself being kept as text
-  const digest = createHash('sha256').update(config.apiKey ?? config.password ?? '').digest('hex');
+  const digest = createHash('sha256')
+    .update(config.apiKey ?? config.password ?? '')
+    .digest('hex');
   const key = ['resolved', config.source, config.url, config.database, config.login, digest].join('|');
   if (resolvedCache?.key !== key) resolvedCache = { key, client: odooClientFor(config) };
   return resolvedCache.client;

@@ -12,7 +12,12 @@ export type VisibleRecord = { handler: SyncHandler; record: SyncRecordDescriptio
  * record and another project's record all answer the same NOT_FOUND: existence is never leaked.
  * Organisation-wide records (no project) are visible to the roles that see every project.
  */
-export async function findVisibleRecord(db: DbOrTx, actor: Actor, recordType: string, recordId: string): Promise<VisibleRecord> {
+export async function findVisibleRecord(
+  db: DbOrTx,
+  actor: Actor,
+  recordType: string,
+  recordId: string,
+): Promise<VisibleRecord> {
   const handler = findSyncHandler(recordType);
   const record = handler ? await handler.describe(db, recordId) : null;
   if (!handler || !record) throw new DomainError('NOT_FOUND', 'Record not found.');

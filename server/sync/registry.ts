@@ -96,7 +96,9 @@ export function findSyncHandler(recordType: string): SyncHandler | undefined {
 export function getSyncHandler(recordType: string): SyncHandler {
   const handler = handlers.get(recordType);
   if (!handler) {
-    throw new Error(`No sync handler registered for record type "${recordType}": import it in server/sync/handlers/index.ts.`);
+    throw new Error(
+      `No sync handler registered for record type "${recordType}": import it in server/sync/handlers/index.ts.`,
+    );
   }
   return handler;
 }

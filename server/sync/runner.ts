@@ -43,7 +43,10 @@ export type SyncWorker = {
 export async function startSyncWorker(options: SyncWorkerOptions): Promise<SyncWorker> {
   // Jobs hold a connection only for their short recording transaction, so a high concurrency (large
   // Odoo batches) needs no more than ENGINE_POOL_MAX connections: PostgreSQL's max_connections stays safe.
-  const db = createDb(options.databaseUrl, { max: Math.min(Math.max(2, options.concurrency), ENGINE_POOL_MAX), applicationName: 'plumbline-worker' });
+  const db = createDb(options.databaseUrl, {
+    max: Math.min(Math.max(2, options.concurrency), ENGINE_POOL_MAX),
+    applicationName: 'plumbline-worker',
+  });
   const log = logger().child({ component: 'sync-worker' });
   const heartbeat = startHeartbeat({
     db,
@@ -71,7 +74,15 @@ export async function startSyncWorker(options: SyncWorkerOptions): Promise<SyncW
       noHandleSignals: true, // worker.ts owns SIGTERM: drain, then exit 0
       events,
       logger: graphileLogger(log),
-      taskList: { ...options.extraTasks, [SYNC_TASK]: (payload, helpers) => runWithWork(workSeedFromPayload(payload), (work) => runSyncJob(deps, payload, helpers).finally(() => observeOdooCallsPerRecord(work.recordType, work.odooCalls, work.recordsRecorded))) },
+      taskList: {
+        ...options.extraTasks,
+        [SYNC_TASK]: (payload, helpers) =>
+          runWithWork(workSeedFromPayload(payload), (work) =>
+            runSyncJob(deps, payload, helpers).finally(() =>
+              observeOdooCallsPerRecord(work.recordType, work.odooCalls, work.recordsRecorded),
+            ),
+          ),
+      },
       ...(options.crontab ? { crontab: options.crontab } : {}),
     });
   } catch (error) {
@@ -110,7 +121,9 @@ export async function startSyncWorker(options: SyncWorkerOptions): Promise<SyncW
 export const GRAPHILE_SCHEMA_LEVEL = 18;
 
 export async function assertGraphileSchemaLevel(db: Db): Promise<void> {
-  const result = await db.execute<{ level: number | null }>(sql`SELECT max(id)::int AS level FROM graphile_worker.migrations`);
+  const result = await db.execute<{ level: number | null }>(
+    sql`SELECT max(id)::int AS level FROM graphile_worker.migrations`,
+  );
   const level = result.rows[0]?.level ?? null;
   if (level !== GRAPHILE_SCHEMA_LEVEL) {
     throw new Error(

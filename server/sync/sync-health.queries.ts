@@ -1,13 +1,28 @@
 import { and, desc, gte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { reconciliationRuns, syncAttempts } from '@/db/schema';
-import { listFilters, listOrder, listPaging, type ListColumns, type ListInput, type ListResult } from '@/server/lib/list';
+import {
+  listFilters,
+  listOrder,
+  listPaging,
+  type ListColumns,
+  type ListInput,
+  type ListResult,
+} from '@/server/lib/list';
 
 export type HealthWindow = '24h' | '7d';
-const WINDOWS: Record<HealthWindow, { interval: string; bucket: 'hour' | 'day' }> = { '24h': { interval: '24 hours', bucket: 'hour' }, '7d': { interval: '7 days', bucket: 'day' } };
+const WINDOWS: Record<HealthWindow, { interval: string; bucket: 'hour' | 'day' }> = {
+  '24h': { interval: '24 hours', bucket: 'hour' },
+  '7d': { interval: '7 days', bucket: 'day' },
+};
 
 export type OutcomeBucket = { bucket: string; outcome: string; count: number };
-export type LatencyRow = { recordType: string; samples: number; p50Seconds: number | null; p95Seconds: number | null };
+export type LatencyRow = {
+  recordType: string;
+  samples: number;
+  p50Seconds: number | null;
+  p95Seconds: number | null;
+};
 export type SyncHealth = {
   queueDepth: number;
   readyJobs: number;
@@ -60,7 +75,11 @@ export async function getSyncHealth(db: DbOrTx, window: HealthWindow = '24h'): P
            percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM s.synced_at - a.approved_at))::float8 AS "p95Seconds"
     FROM first_success s JOIN approvals a USING (correlation_id)
     GROUP BY s.record_type ORDER BY s.record_type`);
-  const [last] = await db.select().from(reconciliationRuns).orderBy(desc(reconciliationRuns.startedAt)).limit(1);
+  const [last] = await db
+    .select()
+    .from(reconciliationRuns)
+    .orderBy(desc(reconciliationRuns.startedAt))
+    .limit(1);
   const totalAttempts = attempts.reduce((n, a) => n + a.count, 0);
   const successfulAttempts = attempts.filter((a) => a.outcome === 'success').reduce((n, a) => n + a.count, 0);
   const row = queue.rows[0];
@@ -123,10 +142,12 @@ export async function listSyncAttempts(db: DbOrTx, input: ListInput): Promise<Li
     .orderBy(...listOrder(columns, input, [desc(syncAttempts.id)]))
     .limit(limit)
     .offset(offset);
-  const [total] = await db.select({ n: sql<number>`count(*)::int` }).from(syncAttempts).where(where);
+  const [total] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(syncAttempts)
+    .where(where);
   return { rows, total: total?.n ?? 0, page: input.page, pageSize: input.pageSize };
 }
-
 
 function pivot(attempts: OutcomeBucket[]): Record<string, string | number>[] {
   const rows = new Map<string, Record<string, string | number>>();

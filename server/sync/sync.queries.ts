@@ -14,7 +14,13 @@ export async function getSyncHistory(db: DbOrTx, actor: Actor, input: RecordRefI
     and(eq(table.recordType, input.recordType), eq(table.recordId, input.recordId));
   const [links, attempts] = await Promise.all([
     db
-      .select({ purpose: syncLinks.purpose, odooModel: syncLinks.odooModel, odooId: syncLinks.odooId, reference: syncLinks.reference, createdAt: syncLinks.createdAt })
+      .select({
+        purpose: syncLinks.purpose,
+        odooModel: syncLinks.odooModel,
+        odooId: syncLinks.odooId,
+        reference: syncLinks.reference,
+        createdAt: syncLinks.createdAt,
+      })
       .from(syncLinks)
       .where(ofRecord(syncLinks))
       .orderBy(syncLinks.createdAt),
@@ -40,7 +46,14 @@ export async function getSyncHistory(db: DbOrTx, actor: Actor, input: RecordRefI
       .orderBy(desc(syncAttempts.id))
       .limit(ATTEMPTS_SHOWN),
   ]);
-  return { recordType: input.recordType, recordId: input.recordId, reference: record.reference, syncStatus: record.syncStatus, links, attempts };
+  return {
+    recordType: input.recordType,
+    recordId: input.recordId,
+    reference: record.reference,
+    syncStatus: record.syncStatus,
+    links,
+    attempts,
+  };
 }
 
 export type SyncHistory = Awaited<ReturnType<typeof getSyncHistory>>;

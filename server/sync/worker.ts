@@ -28,7 +28,9 @@ export async function runWorkerProcess(): Promise<void> {
   }
   const log = logger().child({ component: 'sync-worker' });
   if (!config.AUDIT_HMAC_KEY) {
-    console.error('AUDIT_HMAC_KEY is not set: the worker seals the audit trail with it (`npm start` generates one into DATA_DIR).');
+    console.error(
+      'AUDIT_HMAC_KEY is not set: the worker seals the audit trail with it (`npm start` generates one into DATA_DIR).',
+    );
     process.exit(1);
   }
   const worker = await startSyncWorker({
@@ -54,7 +56,10 @@ export async function runWorkerProcess(): Promise<void> {
   // audit events sealed into the chain seconds after commit; the head anchored outside the database
   // (DATA_DIR and the log) at least every minute
   const auditDb = createDb(config.DATABASE_URL, { max: 1, applicationName: 'plumbline-audit-keeper' });
-  const stopAuditKeeper = startAuditKeeper(auditDb, { sealIntervalMs: config.AUDIT_SEAL_INTERVAL_MS, anchorIntervalMs: config.AUDIT_ANCHOR_INTERVAL_MS });
+  const stopAuditKeeper = startAuditKeeper(auditDb, {
+    sealIntervalMs: config.AUDIT_SEAL_INTERVAL_MS,
+    anchorIntervalMs: config.AUDIT_ANCHOR_INTERVAL_MS,
+  });
   log.info({ concurrency: config.WORKER_CONCURRENCY }, 'sync worker started');
   // Parent processes (npm start, tests) wait for this line on stdout.
   console.log('[worker] ready');

@@ -14,11 +14,17 @@ export async function linkDemoToSimulator(db: Db, sim: OdooSim): Promise<void> {
   const demo = sim.demo;
   if (!demo) throw new Error('the simulator was not started with the demo seed');
   for (const [code, ids] of Object.entries(demo.projects)) {
-    await db.execute(sql`UPDATE projects SET odoo_id = ${ids.projectId}, odoo_sale_order_id = ${ids.saleOrderId}, odoo_analytic_account_id = ${ids.analyticAccountId} WHERE code = ${code}`);
+    await db.execute(
+      sql`UPDATE projects SET odoo_id = ${ids.projectId}, odoo_sale_order_id = ${ids.saleOrderId}, odoo_analytic_account_id = ${ids.analyticAccountId} WHERE code = ${code}`,
+    );
   }
-  const [organisation] = (await db.execute<{ id: string }>(sql`SELECT id FROM organisations ORDER BY created_at LIMIT 1`)).rows;
+  const [organisation] = (
+    await db.execute<{ id: string }>(sql`SELECT id FROM organisations ORDER BY created_at LIMIT 1`)
+  ).rows;
   if (!organisation) throw new Error('no organisation: seed the demo organisation first');
-  const vendor = await db.execute<{ id: string }>(sql`INSERT INTO partners (organisation_id, name, is_vendor) VALUES (${organisation.id}, 'Load Test Subcontractor Ltd', true) RETURNING id`);
+  const vendor = await db.execute<{ id: string }>(
+    sql`INSERT INTO partners (organisation_id, name, is_vendor) VALUES (${organisation.id}, 'Load Test Subcontractor Ltd', true) RETURNING id`,
+  );
   const vendorId = vendor.rows[0]!.id;
   for (const [reference, order] of Object.entries(demo.subcontracts)) {
     const projectCode = DEMO_SUBCONTRACTS.find((sc) => sc.ref === reference)?.project ?? 'P-1001';
@@ -33,10 +39,13 @@ export async function linkDemoToSimulator(db: Db, sim: OdooSim): Promise<void> {
  * `count` approved change orders, alternately client (a sale-order line) and commitment (a PO line),
  * over the projects with a sale order and the subcontracts with a PO; numbered after the existing ones.
  */
-export async function insertApprovedChangeOrders(db: Db | Tx, input: { count: number; createdById: string; title?: string }): Promise<string[]> {
+export async function insertApprovedChangeOrders(
+  db: Db | Tx,
+  input: { count: number; createdById: string; title?: string },
+): Promise<string[]> {
   // one transaction: the database refuses an approved CO without its route and decisions at commit
   return db.transaction(async (tx) => {
-  const result = await tx.execute<{ id: string }>(sql`
+    const result = await tx.execute<{ id: string }>(sql`
     WITH targets AS (
       SELECT row_number() OVER (ORDER BY p.code, s.reference NULLS FIRST) - 1 AS slot, p.id AS project_id, s.id AS subcontract_id
       FROM projects p
@@ -60,14 +69,19 @@ export async function insertApprovedChangeOrders(db: Db | Tx, input: { count: nu
            CASE WHEN final_kind = 'client' THEN 1200 + n % 500 ELSE 1000 + n % 500 END, ${input.createdById}, now(), now(), 'pending'
     FROM numbered
     RETURNING id`);
-  const ids = result.rows.map((row) => row.id);
-  await approveDirectly(tx, ids, input.createdById);
-  return ids;
+    const ids = result.rows.map((row) => row.id);
+    await approveDirectly(tx, ids, input.createdById);
+    return ids;
   });
 }
 
 /** The QS review and PM approval of load-test COs (below the PM limit), by people other than the author. */
-async function approveDirectly(tx: DbOrTx, ids: string[], authorId: string, steps: number[] = [1, 2]): Promise<void> {
+async function approveDirectly(
+  tx: DbOrTx,
+  ids: string[],
+  authorId: string,
+  steps: number[] = [1, 2],
+): Promise<void> {
   await tx.execute(sql`
     INSERT INTO approval_routes (record_type, record_id, step, step_name, role, routing_amount, reason)
     SELECT 'change_order', co.id, d.step, d.step_name, d.roles[1], co.routing_amount, 'load test'
@@ -86,7 +100,9 @@ async function approveDirectly(tx: DbOrTx, ids: string[], authorId: string, step
 export async function requestChangeOrderSyncs(db: DbOrTx, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
   await requestSyncs(db, 'change_order', ids);
-  await db.execute(sql`UPDATE change_orders SET sync_status = 'pending' WHERE id = ANY(${sql.param(ids)}::uuid[])`);
+  await db.execute(
+    sql`UPDATE change_orders SET sync_status = 'pending' WHERE id = ANY(${sql.param(ids)}::uuid[])`,
+  );
 }
 
 /**

@@ -23,7 +23,13 @@ export async function seedTestOrganisation(db: Db): Promise<SeededOrg> {
   const byEmail = (email: string): Actor => {
     const row = rows.find((user) => user.email === email);
     if (!row || !isRole(row.role)) throw new Error(`seed user ${email} missing`);
-    return { id: row.id, organisationId: row.organisationId, email: row.email, name: row.name, role: row.role };
+    return {
+      id: row.id,
+      organisationId: row.organisationId,
+      email: row.email,
+      name: row.name,
+      role: row.role,
+    };
   };
   const projectRows = await db.select({ id: projects.id, code: projects.code }).from(projects);
   return {
@@ -40,8 +46,17 @@ export async function seedTestOrganisation(db: Db): Promise<SeededOrg> {
   };
 }
 
-export function contextFor(db: Db, actor: Actor | null, anonymousReason?: Context['anonymousReason']): Context {
-  return { db, actor, anonymousReason: actor ? undefined : (anonymousReason ?? 'anonymous'), requestId: 'test' };
+export function contextFor(
+  db: Db,
+  actor: Actor | null,
+  anonymousReason?: Context['anonymousReason'],
+): Context {
+  return {
+    db,
+    actor,
+    anonymousReason: actor ? undefined : (anonymousReason ?? 'anonymous'),
+    requestId: 'test',
+  };
 }
 
 export async function sessionVersionOf(db: Db, userId: string): Promise<number> {
@@ -52,7 +67,12 @@ export async function sessionVersionOf(db: Db, userId: string): Promise<number> 
 
 /** The claims of a fresh sign-in of `userId`, with a live server-side session row (as next-auth mints them). */
 export async function sessionClaimsFor(db: Db, userId: string) {
-  return { uid: userId, sv: await sessionVersionOf(db, userId), sid: await openSession(db, userId), signedInAt: Math.floor(Date.now() / 1000) };
+  return {
+    uid: userId,
+    sv: await sessionVersionOf(db, userId),
+    sid: await openSession(db, userId),
+    signedInAt: Math.floor(Date.now() / 1000),
+  };
 }
 
 /**
@@ -64,7 +84,13 @@ export async function contextWithFreshMfa(db: Db, actor: Actor): Promise<Context
   const sealed = encryptSecret(secret);
   await db
     .insert(userMfa)
-    .values({ userId: actor.id, secretCiphertext: sealed.ciphertext, secretIv: sealed.iv, secretTag: sealed.tag, enabledAt: new Date() })
+    .values({
+      userId: actor.id,
+      secretCiphertext: sealed.ciphertext,
+      secretIv: sealed.iv,
+      secretTag: sealed.tag,
+      enabledAt: new Date(),
+    })
     .onConflictDoNothing();
   const sessionId = await openSession(db, actor.id, { mfaVerified: true });
   return { ...contextFor(db, actor), sessionId };

@@ -12,7 +12,10 @@ describe('the procedure sample table', () => {
 
   it('has a sample for every procedure of the router', () => {
     const missing = procedures.map((p) => p.path).filter((path) => !Object.hasOwn(procedureSamples, path));
-    expect(missing, `procedures without a sample in server/testing/procedure-samples.ts: ${missing.join(', ')}`).toEqual([]);
+    expect(
+      missing,
+      `procedures without a sample in server/testing/procedure-samples.ts: ${missing.join(', ')}`,
+    ).toEqual([]);
   });
 
   it('has no sample for a procedure that no longer exists', () => {
@@ -25,7 +28,9 @@ describe('the procedure sample table', () => {
       const sample = procedureSamples[path];
       if (!sample || !input) return [];
       const result = input.safeParse(sample.input(world));
-      return result.success ? [] : [`${path}: ${result.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`];
+      return result.success
+        ? []
+        : [`${path}: ${result.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`];
     });
     expect(refused).toEqual([]);
   });
@@ -36,8 +41,10 @@ describe('the procedure sample table', () => {
       if (!sample) return [];
       const ids = idKeysOf(sample.input(world));
       const projectScoped = sample.scope === 'project' || sample.scope === 'project-filter';
-      if (ids.length === 0) return projectScoped ? [`${path}: declared project-scoped but its sample names no id`] : [];
-      if (!projectScoped && !sample.why) return [`${path}: takes ${ids.join(', ')} but is '${sample.scope}' without a reason`];
+      if (ids.length === 0)
+        return projectScoped ? [`${path}: declared project-scoped but its sample names no id`] : [];
+      if (!projectScoped && !sample.why)
+        return [`${path}: takes ${ids.join(', ')} but is '${sample.scope}' without a reason`];
       return [];
     });
     expect(undeclared).toEqual([]);

@@ -1,7 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { changeOrders, claims, costCodes, exceptions, milestones, partners, projects, pullRuns, sovLines, subcontracts, users } from '@/db/schema';
+import {
+  changeOrders,
+  claims,
+  costCodes,
+  exceptions,
+  milestones,
+  partners,
+  projects,
+  pullRuns,
+  sovLines,
+  subcontracts,
+  users,
+} from '@/db/schema';
 import { submitChangeOrder } from '@/server/modules/change-orders/change-order-approval.service';
 import { createChangeOrder } from '@/server/modules/change-orders/change-order.service';
 import { certifyClaim } from '@/server/modules/claims/claim-approval.service';
@@ -59,7 +71,13 @@ export type SecurityWorld = {
 /** Random ids of the right shape, for the schema-only probes that never touch a database. */
 export function fakeSecurityWorld(): SecurityWorld {
   const id = () => randomUUID();
-  const actor = (role: SeededOrg['actors']['admin']['role']) => ({ id: id(), organisationId: id(), email: `${role}@x.example`, name: role, role });
+  const actor = (role: SeededOrg['actors']['admin']['role']) => ({
+    id: id(),
+    organisationId: id(),
+    email: `${role}@x.example`,
+    name: role,
+    role,
+  });
   return {
     org: {
       actors: {
@@ -106,7 +124,11 @@ export async function seedSecurityWorld(db: Db): Promise<SecurityWorld> {
   const projectId = org.projectIds['P-1003']!;
   const owner = org.actors.pm2;
   const [project] = await db.select().from(projects).where(eq(projects.id, projectId));
-  const codes = await db.select({ id: costCodes.id }).from(costCodes).where(eq(costCodes.projectId, projectId)).orderBy(costCodes.code);
+  const codes = await db
+    .select({ id: costCodes.id })
+    .from(costCodes)
+    .where(eq(costCodes.projectId, projectId))
+    .orderBy(costCodes.code);
   const [code, otherCode] = codes;
 
   const [vendor] = await db
@@ -120,22 +142,98 @@ export async function seedSecurityWorld(db: Db): Promise<SecurityWorld> {
   const sov = await db
     .insert(sovLines)
     .values([
-      { subcontractId: sc!.id, lineNo: 1, description: `Piling ${MARK}`, costCodeId: code!.id, scheduledAmount: '90000.00' },
-      { subcontractId: sc!.id, lineNo: 2, description: `Capping ${MARK}`, costCodeId: code!.id, scheduledAmount: '30000.00' },
+      {
+        subcontractId: sc!.id,
+        lineNo: 1,
+        description: `Piling ${MARK}`,
+        costCodeId: code!.id,
+        scheduledAmount: '90000.00',
+      },
+      {
+        subcontractId: sc!.id,
+        lineNo: 2,
+        description: `Capping ${MARK}`,
+        costCodeId: code!.id,
+        scheduledAmount: '30000.00',
+      },
     ])
     .returning({ id: sovLines.id });
 
-  const line = { costCodeId: code!.id, description: `Extra piling ${MARK}`, quantity: '1', unit: 'item', unitCost: '4321.00', sellAmount: '5432.00' };
-  const draft = await createChangeOrder(db, { projectId, kind: 'client', title: `Draft CO ${MARK}`, reason: 'design_change', description: `Why ${MARK}`, scheduleImpactDays: 0, lines: [line], documents: [] }, owner);
-  const submitted = await createChangeOrder(db, { projectId, kind: 'client', title: `Submitted CO ${MARK}`, reason: 'other', description: '', scheduleImpactDays: 0, lines: [line], documents: [] }, owner);
+  const line = {
+    costCodeId: code!.id,
+    description: `Extra piling ${MARK}`,
+    quantity: '1',
+    unit: 'item',
+    unitCost: '4321.00',
+    sellAmount: '5432.00',
+  };
+  const draft = await createChangeOrder(
+    db,
+    {
+      projectId,
+      kind: 'client',
+      title: `Draft CO ${MARK}`,
+      reason: 'design_change',
+      description: `Why ${MARK}`,
+      scheduleImpactDays: 0,
+      lines: [line],
+      documents: [],
+    },
+    owner,
+  );
+  const submitted = await createChangeOrder(
+    db,
+    {
+      projectId,
+      kind: 'client',
+      title: `Submitted CO ${MARK}`,
+      reason: 'other',
+      description: '',
+      scheduleImpactDays: 0,
+      lines: [line],
+      documents: [],
+    },
+    owner,
+  );
   await submitChangeOrder(db, { changeOrderId: submitted.id, version: 1 }, owner);
 
   const claim = await createClaim(db, { subcontractId: sc!.id, periodEnd: '2026-03-31' }, org.actors.qs2);
-  await updateClaim(db, { claimId: claim.id, version: 1, lines: sov.map((l) => ({ sovLineId: l.id, claimedToDate: '1000.00' })), materialsStoredToDate: '0', deductions: [] }, org.actors.qs2);
+  await updateClaim(
+    db,
+    {
+      claimId: claim.id,
+      version: 1,
+      lines: sov.map((l) => ({ sovLineId: l.id, claimedToDate: '1000.00' })),
+      materialsStoredToDate: '0',
+      deductions: [],
+    },
+    org.actors.qs2,
+  );
   await submitClaim(db, { claimId: claim.id, version: 2 }, org.actors.qs2);
-  await certifyClaim(db, { claimId: claim.id, version: 3, lines: sov.map((l) => ({ sovLineId: l.id, certifiedToDate: '1000.00' })), materialsStoredToDate: '0', deductions: [] }, org.actors.qs2);
+  await certifyClaim(
+    db,
+    {
+      claimId: claim.id,
+      version: 3,
+      lines: sov.map((l) => ({ sovLineId: l.id, certifiedToDate: '1000.00' })),
+      materialsStoredToDate: '0',
+      deductions: [],
+    },
+    org.actors.qs2,
+  );
 
-  const milestone = await createMilestone(db, { projectId, name: `Milestone ${MARK}`, plannedDate: '2026-06-30', amountBasis: 'fixed', fixedAmount: '25000.00', evidence: [] }, owner);
+  const milestone = await createMilestone(
+    db,
+    {
+      projectId,
+      name: `Milestone ${MARK}`,
+      plannedDate: '2026-06-30',
+      amountBasis: 'fixed',
+      fixedAmount: '25000.00',
+      evidence: [],
+    },
+    owner,
+  );
   const exception = await raiseException(db, {
     category: 'rule_breach',
     cause: `security.${MARK}`,
@@ -149,13 +247,31 @@ export async function seedSecurityWorld(db: Db): Promise<SecurityWorld> {
     guidance: 'Nothing to do: a test record.',
   });
 
-  const [run] = await db.insert(pullRuns).values({ trigger: 'manual', status: 'succeeded' }).returning({ id: pullRuns.id });
+  const [run] = await db
+    .insert(pullRuns)
+    .values({ trigger: 'manual', status: 'succeeded' })
+    .returning({ id: pullRuns.id });
   const [spare] = await db
     .insert(users)
-    .values({ organisationId: owner.organisationId, email: `spare.${MARK}@northbeam.example`, name: 'Spare User', role: 'quantity_surveyor', passwordHash: 'x' })
+    .values({
+      organisationId: owner.organisationId,
+      email: `spare.${MARK}@northbeam.example`,
+      name: 'Spare User',
+      role: 'quantity_surveyor',
+      passwordHash: 'x',
+    })
     .returning();
 
-  const versionOf = async (table: typeof changeOrders | typeof claims | typeof milestones | typeof exceptions | typeof subcontracts | typeof partners, id: string) => {
+  const versionOf = async (
+    table:
+      | typeof changeOrders
+      | typeof claims
+      | typeof milestones
+      | typeof exceptions
+      | typeof subcontracts
+      | typeof partners,
+    id: string,
+  ) => {
     const [row] = await db.select({ version: table.version }).from(table).where(eq(table.id, id));
     return row!.version;
   };

@@ -15,7 +15,14 @@ describe('absolute session lifetime', () => {
     resetEnvCache();
   });
   // the expiry is decided before the database is asked: a database that throws proves it
-  const noDb = new Proxy({}, { get: () => { throw new Error('the database was consulted'); } }) as unknown as Db;
+  const noDb = new Proxy(
+    {},
+    {
+      get: () => {
+        throw new Error('the database was consulted');
+      },
+    },
+  ) as unknown as Db;
   const hoursAgo = (hours: number) => Math.floor(Date.now() / 1000) - hours * 3600;
 
   it('is 12 hours when not configured, for the token check and for next-auth', async () => {
@@ -24,14 +31,22 @@ describe('absolute session lifetime', () => {
     resetEnvCache();
     expect(env().SESSION_MAX_AGE_HOURS).toBe(12);
     expect(authOptions().session?.maxAge).toBe(12 * 3600);
-    expect(await resolveActor(noDb, { uid: 'u', sv: 1, signedInAt: hoursAgo(12.02) })).toEqual({ actor: null, reason: 'expired' });
+    expect(await resolveActor(noDb, { uid: 'u', sv: 1, signedInAt: hoursAgo(12.02) })).toEqual({
+      actor: null,
+      reason: 'expired',
+    });
   });
 
   it('follows SESSION_MAX_AGE_HOURS', async () => {
     setProcessEnv({ SESSION_MAX_AGE_HOURS: '2' });
     expect(authOptions().session?.maxAge).toBe(2 * 3600);
-    expect(await resolveActor(noDb, { uid: 'u', sv: 1, signedInAt: hoursAgo(2.05) })).toEqual({ actor: null, reason: 'expired' });
+    expect(await resolveActor(noDb, { uid: 'u', sv: 1, signedInAt: hoursAgo(2.05) })).toEqual({
+      actor: null,
+      reason: 'expired',
+    });
     const ids = { uid: '00000000-0000-4000-8000-000000000001', sid: '00000000-0000-4000-8000-000000000002' };
-    await expect(resolveActor(noDb, { ...ids, sv: 1, signedInAt: hoursAgo(1.9) })).rejects.toThrow('the database was consulted');
+    await expect(resolveActor(noDb, { ...ids, sv: 1, signedInAt: hoursAgo(1.9) })).rejects.toThrow(
+      'the database was consulted',
+    );
   });
 });

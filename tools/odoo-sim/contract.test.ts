@@ -407,7 +407,14 @@ describe('simulator against the captured Odoo 19.0 traffic', () => {
 describe('JSON-RPC refusals derived from the captures', () => {
   let odoo: OdooSim;
   beforeAll(async () => {
-    odoo = await startOdooSim({ version: 19, db: 'construction', login: 'admin', password: 'admin-pw', apiKey: 'k', seed: 'demo' });
+    odoo = await startOdooSim({
+      version: 19,
+      db: 'construction',
+      login: 'admin',
+      password: 'admin-pw',
+      apiKey: 'k',
+      seed: 'demo',
+    });
   });
   afterAll(async () => {
     await odoo.stop();
@@ -425,11 +432,18 @@ describe('JSON-RPC refusals derived from the captures', () => {
         jsonrpc: '2.0',
         method: 'call',
         id: 7,
-        params: { service: 'object', method: 'execute_kw', args: ['construction', odoo.users.admin.uid, 'admin-pw', model, method, args, kwargs] },
+        params: {
+          service: 'object',
+          method: 'execute_kw',
+          args: ['construction', odoo.users.admin.uid, 'admin-pw', model, method, args, kwargs],
+        },
       }),
     });
     expect(response.status).toBe(200); // JSON-RPC answers 200 whatever happened
-    return (await response.json()) as { result?: unknown; error?: { code: number; data: { name: string; message: string } } };
+    return (await response.json()) as {
+      result?: unknown;
+      error?: { code: number; data: { name: string; message: string } };
+    };
   }
 
   function partnerId(): number {
@@ -475,11 +489,17 @@ describe('JSON-RPC refusals derived from the captures', () => {
   });
 
   it('model methods bind by keyword; an undeclared keyword is a TypeError', async () => {
-    const search = await executeKw('res.partner', 'search_read', [], { domain: [['id', '=', partnerId()]], fields: ['name'], limit: 1 });
+    const search = await executeKw('res.partner', 'search_read', [], {
+      domain: [['id', '=', partnerId()]],
+      fields: ['name'],
+      limit: 1,
+    });
     expect(search.result).toHaveLength(1);
     const count = await executeKw('res.partner', 'search_count', [], { domain: [] });
     expect(typeof count.result).toBe('number');
-    const write = await executeKw('res.partner', 'write', [[partnerId()]], { vals: { phone: '0113 496 0001' } });
+    const write = await executeKw('res.partner', 'write', [[partnerId()]], {
+      vals: { phone: '0113 496 0001' },
+    });
     expect(write.result).toBe(true);
     const unknown = await executeKw('res.partner', 'search_read', [], { domain: [], no_such_kwarg: 1 });
     expect(unknown.error?.data.name).toBe('builtins.TypeError');

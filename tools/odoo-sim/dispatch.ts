@@ -162,7 +162,8 @@ const messagePost: BoundMethod = {
     // whose lookup raises ValueError "External ID not found in the system: …" for an unknown id.
     const subtypeXmlid = typeof a.subtype_xmlid === 'string' ? a.subtype_xmlid : undefined;
     const subtypeId = subtypeXmlid ? xmlidToResId(env.state, subtypeXmlid) : undefined;
-    if (subtypeXmlid && subtypeId === undefined) throw valueError(`External ID not found in the system: ${subtypeXmlid}`);
+    if (subtypeXmlid && subtypeId === undefined)
+      throw valueError(`External ID not found in the system: ${subtypeXmlid}`);
     const body = typeof a.body === 'string' ? a.body : '';
     const html = a.body_is_html === true ? body : `<p>${escapeHtml(body)}</p>`;
     const id = logNote(

@@ -29,8 +29,20 @@ export function seedBase(state: SimState, options: BaseSeedOptions): void {
     const subtypeNames = options.lang === 'de_DE' ? ['Diskussionen', 'Notiz'] : ['Discussions', 'Note'];
     const comment = state.create('mail.message.subtype', { name: subtypeNames[0] });
     const note = state.create('mail.message.subtype', { name: subtypeNames[1], internal: true });
-    state.create('ir.model.data', { module: 'mail', name: 'mt_comment', model: 'mail.message.subtype', res_id: comment, noupdate: true });
-    state.create('ir.model.data', { module: 'mail', name: 'mt_note', model: 'mail.message.subtype', res_id: note, noupdate: true });
+    state.create('ir.model.data', {
+      module: 'mail',
+      name: 'mt_comment',
+      model: 'mail.message.subtype',
+      res_id: comment,
+      noupdate: true,
+    });
+    state.create('ir.model.data', {
+      module: 'mail',
+      name: 'mt_note',
+      model: 'mail.message.subtype',
+      res_id: note,
+      noupdate: true,
+    });
     const currencies = ['GBP', 'USD', 'EUR'];
     const ordered = [options.currency, ...currencies.filter((c) => c !== options.currency)];
     const symbols: Record<string, string> = { GBP: '£', USD: '$', EUR: '€' };

@@ -5,7 +5,11 @@ import { env } from '@/server/env';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const params = await searchParams;
   return (
     <main className="flex min-h-screen items-center justify-center px-4">
@@ -14,9 +18,11 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           <p className="text-2xl font-semibold tracking-tight text-brand-900">Plumbline</p>
           <p className="text-sm text-slate-600">Project controls for construction</p>
         </div>
-        <SignInForm reason={params.reason} callbackUrl={safeCallbackPath(params.callbackUrl, env().appOrigin)} />
+        <SignInForm
+          reason={params.reason}
+          callbackUrl={safeCallbackPath(params.callbackUrl, env().appOrigin)}
+        />
       </div>
     </main>
   );
 }
-

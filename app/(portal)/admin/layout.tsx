@@ -6,6 +6,7 @@ import { hasPermission } from '@/server/auth/permissions';
 export default async function AdminLayout({ children }: { children: ReactNode }) {
   const { actor } = await currentActor();
   // the audit log is shared with finance and executives; everything else here is the admin's
-  if (!actor || !(hasPermission(actor.role, 'user.read') || hasPermission(actor.role, 'audit.read'))) forbidden();
+  if (!actor || !(hasPermission(actor.role, 'user.read') || hasPermission(actor.role, 'audit.read')))
+    forbidden();
   return <>{children}</>;
 }

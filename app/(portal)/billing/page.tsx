@@ -7,7 +7,10 @@ export const metadata: Metadata = { title: 'Billing milestones' };
 export default function BillingPage() {
   return (
     <>
-      <PageHeader title="Billing milestones" description="Every billing milestone on the projects you can see; overdue ones are highlighted." />
+      <PageHeader
+        title="Billing milestones"
+        description="Every billing milestone on the projects you can see; overdue ones are highlighted."
+      />
       <MilestoneTable />
     </>
   );

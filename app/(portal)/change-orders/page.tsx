@@ -6,8 +6,16 @@ import { PageHeader } from '@/components/ui/feedback';
 
 export const metadata: Metadata = { title: 'Change orders' };
 
-export default async function ChangeOrdersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  await prefetch(trpc.changeOrders.list.queryOptions(listInputFromSearchParams(await searchParams, { initialSort: { id: 'updatedAt', desc: true } })));
+export default async function ChangeOrdersPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  await prefetch(
+    trpc.changeOrders.list.queryOptions(
+      listInputFromSearchParams(await searchParams, { initialSort: { id: 'updatedAt', desc: true } }),
+    ),
+  );
   return (
     <>
       <PageHeader title="Change orders" description="Every change order on the projects you can see." />

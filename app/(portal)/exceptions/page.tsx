@@ -9,11 +9,20 @@ import { hasPermission } from '@/server/auth/permissions';
 
 export const metadata: Metadata = { title: 'Exceptions' };
 
-export default async function ExceptionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function ExceptionsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { actor } = await currentActor();
   if (!actor || !hasPermission(actor.role, 'exception.read')) forbidden();
   const input = listInputFromSearchParams(await searchParams, { initialFilters: { status: 'open' } });
-  await prefetch(trpc.exceptions.list.queryOptions(input), trpc.session.me.queryOptions(), trpc.projects.options.queryOptions(), trpc.exceptions.assignees.queryOptions());
+  await prefetch(
+    trpc.exceptions.list.queryOptions(input),
+    trpc.session.me.queryOptions(),
+    trpc.projects.options.queryOptions(),
+    trpc.exceptions.assignees.queryOptions(),
+  );
   return (
     <>
       <PageHeader

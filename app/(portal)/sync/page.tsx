@@ -13,7 +13,10 @@ export default async function SyncHealthPage() {
   if (!actor || !hasPermission(actor.role, 'exception.read')) forbidden();
   return (
     <>
-      <PageHeader title="Sync health" description="Is everything approved reaching Odoo, and how fast? The queue, every attempt by outcome, latency from approval to Odoo, and the last reconciliation." />
+      <PageHeader
+        title="Sync health"
+        description="Is everything approved reaching Odoo, and how fast? The queue, every attempt by outcome, latency from approval to Odoo, and the last reconciliation."
+      />
       <div className="mb-4">
         <OperationsPanel />
       </div>

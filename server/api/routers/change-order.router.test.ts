@@ -11,7 +11,11 @@ let org: SeededOrg;
 let foreignCoId: string;
 
 async function codeOf(projectId: string) {
-  const [code] = await testDb.db.select({ id: costCodes.id }).from(costCodes).where(eq(costCodes.projectId, projectId)).limit(1);
+  const [code] = await testDb.db
+    .select({ id: costCodes.id })
+    .from(costCodes)
+    .where(eq(costCodes.projectId, projectId))
+    .limit(1);
   return code!.id;
 }
 
@@ -25,7 +29,16 @@ beforeAll(async () => {
     kind: 'client',
     title: 'Yard lighting',
     reason: 'client_instruction',
-    lines: [{ costCodeId: await codeOf(p3), description: 'Columns', quantity: '6', unit: 'nr', unitCost: '900.00', sellAmount: '1100.00' }],
+    lines: [
+      {
+        costCodeId: await codeOf(p3),
+        description: 'Columns',
+        quantity: '6',
+        unit: 'nr',
+        unitCost: '900.00',
+        sellAmount: '1100.00',
+      },
+    ],
   });
   foreignCoId = created.id;
   const asPm = createCaller(contextFor(testDb.db, org.actors.pm));
@@ -35,21 +48,38 @@ beforeAll(async () => {
     kind: 'client',
     title: 'Lobby feature wall',
     reason: 'design_change',
-    lines: [{ costCodeId: await codeOf(p1), description: 'Oak slats', quantity: '1', unit: 'item', unitCost: '4200.00', sellAmount: '5000.00' }],
+    lines: [
+      {
+        costCodeId: await codeOf(p1),
+        description: 'Oak slats',
+        quantity: '1',
+        unit: 'item',
+        unitCost: '4200.00',
+        sellAmount: '5000.00',
+      },
+    ],
   });
 });
 afterAll(async () => testDb.drop());
 
 describe('changeOrders router', () => {
   it('lists only the projects a QS is a member of; finance sees all', async () => {
-    const qsList = await createCaller(contextFor(testDb.db, org.actors.qs)).changeOrders.list({ page: 0, pageSize: 25, filters: {} });
+    const qsList = await createCaller(contextFor(testDb.db, org.actors.qs)).changeOrders.list({
+      page: 0,
+      pageSize: 25,
+      filters: {},
+    });
     expect(qsList.rows.map((row) => row.projectCode)).toEqual(['P-1001']);
-    const financeList = await createCaller(contextFor(testDb.db, org.actors.finance)).changeOrders.list({ page: 0, pageSize: 25, filters: {} });
+    const financeList = await createCaller(contextFor(testDb.db, org.actors.finance)).changeOrders.list({
+      page: 0,
+      pageSize: 25,
+      filters: {},
+    });
     expect(financeList.rows.map((row) => row.projectCode).sort()).toEqual(['P-1001', 'P-1003']);
     expect(financeList.total).toBe(2);
   });
 
-  it('answers NOT_FOUND, with no data, for another project\'s change order', async () => {
+  it("answers NOT_FOUND, with no data, for another project's change order", async () => {
     const error = await createCaller(contextFor(testDb.db, org.actors.qs))
       .changeOrders.get({ changeOrderId: foreignCoId })
       .catch((e: unknown) => e);
@@ -70,7 +100,16 @@ describe('changeOrders router', () => {
         kind: 'client',
         title: 'x',
         reason: 'other',
-        lines: [{ costCodeId: await codeOf(p1), description: 'x', quantity: '1', unit: 'nr', unitCost: '10.005', sellAmount: '12.00' }],
+        lines: [
+          {
+            costCodeId: await codeOf(p1),
+            description: 'x',
+            quantity: '1',
+            unit: 'nr',
+            unitCost: '10.005',
+            sellAmount: '12.00',
+          },
+        ],
       })
       .catch((e: unknown) => e);
     expect((error as TRPCError).code).toBe('BAD_REQUEST');
@@ -82,8 +121,22 @@ describe('changeOrders router', () => {
     const preview = await createCaller(contextFor(testDb.db, org.actors.pm)).changeOrders.preview({
       kind: 'client',
       lines: [
-        { costCodeId: await codeOf(p1), description: 'a', quantity: '12.375', unit: 'm3', unitCost: '88.40', sellAmount: '1200.00' },
-        { costCodeId: await codeOf(p1), description: 'b', quantity: '3', unit: 'nr', unitCost: '0.33', sellAmount: '1.00' },
+        {
+          costCodeId: await codeOf(p1),
+          description: 'a',
+          quantity: '12.375',
+          unit: 'm3',
+          unitCost: '88.40',
+          sellAmount: '1200.00',
+        },
+        {
+          costCodeId: await codeOf(p1),
+          description: 'b',
+          quantity: '3',
+          unit: 'nr',
+          unitCost: '0.33',
+          sellAmount: '1.00',
+        },
       ],
     });
     expect(preview.costTotal).toBe('1094.94');

@@ -11,8 +11,19 @@ import {
   setProceedingInput,
   updateChangeOrderInput,
 } from '@/server/modules/change-orders/change-order.schemas';
-import { createChangeOrder, previewChangeOrder, reviseChangeOrder, setProceeding, updateChangeOrder, voidChangeOrder } from '@/server/modules/change-orders/change-order.service';
-import { approveChangeOrder, rejectChangeOrder, submitChangeOrder } from '@/server/modules/change-orders/change-order-approval.service';
+import {
+  createChangeOrder,
+  previewChangeOrder,
+  reviseChangeOrder,
+  setProceeding,
+  updateChangeOrder,
+  voidChangeOrder,
+} from '@/server/modules/change-orders/change-order.service';
+import {
+  approveChangeOrder,
+  rejectChangeOrder,
+  submitChangeOrder,
+} from '@/server/modules/change-orders/change-order-approval.service';
 import { getChangeOrderDetail, listChangeOrders } from '@/server/modules/change-orders/change-order.queries';
 import { getChangeOrderFormOptions } from '@/server/modules/change-orders/change-order-options.queries';
 
@@ -34,12 +45,28 @@ export const changeOrderRouter = createTRPCRouter({
   preview: procedure('change_order.create')
     .input(z.object({ kind: changeOrderFields.kind, lines: changeOrderFields.lines }).strict())
     .query(({ input }) => previewChangeOrder(input)),
-  create: procedure('change_order.create').input(createChangeOrderInput).mutation(({ ctx, input }) => createChangeOrder(ctx.db, input, ctx.actor)),
-  update: procedure('change_order.edit').input(updateChangeOrderInput).mutation(({ ctx, input }) => updateChangeOrder(ctx.db, input, ctx.actor)),
-  submit: procedure('change_order.submit').input(changeOrderActionInput).mutation(({ ctx, input }) => submitChangeOrder(ctx.db, input, ctx.actor)),
-  approve: procedure('change_order.approve').input(changeOrderActionInput).mutation(({ ctx, input }) => approveChangeOrder(ctx.db, input, ctx.actor)),
-  reject: procedure('change_order.approve').input(changeOrderReasonedActionInput).mutation(({ ctx, input }) => rejectChangeOrder(ctx.db, input, ctx.actor)),
-  void: procedure('change_order.void').input(changeOrderReasonedActionInput).mutation(({ ctx, input }) => voidChangeOrder(ctx.db, input, ctx.actor)),
-  revise: procedure('change_order.edit').input(changeOrderActionInput).mutation(({ ctx, input }) => reviseChangeOrder(ctx.db, input, ctx.actor)),
-  setProceeding: procedure('change_order.submit').input(setProceedingInput).mutation(({ ctx, input }) => setProceeding(ctx.db, input, ctx.actor)),
+  create: procedure('change_order.create')
+    .input(createChangeOrderInput)
+    .mutation(({ ctx, input }) => createChangeOrder(ctx.db, input, ctx.actor)),
+  update: procedure('change_order.edit')
+    .input(updateChangeOrderInput)
+    .mutation(({ ctx, input }) => updateChangeOrder(ctx.db, input, ctx.actor)),
+  submit: procedure('change_order.submit')
+    .input(changeOrderActionInput)
+    .mutation(({ ctx, input }) => submitChangeOrder(ctx.db, input, ctx.actor)),
+  approve: procedure('change_order.approve')
+    .input(changeOrderActionInput)
+    .mutation(({ ctx, input }) => approveChangeOrder(ctx.db, input, ctx.actor)),
+  reject: procedure('change_order.approve')
+    .input(changeOrderReasonedActionInput)
+    .mutation(({ ctx, input }) => rejectChangeOrder(ctx.db, input, ctx.actor)),
+  void: procedure('change_order.void')
+    .input(changeOrderReasonedActionInput)
+    .mutation(({ ctx, input }) => voidChangeOrder(ctx.db, input, ctx.actor)),
+  revise: procedure('change_order.edit')
+    .input(changeOrderActionInput)
+    .mutation(({ ctx, input }) => reviseChangeOrder(ctx.db, input, ctx.actor)),
+  setProceeding: procedure('change_order.submit')
+    .input(setProceedingInput)
+    .mutation(({ ctx, input }) => setProceeding(ctx.db, input, ctx.actor)),
 });

@@ -6,7 +6,13 @@ import { getCostCodeRow, listCostCodes } from '@/server/modules/cost/cost-report
 import { scopeOf } from '@/server/modules/cost/cost-report.sql';
 import { listSnapshots, takeOnDemandSnapshot } from '@/server/modules/cost/cost-snapshot.service';
 import { getProjectCostSummary } from '@/server/modules/cost/cost-summary.queries';
-import { costCodeInput, costCodeListInput, costRecordListInput, projectInput, setForecastInput } from '@/server/modules/cost/cost.schemas';
+import {
+  costCodeInput,
+  costCodeListInput,
+  costRecordListInput,
+  projectInput,
+  setForecastInput,
+} from '@/server/modules/cost/cost.schemas';
 import { assertProjectVisible } from '@/server/auth/policy';
 
 /** Cost to complete of one project (DOMAIN §7): report, drill-down, forecasts, snapshots, charts. */

@@ -13,7 +13,13 @@ import {
 import { listExceptions, listExceptionsForRecord } from '@/server/modules/exceptions/exception.queries';
 import { getQueueSummary } from '@/server/modules/exceptions/exception-summary.queries';
 import { dismissException, retryException } from '@/server/modules/exceptions/exception.service';
-import { assignException, bulkAssignExceptions, bulkRetryExceptions, listAssignees, runRulesNow } from '@/server/modules/exceptions/exception-action.service';
+import {
+  assignException,
+  bulkAssignExceptions,
+  bulkRetryExceptions,
+  listAssignees,
+  runRulesNow,
+} from '@/server/modules/exceptions/exception-action.service';
 import { linkOdooRecord } from '@/server/modules/exceptions/exception-link.service';
 
 /** Mutations without arguments still refuse unknown keys. */

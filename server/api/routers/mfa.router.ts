@@ -20,20 +20,27 @@ import {
 const code = z
   .string()
   .trim()
-  .regex(/^(\d{3}\s?\d{3}|[A-Za-z0-9]{5}[\s-]?[A-Za-z0-9]{5})$/, 'Enter the 6-digit code from your app, or a recovery code.');
+  .regex(
+    /^(\d{3}\s?\d{3}|[A-Za-z0-9]{5}[\s-]?[A-Za-z0-9]{5})$/,
+    'Enter the 6-digit code from your app, or a recovery code.',
+  );
 const codeInput = z.object({ code }).strict();
 const noInput = z.object({}).strict().optional();
 
 /** A session id is needed for the per-session MFA state; direct calls (scripts) have none. */
 function sessionOf(ctx: { sessionId?: string }): string {
-  if (!ctx.sessionId) throw new DomainError('FORBIDDEN', 'Two-step sign-in needs a signed-in browser session.');
+  if (!ctx.sessionId)
+    throw new DomainError('FORBIDDEN', 'Two-step sign-in needs a signed-in browser session.');
   return ctx.sessionId;
 }
 
 export const mfaRouter = createTRPCRouter({
   status: procedure('mfa.self').query(async ({ ctx }) => {
     const [session] = ctx.sessionId
-      ? await ctx.db.select({ at: userSessions.mfaVerifiedAt }).from(userSessions).where(and(eq(userSessions.id, ctx.sessionId), eq(userSessions.userId, ctx.actor.id)))
+      ? await ctx.db
+          .select({ at: userSessions.mfaVerifiedAt })
+          .from(userSessions)
+          .where(and(eq(userSessions.id, ctx.sessionId), eq(userSessions.userId, ctx.actor.id)))
       : [];
     return getMfaStatus(ctx.db, ctx.actor, { mfaVerifiedAt: session?.at ?? null });
   }),
@@ -41,7 +48,17 @@ export const mfaRouter = createTRPCRouter({
     .input(noInput)
     .mutation(({ ctx }) => startMfaEnrolment(ctx.db, ctx.actor)),
   confirmEnrolment: procedure('mfa.self')
-    .input(z.object({ secret: z.string().trim().regex(/^[A-Z2-7]{32}$/, 'The set-up secret is not valid: start again.'), code }).strict())
+    .input(
+      z
+        .object({
+          secret: z
+            .string()
+            .trim()
+            .regex(/^[A-Z2-7]{32}$/, 'The set-up secret is not valid: start again.'),
+          code,
+        })
+        .strict(),
+    )
     .mutation(({ ctx, input }) => confirmMfaEnrolment(ctx.db, ctx.actor, sessionOf(ctx), input)),
   stepUp: procedure('mfa.self')
     .input(codeInput)
@@ -53,7 +70,9 @@ export const mfaRouter = createTRPCRouter({
   confirmReset: procedure('mfa.reset_confirm')
     .input(z.object({ requestId: idInput }).strict())
     .mutation(({ ctx, input }) => confirmMfaReset(ctx.db, ctx.actor, input.requestId)),
-  organisationRequirement: procedure('settings.read').query(async ({ ctx }) => ({ requireForAll: await organisationRequiresMfa(ctx.db, ctx.actor.organisationId) })),
+  organisationRequirement: procedure('settings.read').query(async ({ ctx }) => ({
+    requireForAll: await organisationRequiresMfa(ctx.db, ctx.actor.organisationId),
+  })),
   setOrganisationRequirement: procedure('settings.update')
     .input(z.object({ requireForAll: z.boolean() }).strict())
     .mutation(({ ctx, input }) => setOrganisationMfaRequirement(ctx.db, ctx.actor, input.requireForAll)),

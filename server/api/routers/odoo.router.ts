@@ -15,8 +15,15 @@ import {
   saveConnectionInput,
   saveMappingsInput,
 } from '@/server/modules/odoo-connection/odoo-connection.schemas';
-import { getOdooSetupGuide, listSetupProjects, listUnlinkedRecords } from '@/server/modules/odoo-connection/odoo-setup-guide.queries';
-import { createSetupRecord, previewSetupRecord } from '@/server/modules/odoo-connection/odoo-setup-guide.service';
+import {
+  getOdooSetupGuide,
+  listSetupProjects,
+  listUnlinkedRecords,
+} from '@/server/modules/odoo-connection/odoo-setup-guide.queries';
+import {
+  createSetupRecord,
+  previewSetupRecord,
+} from '@/server/modules/odoo-connection/odoo-setup-guide.service';
 import {
   saveOdooConnection,
   saveOdooMappings,

@@ -13,7 +13,12 @@ export const operationsRouter = createTRPCRouter({
   }),
   slos: procedure('operations.read').query(({ ctx }) => getSloStatus(ctx.db)),
   alerts: procedure('operations.read')
-    .input(z.object({ limit: z.number().int().min(1).max(200).default(50) }).strict().optional())
+    .input(
+      z
+        .object({ limit: z.number().int().min(1).max(200).default(50) })
+        .strict()
+        .optional(),
+    )
     .query(({ ctx, input }) => listAlerts(ctx.db, { limit: input?.limit })),
   updateSlo: procedure('slo.manage')
     .input(updateSloInput)

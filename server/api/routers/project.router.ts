@@ -6,7 +6,9 @@ import { idInput } from '@/server/lib/validation';
 import { getProject, listProjectOptions, listProjects } from '@/server/modules/projects/project.queries';
 
 export const projectRouter = createTRPCRouter({
-  list: procedure('project.read').input(listInputSchema).query(({ ctx, input }) => listProjects(ctx.db, ctx.actor, input)),
+  list: procedure('project.read')
+    .input(listInputSchema)
+    .query(({ ctx, input }) => listProjects(ctx.db, ctx.actor, input)),
   options: procedure('project.read').query(({ ctx }) => listProjectOptions(ctx.db, ctx.actor)),
   get: procedure('project.read')
     .input(z.object({ projectId: idInput }).strict())

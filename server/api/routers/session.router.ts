@@ -10,7 +10,9 @@ export const sessionRouter = createTRPCRouter({
   /** Who is signed in and what they may do: drives navigation (display only; the server enforces). */
   me: procedure('session.read').query(async ({ ctx }) => {
     const organisation = await getOrganisation(ctx.db, ctx.actor);
-    const permissions = (Object.keys(permissionTable) as Permission[]).filter((p) => hasPermission(ctx.actor.role, p));
+    const permissions = (Object.keys(permissionTable) as Permission[]).filter((p) =>
+      hasPermission(ctx.actor.role, p),
+    );
     return {
       id: ctx.actor.id,
       name: ctx.actor.name,

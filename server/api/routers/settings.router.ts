@@ -20,5 +20,7 @@ export const settingsRouter = createTRPCRouter({
   updateThresholds: procedure('settings.update')
     .input(updateThresholdsInput)
     .mutation(({ ctx, input }) => updateApprovalThresholds(ctx.db, input, ctx.actor)),
-  auditLog: procedure('audit.read').input(listInputSchema).query(({ ctx, input }) => listAuditEvents(ctx.db, ctx.actor, input)),
+  auditLog: procedure('audit.read')
+    .input(listInputSchema)
+    .query(({ ctx, input }) => listAuditEvents(ctx.db, ctx.actor, input)),
 });

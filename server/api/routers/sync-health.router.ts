@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { createTRPCRouter, procedure } from '@/server/api/trpc';
 import { listInputSchema } from '@/server/lib/list';
 import { getSyncHealth, listSyncAttempts } from '@/server/sync/sync-health.queries';
-import { listReconciliationRuns, requestReconciliation } from '@/server/sync/reconciliation/reconciliation.service';
+import {
+  listReconciliationRuns,
+  requestReconciliation,
+} from '@/server/sync/reconciliation/reconciliation.service';
 
 /** The sync health page (finance, executives, admins: those who read the exception queue). */
 const noInput = z.object({}).strict().optional();

@@ -12,7 +12,13 @@ import type { Actor } from '@/server/auth/actor';
 import { raiseException } from '@/server/modules/exceptions/exception.service';
 import { pendingSyncRequests } from '@/server/sync/enqueue';
 import { registerSyncHandler } from '@/server/sync/registry';
-import { committedStatus, createJsonRecordStore, createTestPartnerHandler, TEST_RECORD_TYPE, type TestRecordStore } from '@/server/sync/testing/test-partner.handler';
+import {
+  committedStatus,
+  createJsonRecordStore,
+  createTestPartnerHandler,
+  TEST_RECORD_TYPE,
+  type TestRecordStore,
+} from '@/server/sync/testing/test-partner.handler';
 import { contextFor, seedTestOrganisation, type SeededOrg } from '@/server/testing/fixtures';
 
 let testDb: TestDatabase;
@@ -37,7 +43,13 @@ const as = (actor: Actor) => createCaller(contextFor(testDb.db, actor));
 function newRecord(projectCode: string | null) {
   const id = randomUUID();
   const reference = `TP-${id.slice(0, 8)}`;
-  store.put(id, { name: 'Router partner', reference, projectId: projectCode ? org.projectIds[projectCode]! : null, amountAtStake: '900.00', syncStatus: 'failed' });
+  store.put(id, {
+    name: 'Router partner',
+    reference,
+    projectId: projectCode ? org.projectIds[projectCode]! : null,
+    amountAtStake: '900.00',
+    syncStatus: 'failed',
+  });
   return { id, reference };
 }
 
@@ -56,12 +68,38 @@ describe('sync.history', () => {
     const { id, reference } = newRecord('P-1001');
     const base = { recordType: TEST_RECORD_TYPE, recordId: id, durationMs: 12, startedAt: new Date() };
     await testDb.db.insert(syncAttempts).values([
-      { ...base, operation: 'res.partner.create', outcome: 'transient_error', errorName: 'plumbline.HttpError', errorMessage: 'Service Unavailable', httpStatus: 503, attemptNumber: 1 },
-      { ...base, operation: 'create partner', outcome: 'success', odooModel: 'res.partner', odooId: 77, attemptNumber: 2 },
+      {
+        ...base,
+        operation: 'res.partner.create',
+        outcome: 'transient_error',
+        errorName: 'plumbline.HttpError',
+        errorMessage: 'Service Unavailable',
+        httpStatus: 503,
+        attemptNumber: 1,
+      },
+      {
+        ...base,
+        operation: 'create partner',
+        outcome: 'success',
+        odooModel: 'res.partner',
+        odooId: 77,
+        attemptNumber: 2,
+      },
     ]);
-    await testDb.db.insert(syncLinks).values({ recordType: TEST_RECORD_TYPE, recordId: id, purpose: 'partner', odooModel: 'res.partner', odooId: 77, reference });
+    await testDb.db.insert(syncLinks).values({
+      recordType: TEST_RECORD_TYPE,
+      recordId: id,
+      purpose: 'partner',
+      odooModel: 'res.partner',
+      odooId: 77,
+      reference,
+    });
     const history = await as(org.actors.pm).sync.history({ recordType: TEST_RECORD_TYPE, recordId: id });
-    expect(history).toMatchObject({ reference, syncStatus: 'failed', links: [{ odooModel: 'res.partner', odooId: 77, reference }] });
+    expect(history).toMatchObject({
+      reference,
+      syncStatus: 'failed',
+      links: [{ odooModel: 'res.partner', odooId: 77, reference }],
+    });
     expect(history.attempts.map((a) => [a.attemptNumber, a.outcome])).toEqual([
       [2, 'success'],
       [1, 'transient_error'],
@@ -72,12 +110,24 @@ describe('sync.history', () => {
     const other = newRecord('P-1003'); // qs is not a member
     const orgWide = newRecord(null);
     const qs = as(org.actors.qs);
-    expect(await codeOf(qs.sync.history({ recordType: TEST_RECORD_TYPE, recordId: other.id }))).toBe('NOT_FOUND');
-    expect(await codeOf(qs.sync.history({ recordType: TEST_RECORD_TYPE, recordId: orgWide.id }))).toBe('NOT_FOUND');
-    expect(await codeOf(qs.sync.history({ recordType: TEST_RECORD_TYPE, recordId: randomUUID() }))).toBe('NOT_FOUND');
-    expect(await codeOf(qs.sync.history({ recordType: 'no_such_type', recordId: other.id }))).toBe('NOT_FOUND');
-    expect(await codeOf(as(org.actors.finance).sync.history({ recordType: TEST_RECORD_TYPE, recordId: other.id }))).toBe('OK');
-    expect(await codeOf(as(org.actors.exec).sync.history({ recordType: TEST_RECORD_TYPE, recordId: orgWide.id }))).toBe('OK');
+    expect(await codeOf(qs.sync.history({ recordType: TEST_RECORD_TYPE, recordId: other.id }))).toBe(
+      'NOT_FOUND',
+    );
+    expect(await codeOf(qs.sync.history({ recordType: TEST_RECORD_TYPE, recordId: orgWide.id }))).toBe(
+      'NOT_FOUND',
+    );
+    expect(await codeOf(qs.sync.history({ recordType: TEST_RECORD_TYPE, recordId: randomUUID() }))).toBe(
+      'NOT_FOUND',
+    );
+    expect(await codeOf(qs.sync.history({ recordType: 'no_such_type', recordId: other.id }))).toBe(
+      'NOT_FOUND',
+    );
+    expect(
+      await codeOf(as(org.actors.finance).sync.history({ recordType: TEST_RECORD_TYPE, recordId: other.id })),
+    ).toBe('OK');
+    expect(
+      await codeOf(as(org.actors.exec).sync.history({ recordType: TEST_RECORD_TYPE, recordId: orgWide.id })),
+    ).toBe('OK');
   });
 });
 
@@ -88,9 +138,17 @@ describe('sync.retry', () => {
     expect(await codeOf(as(org.actors.pm).sync.retry(input))).toBe('FORBIDDEN');
     await as(org.actors.finance).sync.retry(input);
     await as(org.actors.finance).sync.retry(input);
-    const audit = await testDb.db.select().from(auditEvents).where(and(eq(auditEvents.entityType, TEST_RECORD_TYPE), eq(auditEvents.entityId, id)));
+    const audit = await testDb.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.entityType, TEST_RECORD_TYPE), eq(auditEvents.entityId, id)));
     expect(audit).toHaveLength(2);
-    expect(audit[0]).toMatchObject({ action: 'sync.retry', actorId: org.actors.finance.id, fromState: 'failed', toState: 'pending' });
+    expect(audit[0]).toMatchObject({
+      action: 'sync.retry',
+      actorId: org.actors.finance.id,
+      fromState: 'failed',
+      toState: 'pending',
+    });
     expect(await pendingSyncRequests(testDb.db, TEST_RECORD_TYPE, id)).toBe(1);
     expect(await committedStatus(testDb.db, store.get(id)!)).toBe('pending');
   });
@@ -112,11 +170,21 @@ describe('exceptions router', () => {
     const finance = as(org.actors.finance);
     const list = await finance.exceptions.list({ filters: { status: 'open', category: 'sync_failure' } });
     expect(list.rows.map((row) => row.id)).toContain(raised.id);
-    expect((await finance.exceptions.forRecord({ recordType: TEST_RECORD_TYPE, recordId: id })).map((row) => row.id)).toEqual([raised.id]);
-    await expect(finance.exceptions.dismiss({ exceptionId: raised.id, version: 1, reason: '' })).rejects.toMatchObject({
+    expect(
+      (await finance.exceptions.forRecord({ recordType: TEST_RECORD_TYPE, recordId: id })).map(
+        (row) => row.id,
+      ),
+    ).toEqual([raised.id]);
+    await expect(
+      finance.exceptions.dismiss({ exceptionId: raised.id, version: 1, reason: '' }),
+    ).rejects.toMatchObject({
       code: 'BAD_REQUEST',
       message: expect.stringMatching(/reason/i),
     });
-    expect(await codeOf(as(org.actors.exec).exceptions.dismiss({ exceptionId: raised.id, version: 1, reason: 'not mine' }))).toBe('FORBIDDEN');
+    expect(
+      await codeOf(
+        as(org.actors.exec).exceptions.dismiss({ exceptionId: raised.id, version: 1, reason: 'not mine' }),
+      ),
+    ).toBe('FORBIDDEN');
   });
 });

@@ -21,7 +21,9 @@ import {
 import { getUserDetail, listProjectMembers, listUsers } from '@/server/modules/users/user.queries';
 
 export const userRouter = createTRPCRouter({
-  list: procedure('user.read').input(listInputSchema).query(({ ctx, input }) => listUsers(ctx.db, ctx.actor, input)),
+  list: procedure('user.read')
+    .input(listInputSchema)
+    .query(({ ctx, input }) => listUsers(ctx.db, ctx.actor, input)),
   get: procedure('user.read')
     .input(z.object({ userId: idInput }).strict())
     .query(async ({ ctx, input }) => {
@@ -29,8 +31,12 @@ export const userRouter = createTRPCRouter({
       if (!user) throw new TRPCError({ code: 'NOT_FOUND', message: 'User not found.' });
       return user;
     }),
-  create: procedure('user.create').input(createUserInput).mutation(({ ctx, input }) => createUser(ctx.db, input, ctx.actor)),
-  update: procedure('user.update').input(updateUserInput).mutation(({ ctx, input }) => updateUser(ctx.db, input, ctx.actor)),
+  create: procedure('user.create')
+    .input(createUserInput)
+    .mutation(({ ctx, input }) => createUser(ctx.db, input, ctx.actor)),
+  update: procedure('user.update')
+    .input(updateUserInput)
+    .mutation(({ ctx, input }) => updateUser(ctx.db, input, ctx.actor)),
   setActive: procedure('user.deactivate')
     .input(setUserActiveInput)
     .mutation(({ ctx, input }) => setUserActive(ctx.db, input, ctx.actor)),

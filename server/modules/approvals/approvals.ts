@@ -55,10 +55,46 @@ export const routeDefinitions: Record<ApprovalRecordType, RecordDefinition> = {
     authorColumns: ['created_by_id', 'submitted_by_id'],
     decidedStates: ['approved'],
     steps: [
-      { step: 1, name: 'qs_review', label: 'QS review', roles: [QS], applies: 'always', authorsMayAct: false, awaits: 'submitted', reaches: 'approved' },
-      { step: 2, name: 'pm_approval', label: 'PM approval', roles: [PM], applies: 'always', authorsMayAct: false, awaits: 'submitted', reaches: 'approved' },
-      { step: 3, name: 'executive_approval', label: 'Executive approval', roles: [EXEC], applies: 'above_pm_limit', authorsMayAct: false, awaits: 'submitted', reaches: 'approved' },
-      { step: 4, name: 'second_executive_approval', label: 'Second executive approval', roles: [EXEC], applies: 'above_executive_limit', authorsMayAct: false, awaits: 'submitted', reaches: 'approved' },
+      {
+        step: 1,
+        name: 'qs_review',
+        label: 'QS review',
+        roles: [QS],
+        applies: 'always',
+        authorsMayAct: false,
+        awaits: 'submitted',
+        reaches: 'approved',
+      },
+      {
+        step: 2,
+        name: 'pm_approval',
+        label: 'PM approval',
+        roles: [PM],
+        applies: 'always',
+        authorsMayAct: false,
+        awaits: 'submitted',
+        reaches: 'approved',
+      },
+      {
+        step: 3,
+        name: 'executive_approval',
+        label: 'Executive approval',
+        roles: [EXEC],
+        applies: 'above_pm_limit',
+        authorsMayAct: false,
+        awaits: 'submitted',
+        reaches: 'approved',
+      },
+      {
+        step: 4,
+        name: 'second_executive_approval',
+        label: 'Second executive approval',
+        roles: [EXEC],
+        applies: 'above_executive_limit',
+        authorsMayAct: false,
+        awaits: 'submitted',
+        reaches: 'approved',
+      },
     ],
   },
   claim: {
@@ -66,10 +102,46 @@ export const routeDefinitions: Record<ApprovalRecordType, RecordDefinition> = {
     authorColumns: ['created_by_id', 'submitted_by_id'],
     decidedStates: ['certified', 'approved', 'released', 'posted', 'paid'],
     steps: [
-      { step: 1, name: 'certify', label: 'Certify (QS)', roles: [QS], applies: 'always', authorsMayAct: true, awaits: 'submitted', reaches: 'certified' },
-      { step: 2, name: 'approve', label: 'Approve (PM)', roles: [PM], applies: 'always', authorsMayAct: false, awaits: 'certified', reaches: 'approved' },
-      { step: 3, name: 'executive_approve', label: 'Approve (executive)', roles: [EXEC], applies: 'above_pm_limit', authorsMayAct: false, awaits: 'certified', reaches: 'approved' },
-      { step: 4, name: 'release', label: 'Finance release', roles: [FIN], applies: 'always', authorsMayAct: false, awaits: 'approved', reaches: 'released' },
+      {
+        step: 1,
+        name: 'certify',
+        label: 'Certify (QS)',
+        roles: [QS],
+        applies: 'always',
+        authorsMayAct: true,
+        awaits: 'submitted',
+        reaches: 'certified',
+      },
+      {
+        step: 2,
+        name: 'approve',
+        label: 'Approve (PM)',
+        roles: [PM],
+        applies: 'always',
+        authorsMayAct: false,
+        awaits: 'certified',
+        reaches: 'approved',
+      },
+      {
+        step: 3,
+        name: 'executive_approve',
+        label: 'Approve (executive)',
+        roles: [EXEC],
+        applies: 'above_pm_limit',
+        authorsMayAct: false,
+        awaits: 'certified',
+        reaches: 'approved',
+      },
+      {
+        step: 4,
+        name: 'release',
+        label: 'Finance release',
+        roles: [FIN],
+        applies: 'always',
+        authorsMayAct: false,
+        awaits: 'approved',
+        reaches: 'released',
+      },
     ],
   },
   milestone: {
@@ -77,15 +149,49 @@ export const routeDefinitions: Record<ApprovalRecordType, RecordDefinition> = {
     authorColumns: ['created_by_id', 'completion_claimed_by_id'],
     decidedStates: ['completion_claimed', 'verified', 'released', 'invoiced', 'paid'],
     steps: [
-      { step: 1, name: 'claim_completion', label: 'Claim completion (PM)', roles: [PM], applies: 'always', authorsMayAct: true, awaits: 'planned', reaches: 'completion_claimed' },
-      { step: 2, name: 'verify', label: 'Verify completion (QS)', roles: [QS], applies: 'always', authorsMayAct: false, awaits: 'completion_claimed', reaches: 'verified' },
-      { step: 3, name: 'release', label: 'Finance release', roles: [FIN], applies: 'always', authorsMayAct: false, awaits: 'verified', reaches: 'released' },
+      {
+        step: 1,
+        name: 'claim_completion',
+        label: 'Claim completion (PM)',
+        roles: [PM],
+        applies: 'always',
+        authorsMayAct: true,
+        awaits: 'planned',
+        reaches: 'completion_claimed',
+      },
+      {
+        step: 2,
+        name: 'verify',
+        label: 'Verify completion (QS)',
+        roles: [QS],
+        applies: 'always',
+        authorsMayAct: false,
+        awaits: 'completion_claimed',
+        reaches: 'verified',
+      },
+      {
+        step: 3,
+        name: 'release',
+        label: 'Finance release',
+        roles: [FIN],
+        applies: 'always',
+        authorsMayAct: false,
+        awaits: 'verified',
+        reaches: 'released',
+      },
     ],
   },
 };
 
 export type Thresholds = { pmLimit: string; executiveLimit: string };
-export type RouteStep = { step: number; name: string; label: string; role: Role; awaits: string; reaches: string };
+export type RouteStep = {
+  step: number;
+  name: string;
+  label: string;
+  role: Role;
+  awaits: string;
+  reaches: string;
+};
 export type Route = { steps: RouteStep[]; routingAmount: string; reason: string; fixed: boolean };
 
 export function stepDefinition(type: ApprovalRecordType, step: number): StepDefinition {
@@ -95,13 +201,27 @@ export function stepDefinition(type: ApprovalRecordType, step: number): StepDefi
 }
 
 /** The route a record of `type` needs for `amount` (sign ignored) under the organisation's limits. */
-export function buildRoute(type: ApprovalRecordType, amount: string, thresholds: Thresholds, reason: string): Route {
+export function buildRoute(
+  type: ApprovalRecordType,
+  amount: string,
+  thresholds: Thresholds,
+  reason: string,
+): Route {
   const size = parseAmount(amount, 'routing amount').abs();
   const pmLimit = parseAmount(thresholds.pmLimit, 'pmLimit', 'non_negative');
   const executiveLimit = parseAmount(thresholds.executiveLimit, 'executiveLimit', 'non_negative');
   const applies = (s: StepDefinition) =>
-    s.applies === 'always' || (s.applies === 'above_pm_limit' && size.greaterThan(pmLimit)) || (s.applies === 'above_executive_limit' && size.greaterThan(executiveLimit));
-  const steps = routeDefinitions[type].steps.filter(applies).map((s) => ({ step: s.step, name: s.name, label: s.label, role: s.roles[0]!, awaits: s.awaits, reaches: s.reaches }));
+    s.applies === 'always' ||
+    (s.applies === 'above_pm_limit' && size.greaterThan(pmLimit)) ||
+    (s.applies === 'above_executive_limit' && size.greaterThan(executiveLimit));
+  const steps = routeDefinitions[type].steps.filter(applies).map((s) => ({
+    step: s.step,
+    name: s.name,
+    label: s.label,
+    role: s.roles[0]!,
+    awaits: s.awaits,
+    reaches: s.reaches,
+  }));
   const limitNote = size.greaterThan(executiveLimit)
     ? `above the executive limit ${thresholds.executiveLimit}`
     : size.greaterThan(pmLimit)
@@ -140,24 +260,59 @@ export type ApprovalState = {
 export function approvalState(subject: ApprovalSubject, actor: Pick<Actor, 'id' | 'role'>): ApprovalState {
   const { route, decisions } = subject;
   const approved = new Set(decisions.filter((d) => d.decision === 'approved').map((d) => d.step));
-  const pendingStep = decisions.some((d) => d.decision === 'rejected') ? null : (route.steps.find((s) => !approved.has(s.step)) ?? null);
-  const completesState = pendingStep !== null && !route.steps.some((s) => s.step > pendingStep.step && s.awaits === pendingStep.awaits && !approved.has(s.step));
-  const refuse = (whyNotCode: WhyNotCode, whyNot: string): ApprovalState => ({ route, pendingStep, canAct: false, whyNot, whyNotCode, completesState });
-  if (!pendingStep) return refuse('INVALID_TRANSITION', decisions.some((d) => d.decision === 'rejected') ? 'This item was rejected; its approval route is closed.' : 'No approval step is waiting.');
-  if (pendingStep.awaits !== subject.status) return refuse('INVALID_TRANSITION', `${pendingStep.label} waits for the item to be ${pendingStep.awaits.replace(/_/g, ' ')}; it is ${subject.status.replace(/_/g, ' ')}.`);
+  const pendingStep = decisions.some((d) => d.decision === 'rejected')
+    ? null
+    : (route.steps.find((s) => !approved.has(s.step)) ?? null);
+  const completesState =
+    pendingStep !== null &&
+    !route.steps.some(
+      (s) => s.step > pendingStep.step && s.awaits === pendingStep.awaits && !approved.has(s.step),
+    );
+  const refuse = (whyNotCode: WhyNotCode, whyNot: string): ApprovalState => ({
+    route,
+    pendingStep,
+    canAct: false,
+    whyNot,
+    whyNotCode,
+    completesState,
+  });
+  if (!pendingStep)
+    return refuse(
+      'INVALID_TRANSITION',
+      decisions.some((d) => d.decision === 'rejected')
+        ? 'This item was rejected; its approval route is closed.'
+        : 'No approval step is waiting.',
+    );
+  if (pendingStep.awaits !== subject.status)
+    return refuse(
+      'INVALID_TRANSITION',
+      `${pendingStep.label} waits for the item to be ${pendingStep.awaits.replace(/_/g, ' ')}; it is ${subject.status.replace(/_/g, ' ')}.`,
+    );
   if (!stepDefinition(subject.type, pendingStep.step).authorsMayAct && subject.authorIds.has(actor.id)) {
     return refuse('SELF_APPROVAL', 'You cannot approve an item you created, submitted or edited.');
   }
-  if (decisions.some((d) => d.deciderId === actor.id)) return refuse('DUPLICATE_APPROVAL_STEP', 'You have already taken an approval step on this item.');
-  if (actor.role !== pendingStep.role) return refuse('FORBIDDEN', `Step ${pendingStep.step} (${pendingStep.label}) must be taken by a ${roleLabels[pendingStep.role].toLowerCase()}.`);
+  if (decisions.some((d) => d.deciderId === actor.id))
+    return refuse('DUPLICATE_APPROVAL_STEP', 'You have already taken an approval step on this item.');
+  if (actor.role !== pendingStep.role)
+    return refuse(
+      'FORBIDDEN',
+      `Step ${pendingStep.step} (${pendingStep.label}) must be taken by a ${roleLabels[pendingStep.role].toLowerCase()}.`,
+    );
   return { route, pendingStep, canAct: true, whyNot: null, whyNotCode: null, completesState };
 }
 
 /** Throws the refusal as a DomainError (the services' guard). */
-export function assertCanAct(subject: ApprovalSubject, actor: Pick<Actor, 'id' | 'role'>): ApprovalState & { pendingStep: RouteStep } {
+export function assertCanAct(
+  subject: ApprovalSubject,
+  actor: Pick<Actor, 'id' | 'role'>,
+): ApprovalState & { pendingStep: RouteStep } {
   const state = approvalState(subject, actor);
   if (!state.canAct || !state.pendingStep) {
-    throw new DomainError(state.whyNotCode ?? 'FORBIDDEN', state.whyNot ?? 'You may not take this step.', state.pendingStep ? { step: state.pendingStep.step, role: state.pendingStep.role } : undefined);
+    throw new DomainError(
+      state.whyNotCode ?? 'FORBIDDEN',
+      state.whyNot ?? 'You may not take this step.',
+      state.pendingStep ? { step: state.pendingStep.step, role: state.pendingStep.role } : undefined,
+    );
   }
   return state as ApprovalState & { pendingStep: RouteStep };
 }
@@ -186,19 +341,33 @@ export async function recordDecision(
 }
 
 /** Notes a person who shaped the record's figures (idempotent). */
-export async function noteAuthor(tx: DbOrTx, type: ApprovalRecordType, recordId: string, userId: string, kind: 'creator' | 'submitter' | 'editor'): Promise<void> {
+export async function noteAuthor(
+  tx: DbOrTx,
+  type: ApprovalRecordType,
+  recordId: string,
+  userId: string,
+  kind: 'creator' | 'submitter' | 'editor',
+): Promise<void> {
   await tx.insert(approvalAuthors).values({ recordType: type, recordId, userId, kind }).onConflictDoNothing();
 }
 
 /** A new revision keeps everyone who shaped the earlier ones. */
-export async function carryAuthors(tx: DbOrTx, type: ApprovalRecordType, fromId: string, toId: string): Promise<void> {
+export async function carryAuthors(
+  tx: DbOrTx,
+  type: ApprovalRecordType,
+  fromId: string,
+  toId: string,
+): Promise<void> {
   await tx.execute(sql`INSERT INTO approval_authors (record_type, record_id, user_id, kind)
     SELECT record_type, ${toId}::uuid, user_id, kind FROM approval_authors WHERE record_type = ${type} AND record_id = ${fromId}::uuid
     ON CONFLICT DO NOTHING`);
 }
 
 export async function thresholdsOf(db: DbOrTx, organisationId: string): Promise<Thresholds> {
-  const [org] = await db.select({ pmLimit: organisations.pmLimitAmount, executiveLimit: organisations.executiveLimitAmount }).from(organisations).where(eq(organisations.id, organisationId));
+  const [org] = await db
+    .select({ pmLimit: organisations.pmLimitAmount, executiveLimit: organisations.executiveLimitAmount })
+    .from(organisations)
+    .where(eq(organisations.id, organisationId));
   if (!org) throw new DomainError('NOT_FOUND', 'Organisation not found.');
   return org;
 }
@@ -216,7 +385,14 @@ export async function thresholdsOfProject(db: DbOrTx, projectId: string): Promis
 /** Fixes the route of a record's cycle (append-only; returns the route already fixed, if any). */
 export async function fixRoute(
   tx: Tx,
-  input: { type: ApprovalRecordType; recordId: string; cycle?: number; amount: string; reason: string; thresholds: Thresholds },
+  input: {
+    type: ApprovalRecordType;
+    recordId: string;
+    cycle?: number;
+    amount: string;
+    reason: string;
+    thresholds: Thresholds;
+  },
 ): Promise<Route> {
   const cycle = input.cycle ?? 1;
   const existing = await routesOf(tx, input.type, [{ id: input.recordId, cycle }]);
@@ -224,26 +400,64 @@ export async function fixRoute(
   if (found) return found;
   const route = buildRoute(input.type, input.amount, input.thresholds, input.reason);
   await tx.insert(approvalRoutes).values(
-    route.steps.map((s) => ({ recordType: input.type, recordId: input.recordId, cycle, step: s.step, stepName: s.name, role: s.role, routingAmount: route.routingAmount, reason: route.reason })),
+    route.steps.map((s) => ({
+      recordType: input.type,
+      recordId: input.recordId,
+      cycle,
+      step: s.step,
+      stepName: s.name,
+      role: s.role,
+      routingAmount: route.routingAmount,
+      reason: route.reason,
+    })),
   );
   return { ...route, fixed: true };
 }
 
-type SubjectRow = { id: string; status: string; cycle?: number; authorIds: readonly (string | null | undefined)[] };
+type SubjectRow = {
+  id: string;
+  status: string;
+  cycle?: number;
+  authorIds: readonly (string | null | undefined)[];
+};
 
-async function routesOf(db: DbOrTx, type: ApprovalRecordType, rows: readonly { id: string; cycle: number }[]): Promise<Map<string, Route>> {
+async function routesOf(
+  db: DbOrTx,
+  type: ApprovalRecordType,
+  rows: readonly { id: string; cycle: number }[],
+): Promise<Map<string, Route>> {
   const out = new Map<string, Route>();
   if (rows.length === 0) return out;
   const found = await db
     .select()
     .from(approvalRoutes)
-    .where(and(eq(approvalRoutes.recordType, type), inArray(approvalRoutes.recordId, rows.map((r) => r.id))));
+    .where(
+      and(
+        eq(approvalRoutes.recordType, type),
+        inArray(
+          approvalRoutes.recordId,
+          rows.map((r) => r.id),
+        ),
+      ),
+    );
   const cycleOf = new Map(rows.map((r) => [r.id, r.cycle]));
   for (const r of found.sort((a, b) => a.step - b.step)) {
     if (cycleOf.get(r.recordId) !== r.cycle) continue;
     const def = stepDefinition(type, r.step);
-    const route = out.get(r.recordId) ?? { steps: [], routingAmount: r.routingAmount, reason: r.reason, fixed: true };
-    route.steps.push({ step: r.step, name: r.stepName, label: def.label, role: r.role as Role, awaits: def.awaits, reaches: def.reaches });
+    const route = out.get(r.recordId) ?? {
+      steps: [],
+      routingAmount: r.routingAmount,
+      reason: r.reason,
+      fixed: true,
+    };
+    route.steps.push({
+      step: r.step,
+      name: r.stepName,
+      label: def.label,
+      role: r.role as Role,
+      awaits: def.awaits,
+      reaches: def.reaches,
+    });
     out.set(r.recordId, route);
   }
   return out;
@@ -262,9 +476,19 @@ export async function loadSubjects(
   if (rows.length === 0) return out;
   const ids = rows.map((r) => r.id);
   const [routes, decisions, authors] = await Promise.all([
-    routesOf(db, type, rows.map((r) => ({ id: r.id, cycle: r.cycle ?? 1 }))),
+    routesOf(
+      db,
+      type,
+      rows.map((r) => ({ id: r.id, cycle: r.cycle ?? 1 })),
+    ),
     db
-      .select({ recordId: approvalDecisions.recordId, step: approvalDecisions.step, cycle: approvalDecisions.cycle, deciderId: approvalDecisions.decidedById, decision: approvalDecisions.decision })
+      .select({
+        recordId: approvalDecisions.recordId,
+        step: approvalDecisions.step,
+        cycle: approvalDecisions.cycle,
+        deciderId: approvalDecisions.decidedById,
+        decision: approvalDecisions.decision,
+      })
       .from(approvalDecisions)
       .where(and(eq(approvalDecisions.recordType, type), inArray(approvalDecisions.recordId, ids))),
     db
@@ -281,7 +505,9 @@ export async function loadSubjects(
       id: row.id,
       status: row.status,
       cycle,
-      route: routes.get(row.id) ?? buildRoute(type, row.provisional.amount, row.provisional.thresholds, row.provisional.reason),
+      route:
+        routes.get(row.id) ??
+        buildRoute(type, row.provisional.amount, row.provisional.thresholds, row.provisional.reason),
       decisions: decisions.filter((d) => d.recordId === row.id && d.cycle === cycle),
       authorIds,
     });
@@ -301,7 +527,10 @@ export async function loadSubject(
 export function approvalView(subject: ApprovalSubject, actor: Pick<Actor, 'id' | 'role'>) {
   const state = approvalState(subject, actor);
   return {
-    route: state.route.steps.map((s) => ({ ...s, decided: subject.decisions.find((d) => d.step === s.step)?.decision ?? null })),
+    route: state.route.steps.map((s) => ({
+      ...s,
+      decided: subject.decisions.find((d) => d.step === s.step)?.decision ?? null,
+    })),
     routeFixed: state.route.fixed,
     routingAmount: state.route.routingAmount,
     routingReason: state.route.reason,

@@ -8,8 +8,18 @@ import type { Context } from '@/server/api/trpc';
 import type { Actor } from '@/server/auth/actor';
 import { authOptions } from '@/server/auth/config';
 import { openSession, resolveActor } from '@/server/auth/session';
-import { addSecondQs, runToApproved, seedWorkedExampleSubcontract } from '@/server/modules/claims/claim.testing';
-import { contextFor, contextWithFreshMfa, seedTestOrganisation, sessionVersionOf, type SeededOrg } from '@/server/testing/fixtures';
+import {
+  addSecondQs,
+  runToApproved,
+  seedWorkedExampleSubcontract,
+} from '@/server/modules/claims/claim.testing';
+import {
+  contextFor,
+  contextWithFreshMfa,
+  seedTestOrganisation,
+  sessionVersionOf,
+  type SeededOrg,
+} from '@/server/testing/fixtures';
 import { bankFingerprint, dualControlDefinitions } from './dual-control';
 
 /**
@@ -39,15 +49,26 @@ async function refusal(promise: Promise<unknown>): Promise<TRPCError> {
   if (!(error instanceof TRPCError)) throw new Error(`expected a refusal, got ${String(error)}`);
   return error;
 }
-const fresh = async (who: keyof SeededOrg['actors']) => createCaller(await contextWithFreshMfa(testDb.db, org.actors[who]));
-const vendorRow = async (id: string) => (await testDb.db.select().from(partners).where(eq(partners.id, id)))[0]!;
+const fresh = async (who: keyof SeededOrg['actors']) =>
+  createCaller(await contextWithFreshMfa(testDb.db, org.actors[who]));
+const vendorRow = async (id: string) =>
+  (await testDb.db.select().from(partners).where(eq(partners.id, id)))[0]!;
 
 /** A context built as a request would be: the actor as the database says it is now. */
 async function signedIn(userId: string): Promise<Context | null> {
   const sessionId = await openSession(testDb.db, userId, { mfaVerified: true });
-  const resolution = await resolveActor(testDb.db, { uid: userId, sid: sessionId, sv: await sessionVersionOf(testDb.db, userId), signedInAt: Math.floor(Date.now() / 1000) });
+  const resolution = await resolveActor(testDb.db, {
+    uid: userId,
+    sid: sessionId,
+    sv: await sessionVersionOf(testDb.db, userId),
+    signedInAt: Math.floor(Date.now() / 1000),
+  });
   if (!resolution.actor) return null;
-  return { ...contextFor(testDb.db, resolution.actor), sessionId, passwordChangeRequired: resolution.passwordChangeRequired };
+  return {
+    ...contextFor(testDb.db, resolution.actor),
+    sessionId,
+    passwordChangeRequired: resolution.passwordChangeRequired,
+  };
 }
 
 describe('the kinds in the database are the module’s (one rule in one place)', () => {
@@ -56,15 +77,31 @@ describe('the kinds in the database are the module’s (one rule in one place)',
     expect(stored).toEqual(
       Object.entries(dualControlDefinitions)
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(([kind, d]) => ({ kind, subjectTable: d.subjectTable, requesterRoles: [...d.requesterRoles], confirmerRoles: [...d.confirmerRoles] })),
+        .map(([kind, d]) => ({
+          kind,
+          subjectTable: d.subjectTable,
+          requesterRoles: [...d.requesterRoles],
+          confirmerRoles: [...d.confirmerRoles],
+        })),
     );
   });
 });
 
 describe('finance alone cannot redirect a payment', () => {
   it('a bank change waits; the release is refused while it does; the requester cannot confirm; an executive can; the audit keeps fingerprints only', async () => {
-    const sc = await seedWorkedExampleSubcontract(testDb.db, org, { reference: 'DC-1', vendorOdooId: 9901, purchaseOrderId: 9901 });
-    const claimId = await runToApproved(testDb.db, org, sc, '2026-01-31', ['58000.00', '0.00'], ['58000.00', '0.00']);
+    const sc = await seedWorkedExampleSubcontract(testDb.db, org, {
+      reference: 'DC-1',
+      vendorOdooId: 9901,
+      purchaseOrderId: 9901,
+    });
+    const claimId = await runToApproved(
+      testDb.db,
+      org,
+      sc,
+      '2026-01-31',
+      ['58000.00', '0.00'],
+      ['58000.00', '0.00'],
+    );
     const finance = await fresh('finance');
     const before = await vendorRow(sc.vendorId);
     const { pendingChangeIds } = await finance.masterData.updateVendorCompliance({
@@ -78,7 +115,10 @@ describe('finance alone cannot redirect a payment', () => {
     expect(pendingChangeIds).toHaveLength(2);
     // nothing changed on the vendor yet
     const waiting = await vendorRow(sc.vendorId);
-    expect([waiting.bankAccountNumber, waiting.insuranceExpiresOn]).toEqual([before.bankAccountNumber, before.insuranceExpiresOn]);
+    expect([waiting.bankAccountNumber, waiting.insuranceExpiresOn]).toEqual([
+      before.bankAccountNumber,
+      before.insuranceExpiresOn,
+    ]);
 
     // the release is refused, with the plain reason, while the bank change waits
     const refused = await refusal(finance.claims.release({ claimId, version: 5 }));
@@ -87,16 +127,23 @@ describe('finance alone cannot redirect a payment', () => {
     expect((await testDb.db.select().from(claims).where(eq(claims.id, claimId)))[0]!.status).toBe('approved');
 
     // the requester may not confirm their own request (nor may another finance user: executives confirm)
-    const [bankChange] = await testDb.db.select().from(pendingChanges).where(and(eq(pendingChanges.subjectId, sc.vendorId), eq(pendingChanges.kind, 'vendor_bank')));
+    const [bankChange] = await testDb.db
+      .select()
+      .from(pendingChanges)
+      .where(and(eq(pendingChanges.subjectId, sc.vendorId), eq(pendingChanges.kind, 'vendor_bank')));
     const own = await refusal(finance.pendingChanges.confirm({ changeId: bankChange!.id }));
     expect(own.code).toBe('FORBIDDEN');
     expect(own.message).toMatch(/You asked for this change/);
-    expect((await finance.pendingChanges.list({ status: 'pending' })).find((c) => c.id === bankChange!.id)).toMatchObject({ canDecide: false, canCancel: true });
+    expect(
+      (await finance.pendingChanges.list({ status: 'pending' })).find((c) => c.id === bankChange!.id),
+    ).toMatchObject({ canDecide: false, canCancel: true });
     expect((await vendorRow(sc.vendorId)).bankAccountNumber).toBe(before.bankAccountNumber);
 
     // the executive sees who asked and what changes — the number only as fingerprint and last 4
     const exec = await fresh('exec');
-    const listed = (await exec.pendingChanges.list({ status: 'pending' })).find((c) => c.id === bankChange!.id);
+    const listed = (await exec.pendingChanges.list({ status: 'pending' })).find(
+      (c) => c.id === bankChange!.id,
+    );
     expect(listed).toMatchObject({ canDecide: true, requestedBy: expect.any(String) });
     expect(JSON.stringify(listed)).not.toContain(NEW_NUMBER);
     expect(JSON.stringify(listed)).toContain('"last4":"6819"');
@@ -105,11 +152,25 @@ describe('finance alone cannot redirect a payment', () => {
     expect([after.bankAccountNumber, after.insuranceExpiresOn]).toEqual([NEW_NUMBER, '2030-12-31']);
 
     // the audit rows: fingerprints (hash + last 4) of old and new, never the number
-    const rows = await testDb.db.select().from(auditEvents).where(and(eq(auditEvents.entityId, sc.vendorId), inArray(auditEvents.action, ['change.request', 'vendor.bank_change'])));
+    const rows = await testDb.db
+      .select()
+      .from(auditEvents)
+      .where(
+        and(
+          eq(auditEvents.entityId, sc.vendorId),
+          inArray(auditEvents.action, ['change.request', 'vendor.bank_change']),
+        ),
+      );
     expect(JSON.stringify(rows)).not.toContain(NEW_NUMBER);
     const applied = rows.find((r) => r.action === 'vendor.bank_change');
-    expect(applied?.changedFields?.bankAccountNumber).toEqual({ old: null, new: bankFingerprint(NEW_NUMBER) });
-    expect(bankFingerprint(NEW_NUMBER)).toMatchObject({ fingerprint: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), last4: '6819' });
+    expect(applied?.changedFields?.bankAccountNumber).toEqual({
+      old: null,
+      new: bankFingerprint(NEW_NUMBER),
+    });
+    expect(bankFingerprint(NEW_NUMBER)).toMatchObject({
+      fingerprint: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+      last4: '6819',
+    });
 
     // with the change confirmed, the release goes through
     await finance.claims.release({ claimId, version: 5 });
@@ -117,13 +178,31 @@ describe('finance alone cannot redirect a payment', () => {
   });
 
   it('a second change of the same bank details cannot be stacked while one waits, and a rejection changes nothing', async () => {
-    const sc = await seedWorkedExampleSubcontract(testDb.db, org, { reference: 'DC-2', vendorOdooId: 9902, purchaseOrderId: 9902 });
+    const sc = await seedWorkedExampleSubcontract(testDb.db, org, {
+      reference: 'DC-2',
+      vendorOdooId: 9902,
+      purchaseOrderId: 9902,
+    });
     const finance = await fresh('finance');
     const v = await vendorRow(sc.vendorId);
-    const change = { vendorId: sc.vendorId, version: v.version, insuranceExpiresOn: null, licenceExpiresOn: null, bankAccountNumber: 'GB00-REJECT-1111' };
+    const change = {
+      vendorId: sc.vendorId,
+      version: v.version,
+      insuranceExpiresOn: null,
+      licenceExpiresOn: null,
+      bankAccountNumber: 'GB00-REJECT-1111',
+    };
     const { pendingChangeIds } = await finance.masterData.updateVendorCompliance(change);
-    expect((await refusal(finance.masterData.updateVendorCompliance({ ...change, bankAccountNumber: 'GB00-REJECT-2222' }))).code).toBe('CONFLICT');
-    await (await fresh('exec')).pendingChanges.reject({ changeId: pendingChangeIds[0]!, comment: 'Not verified by phone' });
+    expect(
+      (
+        await refusal(
+          finance.masterData.updateVendorCompliance({ ...change, bankAccountNumber: 'GB00-REJECT-2222' }),
+        )
+      ).code,
+    ).toBe('CONFLICT');
+    await (
+      await fresh('exec')
+    ).pendingChanges.reject({ changeId: pendingChangeIds[0]!, comment: 'Not verified by phone' });
     expect((await vendorRow(sc.vendorId)).bankAccountNumber).toBeNull();
   });
 });
@@ -131,12 +210,23 @@ describe('finance alone cannot redirect a payment', () => {
 describe('an admin does not approve by proxy', () => {
   it('a PM account the admin creates cannot sign in or approve until an executive confirms the grant; the admin cannot confirm it', async () => {
     const admin = await fresh('admin');
-    const created = await admin.users.create({ email: 'proxy.pm@northbeam.example', name: 'Proxy PM', role: 'project_manager', password: 'a-password-the-admin-knows', projectIds: [org.projectIds['P-1001']!] });
+    const created = await admin.users.create({
+      email: 'proxy.pm@northbeam.example',
+      name: 'Proxy PM',
+      role: 'project_manager',
+      password: 'a-password-the-admin-knows',
+      projectIds: [org.projectIds['P-1001']!],
+    });
     expect(created.pendingChangeId).toEqual(expect.any(String));
     expect(await signedIn(created.id)).toBeNull(); // inactive: no session, so no approval
-    expect((await refusal(admin.pendingChanges.confirm({ changeId: created.pendingChangeId! }))).code).toBe('FORBIDDEN');
+    expect((await refusal(admin.pendingChanges.confirm({ changeId: created.pendingChangeId! }))).code).toBe(
+      'FORBIDDEN',
+    );
     // a finance user is not the confirming role for grants either
-    expect((await refusal((await fresh('finance')).pendingChanges.confirm({ changeId: created.pendingChangeId! }))).code).toBe('FORBIDDEN');
+    expect(
+      (await refusal((await fresh('finance')).pendingChanges.confirm({ changeId: created.pendingChangeId! })))
+        .code,
+    ).toBe('FORBIDDEN');
     await (await fresh('exec')).pendingChanges.confirm({ changeId: created.pendingChangeId! });
     const [row] = await testDb.db.select().from(users).where(eq(users.id, created.id));
     expect([row!.isActive, row!.role]).toEqual([true, 'project_manager']);
@@ -146,7 +236,11 @@ describe('an admin does not approve by proxy', () => {
     const admin = await fresh('admin');
     const target = org.actors.qs2;
     const [before] = await testDb.db.select().from(users).where(eq(users.id, target.id));
-    const { pendingChangeId } = await admin.users.update({ userId: target.id, version: before!.version, role: 'project_manager' });
+    const { pendingChangeId } = await admin.users.update({
+      userId: target.id,
+      version: before!.version,
+      role: 'project_manager',
+    });
     expect(pendingChangeId).toEqual(expect.any(String));
     const context = await signedIn(target.id);
     expect(context?.actor?.role).toBe('quantity_surveyor');
@@ -164,32 +258,94 @@ describe('an admin does not approve by proxy', () => {
     const exec = org.actors.exec;
     const [row] = await testDb.db.select().from(users).where(eq(users.id, exec.id));
     // an executive asking is refused by the permission table; an admin's own role change is the LAST_ADMIN/self rule
-    expect((await refusal(createCaller(contextFor(testDb.db, exec)).users.update({ userId: exec.id, version: row!.version, role: 'project_manager' }))).code).toBe('FORBIDDEN');
+    expect(
+      (
+        await refusal(
+          createCaller(contextFor(testDb.db, exec)).users.update({
+            userId: exec.id,
+            version: row!.version,
+            role: 'project_manager',
+          }),
+        )
+      ).code,
+    ).toBe('FORBIDDEN');
   });
 });
 
 describe('an admin password reset is a one-time password', () => {
-  type Authorize = (credentials: Record<string, string>, req: { headers: Record<string, string> }) => Promise<{ id: string } | null>;
-  const authorize = () => (authOptions().providers[0] as unknown as { options: { authorize: Authorize } }).options.authorize;
+  type Authorize = (
+    credentials: Record<string, string>,
+    req: { headers: Record<string, string> },
+  ) => Promise<{ id: string } | null>;
+  const authorize = () =>
+    (authOptions().providers[0] as unknown as { options: { authorize: Authorize } }).options.authorize;
 
   it('ends the sessions, signs in once, allows nothing but choosing a new password, then works with the new one', async () => {
     const target: Actor = org.actors.pm2;
     const oldSession = await signedIn(target.id);
     const { oneTimePassword } = await (await fresh('admin')).users.resetPassword({ userId: target.id });
-    expect(await resolveActor(testDb.db, { uid: target.id, sid: oldSession!.sessionId, sv: (await sessionVersionOf(testDb.db, target.id)) - 1, signedInAt: Math.floor(Date.now() / 1000) })).toEqual({ actor: null, reason: 'revoked' });
-    expect((await authorize()({ email: target.email, password: oneTimePassword }, { headers: { 'x-plumbline-peer': '10.88.0.1' } }))?.id).toBe(target.id);
+    expect(
+      await resolveActor(testDb.db, {
+        uid: target.id,
+        sid: oldSession!.sessionId,
+        sv: (await sessionVersionOf(testDb.db, target.id)) - 1,
+        signedInAt: Math.floor(Date.now() / 1000),
+      }),
+    ).toEqual({ actor: null, reason: 'revoked' });
+    expect(
+      (
+        await authorize()(
+          { email: target.email, password: oneTimePassword },
+          { headers: { 'x-plumbline-peer': '10.88.0.1' } },
+        )
+      )?.id,
+    ).toBe(target.id);
     const context = await signedIn(target.id);
     expect(context?.passwordChangeRequired).toBe(true);
     const caller = createCaller(context!);
     expect((await caller.session.me()).mustChangePassword).toBe(true);
     const blocked = await refusal(caller.claims.list({ page: 0, pageSize: 10 }));
-    expect([blocked.code, blocked.message]).toEqual(['FORBIDDEN', expect.stringMatching(/one-time password/)]);
-    expect((await refusal(caller.session.changePassword({ currentPassword: 'wrong-password-here', newPassword: 'my-own-new-password-1' }))).code).toBe('BAD_REQUEST');
-    await caller.session.changePassword({ currentPassword: oneTimePassword, newPassword: 'my-own-new-password-1' });
+    expect([blocked.code, blocked.message]).toEqual([
+      'FORBIDDEN',
+      expect.stringMatching(/one-time password/),
+    ]);
+    expect(
+      (
+        await refusal(
+          caller.session.changePassword({
+            currentPassword: 'wrong-password-here',
+            newPassword: 'my-own-new-password-1',
+          }),
+        )
+      ).code,
+    ).toBe('BAD_REQUEST');
+    await caller.session.changePassword({
+      currentPassword: oneTimePassword,
+      newPassword: 'my-own-new-password-1',
+    });
     // the session that changed it ends too: sign in again with the new password
-    expect(await resolveActor(testDb.db, { uid: target.id, sid: context!.sessionId, sv: (await sessionVersionOf(testDb.db, target.id)) - 1, signedInAt: Math.floor(Date.now() / 1000) })).toEqual({ actor: null, reason: 'revoked' });
-    expect(await authorize()({ email: target.email, password: oneTimePassword }, { headers: { 'x-plumbline-peer': '10.88.0.1' } })).toBeNull();
-    expect((await authorize()({ email: target.email, password: 'my-own-new-password-1' }, { headers: { 'x-plumbline-peer': '10.88.0.1' } }))?.id).toBe(target.id);
+    expect(
+      await resolveActor(testDb.db, {
+        uid: target.id,
+        sid: context!.sessionId,
+        sv: (await sessionVersionOf(testDb.db, target.id)) - 1,
+        signedInAt: Math.floor(Date.now() / 1000),
+      }),
+    ).toEqual({ actor: null, reason: 'revoked' });
+    expect(
+      await authorize()(
+        { email: target.email, password: oneTimePassword },
+        { headers: { 'x-plumbline-peer': '10.88.0.1' } },
+      ),
+    ).toBeNull();
+    expect(
+      (
+        await authorize()(
+          { email: target.email, password: 'my-own-new-password-1' },
+          { headers: { 'x-plumbline-peer': '10.88.0.1' } },
+        )
+      )?.id,
+    ).toBe(target.id);
     const after = await signedIn(target.id);
     expect(after?.passwordChangeRequired).toBe(false);
     await createCaller(after!).claims.list({ page: 0, pageSize: 10 });

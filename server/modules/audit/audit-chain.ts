@@ -79,7 +79,9 @@ export function auditDigest(canonical: string): string {
 }
 
 export function auditSeal(key: Buffer, previousSeal: string | null, canonical: string): string {
-  return createHmac('sha256', key).update(`${previousSeal ?? NULL_MARK}|${canonical}`, 'utf8').digest('hex');
+  return createHmac('sha256', key)
+    .update(`${previousSeal ?? NULL_MARK}|${canonical}`, 'utf8')
+    .digest('hex');
 }
 
 export function sameHex(a: string | null, b: string | null): boolean {
@@ -90,7 +92,10 @@ export function sameHex(a: string | null, b: string | null): boolean {
 /** The seal key (AUDIT_HMAC_KEY; a development default outside production). */
 export function auditKey(): Buffer {
   const key = env().AUDIT_HMAC_KEY;
-  if (!key) throw new Error('AUDIT_HMAC_KEY is required in production: the worker seals the audit trail with it (keep it outside the database)');
+  if (!key)
+    throw new Error(
+      'AUDIT_HMAC_KEY is required in production: the worker seals the audit trail with it (keep it outside the database)',
+    );
   return Buffer.from(key, 'utf8');
 }
 
@@ -110,7 +115,10 @@ export async function sealHead(db: Pick<Db, 'execute'>): Promise<SealHead | null
  * Events of a transaction still open are not visible yet and are sealed by a later call (the chain's
  * order is the order of sealing). Safe to run from several workers: one holds the lock at a time.
  */
-export async function sealAuditEvents(db: Db, options: { key?: Buffer; limit?: number } = {}): Promise<number> {
+export async function sealAuditEvents(
+  db: Db,
+  options: { key?: Buffer; limit?: number } = {},
+): Promise<number> {
   const key = options.key ?? auditKey();
   return db.transaction(async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
@@ -124,12 +132,23 @@ export async function sealAuditEvents(db: Db, options: { key?: Buffer; limit?: n
       const chainSeq = (head?.chainSeq ?? 0) + 1;
       const prevHash = head?.hash ?? 'GENESIS';
       const canonical = canonicalAuditString({ ...event, chainSeq: String(chainSeq), prevHash });
-      const seal = { chainSeq, eventId: Number(event.id), prevHash, hash: auditDigest(canonical), mac: auditSeal(key, head?.mac ?? null, canonical) };
+      const seal = {
+        chainSeq,
+        eventId: Number(event.id),
+        prevHash,
+        hash: auditDigest(canonical),
+        mac: auditSeal(key, head?.mac ?? null, canonical),
+      };
       head = { chainSeq, hash: seal.hash, mac: seal.mac };
       return seal;
     });
     await tx.insert(auditSeals).values(seals);
-    await tx.delete(auditPending).where(inArray(auditPending.eventId, seals.map((seal) => seal.eventId)));
+    await tx.delete(auditPending).where(
+      inArray(
+        auditPending.eventId,
+        seals.map((seal) => seal.eventId),
+      ),
+    );
     return seals.length;
   });
 }

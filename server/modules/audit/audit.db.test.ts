@@ -10,7 +10,15 @@ import { createDb, type Db } from '@/db/client';
 import { createTestDatabase, type TestDatabase } from '@/db/testing/test-db';
 import { childProcessEnv } from '@/server/env';
 import { anchorAuditHead, anchorFile, readAuditAnchor } from './audit-anchor';
-import { auditDigest, auditKey, canonicalAuditString, eventContentColumns, sealAllAuditEvents, sealAuditEvents, type AuditEventContent } from './audit-chain';
+import {
+  auditDigest,
+  auditKey,
+  canonicalAuditString,
+  eventContentColumns,
+  sealAllAuditEvents,
+  sealAuditEvents,
+  type AuditEventContent,
+} from './audit-chain';
 import { verifyAuditChain } from './audit-verify';
 import { recordAudit } from './audit.service';
 
@@ -38,10 +46,19 @@ async function writeEvents(db: Db, count: number, prefix = 'e'): Promise<void> {
 /** `npm run audit:verify` against a database, in a clean environment as an operator's shell would have. */
 async function auditVerifyScript(url: string, dataDir: string): Promise<{ code: number; output: string }> {
   return run(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/audit-verify.ts'], {
-    env: { PATH: childProcessEnv({}).PATH ?? '', NODE_ENV: 'development', DATABASE_URL: url, DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
+    env: {
+      PATH: childProcessEnv({}).PATH ?? '',
+      NODE_ENV: 'development',
+      DATABASE_URL: url,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+    },
   }).then(
     (result) => ({ code: 0, output: `${result.stdout}${result.stderr}` }),
-    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, output: `${error.stdout}${error.stderr}` }),
+    (error: { code: number; stdout: string; stderr: string }) => ({
+      code: error.code,
+      output: `${error.stdout}${error.stderr}`,
+    }),
   );
 }
 
@@ -54,15 +71,28 @@ async function auditVerifyScript(url: string, dataDir: string): Promise<{ code: 
 async function rewriteWithRecomputedHashes(db: Db, chainSeq: number): Promise<number> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`SET LOCAL session_replication_role = replica`);
-    const [target] = (await tx.execute<{ id: number }>(sql`SELECT event_id AS id FROM audit_seals WHERE chain_seq = ${chainSeq}`)).rows;
-    await tx.execute(sql`UPDATE audit_events SET changed_fields = '{"amount":{"old":"1.00","new":"999999.00"}}' WHERE id = ${target!.id}`);
+    const [target] = (
+      await tx.execute<{ id: number }>(
+        sql`SELECT event_id AS id FROM audit_seals WHERE chain_seq = ${chainSeq}`,
+      )
+    ).rows;
+    await tx.execute(
+      sql`UPDATE audit_events SET changed_fields = '{"amount":{"old":"1.00","new":"999999.00"}}' WHERE id = ${target!.id}`,
+    );
     const seals = await tx.execute<AuditEventContent & { chainSeq: string; prevHash: string }>(sql`
       SELECT s.chain_seq::text AS "chainSeq", s.prev_hash AS "prevHash", ${eventContentColumns}
       FROM audit_seals s JOIN audit_events e ON e.id = s.event_id WHERE s.chain_seq >= ${chainSeq} ORDER BY s.chain_seq`);
-    let previous = (await tx.execute<{ hash: string }>(sql`SELECT hash FROM audit_seals WHERE chain_seq = ${chainSeq - 1}`)).rows[0]?.hash ?? 'GENESIS';
+    let previous =
+      (
+        await tx.execute<{ hash: string }>(
+          sql`SELECT hash FROM audit_seals WHERE chain_seq = ${chainSeq - 1}`,
+        )
+      ).rows[0]?.hash ?? 'GENESIS';
     for (const seal of seals.rows) {
       const hash = auditDigest(canonicalAuditString({ ...seal, prevHash: previous }));
-      await tx.execute(sql`UPDATE audit_seals SET prev_hash = ${previous}, hash = ${hash} WHERE chain_seq = ${seal.chainSeq}::bigint`);
+      await tx.execute(
+        sql`UPDATE audit_seals SET prev_hash = ${previous}, hash = ${hash} WHERE chain_seq = ${seal.chainSeq}::bigint`,
+      );
       previous = hash;
     }
     return Number(target!.id);
@@ -79,8 +109,17 @@ describe('audit_events: keyed chain', () => {
 
   it('seals every event in application code, after commit, and verifies intact', async () => {
     const result = await verifyAuditChain(testDb.db, { key });
-    expect(result).toEqual({ ok: true, checked: 5, sealed: 5, unsealed: 0, pending: 0, anchor: { status: 'none' } });
-    const macs = await testDb.db.execute<{ n: number }>(sql`SELECT count(DISTINCT mac)::int AS n FROM audit_seals WHERE mac ~ '^[0-9a-f]{64}$'`);
+    expect(result).toEqual({
+      ok: true,
+      checked: 5,
+      sealed: 5,
+      unsealed: 0,
+      pending: 0,
+      anchor: { status: 'none' },
+    });
+    const macs = await testDb.db.execute<{ n: number }>(
+      sql`SELECT count(DISTINCT mac)::int AS n FROM audit_seals WHERE mac ~ '^[0-9a-f]{64}$'`,
+    );
     expect(macs.rows[0]?.n).toBe(5);
     // an event of a transaction still open is not sealed until it commits
     await testDb.db.transaction(async (tx) => {
@@ -93,7 +132,9 @@ describe('audit_events: keyed chain', () => {
   });
 
   it('fails every seal under another key', async () => {
-    const result = await verifyAuditChain(testDb.db, { key: Buffer.from('another-key-another-key-another-key') });
+    const result = await verifyAuditChain(testDb.db, {
+      key: Buffer.from('another-key-another-key-another-key'),
+    });
     expect(result).toMatchObject({ ok: false, chainSeq: 1, reason: expect.stringMatching(/keyed seal/) });
   });
 
@@ -101,22 +142,37 @@ describe('audit_events: keyed chain', () => {
     await Promise.all([
       ...Array.from({ length: 25 }, (_, i) =>
         testDb.db.transaction(async (tx) => {
-          await recordAudit(tx, { actor: system, action: 'test.concurrent', entityType: 'thing', entityId: `c${i}` });
+          await recordAudit(tx, {
+            actor: system,
+            action: 'test.concurrent',
+            entityType: 'thing',
+            entityId: `c${i}`,
+          });
         }),
       ),
       sealAuditEvents(testDb.db, { limit: 3 }),
       sealAuditEvents(testDb.db, { limit: 3 }),
     ]);
     await Promise.all([sealAllAuditEvents(testDb.db), sealAllAuditEvents(testDb.db)]);
-    expect(await verifyAuditChain(testDb.db, { key })).toMatchObject({ ok: true, checked: 31, sealed: 31, pending: 0 });
+    expect(await verifyAuditChain(testDb.db, { key })).toMatchObject({
+      ok: true,
+      checked: 31,
+      sealed: 31,
+      pending: 0,
+    });
   });
 
   it('names an event written outside the application (not queued for sealing)', async () => {
     await testDb.db.transaction(async (tx) => {
       await tx.execute(sql`SET LOCAL session_replication_role = replica`);
-      await tx.execute(sql`INSERT INTO audit_events (action, entity_type, entity_id) VALUES ('forged', 'thing', 'x')`);
+      await tx.execute(
+        sql`INSERT INTO audit_events (action, entity_type, entity_id) VALUES ('forged', 'thing', 'x')`,
+      );
     });
-    expect(await verifyAuditChain(testDb.db, { key })).toMatchObject({ ok: false, reason: expect.stringMatching(/neither sealed nor queued/) });
+    expect(await verifyAuditChain(testDb.db, { key })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/neither sealed nor queued/),
+    });
   });
 });
 
@@ -144,7 +200,12 @@ describe('audit_events: the runtime role', () => {
   it('appends and seals as the application role', async () => {
     const appDb = createDb(testDb.runtimeUrl, { max: 2 });
     try {
-      await recordAudit(appDb, { actor: system, action: 'test.as-app', entityType: 'thing', entityId: 'app' });
+      await recordAudit(appDb, {
+        actor: system,
+        action: 'test.as-app',
+        entityType: 'thing',
+        entityId: 'app',
+      });
       expect(await sealAllAuditEvents(appDb)).toBe(1);
     } finally {
       await appDb.$client.end();
@@ -173,9 +234,15 @@ describe('audit_events: the runtime role', () => {
     expect(await refused(`SET session_replication_role = replica`)).toBe('42501');
     expect(await refused(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update`)).toBe('42501');
     expect(await refused(`DROP TRIGGER audit_events_queue_seal ON audit_events`)).toBe('42501');
-    expect(await refused(`CREATE OR REPLACE FUNCTION audit_events_queue_seal() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$`)).toBe('42501');
+    expect(
+      await refused(
+        `CREATE OR REPLACE FUNCTION audit_events_queue_seal() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$`,
+      ),
+    ).toBe('42501');
     expect(await refused(`CREATE ROLE sneaky SUPERUSER`)).toBe('42501');
-    const rows = await testDb.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_events WHERE comment = 'tampered'`);
+    const rows = await testDb.db.execute<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM audit_events WHERE comment = 'tampered'`,
+    );
     expect(rows.rows[0]?.n).toBe(0);
   });
 
@@ -187,7 +254,9 @@ describe('audit_events: the runtime role', () => {
     expect(tables.rows).toEqual([]);
     // graphile-worker's tables have row-level security: the role's own policy lets it queue and see jobs
     await app.query(`SELECT graphile_worker.add_job('runtime_role_probe', '{}'::json)`);
-    const jobs = await app.query<{ n: number }>(`SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier = 'runtime_role_probe'`);
+    const jobs = await app.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier = 'runtime_role_probe'`,
+    );
     expect(jobs.rows[0]?.n).toBe(1);
   });
 });
@@ -209,7 +278,12 @@ describe('audit_events: what the database owner cannot hide', () => {
     const target = await rewriteWithRecomputedHashes(testDb.db, 3);
     // every hash and link agrees again (the hash check passes; only the keyed seal fails)
     const result = await verifyAuditChain(testDb.db, { key });
-    expect(result).toMatchObject({ ok: false, brokenId: target, chainSeq: 3, reason: expect.stringMatching(/keyed seal does not match/) });
+    expect(result).toMatchObject({
+      ok: false,
+      brokenId: target,
+      chainSeq: 3,
+      reason: expect.stringMatching(/keyed seal does not match/),
+    });
 
     const script = await auditVerifyScript(testDb.url, dataDir);
     expect(script.code, script.output).toBe(1);
@@ -231,7 +305,10 @@ describe('audit_events: deletion and truncation against the anchor', () => {
   });
 
   it('anchors the head outside the database, only when it moves', async () => {
-    expect(await anchorAuditHead(testDb.db, { dataDir })).toMatchObject({ status: 'anchored', anchor: { chainSeq: 6 } });
+    expect(await anchorAuditHead(testDb.db, { dataDir })).toMatchObject({
+      status: 'anchored',
+      anchor: { chainSeq: 6 },
+    });
     expect(await anchorAuditHead(testDb.db, { dataDir })).toEqual({ status: 'unchanged' });
     const script = await auditVerifyScript(testDb.url, dataDir);
     expect(script.code, script.output).toBe(0);
@@ -242,14 +319,20 @@ describe('audit_events: deletion and truncation against the anchor', () => {
   it('names the deletion of the newest rows, and the anchor does not move back', async () => {
     await testDb.db.transaction(async (tx) => {
       await tx.execute(sql`SET LOCAL session_replication_role = replica`);
-      await tx.execute(sql`DELETE FROM audit_events WHERE id IN (SELECT event_id FROM audit_seals WHERE chain_seq > 4)`);
+      await tx.execute(
+        sql`DELETE FROM audit_events WHERE id IN (SELECT event_id FROM audit_seals WHERE chain_seq > 4)`,
+      );
       await tx.execute(sql`DELETE FROM audit_seals WHERE chain_seq > 4`);
     });
     const file = anchorFile(testDb.name, dataDir);
     const anchor = readAuditAnchor(file);
     // without the anchor the shortened chain is internally consistent
     expect(await verifyAuditChain(testDb.db, { key })).toMatchObject({ ok: true, checked: 4 });
-    expect(await verifyAuditChain(testDb.db, { key, anchor })).toMatchObject({ ok: false, chainSeq: 6, reason: expect.stringMatching(/ends at position 4 .*anchored at position 6.*newest rows deleted/) });
+    expect(await verifyAuditChain(testDb.db, { key, anchor })).toMatchObject({
+      ok: false,
+      chainSeq: 6,
+      reason: expect.stringMatching(/ends at position 4 .*anchored at position 6.*newest rows deleted/),
+    });
     expect(await anchorAuditHead(testDb.db, { dataDir })).toMatchObject({ status: 'regressed' });
     expect(readAuditAnchor(file)).toEqual(anchor);
 
@@ -264,7 +347,10 @@ describe('audit_events: deletion and truncation against the anchor', () => {
       await tx.execute(sql`TRUNCATE audit_seals, audit_events, audit_pending`);
     });
     const anchor = readAuditAnchor(anchorFile(testDb.name, dataDir));
-    expect(await verifyAuditChain(testDb.db, { key, anchor })).toMatchObject({ ok: false, reason: expect.stringMatching(/empty .*truncated/) });
+    expect(await verifyAuditChain(testDb.db, { key, anchor })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/empty .*truncated/),
+    });
     const script = await auditVerifyScript(testDb.url, dataDir);
     expect(script.code, script.output).toBe(1);
     expect(script.output).toMatch(/truncated/);

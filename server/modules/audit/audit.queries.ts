@@ -18,7 +18,13 @@ const columns = {
 const ODOO_ADDRESS_FIELDS = new Set(['url', 'database', 'login']);
 
 function redactForReader<T extends { entityType: string; changedFields: unknown }>(row: T, actor: Actor): T {
-  if (row.entityType !== 'odoo_connection' || canSeeOdooAddress(actor) || !row.changedFields || typeof row.changedFields !== 'object') return row;
+  if (
+    row.entityType !== 'odoo_connection' ||
+    canSeeOdooAddress(actor) ||
+    !row.changedFields ||
+    typeof row.changedFields !== 'object'
+  )
+    return row;
   const changedFields = Object.fromEntries(
     Object.entries(row.changedFields as Record<string, unknown>).map(([field, change]) =>
       ODOO_ADDRESS_FIELDS.has(field) ? [field, { old: '[hidden]', new: '[hidden]' }] : [field, change],
@@ -55,5 +61,10 @@ export async function listAuditEvents(db: DbOrTx, actor: Actor, input: ListInput
     .from(auditEvents)
     .leftJoin(users, eq(users.id, auditEvents.actorId))
     .where(and(where));
-  return { rows: rows.map((row) => redactForReader(row, actor)), total: total?.n ?? 0, page: input.page, pageSize: input.pageSize };
+  return {
+    rows: rows.map((row) => redactForReader(row, actor)),
+    total: total?.n ?? 0,
+    page: input.page,
+    pageSize: input.pageSize,
+  };
 }

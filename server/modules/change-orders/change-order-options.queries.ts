@@ -8,9 +8,18 @@ import { assertProjectVisible } from '@/server/auth/policy';
 export async function getChangeOrderFormOptions(db: DbOrTx, actor: Actor, projectId: string) {
   await assertProjectVisible(db, actor, projectId);
   const [codes, subs, clientCos] = await Promise.all([
-    db.select({ id: costCodes.id, code: costCodes.code, name: costCodes.name }).from(costCodes).where(eq(costCodes.projectId, projectId)).orderBy(costCodes.code),
     db
-      .select({ id: subcontracts.id, reference: subcontracts.reference, title: subcontracts.title, vendorName: partners.name })
+      .select({ id: costCodes.id, code: costCodes.code, name: costCodes.name })
+      .from(costCodes)
+      .where(eq(costCodes.projectId, projectId))
+      .orderBy(costCodes.code),
+    db
+      .select({
+        id: subcontracts.id,
+        reference: subcontracts.reference,
+        title: subcontracts.title,
+        vendorName: partners.name,
+      })
       .from(subcontracts)
       .innerJoin(partners, eq(partners.id, subcontracts.vendorId))
       .where(eq(subcontracts.projectId, projectId))

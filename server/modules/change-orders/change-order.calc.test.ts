@@ -74,7 +74,10 @@ describe('calculateChangeOrder', () => {
     });
     expect(result.costTotal).toBe('0.00');
     expect(result.routingAmount).toBe('5000000.00');
-    const commitment = calculateChangeOrder({ kind: 'commitment', lines: [line('A', '1', '900000.00'), line('B', '-1', '899000.00')] });
+    const commitment = calculateChangeOrder({
+      kind: 'commitment',
+      lines: [line('A', '1', '900000.00'), line('B', '-1', '899000.00')],
+    });
     expect(commitment.routingAmount).toBe('900000.00');
     expect(commitment.routingReason).toMatch(/gross budget movement/);
   });

@@ -49,7 +49,11 @@ export type ChangeOrderCalculation = {
 };
 
 /** The routing amount and why (DOMAIN §3). */
-export function routingOf(kind: ChangeOrderKind, lineCosts: readonly Money[], sellTotal: Money | null): { amount: string; reason: string } {
+export function routingOf(
+  kind: ChangeOrderKind,
+  lineCosts: readonly Money[],
+  sellTotal: Money | null,
+): { amount: string; reason: string } {
   const net = sumMoney(lineCosts).abs();
   const gross = sumMoney(lineCosts.filter((c) => c.isPositive() && !c.isZero()));
   const sell = kind === 'client' && sellTotal ? sellTotal.abs() : new Money(0);
@@ -60,7 +64,10 @@ export function routingOf(kind: ChangeOrderKind, lineCosts: readonly Money[], se
   ];
   const [label, amount] = candidates.reduce((best, c) => (c[1].greaterThan(best[1]) ? c : best));
   const figures = candidates.map(([l, a]) => `${l} ${formatMoney(a)}`).join(', ');
-  return { amount: formatMoney(amount), reason: `routed on the ${label} ${formatMoney(amount)} (largest of: ${figures})` };
+  return {
+    amount: formatMoney(amount),
+    reason: `routed on the ${label} ${formatMoney(amount)} (largest of: ${figures})`,
+  };
 }
 
 /** round(quantity × unit cost) to cents. */
@@ -103,8 +110,12 @@ export function calculateChangeOrder(input: {
   for (const { line, cost } of lines)
     byCode.set(line.costCodeId, (byCode.get(line.costCodeId) ?? new Money(0)).plus(cost));
 
-  for (const amount of byCode.values()) ensureStorableAmount(amount, 'lines', "The change to one cost code");
-  const costTotal = ensureStorableAmount(sumMoney(lines.map((l) => l.cost)), 'lines', 'The change order cost total');
+  for (const amount of byCode.values()) ensureStorableAmount(amount, 'lines', 'The change to one cost code');
+  const costTotal = ensureStorableAmount(
+    sumMoney(lines.map((l) => l.cost)),
+    'lines',
+    'The change order cost total',
+  );
   if (kind === 'internal' && !costTotal.isZero()) {
     throw new DomainError(
       'INTERNAL_CO_NOT_BALANCED',
@@ -124,7 +135,11 @@ export function calculateChangeOrder(input: {
     'lines',
     'The amount moved between cost codes',
   );
-  const routing = routingOf(kind, lines.map((l) => l.cost), sellTotal);
+  const routing = routingOf(
+    kind,
+    lines.map((l) => l.cost),
+    sellTotal,
+  );
 
   return {
     lines: lines.map(({ line, cost, sell }) => ({

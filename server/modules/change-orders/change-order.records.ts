@@ -13,7 +13,11 @@ export type ChangeOrderRow = typeof changeOrders.$inferSelect;
 type Fields = Omit<CreateChangeOrderInput, 'projectId'>;
 
 /** Loads a CO for a write, locked; a CO of a project the actor cannot see is NOT_FOUND. */
-export async function loadChangeOrderForUpdate(tx: Tx, actor: Actor, changeOrderId: string): Promise<ChangeOrderRow> {
+export async function loadChangeOrderForUpdate(
+  tx: Tx,
+  actor: Actor,
+  changeOrderId: string,
+): Promise<ChangeOrderRow> {
   const [row] = await tx.select().from(changeOrders).where(eq(changeOrders.id, changeOrderId)).for('update');
   if (!row) throw new DomainError('NOT_FOUND', 'Change order not found.');
   await assertProjectVisible(tx, actor, row.projectId);
@@ -33,43 +37,76 @@ export async function compareAndSet(
   const [updated] = await tx
     .update(changeOrders)
     .set({ ...changes, version: row.version + 1, updatedAt: new Date() })
-    .where(and(eq(changeOrders.id, row.id), eq(changeOrders.status, row.status), eq(changeOrders.version, expectedVersion)))
+    .where(
+      and(
+        eq(changeOrders.id, row.id),
+        eq(changeOrders.status, row.status),
+        eq(changeOrders.version, expectedVersion),
+      ),
+    )
     .returning();
   if (!updated) {
-    throw new DomainError('CONFLICT', `${row.reference} was changed by someone else. Reload it and try again.`);
+    throw new DomainError(
+      'CONFLICT',
+      `${row.reference} was changed by someone else. Reload it and try again.`,
+    );
   }
   return updated;
 }
 
 /** Checks the references of a CO's fields against its project and computes its money. */
-export async function validateAndCalculate(db: DbOrTx, projectId: string, fields: Fields): Promise<ChangeOrderCalculation> {
+export async function validateAndCalculate(
+  db: DbOrTx,
+  projectId: string,
+  fields: Fields,
+): Promise<ChangeOrderCalculation> {
   const codeIds = [...new Set(fields.lines.map((line) => line.costCodeId))];
   const codes = await db
     .select({ id: costCodes.id })
     .from(costCodes)
     .where(and(eq(costCodes.projectId, projectId), inArray(costCodes.id, codeIds)));
-  if (codes.length !== codeIds.length) throw new DomainError('VALIDATION', 'Every line needs a cost code of this project.');
+  if (codes.length !== codeIds.length)
+    throw new DomainError('VALIDATION', 'Every line needs a cost code of this project.');
   if (fields.kind === 'commitment') {
-    if (!fields.subcontractId) throw new DomainError('VALIDATION', 'A commitment change order needs the subcontract it changes.');
+    if (!fields.subcontractId)
+      throw new DomainError('VALIDATION', 'A commitment change order needs the subcontract it changes.');
     // it becomes one purchase-order line and one SOV line, which carry one cost code
     if (codeIds.length > 1) {
-      throw new DomainError('VALIDATION', 'A commitment change order adds one line to the subcontract, so all its lines must use the same cost code. Raise one change order per cost code.');
+      throw new DomainError(
+        'VALIDATION',
+        'A commitment change order adds one line to the subcontract, so all its lines must use the same cost code. Raise one change order per cost code.',
+      );
     }
     const [subcontract] = await db
       .select({ id: subcontracts.id })
       .from(subcontracts)
       .where(and(eq(subcontracts.id, fields.subcontractId), eq(subcontracts.projectId, projectId)));
-    if (!subcontract) throw new DomainError('VALIDATION', 'That subcontract does not belong to this project.');
+    if (!subcontract)
+      throw new DomainError('VALIDATION', 'That subcontract does not belong to this project.');
   } else if (fields.subcontractId) {
     throw new DomainError('VALIDATION', 'Only a commitment change order names a subcontract.');
   }
   if (fields.clientChangeOrderId) {
-    if (fields.kind !== 'commitment') throw new DomainError('VALIDATION', 'Only a commitment change order links the client change order that caused it.');
+    if (fields.kind !== 'commitment')
+      throw new DomainError(
+        'VALIDATION',
+        'Only a commitment change order links the client change order that caused it.',
+      );
     const [client] = await db
       .select({ id: changeOrders.id })
       .from(changeOrders)
-      .where(and(eq(changeOrders.id, fields.clientChangeOrderId), eq(changeOrders.projectId, projectId), eq(changeOrders.kind, 'client')));
-    if (!client) throw new DomainError('VALIDATION', 'The linked client change order must be a client change order of this project.');
+      .where(
+        and(
+          eq(changeOrders.id, fields.clientChangeOrderId),
+          eq(changeOrders.projectId, projectId),
+          eq(changeOrders.kind, 'client'),
+        ),
+      );
+    if (!client)
+      throw new DomainError(
+        'VALIDATION',
+        'The linked client change order must be a client change order of this project.',
+      );
   }
   return calculateChangeOrder({
     kind: fields.kind,
@@ -77,7 +114,12 @@ export async function validateAndCalculate(db: DbOrTx, projectId: string, fields
   });
 }
 
-export async function writeLinesAndDocuments(tx: Tx, changeOrderId: string, calculation: ChangeOrderCalculation, documents: Fields['documents']) {
+export async function writeLinesAndDocuments(
+  tx: Tx,
+  changeOrderId: string,
+  calculation: ChangeOrderCalculation,
+  documents: Fields['documents'],
+) {
   await tx.delete(changeOrderLines).where(eq(changeOrderLines.changeOrderId, changeOrderId));
   await tx.delete(changeOrderDocuments).where(eq(changeOrderDocuments.changeOrderId, changeOrderId));
   await tx.insert(changeOrderLines).values(
@@ -94,7 +136,9 @@ export async function writeLinesAndDocuments(tx: Tx, changeOrderId: string, calc
     })),
   );
   if (documents.length > 0) {
-    await tx.insert(changeOrderDocuments).values(documents.map((doc) => ({ changeOrderId, title: doc.title, url: doc.url })));
+    await tx
+      .insert(changeOrderDocuments)
+      .values(documents.map((doc) => ({ changeOrderId, title: doc.title, url: doc.url })));
   }
 }
 
@@ -108,12 +152,20 @@ export async function changeOrderSubject(db: DbOrTx, row: ChangeOrderRow): Promi
     id: row.id,
     status: row.status,
     authorIds: [row.createdById, row.submittedById],
-    provisional: { amount: row.routingAmount, reason: await routingReasonOf(db, row), thresholds: await thresholdsOfProject(db, row.projectId) },
+    provisional: {
+      amount: row.routingAmount,
+      reason: await routingReasonOf(db, row),
+      thresholds: await thresholdsOfProject(db, row.projectId),
+    },
   });
 }
 
 /** Why the CO routes on its amount, recomputed from its stored lines (the same calculation as at submit). */
 export async function routingReasonOf(db: DbOrTx, row: ChangeOrderRow): Promise<string> {
   const lines = await db.select().from(changeOrderLines).where(eq(changeOrderLines.changeOrderId, row.id));
-  return routingOf(row.kind, lines.map((l) => new Money(l.costAmount)), row.sellTotalAmount === null ? null : new Money(row.sellTotalAmount)).reason;
+  return routingOf(
+    row.kind,
+    lines.map((l) => new Money(l.costAmount)),
+    row.sellTotalAmount === null ? null : new Money(row.sellTotalAmount),
+  ).reason;
 }

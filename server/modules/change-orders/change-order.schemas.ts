@@ -36,7 +36,13 @@ export const documentLinkInput = z
 export const changeOrderFields = {
   kind: z.enum(['client', 'commitment', 'internal']),
   title: nameInput,
-  reason: z.enum(['client_instruction', 'design_change', 'unforeseen_condition', 'error_or_omission', 'other']),
+  reason: z.enum([
+    'client_instruction',
+    'design_change',
+    'unforeseen_condition',
+    'error_or_omission',
+    'other',
+  ]),
   description: z.string().trim().max(5000).default(''),
   scheduleImpactDays: z.number().int().min(-3650).max(3650).default(0),
   subcontractId: idInput.nullish(),
@@ -46,12 +52,18 @@ export const changeOrderFields = {
 };
 
 export const createChangeOrderInput = z.object({ projectId: idInput, ...changeOrderFields }).strict();
-export const updateChangeOrderInput = z.object({ changeOrderId: idInput, version: versionInput, ...changeOrderFields }).strict();
-export const changeOrderActionInput = z.object({ changeOrderId: idInput, version: versionInput, comment: commentInput.optional() }).strict();
+export const updateChangeOrderInput = z
+  .object({ changeOrderId: idInput, version: versionInput, ...changeOrderFields })
+  .strict();
+export const changeOrderActionInput = z
+  .object({ changeOrderId: idInput, version: versionInput, comment: commentInput.optional() })
+  .strict();
 export const changeOrderReasonedActionInput = z
   .object({ changeOrderId: idInput, version: versionInput, comment: commentInput.min(1, 'Give a reason.') })
   .strict();
-export const setProceedingInput = z.object({ changeOrderId: idInput, version: versionInput, isProceeding: z.boolean() }).strict();
+export const setProceedingInput = z
+  .object({ changeOrderId: idInput, version: versionInput, isProceeding: z.boolean() })
+  .strict();
 
 export type CreateChangeOrderInput = z.infer<typeof createChangeOrderInput>;
 export type UpdateChangeOrderInput = z.infer<typeof updateChangeOrderInput>;

@@ -16,16 +16,27 @@ import {
   validateAndCalculate,
   writeLinesAndDocuments,
 } from './change-order.records';
-import type { ChangeOrderActionInput, CreateChangeOrderInput, UpdateChangeOrderInput } from './change-order.schemas';
+import type {
+  ChangeOrderActionInput,
+  CreateChangeOrderInput,
+  UpdateChangeOrderInput,
+} from './change-order.schemas';
 
 const ENTITY = 'change_order';
 
 /** The form's running totals, from the same calculation the service stores. */
 export function previewChangeOrder(input: Pick<CreateChangeOrderInput, 'kind' | 'lines'>) {
-  return calculateChangeOrder({ kind: input.kind, lines: input.lines.map((line) => ({ ...line, sellAmount: line.sellAmount ?? null })) });
+  return calculateChangeOrder({
+    kind: input.kind,
+    lines: input.lines.map((line) => ({ ...line, sellAmount: line.sellAmount ?? null })),
+  });
 }
 
-export async function createChangeOrder(db: Db, input: CreateChangeOrderInput, actor: Actor): Promise<{ id: string; reference: string }> {
+export async function createChangeOrder(
+  db: Db,
+  input: CreateChangeOrderInput,
+  actor: Actor,
+): Promise<{ id: string; reference: string }> {
   return db.transaction(async (tx) => {
     await assertProjectVisible(tx, actor, input.projectId);
     const calculation = await validateAndCalculate(tx, input.projectId, input);
@@ -78,7 +89,11 @@ export async function createChangeOrder(db: Db, input: CreateChangeOrderInput, a
 export async function updateChangeOrder(db: Db, input: UpdateChangeOrderInput, actor: Actor): Promise<void> {
   await db.transaction(async (tx) => {
     const row = await loadChangeOrderForUpdate(tx, actor, input.changeOrderId);
-    if (row.status !== 'draft') throw new DomainError('INVALID_TRANSITION', `Only a draft can be edited; ${row.reference} is ${row.status}.`);
+    if (row.status !== 'draft')
+      throw new DomainError(
+        'INVALID_TRANSITION',
+        `Only a draft can be edited; ${row.reference} is ${row.status}.`,
+      );
     const calculation = await validateAndCalculate(tx, row.projectId, input);
     const changes = {
       kind: input.kind,
@@ -100,7 +115,10 @@ export async function updateChangeOrder(db: Db, input: UpdateChangeOrderInput, a
       action: 'change_order.edit',
       entityType: ENTITY,
       entityId: row.id,
-      changedFields: { ...diffFields(row, changes), lines: { old: null, new: `${calculation.lines.length} lines` } },
+      changedFields: {
+        ...diffFields(row, changes),
+        lines: { old: null, new: `${calculation.lines.length} lines` },
+      },
     });
   });
 }
@@ -111,32 +129,66 @@ export async function voidChangeOrder(db: Db, input: ChangeOrderActionInput, act
     assertReasonGiven(changeOrderMachine, 'void', input.comment);
     const to = nextState(changeOrderMachine, row.status, 'void');
     await compareAndSet(tx, row, input.version, { status: to, decidedAt: new Date() });
-    await recordAudit(tx, { actor, action: 'change_order.void', entityType: ENTITY, entityId: row.id, fromState: row.status, toState: to, comment: input.comment });
+    await recordAudit(tx, {
+      actor,
+      action: 'change_order.void',
+      entityType: ENTITY,
+      entityId: row.id,
+      fromState: row.status,
+      toState: to,
+      comment: input.comment,
+    });
   });
 }
 
 /** A submitted CO may be flagged as proceeding: work started before approval (shown apart on cost). */
-export async function setProceeding(db: Db, input: { changeOrderId: string; version: number; isProceeding: boolean }, actor: Actor): Promise<void> {
+export async function setProceeding(
+  db: Db,
+  input: { changeOrderId: string; version: number; isProceeding: boolean },
+  actor: Actor,
+): Promise<void> {
   await db.transaction(async (tx) => {
     const row = await loadChangeOrderForUpdate(tx, actor, input.changeOrderId);
-    if (row.status !== 'submitted') throw new DomainError('INVALID_TRANSITION', 'Only a submitted change order can be flagged as proceeding.');
+    if (row.status !== 'submitted')
+      throw new DomainError(
+        'INVALID_TRANSITION',
+        'Only a submitted change order can be flagged as proceeding.',
+      );
     if (row.isProceeding === input.isProceeding) return;
     await compareAndSet(tx, row, input.version, { isProceeding: input.isProceeding });
-    await recordAudit(tx, { actor, action: 'change_order.set_proceeding', entityType: ENTITY, entityId: row.id, changedFields: { isProceeding: { old: row.isProceeding, new: input.isProceeding } } });
+    await recordAudit(tx, {
+      actor,
+      action: 'change_order.set_proceeding',
+      entityType: ENTITY,
+      entityId: row.id,
+      changedFields: { isProceeding: { old: row.isProceeding, new: input.isProceeding } },
+    });
   });
 }
 
 /** A rejected CO becomes a new draft revision (same number); the rejected one stays readable. */
-export async function reviseChangeOrder(db: Db, input: ChangeOrderActionInput, actor: Actor): Promise<{ id: string }> {
+export async function reviseChangeOrder(
+  db: Db,
+  input: ChangeOrderActionInput,
+  actor: Actor,
+): Promise<{ id: string }> {
   return db.transaction(async (tx) => {
     const row = await loadChangeOrderForUpdate(tx, actor, input.changeOrderId);
     nextState(changeOrderMachine, row.status, 'revise');
-    if (row.version !== input.version) throw new DomainError('CONFLICT', `${row.reference} was changed by someone else. Reload it and try again.`);
+    if (row.version !== input.version)
+      throw new DomainError(
+        'CONFLICT',
+        `${row.reference} was changed by someone else. Reload it and try again.`,
+      );
     const [existing] = await tx
       .select({ id: changeOrders.id })
       .from(changeOrders)
       .where(and(eq(changeOrders.previousRevisionId, row.id)));
-    if (existing) throw new DomainError('CONFLICT', `${row.reference} revision ${row.revision} has already been revised.`);
+    if (existing)
+      throw new DomainError(
+        'CONFLICT',
+        `${row.reference} revision ${row.revision} has already been revised.`,
+      );
     const [revision] = await tx
       .insert(changeOrders)
       .values({
@@ -161,13 +213,30 @@ export async function reviseChangeOrder(db: Db, input: ChangeOrderActionInput, a
       .returning({ id: changeOrders.id });
     if (!revision) throw new Error('revision insert returned no row');
     const lines = await tx.select().from(changeOrderLines).where(eq(changeOrderLines.changeOrderId, row.id));
-    if (lines.length > 0) await tx.insert(changeOrderLines).values(lines.map(({ id: _id, ...line }) => ({ ...line, changeOrderId: revision.id })));
-    const docs = await tx.select().from(changeOrderDocuments).where(eq(changeOrderDocuments.changeOrderId, row.id));
-    if (docs.length > 0) await tx.insert(changeOrderDocuments).values(docs.map(({ id: _id, ...doc }) => ({ ...doc, changeOrderId: revision.id })));
+    if (lines.length > 0)
+      await tx
+        .insert(changeOrderLines)
+        .values(lines.map(({ id: _id, ...line }) => ({ ...line, changeOrderId: revision.id })));
+    const docs = await tx
+      .select()
+      .from(changeOrderDocuments)
+      .where(eq(changeOrderDocuments.changeOrderId, row.id));
+    if (docs.length > 0)
+      await tx
+        .insert(changeOrderDocuments)
+        .values(docs.map(({ id: _id, ...doc }) => ({ ...doc, changeOrderId: revision.id })));
     // everyone who shaped an earlier revision stays an author of the item; so does the reviser
     await carryAuthors(tx, ENTITY, row.id, revision.id);
     await noteAuthor(tx, ENTITY, revision.id, actor.id, 'editor');
-    await recordAudit(tx, { actor, action: 'change_order.revise', entityType: ENTITY, entityId: revision.id, fromState: 'rejected', toState: 'draft', comment: `Revision ${row.revision + 1} of ${row.reference}` });
+    await recordAudit(tx, {
+      actor,
+      action: 'change_order.revise',
+      entityType: ENTITY,
+      entityId: revision.id,
+      fromState: 'rejected',
+      toState: 'draft',
+      comment: `Revision ${row.revision + 1} of ${row.reference}`,
+    });
     return revision;
   });
 }

@@ -21,7 +21,11 @@ const RECORD_TYPE = 'change_order';
  * So a batch of 50 COs costs ~4 Odoo calls where one-by-one costs ~150. A failing step fails only the
  * COs it concerned (each is then retried by the engine, and its retry adopts what was made).
  */
-export async function syncChangeOrderBatch({ db, odoo, items }: SyncBatchContext): Promise<Map<string, SyncBatchOutcome>> {
+export async function syncChangeOrderBatch({
+  db,
+  odoo,
+  items,
+}: SyncBatchContext): Promise<Map<string, SyncBatchOutcome>> {
   const outcomes = new Map<string, SyncBatchOutcome>();
   const ids = [...new Set(items.map((item) => item.recordId))];
   const rows = await loadBatchForSync(db, ids);
@@ -30,12 +34,39 @@ export async function syncChangeOrderBatch({ db, odoo, items }: SyncBatchContext
   for (const id of ids) {
     const co = byId.get(id);
     if (!co) outcomes.set(id, { error: missingMapping('The change order no longer exists in Plumbline.') });
-    else if (co.status !== 'approved' || co.kind === 'internal') outcomes.set(id, { result: { operation: 'no change (not an approved client or commitment CO)' } });
-    else if (co.kind === 'client' && !co.saleOrderId) outcomes.set(id, { error: missingMapping(`Project ${co.projectCode} has no Odoo sale order linked. Run a master-data pull, or link the contract in Odoo.`) });
-    else if (co.kind === 'commitment' && !co.purchaseOrderId) outcomes.set(id, { error: missingMapping(`Subcontract ${co.subcontractReference ?? ''} has no Odoo purchase order linked.`) });
+    else if (co.status !== 'approved' || co.kind === 'internal')
+      outcomes.set(id, { result: { operation: 'no change (not an approved client or commitment CO)' } });
+    else if (co.kind === 'client' && !co.saleOrderId)
+      outcomes.set(id, {
+        error: missingMapping(
+          `Project ${co.projectCode} has no Odoo sale order linked. Run a master-data pull, or link the contract in Odoo.`,
+        ),
+      });
+    else if (co.kind === 'commitment' && !co.purchaseOrderId)
+      outcomes.set(id, {
+        error: missingMapping(
+          `Subcontract ${co.subcontractReference ?? ''} has no Odoo purchase order linked.`,
+        ),
+      });
     else {
       const correlationId = items.find((item) => item.recordId === id)?.correlationId ?? null;
-      work.push(co.kind === 'client' ? { co, lineModel: 'sale.order.line', orderModel: 'sale.order', orderId: co.saleOrderId!, correlationId } : { co, lineModel: 'purchase.order.line', orderModel: 'purchase.order', orderId: co.purchaseOrderId!, correlationId });
+      work.push(
+        co.kind === 'client'
+          ? {
+              co,
+              lineModel: 'sale.order.line',
+              orderModel: 'sale.order',
+              orderId: co.saleOrderId!,
+              correlationId,
+            }
+          : {
+              co,
+              lineModel: 'purchase.order.line',
+              orderModel: 'purchase.order',
+              orderId: co.purchaseOrderId!,
+              correlationId,
+            },
+      );
     }
   }
   if (work.length === 0) return outcomes;
@@ -85,13 +116,28 @@ export async function syncChangeOrderBatch({ db, odoo, items }: SyncBatchContext
       { purpose, odooModel: w.lineModel, odooId: w.lineId, reference: w.co.reference },
       { purpose: 'chatter_note', odooModel: 'mail.message', odooId: w.noteId, reference: w.co.reference },
     ];
-    outcomes.set(w.co.id, { result: { operation: w.lineModel === 'sale.order.line' ? 'sale order line' : 'purchase order line', odooModel: w.lineModel, odooId: w.lineId, links } });
+    outcomes.set(w.co.id, {
+      result: {
+        operation: w.lineModel === 'sale.order.line' ? 'sale order line' : 'purchase order line',
+        odooModel: w.lineModel,
+        odooId: w.lineId,
+        links,
+      },
+    });
   }
   return outcomes;
 }
 
 type BatchRow = Awaited<ReturnType<typeof loadBatchForSync>>[number];
-type Work = { co: BatchRow; lineModel: 'sale.order.line' | 'purchase.order.line'; orderModel: 'sale.order' | 'purchase.order'; orderId: number; correlationId?: string | null; lineId?: number; noteId?: number };
+type Work = {
+  co: BatchRow;
+  lineModel: 'sale.order.line' | 'purchase.order.line';
+  orderModel: 'sale.order' | 'purchase.order';
+  orderId: number;
+  correlationId?: string | null;
+  lineId?: number;
+  noteId?: number;
+};
 
 async function loadBatchForSync(db: DbOrTx, ids: string[]) {
   return db
@@ -109,7 +155,9 @@ async function loadBatchForSync(db: DbOrTx, ids: string[]) {
       purchaseOrderId: subcontracts.odooPurchaseOrderId,
       subcontractReference: subcontracts.reference,
       // the cost code of the SOV line the CO added (unique per CO), as in the one-by-one sync
-      costCodeAnalyticAccountId: sql<number | null>`(SELECT c.odoo_analytic_account_id FROM sov_lines sl JOIN cost_codes c ON c.id = sl.cost_code_id WHERE sl.change_order_id = ${changeOrders.id} LIMIT 1)`,
+      costCodeAnalyticAccountId: sql<
+        number | null
+      >`(SELECT c.odoo_analytic_account_id FROM sov_lines sl JOIN cost_codes c ON c.id = sl.cost_code_id WHERE sl.change_order_id = ${changeOrders.id} LIMIT 1)`,
     })
     .from(changeOrders)
     .innerJoin(projects, eq(projects.id, changeOrders.projectId))
@@ -117,13 +165,27 @@ async function loadBatchForSync(db: DbOrTx, ids: string[]) {
     .where(inArray(changeOrders.id, ids));
 }
 
-function lineValues(w: Work, productId: number, version: number, fields: Awaited<ReturnType<OdooClient['fieldNames']>>): Record<string, unknown> {
+function lineValues(
+  w: Work,
+  productId: number,
+  version: number,
+  fields: Awaited<ReturnType<OdooClient['fieldNames']>>,
+): Record<string, unknown> {
   const { co } = w;
   const name = `[${co.reference}] ${co.title}`;
   if (w.lineModel === 'sale.order.line') {
-    return { order_id: w.orderId, name, product_id: productId, product_uom_qty: 1, price_unit: Number(co.sellTotalAmount ?? '0'), [fields.saleLineTaxes]: [[6, 0, []]] };
+    return {
+      order_id: w.orderId,
+      name,
+      product_id: productId,
+      product_uom_qty: 1,
+      price_unit: Number(co.sellTotalAmount ?? '0'),
+      [fields.saleLineTaxes]: [[6, 0, []]],
+    };
   }
-  const distribution = co.projectAnalyticAccountId ? analyticDistribution(version, co.projectAnalyticAccountId, co.costCodeAnalyticAccountId ?? undefined) : undefined;
+  const distribution = co.projectAnalyticAccountId
+    ? analyticDistribution(version, co.projectAnalyticAccountId, co.costCodeAnalyticAccountId ?? undefined)
+    : undefined;
   return {
     order_id: w.orderId,
     name,
@@ -141,12 +203,24 @@ function anyOf(terms: OdooDomain[]): OdooDomain {
 }
 
 /** Search every "[CO-…]" prefix at once, adopt the lines found, create the rest with one createMany. */
-async function findOrCreateLines(odoo: OdooClient, model: string, group: Work[], values: (w: Work) => Record<string, unknown>): Promise<void> {
+async function findOrCreateLines(
+  odoo: OdooClient,
+  model: string,
+  group: Work[],
+  values: (w: Work) => Record<string, unknown>,
+): Promise<void> {
   const orderIds = [...new Set(group.map((w) => w.orderId))];
   const prefixes = anyOf(group.map((w) => [['name', '=like', `[${w.co.reference}]%`]]));
-  const found = await odoo.searchRead<{ id: number; name: string; order_id: [number, string] | number }>(model, ['&', ['order_id', 'in', orderIds], ...prefixes], ['name', 'order_id'], { order: 'id' });
+  const found = await odoo.searchRead<{ id: number; name: string; order_id: [number, string] | number }>(
+    model,
+    ['&', ['order_id', 'in', orderIds], ...prefixes],
+    ['name', 'order_id'],
+    { order: 'id' },
+  );
   for (const w of group) {
-    const line = found.find((row) => orderOf(row.order_id) === w.orderId && row.name.startsWith(`[${w.co.reference}]`));
+    const line = found.find(
+      (row) => orderOf(row.order_id) === w.orderId && row.name.startsWith(`[${w.co.reference}]`),
+    );
     if (line) w.lineId = line.id;
   }
   const missing = group.filter((w) => w.lineId === undefined);
@@ -177,7 +251,10 @@ function orderOf(value: [number, string] | number | false): number | undefined {
  * in Odoo inside the real note.
  */
 export function markerOf(coId: string, reference: string): string {
-  const tag = createHmac('sha256', env().AUTH_SECRET).update(`change-order-approval-note:${coId}`).digest('hex').slice(0, 24);
+  const tag = createHmac('sha256', env().AUTH_SECRET)
+    .update(`change-order-approval-note:${coId}`)
+    .digest('hex')
+    .slice(0, 24);
   return `Plumbline approval of ${reference} #${tag}`;
 }
 
@@ -189,47 +266,100 @@ export function approvalNoteBody(marker: string, trail: string[], correlationId:
 }
 
 /** One decision of the trail, as the note lists it. */
-export function approvalTrailLine(d: { step: string; decision: string; name: string; at: Date; comment: string | null }): string {
+export function approvalTrailLine(d: {
+  step: string;
+  decision: string;
+  name: string;
+  at: Date;
+  comment: string | null;
+}): string {
   return `${d.step}: ${d.decision} by ${d.name} on ${d.at.toISOString().slice(0, 10)}${d.comment ? ` (“${d.comment}”)` : ''}`;
 }
 
 /** Our note among chatter messages: on the order, and carrying the marker with its server tag. */
-export function isOurNote(row: { model: string; res_id: number; body: string | false }, model: string, orderId: number, marker: string): boolean {
-  return row.model === model && row.res_id === orderId && typeof row.body === 'string' && row.body.includes(`${escapeHtml(marker)}.`);
+export function isOurNote(
+  row: { model: string; res_id: number; body: string | false },
+  model: string,
+  orderId: number,
+  marker: string,
+): boolean {
+  return (
+    row.model === model &&
+    row.res_id === orderId &&
+    typeof row.body === 'string' &&
+    row.body.includes(`${escapeHtml(marker)}.`)
+  );
 }
 
 /** One approval note, created as message_post would write an internal note (no HTML from users). */
 export async function approvalNoteValues(odoo: OdooClient, model: string, orderId: number, body: string) {
   const subtypeId = await noteSubtype(odoo);
-  return { model, res_id: orderId, body, message_type: 'comment', ...(subtypeId ? { subtype_id: subtypeId } : {}) };
+  return {
+    model,
+    res_id: orderId,
+    body,
+    message_type: 'comment',
+    ...(subtypeId ? { subtype_id: subtypeId } : {}),
+  };
 }
 
 /** The approval trail of each CO on its order's chatter, once: found by its marker, else created. */
 async function findOrPostTrails(db: DbOrTx, odoo: OdooClient, group: Work[]): Promise<void> {
   if (group.length === 0) return;
-  const terms = group.map((w) => ['&', '&', ['model', '=', w.orderModel], ['res_id', '=', w.orderId], ['body', 'ilike', markerOf(w.co.id, w.co.reference)]]);
-  const found = await odoo.searchRead<{ id: number; model: string; res_id: number; body: string | false }>('mail.message', anyOf(terms), ['model', 'res_id', 'body'], { order: 'id' });
+  const terms = group.map((w) => [
+    '&',
+    '&',
+    ['model', '=', w.orderModel],
+    ['res_id', '=', w.orderId],
+    ['body', 'ilike', markerOf(w.co.id, w.co.reference)],
+  ]);
+  const found = await odoo.searchRead<{ id: number; model: string; res_id: number; body: string | false }>(
+    'mail.message',
+    anyOf(terms),
+    ['model', 'res_id', 'body'],
+    { order: 'id' },
+  );
   for (const w of group) {
-    const note = found.find((row) => isOurNote(row, w.orderModel, w.orderId, markerOf(w.co.id, w.co.reference)));
+    const note = found.find((row) =>
+      isOurNote(row, w.orderModel, w.orderId, markerOf(w.co.id, w.co.reference)),
+    );
     if (note) w.noteId = note.id;
   }
   const missing = group.filter((w) => w.noteId === undefined);
   if (missing.length === 0) return;
   const decisions = await db
-    .select({ recordId: approvalDecisions.recordId, step: approvalDecisions.stepName, decision: approvalDecisions.decision, name: users.name, at: approvalDecisions.decidedAt, comment: approvalDecisions.comment })
+    .select({
+      recordId: approvalDecisions.recordId,
+      step: approvalDecisions.stepName,
+      decision: approvalDecisions.decision,
+      name: users.name,
+      at: approvalDecisions.decidedAt,
+      comment: approvalDecisions.comment,
+    })
     .from(approvalDecisions)
     .innerJoin(users, eq(users.id, approvalDecisions.decidedById))
-    .where(and(eq(approvalDecisions.recordType, RECORD_TYPE), inArray(approvalDecisions.recordId, missing.map((w) => w.co.id))))
+    .where(
+      and(
+        eq(approvalDecisions.recordType, RECORD_TYPE),
+        inArray(
+          approvalDecisions.recordId,
+          missing.map((w) => w.co.id),
+        ),
+      ),
+    )
     .orderBy(asc(approvalDecisions.step));
   const created = await odoo.createMany(
     'mail.message',
     await Promise.all(
       missing.map((w) => {
-        const trail = decisions
-          .filter((d) => d.recordId === w.co.id)
-          .map(approvalTrailLine);
+        const trail = decisions.filter((d) => d.recordId === w.co.id).map(approvalTrailLine);
         // the note message_post would write (internal note, plain text escaped into one paragraph)
-        return approvalNoteValues(odoo, w.orderModel, w.orderId, approvalNoteBody(markerOf(w.co.id, w.co.reference), trail, w.correlationId ?? null));
+        return approvalNoteValues(
+          odoo,
+          w.orderModel,
+          w.orderId,
+          approvalNoteBody(markerOf(w.co.id, w.co.reference), trail, w.correlationId ?? null),
+        );
       }),
     ),
   );
@@ -247,7 +377,16 @@ export function noteSubtype(odoo: OdooClient): Promise<number | undefined> {
   let found = subtypes.get(odoo);
   if (!found) {
     found = odoo
-      .searchRead<{ id: number; res_id: number }>('ir.model.data', [['module', '=', 'mail'], ['name', '=', 'mt_note'], ['model', '=', 'mail.message.subtype']], ['res_id'], { limit: 1 })
+      .searchRead<{ id: number; res_id: number }>(
+        'ir.model.data',
+        [
+          ['module', '=', 'mail'],
+          ['name', '=', 'mt_note'],
+          ['model', '=', 'mail.message.subtype'],
+        ],
+        ['res_id'],
+        { limit: 1 },
+      )
       .then((rows) => rows[0]?.res_id || undefined);
     found.catch(() => subtypes.delete(odoo));
     subtypes.set(odoo, found);

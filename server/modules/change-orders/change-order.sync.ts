@@ -1,10 +1,28 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db, DbOrTx } from '@/db/client';
-import { approvalDecisions, changeOrders, costCodes, projects, sovLines, subcontracts, users } from '@/db/schema';
+import {
+  approvalDecisions,
+  changeOrders,
+  costCodes,
+  projects,
+  sovLines,
+  subcontracts,
+  users,
+} from '@/db/schema';
 import { analyticDistribution } from '@/server/odoo/field-names';
 import type { OdooClient } from '@/server/odoo/client';
 import { registerSyncHandler, type SyncHandler } from '@/server/sync/registry';
-import { approvalNoteBody, approvalTrailLine, approvalNoteValues, changeOrderProduct, isOurNote, LINE_CREATE_CONTEXT, markerOf, missingMapping, syncChangeOrderBatch } from './change-order.sync-batch';
+import {
+  approvalNoteBody,
+  approvalTrailLine,
+  approvalNoteValues,
+  changeOrderProduct,
+  isOurNote,
+  LINE_CREATE_CONTEXT,
+  markerOf,
+  missingMapping,
+  syncChangeOrderBatch,
+} from './change-order.sync-batch';
 
 const RECORD_TYPE = 'change_order';
 
@@ -19,11 +37,15 @@ export const changeOrderSyncHandler: SyncHandler = {
 
   async sync({ db, odoo, recordId, correlationId }) {
     const co = await loadForSync(db, recordId);
-    if (co.status !== 'approved' || co.kind === 'internal') return { operation: 'no change (not an approved client or commitment CO)' };
+    if (co.status !== 'approved' || co.kind === 'internal')
+      return { operation: 'no change (not an approved client or commitment CO)' };
     const label = `[${co.reference}] ${co.title}`;
     const productId = await changeOrderProduct(db, odoo);
     if (co.kind === 'client') {
-      if (!co.saleOrderId) throw missingMapping(`Project ${co.projectCode} has no Odoo sale order linked. Run a master-data pull, or link the contract in Odoo.`);
+      if (!co.saleOrderId)
+        throw missingMapping(
+          `Project ${co.projectCode} has no Odoo sale order linked. Run a master-data pull, or link the contract in Odoo.`,
+        );
       const fields = await odoo.fieldNames();
       const lineId = await findOrCreateLine(odoo, 'sale.order.line', co.saleOrderId, co.reference, {
         order_id: co.saleOrderId,
@@ -33,18 +55,32 @@ export const changeOrderSyncHandler: SyncHandler = {
         price_unit: Number(co.sellTotalAmount ?? '0'),
         [fields.saleLineTaxes]: [[6, 0, []]],
       });
-      const noteId = await postApprovalTrail(db, odoo, recordId, 'sale.order', co.saleOrderId, co.reference, correlationId);
+      const noteId = await postApprovalTrail(
+        db,
+        odoo,
+        recordId,
+        'sale.order',
+        co.saleOrderId,
+        co.reference,
+        correlationId,
+      );
       return {
         operation: 'sale order line',
         odooModel: 'sale.order.line',
         odooId: lineId,
         links: [
-          { purpose: 'sale_order_line', odooModel: 'sale.order.line', odooId: lineId, reference: co.reference },
+          {
+            purpose: 'sale_order_line',
+            odooModel: 'sale.order.line',
+            odooId: lineId,
+            reference: co.reference,
+          },
           { purpose: 'chatter_note', odooModel: 'mail.message', odooId: noteId, reference: co.reference },
         ],
       };
     }
-    if (!co.purchaseOrderId) throw missingMapping(`Subcontract ${co.subcontractReference ?? ''} has no Odoo purchase order linked.`);
+    if (!co.purchaseOrderId)
+      throw missingMapping(`Subcontract ${co.subcontractReference ?? ''} has no Odoo purchase order linked.`);
     const fields = await odoo.fieldNames();
     const version = (await odoo.version()).major;
     const distribution = co.projectAnalyticAccountId
@@ -60,14 +96,30 @@ export const changeOrderSyncHandler: SyncHandler = {
       ...(distribution ? { analytic_distribution: distribution } : {}),
     });
     // the SOV line this CO added learns its Odoo line, so claims against it bill the right PO line
-    await db.update(sovLines).set({ odooPurchaseLineId: lineId, updatedAt: new Date() }).where(eq(sovLines.changeOrderId, recordId));
-    const noteId = await postApprovalTrail(db, odoo, recordId, 'purchase.order', co.purchaseOrderId, co.reference, correlationId);
+    await db
+      .update(sovLines)
+      .set({ odooPurchaseLineId: lineId, updatedAt: new Date() })
+      .where(eq(sovLines.changeOrderId, recordId));
+    const noteId = await postApprovalTrail(
+      db,
+      odoo,
+      recordId,
+      'purchase.order',
+      co.purchaseOrderId,
+      co.reference,
+      correlationId,
+    );
     return {
       operation: 'purchase order line',
       odooModel: 'purchase.order.line',
       odooId: lineId,
       links: [
-        { purpose: 'purchase_order_line', odooModel: 'purchase.order.line', odooId: lineId, reference: co.reference },
+        {
+          purpose: 'purchase_order_line',
+          odooModel: 'purchase.order.line',
+          odooId: lineId,
+          reference: co.reference,
+        },
         { purpose: 'chatter_note', odooModel: 'mail.message', odooId: noteId, reference: co.reference },
       ],
     };
@@ -82,11 +134,23 @@ export const changeOrderSyncHandler: SyncHandler = {
 
   async describe(db, recordId) {
     const [row] = await db
-      .select({ reference: changeOrders.reference, projectId: changeOrders.projectId, amount: changeOrders.costTotalAmount, sell: changeOrders.sellTotalAmount, kind: changeOrders.kind, syncStatus: changeOrders.syncStatus })
+      .select({
+        reference: changeOrders.reference,
+        projectId: changeOrders.projectId,
+        amount: changeOrders.costTotalAmount,
+        sell: changeOrders.sellTotalAmount,
+        kind: changeOrders.kind,
+        syncStatus: changeOrders.syncStatus,
+      })
       .from(changeOrders)
       .where(eq(changeOrders.id, recordId));
     if (!row) return null;
-    return { reference: row.reference, projectId: row.projectId, amountAtStake: row.kind === 'client' ? row.sell : row.amount, syncStatus: row.syncStatus };
+    return {
+      reference: row.reference,
+      projectId: row.projectId,
+      amountAtStake: row.kind === 'client' ? row.sell : row.amount,
+      syncStatus: row.syncStatus,
+    };
   },
 };
 
@@ -119,7 +183,13 @@ async function loadForSync(db: DbOrTx, recordId: string) {
 }
 
 /** Search by the deterministic "[CO-0001]" prefix on that order before creating: adopt, never double. */
-async function findOrCreateLine(odoo: OdooClient, model: string, orderId: number, reference: string, values: Record<string, unknown>): Promise<number> {
+async function findOrCreateLine(
+  odoo: OdooClient,
+  model: string,
+  orderId: number,
+  reference: string,
+  values: Record<string, unknown>,
+): Promise<number> {
   const existing = await odoo.search(model, [
     ['order_id', '=', orderId],
     ['name', '=like', `[${reference}]%`],
@@ -132,10 +202,23 @@ async function findOrCreateLine(odoo: OdooClient, model: string, orderId: number
  * The approval trail on the order's chatter, once: a note already there is adopted only if it
  * carries the server-tagged marker (change-order.sync-batch.ts `markerOf`); user text is escaped.
  */
-async function postApprovalTrail(db: Db, odoo: OdooClient, recordId: string, model: string, orderId: number, reference: string, correlationId: string | null): Promise<number> {
+async function postApprovalTrail(
+  db: Db,
+  odoo: OdooClient,
+  recordId: string,
+  model: string,
+  orderId: number,
+  reference: string,
+  correlationId: string | null,
+): Promise<number> {
   const marker = markerOf(recordId, reference);
   // a note posted before a crash (between Odoo's answer and our commit) is found and adopted
-  const candidates = await odoo.searchRead<{ id: number; model: string; res_id: number; body: string | false }>(
+  const candidates = await odoo.searchRead<{
+    id: number;
+    model: string;
+    res_id: number;
+    body: string | false;
+  }>(
     'mail.message',
     [
       ['model', '=', model],
@@ -148,13 +231,22 @@ async function postApprovalTrail(db: Db, odoo: OdooClient, recordId: string, mod
   const existing = candidates.find((row) => isOurNote(row, model, orderId, marker));
   if (existing) return existing.id;
   const decisions = await db
-    .select({ step: approvalDecisions.stepName, decision: approvalDecisions.decision, name: users.name, at: approvalDecisions.decidedAt, comment: approvalDecisions.comment })
+    .select({
+      step: approvalDecisions.stepName,
+      decision: approvalDecisions.decision,
+      name: users.name,
+      at: approvalDecisions.decidedAt,
+      comment: approvalDecisions.comment,
+    })
     .from(approvalDecisions)
     .innerJoin(users, eq(users.id, approvalDecisions.decidedById))
     .where(and(eq(approvalDecisions.recordType, RECORD_TYPE), eq(approvalDecisions.recordId, recordId)))
     .orderBy(asc(approvalDecisions.step));
   const trail = decisions.map(approvalTrailLine);
-  return odoo.create('mail.message', await approvalNoteValues(odoo, model, orderId, approvalNoteBody(marker, trail, correlationId)));
+  return odoo.create(
+    'mail.message',
+    await approvalNoteValues(odoo, model, orderId, approvalNoteBody(marker, trail, correlationId)),
+  );
 }
 
 registerSyncHandler(changeOrderSyncHandler);

@@ -19,14 +19,29 @@ describe('adding change-order lines to a 500-line sale order', () => {
   let orderId: number;
   let productId: number;
   beforeAll(async () => {
-    sim = await startOdooSim({ version: 19, db: 'large', login: 'admin', password: 'pw', apiKey: 'large-key', seed: 'demo', orderLineCostMs: COST_MS });
+    sim = await startOdooSim({
+      version: 19,
+      db: 'large',
+      login: 'admin',
+      password: 'pw',
+      apiKey: 'large-key',
+      seed: 'demo',
+      orderLineCostMs: COST_MS,
+    });
     odoo = createOdooClient({ url: sim.url, db: sim.db, login: sim.login, apiKey: sim.apiKey });
     const demo = sim.demo!.projects['P-1001']!;
     productId = sim.demo!.products.changeOrderWork;
-    const partner = sim.state.read('sale.order', [demo.saleOrderId], ['partner_id'])[0]!.partner_id as [number, string];
+    const partner = sim.state.read('sale.order', [demo.saleOrderId], ['partner_id'])[0]!.partner_id as [
+      number,
+      string,
+    ];
     orderId = sim.state.create('sale.order', {
       partner_id: partner[0],
-      order_line: Array.from({ length: EXISTING }, (_, i) => [0, 0, { name: `Contract item ${i}`, product_id: productId, product_uom_qty: 1, price_unit: 100 }]),
+      order_line: Array.from({ length: EXISTING }, (_, i) => [
+        0,
+        0,
+        { name: `Contract item ${i}`, product_id: productId, product_uom_qty: 1, price_unit: 100 },
+      ]),
     });
     sim.state.call('sale.order', 'action_confirm', [orderId]);
   });
@@ -35,8 +50,19 @@ describe('adding change-order lines to a 500-line sale order', () => {
   });
 
   const vals = (tag: string) =>
-    Array.from({ length: NEW_LINES }, (_, i) => ({ order_id: orderId, name: `[CO-${tag}${i}] Extra works`, product_id: productId, product_uom_qty: 1, price_unit: 250 }));
-  const extraLineNotes = () => sim.state.search('mail.message', [['model', '=', 'sale.order'], ['res_id', '=', orderId], ['body', 'ilike', 'Extra line with']]).length;
+    Array.from({ length: NEW_LINES }, (_, i) => ({
+      order_id: orderId,
+      name: `[CO-${tag}${i}] Extra works`,
+      product_id: productId,
+      product_uom_qty: 1,
+      price_unit: 250,
+    }));
+  const extraLineNotes = () =>
+    sim.state.search('mail.message', [
+      ['model', '=', 'sale.order'],
+      ['res_id', '=', orderId],
+      ['body', 'ilike', 'Extra line with'],
+    ]).length;
 
   it('is at least 10× faster than one call per line, with the same lines in Odoo', async () => {
     const notesBefore = extraLineNotes();
@@ -50,12 +76,21 @@ describe('adding change-order lines to a 500-line sale order', () => {
     const plumblineS = (performance.now() - started) / 1000;
 
     expect(ids).toHaveLength(NEW_LINES);
-    expect(sim.state.search('sale.order.line', [['order_id', '=', orderId], ['name', '=like', '[CO-P%']])).toEqual(ids);
-    expect(sim.state.search('sale.order.line', [['order_id', '=', orderId]])).toHaveLength(EXISTING + 2 * NEW_LINES);
+    expect(
+      sim.state.search('sale.order.line', [
+        ['order_id', '=', orderId],
+        ['name', '=like', '[CO-P%'],
+      ]),
+    ).toEqual(ids);
+    expect(sim.state.search('sale.order.line', [['order_id', '=', orderId]])).toHaveLength(
+      EXISTING + 2 * NEW_LINES,
+    );
     expect(naiveNotes).toBe(NEW_LINES); // Odoo's "Extra line with …" per line for the naive client
     expect(extraLineNotes() - notesBefore).toBe(NEW_LINES); // none for Plumbline's batch
     const ratio = naiveS / plumblineS;
-    console.log(`large order (${EXISTING} lines, ${COST_MS} ms/line/recompute): naive ${round(NEW_LINES / naiveS)} lines/s, Plumbline ${round(NEW_LINES / plumblineS)} lines/s, ratio ${round(ratio)}×`);
+    console.log(
+      `large order (${EXISTING} lines, ${COST_MS} ms/line/recompute): naive ${round(NEW_LINES / naiveS)} lines/s, Plumbline ${round(NEW_LINES / plumblineS)} lines/s, ratio ${round(ratio)}×`,
+    );
     expect(ratio).toBeGreaterThanOrEqual(10);
   }, 60_000);
 });

@@ -7,12 +7,26 @@ import { DomainError } from '@/server/errors';
 import { parseAmount } from '@/server/lib/decimal-input';
 import { formatMoney, sumMoney } from '@/server/lib/money';
 import { assertReasonGiven, nextState } from '@/server/lib/state-machine';
-import { assertCanAct, fixRoute, loadSubject, recordDecision, thresholdsOfProject, type ApprovalSubject } from '@/server/modules/approvals/approvals';
+import {
+  assertCanAct,
+  fixRoute,
+  loadSubject,
+  recordDecision,
+  thresholdsOfProject,
+  type ApprovalSubject,
+} from '@/server/modules/approvals/approvals';
 import { recordAudit } from '@/server/modules/audit/audit.service';
 import { requestSync } from '@/server/sync/enqueue';
 import { calculateClaim } from './claim.calc';
 import { claimMachine } from './claim.machine';
-import { buildClaimInput, compareAndSet, loadClaimForUpdate, moneyColumns, type ClaimLineFigures, type ClaimRow } from './claim.records';
+import {
+  buildClaimInput,
+  compareAndSet,
+  loadClaimForUpdate,
+  moneyColumns,
+  type ClaimLineFigures,
+  type ClaimRow,
+} from './claim.records';
 import type { CertifyClaimInput, ClaimActionInput } from './claim.schemas';
 
 const ENTITY = 'claim' as const;
@@ -23,19 +37,39 @@ export async function claimSubject(db: DbOrTx, row: ClaimRow): Promise<ApprovalS
     id: row.id,
     status: row.status,
     authorIds: [row.createdById, row.submittedById],
-    provisional: { amount: row.dueAmount ?? row.claimedToDateAmount ?? '0', reason: 'provisional until certification (routed on the amount due)', thresholds: await thresholdsOfProject(db, row.projectId) },
+    provisional: {
+      amount: row.dueAmount ?? row.claimedToDateAmount ?? '0',
+      reason: 'provisional until certification (routed on the amount due)',
+      thresholds: await thresholdsOfProject(db, row.projectId),
+    },
   });
 }
 
 /** Fixes the claim's route on the amount due this claim (DOMAIN §4: PM up to the PM limit, an executive above). */
 async function fixClaimRoute(tx: Tx, row: ClaimRow, due: string) {
-  return fixRoute(tx, { type: ENTITY, recordId: row.id, amount: due, reason: `routed on the amount due this claim ${due}`, thresholds: await thresholdsOfProject(tx, row.projectId) });
+  return fixRoute(tx, {
+    type: ENTITY,
+    recordId: row.id,
+    amount: due,
+    reason: `routed on the amount due this claim ${due}`,
+    thresholds: await thresholdsOfProject(tx, row.projectId),
+  });
 }
 
-function certifiedFigures(row: ClaimRow, input: CertifyClaimInput, stored: (typeof claimLines.$inferSelect)[]): ClaimLineFigures[] {
+function certifiedFigures(
+  row: ClaimRow,
+  input: CertifyClaimInput,
+  stored: (typeof claimLines.$inferSelect)[],
+): ClaimLineFigures[] {
   const given = new Map(input.lines.map((l) => [l.sovLineId, l]));
   return stored.map((line) => {
-    if (row.type === 'retention_release') return { sovLineId: line.sovLineId, claimed: line.claimedToDateAmount, certified: line.previousCertifiedAmount, reason: null };
+    if (row.type === 'retention_release')
+      return {
+        sovLineId: line.sovLineId,
+        claimed: line.claimedToDateAmount,
+        certified: line.previousCertifiedAmount,
+        reason: null,
+      };
     const entry = given.get(line.sovLineId);
     const certified = entry?.certifiedToDate ?? line.claimedToDateAmount;
     const reason = entry?.reason?.trim() || null;
@@ -48,20 +82,38 @@ function certifiedFigures(row: ClaimRow, input: CertifyClaimInput, stored: (type
  * subcontract's remaining value (revised SOV less the work certified to date); any figure other than
  * the claimed one needs a reason. Returns the reason to store.
  */
-async function assertMaterialsCertifiable(tx: Tx, row: ClaimRow, lines: readonly { scheduledValue: string; certifiedToDate: string }[], certifiedMaterials: string, reason: string | undefined): Promise<string | null> {
+async function assertMaterialsCertifiable(
+  tx: Tx,
+  row: ClaimRow,
+  lines: readonly { scheduledValue: string; certifiedToDate: string }[],
+  certifiedMaterials: string,
+  reason: string | undefined,
+): Promise<string | null> {
   const certified = parseAmount(certifiedMaterials, 'Materials stored to date', 'non_negative');
   const claimed = parseAmount(row.materialsClaimedToDateAmount, 'Materials claimed');
   if (certified.greaterThan(claimed)) {
-    throw new DomainError('MATERIALS_REFUSED', `Certified materials on site ${formatMoney(certified)} are above the ${formatMoney(claimed)} claimed.`, { field: 'materialsStoredToDate' });
+    throw new DomainError(
+      'MATERIALS_REFUSED',
+      `Certified materials on site ${formatMoney(certified)} are above the ${formatMoney(claimed)} claimed.`,
+      { field: 'materialsStoredToDate' },
+    );
   }
   const revised = sumMoney(lines.map((l) => l.scheduledValue));
   const remaining = revised.minus(sumMoney(lines.map((l) => l.certifiedToDate)));
   if (certified.greaterThan(remaining)) {
-    throw new DomainError('MATERIALS_REFUSED', `Certified materials on site ${formatMoney(certified)} are above the subcontract's remaining value ${formatMoney(remaining)} (revised ${formatMoney(revised)} less work certified to date).`, { field: 'materialsStoredToDate' });
+    throw new DomainError(
+      'MATERIALS_REFUSED',
+      `Certified materials on site ${formatMoney(certified)} are above the subcontract's remaining value ${formatMoney(remaining)} (revised ${formatMoney(revised)} less work certified to date).`,
+      { field: 'materialsStoredToDate' },
+    );
   }
   const given = reason?.trim() || null;
   if (!certified.equals(claimed) && !given) {
-    throw new DomainError('REASON_REQUIRED', `Certifying materials on site of ${formatMoney(certified)} against ${formatMoney(claimed)} claimed needs a reason.`, { field: 'materialsReason' });
+    throw new DomainError(
+      'REASON_REQUIRED',
+      `Certifying materials on site of ${formatMoney(certified)} against ${formatMoney(claimed)} claimed needs a reason.`,
+      { field: 'materialsReason' },
+    );
   }
   return certified.equals(claimed) ? null : given;
 }
@@ -72,33 +124,67 @@ async function assertMaterialsCertifiable(tx: Tx, row: ClaimRow, lines: readonly
  * server and frozen on the claim. Lines are written while the claim is still `submitted` (the
  * database refuses line changes afterwards), then the claim moves to `certified`.
  */
-export async function certifyClaim(db: Db, input: CertifyClaimInput, actor: Actor): Promise<{ status: string; due: string }> {
+export async function certifyClaim(
+  db: Db,
+  input: CertifyClaimInput,
+  actor: Actor,
+): Promise<{ status: string; due: string }> {
   return db.transaction(async (tx) => {
     const row = await loadClaimForUpdate(tx, actor, input.claimId);
     const to = nextState(claimMachine, row.status, 'certify');
     assertCanAct(await claimSubject(tx, row), actor);
     const stored = await tx.select().from(claimLines).where(eq(claimLines.claimId, row.id));
     const known = new Set(stored.map((l) => l.sovLineId));
-    if (input.lines.some((l) => !known.has(l.sovLineId))) throw new DomainError('VALIDATION', 'A certified line does not belong to this claim.');
+    if (input.lines.some((l) => !known.has(l.sovLineId)))
+      throw new DomainError('VALIDATION', 'A certified line does not belong to this claim.');
     const figures = certifiedFigures(row, input, stored);
     const deductions = row.type === 'retention_release' ? [] : input.deductions;
-    const materials = row.type === 'retention_release' ? row.materialsStoredToDateAmount : input.materialsStoredToDate;
-    const { input: calcInput } = await buildClaimInput(tx, row, { lines: figures, materialsStoredToDate: materials, deductions: deductions.map((d, i) => ({ id: `new-${i}`, ...d })) });
+    const materials =
+      row.type === 'retention_release' ? row.materialsStoredToDateAmount : input.materialsStoredToDate;
+    const { input: calcInput } = await buildClaimInput(tx, row, {
+      lines: figures,
+      materialsStoredToDate: materials,
+      deductions: deductions.map((d, i) => ({ id: `new-${i}`, ...d })),
+    });
     for (const line of calcInput.lines) {
-      const differs = !parseAmount(line.certifiedToDate, 'Certified').equals(parseAmount(line.claimedToDate, 'Claimed'));
+      const differs = !parseAmount(line.certifiedToDate, 'Certified').equals(
+        parseAmount(line.claimedToDate, 'Claimed'),
+      );
       if (differs && !line.reductionReason) {
-        throw new DomainError('REASON_REQUIRED', `SOV line "${line.description}": certifying ${line.certifiedToDate} against ${line.claimedToDate} claimed needs a reason.`, { sovLineId: line.sovLineId });
+        throw new DomainError(
+          'REASON_REQUIRED',
+          `SOV line "${line.description}": certifying ${line.certifiedToDate} against ${line.claimedToDate} claimed needs a reason.`,
+          { sovLineId: line.sovLineId },
+        );
       }
     }
     const calc = calculateClaim(calcInput);
-    const materialsReason = row.type === 'retention_release' ? null : await assertMaterialsCertifiable(tx, row, calcInput.lines, materials, input.materialsReason);
+    const materialsReason =
+      row.type === 'retention_release'
+        ? null
+        : await assertMaterialsCertifiable(tx, row, calcInput.lines, materials, input.materialsReason);
     await tx.delete(claimLines).where(eq(claimLines.claimId, row.id));
     await tx.insert(claimLines).values(
-      calcInput.lines.map((l) => ({ claimId: row.id, sovLineId: l.sovLineId, scheduledAmount: l.scheduledValue, previousCertifiedAmount: l.previousCertifiedToDate, claimedToDateAmount: l.claimedToDate, certifiedToDateAmount: l.certifiedToDate, certifyReason: l.reductionReason ?? null })),
+      calcInput.lines.map((l) => ({
+        claimId: row.id,
+        sovLineId: l.sovLineId,
+        scheduledAmount: l.scheduledValue,
+        previousCertifiedAmount: l.previousCertifiedToDate,
+        claimedToDateAmount: l.claimedToDate,
+        certifiedToDateAmount: l.certifiedToDate,
+        certifyReason: l.reductionReason ?? null,
+      })),
     );
     await tx.delete(claimDeductions).where(eq(claimDeductions.claimId, row.id));
-    if (deductions.length > 0) await tx.insert(claimDeductions).values(deductions.map((d) => ({ claimId: row.id, ...d })));
-    const certified = await compareAndSet(tx, row, input.version, { status: to, certifiedById: actor.id, certifiedAt: new Date(), materialsReason, ...moneyColumns(calc) });
+    if (deductions.length > 0)
+      await tx.insert(claimDeductions).values(deductions.map((d) => ({ claimId: row.id, ...d })));
+    const certified = await compareAndSet(tx, row, input.version, {
+      status: to,
+      certifiedById: actor.id,
+      certifiedAt: new Date(),
+      materialsReason,
+      ...moneyColumns(calc),
+    });
     await fixClaimRoute(tx, certified, calc.dueThisClaim);
     await recordDecision(tx, await claimSubject(tx, row), actor, 'approved', input.comment);
     await recordAudit(tx, {
@@ -126,27 +212,62 @@ export async function certifyClaim(db: Db, input: CertifyClaimInput, actor: Acto
  * are recalculated from the frozen lines; if they no longer match what was certified (an earlier
  * claim changed since), the claim must be rejected and re-certified rather than approved on stale figures.
  */
-export async function approveClaim(db: Db, input: ClaimActionInput, actor: Actor): Promise<{ status: string }> {
+export async function approveClaim(
+  db: Db,
+  input: ClaimActionInput,
+  actor: Actor,
+): Promise<{ status: string }> {
   return db.transaction(async (tx) => {
     const row = await loadClaimForUpdate(tx, actor, input.claimId);
     nextState(claimMachine, row.status, 'approve');
     const subject = await claimSubject(tx, row);
     assertCanAct(subject, actor);
-    if (row.version !== input.version) throw new DomainError('CONFLICT', `${row.reference} was changed by someone else. Reload it and try again.`);
+    if (row.version !== input.version)
+      throw new DomainError(
+        'CONFLICT',
+        `${row.reference} was changed by someone else. Reload it and try again.`,
+      );
     const calc = calculateClaim((await buildClaimInput(tx, row)).input);
     if (calc.dueThisClaim !== row.dueAmount || calc.netToDate !== row.netToDateAmount) {
-      throw new DomainError('CONFLICT', `The figures of ${row.reference} no longer match its certification (an earlier claim changed). Reject it so it can be revised and certified again.`);
+      throw new DomainError(
+        'CONFLICT',
+        `The figures of ${row.reference} no longer match its certification (an earlier claim changed). Reject it so it can be revised and certified again.`,
+      );
     }
     const { step, completesState } = await recordDecision(tx, subject, actor, 'approved', input.comment);
     if (!completesState) {
       // an intermediate step changes no column of the claim: the decision row is the change
-      await recordAudit(tx, { actor, action: 'claim.approve_step', entityType: ENTITY, entityId: row.id, fromState: row.status, toState: row.status, comment: input.comment, changedFields: { step: { old: null, new: step.step } } });
+      await recordAudit(tx, {
+        actor,
+        action: 'claim.approve_step',
+        entityType: ENTITY,
+        entityId: row.id,
+        fromState: row.status,
+        toState: row.status,
+        comment: input.comment,
+        changedFields: { step: { old: null, new: step.step } },
+      });
       return { status: row.status as string };
     }
     const to = nextState(claimMachine, row.status, 'approve');
-    await compareAndSet(tx, row, input.version, { status: to, approvedById: actor.id, approvedAt: new Date(), ...moneyColumns(calc) });
+    await compareAndSet(tx, row, input.version, {
+      status: to,
+      approvedById: actor.id,
+      approvedAt: new Date(),
+      ...moneyColumns(calc),
+    });
     const correlationId = randomUUID();
-    await recordAudit(tx, { actor, action: 'claim.approve', entityType: ENTITY, entityId: row.id, fromState: row.status, toState: to, comment: input.comment, correlationId, changedFields: { step: { old: null, new: step.step } } });
+    await recordAudit(tx, {
+      actor,
+      action: 'claim.approve',
+      entityType: ENTITY,
+      entityId: row.id,
+      fromState: row.status,
+      toState: to,
+      comment: input.comment,
+      correlationId,
+      changedFields: { step: { old: null, new: step.step } },
+    });
     // Odoo effect: the draft vendor bill (claim.sync.ts)
     await requestSync(tx, { recordType: ENTITY, recordId: row.id, correlationId });
     return { status: to };
@@ -167,7 +288,17 @@ export async function rejectClaim(db: Db, input: ClaimActionInput, actor: Actor)
     await compareAndSet(tx, row, input.version, { status: to, rejectionReason: input.comment ?? null });
     await recordDecision(tx, subject, actor, 'rejected', input.comment);
     const correlationId = randomUUID();
-    await recordAudit(tx, { actor, action: 'claim.reject', entityType: ENTITY, entityId: row.id, fromState: row.status, toState: to, comment: input.comment, correlationId });
-    if (row.status === 'approved') await requestSync(tx, { recordType: ENTITY, recordId: row.id, correlationId });
+    await recordAudit(tx, {
+      actor,
+      action: 'claim.reject',
+      entityType: ENTITY,
+      entityId: row.id,
+      fromState: row.status,
+      toState: to,
+      comment: input.comment,
+      correlationId,
+    });
+    if (row.status === 'approved')
+      await requestSync(tx, { recordType: ENTITY, recordId: row.id, correlationId });
   });
 }

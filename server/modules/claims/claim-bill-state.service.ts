@@ -15,7 +15,13 @@ export const BILL_EXPECTED = new Set(['approved', 'released', 'posted', 'paid'])
 const BILL_CHECKED_KINDS = ['missing', 'cancelled', 'amount_changed'] as const;
 
 /** What Plumbline reads of a claim's vendor bill (account.move). */
-export type BillState = { id: number; name: string | null; state: string; paymentState: string | null; amountTotal: string };
+export type BillState = {
+  id: number;
+  name: string | null;
+  state: string;
+  paymentState: string | null;
+  amountTotal: string;
+};
 
 /** Odoo counts a bill as paid when its payment is registered, reconciled or not yet matched to the bank. */
 const PAID = new Set(['paid', 'in_payment']);
@@ -31,11 +37,24 @@ export async function applyBillState(db: Db, claimId: string, bill: BillState): 
     const [row] = await tx.select().from(claims).where(eq(claims.id, claimId)).for('update');
     if (!row) return { status: 'missing' };
     let current: ClaimRow = row;
-    const billFields = { odooBillId: bill.id, odooBillName: bill.name, odooBillState: bill.state, odooPaymentState: bill.paymentState, odooBillAmount: bill.amountTotal };
+    const billFields = {
+      odooBillId: bill.id,
+      odooBillName: bill.name,
+      odooBillState: bill.state,
+      odooPaymentState: bill.paymentState,
+      odooBillAmount: bill.amountTotal,
+    };
     await tx.update(claims).set(billFields).where(eq(claims.id, row.id));
     current = { ...current, ...billFields };
-    if (bill.state === 'posted' && canTransition(claimMachine, current.status, 'mark_posted')) current = await follow(tx, current, 'mark_posted', bill);
-    if (bill.state === 'posted' && bill.paymentState && PAID.has(bill.paymentState) && canTransition(claimMachine, current.status, 'mark_paid')) current = await follow(tx, current, 'mark_paid', bill);
+    if (bill.state === 'posted' && canTransition(claimMachine, current.status, 'mark_posted'))
+      current = await follow(tx, current, 'mark_posted', bill);
+    if (
+      bill.state === 'posted' &&
+      bill.paymentState &&
+      PAID.has(bill.paymentState) &&
+      canTransition(claimMachine, current.status, 'mark_paid')
+    )
+      current = await follow(tx, current, 'mark_paid', bill);
     await checkDrift(tx, current, bill);
     return { status: current.status };
   });
@@ -43,7 +62,11 @@ export async function applyBillState(db: Db, claimId: string, bill: BillState): 
 
 async function follow(tx: Tx, row: ClaimRow, event: ClaimEvent, bill: BillState): Promise<ClaimRow> {
   const to = claimMachine.transitions[event].to;
-  const [updated] = await tx.update(claims).set({ status: to, version: row.version + 1, updatedAt: new Date() }).where(eq(claims.id, row.id)).returning();
+  const [updated] = await tx
+    .update(claims)
+    .set({ status: to, version: row.version + 1, updatedAt: new Date() })
+    .where(eq(claims.id, row.id))
+    .returning();
   await recordAudit(tx, {
     actor: SYSTEM,
     action: `claim.${event}`,
@@ -66,6 +89,13 @@ async function checkDrift(tx: Tx, row: ClaimRow, bill: BillState) {
     { linkedId: bill.id, partnerId: null, amount: expectsBill ? row.dueAmount : null, expectedState: null },
     [{ id: bill.id, name: bill.name, partnerId: null, state: bill.state, amountTotal: bill.amountTotal }],
   );
-  const record = { recordType: ENTITY, recordId: row.id, reference: row.reference, projectId: row.projectId, amountAtStake: row.dueAmount, document: 'vendor bill' };
+  const record = {
+    recordType: ENTITY,
+    recordId: row.id,
+    reference: row.reference,
+    projectId: row.projectId,
+    amountAtStake: row.dueAmount,
+    document: 'vendor bill',
+  };
   await settleDrift(tx, record, expectsBill ? findings : [], BILL_CHECKED_KINDS);
 }

@@ -21,7 +21,9 @@ export function certificateAmount(amount: string | null | undefined, currency: s
 
 /** Standard fonts speak WinAnsi only: replace what it cannot encode. */
 function safe(text: string): string {
-  return text.replace(/[\u2212\u2013]/g, '-').replace(/[^\x20-\x7E\u00A0-\u00FF\u2014\u2018\u2019\u201C\u201D\u2022]/g, '?');
+  return text
+    .replace(/[\u2212\u2013]/g, '-')
+    .replace(/[^\x20-\x7E\u00A0-\u00FF\u2014\u2018\u2019\u201C\u201D\u2022]/g, '?');
 }
 
 type Cursor = { page: PDFPage; y: number };
@@ -36,7 +38,10 @@ function rateText(rate: string): string {
   return `${whole}${fraction ? `.${fraction}` : ''} %`;
 }
 
-export async function renderCertificatePdf(claim: ClaimDetail, options: { claimUrl?: string } = {}): Promise<Uint8Array> {
+export async function renderCertificatePdf(
+  claim: ClaimDetail,
+  options: { claimUrl?: string } = {},
+): Promise<Uint8Array> {
   const calc = claim.calculation;
   if (!calc) throw new Error('A payment certificate needs a calculated claim.');
   const doc = await PDFDocument.create();
@@ -48,7 +53,13 @@ export async function renderCertificatePdf(claim: ClaimDetail, options: { claimU
   const currency = claim.project.currency;
   const money = (amount: string | null | undefined) => certificateAmount(amount, currency);
   const cursor: Cursor = { page: doc.addPage(A4), y: A4[1] - MARGIN };
-  const text = (value: string, x: number, font: PDFFont = regular, size = 9, align: 'left' | 'right' = 'left') => {
+  const text = (
+    value: string,
+    x: number,
+    font: PDFFont = regular,
+    size = 9,
+    align: 'left' | 'right' = 'left',
+  ) => {
     const clean = safe(value);
     const at = align === 'right' ? x - font.widthOfTextAtSize(clean, size) : x;
     cursor.page.drawText(clean, { x: at, y: cursor.y, size, font, color: rgb(0.1, 0.1, 0.12) });
@@ -61,11 +72,26 @@ export async function renderCertificatePdf(claim: ClaimDetail, options: { claimU
     }
   };
 
-  text(`Payment certificate ${claim.reference}${claim.revision > 1 ? ` rev ${claim.revision}` : ''}`, MARGIN, bold, 16);
+  text(
+    `Payment certificate ${claim.reference}${claim.revision > 1 ? ` rev ${claim.revision}` : ''}`,
+    MARGIN,
+    bold,
+    16,
+  );
   newline(22);
-  text(`${claim.project.code} ${claim.project.name} - subcontract ${claim.subcontract.reference} (${claim.subcontract.title})`, MARGIN, regular, 10);
+  text(
+    `${claim.project.code} ${claim.project.name} - subcontract ${claim.subcontract.reference} (${claim.subcontract.title})`,
+    MARGIN,
+    regular,
+    10,
+  );
   newline();
-  text(`Subcontractor: ${claim.vendor.name}    Period ending: ${claim.periodEnd}    ${claim.type === 'retention_release' ? `Retention release (${(claim.retentionReleaseStage ?? '').replace(/_/g, ' ')})` : 'Progress claim'}    Status: ${claim.status}`, MARGIN, regular, 10);
+  text(
+    `Subcontractor: ${claim.vendor.name}    Period ending: ${claim.periodEnd}    ${claim.type === 'retention_release' ? `Retention release (${(claim.retentionReleaseStage ?? '').replace(/_/g, ' ')})` : 'Progress claim'}    Status: ${claim.status}`,
+    MARGIN,
+    regular,
+    10,
+  );
   newline();
   if (options.claimUrl) {
     text(`Claim record: ${options.claimUrl}`, MARGIN, regular, 9);
@@ -86,7 +112,14 @@ export async function renderCertificatePdf(claim: ClaimDetail, options: { claimU
   for (const c of cols) text(c.title, c.x, bold, 9, 'right');
   newline();
   const lineNo = new Map(claim.lines.map((l) => [l.sovLineId, l.lineNo]));
-  const figures = (l: { scheduledValue: string; previousCertifiedToDate: string; thisPeriod: string; certifiedToDate: string; percentComplete: string | null; balance: string }) => [
+  const figures = (l: {
+    scheduledValue: string;
+    previousCertifiedToDate: string;
+    thisPeriod: string;
+    certifiedToDate: string;
+    percentComplete: string | null;
+    balance: string;
+  }) => [
     money(l.scheduledValue),
     money(l.previousCertifiedToDate),
     money(l.thisPeriod),
@@ -96,13 +129,21 @@ export async function renderCertificatePdf(claim: ClaimDetail, options: { claimU
   ];
   for (const line of calc.lines) {
     text(String(lineNo.get(line.sovLineId) ?? ''), MARGIN);
-    text(line.description.length > 70 ? `${line.description.slice(0, 69)}...` : line.description, MARGIN + 20);
+    text(
+      line.description.length > 70 ? `${line.description.slice(0, 69)}...` : line.description,
+      MARGIN + 20,
+    );
     figures(line).forEach((value, i) => text(value, cols[i]!.x, regular, 9, 'right'));
     newline();
     const stored = claim.lines.find((l) => l.sovLineId === line.sovLineId);
     if (stored?.certifyReason) {
       const claimed = money(line.claimedToDate);
-      text(`Claimed ${claimed}; reason for the difference: ${stored.certifyReason}`.slice(0, 150), MARGIN + 30, regular, 8);
+      text(
+        `Claimed ${claimed}; reason for the difference: ${stored.certifyReason}`.slice(0, 150),
+        MARGIN + 30,
+        regular,
+        8,
+      );
       newline(12);
     }
   }
@@ -114,7 +155,12 @@ export async function renderCertificatePdf(claim: ClaimDetail, options: { claimU
     ['Materials stored on site to date', money(calc.materialsStoredToDate)],
     ['Completed to date (work + materials)', money(calc.completedToDate)],
     ['Less retention held to date', money(calc.retention.heldToDate)],
-    ...(calc.retention.releasedThisClaim !== '0.00' ? ([['Retention released by this certificate', money(calc.retention.releasedThisClaim)]] as [string, string][]) : []),
+    ...(calc.retention.releasedThisClaim !== '0.00'
+      ? ([['Retention released by this certificate', money(calc.retention.releasedThisClaim)]] as [
+          string,
+          string,
+        ][])
+      : []),
     ['Less deductions to date (back-charges, contra charges)', money(calc.deductionsToDate)],
     ['Net to date', money(calc.netToDate)],
     ['Less net certified previously', money(calc.previousNetToDate)],
@@ -137,10 +183,24 @@ export async function renderCertificatePdf(claim: ClaimDetail, options: { claimU
   }
   newline(6);
   const terms = claim.subcontract.retention;
-  const cap = terms.cap ? (terms.cap.basis === 'fixed' ? `capped at ${money(terms.cap.amount)}` : `capped at ${rateText(terms.cap.rate)} of the ${terms.cap.basis} subcontract value`) : 'no cap';
-  text(`Retention: ${rateText(terms.rate)} on work, ${rateText(terms.materialsRate)} on materials on site${terms.reducedRate ? `, ${rateText(terms.reducedRate.rate)} beyond ${terms.reducedRate.afterPercentComplete} % complete` : ''}; ${cap}.`, MARGIN, regular, 9);
+  const cap = terms.cap
+    ? terms.cap.basis === 'fixed'
+      ? `capped at ${money(terms.cap.amount)}`
+      : `capped at ${rateText(terms.cap.rate)} of the ${terms.cap.basis} subcontract value`
+    : 'no cap';
+  text(
+    `Retention: ${rateText(terms.rate)} on work, ${rateText(terms.materialsRate)} on materials on site${terms.reducedRate ? `, ${rateText(terms.reducedRate.rate)} beyond ${terms.reducedRate.afterPercentComplete} % complete` : ''}; ${cap}.`,
+    MARGIN,
+    regular,
+    9,
+  );
   newline();
-  text(`Payment is due on the vendor bill ${claim.odooBillName ?? 'raised in Odoo on approval'}, under the subcontract's payment terms.`, MARGIN, regular, 9);
+  text(
+    `Payment is due on the vendor bill ${claim.odooBillName ?? 'raised in Odoo on approval'}, under the subcontract's payment terms.`,
+    MARGIN,
+    regular,
+    9,
+  );
   newline(10);
   const when = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : '-');
   text(`Certified by ${claim.certifierName ?? '-'} on ${when(claim.certifiedAt)}`, MARGIN, regular, 10);
@@ -150,7 +210,12 @@ export async function renderCertificatePdf(claim: ClaimDetail, options: { claimU
     newline();
   }
   if (claim.releasedAt) {
-    text(`Released for payment by ${claim.releaserName ?? '-'} on ${when(claim.releasedAt)}`, MARGIN, regular, 10);
+    text(
+      `Released for payment by ${claim.releaserName ?? '-'} on ${when(claim.releasedAt)}`,
+      MARGIN,
+      regular,
+      10,
+    );
     newline();
   }
   // signature blocks: the certifier, the approver and the subcontractor's receipt

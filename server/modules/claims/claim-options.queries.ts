@@ -31,7 +31,9 @@ export async function getClaimFormOptions(db: DbOrTx, actor: Actor, projectId: s
       retentionHeld: sql<string>`coalesce((SELECT retention_held_to_date_amount FROM ${claims} WHERE id = ${last}), 0)::numeric(14,2)::text`,
       retentionReleased: sql<string>`coalesce((SELECT retention_released_to_date_amount FROM ${claims} WHERE id = ${last}), 0)::numeric(14,2)::text`,
       practicalCompletionRelease: sql<string>`round(coalesce((SELECT retention_held_to_date_amount FROM ${claims} WHERE id = ${last}), 0) / 2, 2)::numeric(14,2)::text`,
-      openClaim: sql<string | null>`(SELECT c.reference FROM ${claims} c WHERE c.subcontract_id = ${subcontracts.id} AND c.status IN ('draft','submitted','certified') LIMIT 1)`,
+      openClaim: sql<
+        string | null
+      >`(SELECT c.reference FROM ${claims} c WHERE c.subcontract_id = ${subcontracts.id} AND c.status IN ('draft','submitted','certified') LIMIT 1)`,
     })
     .from(subcontracts)
     .innerJoin(partners, eq(partners.id, subcontracts.vendorId))
@@ -46,5 +48,8 @@ export async function getClaimFormOptions(db: DbOrTx, actor: Actor, projectId: s
     .from(
       sql`(SELECT (SELECT retention_held_to_date_amount FROM ${claims} WHERE id = ${last}) AS held, (SELECT retention_released_to_date_amount FROM ${claims} WHERE id = ${last}) AS released FROM ${subcontracts} WHERE ${subcontracts.projectId} = ${projectId}) AS register`,
     );
-  return { subcontracts: rows, retentionRegister: { held: totals?.held ?? '0.00', released: totals?.released ?? '0.00' } };
+  return {
+    subcontracts: rows,
+    retentionRegister: { held: totals?.held ?? '0.00', released: totals?.released ?? '0.00' },
+  };
 }

@@ -56,7 +56,12 @@ export function previewClaim(base: ClaimInput, entry: PreviewEntry): ClaimPrevie
           const claimed = claimedFromPercent(line.scheduledValue, value);
           return { ...line, claimedToDate: claimed, certifiedToDate: claimed };
         } catch (error) {
-          lineIssues[line.sovLineId] = { field: 'claimed', message: isDomainError(error) ? 'Enter a percentage between 0 and 100, e.g. 42.5.' : String(error) };
+          lineIssues[line.sovLineId] = {
+            field: 'claimed',
+            message: isDomainError(error)
+              ? 'Enter a percentage between 0 and 100, e.g. 42.5.'
+              : String(error),
+          };
           return line;
         }
       }
@@ -65,7 +70,10 @@ export function previewClaim(base: ClaimInput, entry: PreviewEntry): ClaimPrevie
         return line;
       }
       if (parseAmount(value, 'Claimed').greaterThan(parseAmount(line.scheduledValue, 'Scheduled'))) {
-        lineIssues[line.sovLineId] = { field: 'claimed', message: `More than the scheduled value ${line.scheduledValue}.` };
+        lineIssues[line.sovLineId] = {
+          field: 'claimed',
+          message: `More than the scheduled value ${line.scheduledValue}.`,
+        };
       }
       // a draft's preview certifies what is claimed, as the server's preview does
       return { ...line, claimedToDate: value, certifiedToDate: value };
@@ -81,7 +89,10 @@ export function previewClaim(base: ClaimInput, entry: PreviewEntry): ClaimPrevie
     const certified = parseAmount(value, 'Certified');
     const claimed = parseAmount(line.claimedToDate, 'Claimed');
     if (certified.greaterThan(parseAmount(line.scheduledValue, 'Scheduled'))) {
-      lineIssues[line.sovLineId] = { field: 'certified', message: `Certified is above the scheduled value ${line.scheduledValue}.` };
+      lineIssues[line.sovLineId] = {
+        field: 'certified',
+        message: `Certified is above the scheduled value ${line.scheduledValue}.`,
+      };
     } else if (!certified.equals(claimed) && !reason) {
       lineIssues[line.sovLineId] = {
         field: 'reason',
@@ -95,21 +106,31 @@ export function previewClaim(base: ClaimInput, entry: PreviewEntry): ClaimPrevie
   });
 
   const materials = entry.materialsStoredToDate.trim() === '' ? '0' : entry.materialsStoredToDate.trim();
-  const badDeduction = entry.deductions.findIndex((d) => !isAmount(d.amount.trim() === '' ? '0' : d.amount.trim()));
+  const badDeduction = entry.deductions.findIndex(
+    (d) => !isAmount(d.amount.trim() === '' ? '0' : d.amount.trim()),
+  );
   let error: string | null = null;
   if (!isAmount(materials)) error = `Materials stored on site: ${amountMessage}`;
   else if (badDeduction >= 0) error = `Deduction ${badDeduction + 1}: ${amountMessage}`;
-  if (error || Object.values(lineIssues).some((i) => i.field !== 'reason')) return { calculation: null, lineIssues, cuts, error };
+  if (error || Object.values(lineIssues).some((i) => i.field !== 'reason'))
+    return { calculation: null, lineIssues, cuts, error };
 
   const input: ClaimInput = {
     ...base,
     // the reason rule is reported on its line above; let the figures show meanwhile
-    lines: lines.map((l) => ({ ...l, reductionReason: l.reductionReason || (lineIssues[l.sovLineId] ? 'pending' : null) })),
+    lines: lines.map((l) => ({
+      ...l,
+      reductionReason: l.reductionReason || (lineIssues[l.sovLineId] ? 'pending' : null),
+    })),
     materialsStoredToDate: materials,
     deductionsThisClaim:
       base.type === 'retention_release'
         ? base.deductionsThisClaim
-        : entry.deductions.map((d, i) => ({ deductionId: `preview-${i}`, description: d.description || `Deduction ${i + 1}`, amount: d.amount.trim() === '' ? '0' : d.amount.trim() })),
+        : entry.deductions.map((d, i) => ({
+            deductionId: `preview-${i}`,
+            description: d.description || `Deduction ${i + 1}`,
+            amount: d.amount.trim() === '' ? '0' : d.amount.trim(),
+          })),
   };
   try {
     return { calculation: calculateClaim(input), lineIssues, cuts, error: null };
@@ -117,7 +138,10 @@ export function previewClaim(base: ClaimInput, entry: PreviewEntry): ClaimPrevie
     if (!isDomainError(caught)) throw caught;
     const sovLineId = typeof caught.details?.sovLineId === 'string' ? caught.details.sovLineId : null;
     if (sovLineId) {
-      lineIssues[sovLineId] = { field: caught.code === 'REASON_REQUIRED' ? 'reason' : 'certified', message: caught.message };
+      lineIssues[sovLineId] = {
+        field: caught.code === 'REASON_REQUIRED' ? 'reason' : 'certified',
+        message: caught.message,
+      };
       return { calculation: null, lineIssues, cuts, error: null };
     }
     return { calculation: null, lineIssues, cuts, error: caught.message };

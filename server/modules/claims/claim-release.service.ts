@@ -19,19 +19,31 @@ import type { ClaimActionInput } from './claim.schemas';
 
 const ENTITY = 'claim';
 
-export type ReleaseBlockCause = 'bank_change_pending' | 'insurance_expired' | 'claim_above_sov' | 'completed_above_subcontract' | 'odoo_link_missing' | 'earlier_claim_not_posted';
+export type ReleaseBlockCause =
+  | 'bank_change_pending'
+  | 'insurance_expired'
+  | 'claim_above_sov'
+  | 'completed_above_subcontract'
+  | 'odoo_link_missing'
+  | 'earlier_claim_not_posted';
 export type ReleaseBlock = { cause: ReleaseBlockCause; message: string };
 
 /** The exception cause of each refusal: one open exception per (claim, cause). */
 export const releaseExceptionCause = (cause: ReleaseBlockCause) => `claim_release.${cause}`;
 
 const guidance: Record<ReleaseBlockCause, string> = {
-  bank_change_pending: "A change of the vendor's bank details is waiting for a second person: an executive confirms or rejects it under Pending changes, then release again.",
-  insurance_expired: "Ask the subcontractor for a current insurance certificate, record its expiry on the vendor, then release the claim again.",
-  claim_above_sov: 'The schedule of values is now below what was certified. Check the purchase order in Odoo (or approve the change order that covers the work), or reject the claim so it can be certified again.',
-  completed_above_subcontract: 'Work and materials certified to date exceed the revised subcontract value. Reject the claim so the materials on site (or the work) can be certified again within the subcontract, or approve the change order that covers the extra.',
-  odoo_link_missing: 'Run a master-data pull so the subcontract and the vendor are linked to their Odoo purchase order and partner, then release again.',
-  earlier_claim_not_posted: 'Release and post the earlier claim of this subcontract first; claims reach the ledger in order.',
+  bank_change_pending:
+    "A change of the vendor's bank details is waiting for a second person: an executive confirms or rejects it under Pending changes, then release again.",
+  insurance_expired:
+    'Ask the subcontractor for a current insurance certificate, record its expiry on the vendor, then release the claim again.',
+  claim_above_sov:
+    'The schedule of values is now below what was certified. Check the purchase order in Odoo (or approve the change order that covers the work), or reject the claim so it can be certified again.',
+  completed_above_subcontract:
+    'Work and materials certified to date exceed the revised subcontract value. Reject the claim so the materials on site (or the work) can be certified again within the subcontract, or approve the change order that covers the extra.',
+  odoo_link_missing:
+    'Run a master-data pull so the subcontract and the vendor are linked to their Odoo purchase order and partner, then release again.',
+  earlier_claim_not_posted:
+    'Release and post the earlier claim of this subcontract first; claims reach the ledger in order.',
 };
 
 /**
@@ -45,33 +57,68 @@ export async function releaseBlocks(db: DbOrTx, row: ClaimRow): Promise<ReleaseB
   // dual control: no payment leaves while the account it would go to is being changed
   const bankChange = await pendingBankChangeOf(db, vendor.id);
   if (bankChange) {
-    blocks.push({ cause: 'bank_change_pending', message: `A change of ${vendor.name}'s bank details (asked for ${bankChange.requestedAt.toISOString().slice(0, 10)}) is waiting for a second person's confirmation.` });
+    blocks.push({
+      cause: 'bank_change_pending',
+      message: `A change of ${vendor.name}'s bank details (asked for ${bankChange.requestedAt.toISOString().slice(0, 10)}) is waiting for a second person's confirmation.`,
+    });
   }
   if (vendor.insuranceExpiresOn && vendor.insuranceExpiresOn < row.periodEnd) {
-    blocks.push({ cause: 'insurance_expired', message: `${vendor.name}'s insurance expired on ${vendor.insuranceExpiresOn}, before the period end ${row.periodEnd}.` });
+    blocks.push({
+      cause: 'insurance_expired',
+      message: `${vendor.name}'s insurance expired on ${vendor.insuranceExpiresOn}, before the period end ${row.periodEnd}.`,
+    });
   }
   const lines = await db
-    .select({ certified: claimLines.certifiedToDateAmount, scheduled: sovLines.scheduledAmount, description: sovLines.description })
+    .select({
+      certified: claimLines.certifiedToDateAmount,
+      scheduled: sovLines.scheduledAmount,
+      description: sovLines.description,
+    })
     .from(claimLines)
     .innerJoin(sovLines, eq(sovLines.id, claimLines.sovLineId))
     .where(eq(claimLines.claimId, row.id));
-  const above = lines.filter((l) => parseAmount(l.certified ?? '0', 'Certified').greaterThan(parseAmount(l.scheduled, 'Scheduled')));
+  const above = lines.filter((l) =>
+    parseAmount(l.certified ?? '0', 'Certified').greaterThan(parseAmount(l.scheduled, 'Scheduled')),
+  );
   if (above.length > 0) {
-    blocks.push({ cause: 'claim_above_sov', message: `Certified to date is above the SOV on ${above.map((l) => `"${l.description}" (${l.certified} > ${l.scheduled})`).join(', ')}.` });
+    blocks.push({
+      cause: 'claim_above_sov',
+      message: `Certified to date is above the SOV on ${above.map((l) => `"${l.description}" (${l.certified} > ${l.scheduled})`).join(', ')}.`,
+    });
   }
   const revised = sumMoney(lines.map((l) => l.scheduled));
-  const completed = sumMoney(lines.map((l) => l.certified ?? '0')).plus(parseAmount(row.materialsStoredToDateAmount, 'Materials'));
+  const completed = sumMoney(lines.map((l) => l.certified ?? '0')).plus(
+    parseAmount(row.materialsStoredToDateAmount, 'Materials'),
+  );
   if (completed.greaterThan(revised)) {
-    blocks.push({ cause: 'completed_above_subcontract', message: `Completed to date (work and materials) ${formatMoney(completed)} is above the revised subcontract value ${formatMoney(revised)}.` });
+    blocks.push({
+      cause: 'completed_above_subcontract',
+      message: `Completed to date (work and materials) ${formatMoney(completed)} is above the revised subcontract value ${formatMoney(revised)}.`,
+    });
   }
-  const missing = [subcontract.odooPurchaseOrderId === null ? `subcontract ${subcontract.reference} has no Odoo purchase order` : null, vendor.odooId === null ? `vendor ${vendor.name} has no Odoo partner` : null].filter(Boolean);
-  if (missing.length > 0) blocks.push({ cause: 'odoo_link_missing', message: `No Odoo link: ${missing.join('; ')}.` });
+  const missing = [
+    subcontract.odooPurchaseOrderId === null
+      ? `subcontract ${subcontract.reference} has no Odoo purchase order`
+      : null,
+    vendor.odooId === null ? `vendor ${vendor.name} has no Odoo partner` : null,
+  ].filter(Boolean);
+  if (missing.length > 0)
+    blocks.push({ cause: 'odoo_link_missing', message: `No Odoo link: ${missing.join('; ')}.` });
   const earlier = await db
     .select({ reference: claims.reference, status: claims.status })
     .from(claims)
-    .where(and(eq(claims.subcontractId, row.subcontractId), lt(claims.number, row.number), inArray(claims.status, ['draft', 'submitted', 'certified', 'approved', 'released'])));
+    .where(
+      and(
+        eq(claims.subcontractId, row.subcontractId),
+        lt(claims.number, row.number),
+        inArray(claims.status, ['draft', 'submitted', 'certified', 'approved', 'released']),
+      ),
+    );
   if (earlier.length > 0) {
-    blocks.push({ cause: 'earlier_claim_not_posted', message: `An earlier claim is not yet posted: ${earlier.map((c) => `${c.reference} (${c.status})`).join(', ')}.` });
+    blocks.push({
+      cause: 'earlier_claim_not_posted',
+      message: `An earlier claim is not yet posted: ${earlier.map((c) => `${c.reference} (${c.status})`).join(', ')}.`,
+    });
   }
   return blocks;
 }
@@ -80,31 +127,62 @@ export async function releaseBlocks(db: DbOrTx, row: ClaimRow): Promise<ReleaseB
  * The finance gate. When refused, each cause opens (or counts again on) its exception and the
  * refusal is audited, in a transaction of its own that commits before RELEASE_REFUSED is thrown.
  */
-export async function releaseClaim(db: Db, input: ClaimActionInput, actor: Actor): Promise<{ status: string }> {
+export async function releaseClaim(
+  db: Db,
+  input: ClaimActionInput,
+  actor: Actor,
+): Promise<{ status: string }> {
   const outcome = await db.transaction(async (tx) => {
     const row = await loadClaimForUpdate(tx, actor, input.claimId);
     const to = nextState(claimMachine, row.status, 'release');
     const subject = await claimSubject(tx, row);
     assertCanAct(subject, actor);
-    if (row.version !== input.version) throw new DomainError('CONFLICT', `${row.reference} was changed by someone else. Reload it and try again.`);
+    if (row.version !== input.version)
+      throw new DomainError(
+        'CONFLICT',
+        `${row.reference} was changed by someone else. Reload it and try again.`,
+      );
     const blocks = await releaseBlocks(tx, row);
     if (blocks.length > 0) {
       await recordRefusal(tx, row, actor, blocks);
       return { status: row.status as string, refused: blocks };
     }
-    await compareAndSet(tx, row, input.version, { status: to, releasedById: actor.id, releasedAt: new Date() });
+    await compareAndSet(tx, row, input.version, {
+      status: to,
+      releasedById: actor.id,
+      releasedAt: new Date(),
+    });
     await recordDecision(tx, subject, actor, 'approved', input.comment);
     const correlationId = randomUUID();
-    await recordAudit(tx, { actor, action: 'claim.release', entityType: ENTITY, entityId: row.id, fromState: row.status, toState: to, comment: input.comment, correlationId });
+    await recordAudit(tx, {
+      actor,
+      action: 'claim.release',
+      entityType: ENTITY,
+      entityId: row.id,
+      fromState: row.status,
+      toState: to,
+      comment: input.comment,
+      correlationId,
+    });
     for (const cause of Object.keys(guidance) as ReleaseBlockCause[]) {
-      await resolveExceptionsFor(tx, ENTITY, row.id, releaseExceptionCause(cause), 'Resolved: the claim was released.');
+      await resolveExceptionsFor(
+        tx,
+        ENTITY,
+        row.id,
+        releaseExceptionCause(cause),
+        'Resolved: the claim was released.',
+      );
     }
     // Odoo effect: the bill is posted (claim.sync.ts)
     await requestSync(tx, { recordType: ENTITY, recordId: row.id, correlationId });
     return { status: to as string, refused: [] as ReleaseBlock[] };
   });
   if (outcome.refused.length > 0) {
-    throw new DomainError('RELEASE_REFUSED', `Release refused: ${outcome.refused.map((b) => b.message).join(' ')}`, { causes: outcome.refused.map((b) => b.cause) });
+    throw new DomainError(
+      'RELEASE_REFUSED',
+      `Release refused: ${outcome.refused.map((b) => b.message).join(' ')}`,
+      { causes: outcome.refused.map((b) => b.cause) },
+    );
   }
   return { status: outcome.status };
 }

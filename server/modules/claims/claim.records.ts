@@ -24,13 +24,22 @@ export async function loadClaimForUpdate(tx: Tx, actor: Actor, claimId: string):
 }
 
 /** Compare-and-set on status and version: zero rows means someone else moved the claim first. */
-export async function compareAndSet(tx: Tx, row: ClaimRow, expectedVersion: number, changes: Partial<typeof claims.$inferInsert>): Promise<ClaimRow> {
+export async function compareAndSet(
+  tx: Tx,
+  row: ClaimRow,
+  expectedVersion: number,
+  changes: Partial<typeof claims.$inferInsert>,
+): Promise<ClaimRow> {
   const [updated] = await tx
     .update(claims)
     .set({ ...changes, version: row.version + 1, updatedAt: new Date() })
     .where(and(eq(claims.id, row.id), eq(claims.status, row.status), eq(claims.version, expectedVersion)))
     .returning();
-  if (!updated) throw new DomainError('CONFLICT', `${row.reference} was changed by someone else. Reload it and try again.`);
+  if (!updated)
+    throw new DomainError(
+      'CONFLICT',
+      `${row.reference} was changed by someone else. Reload it and try again.`,
+    );
   return updated;
 }
 
@@ -40,7 +49,9 @@ export function retentionTermsOf(sc: SubcontractRow): RetentionTerms {
   return {
     rate: sc.retentionRate,
     materialsRate: sc.retentionMaterialsRate,
-    reducedRate: reduced ? { rate: sc.retentionReducedRate!, afterPercentComplete: sc.retentionReducedAfterPercent! } : null,
+    reducedRate: reduced
+      ? { rate: sc.retentionReducedRate!, afterPercentComplete: sc.retentionReducedAfterPercent! }
+      : null,
     cap:
       sc.retentionCapBasis === 'fixed'
         ? sc.retentionCapAmount === null
@@ -51,11 +62,23 @@ export function retentionTermsOf(sc: SubcontractRow): RetentionTerms {
 }
 
 /** The last claim of the subcontract that reached approved, before this claim's number. */
-export async function previousApprovedClaim(db: DbOrTx, subcontractId: string, beforeNumber: number, excludeId?: string) {
+export async function previousApprovedClaim(
+  db: DbOrTx,
+  subcontractId: string,
+  beforeNumber: number,
+  excludeId?: string,
+) {
   const [row] = await db
     .select()
     .from(claims)
-    .where(and(eq(claims.subcontractId, subcontractId), lt(claims.number, beforeNumber), inArray(claims.status, [...APPROVED_STATES]), excludeId ? ne(claims.id, excludeId) : undefined))
+    .where(
+      and(
+        eq(claims.subcontractId, subcontractId),
+        lt(claims.number, beforeNumber),
+        inArray(claims.status, [...APPROVED_STATES]),
+        excludeId ? ne(claims.id, excludeId) : undefined,
+      ),
+    )
     .orderBy(desc(claims.number), desc(claims.revision))
     .limit(1);
   return row ?? null;
@@ -73,15 +96,31 @@ export function previousFigures(row: ClaimRow | null): PreviousApprovedClaim | n
 }
 
 /** Certified to date per SOV line on a claim (the "previous" of the next one). */
-export async function certifiedBySovLine(db: DbOrTx, claimId: string | undefined): Promise<Map<string, string>> {
+export async function certifiedBySovLine(
+  db: DbOrTx,
+  claimId: string | undefined,
+): Promise<Map<string, string>> {
   if (!claimId) return new Map();
-  const rows = await db.select({ sovLineId: claimLines.sovLineId, certified: claimLines.certifiedToDateAmount }).from(claimLines).where(eq(claimLines.claimId, claimId));
+  const rows = await db
+    .select({ sovLineId: claimLines.sovLineId, certified: claimLines.certifiedToDateAmount })
+    .from(claimLines)
+    .where(eq(claimLines.claimId, claimId));
   return new Map(rows.map((r) => [r.sovLineId, r.certified ?? '0']));
 }
 
 export async function loadSubcontract(db: DbOrTx, subcontractId: string) {
   const [row] = await db
-    .select({ subcontract: subcontracts, vendor: partners, project: { id: projects.id, code: projects.code, currency: projects.currency, analyticAccountId: projects.odooAnalyticAccountId, organisationId: projects.organisationId } })
+    .select({
+      subcontract: subcontracts,
+      vendor: partners,
+      project: {
+        id: projects.id,
+        code: projects.code,
+        currency: projects.currency,
+        analyticAccountId: projects.odooAnalyticAccountId,
+        organisationId: projects.organisationId,
+      },
+    })
     .from(subcontracts)
     .innerJoin(partners, eq(partners.id, subcontracts.vendorId))
     .innerJoin(projects, eq(projects.id, subcontracts.projectId))
@@ -91,15 +130,26 @@ export async function loadSubcontract(db: DbOrTx, subcontractId: string) {
 }
 
 export async function sovOf(db: DbOrTx, subcontractId: string) {
-  return db.select().from(sovLines).where(eq(sovLines.subcontractId, subcontractId)).orderBy(asc(sovLines.lineNo));
+  return db
+    .select()
+    .from(sovLines)
+    .where(eq(sovLines.subcontractId, subcontractId))
+    .orderBy(asc(sovLines.lineNo));
 }
 
 /** Σ of the SOV lines that came with the purchase order (not added by a change order). */
 export function originalValueOf(sov: (typeof sovLines.$inferSelect)[]): string {
-  return formatMoney(sumMoney(sov.filter((line) => line.changeOrderId === null).map((line) => line.scheduledAmount)));
+  return formatMoney(
+    sumMoney(sov.filter((line) => line.changeOrderId === null).map((line) => line.scheduledAmount)),
+  );
 }
 
-export type ClaimLineFigures = { sovLineId: string; claimed: string; certified: string; reason: string | null };
+export type ClaimLineFigures = {
+  sovLineId: string;
+  claimed: string;
+  certified: string;
+  reason: string | null;
+};
 type SovLine = typeof sovLines.$inferSelect;
 
 /**
@@ -114,20 +164,33 @@ type SovLine = typeof sovLines.$inferSelect;
 export async function buildClaimInput(
   db: DbOrTx,
   claim: ClaimRow,
-  override?: { lines: ClaimLineFigures[]; materialsStoredToDate: string; deductions: { id: string; description: string; amount: string }[] },
+  override?: {
+    lines: ClaimLineFigures[];
+    materialsStoredToDate: string;
+    deductions: { id: string; description: string; amount: string }[];
+  },
 ): Promise<{ input: ClaimInput; previous: ClaimRow | null; sov: SovLine[] }> {
   const { subcontract, project } = await loadSubcontract(db, claim.subcontractId);
   const sov = await sovOf(db, claim.subcontractId);
   const previous = await previousApprovedClaim(db, claim.subcontractId, claim.number, claim.id);
   const stored = await db.select().from(claimLines).where(eq(claimLines.claimId, claim.id));
-  const deductions = override?.deductions ?? (await db.select().from(claimDeductions).where(eq(claimDeductions.claimId, claim.id)));
-  const frozen = !override && !(OPEN_STATES as readonly string[]).includes(claim.status) && claim.status !== 'rejected';
+  const deductions =
+    override?.deductions ??
+    (await db.select().from(claimDeductions).where(eq(claimDeductions.claimId, claim.id)));
+  const frozen =
+    !override && !(OPEN_STATES as readonly string[]).includes(claim.status) && claim.status !== 'rejected';
   const common = {
     type: claim.type,
     retention: retentionTermsOf(subcontract),
     materialsStoredToDate: override?.materialsStoredToDate ?? claim.materialsStoredToDateAmount,
-    materialsAnalyticDistribution: project.analyticAccountId ? { [String(project.analyticAccountId)]: 100 } : null,
-    deductionsThisClaim: deductions.map((d) => ({ deductionId: d.id, description: d.description, amount: d.amount })),
+    materialsAnalyticDistribution: project.analyticAccountId
+      ? { [String(project.analyticAccountId)]: 100 }
+      : null,
+    deductionsThisClaim: deductions.map((d) => ({
+      deductionId: d.id,
+      description: d.description,
+      amount: d.amount,
+    })),
     retentionRelease: claim.retentionReleaseStage ? { stage: claim.retentionReleaseStage } : null,
     previous: previousFigures(previous),
   };
@@ -147,12 +210,24 @@ export async function buildClaimInput(
         odooPoLineId: line?.odooPurchaseLineId ?? null,
         analyticDistribution: line?.analyticDistribution ?? null,
       }));
-    const original = formatMoney(sumMoney(stored.filter((l) => sovById.get(l.sovLineId)?.changeOrderId === null).map((l) => l.scheduledAmount)));
+    const original = formatMoney(
+      sumMoney(
+        stored.filter((l) => sovById.get(l.sovLineId)?.changeOrderId === null).map((l) => l.scheduledAmount),
+      ),
+    );
     return { input: { ...common, subcontractOriginalValue: original, lines }, previous, sov };
   }
   const previousLines = await certifiedBySovLine(db, previous?.id);
   const figures = new Map(
-    (override?.lines ?? stored.map((l) => ({ sovLineId: l.sovLineId, claimed: l.claimedToDateAmount, certified: l.certifiedToDateAmount ?? l.claimedToDateAmount, reason: l.certifyReason }))).map((l) => [l.sovLineId, l]),
+    (
+      override?.lines ??
+      stored.map((l) => ({
+        sovLineId: l.sovLineId,
+        claimed: l.claimedToDateAmount,
+        certified: l.certifiedToDateAmount ?? l.claimedToDateAmount,
+        reason: l.certifyReason,
+      }))
+    ).map((l) => [l.sovLineId, l]),
   );
   const lines = sov.map((line) => {
     const f = figures.get(line.id);
@@ -187,4 +262,3 @@ export function moneyColumns(calc: ClaimCalculation): Partial<typeof claims.$inf
     dueAmount: calc.dueThisClaim,
   };
 }
-

@@ -9,9 +9,16 @@ const reasonInput = z.string().trim().max(1000, 'At most 1000 characters.');
 
 /** Claimed to date is entered as an amount or as a percent of the line's scheduled value, not both. */
 export const claimedLineInput = z
-  .object({ sovLineId: idInput, claimedToDate: moneyInput.optional(), claimedPercent: percentInput.optional() })
+  .object({
+    sovLineId: idInput,
+    claimedToDate: moneyInput.optional(),
+    claimedPercent: percentInput.optional(),
+  })
   .strict()
-  .refine((line) => (line.claimedToDate === undefined) !== (line.claimedPercent === undefined), 'Give either an amount or a percent for each line.');
+  .refine(
+    (line) => (line.claimedToDate === undefined) !== (line.claimedPercent === undefined),
+    'Give either an amount or a percent for each line.',
+  );
 
 export const deductionInput = z
   .object({
@@ -24,7 +31,11 @@ export const deductionInput = z
 
 export const createClaimInput = z.object({ subcontractId: idInput, periodEnd: dateInput }).strict();
 export const createRetentionReleaseInput = z
-  .object({ subcontractId: idInput, periodEnd: dateInput, stage: z.enum(['practical_completion', 'end_of_defects']) })
+  .object({
+    subcontractId: idInput,
+    periodEnd: dateInput,
+    stage: z.enum(['practical_completion', 'end_of_defects']),
+  })
   .strict();
 
 export const updateClaimInput = z
@@ -37,7 +48,9 @@ export const updateClaimInput = z
   })
   .strict();
 
-export const certifyLineInput = z.object({ sovLineId: idInput, certifiedToDate: moneyInput, reason: reasonInput.optional() }).strict();
+export const certifyLineInput = z
+  .object({ sovLineId: idInput, certifiedToDate: moneyInput, reason: reasonInput.optional() })
+  .strict();
 
 export const certifyClaimInput = z
   .object({
@@ -52,10 +65,17 @@ export const certifyClaimInput = z
   })
   .strict();
 
-export const claimActionInput = z.object({ claimId: idInput, version: versionInput, comment: commentInput.optional() }).strict();
-export const claimReasonedActionInput = z.object({ claimId: idInput, version: versionInput, comment: commentInput.min(1, 'Give a reason.') }).strict();
+export const claimActionInput = z
+  .object({ claimId: idInput, version: versionInput, comment: commentInput.optional() })
+  .strict();
+export const claimReasonedActionInput = z
+  .object({ claimId: idInput, version: versionInput, comment: commentInput.min(1, 'Give a reason.') })
+  .strict();
 
-export const claimListFilters = z.object({ projectId: idInput.optional(), subcontractId: idInput.optional() });
+export const claimListFilters = z.object({
+  projectId: idInput.optional(),
+  subcontractId: idInput.optional(),
+});
 
 export type CreateClaimInput = z.infer<typeof createClaimInput>;
 export type CreateRetentionReleaseInput = z.infer<typeof createRetentionReleaseInput>;

@@ -33,10 +33,14 @@ export const claimSyncHandler: SyncHandler = {
   async sync({ db, odoo, recordId }) {
     const claim = await loadForSync(db, recordId);
     const ref = claimBillReference(claim.row.reference, claim.row.revision);
-    if (claim.row.status !== 'rejected' && !BILL_STATES.has(claim.row.status)) return { operation: 'no change (no bill before approval)' };
-    if (claim.vendorOdooId === null) throw missingMapping(`Vendor ${claim.vendorName} has no Odoo partner linked. Run a master-data pull.`);
+    if (claim.row.status !== 'rejected' && !BILL_STATES.has(claim.row.status))
+      return { operation: 'no change (no bill before approval)' };
+    if (claim.vendorOdooId === null)
+      throw missingMapping(`Vendor ${claim.vendorName} has no Odoo partner linked. Run a master-data pull.`);
     const existing = await findBill(odoo, ref, claim.vendorOdooId);
-    const link = (id: number) => [{ purpose: 'vendor_bill', odooModel: 'account.move', odooId: id, reference: ref }];
+    const link = (id: number) => [
+      { purpose: 'vendor_bill', odooModel: 'account.move', odooId: id, reference: ref },
+    ];
 
     if (claim.row.status === 'rejected') {
       if (!existing) return { operation: 'no change (rejected, no bill)' };
@@ -44,13 +48,26 @@ export const claimSyncHandler: SyncHandler = {
         await odoo.action('account.move', 'button_cancel', [existing.id]);
         // button_cancel answers nothing: the claim records the state Odoo reads back (CONTRACT.md).
         await applyBillState(db, claim.row.id, await readBill(odoo, existing.id));
-        return { operation: 'cancel draft vendor bill', odooModel: 'account.move', odooId: existing.id, links: link(existing.id) };
+        return {
+          operation: 'cancel draft vendor bill',
+          odooModel: 'account.move',
+          odooId: existing.id,
+          links: link(existing.id),
+        };
       }
       if (existing.state === 'cancel') {
         await applyBillState(db, claim.row.id, await readBill(odoo, existing.id));
-        return { operation: 'no change (bill already cancelled)', odooModel: 'account.move', odooId: existing.id, links: link(existing.id) };
+        return {
+          operation: 'no change (bill already cancelled)',
+          odooModel: 'account.move',
+          odooId: existing.id,
+          links: link(existing.id),
+        };
       }
-      throw new OdooBusinessError({ odooName: 'plumbline.PostedBillOfRejectedClaim', message: `Bill ${existing.name ?? existing.id} of rejected claim ${claim.row.reference} is posted in Odoo; reverse it there.` });
+      throw new OdooBusinessError({
+        odooName: 'plumbline.PostedBillOfRejectedClaim',
+        message: `Bill ${existing.name ?? existing.id} of rejected claim ${claim.row.reference} is posted in Odoo; reverse it there.`,
+      });
     }
 
     let billId = existing?.id;
@@ -67,7 +84,12 @@ export const claimSyncHandler: SyncHandler = {
       }
     }
     await applyBillState(db, claim.row.id, await readBill(odoo, billId));
-    return { operation: operations.join(' + '), odooModel: 'account.move', odooId: billId, links: link(billId) };
+    return {
+      operation: operations.join(' + '),
+      odooModel: 'account.move',
+      odooId: billId,
+      links: link(billId),
+    };
   },
 
   async setSyncStatus(db, recordId, status) {
@@ -75,9 +97,23 @@ export const claimSyncHandler: SyncHandler = {
   },
 
   async describe(db, recordId) {
-    const [row] = await db.select({ reference: claims.reference, revision: claims.revision, projectId: claims.projectId, due: claims.dueAmount, syncStatus: claims.syncStatus }).from(claims).where(eq(claims.id, recordId));
+    const [row] = await db
+      .select({
+        reference: claims.reference,
+        revision: claims.revision,
+        projectId: claims.projectId,
+        due: claims.dueAmount,
+        syncStatus: claims.syncStatus,
+      })
+      .from(claims)
+      .where(eq(claims.id, recordId));
     if (!row) return null;
-    return { reference: row.revision > 1 ? `${row.reference} rev ${row.revision}` : row.reference, projectId: row.projectId, amountAtStake: row.due, syncStatus: row.syncStatus };
+    return {
+      reference: row.revision > 1 ? `${row.reference} rev ${row.revision}` : row.reference,
+      projectId: row.projectId,
+      amountAtStake: row.due,
+      syncStatus: row.syncStatus,
+    };
   },
 };
 
@@ -85,7 +121,15 @@ type ClaimForSync = Awaited<ReturnType<typeof loadForSync>>;
 
 async function loadForSync(db: DbOrTx, recordId: string) {
   const [found] = await db
-    .select({ row: claims, vendorOdooId: partners.odooId, vendorName: partners.name, projectAnalyticId: projects.odooAnalyticAccountId, subcontractReference: subcontracts.reference, currency: subcontracts.currency, companyId: projects.odooCompanyId })
+    .select({
+      row: claims,
+      vendorOdooId: partners.odooId,
+      vendorName: partners.name,
+      projectAnalyticId: projects.odooAnalyticAccountId,
+      subcontractReference: subcontracts.reference,
+      currency: subcontracts.currency,
+      companyId: projects.odooCompanyId,
+    })
     .from(claims)
     .innerJoin(subcontracts, eq(subcontracts.id, claims.subcontractId))
     .innerJoin(partners, eq(partners.id, subcontracts.vendorId))
@@ -96,30 +140,65 @@ async function loadForSync(db: DbOrTx, recordId: string) {
 }
 
 async function findBill(odoo: OdooClient, ref: string, partnerId: number) {
-  const ids = await odoo.search('account.move', [['move_type', '=', 'in_invoice'], ['ref', '=', ref], ['partner_id', '=', partnerId]], { order: 'id' });
+  const ids = await odoo.search(
+    'account.move',
+    [
+      ['move_type', '=', 'in_invoice'],
+      ['ref', '=', ref],
+      ['partner_id', '=', partnerId],
+    ],
+    { order: 'id' },
+  );
   if (ids.length === 0) return null;
-  const bills = await odoo.read<{ id: number; state: string; name: string | false }>('account.move', ids, ['state', 'name']);
+  const bills = await odoo.read<{ id: number; state: string; name: string | false }>('account.move', ids, [
+    'state',
+    'name',
+  ]);
   // a live bill wins over a cancelled one; never more than one is ever created by Plumbline
   const bill = bills.find((b) => b.state !== 'cancel') ?? bills[0];
   return bill ? { id: bill.id, state: bill.state, name: bill.name || null } : null;
 }
 
 async function readBill(odoo: OdooClient, billId: number): Promise<BillState> {
-  const [bill] = await odoo.read<{ id: number; name: string | false; state: string; payment_state: string | false; amount_total: number }>('account.move', [billId], BILL_FIELDS);
-  if (!bill) throw new OdooBusinessError({ odooName: 'plumbline.BillMissing', message: `Vendor bill ${billId} no longer exists in Odoo.` });
-  return { id: bill.id, name: bill.name || null, state: bill.state, paymentState: bill.payment_state || null, amountTotal: formatMoney(String(bill.amount_total)) };
+  const [bill] = await odoo.read<{
+    id: number;
+    name: string | false;
+    state: string;
+    payment_state: string | false;
+    amount_total: number;
+  }>('account.move', [billId], BILL_FIELDS);
+  if (!bill)
+    throw new OdooBusinessError({
+      odooName: 'plumbline.BillMissing',
+      message: `Vendor bill ${billId} no longer exists in Odoo.`,
+    });
+  return {
+    id: bill.id,
+    name: bill.name || null,
+    state: bill.state,
+    paymentState: bill.payment_state || null,
+    amountTotal: formatMoney(String(bill.amount_total)),
+  };
 }
 
 async function createDraftBill(db: Db, odoo: OdooClient, claim: ClaimForSync, ref: string): Promise<number> {
   const { input } = await buildClaimInput(db, claim.row);
   const calc = calculateClaim(input);
-  if (calc.dueThisClaim !== claim.row.dueAmount) throw new Error(`${claim.row.reference}: recalculated due ${calc.dueThisClaim} differs from the approved ${claim.row.dueAmount}`);
+  if (calc.dueThisClaim !== claim.row.dueAmount)
+    throw new Error(
+      `${claim.row.reference}: recalculated due ${calc.dueThisClaim} differs from the approved ${claim.row.dueAmount}`,
+    );
   if (!new Money(calc.dueThisClaim).greaterThan(0)) {
-    throw new OdooBusinessError({ odooName: 'plumbline.NonPositiveClaim', message: `${claim.row.reference} is due ${calc.dueThisClaim}: a vendor bill needs a positive total. Settle it with a credit note in Odoo.` });
+    throw new OdooBusinessError({
+      odooName: 'plumbline.NonPositiveClaim',
+      message: `${claim.row.reference} is due ${calc.dueThisClaim}: a vendor bill needs a positive total. Settle it with a credit note in Odoo.`,
+    });
   }
   const lines = buildVendorBillLines(input);
   const mappings = await connectionMappings(db);
-  const retentionAccountId = lines.some((l) => l.kind === 'retention') ? await requireMapping(db, odoo, 'retentionPayableAccountId') : undefined;
+  const retentionAccountId = lines.some((l) => l.kind === 'retention')
+    ? await requireMapping(db, odoo, 'retentionPayableAccountId')
+    : undefined;
   const fallback = await fallbackDistributions(db, odoo, claim);
   const values = {
     move_type: 'in_invoice',
@@ -136,15 +215,29 @@ async function createDraftBill(db: Db, odoo: OdooClient, claim: ClaimForSync, re
   return odoo.create('account.move', values);
 }
 
-function billLine(line: VendorBillLine, row: ClaimRow, retentionAccountId: number | undefined, fallback: Map<string, Record<string, number>>): Record<string, unknown> {
+function billLine(
+  line: VendorBillLine,
+  row: ClaimRow,
+  retentionAccountId: number | undefined,
+  fallback: Map<string, Record<string, number>>,
+): Record<string, unknown> {
   const base = { quantity: 1, price_unit: Number(line.amount), tax_ids: [[6, 0, []]] };
   switch (line.kind) {
     case 'sov': {
       const distribution = line.analyticDistribution ?? fallback.get(line.sovLineId);
-      return { ...base, name: `${row.reference} · ${line.description}`, ...(line.odooPoLineId ? { purchase_line_id: line.odooPoLineId } : {}), ...(distribution ? { analytic_distribution: distribution } : {}) };
+      return {
+        ...base,
+        name: `${row.reference} · ${line.description}`,
+        ...(line.odooPoLineId ? { purchase_line_id: line.odooPoLineId } : {}),
+        ...(distribution ? { analytic_distribution: distribution } : {}),
+      };
     }
     case 'materials_on_site':
-      return { ...base, name: `${row.reference} · ${line.description}`, ...(line.analyticDistribution ? { analytic_distribution: line.analyticDistribution } : {}) };
+      return {
+        ...base,
+        name: `${row.reference} · ${line.description}`,
+        ...(line.analyticDistribution ? { analytic_distribution: line.analyticDistribution } : {}),
+      };
     case 'retention':
       return { ...base, name: `${row.reference} · ${line.description}`, account_id: retentionAccountId };
     case 'deduction':
@@ -153,11 +246,24 @@ function billLine(line: VendorBillLine, row: ClaimRow, retentionAccountId: numbe
 }
 
 /** SOV lines pulled without a distribution get the project's (and cost code's) analytic accounts. */
-async function fallbackDistributions(db: Db, odoo: OdooClient, claim: ClaimForSync): Promise<Map<string, Record<string, number>>> {
+async function fallbackDistributions(
+  db: Db,
+  odoo: OdooClient,
+  claim: ClaimForSync,
+): Promise<Map<string, Record<string, number>>> {
   if (!claim.projectAnalyticId) return new Map();
   const version = (await odoo.version()).major;
-  const rows = await db.select({ id: sovLines.id, costCodeAccount: costCodes.odooAnalyticAccountId }).from(sovLines).leftJoin(costCodes, eq(costCodes.id, sovLines.costCodeId)).where(eq(sovLines.subcontractId, claim.row.subcontractId));
-  return new Map(rows.map((r) => [r.id, analyticDistribution(version, claim.projectAnalyticId!, r.costCodeAccount ?? undefined)]));
+  const rows = await db
+    .select({ id: sovLines.id, costCodeAccount: costCodes.odooAnalyticAccountId })
+    .from(sovLines)
+    .leftJoin(costCodes, eq(costCodes.id, sovLines.costCodeId))
+    .where(eq(sovLines.subcontractId, claim.row.subcontractId));
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      analyticDistribution(version, claim.projectAnalyticId!, r.costCodeAccount ?? undefined),
+    ]),
+  );
 }
 
 async function connectionMappings(db: DbOrTx) {
@@ -169,10 +275,17 @@ async function connectionMappings(db: DbOrTx) {
  * Re-reads the claim's bill in Odoo and lets the claim follow it (posted, paid, drift). For the
  * master-data pull of vendor bills, and run by the handler itself after it posts.
  */
-export async function refreshClaimFromOdoo(db: Db, odoo: OdooClient, claimId: string): Promise<{ status: string } | null> {
+export async function refreshClaimFromOdoo(
+  db: Db,
+  odoo: OdooClient,
+  claimId: string,
+): Promise<{ status: string } | null> {
   const claim = await loadForSync(db, claimId);
   let billId = claim.row.odooBillId;
-  if (billId === null && claim.vendorOdooId !== null) billId = (await findBill(odoo, claimBillReference(claim.row.reference, claim.row.revision), claim.vendorOdooId))?.id ?? null;
+  if (billId === null && claim.vendorOdooId !== null)
+    billId =
+      (await findBill(odoo, claimBillReference(claim.row.reference, claim.row.revision), claim.vendorOdooId))
+        ?.id ?? null;
   if (billId === null) return null;
   return applyBillState(db, claimId, await readBill(odoo, billId));
 }

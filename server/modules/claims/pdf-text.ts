@@ -22,7 +22,11 @@ export function extractPdfText(bytes: Uint8Array): string {
       content = chunk.toString('latin1');
     }
     for (const op of content.matchAll(/<([0-9A-Fa-f\s]*)>\s*Tj|\(((?:\\.|[^\\)])*)\)\s*Tj/g)) {
-      parts.push(op[1] !== undefined ? Buffer.from(op[1].replace(/\s/g, ''), 'hex').toString('latin1') : op[2]!.replace(/\\(.)/g, '$1'));
+      parts.push(
+        op[1] !== undefined
+          ? Buffer.from(op[1].replace(/\s/g, ''), 'hex').toString('latin1')
+          : op[2]!.replace(/\\(.)/g, '$1'),
+      );
     }
     marker.lastIndex = end;
   }

@@ -14,7 +14,13 @@ import { calculateCostCode, type CostCodeSums, type ForecastMethod } from './cos
  */
 export type CostChangeCause = 'baseline' | 'change_orders' | 'commitments' | 'actuals' | 'forecast';
 
-export const costChangeCauses: readonly CostChangeCause[] = ['baseline', 'change_orders', 'commitments', 'actuals', 'forecast'];
+export const costChangeCauses: readonly CostChangeCause[] = [
+  'baseline',
+  'change_orders',
+  'commitments',
+  'actuals',
+  'forecast',
+];
 
 /** The figures of one code that the explanation needs (a cost report row, live or from a snapshot). */
 export type CostChangeRow = {
@@ -43,7 +49,13 @@ export type CostChange = {
   change: string;
   causes: Record<CostChangeCause, string>;
   /** Codes whose EAC moved, largest change first. */
-  codes: { costCodeId: string | null; code: string; name: string; change: string; causes: Record<CostChangeCause, string> }[];
+  codes: {
+    costCodeId: string | null;
+    code: string;
+    name: string;
+    change: string;
+    causes: Record<CostChangeCause, string>;
+  }[];
 };
 
 type State = {
@@ -64,7 +76,22 @@ type State = {
 };
 
 const zero = new Money(0);
-const blank: State = { ob: zero, bt: zero, aco: zero, pbc: zero, proceeding: zero, ccBase: zero, ccFromCos: zero, pcc: zero, ac: zero, dc: zero, method: 'automatic', forecastAmount: null, earnedValue: null, reason: null };
+const blank: State = {
+  ob: zero,
+  bt: zero,
+  aco: zero,
+  pbc: zero,
+  proceeding: zero,
+  ccBase: zero,
+  ccFromCos: zero,
+  pcc: zero,
+  ac: zero,
+  dc: zero,
+  method: 'automatic',
+  forecastAmount: null,
+  earnedValue: null,
+  reason: null,
+};
 
 function stateOf(row: CostChangeRow | undefined): State {
   if (!row) return blank;
@@ -114,13 +141,28 @@ function eacOf(s: State): Money {
 
 const steps: Record<CostChangeCause, (from: State, to: State) => Partial<State>> = {
   baseline: (_, to) => ({ ob: to.ob }),
-  change_orders: (_, to) => ({ bt: to.bt, aco: to.aco, pbc: to.pbc, proceeding: to.proceeding, ccFromCos: to.ccFromCos, pcc: to.pcc }),
+  change_orders: (_, to) => ({
+    bt: to.bt,
+    aco: to.aco,
+    pbc: to.pbc,
+    proceeding: to.proceeding,
+    ccFromCos: to.ccFromCos,
+    pcc: to.pcc,
+  }),
   commitments: (_, to) => ({ ccBase: to.ccBase }),
   actuals: (_, to) => ({ ac: to.ac, dc: to.dc }),
-  forecast: (_, to) => ({ method: to.method, forecastAmount: to.forecastAmount, earnedValue: to.earnedValue, reason: to.reason }),
+  forecast: (_, to) => ({
+    method: to.method,
+    forecastAmount: to.forecastAmount,
+    earnedValue: to.earnedValue,
+    reason: to.reason,
+  }),
 };
 
-function explainCode(previous: State, current: State): { before: Money; after: Money; causes: Record<CostChangeCause, Money> } {
+function explainCode(
+  previous: State,
+  current: State,
+): { before: Money; after: Money; causes: Record<CostChangeCause, Money> } {
   let state = previous;
   let eac = eacOf(state);
   const before = eac;
@@ -136,11 +178,17 @@ function explainCode(previous: State, current: State): { before: Money; after: M
 
 const keyOf = (row: CostChangeRow) => row.costCodeId ?? 'unallocated';
 
-export function explainCostChange(previous: readonly CostChangeRow[], current: readonly CostChangeRow[]): CostChange {
+export function explainCostChange(
+  previous: readonly CostChangeRow[],
+  current: readonly CostChangeRow[],
+): CostChange {
   const before = new Map(previous.map((row) => [keyOf(row), row]));
   const after = new Map(current.map((row) => [keyOf(row), row]));
   const keys = [...new Set([...before.keys(), ...after.keys()])];
-  const totals = Object.fromEntries(costChangeCauses.map((c) => [c, new Money(0)])) as Record<CostChangeCause, Money>;
+  const totals = Object.fromEntries(costChangeCauses.map((c) => [c, new Money(0)])) as Record<
+    CostChangeCause,
+    Money
+  >;
   let previousEac = new Money(0);
   let currentEac = new Money(0);
   const codes: CostChange['codes'] = [];
@@ -152,13 +200,30 @@ export function explainCostChange(previous: readonly CostChangeRow[], current: r
     for (const cause of costChangeCauses) totals[cause] = totals[cause].plus(result.causes[cause]);
     const change = result.after.minus(result.before);
     if (!change.isZero() || costChangeCauses.some((c) => !result.causes[c].isZero())) {
-      codes.push({ costCodeId: label.costCodeId, code: label.code, name: label.name, change: formatMoney(change), causes: formatCauses(result.causes) });
+      codes.push({
+        costCodeId: label.costCodeId,
+        code: label.code,
+        name: label.name,
+        change: formatMoney(change),
+        causes: formatCauses(result.causes),
+      });
     }
   }
-  codes.sort((a, b) => new Money(b.change).abs().comparedTo(new Money(a.change).abs()) || a.code.localeCompare(b.code));
-  return { previousEac: formatMoney(previousEac), currentEac: formatMoney(currentEac), change: formatMoney(currentEac.minus(previousEac)), causes: formatCauses(totals), codes };
+  codes.sort(
+    (a, b) => new Money(b.change).abs().comparedTo(new Money(a.change).abs()) || a.code.localeCompare(b.code),
+  );
+  return {
+    previousEac: formatMoney(previousEac),
+    currentEac: formatMoney(currentEac),
+    change: formatMoney(currentEac.minus(previousEac)),
+    causes: formatCauses(totals),
+    codes,
+  };
 }
 
 function formatCauses(causes: Record<CostChangeCause, Money>): Record<CostChangeCause, string> {
-  return Object.fromEntries(costChangeCauses.map((c) => [c, formatMoney(causes[c])])) as Record<CostChangeCause, string>;
+  return Object.fromEntries(costChangeCauses.map((c) => [c, formatMoney(causes[c])])) as Record<
+    CostChangeCause,
+    string
+  >;
 }

@@ -15,10 +15,28 @@ export type CostCharts = {
   /** Currencies of projects in scope left out of these charts (the table shows them). */
   otherCurrencies: string[];
   budgetVsEac: { label: string; projectId: string; revisedBudget: string; estimateAtCompletion: string }[];
-  marginTrend: { month: string; revisedContract: string; margin: string; marginPercent: string | null; isLive: boolean }[];
-  costCodeVariance: { label: string; projectId: string; costCodeId: string | null; varianceAtCompletion: string }[];
+  marginTrend: {
+    month: string;
+    revisedContract: string;
+    margin: string;
+    marginPercent: string | null;
+    isLive: boolean;
+  }[];
+  costCodeVariance: {
+    label: string;
+    projectId: string;
+    costCodeId: string | null;
+    varianceAtCompletion: string;
+  }[];
   billingVsCost: { month: string; billed: string; cost: string; billedToDate: string; costToDate: string }[];
-  exceptionAgeing: { bucket: string; count: number; low: number; medium: number; high: number; critical: number }[];
+  exceptionAgeing: {
+    bucket: string;
+    count: number;
+    low: number;
+    medium: number;
+    high: number;
+    critical: number;
+  }[];
 };
 
 const VARIANCE_BARS = 12;
@@ -28,7 +46,9 @@ export async function readCostCharts(db: DbOrTx, scope: ReportScope, wanted?: st
   const projects = await readPortfolioRows(db, scope);
   const byCurrency = new Map<string, number>();
   for (const p of projects) byCurrency.set(p.currency, (byCurrency.get(p.currency) ?? 0) + 1);
-  const ranked = [...byCurrency.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([c]) => c);
+  const ranked = [...byCurrency.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([c]) => c);
   const currency = wanted && byCurrency.has(wanted) ? wanted : (ranked[0] ?? 'GBP');
   const inCurrency = projects.filter((p) => p.currency === currency);
   const live = inCurrency.length ? liveMargin(inCurrency) : null;
@@ -42,8 +62,15 @@ export async function readCostCharts(db: DbOrTx, scope: ReportScope, wanted?: st
   return {
     currency,
     otherCurrencies: ranked.filter((c) => c !== currency),
-    budgetVsEac: inCurrency.map((p) => ({ label: p.projectCode, projectId: p.projectId!, revisedBudget: p.revisedBudget, estimateAtCompletion: p.estimateAtCompletion })),
-    marginTrend: live ? [...marginTrend.filter((point) => point.month !== month), { month, ...live, isLive: true }] : marginTrend,
+    budgetVsEac: inCurrency.map((p) => ({
+      label: p.projectCode,
+      projectId: p.projectId!,
+      revisedBudget: p.revisedBudget,
+      estimateAtCompletion: p.estimateAtCompletion,
+    })),
+    marginTrend: live
+      ? [...marginTrend.filter((point) => point.month !== month), { month, ...live, isLive: true }]
+      : marginTrend,
     costCodeVariance,
     billingVsCost,
     exceptionAgeing,
@@ -54,7 +81,11 @@ export async function readCostCharts(db: DbOrTx, scope: ReportScope, wanted?: st
 function liveMargin(rows: PortfolioRow[]) {
   const revisedContract = sumMoney(rows.map((p) => p.revisedContract));
   const margin = sumMoney(rows.map((p) => p.forecastMargin));
-  return { revisedContract: formatMoney(revisedContract), margin: formatMoney(margin), marginPercent: formatPercent(margin, revisedContract) };
+  return {
+    revisedContract: formatMoney(revisedContract),
+    margin: formatMoney(margin),
+    marginPercent: formatPercent(margin, revisedContract),
+  };
 }
 
 /** Per month, each project's latest snapshot of that month (month-end first), summed. */

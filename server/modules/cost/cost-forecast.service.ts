@@ -14,7 +14,11 @@ import type { SetForecastInput } from './cost.schemas';
  * reason. Compare-and-set on the forecast's version (0 = no row yet: the insert must be the first),
  * and one audit row in the same transaction, so the report can show who overrode what, and why.
  */
-export async function setCostForecast(db: Db, input: SetForecastInput, actor: Actor): Promise<{ version: number }> {
+export async function setCostForecast(
+  db: Db,
+  input: SetForecastInput,
+  actor: Actor,
+): Promise<{ version: number }> {
   const reason = input.reason.trim();
   if (!reason) throw new DomainError('REASON_REQUIRED', 'Give the reason for this forecast.');
   const next = {
@@ -24,12 +28,23 @@ export async function setCostForecast(db: Db, input: SetForecastInput, actor: Ac
     reason,
   };
   return db.transaction(async (tx) => {
-    const [code] = await tx.select({ id: costCodes.id, projectId: costCodes.projectId, code: costCodes.code }).from(costCodes).where(eq(costCodes.id, input.costCodeId));
+    const [code] = await tx
+      .select({ id: costCodes.id, projectId: costCodes.projectId, code: costCodes.code })
+      .from(costCodes)
+      .where(eq(costCodes.id, input.costCodeId));
     if (!code) throw new DomainError('NOT_FOUND', 'Cost code not found.');
     await assertProjectVisible(tx, actor, code.projectId);
-    const [before] = await tx.select().from(costForecasts).where(eq(costForecasts.costCodeId, code.id)).for('update');
+    const [before] = await tx
+      .select()
+      .from(costForecasts)
+      .where(eq(costForecasts.costCodeId, code.id))
+      .for('update');
     const stamp = { setById: actor.id, setAt: new Date() };
-    const conflict = () => new DomainError('CONFLICT', `The forecast of ${code.code} was changed by someone else. Reload and try again.`);
+    const conflict = () =>
+      new DomainError(
+        'CONFLICT',
+        `The forecast of ${code.code} was changed by someone else. Reload and try again.`,
+      );
     let version: number;
     if (!before) {
       if (input.version !== 0) throw conflict();

@@ -4,7 +4,14 @@ import { costCodes, projects } from '@/db/schema';
 import type { Actor } from '@/server/auth/actor';
 import { assertProjectVisible } from '@/server/auth/policy';
 import { DomainError } from '@/server/errors';
-import { listFilters, listOrder, listPaging, type ListColumns, type ListInput, type ListResult } from '@/server/lib/list';
+import {
+  listFilters,
+  listOrder,
+  listPaging,
+  type ListColumns,
+  type ListInput,
+  type ListResult,
+} from '@/server/lib/list';
 
 /**
  * The records behind a cost code's numbers, one table: change-order lines (BT, ACO, PBC, PCC),
@@ -68,7 +75,11 @@ function recordsCte(projectId: string, costCodeId: string) {
     WHERE al.cost_code_id = ${costCodeId} AND al.project_id = ${projectId})`;
 }
 
-export async function listCostRecords(db: DbOrTx, actor: Actor, input: ListInput & { projectId: string; costCodeId: string }): Promise<ListResult<CostRecordRow>> {
+export async function listCostRecords(
+  db: DbOrTx,
+  actor: Actor,
+  input: ListInput & { projectId: string; costCodeId: string },
+): Promise<ListResult<CostRecordRow>> {
   await assertProjectVisible(db, actor, input.projectId);
   const [code] = await db
     .select({ currency: projects.currency })
@@ -78,7 +89,12 @@ export async function listCostRecords(db: DbOrTx, actor: Actor, input: ListInput
   if (!code) throw new DomainError('NOT_FOUND', 'Cost code not found.');
   const where = listFilters(columns, input, ['reference', 'description']) ?? sql`true`;
   const { limit, offset } = listPaging(input);
-  const order = listOrder(columns, input, [sql.raw('records.source'), sql.raw('records.record_date DESC NULLS LAST'), sql.raw('records.reference'), sql.raw('records.record_id')]);
+  const order = listOrder(columns, input, [
+    sql.raw('records.source'),
+    sql.raw('records.record_date DESC NULLS LAST'),
+    sql.raw('records.reference'),
+    sql.raw('records.record_id'),
+  ]);
   const [rows, total] = await Promise.all([
     db.execute<CostRecordRow>(sql`
       WITH ${recordsCte(input.projectId, input.costCodeId)}
@@ -86,7 +102,9 @@ export async function listCostRecords(db: DbOrTx, actor: Actor, input: ListInput
              record_date::text AS date, amount::numeric(18,2)::text AS amount, ${code.currency}::text AS currency, href
       FROM records WHERE ${where}
       ORDER BY ${sql.join(order, sql`, `)} LIMIT ${limit} OFFSET ${offset}`),
-    db.execute<{ n: number }>(sql`WITH ${recordsCte(input.projectId, input.costCodeId)} SELECT count(*)::int AS n FROM records WHERE ${where}`),
+    db.execute<{ n: number }>(
+      sql`WITH ${recordsCte(input.projectId, input.costCodeId)} SELECT count(*)::int AS n FROM records WHERE ${where}`,
+    ),
   ]);
   return { rows: rows.rows, total: total.rows[0]?.n ?? 0, page: input.page, pageSize: input.pageSize };
 }

@@ -10,7 +10,17 @@ import { readCostCodeRows, type CostCodeRow } from './cost-report.queries';
 import { scopeOf } from './cost-report.sql';
 import { setCostForecast } from './cost-forecast.service';
 import { readPortfolioRows } from './portfolio.queries';
-import { addAnalyticLine, addClaim, addException, addMilestone, addProject, addSubcontract, addVendor, coBuilder, codesOf } from './cost.testing';
+import {
+  addAnalyticLine,
+  addClaim,
+  addException,
+  addMilestone,
+  addProject,
+  addSubcontract,
+  addVendor,
+  coBuilder,
+  codesOf,
+} from './cost.testing';
 
 let testDb: TestDatabase;
 let org: SeededOrg;
@@ -31,16 +41,52 @@ beforeAll(async () => {
   const c1 = await codesOf(db, p1);
   const c2 = await codesOf(db, p2);
   const vendor = await addVendor(db, org, 'Keystone Groundworks Ltd');
-  const sc = await addSubcontract(db, p1, vendor, [{ code: '03-300', amount: '185000.00' }, { code: '16-100', amount: '96000.00' }, { code: null, amount: '8500.00' }], c1);
+  const sc = await addSubcontract(
+    db,
+    p1,
+    vendor,
+    [
+      { code: '03-300', amount: '185000.00' },
+      { code: '16-100', amount: '96000.00' },
+      { code: null, amount: '8500.00' },
+    ],
+    c1,
+  );
   await addSubcontract(db, p1, vendor, [{ code: '06-200', amount: '50000.00' }], c1, 'cancel');
   const sc2 = await addSubcontract(db, p2, vendor, [{ code: '05-100', amount: '214000.00' }], c2);
 
   const co1 = coBuilder(db, org, p1, c1);
-  await co1.approved({ kind: 'client', lines: [{ code: '03-300', cost: '12000.00', sell: '15600.00' }, { code: '09-200', cost: '800.50', sell: '1000.00' }] });
-  await co1.approved({ kind: 'commitment', subcontractId: sc.id, lines: [{ code: '16-100', cost: '4000.00' }] });
-  await co1.approved({ kind: 'internal', lines: [{ code: '99-000', cost: '-5000.00' }, { code: '03-300', cost: '5000.00' }] });
-  await co1.submitted({ kind: 'client', proceeding: true, lines: [{ code: '09-200', cost: '3000.00', sell: '3600.00' }] });
-  await co1.submitted({ kind: 'internal', lines: [{ code: '99-000', cost: '-1500.00' }, { code: '07-500', cost: '1500.00' }] });
+  await co1.approved({
+    kind: 'client',
+    lines: [
+      { code: '03-300', cost: '12000.00', sell: '15600.00' },
+      { code: '09-200', cost: '800.50', sell: '1000.00' },
+    ],
+  });
+  await co1.approved({
+    kind: 'commitment',
+    subcontractId: sc.id,
+    lines: [{ code: '16-100', cost: '4000.00' }],
+  });
+  await co1.approved({
+    kind: 'internal',
+    lines: [
+      { code: '99-000', cost: '-5000.00' },
+      { code: '03-300', cost: '5000.00' },
+    ],
+  });
+  await co1.submitted({
+    kind: 'client',
+    proceeding: true,
+    lines: [{ code: '09-200', cost: '3000.00', sell: '3600.00' }],
+  });
+  await co1.submitted({
+    kind: 'internal',
+    lines: [
+      { code: '99-000', cost: '-1500.00' },
+      { code: '07-500', cost: '1500.00' },
+    ],
+  });
   await co1.draft({ kind: 'commitment', subcontractId: sc.id, lines: [{ code: '16-100', cost: '2500.00' }] });
   await co1.draft({ kind: 'client', lines: [{ code: '15-100', cost: '-700.25', sell: '-800.00' }] });
   await co1.voided({ kind: 'client', lines: [{ code: '15-100', cost: '9999.00' }] });
@@ -55,9 +101,33 @@ beforeAll(async () => {
   await addAnalyticLine(db, p1, c1['09-200']!, '2000.00');
   await addAnalyticLine(db, p2, c2['05-100']!, '74900.00', { purchaseLineId: 888 });
 
-  await addClaim(db, org, { projectId: p1, subcontractId: sc.id, number: 1, status: 'approved', lines: [{ sovLineId: sc.sovIds[0]!, scheduled: '185000.00', certified: '50000.00' }], completed: '50000.00', held: '2500.00' });
-  await addClaim(db, org, { projectId: p1, subcontractId: sc.id, number: 2, status: 'submitted', lines: [{ sovLineId: sc.sovIds[0]!, scheduled: '185000.00', certified: '90000.00' }], completed: '90000.00', held: '4500.00' });
-  await addClaim(db, org, { projectId: p2, subcontractId: sc2.id, number: 1, status: 'paid', lines: [{ sovLineId: sc2.sovIds[0]!, scheduled: '214000.00', certified: '74900.00' }], completed: '74900.00', held: '3745.00' });
+  await addClaim(db, org, {
+    projectId: p1,
+    subcontractId: sc.id,
+    number: 1,
+    status: 'approved',
+    lines: [{ sovLineId: sc.sovIds[0]!, scheduled: '185000.00', certified: '50000.00' }],
+    completed: '50000.00',
+    held: '2500.00',
+  });
+  await addClaim(db, org, {
+    projectId: p1,
+    subcontractId: sc.id,
+    number: 2,
+    status: 'submitted',
+    lines: [{ sovLineId: sc.sovIds[0]!, scheduled: '185000.00', certified: '90000.00' }],
+    completed: '90000.00',
+    held: '4500.00',
+  });
+  await addClaim(db, org, {
+    projectId: p2,
+    subcontractId: sc2.id,
+    number: 1,
+    status: 'paid',
+    lines: [{ sovLineId: sc2.sovIds[0]!, scheduled: '214000.00', certified: '74900.00' }],
+    completed: '74900.00',
+    held: '3745.00',
+  });
   await addMilestone(db, org, p1, 'invoiced', '214500.00', '10725.00');
   await addMilestone(db, org, p1, 'paid', '100000.00', '5000.00', '2026-01-20');
   await addMilestone(db, org, p1, 'released', '50000.00', '2500.00');
@@ -66,9 +136,33 @@ beforeAll(async () => {
   await addException(db, p1, 'resolved');
 
   // the seed sets P-1001 01-100 manual and 99-000 committed only; add a manual override and a CPI one
-  await setCostForecast(db, { costCodeId: c1['16-100']!, version: 0, method: 'manual', manualAmount: '10000.00', reason: 'Second fix outstanding on floors 4-6' }, org.actors.pm);
-  await setCostForecast(db, { costCodeId: c1['09-200']!, version: 0, method: 'cpi', earnedValue: '1700.00', reason: 'Productivity below plan' }, org.actors.pm);
-  await setCostForecast(db, { costCodeId: c2['05-100']!, version: 0, method: 'manual', manualAmount: '0.00', reason: 'Let in full' }, org.actors.pm);
+  await setCostForecast(
+    db,
+    {
+      costCodeId: c1['16-100']!,
+      version: 0,
+      method: 'manual',
+      manualAmount: '10000.00',
+      reason: 'Second fix outstanding on floors 4-6',
+    },
+    org.actors.pm,
+  );
+  await setCostForecast(
+    db,
+    {
+      costCodeId: c1['09-200']!,
+      version: 0,
+      method: 'cpi',
+      earnedValue: '1700.00',
+      reason: 'Productivity below plan',
+    },
+    org.actors.pm,
+  );
+  await setCostForecast(
+    db,
+    { costCodeId: c2['05-100']!, version: 0, method: 'manual', manualAmount: '0.00', reason: 'Let in full' },
+    org.actors.pm,
+  );
 });
 afterAll(async () => testDb.drop());
 
@@ -124,10 +218,29 @@ async function independentColumns(): Promise<Map<string, Expected>> {
       CASE WHEN locked + ftc <> 0 THEN round(100 * ac / (locked + ftc), 2)::text END AS "percentComplete"
     FROM forecast
     WHERE NOT key LIKE 'none:%' OR cc <> 0 OR ac <> 0`);
-  return new Map(result.rows.map(({ key, ...rest }) => [key.startsWith('none:') ? `none:${key.slice(5)}` : key, rest]));
+  return new Map(
+    result.rows.map(({ key, ...rest }) => [key.startsWith('none:') ? `none:${key.slice(5)}` : key, rest]),
+  );
 }
 
-const moneyKeys = ['originalBudget', 'budgetTransfers', 'approvedChanges', 'revisedBudget', 'pendingChanges', 'pendingChangesProceeding', 'projectedBudget', 'committed', 'pendingCommitmentChanges', 'uncommitted', 'actual', 'directCost', 'forecastToComplete', 'estimateAtCompletion', 'varianceAtCompletion', 'projectedOverUnder'] as const;
+const moneyKeys = [
+  'originalBudget',
+  'budgetTransfers',
+  'approvedChanges',
+  'revisedBudget',
+  'pendingChanges',
+  'pendingChangesProceeding',
+  'projectedBudget',
+  'committed',
+  'pendingCommitmentChanges',
+  'uncommitted',
+  'actual',
+  'directCost',
+  'forecastToComplete',
+  'estimateAtCompletion',
+  'varianceAtCompletion',
+  'projectedOverUnder',
+] as const;
 
 const cents = (value: string | null) => (value === null ? null : Number(value).toFixed(2));
 
@@ -172,7 +285,12 @@ describe('the cost report of the seeded organisation', () => {
       };
       const calc = calculateCostCode(sums);
       for (const key of moneyKeys) expect(row[key], `${row.code} ${key}`).toBe(calc[key]);
-      expect(row, row.code).toMatchObject({ percentComplete: calc.percentComplete, cpi: calc.cpi, effectiveForecastMethod: calc.effectiveForecastMethod, isAutomaticMethod: calc.isAutomaticMethod });
+      expect(row, row.code).toMatchObject({
+        percentComplete: calc.percentComplete,
+        cpi: calc.cpi,
+        effectiveForecastMethod: calc.effectiveForecastMethod,
+        isAutomaticMethod: calc.isAutomaticMethod,
+      });
     }
     for (const project of await readPortfolioRows(testDb.db, scopeOf(org.actors.exec))) {
       const codes = rows.filter((r) => r.projectId === project.projectId);
@@ -186,7 +304,11 @@ describe('the cost report of the seeded organisation', () => {
         originalContractValue: c.original,
         approvedClientChanges: c.changes,
         billedToDate: c.billed,
-        codes: codes.map((r) => ({ ...r, costCodeId: r.costCodeId ?? 'unallocated', forecastMethod: r.forecastMethod ?? 'automatic' })),
+        codes: codes.map((r) => ({
+          ...r,
+          costCodeId: r.costCodeId ?? 'unallocated',
+          forecastMethod: r.forecastMethod ?? 'automatic',
+        })),
       });
       expect(project, project.projectCode).toMatchObject({
         revisedContract: calc.revisedContractValue,
@@ -208,7 +330,9 @@ describe('the cost report of the seeded organisation', () => {
     // 12,000 + 800.50 approved client cost; 15,600 + 1,000 sell; the pending and voided ones are not in it
     expect(row).toMatchObject({
       projectCode: 'P-1001',
-      revisedContract: new Money(demoProjects.find((p) => p.code === 'P-1001')!.contract).plus('16600.00').toFixed(2),
+      revisedContract: new Money(demoProjects.find((p) => p.code === 'P-1001')!.contract)
+        .plus('16600.00')
+        .toFixed(2),
       billed: '314500.00', // invoiced + paid milestones; the released one is not billed yet
       retentionReceivable: '15725.00',
       certified: '50000.00', // the last approved claim; the submitted one is not certified yet
@@ -216,35 +340,73 @@ describe('the cost report of the seeded organisation', () => {
       openExceptions: 2,
       pendingChangesProceeding: '3000.00',
     });
-    const [p2] = await readPortfolioRows(testDb.db, scopeOf(org.actors.exec, { projectId: org.projectIds['P-1002']! }));
-    expect(p2).toMatchObject({ certified: '74900.00', retentionPayable: '3745.00', billed: '0.00', openExceptions: 0 });
+    const [p2] = await readPortfolioRows(
+      testDb.db,
+      scopeOf(org.actors.exec, { projectId: org.projectIds['P-1002']! }),
+    );
+    expect(p2).toMatchObject({
+      certified: '74900.00',
+      retentionPayable: '3745.00',
+      billed: '0.00',
+      openExceptions: 0,
+    });
   });
 
   it('keeps a cancelled subcontract out of committed, and an unmapped SOV line and analytic line on a row of their own', async () => {
     const rows = (await reportRows()).filter((r) => r.projectId === p1);
     expect(rows.find((r) => r.code === '06-200')?.committed).toBe('0.00');
-    expect(rows.find((r) => r.costCodeId === null)).toMatchObject({ committed: '8500.00', actual: '500.00', directCost: '500.00', estimateAtCompletion: '9000.00' });
-    expect(rows.find((r) => r.code === '16-100')).toMatchObject({ committed: '100000.00', committedFromChangeOrders: '4000.00', pendingCommitmentChanges: '2500.00', forecastMethod: 'manual', forecastSetBy: 'Tom Okafor', isAutomaticMethod: false });
+    expect(rows.find((r) => r.costCodeId === null)).toMatchObject({
+      committed: '8500.00',
+      actual: '500.00',
+      directCost: '500.00',
+      estimateAtCompletion: '9000.00',
+    });
+    expect(rows.find((r) => r.code === '16-100')).toMatchObject({
+      committed: '100000.00',
+      committedFromChangeOrders: '4000.00',
+      pendingCommitmentChanges: '2500.00',
+      forecastMethod: 'manual',
+      forecastSetBy: 'Tom Okafor',
+      isAutomaticMethod: false,
+    });
   });
 });
 
 describe('DOMAIN §7 worked cost code through the SQL report', () => {
   it('automatic: FTC 2,000, EAC 243,000, over/under 0; manual FTC 9,000: EAC 250,000, over/under −7,000, VAC −13,000', async () => {
     const db = testDb.db;
-    const projectId = await addProject(db, org, 'T-0700', '400000.00', { '03-300': '230000.00', '01-100': '20000.00' });
+    const projectId = await addProject(db, org, 'T-0700', '400000.00', {
+      '03-300': '230000.00',
+      '01-100': '20000.00',
+    });
     const codes = await codesOf(db, projectId);
     const co = coBuilder(db, org, projectId, codes);
     const vendor = await addVendor(db, org, 'Worked Example Concrete Ltd');
     const sc = await addSubcontract(db, projectId, vendor, [{ code: '03-300', amount: '222000.00' }], codes);
-    await co.approved({ kind: 'internal', lines: [{ code: '03-300', cost: '-8000.00' }, { code: '01-100', cost: '8000.00' }] }); // BT −8,000
+    await co.approved({
+      kind: 'internal',
+      lines: [
+        { code: '03-300', cost: '-8000.00' },
+        { code: '01-100', cost: '8000.00' },
+      ],
+    }); // BT −8,000
     await co.approved({ kind: 'client', lines: [{ code: '03-300', cost: '10000.00', sell: '12500.00' }] });
-    await co.approved({ kind: 'commitment', subcontractId: sc.id, lines: [{ code: '03-300', cost: '5000.00' }] }); // ACO +15,000, CC 227,000
-    await co.draft({ kind: 'commitment', subcontractId: sc.id, lines: [{ code: '03-300', cost: '5000.00' }] }); // PCC 5,000
+    await co.approved({
+      kind: 'commitment',
+      subcontractId: sc.id,
+      lines: [{ code: '03-300', cost: '5000.00' }],
+    }); // ACO +15,000, CC 227,000
+    await co.draft({
+      kind: 'commitment',
+      subcontractId: sc.id,
+      lines: [{ code: '03-300', cost: '5000.00' }],
+    }); // PCC 5,000
     await co.submitted({ kind: 'client', proceeding: true, lines: [{ code: '03-300', cost: '1000.00' }] }); // PBC 6,000
     await addAnalyticLine(db, projectId, codes['03-300']!, '132000.00', { purchaseLineId: 4242 });
     await addAnalyticLine(db, projectId, codes['03-300']!, '9000.00'); // AC 141,000, DC 9,000
 
-    const read = async () => (await readCostCodeRows(db, scopeOf(org.actors.pm, { projectId, costCodeId: codes['03-300']! })))[0]!;
+    const read = async () =>
+      (await readCostCodeRows(db, scopeOf(org.actors.pm, { projectId, costCodeId: codes['03-300']! })))[0]!;
     expect(await read()).toMatchObject({
       originalBudget: '230000.00',
       budgetTransfers: '-8000.00',
@@ -265,7 +427,17 @@ describe('DOMAIN §7 worked cost code through the SQL report', () => {
       percentComplete: '58.02',
       isAutomaticMethod: true,
     });
-    await setCostForecast(db, { costCodeId: codes['03-300']!, version: 0, method: 'manual', manualAmount: '9000.00', reason: 'Pump hire extended' }, org.actors.pm);
+    await setCostForecast(
+      db,
+      {
+        costCodeId: codes['03-300']!,
+        version: 0,
+        method: 'manual',
+        manualAmount: '9000.00',
+        reason: 'Pump hire extended',
+      },
+      org.actors.pm,
+    );
     expect(await read()).toMatchObject({
       forecastToComplete: '9000.00',
       estimateAtCompletion: '250000.00',

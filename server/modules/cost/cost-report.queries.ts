@@ -3,7 +3,14 @@ import type { DbOrTx } from '@/db/client';
 import type { Actor } from '@/server/auth/actor';
 import { assertProjectVisible } from '@/server/auth/policy';
 import { DomainError } from '@/server/errors';
-import { listFilters, listOrder, listPaging, type ListColumns, type ListInput, type ListResult } from '@/server/lib/list';
+import {
+  listFilters,
+  listOrder,
+  listPaging,
+  type ListColumns,
+  type ListInput,
+  type ListResult,
+} from '@/server/lib/list';
 import type { ForecastMethod } from './cost-report.calc';
 import { costReportCte, money, scopeOf, type ReportScope } from './cost-report.sql';
 
@@ -70,7 +77,10 @@ const sumColumns = {
 
 const moneySelect = (aggregate: boolean) =>
   sql.join(
-    Object.entries(sumColumns).map(([name, column]) => sql`${money(aggregate ? `sum(report.${column})` : `report.${column}`)} AS ${sql.identifier(name)}`),
+    Object.entries(sumColumns).map(
+      ([name, column]) =>
+        sql`${money(aggregate ? `sum(report.${column})` : `report.${column}`)} AS ${sql.identifier(name)}`,
+    ),
     sql`, `,
   );
 
@@ -97,7 +107,12 @@ const listColumns = {
 /** Matches the table's ListResultWithTotals: the totals rows shown under the rows and in the CSV. */
 export type ListWithTotals<T> = ListResult<T> & { totalsRows?: T[] };
 
-async function readRows(db: DbOrTx, scope: ReportScope, where: SQL | undefined, tail: SQL = sql``): Promise<CostCodeRow[]> {
+async function readRows(
+  db: DbOrTx,
+  scope: ReportScope,
+  where: SQL | undefined,
+  tail: SQL = sql``,
+): Promise<CostCodeRow[]> {
   const result = await db.execute<CostCodeRow>(sql`
     WITH ${costReportCte(scope)}
     SELECT ${rowSelect}
@@ -109,18 +124,37 @@ async function readRows(db: DbOrTx, scope: ReportScope, where: SQL | undefined, 
 
 /** Every cost code of the projects in scope, in code order (snapshots, the calc comparison, charts). */
 export async function readCostCodeRows(db: DbOrTx, scope: ReportScope): Promise<CostCodeRow[]> {
-  const where = scope.costCodeId === undefined ? undefined : scope.costCodeId === null ? sql`report.cost_code_id IS NULL` : sql`report.cost_code_id = ${scope.costCodeId}`;
-  return readRows(db, scope, where, sql`ORDER BY report.project_id, report.cost_code_id IS NULL, report.code`);
+  const where =
+    scope.costCodeId === undefined
+      ? undefined
+      : scope.costCodeId === null
+        ? sql`report.cost_code_id IS NULL`
+        : sql`report.cost_code_id = ${scope.costCodeId}`;
+  return readRows(
+    db,
+    scope,
+    where,
+    sql`ORDER BY report.project_id, report.cost_code_id IS NULL, report.code`,
+  );
 }
 
 /** The project's cost report as a table: server-side sort, filter and paging, and its totals row. */
-export async function listCostCodes(db: DbOrTx, actor: Actor, input: ListInput & { projectId: string }): Promise<ListWithTotals<CostCodeRow>> {
+export async function listCostCodes(
+  db: DbOrTx,
+  actor: Actor,
+  input: ListInput & { projectId: string },
+): Promise<ListWithTotals<CostCodeRow>> {
   await assertProjectVisible(db, actor, input.projectId);
   const scope = scopeOf(actor, { projectId: input.projectId });
   const where = listFilters(listColumns, input, ['code', 'name']);
   const { limit, offset } = listPaging(input);
   const order = listOrder(listColumns, input, [sql`report.cost_code_id IS NULL`, r('code')]);
-  const rows = await readRows(db, scope, where, sql`ORDER BY ${sql.join(order, sql`, `)} LIMIT ${limit} OFFSET ${offset}`);
+  const rows = await readRows(
+    db,
+    scope,
+    where,
+    sql`ORDER BY ${sql.join(order, sql`, `)} LIMIT ${limit} OFFSET ${offset}`,
+  );
   const totals = await db.execute<CostCodeRow & { n: number }>(sql`
     WITH ${costReportCte(scope)}
     SELECT count(*)::int AS n, NULL AS "costCodeId", ${input.projectId}::uuid AS "projectId", 'Total' AS code, '' AS name,
@@ -131,8 +165,15 @@ export async function listCostCodes(db: DbOrTx, actor: Actor, input: ListInput &
     WHERE ${where ?? sql`true`}`);
   const [total] = totals.rows;
   const n = total?.n ?? 0;
-  const totalsRow: CostCodeRow | undefined = total && n > 0 ? { ...emptyMeta, ...withoutCount(total) } : undefined;
-  return { rows, total: n, page: input.page, pageSize: input.pageSize, totalsRows: totalsRow ? [totalsRow] : [] };
+  const totalsRow: CostCodeRow | undefined =
+    total && n > 0 ? { ...emptyMeta, ...withoutCount(total) } : undefined;
+  return {
+    rows,
+    total: n,
+    page: input.page,
+    pageSize: input.pageSize,
+    totalsRows: totalsRow ? [totalsRow] : [],
+  };
 }
 
 const emptyMeta = {
@@ -153,7 +194,12 @@ function withoutCount<T extends { n: number }>(row: T): Omit<T, 'n'> {
 }
 
 /** One cost code's row (the drill-down header); NOT_FOUND outside the actor's projects. */
-export async function getCostCodeRow(db: DbOrTx, actor: Actor, projectId: string, costCodeId: string): Promise<CostCodeRow> {
+export async function getCostCodeRow(
+  db: DbOrTx,
+  actor: Actor,
+  projectId: string,
+  costCodeId: string,
+): Promise<CostCodeRow> {
   await assertProjectVisible(db, actor, projectId);
   const [row] = await readCostCodeRows(db, scopeOf(actor, { projectId, costCodeId }));
   if (!row) throw new DomainError('NOT_FOUND', 'Cost code not found.');

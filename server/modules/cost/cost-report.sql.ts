@@ -24,9 +24,17 @@ import { projectScope } from '@/server/auth/policy';
  * Which projects the report covers: the organisation, the projects `visibleTo` may see (null: the
  * system, e.g. the month-end snapshot task, sees all), optionally one project or one cost code.
  */
-export type ReportScope = { organisationId: string; visibleTo: Actor | null; projectId?: string; costCodeId?: string | null };
+export type ReportScope = {
+  organisationId: string;
+  visibleTo: Actor | null;
+  projectId?: string;
+  costCodeId?: string | null;
+};
 
-export function scopeOf(actor: Actor, extra: Pick<ReportScope, 'projectId' | 'costCodeId'> = {}): ReportScope {
+export function scopeOf(
+  actor: Actor,
+  extra: Pick<ReportScope, 'projectId' | 'costCodeId'> = {},
+): ReportScope {
   return { organisationId: actor.organisationId, visibleTo: actor, ...extra };
 }
 

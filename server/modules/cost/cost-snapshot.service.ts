@@ -25,7 +25,13 @@ async function freeze(db: DbOrTx, scope: ReportScope): Promise<CostSnapshotRepor
   return { schema: 1, codes, project };
 }
 
-function snapshotValues(projectId: string, period: string, kind: SnapshotKind, takenById: string | null, report: CostSnapshotReport) {
+function snapshotValues(
+  projectId: string,
+  period: string,
+  kind: SnapshotKind,
+  takenById: string | null,
+  report: CostSnapshotReport,
+) {
   return {
     projectId,
     period,
@@ -44,14 +50,27 @@ function snapshotValues(projectId: string, period: string, kind: SnapshotKind, t
  * "Snapshot now": freezes the report as the person sees it today. It changes no figure, so anyone who
  * may read the report may take one (cost.read); it is audited and kept apart from month-end ones.
  */
-export async function takeOnDemandSnapshot(db: Db, projectId: string, actor: Actor): Promise<{ id: string; period: string }> {
+export async function takeOnDemandSnapshot(
+  db: Db,
+  projectId: string,
+  actor: Actor,
+): Promise<{ id: string; period: string }> {
   return db.transaction(async (tx) => {
     await assertProjectVisible(tx, actor, projectId);
     const period = new Date().toISOString().slice(0, 10);
     const report = await freeze(tx, { organisationId: actor.organisationId, visibleTo: actor, projectId });
-    const [row] = await tx.insert(costSnapshots).values(snapshotValues(projectId, period, 'on_demand', actor.id, report)).returning({ id: costSnapshots.id });
+    const [row] = await tx
+      .insert(costSnapshots)
+      .values(snapshotValues(projectId, period, 'on_demand', actor.id, report))
+      .returning({ id: costSnapshots.id });
     if (!row) throw new Error('snapshot insert returned no row');
-    await recordAudit(tx, { actor, action: 'cost_snapshot.take', entityType: 'project', entityId: projectId, comment: `On-demand cost snapshot ${period}, EAC ${report.project.estimateAtCompletion}` });
+    await recordAudit(tx, {
+      actor,
+      action: 'cost_snapshot.take',
+      entityType: 'project',
+      entityId: projectId,
+      comment: `On-demand cost snapshot ${period}, EAC ${report.project.estimateAtCompletion}`,
+    });
     return { id: row.id, period };
   });
 }
@@ -61,25 +80,48 @@ export async function takeOnDemandSnapshot(db: Db, projectId: string, actor: Act
  * has its snapshot for the period is skipped, and the partial unique index (project, period) WHERE
  * kind = 'month_end' makes a concurrent second run insert nothing.
  */
-export async function takeMonthEndSnapshots(db: Db, period: string): Promise<{ taken: number; skipped: number }> {
+export async function takeMonthEndSnapshots(
+  db: Db,
+  period: string,
+): Promise<{ taken: number; skipped: number }> {
   const all = await db
-    .select({ id: projects.id, organisationId: projects.organisationId, has: sql<boolean>`EXISTS (SELECT 1 FROM cost_snapshots s WHERE s.project_id = ${projects.id} AND s.period = ${period} AND s.kind = 'month_end')` })
+    .select({
+      id: projects.id,
+      organisationId: projects.organisationId,
+      has: sql<boolean>`EXISTS (SELECT 1 FROM cost_snapshots s WHERE s.project_id = ${projects.id} AND s.period = ${period} AND s.kind = 'month_end')`,
+    })
     .from(projects)
     .orderBy(projects.code);
   let taken = 0;
   for (const project of all.filter((p) => !p.has)) {
-    const report = await freeze(db, { organisationId: project.organisationId, visibleTo: null, projectId: project.id });
+    const report = await freeze(db, {
+      organisationId: project.organisationId,
+      visibleTo: null,
+      projectId: project.id,
+    });
     const inserted = await db
       .insert(costSnapshots)
       .values(snapshotValues(project.id, period, 'month_end', null, report))
-      .onConflictDoNothing({ target: [costSnapshots.projectId, costSnapshots.period], where: sql`kind = 'month_end'` })
+      .onConflictDoNothing({
+        target: [costSnapshots.projectId, costSnapshots.period],
+        where: sql`kind = 'month_end'`,
+      })
       .returning({ id: costSnapshots.id });
     taken += inserted.length;
   }
   return { taken, skipped: all.length - taken };
 }
 
-export type SnapshotListRow = { id: string; period: string; kind: SnapshotKind; takenAt: Date; takenBy: string | null; estimateAtCompletion: string; revisedContract: string; margin: string };
+export type SnapshotListRow = {
+  id: string;
+  period: string;
+  kind: SnapshotKind;
+  takenAt: Date;
+  takenBy: string | null;
+  estimateAtCompletion: string;
+  revisedContract: string;
+  margin: string;
+};
 
 export async function listSnapshots(db: DbOrTx, actor: Actor, projectId: string): Promise<SnapshotListRow[]> {
   await assertProjectVisible(db, actor, projectId);
@@ -97,10 +139,20 @@ export async function listSnapshots(db: DbOrTx, actor: Actor, projectId: string)
 /** The baseline of "since last month": the latest month-end snapshot, else the latest snapshot. */
 export async function baselineSnapshot(db: DbOrTx, projectId: string) {
   const [row] = await db
-    .select({ id: costSnapshots.id, period: costSnapshots.period, kind: costSnapshots.kind, takenAt: costSnapshots.takenAt, report: costSnapshots.report })
+    .select({
+      id: costSnapshots.id,
+      period: costSnapshots.period,
+      kind: costSnapshots.kind,
+      takenAt: costSnapshots.takenAt,
+      report: costSnapshots.report,
+    })
     .from(costSnapshots)
     .where(and(eq(costSnapshots.projectId, projectId)))
-    .orderBy(sql`${costSnapshots.kind} = 'month_end' DESC`, desc(costSnapshots.period), desc(costSnapshots.takenAt))
+    .orderBy(
+      sql`${costSnapshots.kind} = 'month_end' DESC`,
+      desc(costSnapshots.period),
+      desc(costSnapshots.takenAt),
+    )
     .limit(1);
   return row ? { ...row, report: row.report as unknown as CostSnapshotReport } : null;
 }

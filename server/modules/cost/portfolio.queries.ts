@@ -73,7 +73,12 @@ const listColumns = {
 const rowSelect = sql`
   portfolio_rows.project_id AS "projectId", portfolio_rows.project_code AS "projectCode",
   portfolio_rows.project_name AS "projectName", portfolio_rows.currency,
-  ${sql.join(Object.entries(columnsOf).map(([name, column]) => sql`${money(`portfolio_rows.${column}`)} AS ${sql.identifier(name)}`), sql`, `)},
+  ${sql.join(
+    Object.entries(columnsOf).map(
+      ([name, column]) => sql`${money(`portfolio_rows.${column}`)} AS ${sql.identifier(name)}`,
+    ),
+    sql`, `,
+  )},
   ${money('portfolio_rows.billed - portfolio_rows.earned')} AS "overUnderBilling",
   portfolio_rows.margin_percent::text AS "forecastMarginPercent",
   portfolio_rows.percent_complete::text AS "percentComplete",
@@ -87,7 +92,12 @@ const rowSelect = sql`
 const totalsSelect = sql`
   count(*)::int AS n, NULL AS "projectId", 'Total' AS "projectCode",
   count(*)::text || CASE WHEN count(*) = 1 THEN ' project' ELSE ' projects' END AS "projectName", portfolio_rows.currency,
-  ${sql.join(Object.entries(columnsOf).map(([name, column]) => sql`${money(`sum(portfolio_rows.${column})`)} AS ${sql.identifier(name)}`), sql`, `)},
+  ${sql.join(
+    Object.entries(columnsOf).map(
+      ([name, column]) => sql`${money(`sum(portfolio_rows.${column})`)} AS ${sql.identifier(name)}`,
+    ),
+    sql`, `,
+  )},
   ${money('sum(portfolio_rows.billed - portfolio_rows.earned)')} AS "overUnderBilling",
   CASE WHEN sum(portfolio_rows.revised_contract) = 0 THEN NULL
        ELSE round(sum(portfolio_rows.margin) * 100 / sum(portfolio_rows.revised_contract), 2)::text END AS "forecastMarginPercent",
@@ -104,14 +114,32 @@ function portfolioQuery(scope: ReportScope, select: SQL, where: SQL | undefined,
 }
 
 /** Every project of the actor's scope, sorted, filtered and paged in SQL, with totals per currency. */
-export async function listPortfolio(db: DbOrTx, actor: Actor, input: ListInput): Promise<ListWithTotals<PortfolioRow>> {
+export async function listPortfolio(
+  db: DbOrTx,
+  actor: Actor,
+  input: ListInput,
+): Promise<ListWithTotals<PortfolioRow>> {
   const scope = scopeOf(actor);
   const where = listFilters(listColumns, input, ['projectCode', 'projectName']);
   const { limit, offset } = listPaging(input);
   const order = listOrder(listColumns, input, [p('project_code'), p('project_id')]);
   const [rows, totals] = await Promise.all([
-    db.execute<PortfolioRow>(portfolioQuery(scope, rowSelect, where, sql`ORDER BY ${sql.join(order, sql`, `)} LIMIT ${limit} OFFSET ${offset}`)),
-    db.execute<PortfolioRow & { n: number }>(portfolioQuery(scope, totalsSelect, where, sql`GROUP BY portfolio_rows.currency ORDER BY portfolio_rows.currency`)),
+    db.execute<PortfolioRow>(
+      portfolioQuery(
+        scope,
+        rowSelect,
+        where,
+        sql`ORDER BY ${sql.join(order, sql`, `)} LIMIT ${limit} OFFSET ${offset}`,
+      ),
+    ),
+    db.execute<PortfolioRow & { n: number }>(
+      portfolioQuery(
+        scope,
+        totalsSelect,
+        where,
+        sql`GROUP BY portfolio_rows.currency ORDER BY portfolio_rows.currency`,
+      ),
+    ),
   ]);
   const total = totals.rows.reduce((n, row) => n + row.n, 0);
   const totalsRows = totals.rows.map(({ n: _n, ...row }) => (void _n, row));
@@ -120,6 +148,8 @@ export async function listPortfolio(db: DbOrTx, actor: Actor, input: ListInput):
 
 /** The portfolio rows of the projects in scope, by project code (one project for its summary). */
 export async function readPortfolioRows(db: DbOrTx, scope: ReportScope): Promise<PortfolioRow[]> {
-  const result = await db.execute<PortfolioRow>(portfolioQuery(scope, rowSelect, undefined, sql`ORDER BY portfolio_rows.project_code`));
+  const result = await db.execute<PortfolioRow>(
+    portfolioQuery(scope, rowSelect, undefined, sql`ORDER BY portfolio_rows.project_code`),
+  );
   return result.rows;
 }

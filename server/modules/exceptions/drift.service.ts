@@ -37,7 +37,12 @@ const titles: Record<DriftKind, (doc: string, ref: string) => string> = {
  * Opens (or counts again) one reconciliation_drift exception per kind found, and closes the open
  * ones of every other `evaluated` kind: the cause is gone. Returns what it opened and closed.
  */
-export async function settleDrift(tx: DbOrTx, record: DriftRecord, findings: readonly DriftFinding[], evaluated: readonly DriftKind[]): Promise<{ raised: DriftKind[]; resolved: number }> {
+export async function settleDrift(
+  tx: DbOrTx,
+  record: DriftRecord,
+  findings: readonly DriftFinding[],
+  evaluated: readonly DriftKind[],
+): Promise<{ raised: DriftKind[]; resolved: number }> {
   const raised: DriftKind[] = [];
   for (const finding of findings) {
     await raiseException(tx, {
@@ -57,7 +62,13 @@ export async function settleDrift(tx: DbOrTx, record: DriftRecord, findings: rea
   let resolved = 0;
   for (const kind of evaluated) {
     if (raised.includes(kind)) continue;
-    resolved += await resolveExceptionsFor(tx, record.recordType, record.recordId, driftCause(kind), 'Resolved automatically: Odoo matches the record again.');
+    resolved += await resolveExceptionsFor(
+      tx,
+      record.recordType,
+      record.recordId,
+      driftCause(kind),
+      'Resolved automatically: Odoo matches the record again.',
+    );
   }
   return { raised, resolved };
 }

@@ -17,8 +17,24 @@ import { resolveSyncOdooClient } from '@/server/sync/odoo-connection';
 import type { LinkOdooRecordInput } from './exception.schemas';
 import { bumpVersion, loadOpenException } from './exception.service';
 
-type MoveRow = { id: number; move_type: string; partner_id: [number, string] | false; ref: string | false; amount_total: number; state: string; name: string | false; payment_state: string | false };
-type Expectation = { moveType: 'in_invoice' | 'out_invoice'; document: string; partnerId: number | null; ref: string; amount: string | null; purpose: string };
+type MoveRow = {
+  id: number;
+  move_type: string;
+  partner_id: [number, string] | false;
+  ref: string | false;
+  amount_total: number;
+  state: string;
+  name: string | false;
+  payment_state: string | false;
+};
+type Expectation = {
+  moveType: 'in_invoice' | 'out_invoice';
+  document: string;
+  partnerId: number | null;
+  ref: string;
+  amount: string | null;
+  purpose: string;
+};
 
 /** What each record type expects of the Odoo document finance links to it. */
 const targets = {
@@ -34,22 +50,52 @@ const targets = {
  * fresh sync (which adopts the document by its reference and lets the record follow it).
  * Reading Odoo here is a read-only lookup, so finance gets the answer at once; writes stay the worker's.
  */
-export async function linkOdooRecord(db: Db, input: LinkOdooRecordInput, actor: Actor, odooClient?: OdooClient): Promise<{ id: string; jobId: string }> {
+export async function linkOdooRecord(
+  db: Db,
+  input: LinkOdooRecordInput,
+  actor: Actor,
+  odooClient?: OdooClient,
+): Promise<{ id: string; jobId: string }> {
   const current = await db.transaction((tx) => loadOpenException(tx, actor, input.exceptionId));
-  const target = current.recordType === 'claim' || current.recordType === 'milestone' ? targets[current.recordType] : null;
-  if (!target) throw new DomainError('INVALID_TRANSITION', 'Only a claim’s vendor bill or a milestone’s customer invoice can be linked to an existing Odoo record.');
+  const target =
+    current.recordType === 'claim' || current.recordType === 'milestone' ? targets[current.recordType] : null;
+  if (!target)
+    throw new DomainError(
+      'INVALID_TRANSITION',
+      'Only a claim’s vendor bill or a milestone’s customer invoice can be linked to an existing Odoo record.',
+    );
   const odoo = odooClient ?? (await connectedOdoo(db));
   const expected = await target.expect(db, odoo, current.recordId);
   const move = await readMove(odoo, input.odooId);
   const problems = mismatches(expected, move, input.odooId);
-  if (problems.length > 0 || !move) throw new DomainError('ODOO_LINK_MISMATCH', `Odoo ${expected.document} #${input.odooId} cannot be linked: ${problems.join('; ')}.`, { problems });
+  if (problems.length > 0 || !move)
+    throw new DomainError(
+      'ODOO_LINK_MISMATCH',
+      `Odoo ${expected.document} #${input.odooId} cannot be linked: ${problems.join('; ')}.`,
+      { problems },
+    );
 
   return db.transaction(async (tx) => {
-    await bumpVersion(tx, input, { status: 'resolved', resolvedAt: sql`now()`, resolvedById: actor.id, resolution: `Linked to Odoo ${expected.document} ${move.name || `#${move.id}`}.` });
+    await bumpVersion(tx, input, {
+      status: 'resolved',
+      resolvedAt: sql`now()`,
+      resolvedById: actor.id,
+      resolution: `Linked to Odoo ${expected.document} ${move.name || `#${move.id}`}.`,
+    });
     await tx
       .insert(syncLinks)
-      .values({ recordType: current.recordType, recordId: current.recordId, purpose: expected.purpose, odooModel: 'account.move', odooId: move.id, reference: expected.ref })
-      .onConflictDoUpdate({ target: [syncLinks.recordType, syncLinks.recordId, syncLinks.purpose], set: { odooModel: 'account.move', odooId: move.id, reference: expected.ref } });
+      .values({
+        recordType: current.recordType,
+        recordId: current.recordId,
+        purpose: expected.purpose,
+        odooModel: 'account.move',
+        odooId: move.id,
+        reference: expected.ref,
+      })
+      .onConflictDoUpdate({
+        target: [syncLinks.recordType, syncLinks.recordId, syncLinks.purpose],
+        set: { odooModel: 'account.move', odooId: move.id, reference: expected.ref },
+      });
     const previous = await target.store(tx, current.recordId, move);
     const correlationId = randomUUID();
     await recordAudit(tx, {
@@ -63,7 +109,11 @@ export async function linkOdooRecord(db: Db, input: LinkOdooRecordInput, actor: 
       comment: `${current.recordReference ?? current.recordId} linked to Odoo ${expected.document} ${move.name || `#${move.id}`}.`,
       correlationId,
     });
-    const { jobId } = await requestSync(tx, { recordType: current.recordType, recordId: current.recordId, correlationId });
+    const { jobId } = await requestSync(tx, {
+      recordType: current.recordType,
+      recordId: current.recordId,
+      correlationId,
+    });
     return { id: current.id, jobId };
   });
 }
@@ -71,20 +121,31 @@ export async function linkOdooRecord(db: Db, input: LinkOdooRecordInput, actor: 
 function mismatches(expected: Expectation, move: MoveRow | null, odooId: number): string[] {
   if (!move) return [`Odoo has no journal entry #${odooId}`];
   const problems: string[] = [];
-  if (move.move_type !== expected.moveType) problems.push(`it is a ${move.move_type}, not a ${expected.document} (${expected.moveType})`);
+  if (move.move_type !== expected.moveType)
+    problems.push(`it is a ${move.move_type}, not a ${expected.document} (${expected.moveType})`);
   if (move.state === 'cancel') problems.push('it is cancelled');
   const partnerId = Array.isArray(move.partner_id) ? move.partner_id[0] : null;
   if (expected.partnerId !== null && partnerId !== expected.partnerId) {
-    problems.push(`its partner is ${Array.isArray(move.partner_id) ? `${move.partner_id[1]} (#${partnerId})` : 'not set'}, not the expected partner #${expected.partnerId}`);
+    problems.push(
+      `its partner is ${Array.isArray(move.partner_id) ? `${move.partner_id[1]} (#${partnerId})` : 'not set'}, not the expected partner #${expected.partnerId}`,
+    );
   }
-  if ((move.ref || '') !== expected.ref) problems.push(`its reference is "${move.ref || ''}", not "${expected.ref}"`);
+  if ((move.ref || '') !== expected.ref)
+    problems.push(`its reference is "${move.ref || ''}", not "${expected.ref}"`);
   const total = formatMoney(String(move.amount_total));
-  if (expected.amount !== null && total !== formatMoney(expected.amount)) problems.push(`its total is ${total}, not the expected ${formatMoney(expected.amount)}`);
+  if (expected.amount !== null && total !== formatMoney(expected.amount))
+    problems.push(`its total is ${total}, not the expected ${formatMoney(expected.amount)}`);
   return problems;
 }
 
 async function readMove(odoo: OdooClient, id: number): Promise<MoveRow | null> {
-  const [move] = await odoo.read<MoveRow>('account.move', [id], ['move_type', 'partner_id', 'ref', 'amount_total', 'state', 'name', 'payment_state']).catch(rethrowOdoo);
+  const [move] = await odoo
+    .read<MoveRow>(
+      'account.move',
+      [id],
+      ['move_type', 'partner_id', 'ref', 'amount_total', 'state', 'name', 'payment_state'],
+    )
+    .catch(rethrowOdoo);
   return move ?? null;
 }
 
@@ -94,7 +155,10 @@ async function connectedOdoo(db: Db): Promise<OdooClient> {
 
 function rethrowOdoo(error: unknown): never {
   if (isOdooError(error)) {
-    throw new DomainError(error.kind === 'configuration' ? 'ODOO_NOT_CONFIGURED' : 'ODOO_UNAVAILABLE', `Odoo could not be read: ${error.message}`);
+    throw new DomainError(
+      error.kind === 'configuration' ? 'ODOO_NOT_CONFIGURED' : 'ODOO_UNAVAILABLE',
+      `Odoo could not be read: ${error.message}`,
+    );
   }
   throw error;
 }
@@ -107,32 +171,89 @@ async function claimExpectation(db: Db, _odoo: OdooClient, claimId: string): Pro
     .innerJoin(partners, eq(partners.id, subcontracts.vendorId))
     .where(eq(claims.id, claimId));
   if (!row) throw new DomainError('NOT_FOUND', 'Record not found.');
-  if (!BILL_EXPECTED.has(row.claim.status)) throw new DomainError('INVALID_TRANSITION', `${row.claim.reference} is ${row.claim.status}: only an approved (or later) claim has a vendor bill.`);
-  if (row.vendorOdooId === null) throw new DomainError('VALIDATION', 'The claim’s vendor has no Odoo partner yet: run a master-data pull first.');
-  return { moveType: 'in_invoice', document: 'vendor bill', partnerId: row.vendorOdooId, ref: claimBillReference(row.claim.reference, row.claim.revision), amount: row.claim.dueAmount, purpose: 'vendor_bill' };
+  if (!BILL_EXPECTED.has(row.claim.status))
+    throw new DomainError(
+      'INVALID_TRANSITION',
+      `${row.claim.reference} is ${row.claim.status}: only an approved (or later) claim has a vendor bill.`,
+    );
+  if (row.vendorOdooId === null)
+    throw new DomainError(
+      'VALIDATION',
+      'The claim’s vendor has no Odoo partner yet: run a master-data pull first.',
+    );
+  return {
+    moveType: 'in_invoice',
+    document: 'vendor bill',
+    partnerId: row.vendorOdooId,
+    ref: claimBillReference(row.claim.reference, row.claim.revision),
+    amount: row.claim.dueAmount,
+    purpose: 'vendor_bill',
+  };
 }
 
 async function milestoneExpectation(db: Db, odoo: OdooClient, milestoneId: string): Promise<Expectation> {
-  const [row] = await db.select({ milestone: milestones, saleOrderId: projects.odooSaleOrderId }).from(milestones).innerJoin(projects, eq(projects.id, milestones.projectId)).where(eq(milestones.id, milestoneId));
+  const [row] = await db
+    .select({ milestone: milestones, saleOrderId: projects.odooSaleOrderId })
+    .from(milestones)
+    .innerJoin(projects, eq(projects.id, milestones.projectId))
+    .where(eq(milestones.id, milestoneId));
   if (!row) throw new DomainError('NOT_FOUND', 'Record not found.');
-  if (!(BILLED_STATUSES as readonly string[]).includes(row.milestone.status)) throw new DomainError('INVALID_TRANSITION', `${row.milestone.reference} is not released: it has no customer invoice yet.`);
-  if (row.saleOrderId === null) throw new DomainError('VALIDATION', 'The project has no Odoo sale order linked: run a master-data pull first.');
-  const [order] = await odoo.read<{ id: number; partner_id: [number, string] | false }>('sale.order', [row.saleOrderId], ['partner_id']).catch(rethrowOdoo);
+  if (!(BILLED_STATUSES as readonly string[]).includes(row.milestone.status))
+    throw new DomainError(
+      'INVALID_TRANSITION',
+      `${row.milestone.reference} is not released: it has no customer invoice yet.`,
+    );
+  if (row.saleOrderId === null)
+    throw new DomainError(
+      'VALIDATION',
+      'The project has no Odoo sale order linked: run a master-data pull first.',
+    );
+  const [order] = await odoo
+    .read<{ id: number; partner_id: [number, string] | false }>(
+      'sale.order',
+      [row.saleOrderId],
+      ['partner_id'],
+    )
+    .catch(rethrowOdoo);
   const partnerId = order && Array.isArray(order.partner_id) ? order.partner_id[0] : null;
-  return { moveType: 'out_invoice', document: 'customer invoice', partnerId, ref: row.milestone.reference, amount: expectedInvoiceTotal(row.milestone), purpose: 'customer_invoice' };
+  return {
+    moveType: 'out_invoice',
+    document: 'customer invoice',
+    partnerId,
+    ref: row.milestone.reference,
+    amount: expectedInvoiceTotal(row.milestone),
+    purpose: 'customer_invoice',
+  };
 }
 
 async function storeOnClaim(tx: Tx, claimId: string, move: MoveRow): Promise<number | null> {
   const [before] = await tx.select({ id: claims.odooBillId }).from(claims).where(eq(claims.id, claimId));
   await tx
     .update(claims)
-    .set({ odooBillId: move.id, odooBillName: move.name || null, odooBillState: move.state, odooPaymentState: move.payment_state || null, odooBillAmount: formatMoney(String(move.amount_total)) })
+    .set({
+      odooBillId: move.id,
+      odooBillName: move.name || null,
+      odooBillState: move.state,
+      odooPaymentState: move.payment_state || null,
+      odooBillAmount: formatMoney(String(move.amount_total)),
+    })
     .where(eq(claims.id, claimId));
   return before?.id ?? null;
 }
 
 async function storeOnMilestone(tx: Tx, milestoneId: string, move: MoveRow): Promise<number | null> {
-  const [before] = await tx.select({ id: milestones.odooInvoiceId }).from(milestones).where(eq(milestones.id, milestoneId));
-  await tx.update(milestones).set({ odooInvoiceId: move.id, odooInvoiceName: move.name || null, odooInvoiceState: move.state, odooPaymentState: move.payment_state || null }).where(eq(milestones.id, milestoneId));
+  const [before] = await tx
+    .select({ id: milestones.odooInvoiceId })
+    .from(milestones)
+    .where(eq(milestones.id, milestoneId));
+  await tx
+    .update(milestones)
+    .set({
+      odooInvoiceId: move.id,
+      odooInvoiceName: move.name || null,
+      odooInvoiceState: move.state,
+      odooPaymentState: move.payment_state || null,
+    })
+    .where(eq(milestones.id, milestoneId));
   return before?.id ?? null;
 }

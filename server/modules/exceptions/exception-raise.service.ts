@@ -10,7 +10,6 @@ import { maxSeverity, severityForAmount, type ExceptionSeverity } from './except
  */
 export type ExceptionCategory = (typeof exceptions.$inferSelect)['category'];
 
-
 export type RaiseExceptionInput = {
   category: ExceptionCategory;
   /** What went wrong, stable per kind of problem ('odoo_sync', 'insurance_expired'…): one open row per (record, cause). */
@@ -35,7 +34,10 @@ export type RaiseExceptionInput = {
  * on it (occurrences + 1, last_seen_at, latest detail) instead of adding a row, so finance sees one
  * line per problem however often it recurs. The partial unique index makes this hold under races.
  */
-export async function raiseException(tx: DbOrTx, input: RaiseExceptionInput): Promise<{ id: string; occurrences: number }> {
+export async function raiseException(
+  tx: DbOrTx,
+  input: RaiseExceptionInput,
+): Promise<{ id: string; occurrences: number }> {
   const severity = maxSeverity(severityForAmount(input.amountAtStake), input.minimumSeverity);
   const values = {
     category: input.category,

@@ -3,7 +3,14 @@ import type { DbOrTx } from '@/db/client';
 import { exceptions, projects, users } from '@/db/schema';
 import type { Actor } from '@/server/auth/actor';
 import { projectScope, seesAllProjects } from '@/server/auth/policy';
-import { listFilters, listOrder, listPaging, type ListColumns, type ListInput, type ListResult } from '@/server/lib/list';
+import {
+  listFilters,
+  listOrder,
+  listPaging,
+  type ListColumns,
+  type ListInput,
+  type ListResult,
+} from '@/server/lib/list';
 import { findVisibleRecord } from '@/server/sync/record-access';
 import type { AgeBucket } from './exception.calc';
 import type { RecordRefInput } from './exception.schemas';
@@ -94,11 +101,17 @@ export type ExceptionRow = {
  */
 export function visibleTo(actor: Actor): SQL {
   const ofVisibleProject = sql`${exceptions.projectId} IN (SELECT ${projects.id} FROM ${projects} WHERE ${projects.organisationId} = ${actor.organisationId} AND ${projectScope(actor, projects.id)})`;
-  return seesAllProjects(actor) ? (or(isNull(exceptions.projectId), ofVisibleProject) as SQL) : ofVisibleProject;
+  return seesAllProjects(actor)
+    ? (or(isNull(exceptions.projectId), ofVisibleProject) as SQL)
+    : ofVisibleProject;
 }
 
 /** Finance's queue: server-side filters by category, project, age bucket, status, severity. */
-export async function listExceptions(db: DbOrTx, actor: Actor, input: ListInput): Promise<ListResult<ExceptionRow>> {
+export async function listExceptions(
+  db: DbOrTx,
+  actor: Actor,
+  input: ListInput,
+): Promise<ListResult<ExceptionRow>> {
   const where = and(visibleTo(actor), listFilters(columns, input, ['title', 'recordReference']));
   const { limit, offset } = listPaging(input);
   const rows = await db
@@ -116,7 +129,11 @@ export async function listExceptions(db: DbOrTx, actor: Actor, input: ListInput)
 }
 
 /** One record's exceptions, newest first (open and closed); NOT_FOUND for a record the actor cannot see. */
-export async function listExceptionsForRecord(db: DbOrTx, actor: Actor, input: RecordRefInput): Promise<ExceptionRow[]> {
+export async function listExceptionsForRecord(
+  db: DbOrTx,
+  actor: Actor,
+  input: RecordRefInput,
+): Promise<ExceptionRow[]> {
   const { recordType, recordId } = input;
   await findVisibleRecord(db, actor, recordType, recordId);
   return db

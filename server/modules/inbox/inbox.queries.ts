@@ -6,7 +6,11 @@ import { milestonesAwaiting } from '@/server/modules/milestones/milestone.querie
 import type { InboxItem } from './inbox.types';
 
 /** What waits for the signed-in person's decision, from every workflow, oldest first. */
-const sources: ((db: DbOrTx, actor: Actor) => Promise<InboxItem[]>)[] = [changeOrdersAwaiting, claimsAwaiting, milestonesAwaiting];
+const sources: ((db: DbOrTx, actor: Actor) => Promise<InboxItem[]>)[] = [
+  changeOrdersAwaiting,
+  claimsAwaiting,
+  milestonesAwaiting,
+];
 
 export async function listMyApprovals(db: DbOrTx, actor: Actor): Promise<InboxItem[]> {
   const lists = await Promise.all(sources.map((source) => source(db, actor)));

@@ -24,13 +24,18 @@ export async function stepUpForClaimRelease(ctx: StepUpContext, claimId: string)
   await assertFreshMfa(ctx.db, ctx.actor, ctx.sessionId, 'Releasing a payment above the PM limit');
 }
 
-export async function stepUpForBankChange(ctx: StepUpContext, input: { vendorId: string; bankAccountName?: string | null; bankAccountNumber?: string | null }): Promise<void> {
+export async function stepUpForBankChange(
+  ctx: StepUpContext,
+  input: { vendorId: string; bankAccountName?: string | null; bankAccountNumber?: string | null },
+): Promise<void> {
   const [row] = await ctx.db
     .select({ name: partners.bankAccountName, number: partners.bankAccountNumber })
     .from(partners)
     .where(and(eq(partners.id, input.vendorId), eq(partners.organisationId, ctx.actor.organisationId)));
   if (!row) return;
-  const changes = (input.bankAccountName !== undefined && (input.bankAccountName ?? null) !== row.name) || (input.bankAccountNumber !== undefined && (input.bankAccountNumber ?? null) !== row.number);
+  const changes =
+    (input.bankAccountName !== undefined && (input.bankAccountName ?? null) !== row.name) ||
+    (input.bankAccountNumber !== undefined && (input.bankAccountNumber ?? null) !== row.number);
   if (changes) await assertFreshMfa(ctx.db, ctx.actor, ctx.sessionId, 'Changing bank details');
 }
 
@@ -40,5 +45,6 @@ export async function stepUpForOdooConnection(ctx: StepUpContext): Promise<void>
 
 /** Confirming new bank details makes them effective: the confirmer steps up as the requester did. */
 export async function stepUpForChangeDecision(ctx: StepUpContext, changeId: string): Promise<void> {
-  if ((await kindOfChange(ctx.db, ctx.actor, changeId)) === 'vendor_bank') await assertFreshMfa(ctx.db, ctx.actor, ctx.sessionId, 'Confirming new bank details');
+  if ((await kindOfChange(ctx.db, ctx.actor, changeId)) === 'vendor_bank')
+    await assertFreshMfa(ctx.db, ctx.actor, ctx.sessionId, 'Confirming new bank details');
 }

@@ -6,13 +6,32 @@ import type { Actor } from '@/server/auth/actor';
 import { hasPermission } from '@/server/auth/permissions';
 import { DomainError } from '@/server/errors';
 import { assertReasonGiven, nextState } from '@/server/lib/state-machine';
-import { assertCanAct, fixRoute, loadSubject, recordDecision, thresholdsOfProject, type ApprovalSubject } from '@/server/modules/approvals/approvals';
+import {
+  assertCanAct,
+  fixRoute,
+  loadSubject,
+  recordDecision,
+  thresholdsOfProject,
+  type ApprovalSubject,
+} from '@/server/modules/approvals/approvals';
 import { recordAudit } from '@/server/modules/audit/audit.service';
 import { raiseException, resolveExceptionsFor } from '@/server/modules/exceptions/exception.service';
 import { requestSync } from '@/server/sync/enqueue';
-import { assertMilestoneReleaseWithinContract, buildMilestoneInvoice, calculateMilestoneAmount } from './milestone.calc';
+import {
+  assertMilestoneReleaseWithinContract,
+  buildMilestoneInvoice,
+  calculateMilestoneAmount,
+} from './milestone.calc';
 import { milestoneMachine, type MilestoneEvent } from './milestone.machine';
-import { alreadyBilled, amountBasisOf, compareAndSet, currentAmount, loadMilestoneForUpdate, revisedContractValue, type MilestoneRow } from './milestone.records';
+import {
+  alreadyBilled,
+  amountBasisOf,
+  compareAndSet,
+  currentAmount,
+  loadMilestoneForUpdate,
+  revisedContractValue,
+  type MilestoneRow,
+} from './milestone.records';
 import type { MilestoneActionInput } from './milestone.schemas';
 
 const ENTITY = 'milestone' as const;
@@ -23,8 +42,10 @@ export type ReleaseBlock = { cause: ReleaseBlockCause; message: string };
 export const releaseExceptionCause = (cause: ReleaseBlockCause) => `milestone_release.${cause}`;
 
 const releaseGuidance: Record<ReleaseBlockCause, string> = {
-  no_sale_order: "Link the project to its Odoo sale order (run a master-data pull once the contract is confirmed in Odoo), then release again.",
-  exceeds_contract_value: 'Check the milestone amounts against the contract: approve the client change order that covers the extra work, or correct the milestone (reject it back to planned and edit its amount).',
+  no_sale_order:
+    'Link the project to its Odoo sale order (run a master-data pull once the contract is confirmed in Odoo), then release again.',
+  exceeds_contract_value:
+    'Check the milestone amounts against the contract: approve the client change order that covers the extra work, or correct the milestone (reject it back to planned and edit its amount).',
 };
 
 /** The milestone as the approvals module sees it: one route per cycle, fixed when completion is claimed. */
@@ -34,7 +55,11 @@ export async function milestoneSubject(db: DbOrTx, row: MilestoneRow): Promise<A
     status: row.status,
     cycle: row.cycle,
     authorIds: [row.createdById, row.completionClaimedById],
-    provisional: { amount: await amountOf(db, row), reason: 'the milestone amount', thresholds: await thresholdsOfProject(db, row.projectId) },
+    provisional: {
+      amount: await amountOf(db, row),
+      reason: 'the milestone amount',
+      thresholds: await thresholdsOfProject(db, row.projectId),
+    },
   });
 }
 
@@ -44,36 +69,77 @@ async function amountOf(db: DbOrTx, row: MilestoneRow): Promise<string> {
 
 function assertPermitted(actor: Actor, event: MilestoneEvent) {
   const permission = milestoneMachine.transitions[event].permission;
-  if (!hasPermission(actor.role, permission)) throw new DomainError('FORBIDDEN', `Your role may not ${event.replace('_', ' ')} a milestone.`);
+  if (!hasPermission(actor.role, permission))
+    throw new DomainError('FORBIDDEN', `Your role may not ${event.replace('_', ' ')} a milestone.`);
 }
 
 /** The PM says the milestone's work is complete (evidence attached on the milestone). */
-export async function claimMilestoneCompletion(db: Db, input: MilestoneActionInput, actor: Actor): Promise<{ status: string }> {
+export async function claimMilestoneCompletion(
+  db: Db,
+  input: MilestoneActionInput,
+  actor: Actor,
+): Promise<{ status: string }> {
   assertPermitted(actor, 'claim_completion');
   return db.transaction(async (tx) => {
     const row = await loadMilestoneForUpdate(tx, actor, input.milestoneId);
     const to = nextState(milestoneMachine, row.status, 'claim_completion');
     assertCanAct(await milestoneSubject(tx, row), actor);
-    await fixRoute(tx, { type: ENTITY, recordId: row.id, cycle: row.cycle, amount: await amountOf(tx, row), reason: 'the milestone amount', thresholds: await thresholdsOfProject(tx, row.projectId) });
+    await fixRoute(tx, {
+      type: ENTITY,
+      recordId: row.id,
+      cycle: row.cycle,
+      amount: await amountOf(tx, row),
+      reason: 'the milestone amount',
+      thresholds: await thresholdsOfProject(tx, row.projectId),
+    });
     const subject = await milestoneSubject(tx, row);
-    await compareAndSet(tx, row, input.version, { status: to, completionClaimedById: actor.id, completionClaimedAt: new Date(), rejectionReason: null });
+    await compareAndSet(tx, row, input.version, {
+      status: to,
+      completionClaimedById: actor.id,
+      completionClaimedAt: new Date(),
+      rejectionReason: null,
+    });
     await recordDecision(tx, subject, actor, 'approved', input.comment);
-    await recordAudit(tx, { actor, action: 'milestone.claim_completion', entityType: ENTITY, entityId: row.id, fromState: row.status, toState: to, comment: input.comment });
+    await recordAudit(tx, {
+      actor,
+      action: 'milestone.claim_completion',
+      entityType: ENTITY,
+      entityId: row.id,
+      fromState: row.status,
+      toState: to,
+      comment: input.comment,
+    });
     return { status: to };
   });
 }
 
 /** The QS verifies the claimed completion; not the milestone's author nor its claimer. */
-export async function verifyMilestone(db: Db, input: MilestoneActionInput, actor: Actor): Promise<{ status: string }> {
+export async function verifyMilestone(
+  db: Db,
+  input: MilestoneActionInput,
+  actor: Actor,
+): Promise<{ status: string }> {
   assertPermitted(actor, 'verify');
   return db.transaction(async (tx) => {
     const row = await loadMilestoneForUpdate(tx, actor, input.milestoneId);
     const to = nextState(milestoneMachine, row.status, 'verify');
     const subject = await milestoneSubject(tx, row);
     assertCanAct(subject, actor);
-    await compareAndSet(tx, row, input.version, { status: to, verifiedById: actor.id, verifiedAt: new Date() });
+    await compareAndSet(tx, row, input.version, {
+      status: to,
+      verifiedById: actor.id,
+      verifiedAt: new Date(),
+    });
     await recordDecision(tx, subject, actor, 'approved', input.comment);
-    await recordAudit(tx, { actor, action: 'milestone.verify', entityType: ENTITY, entityId: row.id, fromState: row.status, toState: to, comment: input.comment });
+    await recordAudit(tx, {
+      actor,
+      action: 'milestone.verify',
+      entityType: ENTITY,
+      entityId: row.id,
+      fromState: row.status,
+      toState: to,
+      comment: input.comment,
+    });
     return { status: to };
   });
 }
@@ -82,16 +148,29 @@ export async function verifyMilestone(db: Db, input: MilestoneActionInput, actor
  * Why finance may not release now: the project has no Odoo sale order to bill against, or the
  * milestone would take billing above the revised contract value (original + approved client COs).
  */
-export async function releaseBlocks(tx: Tx, row: MilestoneRow): Promise<{ blocks: ReleaseBlock[]; amount: string }> {
-  const [project] = await tx.select({ code: projects.code, saleOrderId: projects.odooSaleOrderId }).from(projects).where(eq(projects.id, row.projectId));
+export async function releaseBlocks(
+  tx: Tx,
+  row: MilestoneRow,
+): Promise<{ blocks: ReleaseBlock[]; amount: string }> {
+  const [project] = await tx
+    .select({ code: projects.code, saleOrderId: projects.odooSaleOrderId })
+    .from(projects)
+    .where(eq(projects.id, row.projectId));
   const blocks: ReleaseBlock[] = [];
   if (!project?.saleOrderId) {
-    blocks.push({ cause: 'no_sale_order', message: `Project ${project?.code ?? ''} has no Odoo sale order linked, so there is no contract to invoice against.` });
+    blocks.push({
+      cause: 'no_sale_order',
+      message: `Project ${project?.code ?? ''} has no Odoo sale order linked, so there is no contract to invoice against.`,
+    });
   }
   const contract = await revisedContractValue(tx, row.projectId);
   const amount = calculateMilestoneAmount({ amount: amountBasisOf(row), revisedContractValue: contract });
   try {
-    assertMilestoneReleaseWithinContract({ milestoneAmount: amount, alreadyBilled: await alreadyBilled(tx, row.projectId, row.id), revisedContractValue: contract });
+    assertMilestoneReleaseWithinContract({
+      milestoneAmount: amount,
+      alreadyBilled: await alreadyBilled(tx, row.projectId, row.id),
+      revisedContractValue: contract,
+    });
   } catch (error) {
     if (!(error instanceof DomainError) || error.code !== 'RELEASE_REFUSED') throw error;
     blocks.push({ cause: 'exceeds_contract_value', message: error.message });
@@ -105,21 +184,36 @@ export async function releaseBlocks(tx: Tx, row: MilestoneRow): Promise<{ blocks
  * posted). When refused, each cause opens (or counts again on) its exception and the refusal is
  * audited in a transaction that commits before RELEASE_REFUSED is thrown.
  */
-export async function releaseMilestone(db: Db, input: MilestoneActionInput, actor: Actor): Promise<{ status: string }> {
+export async function releaseMilestone(
+  db: Db,
+  input: MilestoneActionInput,
+  actor: Actor,
+): Promise<{ status: string }> {
   assertPermitted(actor, 'release');
   const outcome = await db.transaction(async (tx) => {
     const row = await loadMilestoneForUpdate(tx, actor, input.milestoneId);
     const to = nextState(milestoneMachine, row.status, 'release');
     const subject = await milestoneSubject(tx, row);
     assertCanAct(subject, actor);
-    if (row.version !== input.version) throw new DomainError('CONFLICT', `${row.reference} was changed by someone else. Reload it and try again.`);
+    if (row.version !== input.version)
+      throw new DomainError(
+        'CONFLICT',
+        `${row.reference} was changed by someone else. Reload it and try again.`,
+      );
     const { blocks, amount } = await releaseBlocks(tx, row);
     if (blocks.length > 0) {
       await recordRefusal(tx, row, actor, blocks, amount);
       return { status: row.status as string, refused: blocks };
     }
-    const [project] = await tx.select({ retentionRate: projects.clientRetentionRate }).from(projects).where(eq(projects.id, row.projectId));
-    const invoice = buildMilestoneInvoice({ description: row.name, milestoneAmount: amount, clientRetentionRate: project?.retentionRate ?? '0' });
+    const [project] = await tx
+      .select({ retentionRate: projects.clientRetentionRate })
+      .from(projects)
+      .where(eq(projects.id, row.projectId));
+    const invoice = buildMilestoneInvoice({
+      description: row.name,
+      milestoneAmount: amount,
+      clientRetentionRate: project?.retentionRate ?? '0',
+    });
     await compareAndSet(tx, row, input.version, {
       status: to,
       releasedById: actor.id,
@@ -138,21 +232,40 @@ export async function releaseMilestone(db: Db, input: MilestoneActionInput, acto
       toState: to,
       comment: input.comment,
       correlationId,
-      changedFields: { invoiceAmount: { old: row.invoiceAmount, new: invoice.grossAmount }, retentionAmount: { old: row.retentionAmount, new: invoice.retentionAmount } },
+      changedFields: {
+        invoiceAmount: { old: row.invoiceAmount, new: invoice.grossAmount },
+        retentionAmount: { old: row.retentionAmount, new: invoice.retentionAmount },
+      },
     });
     for (const cause of Object.keys(releaseGuidance) as ReleaseBlockCause[]) {
-      await resolveExceptionsFor(tx, ENTITY, row.id, releaseExceptionCause(cause), 'Resolved: the milestone was released.');
+      await resolveExceptionsFor(
+        tx,
+        ENTITY,
+        row.id,
+        releaseExceptionCause(cause),
+        'Resolved: the milestone was released.',
+      );
     }
     await requestSync(tx, { recordType: ENTITY, recordId: row.id, correlationId });
     return { status: to as string, refused: [] as ReleaseBlock[] };
   });
   if (outcome.refused.length > 0) {
-    throw new DomainError('RELEASE_REFUSED', `Release refused: ${outcome.refused.map((b) => b.message).join(' ')}`, { causes: outcome.refused.map((b) => b.cause) });
+    throw new DomainError(
+      'RELEASE_REFUSED',
+      `Release refused: ${outcome.refused.map((b) => b.message).join(' ')}`,
+      { causes: outcome.refused.map((b) => b.cause) },
+    );
   }
   return { status: outcome.status };
 }
 
-async function recordRefusal(tx: Tx, row: MilestoneRow, actor: Actor, blocks: ReleaseBlock[], amount: string) {
+async function recordRefusal(
+  tx: Tx,
+  row: MilestoneRow,
+  actor: Actor,
+  blocks: ReleaseBlock[],
+  amount: string,
+) {
   for (const block of blocks) {
     await raiseException(tx, {
       category: 'rule_breach',
@@ -184,7 +297,11 @@ async function recordRefusal(tx: Tx, row: MilestoneRow, actor: Actor, blocks: Re
  * a verified milestone. The milestone returns to planned; the current cycle's claimer and verifier
  * are cleared so the next cycle is judged afresh.
  */
-export async function rejectMilestone(db: Db, input: MilestoneActionInput, actor: Actor): Promise<{ status: string }> {
+export async function rejectMilestone(
+  db: Db,
+  input: MilestoneActionInput,
+  actor: Actor,
+): Promise<{ status: string }> {
   assertPermitted(actor, 'reject');
   return db.transaction(async (tx) => {
     const row = await loadMilestoneForUpdate(tx, actor, input.milestoneId);
@@ -203,7 +320,15 @@ export async function rejectMilestone(db: Db, input: MilestoneActionInput, actor
       verifiedAt: null,
     });
     await recordDecision(tx, subject, actor, 'rejected', reason);
-    await recordAudit(tx, { actor, action: 'milestone.reject', entityType: ENTITY, entityId: row.id, fromState: row.status, toState: to, comment: reason });
+    await recordAudit(tx, {
+      actor,
+      action: 'milestone.reject',
+      entityType: ENTITY,
+      entityId: row.id,
+      fromState: row.status,
+      toState: to,
+      comment: reason,
+    });
     return { status: to };
   });
 }

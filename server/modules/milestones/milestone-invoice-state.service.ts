@@ -14,13 +14,21 @@ const SYSTEM = { id: null, role: 'system' } as const;
 const INVOICE_CHECKED_KINDS = ['missing', 'cancelled', 'amount_changed'] as const;
 
 /** What Plumbline reads of a milestone's customer invoice (account.move, out_invoice). */
-export type InvoiceState = { id: number; name: string | null; state: string; paymentState: string | null; amountTotal: string };
+export type InvoiceState = {
+  id: number;
+  name: string | null;
+  state: string;
+  paymentState: string | null;
+  amountTotal: string;
+};
 
 /** Odoo counts an invoice as paid once its payment is registered, matched to the bank or not yet. */
 const PAID = new Set(['paid', 'in_payment']);
 
 /** The invoice total Odoo should show: the milestone amount less the client's retention. */
-export function expectedInvoiceTotal(row: Pick<MilestoneRow, 'invoiceAmount' | 'retentionAmount'>): string | null {
+export function expectedInvoiceTotal(
+  row: Pick<MilestoneRow, 'invoiceAmount' | 'retentionAmount'>,
+): string | null {
   if (row.invoiceAmount === null) return null;
   return formatMoney(new Money(row.invoiceAmount).minus(row.retentionAmount ?? '0'));
 }
@@ -31,15 +39,30 @@ export function expectedInvoiceTotal(row: Pick<MilestoneRow, 'invoiceAmount' | '
  * → invoiced when posted and invoiced → paid when paid (each an audited system transition), and opens
  * a drift exception when the invoice was cancelled or its total no longer matches.
  */
-export async function applyInvoiceState(db: Db, milestoneId: string, invoice: InvoiceState): Promise<{ status: string }> {
+export async function applyInvoiceState(
+  db: Db,
+  milestoneId: string,
+  invoice: InvoiceState,
+): Promise<{ status: string }> {
   return db.transaction(async (tx) => {
     const [row] = await tx.select().from(milestones).where(eq(milestones.id, milestoneId)).for('update');
     if (!row) return { status: 'missing' };
-    const invoiceFields = { odooInvoiceId: invoice.id, odooInvoiceName: invoice.name, odooInvoiceState: invoice.state, odooPaymentState: invoice.paymentState };
+    const invoiceFields = {
+      odooInvoiceId: invoice.id,
+      odooInvoiceName: invoice.name,
+      odooInvoiceState: invoice.state,
+      odooPaymentState: invoice.paymentState,
+    };
     let current: MilestoneRow = { ...row, ...invoiceFields };
     await tx.update(milestones).set(invoiceFields).where(eq(milestones.id, row.id));
-    if (invoice.state === 'posted' && canTransition(milestoneMachine, current.status, 'mark_invoiced')) current = await follow(tx, current, 'mark_invoiced', invoice);
-    if (invoice.state === 'posted' && invoice.paymentState && PAID.has(invoice.paymentState) && canTransition(milestoneMachine, current.status, 'mark_paid')) {
+    if (invoice.state === 'posted' && canTransition(milestoneMachine, current.status, 'mark_invoiced'))
+      current = await follow(tx, current, 'mark_invoiced', invoice);
+    if (
+      invoice.state === 'posted' &&
+      invoice.paymentState &&
+      PAID.has(invoice.paymentState) &&
+      canTransition(milestoneMachine, current.status, 'mark_paid')
+    ) {
       current = await follow(tx, current, 'mark_paid', invoice);
     }
     await checkDrift(tx, current, invoice);
@@ -47,9 +70,18 @@ export async function applyInvoiceState(db: Db, milestoneId: string, invoice: In
   });
 }
 
-async function follow(tx: Tx, row: MilestoneRow, event: MilestoneEvent, invoice: InvoiceState): Promise<MilestoneRow> {
+async function follow(
+  tx: Tx,
+  row: MilestoneRow,
+  event: MilestoneEvent,
+  invoice: InvoiceState,
+): Promise<MilestoneRow> {
   const to = milestoneMachine.transitions[event].to;
-  const [updated] = await tx.update(milestones).set({ status: to, version: row.version + 1, updatedAt: new Date() }).where(eq(milestones.id, row.id)).returning();
+  const [updated] = await tx
+    .update(milestones)
+    .set({ status: to, version: row.version + 1, updatedAt: new Date() })
+    .where(eq(milestones.id, row.id))
+    .returning();
   await recordAudit(tx, {
     actor: SYSTEM,
     action: `milestone.${event}`,
@@ -66,8 +98,23 @@ async function follow(tx: Tx, row: MilestoneRow, event: MilestoneEvent, invoice:
 async function checkDrift(tx: Tx, row: MilestoneRow, invoice: InvoiceState) {
   const { findings } = findDrift(
     { linkedId: invoice.id, partnerId: null, amount: expectedInvoiceTotal(row), expectedState: null },
-    [{ id: invoice.id, name: invoice.name, partnerId: null, state: invoice.state, amountTotal: invoice.amountTotal }],
+    [
+      {
+        id: invoice.id,
+        name: invoice.name,
+        partnerId: null,
+        state: invoice.state,
+        amountTotal: invoice.amountTotal,
+      },
+    ],
   );
-  const record = { recordType: ENTITY, recordId: row.id, reference: row.reference, projectId: row.projectId, amountAtStake: row.invoiceAmount, document: 'customer invoice' };
+  const record = {
+    recordType: ENTITY,
+    recordId: row.id,
+    reference: row.reference,
+    projectId: row.projectId,
+    amountAtStake: row.invoiceAmount,
+    document: 'customer invoice',
+  };
   await settleDrift(tx, record, findings, INVOICE_CHECKED_KINDS);
 }

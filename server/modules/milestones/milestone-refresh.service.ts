@@ -15,28 +15,48 @@ export const OVERDUE_CAUSE = 'milestone_overdue';
  * Re-reads a milestone's customer invoice in Odoo and lets the milestone follow it (invoiced, paid,
  * drift). null when no invoice exists yet (the sync handler creates it).
  */
-export async function refreshMilestoneFromOdoo(db: Db, odoo: OdooClient, milestoneId: string): Promise<{ status: string } | null> {
+export async function refreshMilestoneFromOdoo(
+  db: Db,
+  odoo: OdooClient,
+  milestoneId: string,
+): Promise<{ status: string } | null> {
   const { row } = await loadForSync(db, milestoneId);
   const invoiceId = row.odooInvoiceId ?? (await findInvoice(odoo, row.reference))?.id ?? null;
   if (invoiceId === null) return null;
   return applyInvoiceState(db, milestoneId, await readInvoice(odoo, invoiceId));
 }
 
-export type MilestoneRefreshSummary = { checked: number; changed: number; failed: number; overdueOpened: number; overdueResolved: number };
+export type MilestoneRefreshSummary = {
+  checked: number;
+  changed: number;
+  failed: number;
+  overdueOpened: number;
+  overdueResolved: number;
+};
 
 /**
  * The scheduled part of billing (run by the master-data pull): every released or invoiced milestone
  * follows its invoice, and overdue milestones (planned date passed, not released) get a rule-breach
  * exception, resolved once they are released or re-planned. One milestone's failure does not stop the rest.
  */
-export async function refreshBillingMilestones(db: Db, odoo: OdooClient, options: { organisationId?: string; today?: string } = {}): Promise<MilestoneRefreshSummary> {
+export async function refreshBillingMilestones(
+  db: Db,
+  odoo: OdooClient,
+  options: { organisationId?: string; today?: string } = {},
+): Promise<MilestoneRefreshSummary> {
   const org = options.organisationId ? eq(projects.organisationId, options.organisationId) : undefined;
   const due = await db
     .select({ id: milestones.id, status: milestones.status })
     .from(milestones)
     .innerJoin(projects, eq(projects.id, milestones.projectId))
     .where(and(org, inArray(milestones.status, ['released', 'invoiced'])));
-  const summary: MilestoneRefreshSummary = { checked: due.length, changed: 0, failed: 0, overdueOpened: 0, overdueResolved: 0 };
+  const summary: MilestoneRefreshSummary = {
+    checked: due.length,
+    changed: 0,
+    failed: 0,
+    overdueOpened: 0,
+    overdueResolved: 0,
+  };
   for (const milestone of due) {
     try {
       const result = await refreshMilestoneFromOdoo(db, odoo, milestone.id);
@@ -52,13 +72,26 @@ export async function refreshBillingMilestones(db: Db, odoo: OdooClient, options
 
 /** The master-data pull's step (server/modules/pull/pull.service.ts): counted under its own key. */
 export const MILESTONE_PULL_KEY = 'account.move (milestone invoices)';
-export async function pullMilestoneInvoices(ctx: { db: Db; odoo: OdooClient; organisationId: string; counts: PullCounts }): Promise<void> {
+export async function pullMilestoneInvoices(ctx: {
+  db: Db;
+  odoo: OdooClient;
+  organisationId: string;
+  counts: PullCounts;
+}): Promise<void> {
   const summary = await refreshBillingMilestones(ctx.db, ctx.odoo, { organisationId: ctx.organisationId });
-  ctx.counts[MILESTONE_PULL_KEY] = { created: 0, updated: summary.changed, unchanged: summary.checked - summary.changed - summary.failed, failed: summary.failed };
+  ctx.counts[MILESTONE_PULL_KEY] = {
+    created: 0,
+    updated: summary.changed,
+    unchanged: summary.checked - summary.changed - summary.failed,
+    failed: summary.failed,
+  };
 }
 
 /** Opens an overdue exception once per milestone (not a new occurrence every run); resolves stale ones. */
-export async function flagOverdueMilestones(db: Db, options: { organisationId?: string; today?: string } = {}) {
+export async function flagOverdueMilestones(
+  db: Db,
+  options: { organisationId?: string; today?: string } = {},
+) {
   const today = options.today ?? new Date().toISOString().slice(0, 10);
   const org = options.organisationId ? eq(projects.organisationId, options.organisationId) : undefined;
   const overdue = await db
@@ -69,7 +102,16 @@ export async function flagOverdueMilestones(db: Db, options: { organisationId?: 
   const open = await db
     .select({ recordId: exceptions.recordId })
     .from(exceptions)
-    .where(and(eq(exceptions.recordType, ENTITY), eq(exceptions.cause, OVERDUE_CAUSE), eq(exceptions.status, 'open'), options.organisationId ? sql`${exceptions.projectId} IN (SELECT ${projects.id} FROM ${projects} WHERE ${projects.organisationId} = ${options.organisationId})` : undefined));
+    .where(
+      and(
+        eq(exceptions.recordType, ENTITY),
+        eq(exceptions.cause, OVERDUE_CAUSE),
+        eq(exceptions.status, 'open'),
+        options.organisationId
+          ? sql`${exceptions.projectId} IN (SELECT ${projects.id} FROM ${projects} WHERE ${projects.organisationId} = ${options.organisationId})`
+          : undefined,
+      ),
+    );
   const openIds = new Set(open.map((e) => e.recordId));
   const overdueIds = new Set(overdue.map((o) => o.row.id));
   let overdueOpened = 0;
@@ -86,13 +128,20 @@ export async function flagOverdueMilestones(db: Db, options: { organisationId?: 
       amountAtStake: row.fixedAmount,
       title: `${row.reference} ${row.name} is overdue`,
       detail: `Planned for ${row.plannedDate} on ${projectCode}; it is ${row.status.replace('_', ' ')} and not yet released for billing.`,
-      guidance: 'Claim completion with evidence if the work is done, or agree a new planned date and edit the milestone.',
+      guidance:
+        'Claim completion with evidence if the work is done, or agree a new planned date and edit the milestone.',
     });
     overdueOpened += 1;
   }
   for (const id of openIds) {
     if (overdueIds.has(id)) continue;
-    overdueResolved += await resolveExceptionsFor(db, ENTITY, id, OVERDUE_CAUSE, 'Resolved automatically: the milestone is released or re-planned.');
+    overdueResolved += await resolveExceptionsFor(
+      db,
+      ENTITY,
+      id,
+      OVERDUE_CAUSE,
+      'Resolved automatically: the milestone is released or re-planned.',
+    );
   }
   return { overdueOpened, overdueResolved };
 }

@@ -4,10 +4,24 @@ import { auditEvents, contractRevisions, milestoneEvidence, milestones, projects
 import type { Actor } from '@/server/auth/actor';
 import { hasPermission } from '@/server/auth/permissions';
 import { projectScope } from '@/server/auth/policy';
-import { listFilters, listOrder, listPaging, type ListColumns, type ListInput, type ListResult } from '@/server/lib/list';
+import {
+  listFilters,
+  listOrder,
+  listPaging,
+  type ListColumns,
+  type ListInput,
+  type ListResult,
+} from '@/server/lib/list';
 import type { InboxItem } from '@/server/modules/inbox/inbox.types';
 import { expectedInvoiceTotal } from './milestone-invoice-state.service';
-import { approvalState, approvalView, loadSubjects, routeDefinitions, thresholdsOf, type ApprovalView } from '@/server/modules/approvals/approvals';
+import {
+  approvalState,
+  approvalView,
+  loadSubjects,
+  routeDefinitions,
+  thresholdsOf,
+  type ApprovalView,
+} from '@/server/modules/approvals/approvals';
 import { milestoneSubject } from './milestone-approval.service';
 import { currentAmount, fractionToPercent, revisedContractValue } from './milestone.records';
 
@@ -49,7 +63,11 @@ export type MilestoneListRow = {
 };
 
 /** Milestones across the actor's projects, or of one project, overdue ones flagged. */
-export async function listMilestones(db: DbOrTx, actor: Actor, input: ListInput & { projectId?: string }): Promise<ListResult<MilestoneListRow>> {
+export async function listMilestones(
+  db: DbOrTx,
+  actor: Actor,
+  input: ListInput & { projectId?: string },
+): Promise<ListResult<MilestoneListRow>> {
   const where = and(
     eq(projects.organisationId, actor.organisationId),
     projectScope(actor, milestones.projectId),
@@ -81,9 +99,16 @@ export async function listMilestones(db: DbOrTx, actor: Actor, input: ListInput 
     .orderBy(...listOrder(columns, input, [asc(milestones.plannedDate), milestones.id]))
     .limit(limit)
     .offset(offset);
-  const [total] = await db.select({ n: count() }).from(milestones).innerJoin(projects, eq(projects.id, milestones.projectId)).where(where);
+  const [total] = await db
+    .select({ n: count() })
+    .from(milestones)
+    .innerJoin(projects, eq(projects.id, milestones.projectId))
+    .where(where);
   return {
-    rows: rows.map((row) => ({ ...row, percentOfContract: row.percentOfContract === null ? null : fractionToPercent(row.percentOfContract) })),
+    rows: rows.map((row) => ({
+      ...row,
+      percentOfContract: row.percentOfContract === null ? null : fractionToPercent(row.percentOfContract),
+    })),
     total: total?.n ?? 0,
     page: input.page,
     pageSize: input.pageSize,
@@ -95,20 +120,46 @@ export async function getMilestoneDetail(db: DbOrTx, actor: Actor, milestoneId: 
   const [found] = await db
     .select({
       milestone: milestones,
-      project: { id: projects.id, code: projects.code, name: projects.name, currency: projects.currency, odooSaleOrderId: projects.odooSaleOrderId, clientRetentionRate: projects.clientRetentionRate },
+      project: {
+        id: projects.id,
+        code: projects.code,
+        name: projects.name,
+        currency: projects.currency,
+        odooSaleOrderId: projects.odooSaleOrderId,
+        clientRetentionRate: projects.clientRetentionRate,
+      },
       creatorName: creator.name,
       isOverdue: isOverdueSql,
     })
     .from(milestones)
     .innerJoin(projects, eq(projects.id, milestones.projectId))
     .innerJoin(creator, eq(creator.id, milestones.createdById))
-    .where(and(eq(milestones.id, milestoneId), eq(projects.organisationId, actor.organisationId), projectScope(actor, milestones.projectId)));
+    .where(
+      and(
+        eq(milestones.id, milestoneId),
+        eq(projects.organisationId, actor.organisationId),
+        projectScope(actor, milestones.projectId),
+      ),
+    );
   if (!found) return null;
   const { milestone } = found;
   const [evidence, timeline, contract] = await Promise.all([
-    db.select().from(milestoneEvidence).where(eq(milestoneEvidence.milestoneId, milestoneId)).orderBy(asc(milestoneEvidence.title)),
     db
-      .select({ id: auditEvents.id, action: auditEvents.action, fromState: auditEvents.fromState, toState: auditEvents.toState, comment: auditEvents.comment, at: auditEvents.occurredAt, role: auditEvents.actorRole, actorName: users.name })
+      .select()
+      .from(milestoneEvidence)
+      .where(eq(milestoneEvidence.milestoneId, milestoneId))
+      .orderBy(asc(milestoneEvidence.title)),
+    db
+      .select({
+        id: auditEvents.id,
+        action: auditEvents.action,
+        fromState: auditEvents.fromState,
+        toState: auditEvents.toState,
+        comment: auditEvents.comment,
+        at: auditEvents.occurredAt,
+        role: auditEvents.actorRole,
+        actorName: users.name,
+      })
       .from(auditEvents)
       .leftJoin(users, eq(users.id, auditEvents.actorId))
       .where(and(eq(auditEvents.entityType, 'milestone'), eq(auditEvents.entityId, milestoneId)))
@@ -118,7 +169,8 @@ export async function getMilestoneDetail(db: DbOrTx, actor: Actor, milestoneId: 
   const approval = approvalView(await milestoneSubject(db, milestone), actor);
   return {
     ...milestone,
-    percentOfContract: milestone.percentOfContract === null ? null : fractionToPercent(milestone.percentOfContract),
+    percentOfContract:
+      milestone.percentOfContract === null ? null : fractionToPercent(milestone.percentOfContract),
     amount: currentAmount(milestone, contract),
     netInvoiceAmount: expectedInvoiceTotal(milestone),
     revisedContractValue: contract,
@@ -149,10 +201,19 @@ function allowedActions(actor: Actor, m: typeof milestones.$inferSelect, approva
  * milestones that are due.
  */
 export async function milestonesAwaiting(db: DbOrTx, actor: Actor): Promise<InboxItem[]> {
-  const states = [...new Set(routeDefinitions.milestone.steps.filter((s) => s.roles.includes(actor.role)).map((s) => s.awaits))] as (typeof milestones.$inferSelect)['status'][];
+  const states = [
+    ...new Set(
+      routeDefinitions.milestone.steps.filter((s) => s.roles.includes(actor.role)).map((s) => s.awaits),
+    ),
+  ] as (typeof milestones.$inferSelect)['status'][];
   if (states.length === 0) return [];
   const rows = await db
-    .select({ m: milestones, projectCode: projects.code, currency: projects.currency, amount: sql<string>`${amountSql}::text` })
+    .select({
+      m: milestones,
+      projectCode: projects.code,
+      currency: projects.currency,
+      amount: sql<string>`${amountSql}::text`,
+    })
     .from(milestones)
     .innerJoin(projects, eq(projects.id, milestones.projectId))
     .where(
@@ -169,7 +230,13 @@ export async function milestonesAwaiting(db: DbOrTx, actor: Actor): Promise<Inbo
   const subjects = await loadSubjects(
     db,
     'milestone',
-    rows.map(({ m, amount }) => ({ id: m.id, status: m.status, cycle: m.cycle, authorIds: [m.createdById, m.completionClaimedById], provisional: { amount, reason: 'the milestone amount', thresholds } })),
+    rows.map(({ m, amount }) => ({
+      id: m.id,
+      status: m.status,
+      cycle: m.cycle,
+      authorIds: [m.createdById, m.completionClaimedById],
+      provisional: { amount, reason: 'the milestone amount', thresholds },
+    })),
   );
   return rows.flatMap(({ m, projectCode, currency, amount }) => {
     const state = approvalState(subjects.get(m.id)!, actor);
@@ -185,7 +252,12 @@ export async function milestonesAwaiting(db: DbOrTx, actor: Actor): Promise<Inbo
         step: m.status === 'planned' ? 'Claim completion (due)' : state.pendingStep.label,
         amount,
         currency,
-        waitingSince: (m.status === 'planned' ? new Date(`${m.plannedDate}T00:00:00Z`) : m.status === 'completion_claimed' ? m.completionClaimedAt : m.verifiedAt) ?? m.updatedAt,
+        waitingSince:
+          (m.status === 'planned'
+            ? new Date(`${m.plannedDate}T00:00:00Z`)
+            : m.status === 'completion_claimed'
+              ? m.completionClaimedAt
+              : m.verifiedAt) ?? m.updatedAt,
       },
     ];
   });

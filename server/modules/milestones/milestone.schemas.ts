@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { documentLinkInput } from '@/server/modules/change-orders/change-order.schemas';
-import { commentInput, dateInput, idInput, moneyInput, nameInput, versionInput } from '@/server/lib/validation';
+import {
+  commentInput,
+  dateInput,
+  idInput,
+  moneyInput,
+  nameInput,
+  versionInput,
+} from '@/server/lib/validation';
 
 const isoDate = dateInput;
 
@@ -24,8 +31,12 @@ export const milestoneFields = {
 };
 
 export const createMilestoneInput = z.object({ projectId: idInput, ...milestoneFields }).strict();
-export const updateMilestoneInput = z.object({ milestoneId: idInput, version: versionInput, ...milestoneFields }).strict();
-export const milestoneActionInput = z.object({ milestoneId: idInput, version: versionInput, comment: commentInput.optional() }).strict();
+export const updateMilestoneInput = z
+  .object({ milestoneId: idInput, version: versionInput, ...milestoneFields })
+  .strict();
+export const milestoneActionInput = z
+  .object({ milestoneId: idInput, version: versionInput, comment: commentInput.optional() })
+  .strict();
 export const rejectMilestoneInput = z
   .object({ milestoneId: idInput, version: versionInput, comment: commentInput.min(1, 'Give a reason.') })
   .strict();

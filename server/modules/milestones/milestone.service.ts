@@ -30,8 +30,13 @@ function editableColumns(fields: MilestoneFields) {
 }
 
 /** A PM or QS adds a milestone to a project's contract; numbered per project, audited with its money. */
-export async function createMilestone(db: Db, input: CreateMilestoneInput, actor: Actor): Promise<{ id: string; reference: string }> {
-  if (!hasPermission(actor.role, 'milestone.create')) throw new DomainError('FORBIDDEN', 'You may not create milestones.');
+export async function createMilestone(
+  db: Db,
+  input: CreateMilestoneInput,
+  actor: Actor,
+): Promise<{ id: string; reference: string }> {
+  if (!hasPermission(actor.role, 'milestone.create'))
+    throw new DomainError('FORBIDDEN', 'You may not create milestones.');
   return db.transaction(async (tx) => {
     await assertProjectVisible(tx, actor, input.projectId);
     const columns = editableColumns(input);
@@ -64,10 +69,15 @@ export async function createMilestone(db: Db, input: CreateMilestoneInput, actor
 
 /** Only a planned milestone is edited (after a rejection it is planned again); money changes are audited. */
 export async function updateMilestone(db: Db, input: UpdateMilestoneInput, actor: Actor): Promise<void> {
-  if (!hasPermission(actor.role, 'milestone.edit')) throw new DomainError('FORBIDDEN', 'You may not edit milestones.');
+  if (!hasPermission(actor.role, 'milestone.edit'))
+    throw new DomainError('FORBIDDEN', 'You may not edit milestones.');
   await db.transaction(async (tx) => {
     const row = await loadMilestoneForUpdate(tx, actor, input.milestoneId);
-    if (row.status !== 'planned') throw new DomainError('INVALID_TRANSITION', `Only a planned milestone can be edited; ${row.reference} is ${row.status.replace('_', ' ')}.`);
+    if (row.status !== 'planned')
+      throw new DomainError(
+        'INVALID_TRANSITION',
+        `Only a planned milestone can be edited; ${row.reference} is ${row.status.replace('_', ' ')}.`,
+      );
     const columns = editableColumns(input);
     // only links that change are read from Odoo; the sync checks every link again before it writes
     await assertMilestoneOdooLinks(tx, actor.organisationId, row.projectId, {
@@ -82,7 +92,10 @@ export async function updateMilestone(db: Db, input: UpdateMilestoneInput, actor
       action: 'milestone.edit',
       entityType: ENTITY,
       entityId: row.id,
-      changedFields: { ...diffFields(row, columns), evidence: { old: null, new: `${input.evidence.length} links` } },
+      changedFields: {
+        ...diffFields(row, columns),
+        evidence: { old: null, new: `${input.evidence.length} links` },
+      },
     });
   });
 }

@@ -27,15 +27,27 @@ export const milestoneSyncHandler: SyncHandler = {
   async sync({ db, odoo, recordId }) {
     const m = await loadForSync(db, recordId);
     if (!RELEASED_STATES.has(m.row.status)) return { operation: 'no change (not released)' };
-    if (!m.saleOrderId) throw missingMapping(`Project ${m.projectCode} has no Odoo sale order linked. Run a master-data pull.`);
+    if (!m.saleOrderId)
+      throw missingMapping(`Project ${m.projectCode} has no Odoo sale order linked. Run a master-data pull.`);
     const [order] = await odoo.read('sale.order', [m.saleOrderId], ['name', 'partner_id', 'order_line']);
     const partnerId = m2oId(order?.partner_id);
-    if (!order || partnerId === null) throw missingMapping(`Sale order ${m.saleOrderId} of project ${m.projectCode} no longer exists in Odoo or has no customer.`);
+    if (!order || partnerId === null)
+      throw missingMapping(
+        `Sale order ${m.saleOrderId} of project ${m.projectCode} no longer exists in Odoo or has no customer.`,
+      );
     const operations: string[] = [];
     const links: SyncLinkInput[] = [];
     // the ids a person chose are checked again right before anything is written (issue 20)
-    const problem = await findMilestoneLinkProblem(odoo, { saleOrderId: m.saleOrderId, projectOdooId: m.projectOdooId }, m.row);
-    if (problem) throw new OdooBusinessError({ odooName: 'plumbline.ForeignOdooLink', message: `${m.row.reference}: ${problem.message}` });
+    const problem = await findMilestoneLinkProblem(
+      odoo,
+      { saleOrderId: m.saleOrderId, projectOdooId: m.projectOdooId },
+      m.row,
+    );
+    if (problem)
+      throw new OdooBusinessError({
+        odooName: 'plumbline.ForeignOdooLink',
+        message: `${m.row.reference}: ${problem.message}`,
+      });
 
     const odooMilestone = await resolveOdooMilestone(odoo, m.row, m.projectOdooId);
     if (odooMilestone) {
@@ -43,14 +55,31 @@ export const milestoneSyncHandler: SyncHandler = {
         await odoo.write('project.milestone', [odooMilestone.id], { is_reached: true });
         operations.push('mark milestone reached');
       }
-      if (m.row.odooMilestoneId !== odooMilestone.id) await db.update(milestones).set({ odooMilestoneId: odooMilestone.id }).where(eq(milestones.id, recordId));
-      links.push({ purpose: 'project_milestone', odooModel: 'project.milestone', odooId: odooMilestone.id, reference: m.row.reference });
+      if (m.row.odooMilestoneId !== odooMilestone.id)
+        await db
+          .update(milestones)
+          .set({ odooMilestoneId: odooMilestone.id })
+          .where(eq(milestones.id, recordId));
+      links.push({
+        purpose: 'project_milestone',
+        odooModel: 'project.milestone',
+        odooId: odooMilestone.id,
+        reference: m.row.reference,
+      });
     } else operations.push('no Odoo milestone to mark reached');
 
     let invoiceId = (await findInvoice(odoo, m.row.reference, partnerId))?.id;
     if (invoiceId === undefined) {
-      const saleLineId = m.row.odooSaleLineId ?? odooMilestone?.saleLineId ?? (Array.isArray(order.order_line) ? (order.order_line[0] as number | undefined) : undefined) ?? null;
-      invoiceId = await createInvoice(db, odoo, m, { partnerId, origin: String(order.name ?? ''), saleLineId });
+      const saleLineId =
+        m.row.odooSaleLineId ??
+        odooMilestone?.saleLineId ??
+        (Array.isArray(order.order_line) ? (order.order_line[0] as number | undefined) : undefined) ??
+        null;
+      invoiceId = await createInvoice(db, odoo, m, {
+        partnerId,
+        origin: String(order.name ?? ''),
+        saleLineId,
+      });
       operations.push('create customer invoice');
     } else operations.push('adopt customer invoice');
     const [current] = await odoo.read('account.move', [invoiceId], ['state']);
@@ -59,7 +88,12 @@ export const milestoneSyncHandler: SyncHandler = {
       operations.push('post');
     }
     await applyInvoiceState(db, recordId, await readInvoice(odoo, invoiceId));
-    links.push({ purpose: 'customer_invoice', odooModel: 'account.move', odooId: invoiceId, reference: m.row.reference });
+    links.push({
+      purpose: 'customer_invoice',
+      odooModel: 'account.move',
+      odooId: invoiceId,
+      reference: m.row.reference,
+    });
     return { operation: operations.join(' + '), odooModel: 'account.move', odooId: invoiceId, links };
   },
 
@@ -69,11 +103,22 @@ export const milestoneSyncHandler: SyncHandler = {
 
   async describe(db, recordId) {
     const [row] = await db
-      .select({ reference: milestones.reference, projectId: milestones.projectId, amount: milestones.invoiceAmount, fixed: milestones.fixedAmount, syncStatus: milestones.syncStatus })
+      .select({
+        reference: milestones.reference,
+        projectId: milestones.projectId,
+        amount: milestones.invoiceAmount,
+        fixed: milestones.fixedAmount,
+        syncStatus: milestones.syncStatus,
+      })
       .from(milestones)
       .where(eq(milestones.id, recordId));
     if (!row) return null;
-    return { reference: row.reference, projectId: row.projectId, amountAtStake: row.amount ?? row.fixed, syncStatus: row.syncStatus };
+    return {
+      reference: row.reference,
+      projectId: row.projectId,
+      amountAtStake: row.amount ?? row.fixed,
+      syncStatus: row.syncStatus,
+    };
   },
 };
 
@@ -81,7 +126,15 @@ type MilestoneForSync = Awaited<ReturnType<typeof loadForSync>>;
 
 export async function loadForSync(db: DbOrTx, recordId: string) {
   const [found] = await db
-    .select({ row: milestones, projectCode: projects.code, organisationId: projects.organisationId, saleOrderId: projects.odooSaleOrderId, projectOdooId: projects.odooId, currency: projects.currency, companyId: projects.odooCompanyId })
+    .select({
+      row: milestones,
+      projectCode: projects.code,
+      organisationId: projects.organisationId,
+      saleOrderId: projects.odooSaleOrderId,
+      projectOdooId: projects.odooId,
+      currency: projects.currency,
+      companyId: projects.odooCompanyId,
+    })
     .from(milestones)
     .innerJoin(projects, eq(projects.id, milestones.projectId))
     .where(eq(milestones.id, recordId));
@@ -90,43 +143,101 @@ export async function loadForSync(db: DbOrTx, recordId: string) {
 }
 
 /** The linked project.milestone, else the project's one of the same name (adopted), else none. */
-async function resolveOdooMilestone(odoo: OdooClient, row: MilestoneForSync['row'], projectOdooId: number | null) {
+async function resolveOdooMilestone(
+  odoo: OdooClient,
+  row: MilestoneForSync['row'],
+  projectOdooId: number | null,
+) {
   const fields = ['is_reached', 'sale_line_id'];
-  let found = row.odooMilestoneId ? (await odoo.read('project.milestone', [row.odooMilestoneId], fields))[0] : undefined;
+  let found = row.odooMilestoneId
+    ? (await odoo.read('project.milestone', [row.odooMilestoneId], fields))[0]
+    : undefined;
   if (!found && projectOdooId) {
-    [found] = await odoo.searchRead('project.milestone', [['project_id', '=', projectOdooId], ['name', '=', row.name]], fields, { limit: 1, order: 'id' });
+    [found] = await odoo.searchRead(
+      'project.milestone',
+      [
+        ['project_id', '=', projectOdooId],
+        ['name', '=', row.name],
+      ],
+      fields,
+      { limit: 1, order: 'id' },
+    );
   }
-  return found ? { id: found.id, isReached: found.is_reached === true, saleLineId: m2oId(found.sale_line_id) } : null;
+  return found
+    ? { id: found.id, isReached: found.is_reached === true, saleLineId: m2oId(found.sale_line_id) }
+    : null;
 }
 
 /** The milestone's customer invoice by its deterministic ref; a live one wins over a cancelled one. */
-export async function findInvoice(odoo: OdooClient, reference: string, partnerId?: number | null): Promise<{ id: number; state: string } | null> {
-  const domain: unknown[] = [['move_type', '=', 'out_invoice'], ['ref', '=', reference]];
+export async function findInvoice(
+  odoo: OdooClient,
+  reference: string,
+  partnerId?: number | null,
+): Promise<{ id: number; state: string } | null> {
+  const domain: unknown[] = [
+    ['move_type', '=', 'out_invoice'],
+    ['ref', '=', reference],
+  ];
   if (partnerId) domain.push(['partner_id', '=', partnerId]);
-  const found = await odoo.searchRead<{ id: number; state: string }>('account.move', domain, ['state'], { order: 'id' });
+  const found = await odoo.searchRead<{ id: number; state: string }>('account.move', domain, ['state'], {
+    order: 'id',
+  });
   return found.find((move) => move.state !== 'cancel') ?? found[0] ?? null;
 }
 
 export async function readInvoice(odoo: OdooClient, invoiceId: number): Promise<InvoiceState> {
-  const [invoice] = await odoo.read<{ id: number; name: string | false; state: string; payment_state: string | false; amount_total: number }>('account.move', [invoiceId], INVOICE_FIELDS);
-  if (!invoice) throw new OdooBusinessError({ odooName: 'plumbline.InvoiceMissing', message: `Customer invoice ${invoiceId} no longer exists in Odoo.` });
-  return { id: invoice.id, name: invoice.name || null, state: invoice.state, paymentState: invoice.payment_state || null, amountTotal: String(invoice.amount_total) };
+  const [invoice] = await odoo.read<{
+    id: number;
+    name: string | false;
+    state: string;
+    payment_state: string | false;
+    amount_total: number;
+  }>('account.move', [invoiceId], INVOICE_FIELDS);
+  if (!invoice)
+    throw new OdooBusinessError({
+      odooName: 'plumbline.InvoiceMissing',
+      message: `Customer invoice ${invoiceId} no longer exists in Odoo.`,
+    });
+  return {
+    id: invoice.id,
+    name: invoice.name || null,
+    state: invoice.state,
+    paymentState: invoice.payment_state || null,
+    amountTotal: String(invoice.amount_total),
+  };
 }
 
-async function createInvoice(db: DbOrTx, odoo: OdooClient, m: MilestoneForSync, order: { partnerId: number; origin: string; saleLineId: number | null }): Promise<number> {
+async function createInvoice(
+  db: DbOrTx,
+  odoo: OdooClient,
+  m: MilestoneForSync,
+  order: { partnerId: number; origin: string; saleLineId: number | null },
+): Promise<number> {
   const { row } = m;
-  if (row.invoiceAmount === null) throw new Error(`${row.reference} is ${row.status} without a released amount`);
+  if (row.invoiceAmount === null)
+    throw new Error(`${row.reference} is ${row.status} without a released amount`);
   const mappings = await readOdooMappings(db, m.organisationId);
   const retention = row.retentionAmount ?? '0.00';
   const hasRetention = !new Money(retention).isZero();
-  const retentionAccountId = hasRetention ? await requireMapping(db, odoo, 'retentionReceivableAccountId', m.organisationId) : undefined;
-  const saleLine = order.saleLineId ? (await odoo.read('sale.order.line', [order.saleLineId], ['product_id', 'price_unit']))[0] : undefined;
+  const retentionAccountId = hasRetention
+    ? await requireMapping(db, odoo, 'retentionReceivableAccountId', m.organisationId)
+    : undefined;
+  const saleLine = order.saleLineId
+    ? (await odoo.read('sale.order.line', [order.saleLineId], ['product_id', 'price_unit']))[0]
+    : undefined;
   const productId = m2oId(saleLine?.product_id);
   const name = `${row.reference} · ${row.name}`;
   const lines: Record<string, unknown>[] = saleLine
     ? contractLineShare(name, row.invoiceAmount, saleLine.id, Number(saleLine.price_unit ?? 0), productId)
     : [{ name, quantity: 1, price_unit: Number(row.invoiceAmount), tax_ids: [[6, 0, []]] }];
-  if (hasRetention) lines.push({ name: `${row.reference} · Retention`, quantity: 1, price_unit: -Number(retention), tax_ids: [[6, 0, []]], account_id: retentionAccountId });
+  if (hasRetention)
+    lines.push({
+      name: `${row.reference} · Retention`,
+      quantity: 1,
+      price_unit: -Number(retention),
+      tax_ids: [[6, 0, []]],
+      account_id: retentionAccountId,
+    });
   return odoo.create('account.move', {
     move_type: 'out_invoice',
     partner_id: order.partnerId,
@@ -153,14 +264,37 @@ const QTY_DIGITS = 2;
  * Odoo's quantity precision, the cents left over go on a second line, not linked to the contract line,
  * so the invoice total stays the released amount to the cent.
  */
-export function contractLineShare(name: string, amount: string, saleLineId: number, linePrice: number, productId: number | null): Record<string, unknown>[] {
+export function contractLineShare(
+  name: string,
+  amount: string,
+  saleLineId: number,
+  linePrice: number,
+  productId: number | null,
+): Record<string, unknown>[] {
   const total = new Money(amount);
   const common = { tax_ids: [[6, 0, []]], ...(productId ? { product_id: productId } : {}) };
-  if (!(linePrice > 0)) return [{ name, quantity: 1, price_unit: Number(amount), tax_ids: [[6, 0, []]], sale_line_ids: [[6, 0, [saleLineId]]] }];
+  if (!(linePrice > 0))
+    return [
+      {
+        name,
+        quantity: 1,
+        price_unit: Number(amount),
+        tax_ids: [[6, 0, []]],
+        sale_line_ids: [[6, 0, [saleLineId]]],
+      },
+    ];
   const quantity = Number(total.div(linePrice).toDecimalPlaces(QTY_DIGITS).toString());
-  const lines: Record<string, unknown>[] = [{ name, quantity, price_unit: linePrice, ...common, sale_line_ids: [[6, 0, [saleLineId]]] }];
+  const lines: Record<string, unknown>[] = [
+    { name, quantity, price_unit: linePrice, ...common, sale_line_ids: [[6, 0, [saleLineId]]] },
+  ];
   const rest = total.minus(new Money(linePrice).times(quantity).toDecimalPlaces(2));
-  if (!rest.isZero()) lines.push({ name: `${name} (rounding to the contract line's quantity)`, quantity: 1, price_unit: Number(rest.toFixed(2)), tax_ids: [[6, 0, []]] });
+  if (!rest.isZero())
+    lines.push({
+      name: `${name} (rounding to the contract line's quantity)`,
+      quantity: 1,
+      price_unit: Number(rest.toFixed(2)),
+      tax_ids: [[6, 0, []]],
+    });
   return lines;
 }
 

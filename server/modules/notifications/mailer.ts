@@ -18,7 +18,13 @@ export function outboxDir(): string {
 
 export async function sendMail(message: MailMessage): Promise<MailResult> {
   const config = env();
-  const mail = { from: config.MAIL_FROM, to: message.to.join(', '), subject: message.subject, text: message.text, headers: message.headers };
+  const mail = {
+    from: config.MAIL_FROM,
+    to: message.to.join(', '),
+    subject: message.subject,
+    text: message.text,
+    headers: message.headers,
+  };
   if (config.SMTP_URL) {
     const transport = nodemailer.createTransport(config.SMTP_URL);
     const info = await transport.sendMail(mail);

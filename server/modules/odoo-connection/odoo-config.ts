@@ -106,7 +106,12 @@ export function describeStoredSecret(row: { secretCiphertext: string; secretLast
  * A link into Odoo's web client, for administrators only: the Odoo host is internal infrastructure
  * (and the database name rides in it), so other roles never receive it (issue 20).
  */
-export async function odooRecordUrl(db: DbOrTx, actor: Actor, model: string, id: number | null): Promise<string | null> {
+export async function odooRecordUrl(
+  db: DbOrTx,
+  actor: Actor,
+  model: string,
+  id: number | null,
+): Promise<string | null> {
   if (!id || !canSeeOdooAddress(actor)) return null;
   const base = env().ODOO_URL ?? (await storedConnectionRow(db))?.url;
   return base

@@ -86,7 +86,9 @@ describe('the stored Odoo connection', () => {
       sim.state.write('res.currency', gbp, { active: false });
       try {
         const again = await testOdooConnection(testDb.db, org.actors.admin);
-        expect(again.missingAccess).toContain('Activate the currency GBP in Odoo (Accounting → Configuration → Currencies) — Plumbline projects are kept in GBP.');
+        expect(again.missingAccess).toContain(
+          'Activate the currency GBP in Odoo (Accounting → Configuration → Currencies) — Plumbline projects are kept in GBP.',
+        );
       } finally {
         sim.state.write('res.currency', gbp, { active: true });
       }
@@ -97,7 +99,11 @@ describe('the stored Odoo connection', () => {
 
   it.each([
     // a new address or database needs the key again (issue 20), so these cases re-enter it
-    ['a wrong database', { database: 'nope', secret: 'conn-test-key-0001' }, /database name \("nope"\)|no database named "nope"/],
+    [
+      'a wrong database',
+      { database: 'nope', secret: 'conn-test-key-0001' },
+      /database name \("nope"\)|no database named "nope"/,
+    ],
     ['a wrong key', { secret: 'not-the-key' }, /rejected the login or API key/],
     ['an unreachable server', { url: 'http://127.0.0.1:9', secret: 'conn-test-key-0001' }, /unreachable/],
   ])('explains %s in plain words', async (_label, change, expected) => {
@@ -137,8 +143,18 @@ describe('the stored Odoo connection', () => {
   it("lists only the journals and accounts of the projects' Odoo company; two companies' journals are told apart", async () => {
     // a second company with its own, identically named, purchase journal and account
     const other = sim.state.create('res.company', { name: 'My US Company', currency_id: 2 });
-    const otherJournal = sim.state.create('account.journal', { name: 'Vendor Bills', code: 'BILL', type: 'purchase', company_id: other });
-    const otherAccount = sim.state.create('account.account', { name: 'Retention payable', code: '216000', account_type: 'liability_current', company_ids: [other] });
+    const otherJournal = sim.state.create('account.journal', {
+      name: 'Vendor Bills',
+      code: 'BILL',
+      type: 'purchase',
+      company_id: other,
+    });
+    const otherAccount = sim.state.create('account.account', {
+      name: 'Retention payable',
+      code: '216000',
+      account_type: 'liability_current',
+      company_ids: [other],
+    });
     const everything = await listMappingOptions(testDb.db, org.actors.admin);
     expect(everything.purchaseJournals.map((j) => j.id)).toContain(otherJournal);
     expect(everything.purchaseJournals.find((j) => j.id === otherJournal)!.label).toMatch(/My US Company/);

@@ -5,7 +5,12 @@ import type { Actor } from '@/server/auth/actor';
 import { env } from '@/server/env';
 import { DomainError } from '@/server/errors';
 import { odooModeLabel } from '@/server/odoo/mode';
-import { canSeeOdooAddress, createConfiguredOdooClient, describeStoredSecret, storedConnectionRow } from './odoo-config';
+import {
+  canSeeOdooAddress,
+  createConfiguredOdooClient,
+  describeStoredSecret,
+  storedConnectionRow,
+} from './odoo-config';
 import { describeOdooError } from './odoo-error-text';
 
 /** The admin screen's view: what is saved, what is in effect, the last test; never a secret. */
@@ -68,7 +73,10 @@ export async function getOdooStatus(db: DbOrTx, actor: Actor) {
     .limit(1);
   const mode = odooModeLabel();
   // the host and database name are for administrators; everyone else learns only that Odoo is connected
-  const shown = canSeeOdooAddress(actor) || !mode.configured || mode.simulated ? mode : { ...mode, text: 'Connected to Odoo.' };
+  const shown =
+    canSeeOdooAddress(actor) || !mode.configured || mode.simulated
+      ? mode
+      : { ...mode, text: 'Connected to Odoo.' };
   return { mode: shown, lastPull: lastRun ?? null };
 }
 
@@ -101,7 +109,9 @@ export async function listMappingOptions(db: DbOrTx, actor: Actor) {
       client.searchReadAll('product.product', [], ['name', 'default_code'], { order: 'name' }),
       client.searchReadAll('account.analytic.plan', [], ['name']),
     ]);
-    const companiesShown = new Set(journals.map((j) => (Array.isArray(j.company_id) ? j.company_id[0] : null)));
+    const companiesShown = new Set(
+      journals.map((j) => (Array.isArray(j.company_id) ? j.company_id[0] : null)),
+    );
     // with more than one company in the list, each label says whose journal it is
     const journalLabel = (r: Record<string, unknown>) =>
       label(

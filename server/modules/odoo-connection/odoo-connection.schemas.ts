@@ -51,7 +51,10 @@ const accountCode = z
   .trim()
   .min(1, 'Required.')
   .max(64, 'At most 64 characters.')
-  .regex(/^[A-Za-z0-9.]+$/, 'Letters, digits and dots only: Odoo refuses any other character in an account code.');
+  .regex(
+    /^[A-Za-z0-9.]+$/,
+    'Letters, digits and dots only: Odoo refuses any other character in an account code.',
+  );
 const recordName = z.string().trim().min(1, 'Required.').max(128, 'At most 128 characters.');
 
 /** What the setup page may create in Odoo, one kind per set-up step (nothing else). */
@@ -93,7 +96,8 @@ function setupUnion<E extends z.ZodRawShape>(extra: E) {
   return anyKind.transform((value, ctx) => {
     const parsed = byKind.safeParse(value);
     if (parsed.success) return parsed.data;
-    for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, code: 'custom', message: issue.message, path: issue.path });
+    for (const issue of parsed.error.issues)
+      ctx.addIssue({ ...issue, code: 'custom', message: issue.message, path: issue.path });
     return z.NEVER;
   });
 }

@@ -22,9 +22,18 @@ export async function saveOdooConnection(db: Db, input: SaveConnectionInput, act
     if (!hadSecret && !secret) throw new DomainError('VALIDATION', 'Enter the API key or password.');
     // The stored key belongs to the host, database and login it was entered for: pointing the
     // connection elsewhere must not carry it along (a "Test connection" would send it there).
-    const moved = row && (row.url !== input.url || row.database !== input.database || row.login !== input.login || row.authMethod !== input.authMethod);
+    const moved =
+      row &&
+      (row.url !== input.url ||
+        row.database !== input.database ||
+        row.login !== input.login ||
+        row.authMethod !== input.authMethod);
     if (moved && !secret) {
-      throw new DomainError('VALIDATION', 'Changing the Odoo address, database, login or sign-in method needs the API key or password again.', { field: 'secret' });
+      throw new DomainError(
+        'VALIDATION',
+        'Changing the Odoo address, database, login or sign-in method needs the API key or password again.',
+        { field: 'secret' },
+      );
     }
     if (row && input.version !== row.version)
       throw new DomainError('CONFLICT', 'The connection was changed by someone else. Reload and try again.');
@@ -119,11 +128,18 @@ export async function testOdooConnection(db: Db, actor: Actor): Promise<OdooTest
     const missing = describeMissingAccess(await missingOdooAccess(client));
     // every project's currency must be active in Odoo, or its documents cannot be issued in it
     const used = (
-      await db.selectDistinct({ currency: projects.currency }).from(projects).where(eq(projects.organisationId, actor.organisationId))
+      await db
+        .selectDistinct({ currency: projects.currency })
+        .from(projects)
+        .where(eq(projects.organisationId, actor.organisationId))
     ).map((r) => r.currency);
-    const active = new Set((await client.searchRead('res.currency', [['name', 'in', used]], ['name'])).map((r) => String(r.name)));
+    const active = new Set(
+      (await client.searchRead('res.currency', [['name', 'in', used]], ['name'])).map((r) => String(r.name)),
+    );
     for (const code of used.filter((c) => !active.has(c)))
-      missing.push(`Activate the currency ${code} in Odoo (Accounting → Configuration → Currencies) — Plumbline projects are kept in ${code}.`);
+      missing.push(
+        `Activate the currency ${code} in Odoo (Accounting → Configuration → Currencies) — Plumbline projects are kept in ${code}.`,
+      );
     const connected = `Connected to Odoo ${version.serverVersion} over ${transport === 'json2' ? 'JSON-2' : 'JSON-RPC'} as ${who.name} (${who.company.name}).`;
     result = {
       ok: missing.length === 0,

@@ -3,14 +3,26 @@ import type { DbOrTx } from '@/db/client';
 import { odooUnlinkedRecords, projects, subcontracts } from '@/db/schema';
 import type { Actor } from '@/server/auth/actor';
 import { DomainError } from '@/server/errors';
-import { listFilters, listOrder, listPaging, type ListColumns, type ListInput, type ListResult } from '@/server/lib/list';
+import {
+  listFilters,
+  listOrder,
+  listPaging,
+  type ListColumns,
+  type ListInput,
+  type ListResult,
+} from '@/server/lib/list';
 import { createConfiguredOdooClient, readOdooMappings } from './odoo-config';
 import { describeOdooError } from './odoo-error-text';
 import { distinctCostCodes, projectCompanies, RETENTION_ACCOUNT_TYPES } from './odoo-setup-guide.service';
 import { SETUP_STEPS, type MappingKey } from './odoo-setup-steps';
 
 type Option = { id: number; label: string };
-const REQUIRED: MappingKey[] = ['retentionPayableAccountId', 'retentionReceivableAccountId', 'changeOrderProductId', 'costCodePlanId'];
+const REQUIRED: MappingKey[] = [
+  'retentionPayableAccountId',
+  'retentionReceivableAccountId',
+  'changeOrderProductId',
+  'costCodePlanId',
+];
 
 /**
  * The setup page's Odoo side, read live: for each required setting what is chosen and what Odoo has
@@ -19,7 +31,11 @@ const REQUIRED: MappingKey[] = ['retentionPayableAccountId', 'retentionReceivabl
  */
 export async function getOdooSetupGuide(db: DbOrTx, actor: Actor) {
   const configured = await createConfiguredOdooClient(db, actor.organisationId);
-  if (!configured) throw new DomainError('ODOO_NOT_CONFIGURED', 'No Odoo connection is configured: save one on Admin → Odoo first.');
+  if (!configured)
+    throw new DomainError(
+      'ODOO_NOT_CONFIGURED',
+      'No Odoo connection is configured: save one on Admin → Odoo first.',
+    );
   const { client, config } = configured;
   const mappings = await readOdooMappings(db, actor.organisationId);
   try {
@@ -27,25 +43,38 @@ export async function getOdooSetupGuide(db: DbOrTx, actor: Actor) {
     const companies = await projectCompanies(db, actor.organisationId);
     const byCompany = companies.length ? [[major >= 18 ? 'company_ids' : 'company_id', 'in', companies]] : [];
     const accounts = (type: string) =>
-      client.searchReadAll('account.account', [['account_type', '=', type], ...byCompany], ['code', 'name'], { order: 'code' });
+      client.searchReadAll('account.account', [['account_type', '=', type], ...byCompany], ['code', 'name'], {
+        order: 'code',
+      });
     const [payable, receivable, products, plans] = await Promise.all([
       accounts(RETENTION_ACCOUNT_TYPES.retentionPayableAccountId.type),
       accounts(RETENTION_ACCOUNT_TYPES.retentionReceivableAccountId.type),
-      client.searchReadAll('product.product', [['type', '=', 'service']], ['name', 'default_code'], { order: 'name' }),
+      client.searchReadAll('product.product', [['type', '=', 'service']], ['name', 'default_code'], {
+        order: 'name',
+      }),
       client.searchReadAll('account.analytic.plan', [], ['name']),
     ]);
-    const toOptions = (rows: Record<string, unknown>[], label: (r: Record<string, unknown>) => string): Option[] =>
-      rows.map((r) => ({ id: Number(r.id), label: label(r) }));
+    const toOptions = (
+      rows: Record<string, unknown>[],
+      label: (r: Record<string, unknown>) => string,
+    ): Option[] => rows.map((r) => ({ id: Number(r.id), label: label(r) }));
     const candidates: Record<MappingKey, Option[]> = {
       retentionPayableAccountId: toOptions(payable, (r) => `${String(r.code)} ${String(r.name)}`),
       retentionReceivableAccountId: toOptions(receivable, (r) => `${String(r.code)} ${String(r.name)}`),
-      changeOrderProductId: toOptions(products, (r) => `${r.default_code ? `[${String(r.default_code)}] ` : ''}${String(r.name)}`),
+      changeOrderProductId: toOptions(
+        products,
+        (r) => `${r.default_code ? `[${String(r.default_code)}] ` : ''}${String(r.name)}`,
+      ),
       costCodePlanId: toOptions(plans, (r) => String(r.name)),
       purchaseJournalId: [],
       salesJournalId: [],
     };
     const planAccounts = mappings.costCodePlanId
-      ? await client.searchRead('account.analytic.account', [['plan_id', '=', mappings.costCodePlanId]], ['code', 'name'])
+      ? await client.searchRead(
+          'account.analytic.account',
+          [['plan_id', '=', mappings.costCodePlanId]],
+          ['code', 'name'],
+        )
       : [];
     const accountByCode = new Map(planAccounts.map((a) => [String(a.code), a.id]));
     const chosenLabel = async (key: MappingKey): Promise<string | null> => {
@@ -71,7 +100,10 @@ export async function getOdooSetupGuide(db: DbOrTx, actor: Actor) {
       })),
     };
   } catch (error) {
-    throw new DomainError('ODOO_UNAVAILABLE', describeOdooError(error, config, [config.apiKey, config.password]));
+    throw new DomainError(
+      'ODOO_UNAVAILABLE',
+      describeOdooError(error, config, [config.apiKey, config.password]),
+    );
   }
 }
 
@@ -92,7 +124,11 @@ export type SetupProjectRow = {
 };
 
 /** Plumbline's projects and what the pull linked each to. */
-export async function listSetupProjects(db: DbOrTx, actor: Actor, input: ListInput): Promise<ListResult<SetupProjectRow>> {
+export async function listSetupProjects(
+  db: DbOrTx,
+  actor: Actor,
+  input: ListInput,
+): Promise<ListResult<SetupProjectRow>> {
   const where = and(eq(projects.organisationId, actor.organisationId), listFilters(projectColumns, input));
   const { limit, offset } = listPaging(input);
   const rows = await db
@@ -121,11 +157,26 @@ const unlinkedColumns = {
   firstSeenAt: { sql: odooUnlinkedRecords.firstSeenAt },
 } satisfies ListColumns;
 
-export type UnlinkedRecordRow = { id: string; odooModel: string; odooId: number; name: string; reason: string; firstSeenAt: Date; lastSeenAt: Date };
+export type UnlinkedRecordRow = {
+  id: string;
+  odooModel: string;
+  odooId: number;
+  name: string;
+  reason: string;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+};
 
 /** Odoo records the pull found on no Plumbline project, once each, with why. */
-export async function listUnlinkedRecords(db: DbOrTx, actor: Actor, input: ListInput): Promise<ListResult<UnlinkedRecordRow>> {
-  const where = and(eq(odooUnlinkedRecords.organisationId, actor.organisationId), listFilters(unlinkedColumns, input));
+export async function listUnlinkedRecords(
+  db: DbOrTx,
+  actor: Actor,
+  input: ListInput,
+): Promise<ListResult<UnlinkedRecordRow>> {
+  const where = and(
+    eq(odooUnlinkedRecords.organisationId, actor.organisationId),
+    listFilters(unlinkedColumns, input),
+  );
   const { limit, offset } = listPaging(input);
   const rows = await db
     .select({

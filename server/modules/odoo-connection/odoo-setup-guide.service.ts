@@ -57,53 +57,99 @@ const refuse = (field: string, message: string) => new DomainError('VALIDATION',
  * recomputes it, so what is confirmed is what is written. Refusals Odoo would make (a code already
  * used, a name taken) are found first and named on their field.
  */
-async function planSetupRecord(db: DbOrTx, odoo: OdooClient, input: SetupRecordInput, actor: Actor): Promise<Plan> {
+async function planSetupRecord(
+  db: DbOrTx,
+  odoo: OdooClient,
+  input: SetupRecordInput,
+  actor: Actor,
+): Promise<Plan> {
   const mapping = input.kind === 'costCodeAccounts' ? null : SETUP_STEPS[input.kind].label;
   switch (input.kind) {
     case 'retentionPayableAccountId':
     case 'retentionReceivableAccountId': {
       const type = RETENTION_ACCOUNT_TYPES[input.kind];
-      const clash = await odoo.searchRead('account.account', [['code', '=', input.code]], ['code', 'name'], { limit: 1 });
+      const clash = await odoo.searchRead('account.account', [['code', '=', input.code]], ['code', 'name'], {
+        limit: 1,
+      });
       if (clash[0])
-        throw refuse('code', `Odoo already has account ${input.code} "${String(clash[0].name)}". Choose it under "Use an existing one", or enter a free code.`);
+        throw refuse(
+          'code',
+          `Odoo already has account ${input.code} "${String(clash[0].name)}". Choose it under "Use an existing one", or enter a free code.`,
+        );
       const companies = await projectCompanies(db, actor.organisationId);
       if (companies.length > 1)
-        throw refuse('code', 'Your projects are in more than one Odoo company: create this account in Odoo (one per company) and choose it here.');
+        throw refuse(
+          'code',
+          'Your projects are in more than one Odoo company: create this account in Odoo (one per company) and choose it here.',
+        );
       const major = (await odoo.version()).major;
-      const company = companies[0] ? (major >= 18 ? { company_ids: [[6, 0, companies]] } : { company_id: companies[0] }) : {};
+      const company = companies[0]
+        ? major >= 18
+          ? { company_ids: [[6, 0, companies]] }
+          : { company_id: companies[0] }
+        : {};
       return {
         kind: input.kind,
         title: `Create the ${SETUP_STEPS[input.kind].label.toLowerCase()}`,
         odooModel: 'account.account',
-        lines: [`Account ${input.code} ${input.name}`, `Type: ${type.label}`, companies[0] ? `Company: the projects' Odoo company (id ${companies[0]})` : "Company: the Odoo user's current company"],
+        lines: [
+          `Account ${input.code} ${input.name}`,
+          `Type: ${type.label}`,
+          companies[0]
+            ? `Company: the projects' Odoo company (id ${companies[0]})`
+            : "Company: the Odoo user's current company",
+        ],
         mapping,
-        create: [{ code: input.code, name: input.name, account_type: type.type, reconcile: false, ...company }],
+        create: [
+          { code: input.code, name: input.name, account_type: type.type, reconcile: false, ...company },
+        ],
       };
     }
     case 'changeOrderProductId': {
       const clash = await odoo.search('product.product', [['name', '=', input.name]], { limit: 1 });
       if (clash[0] !== undefined)
-        throw refuse('name', `Odoo already has a product named "${input.name}". Choose it under "Use an existing one", or enter another name.`);
+        throw refuse(
+          'name',
+          `Odoo already has a product named "${input.name}". Choose it under "Use an existing one", or enter another name.`,
+        );
       const code = input.internalReference?.trim() || null;
       return {
         kind: input.kind,
         title: 'Create the change-order product',
         odooModel: 'product.product',
-        lines: [`Product "${input.name}"${code ? ` [${code}]` : ''}`, 'Type: Service, can be sold and purchased', 'Used on every change-order line Plumbline adds to a sale or purchase order'],
+        lines: [
+          `Product "${input.name}"${code ? ` [${code}]` : ''}`,
+          'Type: Service, can be sold and purchased',
+          'Used on every change-order line Plumbline adds to a sale or purchase order',
+        ],
         mapping,
-        create: [{ name: input.name, type: 'service', sale_ok: true, purchase_ok: true, ...(code ? { default_code: code } : {}) }],
+        create: [
+          {
+            name: input.name,
+            type: 'service',
+            sale_ok: true,
+            purchase_ok: true,
+            ...(code ? { default_code: code } : {}),
+          },
+        ],
       };
     }
     case 'costCodePlanId': {
       const clash = await odoo.search('account.analytic.plan', [['name', '=', input.name]], { limit: 1 });
       if (clash[0] !== undefined)
-        throw refuse('name', `Odoo already has an analytic plan named "${input.name}". Choose it under "Use an existing one", or enter another name.`);
+        throw refuse(
+          'name',
+          `Odoo already has an analytic plan named "${input.name}". Choose it under "Use an existing one", or enter another name.`,
+        );
       const codes = await distinctCostCodes(db, actor.organisationId);
       return {
         kind: input.kind,
         title: 'Create the cost-code analytic plan',
         odooModel: 'account.analytic.plan',
-        lines: [`Analytic plan "${input.name}"`, ...codes.map((c) => `Analytic account ${c.code} · ${c.name}`)],
+        lines: [
+          `Analytic plan "${input.name}"`,
+          ...codes.map((c) => `Analytic account ${c.code} · ${c.name}`),
+        ],
         mapping,
         // one call: the plan with its accounts (account_ids commands) is one Odoo transaction
         create: [{ name: input.name, account_ids: codes.map((c) => [0, 0, { name: c.name, code: c.code }]) }],
@@ -112,10 +158,15 @@ async function planSetupRecord(db: DbOrTx, odoo: OdooClient, input: SetupRecordI
     case 'costCodeAccounts': {
       const planId = (await readOdooMappings(db, actor.organisationId)).costCodePlanId;
       if (!planId) throw refuse('kind', 'Choose or create the cost-code analytic plan first.');
-      const existing = await odoo.searchRead('account.analytic.account', [['plan_id', '=', planId]], ['code']);
+      const existing = await odoo.searchRead(
+        'account.analytic.account',
+        [['plan_id', '=', planId]],
+        ['code'],
+      );
       const have = new Set(existing.map((a) => a.code));
       const missing = (await distinctCostCodes(db, actor.organisationId)).filter((c) => !have.has(c.code));
-      if (missing.length === 0) throw refuse('kind', 'Every Plumbline cost code already has its analytic account in the plan.');
+      if (missing.length === 0)
+        throw refuse('kind', 'Every Plumbline cost code already has its analytic account in the plan.');
       return {
         kind: input.kind,
         title: 'Create the missing cost-code analytic accounts',
@@ -130,7 +181,11 @@ async function planSetupRecord(db: DbOrTx, odoo: OdooClient, input: SetupRecordI
 
 async function withOdoo<T>(db: DbOrTx, actor: Actor, fn: (odoo: OdooClient) => Promise<T>): Promise<T> {
   const configured = await createConfiguredOdooClient(db, actor.organisationId);
-  if (!configured) throw new DomainError('ODOO_NOT_CONFIGURED', 'No Odoo connection is configured: save one on Admin → Odoo first.');
+  if (!configured)
+    throw new DomainError(
+      'ODOO_NOT_CONFIGURED',
+      'No Odoo connection is configured: save one on Admin → Odoo first.',
+    );
   try {
     return await fn(configured.client);
   } catch (error) {
@@ -140,10 +195,17 @@ async function withOdoo<T>(db: DbOrTx, actor: Actor, fn: (odoo: OdooClient) => P
 }
 
 function odooRefusal(error: unknown, config: ResolvedOdooConfig): DomainError {
-  return new DomainError('ODOO_UNAVAILABLE', describeOdooError(error, config, [config.apiKey, config.password]));
+  return new DomainError(
+    'ODOO_UNAVAILABLE',
+    describeOdooError(error, config, [config.apiKey, config.password]),
+  );
 }
 
-export async function previewSetupRecord(db: Db, input: SetupRecordInput, actor: Actor): Promise<SetupPreview> {
+export async function previewSetupRecord(
+  db: Db,
+  input: SetupRecordInput,
+  actor: Actor,
+): Promise<SetupPreview> {
   return withOdoo(db, actor, async (odoo) => {
     const { create: _create, ...preview } = await planSetupRecord(db, odoo, input, actor);
     return preview;
@@ -159,13 +221,17 @@ export async function previewSetupRecord(db: Db, input: SetupRecordInput, actor:
 export async function createSetupRecord(db: Db, input: SetupRecordInput, actor: Actor) {
   const { plan, ids } = await withOdoo(db, actor, async (odoo) => {
     const plan = await planSetupRecord(db, odoo, input, actor);
-    const ids = plan.create.length === 1 ? [await odoo.create(plan.odooModel, plan.create[0]!)] : await odoo.createMany(plan.odooModel, plan.create);
+    const ids =
+      plan.create.length === 1
+        ? [await odoo.create(plan.odooModel, plan.create[0]!)]
+        : await odoo.createMany(plan.odooModel, plan.create);
     return { plan, ids };
   });
   if (input.kind !== 'costCodeAccounts') await saveOdooMappings(db, { [input.kind]: ids[0]! }, actor);
   await db.transaction(async (tx) => {
     // cost codes are linked to their new analytic accounts by the pull (matched by code)
-    if (input.kind === 'costCodePlanId' || input.kind === 'costCodeAccounts') await enqueuePull(tx, { trigger: 'manual', triggeredById: actor.id });
+    if (input.kind === 'costCodePlanId' || input.kind === 'costCodeAccounts')
+      await enqueuePull(tx, { trigger: 'manual', triggeredById: actor.id });
     await recordAudit(tx, {
       actor,
       action: 'odoo.setup.create',

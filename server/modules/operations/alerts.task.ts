@@ -8,7 +8,17 @@ export const ALERTS_TASK = 'alerts_evaluate';
 
 const alertsTask: Task = async () => {
   const events = await evaluateAlerts(getDb());
-  for (const e of events) logger().warn({ component: 'alerts', kind: e.kind, rule: e.alert.rule, subject: e.alert.subject, alertId: e.alert.id }, e.alert.title);
+  for (const e of events)
+    logger().warn(
+      {
+        component: 'alerts',
+        kind: e.kind,
+        rule: e.alert.rule,
+        subject: e.alert.subject,
+        alertId: e.alert.id,
+      },
+      e.alert.title,
+    );
 };
 
 /** Registered by the worker (server/sync/worker.ts) next to the other cron tasks. */

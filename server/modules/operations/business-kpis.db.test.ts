@@ -29,8 +29,14 @@ describe('business KPIs', () => {
     const before = byKey(await getBusinessKpis(db, { exceptionBusinessDays: 2 }));
     const projectId = org.projectIds['P-1001']!;
     const { qs, pm, finance } = org.actors;
-    const [vendor] = await db.insert(partners).values({ organisationId: qs.organisationId, name: 'KPI Vendor Ltd', isVendor: true }).returning();
-    const [sc] = await db.insert(subcontracts).values({ projectId, vendorId: vendor!.id, reference: 'SC-KPI', title: 'KPI subcontract' }).returning();
+    const [vendor] = await db
+      .insert(partners)
+      .values({ organisationId: qs.organisationId, name: 'KPI Vendor Ltd', isVendor: true })
+      .returning();
+    const [sc] = await db
+      .insert(subcontracts)
+      .values({ projectId, vendorId: vendor!.id, reference: 'SC-KPI', title: 'KPI subcontract' })
+      .returning();
     // states inserted directly (the services' own guards are tested elsewhere); triggers off for this transaction only
     await db.transaction(async (tx) => {
       await tx.execute(sql`SET LOCAL session_replication_role = replica`);
@@ -57,7 +63,10 @@ describe('business KPIs', () => {
       await tx.execute(exception('1 hour', false, '999.00')); // fresh: not counted
     });
     const after = byKey(await getBusinessKpis(db, { exceptionBusinessDays: 2 }));
-    const delta = (key: KpiKey) => ({ count: after[key].count - before[key].count, amount: new Money(after[key].amount).minus(before[key].amount).toFixed(2) });
+    const delta = (key: KpiKey) => ({
+      count: after[key].count - before[key].count,
+      amount: new Money(after[key].amount).minus(before[key].amount).toFixed(2),
+    });
     expect(delta('claims_approved_not_released')).toEqual({ count: 2, amount: '3000.30' });
     expect(delta('bills_drafted_not_posted')).toEqual({ count: 1, amount: '500.05' });
     expect(delta('milestones_reached_not_invoiced')).toEqual({ count: 2, amount: '10000.00' });
@@ -67,7 +76,9 @@ describe('business KPIs', () => {
     // the same figures through the router, for those who read the exception queue only
     const viaRouter = byKey(await createCaller(contextFor(db, finance)).operations.kpis());
     expect(viaRouter.claims_approved_not_released.amount).toBe(after.claims_approved_not_released.amount);
-    await expect(createCaller(contextFor(db, qs)).operations.kpis()).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(createCaller(contextFor(db, qs)).operations.kpis()).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
   });
 });
 
@@ -75,25 +86,68 @@ describe('SLOs', () => {
   it('defaults to 99 % within 5 minutes and 2 business days; only an admin changes them, audited, compare-and-set', async () => {
     const db = testDb.db;
     const defaults = await getSloStatus(db);
-    expect(defaults.find((s) => s.workflow === 'claim')).toMatchObject({ objectivePercent: 99, threshold: 5, custom: false, version: 0 });
-    expect(defaults.find((s) => s.workflow === 'exceptions')).toMatchObject({ objectivePercent: 100, threshold: 2 });
-    await expect(createCaller(contextFor(db, org.actors.finance)).operations.updateSlo({ workflow: 'claim', objectivePercent: 95, threshold: 10, windowDays: 7, version: 0 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect(defaults.find((s) => s.workflow === 'claim')).toMatchObject({
+      objectivePercent: 99,
+      threshold: 5,
+      custom: false,
+      version: 0,
+    });
+    expect(defaults.find((s) => s.workflow === 'exceptions')).toMatchObject({
+      objectivePercent: 100,
+      threshold: 2,
+    });
+    await expect(
+      createCaller(contextFor(db, org.actors.finance)).operations.updateSlo({
+        workflow: 'claim',
+        objectivePercent: 95,
+        threshold: 10,
+        windowDays: 7,
+        version: 0,
+      }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
     const admin = createCaller(contextFor(db, org.actors.admin));
-    await admin.operations.updateSlo({ workflow: 'claim', objectivePercent: 95, threshold: 10, windowDays: 14, version: 0 });
-    await expect(admin.operations.updateSlo({ workflow: 'claim', objectivePercent: 90, threshold: 10, windowDays: 14, version: 0 })).rejects.toMatchObject({ code: 'CONFLICT' });
-    expect((await getSloStatus(db)).find((s) => s.workflow === 'claim')).toMatchObject({ objectivePercent: 95, threshold: 10, windowDays: 14, version: 1, custom: true });
+    await admin.operations.updateSlo({
+      workflow: 'claim',
+      objectivePercent: 95,
+      threshold: 10,
+      windowDays: 14,
+      version: 0,
+    });
+    await expect(
+      admin.operations.updateSlo({
+        workflow: 'claim',
+        objectivePercent: 90,
+        threshold: 10,
+        windowDays: 14,
+        version: 0,
+      }),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect((await getSloStatus(db)).find((s) => s.workflow === 'claim')).toMatchObject({
+      objectivePercent: 95,
+      threshold: 10,
+      windowDays: 14,
+      version: 1,
+      custom: true,
+    });
     const audit = await db.select().from(auditEvents).where(eq(auditEvents.action, 'slo.updated'));
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ entityType: 'slo', entityId: 'claim', actorId: org.actors.admin.id });
-    expect(audit[0]!.changedFields).toMatchObject({ objectivePercent: { old: 99, new: 95 }, threshold: { old: 5, new: 10 } });
+    expect(audit[0]!.changedFields).toMatchObject({
+      objectivePercent: { old: 99, new: 95 },
+      threshold: { old: 5, new: 10 },
+    });
   });
 
   it('judges approvals: synced in time is good, late or still missing after the threshold is bad, young ones wait', async () => {
     const db = testDb.db;
     const before = (await getSloStatus(db)).find((s) => s.workflow === 'milestone')!;
     const approve = async (ago: string, syncedAfter: string | null) => {
-      const [row] = await db.execute<{ id: string }>(sql`SELECT gen_random_uuid()::text AS id`).then((r) => r.rows);
-      await db.execute(sql`INSERT INTO audit_events (actor_role, action, entity_type, entity_id, correlation_id, occurred_at) VALUES ('system', 'milestone.released', 'milestone', ${row!.id}, ${row!.id}::uuid, now() - ${ago}::interval)`);
+      const [row] = await db
+        .execute<{ id: string }>(sql`SELECT gen_random_uuid()::text AS id`)
+        .then((r) => r.rows);
+      await db.execute(
+        sql`INSERT INTO audit_events (actor_role, action, entity_type, entity_id, correlation_id, occurred_at) VALUES ('system', 'milestone.released', 'milestone', ${row!.id}, ${row!.id}::uuid, now() - ${ago}::interval)`,
+      );
       if (syncedAfter) {
         await db.execute(sql`INSERT INTO sync_attempts (record_type, record_id, operation, outcome, duration_ms, attempt_number, correlation_id, started_at, finished_at)
                              VALUES ('milestone', gen_random_uuid(), 'sync', 'success', 5, 1, ${row!.id}::uuid, now(), now() - ${ago}::interval + ${syncedAfter}::interval)`);

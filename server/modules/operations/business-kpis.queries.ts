@@ -1,7 +1,11 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 
-export type KpiKey = 'claims_approved_not_released' | 'bills_drafted_not_posted' | 'milestones_reached_not_invoiced' | 'exceptions_past_slo';
+export type KpiKey =
+  | 'claims_approved_not_released'
+  | 'bills_drafted_not_posted'
+  | 'milestones_reached_not_invoiced'
+  | 'exceptions_past_slo';
 
 export type Kpi = {
   key: KpiKey;
@@ -18,7 +22,10 @@ export type Kpi = {
 const LABELS: Record<KpiKey, { label: string; financeTerm: string }> = {
   claims_approved_not_released: { label: 'Claims approved, not released', financeTerm: 'awaiting release' },
   bills_drafted_not_posted: { label: 'Bills drafted, not posted', financeTerm: 'unposted' },
-  milestones_reached_not_invoiced: { label: 'Milestones reached, not invoiced', financeTerm: 'delayed billing trigger' },
+  milestones_reached_not_invoiced: {
+    label: 'Milestones reached, not invoiced',
+    financeTerm: 'delayed billing trigger',
+  },
   exceptions_past_slo: { label: 'Exceptions past their SLO, unowned', financeTerm: 'unmatched' },
 };
 
@@ -32,8 +39,16 @@ const LABELS: Record<KpiKey, { label: string; financeTerm: string }> = {
  * - open exceptions with no assignee older than `exceptionBusinessDays` business days (Mon–Fri,
  *   counted after the day it was first seen), with their amount at stake.
  */
-export async function getBusinessKpis(db: DbOrTx, options: { exceptionBusinessDays: number }): Promise<Kpi[]> {
-  const result = await db.execute<{ key: KpiKey; count: number; amount: string; oldest_days: number | null }>(sql`
+export async function getBusinessKpis(
+  db: DbOrTx,
+  options: { exceptionBusinessDays: number },
+): Promise<Kpi[]> {
+  const result = await db.execute<{
+    key: KpiKey;
+    count: number;
+    amount: string;
+    oldest_days: number | null;
+  }>(sql`
     WITH revised AS (
       SELECT p.id, p.original_contract_amount + coalesce((SELECT sum(r.amount) FROM contract_revisions r WHERE r.project_id = p.id), 0) AS contract
       FROM projects p),
@@ -61,9 +76,20 @@ export async function getBusinessKpis(db: DbOrTx, options: { exceptionBusinessDa
     FROM (VALUES ('claims_approved_not_released'), ('bills_drafted_not_posted'), ('milestones_reached_not_invoiced'), ('exceptions_past_slo')) AS k(key)
     LEFT JOIN items i ON i.key = k.key
     GROUP BY k.key`);
-  const order: KpiKey[] = ['claims_approved_not_released', 'bills_drafted_not_posted', 'milestones_reached_not_invoiced', 'exceptions_past_slo'];
+  const order: KpiKey[] = [
+    'claims_approved_not_released',
+    'bills_drafted_not_posted',
+    'milestones_reached_not_invoiced',
+    'exceptions_past_slo',
+  ];
   return order.map((key) => {
     const row = result.rows.find((r) => r.key === key);
-    return { key, ...LABELS[key], count: row?.count ?? 0, amount: row?.amount ?? '0.00', oldestDays: row?.oldest_days ?? null };
+    return {
+      key,
+      ...LABELS[key],
+      count: row?.count ?? 0,
+      amount: row?.amount ?? '0.00',
+      oldestDays: row?.oldest_days ?? null,
+    };
   });
 }

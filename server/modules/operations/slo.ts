@@ -10,7 +10,14 @@ export const SYNC_WORKFLOWS = ['change_order', 'claim', 'milestone'] as const;
 export const SLO_WORKFLOWS = [...SYNC_WORKFLOWS, 'exceptions'] as const;
 export type SloWorkflow = (typeof SLO_WORKFLOWS)[number];
 
-export type SloTarget = { workflow: SloWorkflow; objectivePercent: number; threshold: number; windowDays: number; version: number; custom: boolean };
+export type SloTarget = {
+  workflow: SloWorkflow;
+  objectivePercent: number;
+  threshold: number;
+  windowDays: number;
+  version: number;
+  custom: boolean;
+};
 
 /** Defaults: 99 % of approvals reach Odoo within 5 minutes; no exception unowned past 2 business days. */
 export const DEFAULT_SLOS: Record<SloWorkflow, Omit<SloTarget, 'version' | 'custom'>> = {
@@ -25,7 +32,14 @@ export async function getSloTargets(db: DbOrTx): Promise<SloTarget[]> {
   return SLO_WORKFLOWS.map((workflow) => {
     const row = rows.find((r) => r.workflow === workflow);
     if (!row) return { ...DEFAULT_SLOS[workflow], version: 0, custom: false };
-    return { workflow, objectivePercent: Number(row.objectivePercent), threshold: row.threshold, windowDays: row.windowDays, version: row.version, custom: true };
+    return {
+      workflow,
+      objectivePercent: Number(row.objectivePercent),
+      threshold: row.threshold,
+      windowDays: row.windowDays,
+      version: row.version,
+      custom: true,
+    };
   });
 }
 
@@ -57,7 +71,13 @@ export async function getSloStatus(db: DbOrTx): Promise<SloStatus[]> {
                                        WHERE extract(isodow FROM d) < 6) > ${target.threshold})::int AS bad
         FROM exceptions e WHERE e.status = 'open' AND e.assignee_id IS NULL`);
       const row = result.rows[0] ?? { total: 0, bad: 0 };
-      out.push({ ...target, total: row.total, bad: row.bad, compliance: row.total === 0 ? null : (row.total - row.bad) / row.total, budgetBurn: burn(row.total, row.bad, target.objectivePercent) });
+      out.push({
+        ...target,
+        total: row.total,
+        bad: row.bad,
+        compliance: row.total === 0 ? null : (row.total - row.bad) / row.total,
+        budgetBurn: burn(row.total, row.bad, target.objectivePercent),
+      });
       continue;
     }
     const result = await db.execute<{ total: number; bad: number }>(sql`
@@ -75,7 +95,13 @@ export async function getSloStatus(db: DbOrTx): Promise<SloStatus[]> {
       FROM judged
       WHERE synced_at IS NOT NULL OR now() - approved_at > make_interval(mins => ${target.threshold})`);
     const row = result.rows[0] ?? { total: 0, bad: 0 };
-    out.push({ ...target, total: row.total, bad: row.bad, compliance: row.total === 0 ? null : (row.total - row.bad) / row.total, budgetBurn: burn(row.total, row.bad, target.objectivePercent) });
+    out.push({
+      ...target,
+      total: row.total,
+      bad: row.bad,
+      compliance: row.total === 0 ? null : (row.total - row.bad) / row.total,
+      budgetBurn: burn(row.total, row.bad, target.objectivePercent),
+    });
   }
   return out;
 }
@@ -98,14 +124,39 @@ export const updateSloInput = z
   .strict();
 
 /** Admin-set SLO; compare-and-set on version (0 = still the default), audited in the same transaction. */
-export async function updateSlo(db: DbOrTx, input: z.infer<typeof updateSloInput>, actor: Actor): Promise<SloTarget> {
+export async function updateSlo(
+  db: DbOrTx,
+  input: z.infer<typeof updateSloInput>,
+  actor: Actor,
+): Promise<SloTarget> {
   const run = async (tx: DbOrTx) => {
-    const [before] = await tx.select().from(sloTargets).where(eq(sloTargets.workflow, input.workflow)).for('update');
+    const [before] = await tx
+      .select()
+      .from(sloTargets)
+      .where(eq(sloTargets.workflow, input.workflow))
+      .for('update');
     const current = before ? before.version : 0;
-    if (current !== input.version) throw new DomainError('CONFLICT', 'Someone changed this SLO meanwhile; reload and try again.');
-    const values = { objectivePercent: String(input.objectivePercent), threshold: input.threshold, windowDays: input.windowDays, updatedById: actor.id, updatedAt: new Date(), version: current + 1 };
-    await tx.insert(sloTargets).values({ workflow: input.workflow, ...values }).onConflictDoUpdate({ target: sloTargets.workflow, set: values });
-    const old = before ? { objectivePercent: Number(before.objectivePercent), threshold: before.threshold, windowDays: before.windowDays } : DEFAULT_SLOS[input.workflow];
+    if (current !== input.version)
+      throw new DomainError('CONFLICT', 'Someone changed this SLO meanwhile; reload and try again.');
+    const values = {
+      objectivePercent: String(input.objectivePercent),
+      threshold: input.threshold,
+      windowDays: input.windowDays,
+      updatedById: actor.id,
+      updatedAt: new Date(),
+      version: current + 1,
+    };
+    await tx
+      .insert(sloTargets)
+      .values({ workflow: input.workflow, ...values })
+      .onConflictDoUpdate({ target: sloTargets.workflow, set: values });
+    const old = before
+      ? {
+          objectivePercent: Number(before.objectivePercent),
+          threshold: before.threshold,
+          windowDays: before.windowDays,
+        }
+      : DEFAULT_SLOS[input.workflow];
     await recordAudit(tx, {
       actor,
       action: 'slo.updated',
@@ -117,7 +168,14 @@ export async function updateSlo(db: DbOrTx, input: z.infer<typeof updateSloInput
         windowDays: { old: old.windowDays, new: input.windowDays },
       },
     });
-    return { workflow: input.workflow, objectivePercent: input.objectivePercent, threshold: input.threshold, windowDays: input.windowDays, version: current + 1, custom: true } satisfies SloTarget;
+    return {
+      workflow: input.workflow,
+      objectivePercent: input.objectivePercent,
+      threshold: input.threshold,
+      windowDays: input.windowDays,
+      version: current + 1,
+      custom: true,
+    } satisfies SloTarget;
   };
   return db.transaction((tx) => run(tx));
 }

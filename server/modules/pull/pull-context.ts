@@ -1,6 +1,12 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '@/db/client';
-import { odooUnlinkedRecords, pullCursors, pullRunRecords, type OdooMappings, type PullCounts } from '@/db/schema';
+import {
+  odooUnlinkedRecords,
+  pullCursors,
+  pullRunRecords,
+  type OdooMappings,
+  type PullCounts,
+} from '@/db/schema';
 import type { OdooClient } from '@/server/odoo/client';
 import type { OdooFieldNames } from '@/server/odoo/field-names';
 import { diffFields, type ChangedFields } from '@/server/modules/audit/audit.service';

@@ -11,7 +11,7 @@ export const MATCHING_RULES: { what: string; rule: string }[] = [
   {
     what: 'Company and currency',
     // pull-projects.ts companyMismatch
-    rule: "A linked project takes its Odoo company from the Odoo project (or its sale order). It is not linked while its currency is inactive in Odoo, or its sale order is in another company or currency: that raises an exception for the project, in plain words.",
+    rule: 'A linked project takes its Odoo company from the Odoo project (or its sale order). It is not linked while its currency is inactive in Odoo, or its sale order is in another company or currency: that raises an exception for the project, in plain words.',
   },
   {
     what: 'Sale orders',

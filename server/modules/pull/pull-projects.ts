@@ -41,7 +41,9 @@ export function companyMismatch(input: {
   activeCurrencies: Map<string, number>;
 }): string | null {
   const { project, name, companyId, companies, sale, activeCurrencies } = input;
-  const companyName = companyId ? String(companies.get(companyId)?.name ?? `company ${companyId}`) : 'no company';
+  const companyName = companyId
+    ? String(companies.get(companyId)?.name ?? `company ${companyId}`)
+    : 'no company';
   if (!activeCurrencies.has(project.currency))
     return `Project ${project.code} is kept in ${project.currency}, but ${project.currency} is not an active currency in Odoo. Activate it in Odoo (Accounting → Configuration → Currencies) or correct the project's currency in Plumbline.`;
   const saleCompany = m2oId(sale?.company_id);
@@ -108,11 +110,18 @@ export async function pullProjects(ctx: PullContext): Promise<void> {
   );
   const saleIds = rows.flatMap((row) => (m2oId(row.sale_order_id) ? [m2oId(row.sale_order_id)!] : []));
   const sales = new Map(
-    (saleIds.length ? await ctx.odoo.read('sale.order', saleIds, ['partner_id', 'company_id', 'currency_id']) : []).map((s) => [s.id, s]),
+    (saleIds.length
+      ? await ctx.odoo.read('sale.order', saleIds, ['partner_id', 'company_id', 'currency_id'])
+      : []
+    ).map((s) => [s.id, s]),
   );
-  const companyIds = [...new Set(rows.flatMap((row) => (m2oId(row.company_id) ? [m2oId(row.company_id)!] : [])))];
+  const companyIds = [
+    ...new Set(rows.flatMap((row) => (m2oId(row.company_id) ? [m2oId(row.company_id)!] : []))),
+  ];
   const companies = new Map(
-    (companyIds.length ? await ctx.odoo.read('res.company', companyIds, ['name', 'currency_id']) : []).map((c) => [c.id, c]),
+    (companyIds.length ? await ctx.odoo.read('res.company', companyIds, ['name', 'currency_id']) : []).map(
+      (c) => [c.id, c],
+    ),
   );
   const activeCurrencies = await odooCurrencies(ctx);
   const rec = recorder(ctx, MODEL);
@@ -137,10 +146,23 @@ export async function pullProjects(ctx: PullContext): Promise<void> {
       }
       await clearUnlinked(sp, ctx, MODEL, row.id);
       const saleOrderId = m2oId(row.sale_order_id);
-      const companyId = m2oId(row.company_id) ?? (saleOrderId ? m2oId(sales.get(saleOrderId)?.company_id) : null);
-      const mismatch = companyMismatch({ project: match, name, companyId, companies, sale: saleOrderId ? sales.get(saleOrderId) : undefined, activeCurrencies });
+      const companyId =
+        m2oId(row.company_id) ?? (saleOrderId ? m2oId(sales.get(saleOrderId)?.company_id) : null);
+      const mismatch = companyMismatch({
+        project: match,
+        name,
+        companyId,
+        companies,
+        sale: saleOrderId ? sales.get(saleOrderId) : undefined,
+        activeCurrencies,
+      });
       if (mismatch) {
-        await rec.failed(sp, { recordType: 'project', recordId: match.id, odooId: row.id, message: mismatch });
+        await rec.failed(sp, {
+          recordType: 'project',
+          recordId: match.id,
+          odooId: row.id,
+          message: mismatch,
+        });
         await raiseException(sp, {
           category: 'pull_mapping',
           cause: CURRENCY_OR_COMPANY,
@@ -150,7 +172,8 @@ export async function pullProjects(ctx: PullContext): Promise<void> {
           projectId: match.id,
           title: `Project ${match.code} cannot be linked to Odoo as it stands`,
           detail: mismatch,
-          guidance: 'Nothing is synced for this project until Odoo and Plumbline agree on its company and currency. Fix it in Odoo (or the project currency in Plumbline); the next pull checks again and links it.',
+          guidance:
+            'Nothing is synced for this project until Odoo and Plumbline agree on its company and currency. Fix it in Odoo (or the project currency in Plumbline); the next pull checks again and links it.',
         });
         return;
       }

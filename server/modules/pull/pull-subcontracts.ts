@@ -59,7 +59,12 @@ export async function pullPurchaseOrders(ctx: PullContext): Promise<void> {
       const existing = await findSubcontract(sp, order);
       if (!project && !existing) {
         // another department's PO, or one for the office: listed once as "not linked", no exception
-        await noteUnlinked(sp, ctx, { odooModel: PO, odooId: order.id, name: String(order.name), reason: unlinkedOrderReason(own) });
+        await noteUnlinked(sp, ctx, {
+          odooModel: PO,
+          odooId: order.id,
+          name: String(order.name),
+          reason: unlinkedOrderReason(own),
+        });
         // an exception raised for it by an earlier version is not a problem any more
         await resolveExceptionsFor(sp, 'odoo_purchase_order', String(order.id), NO_PROJECT);
         return;

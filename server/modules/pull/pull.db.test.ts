@@ -229,33 +229,53 @@ describe('master-data pull from the demo simulator', () => {
   it('refuses to link a project whose currency is inactive in Odoo, or whose sale order is in another company, in plain words', async () => {
     const p2 = await testDb.db.select().from(projects).where(eq(projects.code, 'P-1002'));
     const p3 = await testDb.db.select().from(projects).where(eq(projects.code, 'P-1003'));
-    await testDb.db.update(projects).set({ odooId: null, odooCompanyId: null }).where(inArray(projects.code, ['P-1002', 'P-1003']));
+    await testDb.db
+      .update(projects)
+      .set({ odooId: null, odooCompanyId: null })
+      .where(inArray(projects.code, ['P-1002', 'P-1003']));
     // P-1002's GBP is switched off in Odoo; P-1003's sale order moves to a second company
     const gbp = sim.state.search('res.currency', [['name', '=', 'GBP']])[0]!;
     sim.state.write('res.currency', gbp, { active: false });
-    const usCompany = sim.state.create('res.company', { name: 'My US Company', currency_id: sim.state.search('res.currency', [['name', '=', 'USD']])[0] });
+    const usCompany = sim.state.create('res.company', {
+      name: 'My US Company',
+      currency_id: sim.state.search('res.currency', [['name', '=', 'USD']])[0],
+    });
     const demo3 = sim.demo!.projects['P-1003']!;
     sim.state.write('project.project', demo3.projectId, { company_id: 1 });
     sim.state.write('sale.order', demo3.saleOrderId, { company_id: usCompany });
     try {
       const summary = await pull();
-      const failed = (await recordsOf(summary.runId)).filter((r) => r.action === 'failed' && r.odooModel === 'project.project');
+      const failed = (await recordsOf(summary.runId)).filter(
+        (r) => r.action === 'failed' && r.odooModel === 'project.project',
+      );
       const messages = failed.map((r) => r.message).join('\n');
       expect(messages).toMatch(/P-1\d{3} is kept in GBP, but GBP is not an active currency in Odoo/);
       const [after2] = await testDb.db.select().from(projects).where(eq(projects.id, p2[0]!.id));
       expect(after2).toMatchObject({ odooId: null, odooCompanyId: null });
-      const open = await testDb.db.select().from(exceptions).where(and(eq(exceptions.recordId, p2[0]!.id), eq(exceptions.status, 'open')));
+      const open = await testDb.db
+        .select()
+        .from(exceptions)
+        .where(and(eq(exceptions.recordId, p2[0]!.id), eq(exceptions.status, 'open')));
       expect(open.map((e) => e.detail).join()).toMatch(/not an active currency in Odoo/);
 
       sim.state.write('res.currency', gbp, { active: true });
       const second = await pull();
-      const again = (await recordsOf(second.runId)).filter((r) => r.action === 'failed' && r.odooModel === 'project.project');
-      expect(again.map((r) => r.message)).toEqual([expect.stringMatching(/belongs to Northbeam Construction Ltd but its sale order belongs to My US Company/)]);
+      const again = (await recordsOf(second.runId)).filter(
+        (r) => r.action === 'failed' && r.odooModel === 'project.project',
+      );
+      expect(again.map((r) => r.message)).toEqual([
+        expect.stringMatching(
+          /belongs to Northbeam Construction Ltd but its sale order belongs to My US Company/,
+        ),
+      ]);
       const [linked2] = await testDb.db.select().from(projects).where(eq(projects.id, p2[0]!.id));
       expect(linked2).toMatchObject({ odooId: sim.demo!.projects['P-1002']!.projectId, odooCompanyId: 1 });
       const [still3] = await testDb.db.select().from(projects).where(eq(projects.id, p3[0]!.id));
       expect(still3!.odooId).toBeNull();
-      const closed = await testDb.db.select().from(exceptions).where(and(eq(exceptions.recordId, p2[0]!.id), eq(exceptions.status, 'open')));
+      const closed = await testDb.db
+        .select()
+        .from(exceptions)
+        .where(and(eq(exceptions.recordId, p2[0]!.id), eq(exceptions.status, 'open')));
       expect(closed.filter((e) => /currency/.test(e.detail ?? ''))).toEqual([]);
     } finally {
       sim.state.write('res.currency', gbp, { active: true });
@@ -269,7 +289,18 @@ describe('Odoo records that belong to no Plumbline project (issue 14)', () => {
     const office = sim.state.create('project.project', { name: 'Head office refurbishment' });
     const po = sim.state.create('purchase.order', {
       partner_id: sim.demo!.partners.summit!,
-      order_line: [[0, 0, { name: 'Office chairs', product_id: sim.demo!.products.changeOrderWork, product_qty: 4, price_unit: 120 }]],
+      order_line: [
+        [
+          0,
+          0,
+          {
+            name: 'Office chairs',
+            product_id: sim.demo!.products.changeOrderWork,
+            product_qty: 4,
+            price_unit: 120,
+          },
+        ],
+      ],
     });
     sim.state.call('purchase.order', 'button_confirm', [po]);
 
@@ -281,7 +312,10 @@ describe('Odoo records that belong to no Plumbline project (issue 14)', () => {
       expect(run.counts['project.project']!.failed).toBe(0);
       expect(run.counts['purchase.order']!.failed).toBe(0);
     }
-    const raised = await testDb.db.select().from(exceptions).where(eq(exceptions.recordId, String(po)));
+    const raised = await testDb.db
+      .select()
+      .from(exceptions)
+      .where(eq(exceptions.recordId, String(po)));
     expect(raised).toEqual([]);
 
     const listed = await testDb.db.select().from(odooUnlinkedRecords).orderBy(odooUnlinkedRecords.odooModel);
@@ -289,17 +323,24 @@ describe('Odoo records that belong to no Plumbline project (issue 14)', () => {
       ['project.project', office, 'Head office refurbishment'],
       ['purchase.order', po, expect.any(String)],
     ]);
-    expect(listed[0]!.reason).toMatch(/No Plumbline project has the code|no code and no Plumbline project has its name/);
+    expect(listed[0]!.reason).toMatch(
+      /No Plumbline project has the code|no code and no Plumbline project has its name/,
+    );
     expect(listed[1]!.reason).toMatch(/None of its lines has an analytic distribution/);
     expect(listed[0]!.lastSeenAt.getTime()).toBeGreaterThan(listed[0]!.firstSeenAt.getTime());
 
     // once the PO carries a linked project's analytic account, the next pull imports it and it leaves the list
     const [lineId] = sim.state.search('purchase.order.line', [['order_id', '=', po]]);
-    sim.state.write('purchase.order.line', lineId!, { analytic_distribution: { [String(sim.demo!.projects['P-1001']!.analyticAccountId)]: 100 } });
+    sim.state.write('purchase.order.line', lineId!, {
+      analytic_distribution: { [String(sim.demo!.projects['P-1001']!.analyticAccountId)]: 100 },
+    });
     await pull();
     const after = await testDb.db.select().from(odooUnlinkedRecords);
     expect(after.map((r) => r.odooId)).toEqual([office]);
-    const [imported] = await testDb.db.select().from(subcontracts).where(eq(subcontracts.odooPurchaseOrderId, po));
+    const [imported] = await testDb.db
+      .select()
+      .from(subcontracts)
+      .where(eq(subcontracts.odooPurchaseOrderId, po));
     expect(imported!.projectId).toBe(org.projectIds['P-1001']);
   });
 });

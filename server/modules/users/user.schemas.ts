@@ -34,7 +34,10 @@ export const setUserActiveInput = z
 export const resetPasswordInput = z.object({ userId: idInput }).strict();
 
 export const changePasswordInput = z
-  .object({ currentPassword: z.string().min(1, 'Enter your current password.').max(passwordPolicy.maxLength), newPassword: passwordInput })
+  .object({
+    currentPassword: z.string().min(1, 'Enter your current password.').max(passwordPolicy.maxLength),
+    newPassword: passwordInput,
+  })
   .strict();
 
 export const membershipInput = z.object({ projectId: idInput, userId: idInput }).strict();

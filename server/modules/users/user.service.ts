@@ -18,7 +18,11 @@ type UserRow = typeof users.$inferSelect;
  * role grant waits for an executive (dual control: an administrator approves nothing, not even
  * through an account they made). Other accounts are active at once.
  */
-export async function createUser(db: Db, input: CreateUserInput, actor: Actor): Promise<{ id: string; pendingChangeId: string | null }> {
+export async function createUser(
+  db: Db,
+  input: CreateUserInput,
+  actor: Actor,
+): Promise<{ id: string; pendingChangeId: string | null }> {
   const passwordHash = await hashPassword(input.password);
   const email = input.email.trim().toLowerCase();
   return db.transaction(async (tx) => {
@@ -27,8 +31,7 @@ export async function createUser(db: Db, input: CreateUserInput, actor: Actor): 
       .from(users)
       .where(eq(sql`lower(${users.email})`, email))
       .limit(1);
-    if (existing)
-      throw new DomainError('EMAIL_TAKEN', `A user with the email ${email} already exists.`);
+    if (existing) throw new DomainError('EMAIL_TAKEN', `A user with the email ${email} already exists.`);
     if (input.projectIds.length > 0) {
       const found = await tx
         .select({ n: count() })
@@ -76,14 +79,28 @@ export async function createUser(db: Db, input: CreateUserInput, actor: Actor): 
       });
     }
     const pending = grantWaits
-      ? await requestRoleGrant(tx, actor, { id: user.id, name: input.name, email, role: input.role, isActive: false }, input.role, true)
+      ? await requestRoleGrant(
+          tx,
+          actor,
+          { id: user.id, name: input.name, email, role: input.role, isActive: false },
+          input.role,
+          true,
+        )
       : null;
     return { id: user.id, pendingChangeId: pending?.id ?? null };
   });
 }
 
-async function requestRoleGrant(tx: Tx, actor: Actor, user: { id: string; name: string; email: string; role: string; isActive: boolean }, role: Role, activate: boolean) {
-  const changes: Record<string, { old: unknown; new: unknown }> = { role: { old: user.role === role && !user.isActive ? null : user.role, new: role } };
+async function requestRoleGrant(
+  tx: Tx,
+  actor: Actor,
+  user: { id: string; name: string; email: string; role: string; isActive: boolean },
+  role: Role,
+  activate: boolean,
+) {
+  const changes: Record<string, { old: unknown; new: unknown }> = {
+    role: { old: user.role === role && !user.isActive ? null : user.role, new: role },
+  };
   if (activate) changes.isActive = { old: user.isActive, new: true };
   return requestChange(tx, actor, {
     kind: 'role_grant',
@@ -97,17 +114,24 @@ async function requestRoleGrant(tx: Tx, actor: Actor, user: { id: string; name: 
  * Name changes apply at once. A role that confers approval rights, on an active account, waits for
  * an executive's confirmation (the answer names the request); any other role change applies at once.
  */
-export async function updateUser(db: Db, input: UpdateUserInput, actor: Actor): Promise<{ pendingChangeId: string | null }> {
+export async function updateUser(
+  db: Db,
+  input: UpdateUserInput,
+  actor: Actor,
+): Promise<{ pendingChangeId: string | null }> {
   return db.transaction(async (tx) => {
     const before = await loadUser(tx, input.userId, actor);
-    const grantWaits = input.role !== undefined && input.role !== before.role && isApproverRole(input.role) && before.isActive;
+    const grantWaits =
+      input.role !== undefined && input.role !== before.role && isApproverRole(input.role) && before.isActive;
     const changes = diffFields(
       { name: before.name, role: before.role },
       { name: input.name, role: grantWaits ? undefined : input.role },
     );
-    if (grantWaits && input.role && before.role === 'admin') await assertAnotherActiveAdmin(tx, before, actor);
+    if (grantWaits && input.role && before.role === 'admin')
+      await assertAnotherActiveAdmin(tx, before, actor);
     if (before.version !== input.version) throw staleError();
-    const pending = grantWaits && input.role ? await requestRoleGrant(tx, actor, before, input.role, false) : null;
+    const pending =
+      grantWaits && input.role ? await requestRoleGrant(tx, actor, before, input.role, false) : null;
     if (Object.keys(changes).length === 0) return { pendingChangeId: pending?.id ?? null };
     if (changes.role && before.role === 'admin') await assertAnotherActiveAdmin(tx, before, actor);
     const updated = await tx
@@ -135,7 +159,11 @@ export async function updateUser(db: Db, input: UpdateUserInput, actor: Actor): 
 }
 
 /** Deactivation applies at once; reactivating an account whose role approves waits for an executive. */
-export async function setUserActive(db: Db, input: SetUserActiveInput, actor: Actor): Promise<{ pendingChangeId: string | null }> {
+export async function setUserActive(
+  db: Db,
+  input: SetUserActiveInput,
+  actor: Actor,
+): Promise<{ pendingChangeId: string | null }> {
   return db.transaction(async (tx) => {
     const before = await loadUser(tx, input.userId, actor);
     if (before.isActive === input.active) return { pendingChangeId: null };
@@ -183,7 +211,11 @@ function oneTimePassword(): string {
  * An administrator's reset issues a one-time password (shown once, to be passed on) that must be
  * changed at first sign-in: until then the user can do nothing else. Every session of the user ends.
  */
-export async function resetUserPassword(db: Db, input: { userId: string }, actor: Actor): Promise<{ oneTimePassword: string }> {
+export async function resetUserPassword(
+  db: Db,
+  input: { userId: string },
+  actor: Actor,
+): Promise<{ oneTimePassword: string }> {
   const password = oneTimePassword();
   const passwordHash = await hashPassword(password);
   await db.transaction(async (tx) => {
@@ -214,9 +246,15 @@ export async function resetUserPassword(db: Db, input: { userId: string }, actor
  * The signed-in user chooses a new password (required after an admin reset): the current one is
  * checked, the flag clears, and every session ends — the user signs in again with the new password.
  */
-export async function changeOwnPassword(db: Db, actor: Actor, input: { currentPassword: string; newPassword: string }): Promise<void> {
+export async function changeOwnPassword(
+  db: Db,
+  actor: Actor,
+  input: { currentPassword: string; newPassword: string },
+): Promise<void> {
   if (input.newPassword === input.currentPassword) {
-    throw new DomainError('VALIDATION', 'Choose a password different from the one you were given.', { field: 'newPassword' });
+    throw new DomainError('VALIDATION', 'Choose a password different from the one you were given.', {
+      field: 'newPassword',
+    });
   }
   const passwordHash = await hashPassword(input.newPassword);
   await db.transaction(async (tx) => {
@@ -227,9 +265,21 @@ export async function changeOwnPassword(db: Db, actor: Actor, input: { currentPa
     }
     await tx
       .update(users)
-      .set({ passwordHash, mustChangePassword: false, sessionVersion: sql`${users.sessionVersion} + 1`, version: sql`${users.version} + 1`, updatedAt: new Date() })
+      .set({
+        passwordHash,
+        mustChangePassword: false,
+        sessionVersion: sql`${users.sessionVersion} + 1`,
+        version: sql`${users.version} + 1`,
+        updatedAt: new Date(),
+      })
       .where(eq(users.id, actor.id));
-    await recordAudit(tx, { actor, action: 'user.change_password', entityType: 'user', entityId: actor.id, changedFields: { password: { old: '[redacted]', new: '[redacted]' } } });
+    await recordAudit(tx, {
+      actor,
+      action: 'user.change_password',
+      entityType: 'user',
+      entityId: actor.id,
+      changedFields: { password: { old: '[redacted]', new: '[redacted]' } },
+    });
   });
 }
 

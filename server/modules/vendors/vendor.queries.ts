@@ -92,7 +92,9 @@ export async function getVendor(db: DbOrTx, actor: Actor, vendorId: string) {
   const [row] = await db
     .select()
     .from(partners)
-    .where(and(eq(partners.id, vendorId), eq(partners.organisationId, actor.organisationId), vendorScope(actor)));
+    .where(
+      and(eq(partners.id, vendorId), eq(partners.organisationId, actor.organisationId), vendorScope(actor)),
+    );
   if (!row) return null;
   const { bankAccountName, bankAccountNumber, organisationId: _org, ...rest } = row;
   void _org;

@@ -50,21 +50,45 @@ export async function updateVendorCompliance(
       throw new DomainError('CONFLICT', 'The vendor was changed by someone else. Reload and try again.');
     const pendingChangeIds: string[] = [];
     const dates = { insuranceExpiresOn: input.insuranceExpiresOn, licenceExpiresOn: input.licenceExpiresOn };
-    const dateChanges = diffFields({ insuranceExpiresOn: before.insuranceExpiresOn, licenceExpiresOn: before.licenceExpiresOn }, dates);
+    const dateChanges = diffFields(
+      { insuranceExpiresOn: before.insuranceExpiresOn, licenceExpiresOn: before.licenceExpiresOn },
+      dates,
+    );
     if (Object.keys(dateChanges).length > 0) {
-      const { id } = await requestChange(tx, actor, { kind: 'vendor_compliance', subjectId: before.id, payload: dates, summary: { subject: before.name, changes: dateChanges } });
+      const { id } = await requestChange(tx, actor, {
+        kind: 'vendor_compliance',
+        subjectId: before.id,
+        payload: dates,
+        summary: { subject: before.name, changes: dateChanges },
+      });
       pendingChangeIds.push(id);
     }
     const bank = {
-      bankAccountName: input.bankAccountName === undefined ? before.bankAccountName : input.bankAccountName || null,
-      bankAccountNumber: input.bankAccountNumber === undefined ? before.bankAccountNumber : input.bankAccountNumber || null,
+      bankAccountName:
+        input.bankAccountName === undefined ? before.bankAccountName : input.bankAccountName || null,
+      bankAccountNumber:
+        input.bankAccountNumber === undefined ? before.bankAccountNumber : input.bankAccountNumber || null,
     };
-    if (bank.bankAccountName !== before.bankAccountName || bank.bankAccountNumber !== before.bankAccountNumber) {
+    if (
+      bank.bankAccountName !== before.bankAccountName ||
+      bank.bankAccountNumber !== before.bankAccountNumber
+    ) {
       const changes = {
-        bankAccountName: { old: bankFingerprint(before.bankAccountName), new: bankFingerprint(bank.bankAccountName) },
-        bankAccountNumber: { old: bankFingerprint(before.bankAccountNumber), new: bankFingerprint(bank.bankAccountNumber) },
+        bankAccountName: {
+          old: bankFingerprint(before.bankAccountName),
+          new: bankFingerprint(bank.bankAccountName),
+        },
+        bankAccountNumber: {
+          old: bankFingerprint(before.bankAccountNumber),
+          new: bankFingerprint(bank.bankAccountNumber),
+        },
       };
-      const { id } = await requestChange(tx, actor, { kind: 'vendor_bank', subjectId: before.id, payload: bank, summary: { subject: before.name, changes } });
+      const { id } = await requestChange(tx, actor, {
+        kind: 'vendor_bank',
+        subjectId: before.id,
+        payload: bank,
+        summary: { subject: before.name, changes },
+      });
       pendingChangeIds.push(id);
     }
     return { version: before.version, pendingChangeIds };

@@ -28,9 +28,14 @@ export async function runReconciliation(
   odoo: OdooClient,
   options: { trigger: ReconciliationTrigger; triggeredById?: string | null; organisationId?: string },
 ): Promise<ReconciliationRun> {
-  const [run] = await db.insert(reconciliationRuns).values({ trigger: options.trigger, triggeredById: options.triggeredById ?? null }).returning();
+  const [run] = await db
+    .insert(reconciliationRuns)
+    .values({ trigger: options.trigger, triggeredById: options.triggeredById ?? null })
+    .returning();
   if (!run) throw new Error('reconciliation run insert returned no row');
-  const organisation = options.organisationId ? eq(projects.organisationId, options.organisationId) : undefined;
+  const organisation = options.organisationId
+    ? eq(projects.organisationId, options.organisationId)
+    : undefined;
   const counts: ReconciliationCounts = {};
   try {
     for (const [recordType, step] of Object.entries(STEPS)) {
@@ -40,7 +45,12 @@ export async function runReconciliation(
   } catch (error) {
     const [failed] = await db
       .update(reconciliationRuns)
-      .set({ status: 'failed', counts, error: error instanceof Error ? error.message.slice(0, 1000) : String(error), finishedAt: new Date() })
+      .set({
+        status: 'failed',
+        counts,
+        error: error instanceof Error ? error.message.slice(0, 1000) : String(error),
+        finishedAt: new Date(),
+      })
       .where(eq(reconciliationRuns.id, run.id))
       .returning();
     return failed ?? run;
@@ -58,7 +68,14 @@ async function resolvedSince(db: Db, recordType: string, since: Date): Promise<n
   const [row] = await db
     .select({ n: count() })
     .from(exceptions)
-    .where(and(eq(exceptions.recordType, recordType), like(exceptions.cause, 'drift.%'), eq(exceptions.status, 'resolved'), gte(exceptions.resolvedAt, since)));
+    .where(
+      and(
+        eq(exceptions.recordType, recordType),
+        like(exceptions.cause, 'drift.%'),
+        eq(exceptions.status, 'resolved'),
+        gte(exceptions.resolvedAt, since),
+      ),
+    );
   return row?.n ?? 0;
 }
 
@@ -75,7 +92,13 @@ export async function requestReconciliation(db: DbOrTx, actor: Actor): Promise<{
     const result = await tx.execute<{ id: string }>(
       sql`SELECT (graphile_worker.add_job(${RECONCILE_TASK}, ${JSON.stringify({ trigger: 'manual', triggeredById: actor.id })}::json, queue_name => ${RECONCILE_QUEUE}, job_key => ${JOB_KEY}, max_attempts => 1)).id::text AS id`,
     );
-    await recordAudit(tx, { actor, action: 'reconciliation.request', entityType: 'reconciliation', entityId: 'odoo', comment: 'Reconciliation with Odoo requested by hand.' });
+    await recordAudit(tx, {
+      actor,
+      action: 'reconciliation.request',
+      entityType: 'reconciliation',
+      entityId: 'odoo',
+      comment: 'Reconciliation with Odoo requested by hand.',
+    });
     return { jobId: result.rows[0]?.id ?? '' };
   });
 }

@@ -4,7 +4,12 @@ import { env } from '@/server/env';
 import { logger } from '@/server/lib/logger';
 import { runExceptionRules } from '@/server/modules/exceptions/exception-rules.service';
 import { createConfiguredOdooClient } from '@/server/modules/odoo-connection/odoo-config';
-import { RECONCILE_QUEUE, RECONCILE_TASK, runReconciliation, type ReconciliationTrigger } from './reconciliation.service';
+import {
+  RECONCILE_QUEUE,
+  RECONCILE_TASK,
+  runReconciliation,
+  type ReconciliationTrigger,
+} from './reconciliation.service';
 
 export const EXCEPTION_RULES_TASK = 'exception_rules';
 
@@ -19,7 +24,11 @@ const reconcileTask: Task = async (payload) => {
     logger().info({ trigger }, 'reconciliation skipped: no Odoo connection is configured');
     return;
   }
-  const run = await runReconciliation(db, configured.client, { trigger, triggeredById: input.triggeredById ?? null, organisationId: configured.config.organisationId ?? undefined });
+  const run = await runReconciliation(db, configured.client, {
+    trigger,
+    triggeredById: input.triggeredById ?? null,
+    organisationId: configured.config.organisationId ?? undefined,
+  });
   logger().info({ runId: run.id, status: run.status, counts: run.counts }, 'reconciliation with Odoo');
 };
 
@@ -29,7 +38,10 @@ const rulesTask: Task = async () => {
 };
 
 /** Registered next to the pull's and the cost snapshot's tasks (server/sync/worker.ts). */
-export const reconciliationTaskList: TaskList = { [RECONCILE_TASK]: reconcileTask, [EXCEPTION_RULES_TASK]: rulesTask };
+export const reconciliationTaskList: TaskList = {
+  [RECONCILE_TASK]: reconcileTask,
+  [EXCEPTION_RULES_TASK]: rulesTask,
+};
 
 /** RECONCILE_CRON (nightly 02:30 by default) and RULES_CRON (hourly by default); one pending run of each. */
 export function reconciliationCrontab(config = env()): string {

@@ -9,7 +9,14 @@ import { startOdooSim, type OdooSim } from '@/tools/odoo-sim/server';
 import { createOdooClient, type OdooClient } from '@/server/odoo/client';
 import { pendingSyncRequests } from '../enqueue';
 import { registerSyncHandler } from '../registry';
-import { committedStatus, createJsonRecordStore, createTestPartnerHandler, TEST_RECORD_TYPE, type TestPartnerRecord, type TestRecordStore } from './test-partner.handler';
+import {
+  committedStatus,
+  createJsonRecordStore,
+  createTestPartnerHandler,
+  TEST_RECORD_TYPE,
+  type TestPartnerRecord,
+  type TestRecordStore,
+} from './test-partner.handler';
 import type { SyncStatus } from '../registry';
 
 /** Shared set-up of the sync tests: an in-process Odoo simulator and the JSON-backed test handler. */
@@ -27,7 +34,15 @@ export type SyncHarness = {
 
 export async function startSyncHarness(): Promise<SyncHarness> {
   const apiKey = `sim-test-${randomBytes(6).toString('hex')}`;
-  const sim = await startOdooSim({ port: 0, version: 19, apiKey, db: 'sync_test', login: 'admin', password: 'admin', seed: 'empty' });
+  const sim = await startOdooSim({
+    port: 0,
+    version: 19,
+    apiKey,
+    db: 'sync_test',
+    login: 'admin',
+    password: 'admin',
+    seed: 'empty',
+  });
   const odoo = createOdooClient({ url: sim.url, db: sim.db, login: sim.login, apiKey, timeoutMs: 5_000 });
   const storeFile = path.join(mkdtempSync(path.join(tmpdir(), 'plumbline-sync-')), 'records.json');
   const store = createJsonRecordStore(storeFile);
@@ -40,7 +55,14 @@ export async function startSyncHarness(): Promise<SyncHarness> {
     newRecord(overrides = {}) {
       const id = randomUUID();
       const reference = `TP-${id.slice(0, 8).toUpperCase()}`;
-      store.put(id, { name: `Partner ${reference}`, reference, projectId: null, amountAtStake: '1500.00', syncStatus: 'not_required', ...overrides });
+      store.put(id, {
+        name: `Partner ${reference}`,
+        reference,
+        projectId: null,
+        amountAtStake: '1500.00',
+        syncStatus: 'not_required',
+        ...overrides,
+      });
       return { id, reference };
     },
     partnersWithRef: (reference) => sim.state.search('res.partner', [['ref', '=', reference]]).length,
@@ -56,22 +78,35 @@ export async function startSyncHarness(): Promise<SyncHarness> {
 }
 
 export async function attemptsOf(db: Db, recordId: string) {
-  return db.select().from(syncAttempts).where(and(eq(syncAttempts.recordType, TEST_RECORD_TYPE), eq(syncAttempts.recordId, recordId))).orderBy(asc(syncAttempts.id));
+  return db
+    .select()
+    .from(syncAttempts)
+    .where(and(eq(syncAttempts.recordType, TEST_RECORD_TYPE), eq(syncAttempts.recordId, recordId)))
+    .orderBy(asc(syncAttempts.id));
 }
 
 export async function openExceptionsOf(db: Db, recordId: string) {
-  return db.select().from(exceptions).where(and(eq(exceptions.recordId, recordId), eq(exceptions.status, 'open')));
+  return db
+    .select()
+    .from(exceptions)
+    .where(and(eq(exceptions.recordId, recordId), eq(exceptions.status, 'open')));
 }
 
 export async function pendingJobsOf(db: Db, recordId: string): Promise<number> {
   return pendingSyncRequests(db, TEST_RECORD_TYPE, recordId);
 }
 
-export async function waitFor<T>(probe: () => Promise<T> | T, accept: (value: T) => boolean, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T> | T,
+  accept: (value: T) => boolean,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T = await probe();
   while (!accept(last)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
     last = await probe();
   }

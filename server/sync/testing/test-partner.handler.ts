@@ -34,7 +34,9 @@ export type TestPartnerRecord = {
 /** The record's status as of the transactions that have committed. */
 export async function committedStatus(db: DbOrTx, record: TestPartnerRecord): Promise<SyncStatus> {
   for (const entry of [...(record.statusLog ?? [])].reverse()) {
-    const result = await db.execute<{ status: string | null }>(sql`SELECT txid_status(${entry.txid}::bigint) AS status`);
+    const result = await db.execute<{ status: string | null }>(
+      sql`SELECT txid_status(${entry.txid}::bigint) AS status`,
+    );
     if (result.rows[0]?.status === 'committed') return entry.status;
   }
   return record.syncStatus;
@@ -75,29 +77,48 @@ export function createTestPartnerHandler(store: TestRecordStore): SyncHandler {
     async sync({ odoo, recordId }) {
       const record = must(recordId);
       const [existing] = await odoo.search('res.partner', [['ref', '=', record.reference]], { limit: 1 });
-      const partnerId = existing ?? (await odoo.create('res.partner', { name: record.name, ref: record.reference, supplier_rank: 1 }));
-      if (record.behaviour === 'bad_call') await odoo.call('res.partner', 'search_count', { params: { domain: [], no_such_argument: 1 } });
+      const partnerId =
+        existing ??
+        (await odoo.create('res.partner', { name: record.name, ref: record.reference, supplier_rank: 1 }));
+      if (record.behaviour === 'bad_call')
+        await odoo.call('res.partner', 'search_count', { params: { domain: [], no_such_argument: 1 } });
       if (record.behaviour === 'user_error') {
         const [bill] = await odoo.search('account.move', [['ref', '=', record.reference]], { limit: 1 });
-        const billId = bill ?? (await odoo.create('account.move', { move_type: 'in_invoice', partner_id: partnerId, ref: record.reference }));
+        const billId =
+          bill ??
+          (await odoo.create('account.move', {
+            move_type: 'in_invoice',
+            partner_id: partnerId,
+            ref: record.reference,
+          }));
         await odoo.action('account.move', 'action_post', [billId]);
       }
       return {
         operation: existing === undefined ? 'create partner' : 'adopt existing partner',
         odooModel: 'res.partner',
         odooId: partnerId,
-        links: [{ purpose: 'partner', odooModel: 'res.partner', odooId: partnerId, reference: record.reference }],
+        links: [
+          { purpose: 'partner', odooModel: 'res.partner', odooId: partnerId, reference: record.reference },
+        ],
       };
     },
     async setSyncStatus(db, recordId, status) {
       const result = await db.execute<{ txid: string }>(sql`SELECT txid_current()::text AS txid`);
       const record = must(recordId);
-      store.put(recordId, { ...record, statusLog: [...(record.statusLog ?? []), { status, txid: result.rows[0]!.txid }] });
+      store.put(recordId, {
+        ...record,
+        statusLog: [...(record.statusLog ?? []), { status, txid: result.rows[0]!.txid }],
+      });
     },
     async describe(db, recordId): Promise<SyncRecordDescription | null> {
       const record = store.get(recordId);
       if (!record) return null;
-      return { reference: record.reference, projectId: record.projectId, amountAtStake: record.amountAtStake, syncStatus: await committedStatus(db, record) };
+      return {
+        reference: record.reference,
+        projectId: record.projectId,
+        amountAtStake: record.amountAtStake,
+        syncStatus: await committedStatus(db, record),
+      };
     },
   };
 }

@@ -167,14 +167,26 @@ export function baseModels(version: OdooVersion): ModelDef[] {
       constrain: (env, rec) => {
         const code = typeof rec.code === 'string' ? rec.code : '';
         if (!/^[A-Za-z0-9.]+$/.test(code))
-          throw validationError(`The account code can only contain alphanumeric characters and dots. (account code: ${code})`);
+          throw validationError(
+            `The account code can only contain alphanumeric characters and dots. (account code: ${code})`,
+          );
         const companiesOf = (row: Record<string, unknown>): number[] =>
-          Array.isArray(row.company_ids) ? (row.company_ids as number[]) : typeof row.company_id === 'number' ? [row.company_id] : [1];
+          Array.isArray(row.company_ids)
+            ? (row.company_ids as number[])
+            : typeof row.company_id === 'number'
+              ? [row.company_id]
+              : [1];
         const mine = companiesOf(rec);
         const clash = env.state
           .all('account.account')
-          .some((other) => other.id !== rec.id && other.code === code && companiesOf(other).some((c) => mine.includes(c)));
-        if (clash) throw validationError(`Account codes must be unique. You can't create accounts with these duplicate codes: ${code}`);
+          .some(
+            (other) =>
+              other.id !== rec.id && other.code === code && companiesOf(other).some((c) => mine.includes(c)),
+          );
+        if (clash)
+          throw validationError(
+            `Account codes must be unique. You can't create accounts with these duplicate codes: ${code}`,
+          );
       },
     },
     {
@@ -242,7 +254,9 @@ export function baseModels(version: OdooVersion): ModelDef[] {
         model: field.char('Model Name', { required: true }),
         res_id: field.integer('Record ID'),
         noupdate: field.boolean('Non Updatable'),
-        complete_name: field.char('Complete ID', { compute: (rec) => `${String(rec.module)}.${String(rec.name)}` }),
+        complete_name: field.char('Complete ID', {
+          compute: (rec) => `${String(rec.module)}.${String(rec.name)}`,
+        }),
       },
     },
     {

@@ -47,7 +47,8 @@ function newOrderLine(env: Env, rec: RawRecord, orderModel: 'sale.order' | 'purc
   const state = env.state;
   const order = typeof rec.order_id === 'number' ? state.get(orderModel, rec.order_id) : undefined;
   if (!order) return;
-  const linesOnOrder = () => state.all(`${orderModel}.line`).filter((line) => line.order_id === order.id).length;
+  const linesOnOrder = () =>
+    state.all(`${orderModel}.line`).filter((line) => line.order_id === order.id).length;
   const perRecompute = state.orderLineCostMs;
   const key = `${orderModel}:${order.id}`;
   const cost = requestCost.getStore();

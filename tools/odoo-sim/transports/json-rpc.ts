@@ -182,7 +182,10 @@ export function executeKw(
     );
   // Python refuses a keyword the method does not declare (`method(recs, *args, **kwargs)` in call_kw).
   if (problem.unexpected)
-    throw new SimError('builtins.TypeError', `${fn}() got an unexpected keyword argument '${problem.unexpected}'`);
+    throw new SimError(
+      'builtins.TypeError',
+      `${fn}() got an unexpected keyword argument '${problem.unexpected}'`,
+    );
   ctx.stats.record(model, fn);
   if (plan?.serialization) throw serializationFailure();
   return runCall(ctx.state, method, {

@@ -12,7 +12,10 @@ export default async function AuditPage() {
   if (!actor || !hasPermission(actor.role, 'audit.read')) forbidden();
   return (
     <>
-      <PageHeader title="Audit log" description="Every state change and every edit of a money field, append-only and hash-chained." />
+      <PageHeader
+        title="Audit log"
+        description="Every state change and every edit of a money field, append-only and hash-chained."
+      />
       <AuditTable />
     </>
   );

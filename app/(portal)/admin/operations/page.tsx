@@ -12,7 +12,10 @@ export default async function OperationsPage() {
   if (!actor || !hasPermission(actor.role, 'slo.manage')) forbidden();
   return (
     <>
-      <PageHeader title="Operations" description="Service level objectives per workflow (every change audited), their current burn, and the alerts raised when a workflow stalls or an SLO burns." />
+      <PageHeader
+        title="Operations"
+        description="Service level objectives per workflow (every change audited), their current burn, and the alerts raised when a workflow stalls or an SLO burns."
+      />
       <SloAdmin />
     </>
   );

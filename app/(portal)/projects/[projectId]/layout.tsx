@@ -3,7 +3,13 @@ import type { ReactNode } from 'react';
 import { ProjectTabs } from '@/components/projects/project-tabs';
 import { getQueryClient, trpc } from '@/components/trpc/server';
 
-export default async function ProjectLayout({ children, params }: { children: ReactNode; params: Promise<{ projectId: string }> }) {
+export default async function ProjectLayout({
+  children,
+  params,
+}: {
+  children: ReactNode;
+  params: Promise<{ projectId: string }>;
+}) {
   const { projectId } = await params;
   // the project's name on every page under it (breadcrumb); the options are the actor's own projects
   const options = await getQueryClient()
@@ -21,7 +27,11 @@ export default async function ProjectLayout({ children, params }: { children: Re
           </li>
           <li aria-hidden>/</li>
           <li>
-            <Link href={`/projects/${projectId}`} className="font-medium text-slate-900 underline-offset-2 hover:underline" data-testid="breadcrumb-project">
+            <Link
+              href={`/projects/${projectId}`}
+              className="font-medium text-slate-900 underline-offset-2 hover:underline"
+              data-testid="breadcrumb-project"
+            >
               {project ? `${project.code} · ${project.name}` : 'Project'}
             </Link>
           </li>

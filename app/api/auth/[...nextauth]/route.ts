@@ -18,7 +18,10 @@ async function handler(req: NextRequest, context: RouteContext): Promise<Respons
   if (isCredentialsSignIn) {
     const parsed = await readSignInForm(req);
     if (!parsed.ok) {
-      return Response.json({ error: 'BadRequest', message: parsed.message, fieldErrors: parsed.fieldErrors }, { status: 400, headers: { 'Cache-Control': 'no-store' } });
+      return Response.json(
+        { error: 'BadRequest', message: parsed.message, fieldErrors: parsed.fieldErrors },
+        { status: 400, headers: { 'Cache-Control': 'no-store' } },
+      );
     }
     const email = parsed.form.email;
     const verdict = await checkLoginThrottle(getDb(), email, ip);
@@ -33,7 +36,10 @@ async function handler(req: NextRequest, context: RouteContext): Promise<Respons
     }
     forwarded = new NextRequest(signInRequestFrom(req, parsed.form));
   }
-  const nextAuthHandler = NextAuth(authOptions()) as (req: NextRequest, context: RouteContext) => Promise<Response>;
+  const nextAuthHandler = NextAuth(authOptions()) as (
+    req: NextRequest,
+    context: RouteContext,
+  ) => Promise<Response>;
   return nextAuthHandler(forwarded, { params: Promise.resolve({ nextauth }) });
 }
 

@@ -11,11 +11,17 @@ const noStore = { 'Cache-Control': 'no-store' };
 async function handler(req: Request): Promise<Response> {
   const verdict = checkMutationRequest(req, allowedOrigins(env().appOrigin));
   if (!verdict.ok) {
-    return Response.json({ error: { message: verdict.reason, code: 'FORBIDDEN' } }, { status: 403, headers: noStore });
+    return Response.json(
+      { error: { message: verdict.reason, code: 'FORBIDDEN' } },
+      { status: 403, headers: noStore },
+    );
   }
   const batch = checkBatchSize(req);
   if (!batch.ok) {
-    return Response.json({ error: { message: batch.reason, code: 'BAD_REQUEST' } }, { status: 400, headers: noStore });
+    return Response.json(
+      { error: { message: batch.reason, code: 'BAD_REQUEST' } },
+      { status: 400, headers: noStore },
+    );
   }
   return fetchRequestHandler({
     endpoint: '/api/trpc',

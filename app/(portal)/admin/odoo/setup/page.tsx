@@ -20,8 +20,9 @@ export default async function OdooSetupPage() {
         title="Odoo setup"
         description={
           <>
-            What Plumbline needs in your Odoo, found there or created after you have seen exactly what will be made; and how
-            Odoo&apos;s projects and orders are matched to Plumbline. The connection itself is on{' '}
+            What Plumbline needs in your Odoo, found there or created after you have seen exactly what will be
+            made; and how Odoo&apos;s projects and orders are matched to Plumbline. The connection itself is
+            on{' '}
             <Link className="text-brand-700 hover:underline" href="/admin/odoo">
               Admin → Odoo
             </Link>
@@ -55,8 +56,8 @@ export default async function OdooSetupPage() {
           <SetupProjectsTable />
           <h3 className="font-medium">Odoo records not linked to any Plumbline project</h3>
           <p className="text-sm text-slate-600">
-            Listed once each, with why; they are not errors and raise no exception. Fix them in Odoo if they are Plumbline
-            work: the next pull links them and they leave this list.
+            Listed once each, with why; they are not errors and raise no exception. Fix them in Odoo if they
+            are Plumbline work: the next pull links them and they leave this list.
           </p>
           <UnlinkedRecordsTable />
         </section>

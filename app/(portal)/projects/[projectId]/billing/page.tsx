@@ -11,8 +11,14 @@ export default async function ProjectBillingPage({ params }: { params: Promise<{
   const { actor } = await currentActor();
   return (
     <>
-      <PageHeader title="Billing milestones" description="Progress billing on this contract: PM claims completion, QS verifies, finance releases the customer invoice." />
-      <MilestoneTable projectId={projectId} canCreate={!!actor && hasPermission(actor.role, 'milestone.create')} />
+      <PageHeader
+        title="Billing milestones"
+        description="Progress billing on this contract: PM claims completion, QS verifies, finance releases the customer invoice."
+      />
+      <MilestoneTable
+        projectId={projectId}
+        canCreate={!!actor && hasPermission(actor.role, 'milestone.create')}
+      />
     </>
   );
 }

@@ -6,13 +6,23 @@ import { PageHeader } from '@/components/ui/feedback';
 
 export const metadata: Metadata = { title: 'Change orders' };
 
-export default async function ProjectChangeOrdersPage({ params }: { params: Promise<{ projectId: string }> }) {
+export default async function ProjectChangeOrdersPage({
+  params,
+}: {
+  params: Promise<{ projectId: string }>;
+}) {
   const { projectId } = await params;
   const { actor } = await currentActor();
   return (
     <>
-      <PageHeader title="Change orders" description="Variations on this project: client, commitment and internal transfers." />
-      <ChangeOrderTable projectId={projectId} canCreate={!!actor && hasPermission(actor.role, 'change_order.create')} />
+      <PageHeader
+        title="Change orders"
+        description="Variations on this project: client, commitment and internal transfers."
+      />
+      <ChangeOrderTable
+        projectId={projectId}
+        canCreate={!!actor && hasPermission(actor.role, 'change_order.create')}
+      />
     </>
   );
 }

@@ -12,7 +12,10 @@ export default async function ProjectClaimsPage({ params }: { params: Promise<{ 
   const { actor } = await currentActor();
   return (
     <div className="space-y-6">
-      <PageHeader title="Claims" description="Subcontractors' payment applications on this project, certified line by line." />
+      <PageHeader
+        title="Claims"
+        description="Subcontractors' payment applications on this project, certified line by line."
+      />
       <ClaimTable projectId={projectId} canCreate={!!actor && hasPermission(actor.role, 'claim.create')} />
       <RetentionRegister projectId={projectId} />
     </div>

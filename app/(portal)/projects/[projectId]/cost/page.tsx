@@ -11,7 +11,11 @@ export default async function ProjectCostPage({ params }: { params: Promise<{ pr
   const { projectId } = await params;
   const { actor } = await currentActor();
   if (!actor || !hasPermission(actor.role, 'cost.read')) forbidden();
-  await prefetch(trpc.cost.summary.queryOptions({ projectId }), trpc.cost.charts.queryOptions({ projectId }), trpc.cost.snapshots.queryOptions({ projectId }));
+  await prefetch(
+    trpc.cost.summary.queryOptions({ projectId }),
+    trpc.cost.charts.queryOptions({ projectId }),
+    trpc.cost.snapshots.queryOptions({ projectId }),
+  );
   return (
     <HydrateClient>
       <ProjectCost projectId={projectId} canSnapshot={hasPermission(actor.role, 'cost.snapshot')} />

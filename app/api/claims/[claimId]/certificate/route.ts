@@ -12,15 +12,28 @@ export const dynamic = 'force-dynamic';
  * session re-validated, `claim.read`, then the project scope: another project's claim is 404).
  * A route handler rather than a tRPC query so the browser gets a real file with its name.
  */
-export async function GET(req: Request, { params }: { params: Promise<{ claimId: string }> }): Promise<Response> {
+export async function GET(
+  req: Request,
+  { params }: { params: Promise<{ claimId: string }> },
+): Promise<Response> {
   const { claimId } = await params;
   const ctx = await createContextFromRequest(req);
   if (!ctx.actor) return Response.json({ error: 'Please sign in.' }, { status: 401 });
-  if (!hasPermission(ctx.actor.role, 'claim.read')) return Response.json({ error: 'You do not have permission to do that.' }, { status: 403 });
+  if (!hasPermission(ctx.actor.role, 'claim.read'))
+    return Response.json({ error: 'You do not have permission to do that.' }, { status: 403 });
   const parsed = idInput.safeParse(claimId);
   const certificate = parsed.success ? await getClaimCertificate(ctx.db, ctx.actor, parsed.data) : null;
-  if (!certificate) return Response.json({ error: 'No payment certificate: the claim does not exist or has not been certified.' }, { status: 404 });
-  const pdf = await renderCertificatePdf(certificate, { claimUrl: new URL(`/projects/${certificate.projectId}/claims/${certificate.id}`, env().APP_URL ?? req.url).toString() });
+  if (!certificate)
+    return Response.json(
+      { error: 'No payment certificate: the claim does not exist or has not been certified.' },
+      { status: 404 },
+    );
+  const pdf = await renderCertificatePdf(certificate, {
+    claimUrl: new URL(
+      `/projects/${certificate.projectId}/claims/${certificate.id}`,
+      env().APP_URL ?? req.url,
+    ).toString(),
+  });
   const name = `payment-certificate-${certificate.reference}${certificate.revision > 1 ? `-rev${certificate.revision}` : ''}.pdf`;
   return new Response(Buffer.from(pdf), {
     headers: {

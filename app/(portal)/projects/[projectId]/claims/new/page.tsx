@@ -13,7 +13,10 @@ export default async function NewClaimPage({ params }: { params: Promise<{ proje
   if (!actor || !hasPermission(actor.role, 'claim.create')) forbidden();
   return (
     <>
-      <PageHeader title="New claim" description="One line per SOV line (approved change orders included) is created for you; enter the claimed figures next." />
+      <PageHeader
+        title="New claim"
+        description="One line per SOV line (approved change orders included) is created for you; enter the claimed figures next."
+      />
       <NewClaimForm projectId={projectId} />
     </>
   );

@@ -6,9 +6,19 @@ import { hasPermission } from '@/server/auth/permissions';
 
 export const metadata: Metadata = { title: 'Cost code' };
 
-export default async function CostCodePage({ params }: { params: Promise<{ projectId: string; costCodeId: string }> }) {
+export default async function CostCodePage({
+  params,
+}: {
+  params: Promise<{ projectId: string; costCodeId: string }>;
+}) {
   const { projectId, costCodeId } = await params;
   const { actor } = await currentActor();
   if (!actor || !hasPermission(actor.role, 'cost.read')) forbidden();
-  return <CostCodeDetail projectId={projectId} costCodeId={costCodeId} canOverride={hasPermission(actor.role, 'cost.override')} />;
+  return (
+    <CostCodeDetail
+      projectId={projectId}
+      costCodeId={costCodeId}
+      canOverride={hasPermission(actor.role, 'cost.override')}
+    />
+  );
 }

@@ -5,7 +5,11 @@ import { getMilestoneDetail } from '@/server/modules/milestones/milestone.querie
 import { MilestoneForm } from '@/components/milestones/milestone-form';
 import { PageHeader } from '@/components/ui/feedback';
 
-export default async function EditMilestonePage({ params }: { params: Promise<{ projectId: string; milestoneId: string }> }) {
+export default async function EditMilestonePage({
+  params,
+}: {
+  params: Promise<{ projectId: string; milestoneId: string }>;
+}) {
   const { projectId, milestoneId } = await params;
   const { actor } = await currentActor();
   const m = actor ? await getMilestoneDetail(getDb(), actor, milestoneId) : null;
@@ -13,7 +17,14 @@ export default async function EditMilestonePage({ params }: { params: Promise<{ 
   const editable = m.status === 'planned';
   return (
     <>
-      <PageHeader title={`Edit ${m.reference}`} description={editable ? 'Planned milestones only: once completion is claimed it cannot be edited.' : `This milestone is ${m.status.replace('_', ' ')} and can no longer be edited.`} />
+      <PageHeader
+        title={`Edit ${m.reference}`}
+        description={
+          editable
+            ? 'Planned milestones only: once completion is claimed it cannot be edited.'
+            : `This milestone is ${m.status.replace('_', ' ')} and can no longer be edited.`
+        }
+      />
       {editable ? (
         <MilestoneForm
           projectId={projectId}

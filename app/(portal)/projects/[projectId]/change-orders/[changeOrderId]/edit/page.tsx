@@ -5,14 +5,25 @@ import { getChangeOrderDetail } from '@/server/modules/change-orders/change-orde
 import { ChangeOrderForm } from '@/components/change-orders/change-order-form';
 import { PageHeader } from '@/components/ui/feedback';
 
-export default async function EditChangeOrderPage({ params }: { params: Promise<{ projectId: string; changeOrderId: string }> }) {
+export default async function EditChangeOrderPage({
+  params,
+}: {
+  params: Promise<{ projectId: string; changeOrderId: string }>;
+}) {
   const { projectId, changeOrderId } = await params;
   const { actor } = await currentActor();
   const co = actor ? await getChangeOrderDetail(getDb(), actor, changeOrderId) : null;
   if (!co || co.projectId !== projectId) notFound();
   return (
     <>
-      <PageHeader title={`Edit ${co.reference}`} description={co.status === 'draft' ? 'Drafts only: submitted change orders cannot be edited.' : `This change order is ${co.status} and can no longer be edited.`} />
+      <PageHeader
+        title={`Edit ${co.reference}`}
+        description={
+          co.status === 'draft'
+            ? 'Drafts only: submitted change orders cannot be edited.'
+            : `This change order is ${co.status} and can no longer be edited.`
+        }
+      />
       {co.status === 'draft' ? (
         <ChangeOrderForm
           projectId={projectId}
@@ -27,7 +38,14 @@ export default async function EditChangeOrderPage({ params }: { params: Promise<
             scheduleImpactDays: co.scheduleImpactDays,
             subcontractId: co.subcontractId,
             clientChangeOrderId: co.clientChangeOrderId,
-            lines: co.lines.map((l) => ({ costCodeId: l.costCodeId, description: l.description, quantity: l.quantity, unit: l.unit, unitCost: l.unitCostAmount, sellAmount: l.sellAmount ?? '' })),
+            lines: co.lines.map((l) => ({
+              costCodeId: l.costCodeId,
+              description: l.description,
+              quantity: l.quantity,
+              unit: l.unit,
+              unitCost: l.unitCostAmount,
+              sellAmount: l.sellAmount ?? '',
+            })),
             documents: co.documents.map((d) => ({ title: d.title, url: d.url })),
           }}
         />

@@ -4,7 +4,11 @@ import { HydrateClient, prefetch, trpc } from '@/components/trpc/server';
 
 export const metadata: Metadata = { title: 'Payment certificate' };
 
-export default async function ClaimCertificatePage({ params }: { params: Promise<{ projectId: string; claimId: string }> }) {
+export default async function ClaimCertificatePage({
+  params,
+}: {
+  params: Promise<{ projectId: string; claimId: string }>;
+}) {
   const { projectId, claimId } = await params;
   await prefetch(trpc.claims.certificate.queryOptions({ claimId }));
   return (
