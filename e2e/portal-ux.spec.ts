@@ -57,6 +57,17 @@ async function submittedClaim(request: APIRequestContext): Promise<{ url: string
 
 /** Serious and critical axe-core findings (WCAG 2 A/AA), as readable lines. */
 async function axeFindings(page: Page): Promise<string[]> {
+  // judge the settled page: a button fading from disabled grey to red (transition-colors) measured
+  // mid-transition reads as low contrast
+  // (finite ones only: a spinner never finishes)
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((animation) => Number.isFinite(Number(animation.effect?.getComputedTiming().endTime)))
+        .map((animation) => animation.finished.catch(() => undefined)),
+    ),
+  );
   const results = await new AxeBuilder({ page })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
     .analyze();
