@@ -96,7 +96,7 @@ try {
           request: () =>
             trpc(appUrl, session, 'query', 'changeOrders.list', {
               projectId: project,
-              sort: { id: 'number', desc: true },
+              sort: { id: 'reference', desc: true },
             }),
         },
         {

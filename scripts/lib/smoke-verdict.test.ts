@@ -16,4 +16,8 @@ describe('smoke verdict', () => {
     expect(smokeVerdict(1, '{"records":40}')).toBe('fail');
     expect(smokeVerdict(0, '42')).toBe('fail');
   });
+  it('fails a run whose requests failed, even when it also missed its latency target', () => {
+    expect(smokeVerdict(1, '{"pass":false,"errors":300}')).toBe('fail');
+    expect(smokeVerdict(0, '{"pass":false,"errors":0}')).toBe('target missed');
+  });
 });

@@ -1,8 +1,8 @@
 /**
  * A smoke run's verdict. It ran when it ended with its JSON line; a run whose JSON says `"pass": false`
  * missed its target at smoke size on a shared machine: reported as "target missed", not as "ok" and not
- * as a failure (the full-size runs in BENCHMARKS.md judge the targets). No JSON, or a non-zero exit
- * without a missed target, is a failure.
+ * as a failure (the full-size runs in BENCHMARKS.md judge the targets). No JSON, a JSON line counting
+ * failed requests (`errors` > 0), or a non-zero exit without a missed target, is a failure.
  */
 export type SmokeVerdict = 'ok' | 'target missed' | 'fail';
 
@@ -14,6 +14,10 @@ export function smokeVerdict(status: number | null, lastLine: string): SmokeVerd
     return 'fail';
   }
   if (typeof json !== 'object' || json === null) return 'fail';
+  // a request that failed is a broken run, not a slow one (a benchmark sending what the API refuses
+  // once hid behind "target missed")
+  const errors = (json as { errors?: unknown }).errors;
+  if (typeof errors === 'number' && errors > 0) return 'fail';
   if ((json as { pass?: unknown }).pass === false) return 'target missed';
   return status === 0 ? 'ok' : 'fail';
 }
