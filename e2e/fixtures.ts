@@ -1,5 +1,6 @@
 import { expect, type Page } from '@playwright/test';
 import { env } from '@/server/env';
+import { mintSessionCookie } from '@/scripts/lib/minted-session';
 
 export function demoPassword(): string {
   // eslint-disable-next-line no-restricted-properties -- set by scripts/e2e.ts for the Playwright process
@@ -110,38 +111,5 @@ export async function sessionCookieFor(
   email: string,
   claims: { sv?: number; signedInAt?: number; sid?: string } = {},
 ): Promise<string> {
-  const { encode } = await import('next-auth/jwt');
-  const [user] = await e2eQuery<{ id: string; name: string; session_version: number }>(
-    'SELECT id, name, session_version FROM users WHERE email = $1',
-    [email],
-  );
-  if (!user) throw new Error(`no user ${email}`);
-  // a live server-side session row that proved the second factor now, as a sign-in with a code opens
-  // one (server/auth/session.ts); the user gets a stand-in factor so step-up actions see one enrolled
-  await e2eQuery(
-    `INSERT INTO user_mfa (user_id, secret_ciphertext, secret_iv, secret_tag, enabled_at) SELECT id, 'e2e-stand-in', 'e2e', 'e2e', now() FROM users WHERE id = $1 AND role IN ('admin', 'finance', 'executive') ON CONFLICT DO NOTHING`,
-    [user.id],
-  );
-  const sid =
-    claims.sid ??
-    (
-      await e2eQuery<{ id: string }>(
-        'INSERT INTO user_sessions (user_id, mfa_verified_at) VALUES ($1, now()) RETURNING id',
-        [user.id],
-      )
-    )[0]!.id;
-  const token = await encode({
-    secret: e2eAuthSecret(),
-    maxAge: 30 * 24 * 3600,
-    token: {
-      sub: user.id,
-      name: user.name,
-      email,
-      uid: user.id,
-      sid,
-      sv: claims.sv ?? user.session_version,
-      signedInAt: claims.signedInAt ?? Math.floor(Date.now() / 1000),
-    },
-  });
-  return `next-auth.session-token=${token}`;
+  return mintSessionCookie(e2eQuery, e2eAuthSecret(), email, claims);
 }
