@@ -101,7 +101,7 @@ export async function grantRuntimePrivileges(client: pg.Client, roleName: string
     `GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO ${name}`,
     `GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO ${name}`,
     // the trail: read and append, nothing else (the triggers refuse the rest even to holders)
-    `REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON audit_events FROM ${name}`,
+    `REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON audit_events, audit_seals FROM ${name}`,
     ...(graphile
       ? [
           `GRANT USAGE ON SCHEMA graphile_worker TO ${name}`,

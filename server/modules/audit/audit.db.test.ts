@@ -190,6 +190,19 @@ describe('audit_events: the runtime role', () => {
     await testDb.drop();
   });
 
+  it('holds only SELECT and INSERT on the trail', async () => {
+    const grants = await app.query<{ table_name: string; privilege_type: string }>(
+      `SELECT table_name, privilege_type FROM information_schema.table_privileges
+       WHERE grantee = current_user AND table_name IN ('audit_events', 'audit_seals') ORDER BY 1, 2`,
+    );
+    expect(grants.rows.map((g) => `${g.table_name}:${g.privilege_type}`)).toEqual([
+      'audit_events:INSERT',
+      'audit_events:SELECT',
+      'audit_seals:INSERT',
+      'audit_seals:SELECT',
+    ]);
+  });
+
   it('is no superuser and owns nothing', async () => {
     const me = await app.query<{ rolsuper: boolean; owned: number }>(
       `SELECT rolsuper, (SELECT count(*)::int FROM pg_class c WHERE c.relowner = r.oid) AS owned FROM pg_roles r WHERE rolname = current_user`,
