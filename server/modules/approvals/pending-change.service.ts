@@ -170,24 +170,26 @@ export async function cancelChange(db: Db, actor: Actor, changeId: string): Prom
 
 type Effect = { action: string; fromState?: string; toState?: string; changes: ChangedFields };
 
+/** Locks the vendor, applies the confirmed fields and bumps its version; returns the row as it was. */
+async function updateVendor(tx: Tx, vendorId: string, next: Partial<typeof partners.$inferInsert>) {
+  const [before] = await tx.select().from(partners).where(eq(partners.id, vendorId)).for('update');
+  if (!before) throw new DomainError('NOT_FOUND', 'Vendor not found.');
+  await tx
+    .update(partners)
+    .set({ ...next, version: sql`${partners.version} + 1`, updatedAt: new Date() })
+    .where(eq(partners.id, before.id));
+  return before;
+}
+
 async function applyChange(tx: Tx, change: ChangeRow): Promise<Effect> {
   const payload = change.payload as Record<string, unknown>;
   switch (change.kind) {
     case 'vendor_bank': {
-      const [before] = await tx
-        .select()
-        .from(partners)
-        .where(eq(partners.id, change.subjectId))
-        .for('update');
-      if (!before) throw new DomainError('NOT_FOUND', 'Vendor not found.');
       const next = {
         bankAccountName: (payload.bankAccountName as string | null) ?? null,
         bankAccountNumber: (payload.bankAccountNumber as string | null) ?? null,
       };
-      await tx
-        .update(partners)
-        .set({ ...next, version: sql`${partners.version} + 1`, updatedAt: new Date() })
-        .where(eq(partners.id, before.id));
+      const before = await updateVendor(tx, change.subjectId, next);
       // never the number itself: its fingerprint and last four, before and after
       return {
         action: 'vendor.bank_change',
@@ -204,20 +206,11 @@ async function applyChange(tx: Tx, change: ChangeRow): Promise<Effect> {
       };
     }
     case 'vendor_compliance': {
-      const [before] = await tx
-        .select()
-        .from(partners)
-        .where(eq(partners.id, change.subjectId))
-        .for('update');
-      if (!before) throw new DomainError('NOT_FOUND', 'Vendor not found.');
       const next = {
         insuranceExpiresOn: (payload.insuranceExpiresOn as string | null) ?? null,
         licenceExpiresOn: (payload.licenceExpiresOn as string | null) ?? null,
       };
-      await tx
-        .update(partners)
-        .set({ ...next, version: sql`${partners.version} + 1`, updatedAt: new Date() })
-        .where(eq(partners.id, before.id));
+      const before = await updateVendor(tx, change.subjectId, next);
       return {
         action: 'vendor.compliance_change',
         changes: {
