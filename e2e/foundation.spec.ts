@@ -135,7 +135,13 @@ test.describe('web security', () => {
     const cookies = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
     const url = '/api/trpc/settings.updateThresholds';
     const body = {
-      json: { version: 1, pmLimitAmount: '1.00', executiveLimitAmount: '2.00', currency: 'GBP' },
+      json: {
+        version: 1,
+        pmLimitAmount: '1.00',
+        executiveLimitAmount: '2.00',
+        currency: 'GBP',
+        timeZone: 'UTC',
+      },
     };
     const multipart = await request.post(url, {
       headers: { cookie: cookies, origin: 'https://evil.example' },

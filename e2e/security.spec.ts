@@ -164,8 +164,8 @@ test.describe('CSRF on every mutation', () => {
     test.setTimeout(180_000);
     expect(mutationPaths.length).toBeGreaterThan(40);
     const cookie = await sessionCookieFor(demo.admin);
-    const [org] = await e2eQuery<{ version: number; currency: string }>(
-      'SELECT version, currency FROM organisations LIMIT 1',
+    const [org] = await e2eQuery<{ version: number; currency: string; time_zone: string }>(
+      'SELECT version, currency, time_zone FROM organisations LIMIT 1',
     );
     // two bodies that would really change something if a gate let them through
     const live: Record<string, unknown> = {
@@ -174,6 +174,7 @@ test.describe('CSRF on every mutation', () => {
         pmLimitAmount: '1.00',
         executiveLimitAmount: '2.00',
         currency: org!.currency,
+        timeZone: org!.time_zone,
       },
       'users.create': {
         email: `csrf.${Date.now()}@northbeam.example`,

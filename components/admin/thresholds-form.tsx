@@ -2,10 +2,16 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { errorMessage, useTRPC } from '@/components/trpc/react';
+import { errorMessage, fieldErrorOf, useTRPC } from '@/components/trpc/react';
 import { Button } from '@/components/ui/button';
 import { Alert, Card } from '@/components/ui/feedback';
-import { Field, Input } from '@/components/ui/field';
+import { describedBy, Field, Input, Select } from '@/components/ui/field';
+
+/** Every IANA zone the browser knows (UTC first), for the organisation's calendar. */
+function timeZoneOptions(current: string): string[] {
+  const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  return [...new Set(['UTC', current, ...zones])];
+}
 
 export function ThresholdsForm() {
   const trpc = useTRPC();
@@ -35,6 +41,7 @@ export function ThresholdsForm() {
     update.mutate({
       version: t.version,
       currency: String(form.get('currency') ?? '').toUpperCase(),
+      timeZone: String(form.get('timeZone') ?? ''),
       pmLimitAmount: String(form.get('pmLimitAmount') ?? ''),
       executiveLimitAmount: String(form.get('executiveLimitAmount') ?? ''),
     });
@@ -43,12 +50,33 @@ export function ThresholdsForm() {
   return (
     <Card>
       <form onSubmit={onSubmit} className="grid max-w-xl gap-4" key={t.version}>
-        {update.error ? <Alert>{errorMessage(update.error)}</Alert> : null}
+        {update.error && !fieldErrorOf(update.error, 'timeZone') ? (
+          <Alert>{errorMessage(update.error)}</Alert>
+        ) : null}
         {saved && !update.error ? (
-          <Alert tone="success">Thresholds saved. The change is in the audit log.</Alert>
+          <Alert tone="success">Settings saved. The change is in the audit log.</Alert>
         ) : null}
         <Field label="Currency" htmlFor="currency">
           <Input id="currency" name="currency" defaultValue={t.currency} maxLength={3} required />
+        </Field>
+        <Field
+          label="Time zone"
+          htmlFor="timeZone"
+          hint="Every date Plumbline sets (invoice dates, overdue milestones, insurance expiry, month-end) is a day in this zone."
+          error={fieldErrorOf(update.error, 'timeZone')}
+        >
+          <Select
+            id="timeZone"
+            name="timeZone"
+            defaultValue={t.timeZone}
+            {...describedBy('timeZone', fieldErrorOf(update.error, 'timeZone'), true)}
+          >
+            {timeZoneOptions(t.timeZone).map((zone) => (
+              <option key={zone} value={zone}>
+                {zone}
+              </option>
+            ))}
+          </Select>
         </Field>
         <Field
           label="Project manager limit"
@@ -78,7 +106,7 @@ export function ThresholdsForm() {
         </Field>
         <div>
           <Button type="submit" disabled={update.isPending}>
-            Save thresholds
+            {update.isPending ? 'Saving…' : 'Save settings'}
           </Button>
         </div>
       </form>

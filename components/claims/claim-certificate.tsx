@@ -7,6 +7,7 @@ import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/feedback';
 import Link from 'next/link';
 import { formatMoneyDisplay, formatRate } from '@/components/ui/format';
+import { dateIn } from '@/server/lib/zoned-date';
 import { claimTypeLabels, deductionKindLabels, releaseStageLabels } from './labels';
 
 /** The payment certificate as a print view: the same server figures the PDF prints. */
@@ -29,7 +30,7 @@ export function ClaimCertificate({ claimId, projectId }: { claimId: string; proj
   const reasonOf = new Map(claim.lines.map((l) => [l.sovLineId, l.certifyReason]));
   const claimPath = `/projects/${projectId}/claims/${claim.id}`;
   const retention = claim.subcontract.retention;
-  const day = (d: Date | null) => (d ? new Date(d).toISOString().slice(0, 10) : '—');
+  const day = (d: Date | null) => (d ? dateIn(claim.timeZone, new Date(d)) : '—');
   const summary: [string, string][] = [
     ['Materials stored on site to date', calc.materialsStoredToDate],
     ['Completed to date', calc.completedToDate],

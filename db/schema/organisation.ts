@@ -8,6 +8,8 @@ export const organisations = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     name: text('name').notNull(),
     currency: char('currency', { length: 3 }).notNull().default('GBP'),
+    /** IANA zone; every "today" (document dates, overdue and expiry rules) is this zone's date. */
+    timeZone: text('time_zone').notNull().default('UTC'),
     pmLimitAmount: numeric('pm_limit_amount', { precision: 14, scale: 2 }).notNull().default('25000.00'),
     executiveLimitAmount: numeric('executive_limit_amount', { precision: 14, scale: 2 })
       .notNull()

@@ -110,6 +110,7 @@ export async function seedDemoOrganisation(db: Db, options: { password?: string 
       .values({
         name: 'Northbeam Construction Ltd',
         currency: 'GBP',
+        timeZone: 'Europe/London',
         pmLimitAmount: '25000.00',
         executiveLimitAmount: '250000.00',
       })

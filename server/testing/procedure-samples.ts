@@ -171,6 +171,7 @@ export const procedureSamples: Record<string, ProcedureSample> = {
       pmLimitAmount: '25000.00',
       executiveLimitAmount: '250000.00',
       currency: 'GBP',
+      timeZone: 'Europe/London',
     }),
     scope: 'none',
   },

@@ -13,6 +13,7 @@ export const settingsRouter = createTRPCRouter({
     return {
       version: organisation.version,
       currency: organisation.currency,
+      timeZone: organisation.timeZone,
       pmLimitAmount: organisation.pmLimitAmount,
       executiveLimitAmount: organisation.executiveLimitAmount,
     };

@@ -1,3 +1,4 @@
+import { dateIn } from '@/server/lib/zoned-date';
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import type { ClaimDetail } from './claim.queries';
 
@@ -39,7 +40,7 @@ function rateText(rate: string): string {
 }
 
 export async function renderCertificatePdf(
-  claim: ClaimDetail,
+  claim: ClaimDetail & { timeZone: string },
   options: { claimUrl?: string } = {},
 ): Promise<Uint8Array> {
   const calc = claim.calculation;
@@ -202,7 +203,7 @@ export async function renderCertificatePdf(
     9,
   );
   newline(10);
-  const when = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : '-');
+  const when = (d: Date | null) => (d ? dateIn(claim.timeZone, d) : '-');
   text(`Certified by ${claim.certifierName ?? '-'} on ${when(claim.certifiedAt)}`, MARGIN, regular, 10);
   newline();
   if (claim.approvedAt) {

@@ -1,3 +1,4 @@
+import { organisationTimeZone } from '@/server/lib/org-time';
 import { aliasedTable, and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import {
@@ -304,7 +305,8 @@ const stepAction: Record<string, string> = {
 export async function getClaimCertificate(db: DbOrTx, actor: Actor, claimId: string) {
   const detail = await getClaimDetail(db, actor, claimId);
   if (!detail || !detail.calculation || !detail.certifiedAt || detail.status === 'rejected') return null;
-  return detail;
+  // the certificate's dates are the organisation's calendar days, whoever prints it and wherever
+  return { ...detail, timeZone: await organisationTimeZone(db, actor.organisationId) };
 }
 
 /** "My approvals": claims in the actor's projects whose waiting step the approvals module says is theirs. */

@@ -1,3 +1,4 @@
+import { organisationToday } from '@/server/lib/org-time';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '@/db/client';
 import { costSnapshots, projects } from '@/db/schema';
@@ -14,9 +15,10 @@ export type CostSnapshotReport = { schema: 1; codes: CostCodeRow[]; project: Por
 
 export type SnapshotKind = 'month_end' | 'on_demand';
 
-/** The last day of the month before `at` (UTC): the period a month-end snapshot taken at `at` closes. */
-export function closedMonthEnd(at: Date): string {
-  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 0)).toISOString().slice(0, 10);
+/** The last day of the month before `today` (YYYY-MM-DD, the organisation's date): the period it closes. */
+export function closedMonthEnd(today: string): string {
+  const [year, month] = today.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(year, month - 1, 0)).toISOString().slice(0, 10);
 }
 
 async function freeze(db: DbOrTx, scope: ReportScope): Promise<CostSnapshotReport> {
@@ -57,7 +59,7 @@ export async function takeOnDemandSnapshot(
 ): Promise<{ id: string; period: string }> {
   return db.transaction(async (tx) => {
     await assertProjectVisible(tx, actor, projectId);
-    const period = new Date().toISOString().slice(0, 10);
+    const period = await organisationToday(tx, actor.organisationId);
     const report = await freeze(tx, { organisationId: actor.organisationId, visibleTo: actor, projectId });
     const [row] = await tx
       .insert(costSnapshots)
@@ -83,6 +85,7 @@ export async function takeOnDemandSnapshot(
 export async function takeMonthEndSnapshots(
   db: Db,
   period: string,
+  organisationId?: string,
 ): Promise<{ taken: number; skipped: number }> {
   const all = await db
     .select({
@@ -91,6 +94,7 @@ export async function takeMonthEndSnapshots(
       has: sql<boolean>`EXISTS (SELECT 1 FROM cost_snapshots s WHERE s.project_id = ${projects.id} AND s.period = ${period} AND s.kind = 'month_end')`,
     })
     .from(projects)
+    .where(organisationId ? eq(projects.organisationId, organisationId) : undefined)
     .orderBy(projects.code);
   let taken = 0;
   for (const project of all.filter((p) => !p.has)) {

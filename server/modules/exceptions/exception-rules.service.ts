@@ -1,3 +1,4 @@
+import { organisationToday } from '@/server/lib/org-time';
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import {
@@ -50,7 +51,6 @@ export async function runExceptionRules(db: Db, options: RulesOptions): Promise<
   const orgIds = options.organisationId
     ? [options.organisationId]
     : (await db.select({ id: organisations.id }).from(organisations)).map((o) => o.id);
-  const today = options.today ?? new Date().toISOString().slice(0, 10);
   const summary: RulesSummary = {
     insuranceExpired: zero(),
     claimAboveSov: zero(),
@@ -58,6 +58,7 @@ export async function runExceptionRules(db: Db, options: RulesOptions): Promise<
     milestoneOverdue: zero(),
   };
   for (const organisationId of orgIds) {
+    const today = options.today ?? (await organisationToday(db, organisationId));
     add(
       summary.insuranceExpired,
       await settleRule(db, organisationId, await insuranceRule(db, organisationId, today)),

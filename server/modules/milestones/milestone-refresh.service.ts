@@ -1,3 +1,4 @@
+import { orgTodaySql } from '@/server/lib/org-time';
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { exceptions, milestones, projects, type PullCounts } from '@/db/schema';
@@ -92,7 +93,8 @@ export async function flagOverdueMilestones(
   db: Db,
   options: { organisationId?: string; today?: string } = {},
 ) {
-  const today = options.today ?? new Date().toISOString().slice(0, 10);
+  // each milestone is overdue by its own organisation's calendar (org_today), unless a test fixes the date
+  const today = options.today ?? orgTodaySql(projects.organisationId);
   const org = options.organisationId ? eq(projects.organisationId, options.organisationId) : undefined;
   const overdue = await db
     .select({ row: milestones, projectCode: projects.code })

@@ -29,7 +29,7 @@ import { currentAmount, fractionToPercent, revisedContractValue } from './milest
 const revisedContract = sql<string>`(${projects.originalContractAmount} + coalesce((SELECT sum(${contractRevisions.amount}) FROM ${contractRevisions} WHERE ${contractRevisions.projectId} = ${projects.id}), 0))`;
 /** Released amount, else the fixed amount, else the percent of the revised contract, to the cent. */
 const amountSql = sql<string>`coalesce(${milestones.invoiceAmount}, ${milestones.fixedAmount}, round(${milestones.percentOfContract} * ${revisedContract}, 2))::numeric(14,2)`;
-const isOverdueSql = sql<boolean>`(${milestones.plannedDate} < current_date AND ${milestones.status} IN ('planned', 'completion_claimed', 'verified'))`;
+const isOverdueSql = sql<boolean>`(${milestones.plannedDate} < org_today(${projects.organisationId}) AND ${milestones.status} IN ('planned', 'completion_claimed', 'verified'))`;
 
 const columns = {
   reference: { sql: milestones.reference, filter: 'contains' },
@@ -221,7 +221,7 @@ export async function milestonesAwaiting(db: DbOrTx, actor: Actor): Promise<Inbo
         inArray(milestones.status, states),
         eq(projects.organisationId, actor.organisationId),
         projectScope(actor, milestones.projectId),
-        sql`(${milestones.status} <> 'planned' OR ${milestones.plannedDate} <= current_date)`,
+        sql`(${milestones.status} <> 'planned' OR ${milestones.plannedDate} <= org_today(${projects.organisationId}))`,
       ),
     )
     .orderBy(desc(milestones.updatedAt))

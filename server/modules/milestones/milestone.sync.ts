@@ -1,3 +1,4 @@
+import { organisationToday } from '@/server/lib/org-time';
 import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { milestones, projects } from '@/db/schema';
@@ -246,7 +247,10 @@ async function createInvoice(
     // one company and one currency per project (issue 14)
     currency_id: await requireCurrency(odoo, m.currency),
     ...(m.companyId ? { company_id: m.companyId } : {}),
-    ...(row.releasedAt ? { invoice_date: row.releasedAt.toISOString().slice(0, 10) } : {}),
+    // the release's date in the organisation's time zone: 09:00 in Sydney is that Sydney day
+    ...(row.releasedAt
+      ? { invoice_date: await organisationToday(db, m.organisationId, row.releasedAt) }
+      : {}),
     ...(mappings.salesJournalId ? { journal_id: mappings.salesJournalId } : {}),
     invoice_line_ids: lines.map((line) => [0, 0, line]),
   });

@@ -1,3 +1,4 @@
+import { businessDaysSinceSql } from '@/server/lib/org-time';
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 
@@ -69,8 +70,7 @@ export async function getBusinessKpis(
       SELECT 'exceptions_past_slo', coalesce(e.amount_at_stake, 0), e.first_seen_at
         FROM exceptions e
         WHERE e.status = 'open' AND e.assignee_id IS NULL
-          AND (SELECT count(*) FROM generate_series(e.first_seen_at::date + 1, current_date, interval '1 day') d
-               WHERE extract(isodow FROM d) < 6) > ${options.exceptionBusinessDays})
+          AND ${businessDaysSinceSql(sql`e.first_seen_at`)} > ${options.exceptionBusinessDays})
     SELECT k.key, count(i.key)::int AS count, coalesce(sum(i.amount), 0)::numeric(16,2)::text AS amount,
            (extract(epoch FROM now() - min(i.since)) / 86400)::float8 AS oldest_days
     FROM (VALUES ('claims_approved_not_released'), ('bills_drafted_not_posted'), ('milestones_reached_not_invoiced'), ('exceptions_past_slo')) AS k(key)

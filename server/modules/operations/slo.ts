@@ -1,3 +1,4 @@
+import { businessDaysSinceSql } from '@/server/lib/org-time';
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DbOrTx } from '@/db/client';
@@ -67,8 +68,7 @@ export async function getSloStatus(db: DbOrTx): Promise<SloStatus[]> {
     if (target.workflow === 'exceptions') {
       const result = await db.execute<{ total: number; bad: number }>(sql`
         SELECT count(*)::int AS total,
-               count(*) FILTER (WHERE (SELECT count(*) FROM generate_series(e.first_seen_at::date + 1, current_date, interval '1 day') d
-                                       WHERE extract(isodow FROM d) < 6) > ${target.threshold})::int AS bad
+               count(*) FILTER (WHERE ${businessDaysSinceSql(sql`e.first_seen_at`)} > ${target.threshold})::int AS bad
         FROM exceptions e WHERE e.status = 'open' AND e.assignee_id IS NULL`);
       const row = result.rows[0] ?? { total: 0, bad: 0 };
       out.push({

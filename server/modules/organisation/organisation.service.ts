@@ -1,3 +1,4 @@
+import { isValidTimeZone } from '@/server/lib/zoned-date';
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '@/db/client';
@@ -14,6 +15,10 @@ export const updateThresholdsInput = z
     pmLimitAmount: moneyInput,
     executiveLimitAmount: moneyInput,
     currency: currencyInput,
+    timeZone: z
+      .string()
+      .trim()
+      .refine(isValidTimeZone, 'Choose a time zone from the list, e.g. Europe/London or Australia/Sydney.'),
   })
   .strict();
 
@@ -26,7 +31,10 @@ export async function getOrganisation(db: DbOrTx, actor: Actor) {
   return organisation;
 }
 
-/** Approval thresholds fix each change order's route at submit; changing them is audited. */
+/**
+ * Organisation settings: the approval thresholds (they fix each change order's route at submit), the
+ * currency and the time zone every "today" is taken in (server/lib/org-time.ts). Changes are audited.
+ */
 export async function updateApprovalThresholds(
   db: Db,
   input: z.infer<typeof updateThresholdsInput>,
@@ -41,12 +49,14 @@ export async function updateApprovalThresholds(
       pmLimitAmount: toMoney(input.pmLimitAmount).toFixed(2),
       executiveLimitAmount: toMoney(input.executiveLimitAmount).toFixed(2),
       currency: input.currency,
+      timeZone: input.timeZone,
     };
     const changes = diffFields(
       {
         pmLimitAmount: before.pmLimitAmount,
         executiveLimitAmount: before.executiveLimitAmount,
         currency: before.currency,
+        timeZone: before.timeZone,
       },
       normalised,
     );

@@ -22,7 +22,7 @@ const columns = {
   insuranceExpiresOn: { sql: partners.insuranceExpiresOn },
   licenceExpiresOn: { sql: partners.licenceExpiresOn },
   compliance: {
-    sql: sql`CASE WHEN ${partners.insuranceExpiresOn} IS NULL OR ${partners.licenceExpiresOn} IS NULL THEN 'missing' WHEN least(${partners.insuranceExpiresOn}, ${partners.licenceExpiresOn}) < current_date THEN 'expired' WHEN least(${partners.insuranceExpiresOn}, ${partners.licenceExpiresOn}) < current_date + 30 THEN 'expiring' ELSE 'ok' END`,
+    sql: sql`CASE WHEN ${partners.insuranceExpiresOn} IS NULL OR ${partners.licenceExpiresOn} IS NULL THEN 'missing' WHEN least(${partners.insuranceExpiresOn}, ${partners.licenceExpiresOn}) < org_today(${partners.organisationId}) THEN 'expired' WHEN least(${partners.insuranceExpiresOn}, ${partners.licenceExpiresOn}) < org_today(${partners.organisationId}) + 30 THEN 'expiring' ELSE 'ok' END`,
     filter: 'equals',
   },
   lastPulledAt: { sql: partners.lastPulledAt },
