@@ -135,6 +135,9 @@ try {
     seconds: round(seconds),
     pass:
       documents.duplicates === 0 && documents.missing === 0 && documents.notSynced === 0 && totalCrashes > 0,
+    // a drill has no speed target: a miss is a failure at any size (scripts/lib/smoke-verdict.ts)
+    correct:
+      documents.duplicates === 0 && documents.missing === 0 && documents.notSynced === 0 && totalCrashes > 0,
     postgres: await postgresVersion(bench.db),
     hardware: hardware(),
   };

@@ -20,4 +20,9 @@ describe('smoke verdict', () => {
     expect(smokeVerdict(1, '{"pass":false,"errors":300}')).toBe('fail');
     expect(smokeVerdict(0, '{"pass":false,"errors":0}')).toBe('target missed');
   });
+  it('fails a run that measured a wrong result, fast or slow', () => {
+    expect(smokeVerdict(1, '{"pass":false,"correct":false}')).toBe('fail');
+    expect(smokeVerdict(0, '{"pass":true,"correct":false}')).toBe('fail');
+    expect(smokeVerdict(1, '{"pass":false,"correct":true}')).toBe('target missed');
+  });
 });

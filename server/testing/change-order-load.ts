@@ -106,20 +106,34 @@ export async function requestChangeOrderSyncs(db: DbOrTx, ids: string[]): Promis
 }
 
 /**
- * `count` client change orders of one project, submitted and reviewed by the QS, waiting for the
- * project manager's final approval (route QS review → PM approval, below the PM limit).
+ * `count` change orders of one project, submitted and reviewed by the QS, waiting for the project
+ * manager's final approval (route QS review → PM approval, below the PM limit): client ones (a sale
+ * order line once approved) or, with `subcontractId`, commitment ones (a line on that subcontract's PO).
  */
 export async function insertSubmittedChangeOrders(
   db: Db,
-  input: { count: number; projectId: string; authorId: string; reviewerId: string; amount?: string },
+  input: {
+    count: number;
+    projectId: string;
+    authorId: string;
+    reviewerId: string;
+    amount?: string;
+    subcontractId?: string;
+    /** 'review': still waiting for the QS review (step 1); default 'approval': reviewed, PM's turn. */
+    awaiting?: 'review' | 'approval';
+  },
 ): Promise<{ id: string; version: number }[]> {
   const amount = input.amount ?? '1000.00';
+  const kind = input.subcontractId ? 'commitment' : 'client';
+  // a commitment changes cost only: no sell, and its route is fixed by the cost
+  const sell = input.subcontractId ? sql`NULL::numeric` : sql`${amount}::numeric * 1.2`;
+  const routing = input.subcontractId ? sql`${amount}::numeric` : sql`${amount}::numeric * 1.2`;
   return db.transaction(async (tx) => {
     const inserted = await tx.execute<{ id: string }>(sql`
       WITH base AS (SELECT coalesce(max(number), 0) AS n FROM change_orders WHERE project_id = ${input.projectId})
-      INSERT INTO change_orders (project_id, number, reference, kind, title, reason, status, cost_total_amount, sell_total_amount, routing_amount, created_by_id)
-      SELECT ${input.projectId}, base.n + g, 'CO-' || CASE WHEN base.n + g >= 1000 THEN (base.n + g)::text ELSE lpad((base.n + g)::text, 4, '0') END, 'client', 'Load test variation ' || g, 'client_instruction', 'draft',
-             ${amount}, ${amount}::numeric * 1.2, ${amount}::numeric * 1.2, ${input.authorId}
+      INSERT INTO change_orders (project_id, number, reference, kind, title, reason, status, subcontract_id, cost_total_amount, sell_total_amount, routing_amount, created_by_id)
+      SELECT ${input.projectId}, base.n + g, 'CO-' || CASE WHEN base.n + g >= 1000 THEN (base.n + g)::text ELSE lpad((base.n + g)::text, 4, '0') END, ${kind}::change_order_kind, 'Load test variation ' || g, 'client_instruction', 'draft',
+             ${input.subcontractId ?? null}::uuid, ${amount}, ${sell}, ${routing}, ${input.authorId}
       FROM base, generate_series(1, ${input.count}) AS g
       RETURNING id`);
     const ids = inserted.rows.map((row) => row.id);
@@ -127,7 +141,7 @@ export async function insertSubmittedChangeOrders(
     await tx.execute(sql`
       INSERT INTO change_order_lines (change_order_id, line_no, cost_code_id, description, quantity, unit, unit_cost_amount, cost_amount, sell_amount)
       SELECT id, 1, (SELECT c.id FROM cost_codes c WHERE c.project_id = ${input.projectId} ORDER BY c.code LIMIT 1), 'Additional work', 1, 'item',
-             ${amount}, ${amount}, ${amount}::numeric * 1.2
+             ${amount}, ${amount}, ${sell}
       FROM unnest(${sql.param(ids)}::uuid[]) AS id`);
     await tx.execute(sql`
       UPDATE change_orders SET status = 'submitted', submitted_by_id = created_by_id, submitted_at = now(), version = 3
@@ -140,9 +154,10 @@ export async function insertSubmittedChangeOrders(
       SELECT 'change_order', co.id, d.step, d.step_name, d.roles[1], co.routing_amount, 'load test'
       FROM change_orders co, approval_step_definitions d
       WHERE co.id = ANY(${sql.param(ids)}::uuid[]) AND d.record_type = 'change_order' AND d.step IN (1, 2)`);
-    await tx.execute(sql`
-      INSERT INTO approval_decisions (record_type, record_id, step, step_name, role, decision, decided_by_id)
-      SELECT 'change_order', id, 1, 'qs_review', 'quantity_surveyor', 'approved', ${input.reviewerId} FROM unnest(${sql.param(ids)}::uuid[]) AS id`);
+    if ((input.awaiting ?? 'approval') === 'approval')
+      await tx.execute(sql`
+        INSERT INTO approval_decisions (record_type, record_id, step, step_name, role, decision, decided_by_id)
+        SELECT 'change_order', id, 1, 'qs_review', 'quantity_surveyor', 'approved', ${input.reviewerId} FROM unnest(${sql.param(ids)}::uuid[]) AS id`);
     return ids.map((id) => ({ id, version: 3 }));
   });
 }
