@@ -31,7 +31,15 @@ export function ProjectOverview({ projectId }: { projectId: string }) {
           <p className="text-xs text-slate-500">Original contract value</p>
         </Card>
         <Card title="Odoo">
-          <p className="text-sm">{p.odooId ? `project.project #${p.odooId}` : 'Not linked to Odoo yet'}</p>
+          {/* in words, never a model name and raw id (issue 15 item 10) */}
+          <p className="text-sm" data-testid="project-odoo-link">
+            {p.odooId ? `Linked to the Odoo project ${p.code} · ${p.name}` : 'Not linked to Odoo yet'}
+          </p>
+          <p className="text-xs text-slate-600">
+            {p.odooSaleOrderId
+              ? "Contract: linked to the client's sale order, so approved client COs add lines to it."
+              : 'Contract: no sale order linked yet; approved client COs cannot reach Odoo until one is.'}
+          </p>
         </Card>
         <Card title="Retention (client)">
           <p className="tabular text-lg font-semibold">{formatRate(p.clientRetentionRate)}</p>

@@ -307,6 +307,10 @@ export const procedureSamples: Record<string, ProcedureSample> = {
     input: (w) => ({ exceptionId: w.target.exceptionId, version: w.target.exceptionVersion, odooId: 1 }),
     scope: 'project',
   },
+  'exceptions.linkCandidates': {
+    input: (w) => ({ exceptionId: w.target.exceptionId }),
+    scope: 'project',
+  },
   'exceptions.runRules': { input: () => ({}), scope: 'none' },
   'syncHealth.overview': { input: () => ({ window: '24h' }), scope: 'none' },
   'syncHealth.attempts': { input: () => list, scope: 'none' },

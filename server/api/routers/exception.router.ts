@@ -7,6 +7,7 @@ import {
   bulkRetryInput,
   dismissExceptionInput,
   exceptionActionInput,
+  linkCandidatesInput,
   linkOdooRecordInput,
   recordRefInput,
 } from '@/server/modules/exceptions/exception.schemas';
@@ -20,7 +21,7 @@ import {
   listAssignees,
   runRulesNow,
 } from '@/server/modules/exceptions/exception-action.service';
-import { linkOdooRecord } from '@/server/modules/exceptions/exception-link.service';
+import { findLinkCandidates, linkOdooRecord } from '@/server/modules/exceptions/exception-link.service';
 
 /** Mutations without arguments still refuse unknown keys. */
 const noInput = z.object({}).strict().optional();
@@ -52,6 +53,9 @@ export const exceptionRouter = createTRPCRouter({
   link: procedure('exception.act')
     .input(linkOdooRecordInput)
     .mutation(({ ctx, input }) => linkOdooRecord(ctx.db, input, ctx.actor)),
+  linkCandidates: procedure('exception.act')
+    .input(linkCandidatesInput)
+    .query(({ ctx, input }) => findLinkCandidates(ctx.db, input, ctx.actor)),
   runRules: procedure('exception.act')
     .input(noInput)
     .mutation(({ ctx }) => runRulesNow(ctx.db, ctx.actor)),

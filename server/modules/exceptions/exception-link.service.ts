@@ -5,7 +5,7 @@ import { claims, milestones, partners, projects, subcontracts, syncLinks } from 
 import type { Actor } from '@/server/auth/actor';
 import { DomainError } from '@/server/errors';
 import { formatMoney } from '@/server/lib/money';
-import type { OdooClient } from '@/server/odoo/client';
+import type { OdooClient, OdooDomain } from '@/server/odoo/client';
 import { isOdooError } from '@/server/odoo/errors';
 import { recordAudit } from '@/server/modules/audit/audit.service';
 import { BILL_EXPECTED } from '@/server/modules/claims/claim-bill-state.service';
@@ -14,7 +14,7 @@ import { expectedInvoiceTotal } from '@/server/modules/milestones/milestone-invo
 import { BILLED_STATUSES } from '@/server/modules/milestones/milestone.records';
 import { requestSync } from '@/server/sync/enqueue';
 import { resolveSyncOdooClient } from '@/server/sync/odoo-connection';
-import type { LinkOdooRecordInput } from './exception.schemas';
+import type { LinkCandidatesInput, LinkOdooRecordInput } from './exception.schemas';
 import { bumpVersion, loadOpenException } from './exception.service';
 
 type MoveRow = {
@@ -118,6 +118,98 @@ export async function linkOdooRecord(
   });
 }
 
+const MOVE_FIELDS = ['move_type', 'partner_id', 'ref', 'amount_total', 'state', 'name', 'payment_state'];
+
+export type LinkCandidate = {
+  odooId: number;
+  /** Odoo's document name (BILL/2026/11/0002), or null for a draft that has none yet. */
+  name: string | null;
+  ref: string | null;
+  partner: string | null;
+  amount: string;
+  state: string;
+  date: string | null;
+  /** What agrees with the record, in words ("same partner", …). */
+  matches: string[];
+  /** Why it cannot be linked, in words; empty when it can. */
+  problems: string[];
+};
+
+/** How many documents "Find in Odoo" lists at most (closest first). */
+const CANDIDATE_LIMIT = 20;
+
+/**
+ * "Link to existing" without a raw id (issue 15 item 12): the Odoo documents of the expected kind
+ * that share the record's partner, reference or total, not cancelled, each with what matches and what
+ * does not, the linkable ones first. The same `mismatches` decides here and in `linkOdooRecord`, so a
+ * candidate shown as linkable is exactly one the link accepts. A read-only Odoo lookup, like the link.
+ */
+export async function findLinkCandidates(
+  db: Db,
+  input: LinkCandidatesInput,
+  actor: Actor,
+  odooClient?: OdooClient,
+): Promise<{
+  document: string;
+  expected: { ref: string; amount: string | null };
+  candidates: LinkCandidate[];
+}> {
+  const current = await db.transaction((tx) => loadOpenException(tx, actor, input.exceptionId));
+  const target =
+    current.recordType === 'claim' || current.recordType === 'milestone' ? targets[current.recordType] : null;
+  if (!target)
+    throw new DomainError(
+      'INVALID_TRANSITION',
+      'Only a claim’s vendor bill or a milestone’s customer invoice can be linked to an existing Odoo record.',
+    );
+  const odoo = odooClient ?? (await connectedOdoo(db));
+  const expected = await target.expect(db, odoo, current.recordId);
+  const either: OdooDomain[number][] = [['ref', 'ilike', expected.ref]];
+  if (expected.partnerId !== null) either.push(['partner_id', '=', expected.partnerId]);
+  if (expected.amount !== null) either.push(['amount_total', '=', Number(expected.amount)]);
+  const domain: OdooDomain = [
+    ['move_type', '=', expected.moveType],
+    ['state', '!=', 'cancel'],
+    ...Array.from({ length: either.length - 1 }, () => '|' as const),
+    ...either,
+  ];
+  const moves = await odoo
+    .searchRead<MoveRow & { invoice_date: string | false }>(
+      'account.move',
+      domain,
+      [...MOVE_FIELDS, 'invoice_date'],
+      { limit: CANDIDATE_LIMIT, order: 'id desc' },
+    )
+    .catch(rethrowOdoo);
+  const candidates = moves.map((move) => ({
+    odooId: move.id,
+    name: move.name || null,
+    ref: move.ref || null,
+    partner: Array.isArray(move.partner_id) ? move.partner_id[1] : null,
+    amount: formatMoney(String(move.amount_total)),
+    state: move.state,
+    date: move.invoice_date || null,
+    matches: agreements(expected, move),
+    problems: mismatches(expected, move, move.id),
+  }));
+  candidates.sort((a, b) => a.problems.length - b.problems.length || b.matches.length - a.matches.length);
+  return {
+    document: expected.document,
+    expected: { ref: expected.ref, amount: expected.amount },
+    candidates,
+  };
+}
+
+function agreements(expected: Expectation, move: MoveRow): string[] {
+  const out: string[] = [];
+  const partnerId = Array.isArray(move.partner_id) ? move.partner_id[0] : null;
+  if (expected.partnerId !== null && partnerId === expected.partnerId) out.push('same partner');
+  if ((move.ref || '') === expected.ref) out.push(`same reference ${expected.ref}`);
+  if (expected.amount !== null && formatMoney(String(move.amount_total)) === formatMoney(expected.amount))
+    out.push(`same total ${formatMoney(expected.amount)}`);
+  return out;
+}
+
 function mismatches(expected: Expectation, move: MoveRow | null, odooId: number): string[] {
   if (!move) return [`Odoo has no journal entry #${odooId}`];
   const problems: string[] = [];
@@ -139,13 +231,7 @@ function mismatches(expected: Expectation, move: MoveRow | null, odooId: number)
 }
 
 async function readMove(odoo: OdooClient, id: number): Promise<MoveRow | null> {
-  const [move] = await odoo
-    .read<MoveRow>(
-      'account.move',
-      [id],
-      ['move_type', 'partner_id', 'ref', 'amount_total', 'state', 'name', 'payment_state'],
-    )
-    .catch(rethrowOdoo);
+  const [move] = await odoo.read<MoveRow>('account.move', [id], MOVE_FIELDS).catch(rethrowOdoo);
   return move ?? null;
 }
 

@@ -31,3 +31,5 @@ export const linkOdooRecordInput = exceptionActionInput
   .extend({ odooId: z.number().int().positive('An Odoo id is a positive number.') })
   .strict();
 export type LinkOdooRecordInput = z.infer<typeof linkOdooRecordInput>;
+export const linkCandidatesInput = z.object({ exceptionId: idInput }).strict();
+export type LinkCandidatesInput = z.infer<typeof linkCandidatesInput>;

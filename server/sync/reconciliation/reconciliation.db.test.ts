@@ -11,7 +11,7 @@ import {
   runToApproved,
   seedWorkedExampleSubcontract,
 } from '@/server/modules/claims/claim.testing';
-import { linkOdooRecord } from '@/server/modules/exceptions/exception-link.service';
+import { findLinkCandidates, linkOdooRecord } from '@/server/modules/exceptions/exception-link.service';
 import { retryException } from '@/server/modules/exceptions/exception.service';
 import { startSyncWorker, type SyncWorker } from '@/server/sync/runner';
 import { getSyncHealth } from '@/server/sync/sync-health.queries';
@@ -242,6 +242,26 @@ describe('reconciliation with Odoo', () => {
     ]))
       sim.state.call('account.move', 'button_cancel', [id]);
     const replacement = handMadeBill(vendorOdooIds.cancel!, ref, due);
+    // "Find in Odoo" (issue 15 item 12): the replacement first, linkable, with what matches in words; a
+    // bill with the partner and total but another reference is listed with the reason it cannot be linked
+    const nearMiss = handMadeBill(vendorOdooIds.cancel!, `${ref}-B`, due);
+    const found = await findLinkCandidates(
+      testDb.db,
+      { exceptionId: cancelled.id },
+      org.actors.finance,
+      odoo,
+    );
+    expect(found.document).toBe('vendor bill');
+    expect(found.candidates[0]).toMatchObject({
+      odooId: replacement,
+      problems: [],
+      matches: ['same partner', `same reference ${ref}`, expect.stringMatching(/^same total /)],
+    });
+    const shown = found.candidates.find((c) => c.odooId === nearMiss);
+    expect(shown?.problems).toEqual([expect.stringContaining(`reference is "${ref}-B"`)]);
+    expect(found.candidates.every((c) => c.state !== 'cancel')).toBe(true);
+    expect(found.candidates.findIndex((c) => c.odooId === nearMiss)).toBeGreaterThan(0);
+    sim.state.call('account.move', 'button_cancel', [nearMiss]);
     await link(replacement);
     expect(await claimRow(testDb.db, claimIds.cancel)).toMatchObject({
       odooBillId: replacement,
