@@ -13,7 +13,13 @@ const nextConfig = {
   ],
   // No Turbopack build cache: writing it took ~1 min of the first start, and `npm start` rebuilds only
   // when sources change (scripts/lib/build.ts), so a newcomer's cold start matters more.
-  experimental: { authInterrupts: true, turbopackFileSystemCacheForBuild: false },
+  experimental: {
+    authInterrupts: true,
+    turbopackFileSystemCacheForBuild: false,
+    // the proxy buffers a request's body up to this size and silently cuts the rest: documents are up
+    // to 25 MB (app/api/documents), so the buffer must hold a whole one; the route counts bytes itself
+    proxyClientMaxBodySize: '26mb',
+  },
   // Static security headers for responses the proxy does not touch (static assets).
   async headers() {
     return [

@@ -102,6 +102,9 @@ export async function grantRuntimePrivileges(client: pg.Client, roleName: string
     `GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO ${name}`,
     // the trail: read and append, nothing else (the triggers refuse the rest even to holders)
     `REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON audit_events, audit_seals FROM ${name}`,
+    // a document's bytes are written once under their hash and never changed or dropped by the app
+    `REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON document_blobs FROM ${name}`,
+    `REVOKE DELETE, TRUNCATE, REFERENCES, TRIGGER ON documents FROM ${name}`,
     ...(graphile
       ? [
           `GRANT USAGE ON SCHEMA graphile_worker TO ${name}`,

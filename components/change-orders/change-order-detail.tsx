@@ -1,5 +1,6 @@
 'use client';
 
+import { DocumentsPanel } from '@/components/documents/documents-panel';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
@@ -290,6 +291,9 @@ export function ChangeOrderDetail({
           </div>
         </div>
       </RecordTabs>
+      <div className="mt-6 print:hidden">
+        <DocumentsPanel recordType="change_order" recordId={changeOrderId} title="Documents" />
+      </div>
     </>
   );
 }

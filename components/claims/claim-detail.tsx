@@ -1,5 +1,6 @@
 'use client';
 
+import { DocumentsPanel } from '@/components/documents/documents-panel';
 import { useIsMutating, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
@@ -234,6 +235,9 @@ export function ClaimDetail({ projectId, claimId }: { projectId: string; claimId
           ) : null}
         </div>
       </RecordTabs>
+      <div className="mt-6 print:hidden">
+        <DocumentsPanel recordType="claim" recordId={claimId} title="Documents" />
+      </div>
     </>
   );
 }

@@ -1,5 +1,6 @@
 'use client';
 
+import { DocumentsPanel } from '@/components/documents/documents-panel';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
@@ -204,6 +205,9 @@ export function MilestoneDetail({ projectId, milestoneId }: { projectId: string;
           </div>
         </div>
       </RecordTabs>
+      <div className="mt-6 print:hidden">
+        <DocumentsPanel recordType="milestone" recordId={milestoneId} title="Evidence and documents" />
+      </div>
     </>
   );
 }

@@ -1,5 +1,6 @@
 'use client';
 
+import { DocumentsPanel } from '@/components/documents/documents-panel';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState, type FormEvent } from 'react';
@@ -163,6 +164,9 @@ export function VendorDetail({ vendorId, canEdit }: { vendorId: string; canEdit:
           )}
         </Card>
         <PullHistory entries={v.pullHistory} />
+      </div>
+      <div className="mt-6 print:hidden">
+        <DocumentsPanel recordType="vendor" recordId={vendorId} title="Compliance and other documents" />
       </div>
     </>
   );

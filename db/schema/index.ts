@@ -15,3 +15,4 @@ export * from './cost';
 export * from './operations';
 export * from './approvals';
 export * from './security';
+export * from './documents';

@@ -1,3 +1,4 @@
+import { documentRouter } from './routers/document.router';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 import { changeOrderRouter } from './routers/change-order.router';
 import { costRouter } from './routers/cost.router';
@@ -35,6 +36,7 @@ export const appRouter = createTRPCRouter({
   pendingChanges: pendingChangeRouter,
   cost: costRouter,
   portfolio: portfolioRouter,
+  documents: documentRouter,
 });
 
 export type AppRouter = typeof appRouter;

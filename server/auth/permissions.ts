@@ -63,6 +63,13 @@ export const permissionTable = {
   'change_order.submit': [PM, QS],
   'change_order.approve': [QS, PM, EXEC],
   'change_order.void': [PM],
+  /**
+   * Documents (server/modules/documents): reaching the list and the upload at all. Which record's
+   * documents a person reads or adds is decided by that record's own read and edit permissions and
+   * project scope (document-access.ts).
+   */
+  'document.read': PROJECT_PEOPLE,
+  'document.write': PROJECT_PEOPLE,
   'claim.read': PROJECT_PEOPLE,
   'claim.create': [QS, PM],
   'claim.edit': [QS, PM],

@@ -312,6 +312,11 @@ export const procedureSamples: Record<string, ProcedureSample> = {
     scope: 'project',
   },
   'exceptions.runRules': { input: () => ({}), scope: 'none' },
+  'documents.list': {
+    input: (w) => ({ recordType: 'claim', recordId: w.target.claimId }),
+    scope: 'project',
+  },
+  'documents.remove': { input: (w) => ({ documentId: w.target.documentId }), scope: 'project' },
   'syncHealth.overview': { input: () => ({ window: '24h' }), scope: 'none' },
   'syncHealth.attempts': { input: () => list, scope: 'none' },
   'syncHealth.reconciliationRuns': { input: () => undefined, scope: 'none' },

@@ -1,3 +1,4 @@
+import { uploadDocument } from '@/server/modules/documents/document.service';
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
@@ -63,6 +64,8 @@ export type SecurityWorld = {
     milestoneVersion: number;
     exceptionId: string;
     exceptionVersion: number;
+    /** A document on the target claim, its file name carrying the mark. */
+    documentId: string;
     /** Strings that identify the target project's records: none may reach an outsider. */
     identifying: string[];
   };
@@ -113,6 +116,7 @@ export function fakeSecurityWorld(): SecurityWorld {
       milestoneVersion: 1,
       exceptionId: id(),
       exceptionVersion: 1,
+      documentId: id(),
       identifying: [MARK],
     },
   };
@@ -275,6 +279,12 @@ export async function seedSecurityWorld(db: Db): Promise<SecurityWorld> {
     const [row] = await db.select({ version: table.version }).from(table).where(eq(table.id, id));
     return row!.version;
   };
+  const document = await uploadDocument(
+    db,
+    { recordType: 'claim', recordId: claim.id, kind: 'invoice', fileName: `${MARK} invoice.txt` },
+    Buffer.from(`Invoice for ${MARK}\n`),
+    owner,
+  );
   return {
     org,
     spareUserId: spare!.id,
@@ -299,6 +309,7 @@ export async function seedSecurityWorld(db: Db): Promise<SecurityWorld> {
       milestoneVersion: await versionOf(milestones, milestone.id),
       exceptionId: exception.id,
       exceptionVersion: await versionOf(exceptions, exception.id),
+      documentId: document.id,
       // references such as CO-0001 repeat across projects, so only strings unique to P-1003 count
       identifying: [MARK, project!.name, project!.code],
     },

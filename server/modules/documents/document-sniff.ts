@@ -1,0 +1,55 @@
+import { fileTypeFromBuffer } from 'file-type';
+
+/**
+ * What an upload really is, from its bytes (the `file-type` library reads magic numbers; a name or a
+ * browser's Content-Type is never trusted). Accepted: what a claim, a change order or a certificate
+ * carries — PDF, photos (JPEG, PNG, WebP, HEIC, TIFF), Office documents, and plain text/CSV (no binary
+ * signature, valid UTF-8, no NUL byte). Everything else, scripts and HTML included, is refused.
+ */
+const ACCEPTED: Record<string, string> = {
+  'application/pdf': 'PDF',
+  'image/jpeg': 'JPEG image',
+  'image/png': 'PNG image',
+  'image/webp': 'WebP image',
+  'image/heic': 'HEIC photo',
+  'image/heif': 'HEIF photo',
+  'image/tiff': 'TIFF image',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'Word document',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'Excel workbook',
+  'text/plain': 'text file',
+};
+
+export type Sniffed = { ok: true; contentType: string; label: string } | { ok: false; message: string };
+
+const ACCEPTED_WORDS =
+  'a PDF, a photo (JPEG, PNG, WebP, HEIC, TIFF), a Word or Excel file, or a text/CSV file';
+
+export async function sniffDocument(bytes: Uint8Array): Promise<Sniffed> {
+  if (bytes.byteLength === 0) return { ok: false, message: 'The file is empty.' };
+  const detected = await fileTypeFromBuffer(bytes);
+  if (detected) {
+    const label = ACCEPTED[detected.mime];
+    return label
+      ? { ok: true, contentType: detected.mime, label }
+      : {
+          ok: false,
+          message: `The file's content is ${detected.ext.toUpperCase()} (${detected.mime}), which Plumbline does not keep. Upload ${ACCEPTED_WORDS}.`,
+        };
+  }
+  if (isPlainText(bytes)) return { ok: true, contentType: 'text/plain', label: ACCEPTED['text/plain']! };
+  return {
+    ok: false,
+    message: `The file's type could not be recognised from its content. Upload ${ACCEPTED_WORDS}.`,
+  };
+}
+
+function isPlainText(bytes: Uint8Array): boolean {
+  if (bytes.includes(0)) return false;
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, 64 * 1024));
+    // markup is not a text file here: an HTML or SVG "text" would be a script carrier
+    return !/^\s*</.test(text);
+  } catch {
+    return false;
+  }
+}
