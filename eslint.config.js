@@ -92,6 +92,35 @@ export default [
     rules: { 'no-restricted-imports': 'off' },
   },
   {
+    // The server/client boundary (issue 16 item 8): what the browser bundles may take from the server
+    // as VALUES are the pure modules — input and output shapes (*.schemas), the pure calculations the
+    // server also runs (*.calc), the role and permission tables and pure date/list helpers. Anything
+    // else (queries, services, the database) only as `import type`, which leaves no code in a bundle.
+    files: ['components/**/*.{ts,tsx}'],
+    ignores: ['components/trpc/server.tsx', '**/*.test.ts', '**/*.test.tsx'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex:
+                '^@/server/(?!.*\\.(schemas|calc)$)(?!.*/labels$)(?!auth/(roles|permissions)$)(?!lib/(zoned-date|list|decimal-input)$)',
+              allowTypeImports: true,
+              message:
+                'Client code takes only types from server modules (import type), or values from pure *.schemas / *.calc modules.',
+            },
+            {
+              regex: '^@/db/',
+              allowTypeImports: true,
+              message: 'Client code never imports the database layer (types only).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Playwright fixtures call a function named `use`, which the React hooks rule mistakes for a hook.
     files: ['e2e/**'],
     rules: { 'react-hooks/rules-of-hooks': 'off' },

@@ -1,6 +1,45 @@
 import { PDFDocument } from 'pdf-lib';
-import { expect, test } from '@playwright/test';
+import { expect, test, type APIRequestContext } from '@playwright/test';
 import { appOrigin, demo, e2eQuery, sessionCookieFor, signIn } from './fixtures';
+
+/** A draft client CO on P-1001, raised by the PM through the API (the demo seed has none). */
+async function draftChangeOrder(request: APIRequestContext): Promise<{ id: string; project_id: string }> {
+  const [code] = await e2eQuery<{ id: string; project_id: string }>(
+    "SELECT c.id, c.project_id FROM cost_codes c JOIN projects p ON p.id = c.project_id WHERE p.code = 'P-1001' ORDER BY c.code LIMIT 1",
+  );
+  const response = await request.post('/api/trpc/changeOrders.create', {
+    headers: {
+      cookie: await sessionCookieFor(demo.pm),
+      origin: appOrigin(),
+      'content-type': 'application/json',
+    },
+    data: {
+      json: {
+        projectId: code!.project_id,
+        kind: 'client',
+        title: 'Attenuation tank upsizing',
+        reason: 'client_instruction',
+        description: '',
+        scheduleImpactDays: 0,
+        lines: [
+          {
+            costCodeId: code!.id,
+            description: 'Larger tank',
+            quantity: '1',
+            unit: 'item',
+            unitCost: '1200.00',
+            sellAmount: '1500.00',
+          },
+        ],
+        documents: [],
+      },
+    },
+  });
+  const body = await response.text();
+  expect(response.status(), body).toBe(200);
+  const id = (JSON.parse(body) as { result: { data: { json: { id: string } } } }).result.data.json.id;
+  return { id, project_id: code!.project_id };
+}
 
 /**
  * Issue 19, documents: an upload on a record checked by its bytes, shown on the record, downloaded as
@@ -12,16 +51,13 @@ test('a PM attaches a quote to a change order; the file downloads as an attachme
   request,
 }) => {
   test.setTimeout(120_000);
-  const [co] = await e2eQuery<{ id: string; project_id: string }>(
-    "SELECT co.id, co.project_id FROM change_orders co JOIN projects p ON p.id = co.project_id WHERE p.code = 'P-1001' ORDER BY co.number LIMIT 1",
-  );
-  expect(co, 'the demo seed has a change order on P-1001').toBeTruthy();
+  const co = await draftChangeOrder(request);
   const doc = await PDFDocument.create();
   doc.addPage().drawText('Quote Q-881 for the attenuation tank');
   const pdf = Buffer.from(await doc.save());
 
   await signIn(page, demo.pm);
-  await page.goto(`/projects/${co!.project_id}/change-orders/${co!.id}`);
+  await page.goto(`/projects/${co.project_id}/change-orders/${co.id}`);
   const panel = page.getByTestId('documents-panel');
   await expect(panel).toBeVisible();
   await panel.getByLabel('What it is').selectOption('evidence');
@@ -46,7 +82,7 @@ test('a PM attaches a quote to a change order; the file downloads as an attachme
 
   const [stored] = await e2eQuery<{ id: string }>(
     "SELECT id FROM documents WHERE record_id = $1 AND file_name = 'quote Q-881.pdf'",
-    [co!.id],
+    [co.id],
   );
   const download = await request.get(`/api/documents/${stored!.id}`, {
     headers: { cookie: await sessionCookieFor(demo.finance) },
@@ -67,11 +103,9 @@ test('uploads are refused from foreign origins, as form posts, and above 25 MB t
   request,
 }) => {
   test.setTimeout(120_000);
-  const [co] = await e2eQuery<{ id: string }>(
-    "SELECT co.id FROM change_orders co JOIN projects p ON p.id = co.project_id WHERE p.code = 'P-1001' ORDER BY co.number LIMIT 1",
-  );
+  const co = await draftChangeOrder(request);
   const cookie = await sessionCookieFor(demo.pm);
-  const url = `/api/documents?recordType=change_order&recordId=${co!.id}&kind=other&fileName=x.txt`;
+  const url = `/api/documents?recordType=change_order&recordId=${co.id}&kind=other&fileName=x.txt`;
   const body = Buffer.from('plain text evidence\n');
   const foreign = await request.post(url, {
     headers: { cookie, origin: 'https://evil.example', 'x-plumbline-upload': '1' },

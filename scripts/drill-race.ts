@@ -37,7 +37,7 @@ const guardOf = (code: string) => GUARDS[code] ?? `approval rule (${code})`;
 
 const bench = await startSyncBench({ name: 'drill_race', latencyMs: 0, poolMax: Number(values.pool) });
 try {
-  const { actors, projectIds } = bench.org;
+  const { projectIds } = bench.org;
   const projectId = projectIds['P-1001']!;
   const half = Math.max(1, Math.ceil(concurrency / 2));
   const qsPool = await contenders('quantity_surveyor', half, projectId);
