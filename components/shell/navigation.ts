@@ -37,6 +37,7 @@ const sections: NavSection[] = [
       { href: '/admin/thresholds', label: 'Approval thresholds', permission: 'settings.read' },
       { href: '/admin/security', label: 'Two-step sign-in policy', permission: 'settings.read' },
       { href: '/admin/operations', label: 'Operations (SLOs, alerts)', permission: 'slo.manage' },
+      { href: '/admin/mail', label: 'Sent mail (local catcher)', permission: 'mail.outbox.read' },
       { href: '/admin/odoo', label: 'Odoo', permission: 'odoo.connection.read' },
     ],
   },

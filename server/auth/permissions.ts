@@ -39,6 +39,8 @@ export const permissionTable = {
   'user.reset_password': [ADMIN],
   'membership.read': [ADMIN],
   'membership.manage': [ADMIN],
+  /** The bundled mail catcher's messages (only when no SMTP server is configured). */
+  'mail.outbox.read': [ADMIN],
   'settings.read': [ADMIN],
   'settings.update': [ADMIN],
   'audit.read': [ADMIN, FIN, EXEC],

@@ -312,6 +312,7 @@ export const procedureSamples: Record<string, ProcedureSample> = {
     scope: 'project',
   },
   'exceptions.runRules': { input: () => ({}), scope: 'none' },
+  'operations.outbox': { input: () => undefined, scope: 'none' },
   'documents.list': {
     input: (w) => ({ recordType: 'claim', recordId: w.target.claimId }),
     scope: 'project',

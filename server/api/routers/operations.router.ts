@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { createTRPCRouter, procedure } from '@/server/api/trpc';
+import { listOutbox } from '@/server/modules/notifications/outbox.queries';
 import { listAlerts } from '@/server/modules/operations/alerts.service';
 import { getBusinessKpis } from '@/server/modules/operations/business-kpis.queries';
 import { getSloStatus, getSloTargets, updateSlo, updateSloInput } from '@/server/modules/operations/slo';
@@ -20,6 +21,7 @@ export const operationsRouter = createTRPCRouter({
         .optional(),
     )
     .query(({ ctx, input }) => listAlerts(ctx.db, { limit: input?.limit })),
+  outbox: procedure('mail.outbox.read').query(() => listOutbox()),
   updateSlo: procedure('slo.manage')
     .input(updateSloInput)
     .mutation(({ ctx, input }) => updateSlo(ctx.db, input, ctx.actor)),
