@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { Db, Tx } from '@/db/client';
+import type { Tx } from '@/db/client';
 import { claims } from '@/db/schema';
 import { canTransition } from '@/server/lib/state-machine';
 import { recordAudit } from '@/server/modules/audit/audit.service';
@@ -32,32 +32,30 @@ const PAID = new Set(['paid', 'in_payment']);
  * posted and a posted one to paid (each an audited system transition), and opens a drift exception
  * when the bill no longer matches the certified amount or was cancelled under an approved claim.
  */
-export async function applyBillState(db: Db, claimId: string, bill: BillState): Promise<{ status: string }> {
-  return db.transaction(async (tx) => {
-    const [row] = await tx.select().from(claims).where(eq(claims.id, claimId)).for('update');
-    if (!row) return { status: 'missing' };
-    let current: ClaimRow = row;
-    const billFields = {
-      odooBillId: bill.id,
-      odooBillName: bill.name,
-      odooBillState: bill.state,
-      odooPaymentState: bill.paymentState,
-      odooBillAmount: bill.amountTotal,
-    };
-    await tx.update(claims).set(billFields).where(eq(claims.id, row.id));
-    current = { ...current, ...billFields };
-    if (bill.state === 'posted' && canTransition(claimMachine, current.status, 'mark_posted'))
-      current = await follow(tx, current, 'mark_posted', bill);
-    if (
-      bill.state === 'posted' &&
-      bill.paymentState &&
-      PAID.has(bill.paymentState) &&
-      canTransition(claimMachine, current.status, 'mark_paid')
-    )
-      current = await follow(tx, current, 'mark_paid', bill);
-    await checkDrift(tx, current, bill);
-    return { status: current.status };
-  });
+export async function applyBillState(tx: Tx, claimId: string, bill: BillState): Promise<{ status: string }> {
+  const [row] = await tx.select().from(claims).where(eq(claims.id, claimId)).for('update');
+  if (!row) return { status: 'missing' };
+  let current: ClaimRow = row;
+  const billFields = {
+    odooBillId: bill.id,
+    odooBillName: bill.name,
+    odooBillState: bill.state,
+    odooPaymentState: bill.paymentState,
+    odooBillAmount: bill.amountTotal,
+  };
+  await tx.update(claims).set(billFields).where(eq(claims.id, row.id));
+  current = { ...current, ...billFields };
+  if (bill.state === 'posted' && canTransition(claimMachine, current.status, 'mark_posted'))
+    current = await follow(tx, current, 'mark_posted', bill);
+  if (
+    bill.state === 'posted' &&
+    bill.paymentState &&
+    PAID.has(bill.paymentState) &&
+    canTransition(claimMachine, current.status, 'mark_paid')
+  )
+    current = await follow(tx, current, 'mark_paid', bill);
+  await checkDrift(tx, current, bill);
+  return { status: current.status };
 }
 
 async function follow(tx: Tx, row: ClaimRow, event: ClaimEvent, bill: BillState): Promise<ClaimRow> {

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { Db, Tx } from '@/db/client';
+import type { Tx } from '@/db/client';
 import { milestones } from '@/db/schema';
 import { formatMoney, Money } from '@/server/lib/money';
 import { canTransition } from '@/server/lib/state-machine';
@@ -40,34 +40,32 @@ export function expectedInvoiceTotal(
  * a drift exception when the invoice was cancelled or its total no longer matches.
  */
 export async function applyInvoiceState(
-  db: Db,
+  tx: Tx,
   milestoneId: string,
   invoice: InvoiceState,
 ): Promise<{ status: string }> {
-  return db.transaction(async (tx) => {
-    const [row] = await tx.select().from(milestones).where(eq(milestones.id, milestoneId)).for('update');
-    if (!row) return { status: 'missing' };
-    const invoiceFields = {
-      odooInvoiceId: invoice.id,
-      odooInvoiceName: invoice.name,
-      odooInvoiceState: invoice.state,
-      odooPaymentState: invoice.paymentState,
-    };
-    let current: MilestoneRow = { ...row, ...invoiceFields };
-    await tx.update(milestones).set(invoiceFields).where(eq(milestones.id, row.id));
-    if (invoice.state === 'posted' && canTransition(milestoneMachine, current.status, 'mark_invoiced'))
-      current = await follow(tx, current, 'mark_invoiced', invoice);
-    if (
-      invoice.state === 'posted' &&
-      invoice.paymentState &&
-      PAID.has(invoice.paymentState) &&
-      canTransition(milestoneMachine, current.status, 'mark_paid')
-    ) {
-      current = await follow(tx, current, 'mark_paid', invoice);
-    }
-    await checkDrift(tx, current, invoice);
-    return { status: current.status };
-  });
+  const [row] = await tx.select().from(milestones).where(eq(milestones.id, milestoneId)).for('update');
+  if (!row) return { status: 'missing' };
+  const invoiceFields = {
+    odooInvoiceId: invoice.id,
+    odooInvoiceName: invoice.name,
+    odooInvoiceState: invoice.state,
+    odooPaymentState: invoice.paymentState,
+  };
+  let current: MilestoneRow = { ...row, ...invoiceFields };
+  await tx.update(milestones).set(invoiceFields).where(eq(milestones.id, row.id));
+  if (invoice.state === 'posted' && canTransition(milestoneMachine, current.status, 'mark_invoiced'))
+    current = await follow(tx, current, 'mark_invoiced', invoice);
+  if (
+    invoice.state === 'posted' &&
+    invoice.paymentState &&
+    PAID.has(invoice.paymentState) &&
+    canTransition(milestoneMachine, current.status, 'mark_paid')
+  ) {
+    current = await follow(tx, current, 'mark_paid', invoice);
+  }
+  await checkDrift(tx, current, invoice);
+  return { status: current.status };
 }
 
 async function follow(
