@@ -9,7 +9,13 @@ import type { OdooClient } from '@/server/odoo/client';
 import { recordSyncAttemptMetric } from '@/server/observability/metrics';
 import { retryDelayMs, type RetryPolicy } from './backoff';
 import { crashBeforeFirstWrite, crashNow, type SyncCrashPoint } from './crash';
-import { syncWakeKey, wakeSyncJob, type SyncJobPayload, type SyncWakeOptions } from './enqueue';
+import {
+  syncWakeKey,
+  wakeSyncJob,
+  type SyncJobPayload,
+  type SyncWakeOptions,
+  type SyncWakePayload,
+} from './enqueue';
 import { describeFailure, exceptionWording, type SyncFailure } from './failure';
 import {
   applySyncEffects,
@@ -63,7 +69,8 @@ async function odooFor(deps: SyncEngineDeps): Promise<OdooClient> {
   return deps.crashAt === 'after_odoo_search' ? crashBeforeFirstWrite(odoo) : odoo;
 }
 
-const payloadSchema = z.object({ recordType: z.string().min(1) });
+/** A sync job's payload (validated by its task definition, runner.ts). */
+export const syncWakePayload = z.object({ recordType: z.string().min(1) });
 
 /** Records of a type whose handler is not `batched` are claimed a few at a time and synced side by side. */
 const UNBATCHED_CLAIM = 4;
@@ -82,7 +89,7 @@ type Claim = {
 type Outcome = { result?: SyncResult; failure?: SyncFailure };
 
 /**
- * A sync job (graphile task SYNC_TASK, payload `{ recordType }`) drains the due sync_requests of its
+ * A sync job (graphile task SYNC_TASK, payload `{ recordType }`, one task definition in runner.ts) drains the due sync_requests of its
  * record type: each round claims up to `batch.maxSize` of them with FOR UPDATE SKIP LOCKED (so a
  * record is synced by one worker at a time), syncs them with ONE handler call (`syncBatch`), then
  * records the whole round in ONE transaction (recordBatch): per record ONE sync_attempts row, the
@@ -97,15 +104,10 @@ type Outcome = { result?: SyncResult; failure?: SyncFailure };
  */
 export async function runSyncJob(
   deps: SyncEngineDeps,
-  rawPayload: unknown,
+  payload: SyncWakePayload,
   helpers: JobHelpers,
 ): Promise<void> {
-  const parsed = payloadSchema.safeParse(rawPayload);
-  if (!parsed.success) {
-    helpers.logger.error(`sync job ${helpers.job.id} has an unreadable payload; dropped`);
-    return;
-  }
-  const { recordType } = parsed.data;
+  const { recordType } = payload;
   const handler = findSyncHandler(recordType);
   const workerId = helpers.job.locked_by ?? `job-${helpers.job.id}`;
   const limit =
