@@ -35,6 +35,25 @@ export function defineTask<Schema extends z.ZodType>(definition: TaskDefinition<
 /** What graphile's cron adds to a scheduled job's payload (`_cron.ts` is the scheduled time). */
 export const cronPayload = z.object({ ts: z.string(), backfilled: z.boolean().optional() }).optional();
 
+/**
+ * The payload of a run that is both scheduled and asked for ("Pull now", "Reconcile now"): who asked
+ * and why, or graphile's `_cron`. `triggerOf` says which: a cron run is 'schedule', else the given one.
+ */
+export function triggeredRunPayload<const Trigger extends readonly [string, ...string[]]>(triggers: Trigger) {
+  return z.object({
+    trigger: z.enum(triggers).optional(),
+    triggeredById: z.guid().nullable().optional(),
+    _cron: cronPayload,
+  });
+}
+
+export function triggerOf<Trigger extends string>(payload: {
+  trigger?: Trigger;
+  _cron?: unknown;
+}): Trigger | 'schedule' | 'manual' {
+  return payload._cron ? 'schedule' : (payload.trigger ?? 'manual');
+}
+
 /** The outcomes graphile retries (the job is thrown back); the others are final for this job. */
 const RETRIED: ReadonlySet<SyncOutcome> = new Set(['transient_error', 'ambiguous', 'crashed']);
 

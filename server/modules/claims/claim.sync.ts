@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db, DbOrTx } from '@/db/client';
 import { claims, costCodes, odooConnections, partners, projects, sovLines, subcontracts } from '@/db/schema';
-import { formatMoney, Money } from '@/server/lib/money';
+import { Money } from '@/server/lib/money';
 import type { OdooClient } from '@/server/odoo/client';
 import { OdooBusinessError } from '@/server/odoo/errors';
 import { analyticDistribution } from '@/server/odoo/field-names';
@@ -14,6 +14,7 @@ import {
   type SyncResult,
 } from '@/server/sync/registry';
 import { requireCurrency, requireMapping } from '@/server/modules/odoo-connection/odoo-setup';
+import { readOdooDocument } from '@/server/modules/workflow/follow-odoo-document';
 import { applyBillState, type BillState } from './claim-bill-state.service';
 import { claimBillReference } from './claim-entry.calc';
 import { buildVendorBillLines, calculateClaim } from './claim.calc';
@@ -77,20 +78,12 @@ async function syncClaim({ db, odoo, recordId }: SyncOneContext): Promise<SyncRe
 
   if (claim.row.status === 'rejected') {
     if (!existing) return { operation: 'no change (rejected, no bill)' };
-    if (existing.state === 'draft') {
-      await odoo.action('account.move', 'button_cancel', [existing.id]);
+    if (existing.state === 'draft' || existing.state === 'cancel') {
+      const cancelling = existing.state === 'draft';
+      if (cancelling) await odoo.action('account.move', 'button_cancel', [existing.id]);
       // button_cancel answers nothing: the claim records the state Odoo reads back (CONTRACT.md).
       return {
-        operation: 'cancel draft vendor bill',
-        odooModel: 'account.move',
-        odooId: existing.id,
-        links: link(existing.id),
-        effects: [followsBill(claim.row.id, await readBill(odoo, existing.id))],
-      };
-    }
-    if (existing.state === 'cancel') {
-      return {
-        operation: 'no change (bill already cancelled)',
+        operation: cancelling ? 'cancel draft vendor bill' : 'no change (bill already cancelled)',
         odooModel: 'account.move',
         odooId: existing.id,
         links: link(existing.id),
@@ -178,26 +171,13 @@ async function findBill(odoo: OdooClient, ref: string, partnerId: number) {
   return bill ? { id: bill.id, state: bill.state, name: bill.name || null } : null;
 }
 
-async function readBill(odoo: OdooClient, billId: number): Promise<BillState> {
-  const [bill] = await odoo.read<{
-    id: number;
-    name: string | false;
-    state: string;
-    payment_state: string | false;
-    amount_total: number;
-  }>('account.move', [billId], BILL_FIELDS);
-  if (!bill)
-    throw new OdooBusinessError({
-      odooName: 'plumbline.BillMissing',
-      message: `Vendor bill ${billId} no longer exists in Odoo.`,
-    });
-  return {
-    id: bill.id,
-    name: bill.name || null,
-    state: bill.state,
-    paymentState: bill.payment_state || null,
-    amountTotal: formatMoney(String(bill.amount_total)),
-  };
+function readBill(odoo: OdooClient, billId: number): Promise<BillState> {
+  return readOdooDocument(
+    odoo,
+    billId,
+    { odooName: 'plumbline.BillMissing', label: 'Vendor bill' },
+    BILL_FIELDS,
+  );
 }
 
 async function createDraftBill(db: Db, odoo: OdooClient, claim: ClaimForSync, ref: string): Promise<number> {

@@ -15,12 +15,12 @@ import {
   type SyncResult,
 } from '@/server/sync/registry';
 import { requireCurrency, requireMapping } from '@/server/modules/odoo-connection/odoo-setup';
+import { readOdooDocument } from '@/server/modules/workflow/follow-odoo-document';
 import { applyInvoiceState, type InvoiceState } from './milestone-invoice-state.service';
 import { findMilestoneLinkProblem } from './milestone-odoo-links';
 
 const RECORD_TYPE = 'milestone';
 const RELEASED_STATES = new Set(['released', 'invoiced', 'paid']);
-const INVOICE_FIELDS = ['name', 'state', 'payment_state', 'amount_total'];
 
 /**
  * Level-triggered (server/sync/registry.ts): read the milestone now and make Odoo match it. A
@@ -212,26 +212,11 @@ export async function findInvoice(
   return found.find((move) => move.state !== 'cancel') ?? found[0] ?? null;
 }
 
-export async function readInvoice(odoo: OdooClient, invoiceId: number): Promise<InvoiceState> {
-  const [invoice] = await odoo.read<{
-    id: number;
-    name: string | false;
-    state: string;
-    payment_state: string | false;
-    amount_total: number;
-  }>('account.move', [invoiceId], INVOICE_FIELDS);
-  if (!invoice)
-    throw new OdooBusinessError({
-      odooName: 'plumbline.InvoiceMissing',
-      message: `Customer invoice ${invoiceId} no longer exists in Odoo.`,
-    });
-  return {
-    id: invoice.id,
-    name: invoice.name || null,
-    state: invoice.state,
-    paymentState: invoice.payment_state || null,
-    amountTotal: String(invoice.amount_total),
-  };
+export function readInvoice(odoo: OdooClient, invoiceId: number): Promise<InvoiceState> {
+  return readOdooDocument(odoo, invoiceId, {
+    odooName: 'plumbline.InvoiceMissing',
+    label: 'Customer invoice',
+  });
 }
 
 async function createInvoice(

@@ -1,8 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { z } from 'zod';
 import { getDb, type DbOrTx } from '@/db/client';
 import { env } from '@/server/env';
-import { cronPayload, defineTask } from '@/server/sync/task';
+import { defineTask, triggeredRunPayload, triggerOf } from '@/server/sync/task';
 import { logger } from '@/server/lib/logger';
 import { createConfiguredOdooClient } from '@/server/modules/odoo-connection/odoo-config';
 import { runPull, type PullTrigger } from './pull.service';
@@ -12,18 +11,12 @@ export const PULL_TASK = 'pull_master_data';
 const JOB_KEY = 'pull_master_data';
 const QUEUE = 'odoo-pull';
 
-/** "Pull now" and the start-up pull enqueue `{ trigger, triggeredById }`; graphile's cron adds `_cron`. */
-const pullPayload = z.object({
-  trigger: z.enum(['schedule', 'manual', 'startup']).optional(),
-  triggeredById: z.guid().nullable().optional(),
-  _cron: cronPayload,
-});
-
 export const pullTask = defineTask({
   name: PULL_TASK,
-  schema: pullPayload,
+  // "Pull now" and the start-up pull enqueue { trigger, triggeredById }; graphile's cron adds _cron
+  schema: triggeredRunPayload(['schedule', 'manual', 'startup']),
   async handle(input) {
-    const trigger: PullTrigger = input._cron ? 'schedule' : (input.trigger ?? 'manual');
+    const trigger: PullTrigger = triggerOf(input);
     const db = getDb();
     const configured = await createConfiguredOdooClient(db);
     if (!configured) {

@@ -4,7 +4,7 @@ import { env } from '@/server/env';
 import { logger } from '@/server/lib/logger';
 import { runExceptionRules } from '@/server/modules/exceptions/exception-rules.service';
 import { createConfiguredOdooClient } from '@/server/modules/odoo-connection/odoo-config';
-import { cronPayload, defineTask } from '../task';
+import { cronPayload, defineTask, triggeredRunPayload, triggerOf } from '../task';
 import {
   RECONCILE_QUEUE,
   RECONCILE_TASK,
@@ -14,19 +14,13 @@ import {
 
 export const EXCEPTION_RULES_TASK = 'exception_rules';
 
-/** "Reconcile now" enqueues `{ trigger, triggeredById }`; graphile's cron adds `_cron`. */
-const reconcilePayload = z.object({
-  trigger: z.enum(['schedule', 'manual']).optional(),
-  triggeredById: z.guid().nullable().optional(),
-  _cron: cronPayload,
-});
-
 /** RECONCILE_CRON (nightly 02:30 by default); one pending run at a time, in its own queue. */
 export const reconcileTask = defineTask({
   name: RECONCILE_TASK,
-  schema: reconcilePayload,
+  // "Reconcile now" enqueues { trigger, triggeredById }; graphile's cron adds _cron
+  schema: triggeredRunPayload(['schedule', 'manual']),
   async handle(input) {
-    const trigger: ReconciliationTrigger = input._cron ? 'schedule' : (input.trigger ?? 'manual');
+    const trigger: ReconciliationTrigger = triggerOf(input);
     const db = getDb();
     const configured = await createConfiguredOdooClient(db);
     if (!configured) {
