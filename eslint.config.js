@@ -33,8 +33,8 @@ export default [
   },
   {
     // Module boundaries (ARCHITECTURE.md, "Module boundaries"). Production code never imports the Odoo
-    // simulator; a module reaches the sync engine only through server/sync/enqueue.ts (requestSync) and
-    // server/sync/registry.ts (the handler contract); sync handlers are reached through the registry
+    // simulator; a module reaches the sync engine only through server/sync/enqueue.ts (requestSync),
+    // server/sync/registry.ts (the handler contract) and server/sync/task.ts (graphile tasks); sync handlers are reached through the registry
     // (server/sync/handlers/index.ts), never imported by another module.
     files: ['app/**/*.{ts,tsx}', 'server/**/*.{ts,tsx}', 'components/**/*.{ts,tsx}', 'db/**/*.ts'],
     ignores: [
@@ -61,6 +61,7 @@ export default [
                 '@/server/sync/*',
                 '!@/server/sync/enqueue',
                 '!@/server/sync/registry',
+                '!@/server/sync/task',
                 '!@/server/sync/record-access',
                 '!@/server/sync/sync.queries',
                 '!@/server/sync/sync-health.queries',
@@ -68,7 +69,7 @@ export default [
                 '!@/server/sync/odoo-connection',
               ],
               message:
-                'Reach the sync engine through its public files: server/sync/enqueue.ts (requestSync) or server/sync/registry.ts (the handler contract).',
+                'Reach the sync engine through its public files: server/sync/enqueue.ts (requestSync), server/sync/registry.ts (the handler contract) or server/sync/task.ts (the task definition shape).',
             },
             {
               group: ['@/server/modules/*/*.sync', '@/server/modules/*/*.sync-batch'],

@@ -80,7 +80,7 @@ const schema = z
     WORKER_STALE_AFTER_MS: z.coerce.number().int().min(100).default(60_000),
     /** Test only: the worker SIGKILLs itself at this point of its first sync job (server/sync/crash.ts). */
     SYNC_CRASH_AT: z.enum(SYNC_CRASH_POINTS).optional(),
-    /** A sync job of a handler with syncBatch takes up to this many ready jobs of its type to Odoo at once (1 = off). */
+    /** A sync job of a batched handler (one Odoo call per step for the whole batch) claims up to this many due records of its type per round (1 = off). */
     SYNC_BATCH_MAX: z.coerce.number().int().min(1).max(200).default(50),
     /** Exception rules: a cost code is over budget when EAC > revised budget × (1 + this / 100). */
     RULE_COST_OVERRUN_PERCENT: z.coerce.number().min(0).max(1000).default(5),

@@ -27,6 +27,7 @@ import {
   type SeededOrg,
 } from '@/server/testing/fixtures';
 import { startOdooSim, type OdooSim } from '@/tools/odoo-sim/server';
+import { syncNow } from '@/server/sync/testing/sync-now';
 
 /**
  * Issue 20, the Odoo link: the stored key is never sent to a new host; Odoo ids a user chooses are
@@ -199,7 +200,7 @@ describe("a milestone's Odoo ids belong to its own project", () => {
       sql`UPDATE milestones SET odoo_milestone_id = ${milestoneId}, odoo_sale_line_id = ${saleLineId} WHERE id = ${created.id}`,
     );
     await expect(
-      milestoneSyncHandler.sync({
+      syncNow(milestoneSyncHandler, {
         db: testDb.db,
         odoo,
         recordId: created.id,
@@ -227,7 +228,7 @@ describe("the change order's approval note in Odoo's chatter", () => {
       body: `<p>Plumbline approval of ${co!.reference}. qs: approved by Nobody.</p>`,
       message_type: 'comment',
     });
-    const result = await changeOrderSyncHandler.sync({
+    const result = await syncNow(changeOrderSyncHandler, {
       db: testDb.db,
       odoo,
       recordId: coId!,
@@ -240,7 +241,7 @@ describe("the change order's approval note in Odoo's chatter", () => {
     const [body] = sim.state.read('mail.message', [note!.odooId], ['body']);
     expect(String(body!.body)).toContain(markerOf(coId!, co!.reference));
     // run again: the real note is adopted, no second one
-    const again = await changeOrderSyncHandler.sync({
+    const again = await syncNow(changeOrderSyncHandler, {
       db: testDb.db,
       odoo,
       recordId: coId!,
@@ -260,7 +261,7 @@ describe("the change order's approval note in Odoo's chatter", () => {
       const note = result?.links?.find((link) => link.purpose === 'chatter_note');
       return String(sim.state.read('mail.message', [note!.odooId], ['body'])[0]!.body);
     };
-    const one = await changeOrderSyncHandler.sync({
+    const one = await syncNow(changeOrderSyncHandler, {
       db: testDb.db,
       odoo,
       recordId: single!,

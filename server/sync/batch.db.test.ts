@@ -13,6 +13,7 @@ import { seedTestOrganisation, type SeededOrg } from '@/server/testing/fixtures'
 import { startOdooSim, type OdooSim } from '@/tools/odoo-sim/server';
 import { startSyncWorker, type SyncWorker } from './runner';
 import { waitFor } from './testing/harness';
+import { syncNow } from './testing/sync-now';
 
 /**
  * The batched change-order sync (syncBatch) keeps the engine's guarantees: two workers batching the
@@ -172,14 +173,14 @@ describe('batched change-order sync', () => {
       title: 'Unrecorded batch',
     });
     // the "dead" worker's batch: Odoo has the lines and notes, PostgreSQL has no attempt, link or status
-    const outcomes = await changeOrderSyncHandler.syncBatch!({
+    const outcomes = await changeOrderSyncHandler.syncBatch({
       db: testDb.db,
       odoo,
       items: ids.map((recordId) => ({ recordId, attempt: 1, correlationId: null })),
     });
     expect([...outcomes.values()].every((outcome) => 'result' in outcome)).toBe(true);
     // and one CO synced the one-by-one way earlier: the batch must adopt that one's line and note too
-    await changeOrderSyncHandler.sync({
+    await syncNow(changeOrderSyncHandler, {
       db: testDb.db,
       odoo,
       recordId: ids[0]!,

@@ -7,7 +7,7 @@ import type { OdooClient } from '@/server/odoo/client';
  *   after_claim        graphile has locked the job; nothing done yet
  *   after_odoo_search  the handler searched Odoo and is about to write (create / post)
  *   after_odoo_call    Odoo answered; nothing recorded in PostgreSQL yet
- *   mid_commit         the attempt row, links and status are written but not committed
+ *   mid_commit         the round's attempt rows, effects, links and statuses are written, not committed
  *   after_commit       committed; graphile has not yet marked the job done (it will run again)
  */
 export const SYNC_CRASH_POINTS = [

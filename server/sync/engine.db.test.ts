@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@/db/testing/test-db';
-import { syncLinks, syncRequests } from '@/db/schema';
+import { exceptions, syncLinks, syncRequests } from '@/db/schema';
 import { requestSync } from './enqueue';
 import { assertGraphileSchemaLevel, GRAPHILE_SCHEMA_LEVEL, startSyncWorker, type SyncWorker } from './runner';
 import {
@@ -12,7 +12,7 @@ import {
   waitFor,
   type SyncHarness,
 } from './testing/harness';
-import { TEST_RECORD_TYPE } from './testing/test-partner.handler';
+import { TEST_EFFECT_CAUSE, TEST_RECORD_TYPE } from './testing/test-partner.handler';
 
 const MAX_ATTEMPTS = 5;
 
@@ -234,6 +234,62 @@ describe('sync engine against the Odoo simulator', () => {
     ]);
     expect(harness.partnersWithRef(reference)).toBe(1);
     expect(await pendingJobsOf(testDb.db, id)).toBe(0);
+  });
+
+  it("applies the handler's effects in the attempt's transaction: same transaction as the attempt row", async () => {
+    const { id } = harness.newRecord();
+    await request(id);
+    await waitForStatus(id, 'synced');
+    const [attempt] = await attemptsOf(testDb.db, id);
+    const record = harness.store.get(id)!;
+    const effects = record.effectLog ?? [];
+    expect(effects).toHaveLength(1);
+    expect(effects[0]!.partnerId).toBe(attempt!.odooId);
+    // the effect ran in the transaction that set 'synced' together with the attempt row and the link
+    const synced = record.statusLog?.filter((entry) => entry.status === 'synced') ?? [];
+    expect(synced.map((entry) => entry.txid)).toEqual([effects[0]!.txid]);
+  });
+
+  it('a failing effect is rolled back with its attempt: nothing it wrote remains, the attempt counts as failed', async () => {
+    const { id } = harness.newRecord({ behaviour: 'failing_effect' });
+    const neighbour = harness.newRecord(); // due with it, so claimed in the same round: its own savepoint
+    const at = new Date(Date.now() + 1_000);
+    await request(id, at);
+    await request(neighbour.id, at);
+    await waitForStatus(id, 'failed');
+    await waitForStatus(neighbour.id, 'synced');
+    const attempts = await attemptsOf(testDb.db, id);
+    expect(attempts.map((a) => a.outcome)).toEqual(Array(MAX_ATTEMPTS).fill('crashed'));
+    expect(attempts[0]).toMatchObject({ operation: 'record sync result', errorName: 'Error' });
+    expect(attempts[0]!.errorMessage).toContain('failed after writing');
+    // the row the effect wrote before it threw went with its savepoint; no link was kept either
+    const written = await testDb.db
+      .select()
+      .from(exceptions)
+      .where(and(eq(exceptions.recordId, id), eq(exceptions.cause, TEST_EFFECT_CAUSE)));
+    expect(written).toEqual([]);
+    expect(await testDb.db.select().from(syncLinks).where(eq(syncLinks.recordId, id))).toEqual([]);
+    expect((await openExceptionsOf(testDb.db, id)).map((e) => e.category)).toEqual(['sync_failure']);
+  });
+
+  it('records a claimed round in one transaction: every attempt of the round shares one transaction', async () => {
+    // due together, claimed by one round (the test handler takes up to 4 side by side)
+    const records = [harness.newRecord(), harness.newRecord(), harness.newRecord()];
+    const at = new Date(Date.now() + 1_500);
+    await testDb.db.transaction(async (tx) => {
+      for (const record of records)
+        await requestSync(tx, { recordType: TEST_RECORD_TYPE, recordId: record.id, runAt: at });
+    });
+    for (const record of records) await waitForStatus(record.id, 'synced');
+    const transactions = records.map((record) => {
+      const stored = harness.store.get(record.id)!;
+      return [
+        ...(stored.statusLog ?? []).filter((entry) => entry.status === 'synced'),
+        ...(stored.effectLog ?? []),
+      ].map((entry) => entry.txid);
+    });
+    expect(transactions.every((ids) => ids.length === 2)).toBe(true);
+    expect(new Set(transactions.flat()).size).toBe(1);
   });
 
   it('refuses to start a worker on a graphile schema level it was not built for', async () => {

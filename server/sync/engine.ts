@@ -9,9 +9,21 @@ import type { OdooClient } from '@/server/odoo/client';
 import { recordSyncAttemptMetric } from '@/server/observability/metrics';
 import { retryDelayMs, type RetryPolicy } from './backoff';
 import { crashBeforeFirstWrite, crashNow, type SyncCrashPoint } from './crash';
-import { wakeSyncJob, type SyncJobPayload } from './enqueue';
+import {
+  syncWakeKey,
+  wakeSyncJob,
+  type SyncJobPayload,
+  type SyncWakeOptions,
+  type SyncWakePayload,
+} from './enqueue';
 import { describeFailure, exceptionWording, type SyncFailure } from './failure';
-import { findSyncHandler, type SyncBatchOutcome, type SyncHandler, type SyncResult } from './registry';
+import {
+  applySyncEffects,
+  findSyncHandler,
+  type SyncBatchOutcome,
+  type SyncHandler,
+  type SyncResult,
+} from './registry';
 
 /** All sync failures of a record share one open exception, updated as the failure recurs or changes. */
 export const SYNC_EXCEPTION_CAUSE = 'odoo_sync';
@@ -57,13 +69,13 @@ async function odooFor(deps: SyncEngineDeps): Promise<OdooClient> {
   return deps.crashAt === 'after_odoo_search' ? crashBeforeFirstWrite(odoo) : odoo;
 }
 
-const payloadSchema = z.object({ recordType: z.string().min(1) });
+/** A sync job's payload (validated by its task definition, runner.ts). */
+export const syncWakePayload = z.object({ recordType: z.string().min(1) });
 
-/** Records of a type without `syncBatch` are still claimed a few at a time and synced side by side. */
+/** Records of a type whose handler is not `batched` are claimed a few at a time and synced side by side. */
 const UNBATCHED_CLAIM = 4;
 /** A job drains at most this many rounds, then hands over to a fresh job (so a stop never waits long). */
 const MAX_ROUNDS = 20;
-const RECORDING_PARALLELISM = 5;
 
 /** One claimed request: its record, attempt number and the generation it was claimed at. */
 type Claim = {
@@ -77,11 +89,12 @@ type Claim = {
 type Outcome = { result?: SyncResult; failure?: SyncFailure };
 
 /**
- * A sync job (graphile task SYNC_TASK, payload `{ recordType }`) drains the due sync_requests of its
+ * A sync job (graphile task SYNC_TASK, payload `{ recordType }`, one task definition in runner.ts) drains the due sync_requests of its
  * record type: each round claims up to `batch.maxSize` of them with FOR UPDATE SKIP LOCKED (so a
- * record is synced by one worker at a time), syncs them with ONE handler call, then records each in
- * its own transaction: ONE sync_attempts row, links, sync_status, exception, and the request itself
- * (deleted when settled, rescheduled for a retry, released when a newer request came meanwhile).
+ * record is synced by one worker at a time), syncs them with ONE handler call (`syncBatch`), then
+ * records the whole round in ONE transaction (recordBatch): per record ONE sync_attempts row, the
+ * handler's effects, links, sync_status, exception, and the request itself (deleted when settled,
+ * rescheduled for a retry, released when a newer request came meanwhile).
  * A classified failure never throws out of the task; graphile's own retry is kept for the case where
  * recording itself fails (database down): the unrecorded claims are released first.
  *
@@ -91,19 +104,14 @@ type Outcome = { result?: SyncResult; failure?: SyncFailure };
  */
 export async function runSyncJob(
   deps: SyncEngineDeps,
-  rawPayload: unknown,
+  payload: SyncWakePayload,
   helpers: JobHelpers,
 ): Promise<void> {
-  const parsed = payloadSchema.safeParse(rawPayload);
-  if (!parsed.success) {
-    helpers.logger.error(`sync job ${helpers.job.id} has an unreadable payload; dropped`);
-    return;
-  }
-  const { recordType } = parsed.data;
+  const { recordType } = payload;
   const handler = findSyncHandler(recordType);
   const workerId = helpers.job.locked_by ?? `job-${helpers.job.id}`;
   const limit =
-    handler?.syncBatch && deps.batch && deps.batch.maxSize > 1 ? deps.batch.maxSize : UNBATCHED_CLAIM;
+    handler?.batched && deps.batch && deps.batch.maxSize > 1 ? deps.batch.maxSize : UNBATCHED_CLAIM;
   for (let round = 0; ; round++) {
     if (round === MAX_ROUNDS || helpers.abortSignal?.aborted) {
       // hand the rest (if any) over to a fresh job rather than hold this one
@@ -164,7 +172,7 @@ async function releaseClaims(db: Db, claims: Claim[]): Promise<void> {
       AND claimed_by = ${claims[0]!.workerId}`);
 }
 
-/** `sync` is `syncBatch` of one: every handler is driven through here. */
+/** Every handler is driven through its one entry point, `syncBatch` (a single record is a batch of one). */
 async function syncClaims(
   deps: SyncEngineDeps,
   handler: SyncHandler,
@@ -176,22 +184,11 @@ async function syncClaims(
     attempt: claim.payload.attempt,
     correlationId: claim.payload.correlationId,
   }));
-  if (handler.syncBatch && items.length > 1) return handler.syncBatch({ db: deps.db, odoo, items });
-  const answers = new Map<string, SyncBatchOutcome>();
-  await Promise.all(
-    items.map(async (item) => {
-      try {
-        answers.set(item.recordId, { result: await handler.sync({ db: deps.db, odoo, ...item }) });
-      } catch (error) {
-        answers.set(item.recordId, { error });
-      }
-    }),
-  );
-  return answers;
+  return handler.syncBatch({ db: deps.db, odoo, items });
 }
 
 async function runClaims(deps: SyncEngineDeps, handler: SyncHandler | undefined, claims: Claim[]) {
-  const pending = new Set(claims);
+  let recorded = false;
   try {
     if (deps.crashAt === 'after_claim') await crashNow();
     const outcomes = new Map<string, Outcome>();
@@ -215,66 +212,100 @@ async function runClaims(deps: SyncEngineDeps, handler: SyncHandler | undefined,
       for (const claim of claims) outcomes.set(claim.payload.recordId, { failure });
     }
     if (deps.crashAt === 'after_odoo_call') await crashNow();
-    // each record in its own transaction, a few at a time (the pool is shared with other jobs)
-    for (let i = 0; i < claims.length; i += RECORDING_PARALLELISM) {
-      await Promise.all(
-        claims.slice(i, i + RECORDING_PARALLELISM).map(async (claim) => {
-          await recordAttempt(deps, handler, claim, outcomes.get(claim.payload.recordId) ?? {});
-          pending.delete(claim);
-        }),
-      );
-    }
+    await recordBatch(deps, handler, claims, outcomes);
+    recorded = true;
     if (deps.crashAt === 'after_commit') await crashNow();
   } finally {
-    if (pending.size > 0) await releaseClaims(deps.db, [...pending]);
+    if (!recorded) await releaseClaims(deps.db, claims);
   }
 }
 
+/**
+ * The whole batch in ONE transaction (one commit per claim round, not one per record): per record,
+ * in a savepoint, its attempt row, its effects, links, the end of its request, its sync status and
+ * exceptions. A record whose effects or recording fail has its savepoint rolled back and is recorded
+ * as a failed attempt instead (counted, retried like a crash), so one record never sinks the others.
+ * The wake jobs the records need are added last, once each and in key order (two batches never wait
+ * on each other's job keys in opposite orders).
+ */
+async function recordBatch(
+  deps: SyncEngineDeps,
+  handler: SyncHandler | undefined,
+  claims: Claim[],
+  outcomes: Map<string, Outcome>,
+): Promise<void> {
+  const recorded: { payload: SyncJobPayload; outcome: Outcome }[] = [];
+  await deps.db.transaction(async (tx) => {
+    const wakes = new Map<string, SyncWakeOptions>();
+    for (const claim of claims) {
+      let outcome = outcomes.get(claim.payload.recordId) ?? {};
+      let own = new Map<string, SyncWakeOptions>();
+      try {
+        await tx.transaction((savepoint) => recordAttempt(savepoint, deps, handler, claim, outcome, own));
+      } catch (error) {
+        // its effects (or its recording) failed and were rolled back with its savepoint: a failed attempt
+        outcome = { failure: { ...describeFailure(error), operation: 'record sync result' } };
+        own = new Map();
+        await tx.transaction((savepoint) => recordAttempt(savepoint, deps, handler, claim, outcome, own));
+      }
+      for (const [key, wake] of own) wakes.set(key, wake);
+      recorded.push({ payload: claim.payload, outcome });
+    }
+    const recordType = claims[0]!.payload.recordType;
+    for (const key of [...wakes.keys()].sort()) await wakeSyncJob(tx, recordType, wakes.get(key)!);
+    if (deps.crashAt === 'mid_commit') await crashNow(); // everything written, COMMIT not yet sent
+  });
+  for (const { payload, outcome } of recorded)
+    recordSyncAttemptMetric(deps.db, {
+      recordType: payload.recordType,
+      outcome: outcome.result ? 'success' : (outcome.failure?.outcome ?? 'crashed'),
+      errorClass: outcome.failure?.errorClass ?? null,
+      correlationId: payload.correlationId,
+    });
+}
+
+/** Wake jobs a record's recording asks for, by job key (added by recordBatch at the end). */
+type Wakes = Map<string, SyncWakeOptions>;
+
 async function recordAttempt(
+  tx: Tx,
   deps: SyncEngineDeps,
   handler: SyncHandler | undefined,
   claim: Claim,
   outcome: Outcome,
+  wakes: Wakes,
 ): Promise<void> {
   const { payload } = claim;
   const { result, failure } = outcome;
-  await deps.db.transaction(async (tx) => {
-    await tx.insert(syncAttempts).values({
-      recordType: payload.recordType,
-      recordId: payload.recordId,
-      operation: result?.operation ?? failure?.operation ?? 'sync',
-      odooModel: result?.odooModel ?? failure?.odooModel ?? null,
-      odooId: result?.odooId ?? null,
-      outcome: result ? 'success' : (failure?.outcome ?? 'crashed'),
-      errorClass: failure?.errorClass ?? null,
-      errorName: failure?.errorName ?? null,
-      errorMessage: failure?.errorMessage ?? null,
-      httpStatus: failure?.httpStatus ?? null,
-      durationMs: Math.round(performance.now() - claim.clock),
-      attemptNumber: payload.attempt,
-      correlationId: payload.correlationId,
-      jobId: claim.jobId,
-      startedAt: claim.startedAt,
-    });
-    if (!handler)
-      await settleRequest(tx, claim); // nothing can sync it; the attempt row shows the missing handler
-    else if (result) await recordSuccess(tx, handler, claim, result);
-    else await recordFailure(tx, deps, handler, claim, failure ?? describeFailure(new Error('no outcome')));
-    if (deps.crashAt === 'mid_commit') await crashNow(); // everything written, COMMIT not yet sent
-  });
-  recordSyncAttemptMetric(deps.db, {
+  await tx.insert(syncAttempts).values({
     recordType: payload.recordType,
+    recordId: payload.recordId,
+    operation: result?.operation ?? failure?.operation ?? 'sync',
+    odooModel: result?.odooModel ?? failure?.odooModel ?? null,
+    odooId: result?.odooId ?? null,
     outcome: result ? 'success' : (failure?.outcome ?? 'crashed'),
     errorClass: failure?.errorClass ?? null,
+    errorName: failure?.errorName ?? null,
+    errorMessage: failure?.errorMessage ?? null,
+    httpStatus: failure?.httpStatus ?? null,
+    durationMs: Math.round(performance.now() - claim.clock),
+    attemptNumber: payload.attempt,
     correlationId: payload.correlationId,
+    jobId: claim.jobId,
+    startedAt: claim.startedAt,
   });
+  if (!handler)
+    await settleRequest(tx, claim, wakes); // nothing can sync it; the attempt row shows the missing handler
+  else if (result) await recordSuccess(tx, handler, claim, result, wakes);
+  else
+    await recordFailure(tx, deps, handler, claim, failure ?? describeFailure(new Error('no outcome')), wakes);
 }
 
 /**
  * Ends the claim: the request is deleted when no newer request came while it ran (same generation);
  * otherwise it is released, due at once, and a job is woken for it. Answers whether it was settled.
  */
-async function settleRequest(tx: Tx, claim: Claim): Promise<boolean> {
+async function settleRequest(tx: Tx, claim: Claim, wakes: Wakes): Promise<boolean> {
   const { recordType, recordId } = claim.payload;
   const deleted = await tx.execute(sql`
     DELETE FROM sync_requests WHERE record_type = ${recordType} AND record_id = ${recordId}::uuid
@@ -284,12 +315,18 @@ async function settleRequest(tx: Tx, claim: Claim): Promise<boolean> {
   await tx.execute(sql`
     UPDATE sync_requests SET claimed_by = NULL, claimed_at = NULL
     WHERE record_type = ${recordType} AND record_id = ${recordId}::uuid AND claimed_by = ${claim.workerId}`);
-  await wakeSyncJob(tx, recordType, { runAt: null, shardOf: recordId });
+  wake(wakes, recordType, { runAt: null, shardOf: recordId });
   return false;
 }
 
-async function recordSuccess(tx: Tx, handler: SyncHandler, claim: Claim, result: SyncResult) {
+function wake(wakes: Wakes, recordType: string, options: SyncWakeOptions) {
+  wakes.set(syncWakeKey(recordType, options), options);
+}
+
+async function recordSuccess(tx: Tx, handler: SyncHandler, claim: Claim, result: SyncResult, wakes: Wakes) {
   const { payload } = claim;
+  // the domain writes that follow from Odoo's answer, in this transaction (registry.ts rule 5)
+  await applySyncEffects(tx, result);
   for (const link of result.links ?? []) {
     await tx
       .insert(syncLinks)
@@ -300,7 +337,7 @@ async function recordSuccess(tx: Tx, handler: SyncHandler, claim: Claim, result:
       });
   }
   // a request made while this ran keeps the record 'pending' until that one has run
-  const settled = await settleRequest(tx, claim);
+  const settled = await settleRequest(tx, claim, wakes);
   await handler.setSyncStatus(tx, payload.recordId, settled ? 'synced' : 'pending');
   await resolveExceptionsFor(
     tx,
@@ -317,6 +354,7 @@ async function recordFailure(
   handler: SyncHandler,
   claim: Claim,
   failure: SyncFailure,
+  wakes: Wakes,
 ) {
   const { payload } = claim;
   const retryable =
@@ -333,8 +371,8 @@ async function recordFailure(
       UPDATE sync_requests SET claimed_by = NULL, claimed_at = NULL, attempt = ${payload.attempt + 1}, run_after = ${runAt.toISOString()}::timestamptz
       WHERE record_type = ${payload.recordType} AND record_id = ${payload.recordId}::uuid AND claimed_by = ${claim.workerId} AND generation = ${claim.generation}
       RETURNING 1`);
-    if (retried.rows.length > 0) await wakeSyncJob(tx, payload.recordType, { runAt });
-    else await settleRequest(tx, claim);
+    if (retried.rows.length > 0) wake(wakes, payload.recordType, { runAt });
+    else await settleRequest(tx, claim, wakes);
     await handler.setSyncStatus(tx, payload.recordId, 'pending');
     return;
   }
@@ -356,7 +394,7 @@ async function recordFailure(
         : undefined,
     ...wording,
   });
-  const settled = await settleRequest(tx, claim);
+  const settled = await settleRequest(tx, claim, wakes);
   await handler.setSyncStatus(
     tx,
     payload.recordId,

@@ -76,21 +76,24 @@ function shardOf(recordId: string): number {
   return Math.abs(hash) % SYNC_WAKE_SHARDS;
 }
 
+export type SyncWakeOptions = { runAt: Date | null; shard?: number; shardOf?: string };
+
+/** The job_key of a wake: one per (type, shard), or per second of a delayed wake's run time. */
+export function syncWakeKey(recordType: string, options: SyncWakeOptions): string {
+  const shard = options.shard ?? (options.shardOf ? shardOf(options.shardOf) : 0);
+  return options.runAt
+    ? `sync:${recordType}:at:${Math.floor(options.runAt.getTime() / 1000)}`
+    : `sync:${recordType}:${shard}`;
+}
+
 /**
  * Makes sure a sync job of this record type runs now (or at runAt), through graphile's public
  * add_job: job_key 'replace' keeps one waiting job per key; when the keyed job is already running
  * graphile adds a fresh one, which is right (the running one may have claimed before our commit).
  * A delayed wake has a key per second of its run time, so it never moves another wake later.
  */
-export async function wakeSyncJob(
-  tx: DbOrTx,
-  recordType: string,
-  options: { runAt: Date | null; shard?: number; shardOf?: string },
-): Promise<string> {
-  const shard = options.shard ?? (options.shardOf ? shardOf(options.shardOf) : 0);
-  const key = options.runAt
-    ? `sync:${recordType}:at:${Math.floor(options.runAt.getTime() / 1000)}`
-    : `sync:${recordType}:${shard}`;
+export async function wakeSyncJob(tx: DbOrTx, recordType: string, options: SyncWakeOptions): Promise<string> {
+  const key = syncWakeKey(recordType, options);
   const payload: SyncWakePayload = { recordType };
   // add_job answers no row when a worker locks the keyed job between add_job's own two statements
   // (its upsert skips locked jobs). Asking again is right: the running job no longer holds the key.

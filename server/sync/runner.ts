@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
-import { Logger, run, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
+import { Logger, run, type Runner, type WorkerEvents } from 'graphile-worker';
 import { sql } from 'drizzle-orm';
 import { createDb, type Db } from '@/db/client';
 import { logger } from '@/server/lib/logger';
@@ -8,8 +8,9 @@ import { runWithWork, workSeedFromPayload } from '@/server/observability/context
 import { observeOdooCallsPerRecord, setMetricsDb } from '@/server/observability/metrics';
 import type { OdooClient } from '@/server/odoo/client';
 import { SYNC_TASK } from './enqueue';
-import { runSyncJob, type SyncEngineDeps } from './engine';
+import { runSyncJob, syncWakePayload, type SyncEngineDeps } from './engine';
 import { startHeartbeat, type Heartbeat } from './heartbeat';
+import { crontabOf, defineTask, taskListOf, type TaskDefinition } from './task';
 
 const ENGINE_POOL_MAX = 10;
 const GRAPHILE_POOL_MAX = 12;
@@ -23,9 +24,8 @@ export type SyncWorkerOptions = {
   sweepIntervalMs: number;
   staleAfterMs: number;
   engine: Pick<SyncEngineDeps, 'retry' | 'ambiguousDelayMs' | 'crashAt' | 'batch' | 'random'>;
-  /** Other tasks this worker runs (the master-data pull) and their schedule. */
-  extraTasks?: TaskList;
-  crontab?: string;
+  /** Other tasks this worker runs (the master-data pull, reconciliation…), scheduled by their `schedule`. */
+  tasks?: readonly TaskDefinition[];
 };
 
 export type SyncWorker = {
@@ -63,6 +63,20 @@ export async function startSyncWorker(options: SyncWorkerOptions): Promise<SyncW
   const deps: SyncEngineDeps = { db, odoo: options.odoo, ...options.engine };
   setMetricsDb(() => db); // the worker's metrics read the queue and KPIs through its own pool
 
+  // the sync itself is a task definition like the others: validated payload, the same classification
+  const syncTask = defineTask({
+    name: SYNC_TASK,
+    schema: syncWakePayload,
+    handle: (payload, helpers) =>
+      runWithWork(workSeedFromPayload(payload), (work) =>
+        runSyncJob(deps, payload, helpers).finally(() =>
+          observeOdooCallsPerRecord(work.recordType, work.odooCalls, work.recordsRecorded),
+        ),
+      ),
+  });
+  const tasks = [syncTask, ...(options.tasks ?? [])];
+  const crontab = crontabOf(tasks);
+
   let runner: Runner;
   try {
     runner = await run({
@@ -74,16 +88,8 @@ export async function startSyncWorker(options: SyncWorkerOptions): Promise<SyncW
       noHandleSignals: true, // worker.ts owns SIGTERM: drain, then exit 0
       events,
       logger: graphileLogger(log),
-      taskList: {
-        ...options.extraTasks,
-        [SYNC_TASK]: (payload, helpers) =>
-          runWithWork(workSeedFromPayload(payload), (work) =>
-            runSyncJob(deps, payload, helpers).finally(() =>
-              observeOdooCallsPerRecord(work.recordType, work.odooCalls, work.recordsRecorded),
-            ),
-          ),
-      },
-      ...(options.crontab ? { crontab: options.crontab } : {}),
+      taskList: taskListOf(tasks),
+      ...(crontab ? { crontab } : {}),
     });
   } catch (error) {
     await heartbeat.stop().catch(() => {});

@@ -101,6 +101,7 @@ describe('sync worker processes', () => {
     // Odoo has the partner; Plumbline recorded nothing and the job is still locked by the dead worker
     expect(harness.partnersWithRef(reference)).toBe(1);
     expect(await attemptsOf(testDb.db, id)).toHaveLength(0);
+    expect(await harness.committedEffectsOf(testDb.db, id)).toBe(0);
     expect(await lockedBy(id)).not.toBeNull();
 
     const rescuer = await spawnWorker();
@@ -133,8 +134,10 @@ describe('sync worker processes', () => {
       const death = await doomed.exited;
       expect(death.signal, doomed.output()).toBe('SIGKILL');
       expect(harness.partnersWithRef(reference)).toBe(partnersAtDeath);
-      // committed before the kill only at after_commit; mid_commit's transaction died with the process
+      // committed before the kill only at after_commit; mid_commit's transaction died with the process,
+      // taking the handler's effect (a domain write) with the attempt row: neither is left
       expect((await attemptsOf(testDb.db, id)).length).toBe(point === 'after_commit' ? 1 : 0);
+      expect(await harness.committedEffectsOf(testDb.db, id)).toBe(point === 'after_commit' ? 1 : 0);
 
       const rescuer = await spawnWorker();
       // after_commit: the attempt and the end of the request committed together, so nothing is left to re-run
@@ -153,6 +156,7 @@ describe('sync worker processes', () => {
       expect(harness.partnersWithRef(reference)).toBe(1);
       expect(await pendingJobsOf(testDb.db, id)).toBe(0);
       expect((await attemptsOf(testDb.db, id)).filter((a) => a.outcome === 'success')).toHaveLength(1);
+      expect(await harness.committedEffectsOf(testDb.db, id)).toBe(1);
       rescuer.child.kill('SIGTERM');
       expect((await rescuer.exited).code).toBe(0);
     },

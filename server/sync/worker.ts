@@ -4,14 +4,14 @@ import { createDb } from '@/db/client';
 import { env } from '@/server/env';
 import { logger } from '@/server/lib/logger';
 import { exitWithParent } from '@/server/lib/process';
-import { costSnapshotCrontab, costSnapshotTaskList } from '@/server/modules/cost/cost-snapshot.task';
+import { monthEndSnapshotTask } from '@/server/modules/cost/cost-snapshot.task';
 import { startAuditKeeper } from '@/server/modules/audit/audit-anchor';
-import { alertsCrontab, alertsTaskList } from '@/server/modules/operations/alerts.task';
-import { pullCrontab, pullTaskList } from '@/server/modules/pull/pull.task';
+import { alertsTask } from '@/server/modules/operations/alerts.task';
+import { pullTask } from '@/server/modules/pull/pull.task';
 import { startMetricsServer } from '@/server/observability/metrics-endpoint';
 import { syncPoliciesFromEnv } from './engine';
 import { resolveSyncOdooClient } from './odoo-connection';
-import { reconciliationCrontab, reconciliationTaskList } from './reconciliation/reconciliation.task';
+import { exceptionRulesTask, reconcileTask } from './reconciliation/reconciliation.task';
 import { startSyncWorker } from './runner';
 import './handlers';
 
@@ -42,8 +42,8 @@ export async function runWorkerProcess(): Promise<void> {
     sweepIntervalMs: config.WORKER_SWEEP_INTERVAL_MS,
     staleAfterMs: config.WORKER_STALE_AFTER_MS,
     engine: syncPoliciesFromEnv(),
-    extraTasks: { ...pullTaskList, ...costSnapshotTaskList, ...reconciliationTaskList, ...alertsTaskList },
-    crontab: pullCrontab() + costSnapshotCrontab() + reconciliationCrontab() + alertsCrontab(),
+    // every graphile task has one shape (task.ts): validated payload, schedule, sync's error classes
+    tasks: [pullTask, monthEndSnapshotTask, reconcileTask, exceptionRulesTask, alertsTask],
   });
   if (config.WORKER_METRICS_PORT && config.METRICS_TOKEN) {
     const metricsServer = await startMetricsServer({

@@ -2,8 +2,8 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '@/db/client';
 import { changeOrderDocuments, changeOrderLines, changeOrders, costCodes, subcontracts } from '@/db/schema';
 import type { Actor } from '@/server/auth/actor';
-import { assertProjectVisible } from '@/server/auth/policy';
 import { DomainError } from '@/server/errors';
+import { compareAndSet as compareAndSetRecord, lockForUpdate } from '@/server/modules/workflow/record-writes';
 import { Money } from '@/server/lib/money';
 import { loadSubject, thresholdsOfProject, type ApprovalSubject } from '@/server/modules/approvals/approvals';
 import { calculateChangeOrder, routingOf, type ChangeOrderCalculation } from './change-order.calc';
@@ -13,45 +13,25 @@ export type ChangeOrderRow = typeof changeOrders.$inferSelect;
 type Fields = Omit<CreateChangeOrderInput, 'projectId'>;
 
 /** Loads a CO for a write, locked; a CO of a project the actor cannot see is NOT_FOUND. */
-export async function loadChangeOrderForUpdate(
+export function loadChangeOrderForUpdate(
   tx: Tx,
   actor: Actor,
   changeOrderId: string,
 ): Promise<ChangeOrderRow> {
-  const [row] = await tx.select().from(changeOrders).where(eq(changeOrders.id, changeOrderId)).for('update');
-  if (!row) throw new DomainError('NOT_FOUND', 'Change order not found.');
-  await assertProjectVisible(tx, actor, row.projectId);
-  return row;
+  return lockForUpdate(tx, changeOrders, actor, changeOrderId, 'Change order');
 }
 
 /**
  * Compare-and-set: the update applies only if status and version are what the caller saw.
  * Zero rows means someone else moved the CO first.
  */
-export async function compareAndSet(
+export function compareAndSet(
   tx: Tx,
   row: ChangeOrderRow,
   expectedVersion: number,
   changes: Partial<typeof changeOrders.$inferInsert>,
 ): Promise<ChangeOrderRow> {
-  const [updated] = await tx
-    .update(changeOrders)
-    .set({ ...changes, version: row.version + 1, updatedAt: new Date() })
-    .where(
-      and(
-        eq(changeOrders.id, row.id),
-        eq(changeOrders.status, row.status),
-        eq(changeOrders.version, expectedVersion),
-      ),
-    )
-    .returning();
-  if (!updated) {
-    throw new DomainError(
-      'CONFLICT',
-      `${row.reference} was changed by someone else. Reload it and try again.`,
-    );
-  }
-  return updated;
+  return compareAndSetRecord(tx, changeOrders, row, expectedVersion, changes);
 }
 
 /** Checks the references of a CO's fields against its project and computes its money. */

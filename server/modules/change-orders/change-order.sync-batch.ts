@@ -1,19 +1,19 @@
 import { createHmac } from 'node:crypto';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { approvalDecisions, changeOrders, projects, subcontracts, users } from '@/db/schema';
+import { approvalDecisions, changeOrders, projects, sovLines, subcontracts, users } from '@/db/schema';
 import { env } from '@/server/env';
 import { analyticDistribution } from '@/server/odoo/field-names';
 import { OdooBusinessError } from '@/server/odoo/errors';
 import type { OdooClient, OdooDomain } from '@/server/odoo/client';
-import type { SyncBatchContext, SyncBatchOutcome, SyncLinkInput } from '@/server/sync/registry';
+import type { SyncBatchContext, SyncBatchOutcome, SyncEffect, SyncLinkInput } from '@/server/sync/registry';
 import { requireMapping } from '@/server/modules/odoo-connection/odoo-setup';
 
 const RECORD_TYPE = 'change_order';
 
 /**
- * The change-order handler's `syncBatch`: the contract of `sync` (change-order.sync.ts) for many COs,
- * with Odoo asked once per step for the whole batch instead of once per CO:
+ * The change-order handler (change-order.sync.ts), for one CO or many, with Odoo asked once per step
+ * for the whole batch instead of once per CO:
  *   1. one search_read per line model for every "[CO-…]" prefix on those orders → adopt what exists;
  *   2. one createMany per line model for the COs with no line yet;
  *   3. one search_read of the orders' chatter for every approval marker → adopt;
@@ -96,14 +96,6 @@ export async function syncChangeOrderBatch({
     }
   }
   const withLine = work.filter((w) => w.lineId !== undefined && !outcomes.has(w.co.id));
-  // the SOV line each commitment CO added learns its Odoo line, so claims bill the right PO line
-  const sov = withLine.filter((w) => w.lineModel === 'purchase.order.line');
-  if (sov.length > 0) {
-    await db.execute(sql`
-      UPDATE sov_lines SET odoo_purchase_line_id = v.line_id, updated_at = now()
-      FROM unnest(${sql.param(sov.map((w) => w.co.id))}::uuid[], ${sql.param(sov.map((w) => w.lineId))}::int[]) AS v(change_order_id, line_id)
-      WHERE sov_lines.change_order_id = v.change_order_id`);
-  }
   try {
     await findOrPostTrails(db, odoo, withLine);
   } catch (error) {
@@ -122,10 +114,24 @@ export async function syncChangeOrderBatch({
         odooModel: w.lineModel,
         odooId: w.lineId,
         links,
+        effects: w.lineModel === 'purchase.order.line' ? [sovLineLearnsOdooLine(w.co.id, w.lineId)] : [],
       },
     });
   }
   return outcomes;
+}
+
+/** The SOV line a commitment CO added learns its Odoo line, so claims against it bill the right PO line. */
+function sovLineLearnsOdooLine(changeOrderId: string, lineId: number): SyncEffect {
+  return {
+    what: 'SOV line learns its Odoo purchase order line',
+    apply: async (tx) => {
+      await tx
+        .update(sovLines)
+        .set({ odooPurchaseLineId: lineId, updatedAt: new Date() })
+        .where(eq(sovLines.changeOrderId, changeOrderId));
+    },
+  };
 }
 
 type BatchRow = Awaited<ReturnType<typeof loadBatchForSync>>[number];

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, lt } from 'drizzle-orm';
-import type { Db, DbOrTx, Tx } from '@/db/client';
+import type { Db, DbOrTx } from '@/db/client';
 import { claimLines, claims, sovLines } from '@/db/schema';
 import type { Actor } from '@/server/auth/actor';
 import { DomainError } from '@/server/errors';
@@ -8,7 +8,13 @@ import { parseAmount } from '@/server/lib/decimal-input';
 import { formatMoney, sumMoney } from '@/server/lib/money';
 import { nextState } from '@/server/lib/state-machine';
 import { recordAudit } from '@/server/modules/audit/audit.service';
-import { raiseException, resolveExceptionsFor } from '@/server/modules/exceptions/exception.service';
+import {
+  recordReleaseRefusal,
+  releaseRefusalCause,
+  releaseRefused,
+  resolveReleaseRefusals,
+  type ReleaseRefusal,
+} from '@/server/modules/workflow/release-refusal';
 import { requestSync } from '@/server/sync/enqueue';
 import { assertCanAct, recordDecision } from '@/server/modules/approvals/approvals';
 import { pendingBankChangeOf } from '@/server/modules/approvals/pending-change.service';
@@ -26,10 +32,10 @@ export type ReleaseBlockCause =
   | 'completed_above_subcontract'
   | 'odoo_link_missing'
   | 'earlier_claim_not_posted';
-export type ReleaseBlock = { cause: ReleaseBlockCause; message: string };
+export type ReleaseBlock = ReleaseRefusal<ReleaseBlockCause>;
 
 /** The exception cause of each refusal: one open exception per (claim, cause). */
-export const releaseExceptionCause = (cause: ReleaseBlockCause) => `claim_release.${cause}`;
+export const releaseExceptionCause = (cause: ReleaseBlockCause) => releaseRefusalCause(ENTITY, cause);
 
 const guidance: Record<ReleaseBlockCause, string> = {
   bank_change_pending:
@@ -144,7 +150,13 @@ export async function releaseClaim(
       );
     const blocks = await releaseBlocks(tx, row);
     if (blocks.length > 0) {
-      await recordRefusal(tx, row, actor, blocks);
+      await recordReleaseRefusal(
+        tx,
+        { entity: ENTITY, row, amountAtStake: row.dueAmount },
+        actor,
+        blocks,
+        guidance,
+      );
       return { status: row.status as string, refused: blocks };
     }
     await compareAndSet(tx, row, input.version, {
@@ -164,52 +176,11 @@ export async function releaseClaim(
       comment: input.comment,
       correlationId,
     });
-    for (const cause of Object.keys(guidance) as ReleaseBlockCause[]) {
-      await resolveExceptionsFor(
-        tx,
-        ENTITY,
-        row.id,
-        releaseExceptionCause(cause),
-        'Resolved: the claim was released.',
-      );
-    }
+    await resolveReleaseRefusals(tx, { entity: ENTITY, row }, guidance, 'Resolved: the claim was released.');
     // Odoo effect: the bill is posted (claim.sync.ts)
     await requestSync(tx, { recordType: ENTITY, recordId: row.id, correlationId });
     return { status: to as string, refused: [] as ReleaseBlock[] };
   });
-  if (outcome.refused.length > 0) {
-    throw new DomainError(
-      'RELEASE_REFUSED',
-      `Release refused: ${outcome.refused.map((b) => b.message).join(' ')}`,
-      { causes: outcome.refused.map((b) => b.cause) },
-    );
-  }
+  if (outcome.refused.length > 0) throw releaseRefused(outcome.refused);
   return { status: outcome.status };
-}
-
-async function recordRefusal(tx: Tx, row: ClaimRow, actor: Actor, blocks: ReleaseBlock[]) {
-  for (const block of blocks) {
-    await raiseException(tx, {
-      category: 'rule_breach',
-      cause: releaseExceptionCause(block.cause),
-      recordType: ENTITY,
-      recordId: row.id,
-      recordReference: row.reference,
-      projectId: row.projectId,
-      amountAtStake: row.dueAmount,
-      title: `Release of ${row.reference} refused: ${block.cause.replace(/_/g, ' ')}`,
-      detail: block.message,
-      guidance: guidance[block.cause],
-    });
-  }
-  await recordAudit(tx, {
-    actor,
-    action: 'claim.release_refused',
-    entityType: ENTITY,
-    entityId: row.id,
-    fromState: row.status,
-    toState: row.status,
-    comment: blocks.map((b) => b.message).join(' '),
-    changedFields: { causes: { old: null, new: blocks.map((b) => b.cause) } },
-  });
 }

@@ -74,13 +74,15 @@ async function jobsFor(id: string): Promise<number> {
 /** Stand-in for the Odoo bill following (the sync handler does this against the simulator in claim.sync.db.test.ts). */
 async function postBill(claimId: string) {
   const row = await claimRow(testDb.db, claimId);
-  await applyBillState(testDb.db, claimId, {
-    id: 1,
-    name: 'BILL/TEST',
-    state: 'posted',
-    paymentState: 'not_paid',
-    amountTotal: row.dueAmount!,
-  });
+  await testDb.db.transaction((tx) =>
+    applyBillState(tx, claimId, {
+      id: 1,
+      name: 'BILL/TEST',
+      state: 'posted',
+      paymentState: 'not_paid',
+      amountTotal: row.dueAmount!,
+    }),
+  );
 }
 
 describe('DOMAIN §4 worked example through the service, to the cent', () => {

@@ -2,8 +2,8 @@ import { and, asc, desc, eq, inArray, lt, ne } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '@/db/client';
 import { claimDeductions, claimLines, claims, partners, projects, sovLines, subcontracts } from '@/db/schema';
 import type { Actor } from '@/server/auth/actor';
-import { assertProjectVisible } from '@/server/auth/policy';
 import { DomainError } from '@/server/errors';
+import { compareAndSet as compareAndSetRecord, lockForUpdate } from '@/server/modules/workflow/record-writes';
 import { formatMoney, sumMoney } from '@/server/lib/money';
 import type { ClaimCalculation, ClaimInput, PreviousApprovedClaim, RetentionTerms } from './claim.types';
 
@@ -16,31 +16,18 @@ export const APPROVED_STATES = ['approved', 'released', 'posted', 'paid'] as con
 export const OPEN_STATES = ['draft', 'submitted', 'certified'] as const;
 
 /** Loads a claim for a write, locked; a claim of a project the actor cannot see is NOT_FOUND. */
-export async function loadClaimForUpdate(tx: Tx, actor: Actor, claimId: string): Promise<ClaimRow> {
-  const [row] = await tx.select().from(claims).where(eq(claims.id, claimId)).for('update');
-  if (!row) throw new DomainError('NOT_FOUND', 'Claim not found.');
-  await assertProjectVisible(tx, actor, row.projectId);
-  return row;
+export function loadClaimForUpdate(tx: Tx, actor: Actor, claimId: string): Promise<ClaimRow> {
+  return lockForUpdate(tx, claims, actor, claimId, 'Claim');
 }
 
 /** Compare-and-set on status and version: zero rows means someone else moved the claim first. */
-export async function compareAndSet(
+export function compareAndSet(
   tx: Tx,
   row: ClaimRow,
   expectedVersion: number,
   changes: Partial<typeof claims.$inferInsert>,
 ): Promise<ClaimRow> {
-  const [updated] = await tx
-    .update(claims)
-    .set({ ...changes, version: row.version + 1, updatedAt: new Date() })
-    .where(and(eq(claims.id, row.id), eq(claims.status, row.status), eq(claims.version, expectedVersion)))
-    .returning();
-  if (!updated)
-    throw new DomainError(
-      'CONFLICT',
-      `${row.reference} was changed by someone else. Reload it and try again.`,
-    );
-  return updated;
+  return compareAndSetRecord(tx, claims, row, expectedVersion, changes);
 }
 
 /** The subcontract's terms as the calculation reads them (a fixed cap with no amount = no cap). */

@@ -22,6 +22,7 @@ import {
   seedWorkedExampleSubcontract,
   type ClaimSubcontract,
 } from './claim.testing';
+import { syncNow } from '@/server/sync/testing/sync-now';
 
 let testDb: TestDatabase;
 let org: SeededOrg;
@@ -82,7 +83,7 @@ beforeAll(async () => {
     .select({ changeOrderId: sovLines.changeOrderId })
     .from(sovLines)
     .where(and(eq(sovLines.subcontractId, sc.subcontractId), isNotNull(sovLines.changeOrderId)));
-  await changeOrderSyncHandler.sync({
+  await syncNow(changeOrderSyncHandler, {
     db: testDb.db,
     odoo,
     recordId: coLine!.changeOrderId!,
@@ -130,7 +131,7 @@ const readLines = (ids: number[]) =>
   ]);
 const syncStatus = async (id: string) => (await claimRow(testDb.db, id)).syncStatus;
 const runHandler = (id: string) =>
-  claimSyncHandler.sync({ db: testDb.db, odoo, recordId: id, attempt: 1, correlationId: null });
+  syncNow(claimSyncHandler, { db: testDb.db, odoo, recordId: id, attempt: 1, correlationId: null });
 
 describe('claim sync handler against the Odoo simulator', () => {
   it('drafts one bill at approval (a line per SOV line + retention, total = due), posts it at release, then follows payment', async () => {

@@ -1,12 +1,20 @@
 import { eq } from 'drizzle-orm';
 import type { Db, DbOrTx } from '@/db/client';
 import { claims, costCodes, odooConnections, partners, projects, sovLines, subcontracts } from '@/db/schema';
-import { formatMoney, Money } from '@/server/lib/money';
+import { Money } from '@/server/lib/money';
 import type { OdooClient } from '@/server/odoo/client';
 import { OdooBusinessError } from '@/server/odoo/errors';
 import { analyticDistribution } from '@/server/odoo/field-names';
-import { registerSyncHandler, type SyncHandler } from '@/server/sync/registry';
+import {
+  eachRecord,
+  registerSyncHandler,
+  type SyncEffect,
+  type SyncHandler,
+  type SyncOneContext,
+  type SyncResult,
+} from '@/server/sync/registry';
 import { requireCurrency, requireMapping } from '@/server/modules/odoo-connection/odoo-setup';
+import { readOdooDocument } from '@/server/modules/workflow/follow-odoo-document';
 import { applyBillState, type BillState } from './claim-bill-state.service';
 import { claimBillReference } from './claim-entry.calc';
 import { buildVendorBillLines, calculateClaim } from './claim.calc';
@@ -29,68 +37,7 @@ const BILL_FIELDS = ['name', 'state', 'payment_state', 'amount_total', 'ref', 'p
  */
 export const claimSyncHandler: SyncHandler = {
   recordType: RECORD_TYPE,
-
-  async sync({ db, odoo, recordId }) {
-    const claim = await loadForSync(db, recordId);
-    const ref = claimBillReference(claim.row.reference, claim.row.revision);
-    if (claim.row.status !== 'rejected' && !BILL_STATES.has(claim.row.status))
-      return { operation: 'no change (no bill before approval)' };
-    if (claim.vendorOdooId === null)
-      throw missingMapping(`Vendor ${claim.vendorName} has no Odoo partner linked. Run a master-data pull.`);
-    const existing = await findBill(odoo, ref, claim.vendorOdooId);
-    const link = (id: number) => [
-      { purpose: 'vendor_bill', odooModel: 'account.move', odooId: id, reference: ref },
-    ];
-
-    if (claim.row.status === 'rejected') {
-      if (!existing) return { operation: 'no change (rejected, no bill)' };
-      if (existing.state === 'draft') {
-        await odoo.action('account.move', 'button_cancel', [existing.id]);
-        // button_cancel answers nothing: the claim records the state Odoo reads back (CONTRACT.md).
-        await applyBillState(db, claim.row.id, await readBill(odoo, existing.id));
-        return {
-          operation: 'cancel draft vendor bill',
-          odooModel: 'account.move',
-          odooId: existing.id,
-          links: link(existing.id),
-        };
-      }
-      if (existing.state === 'cancel') {
-        await applyBillState(db, claim.row.id, await readBill(odoo, existing.id));
-        return {
-          operation: 'no change (bill already cancelled)',
-          odooModel: 'account.move',
-          odooId: existing.id,
-          links: link(existing.id),
-        };
-      }
-      throw new OdooBusinessError({
-        odooName: 'plumbline.PostedBillOfRejectedClaim',
-        message: `Bill ${existing.name ?? existing.id} of rejected claim ${claim.row.reference} is posted in Odoo; reverse it there.`,
-      });
-    }
-
-    let billId = existing?.id;
-    const operations: string[] = [];
-    if (billId === undefined) {
-      billId = await createDraftBill(db, odoo, claim, ref);
-      operations.push('create draft vendor bill');
-    } else operations.push('adopt vendor bill');
-    if (POSTED_STATES.has(claim.row.status)) {
-      const [current] = await odoo.read('account.move', [billId], ['state']);
-      if (current?.state === 'draft') {
-        await odoo.action('account.move', 'action_post', [billId]);
-        operations.push('post');
-      }
-    }
-    await applyBillState(db, claim.row.id, await readBill(odoo, billId));
-    return {
-      operation: operations.join(' + '),
-      odooModel: 'account.move',
-      odooId: billId,
-      links: link(billId),
-    };
-  },
+  syncBatch: eachRecord(syncClaim),
 
   async setSyncStatus(db, recordId, status) {
     await db.update(claims).set({ syncStatus: status }).where(eq(claims.id, recordId));
@@ -116,6 +63,71 @@ export const claimSyncHandler: SyncHandler = {
     };
   },
 };
+
+async function syncClaim({ db, odoo, recordId }: SyncOneContext): Promise<SyncResult> {
+  const claim = await loadForSync(db, recordId);
+  const ref = claimBillReference(claim.row.reference, claim.row.revision);
+  if (claim.row.status !== 'rejected' && !BILL_STATES.has(claim.row.status))
+    return { operation: 'no change (no bill before approval)' };
+  if (claim.vendorOdooId === null)
+    throw missingMapping(`Vendor ${claim.vendorName} has no Odoo partner linked. Run a master-data pull.`);
+  const existing = await findBill(odoo, ref, claim.vendorOdooId);
+  const link = (id: number) => [
+    { purpose: 'vendor_bill', odooModel: 'account.move', odooId: id, reference: ref },
+  ];
+
+  if (claim.row.status === 'rejected') {
+    if (!existing) return { operation: 'no change (rejected, no bill)' };
+    if (existing.state === 'draft' || existing.state === 'cancel') {
+      const cancelling = existing.state === 'draft';
+      if (cancelling) await odoo.action('account.move', 'button_cancel', [existing.id]);
+      // button_cancel answers nothing: the claim records the state Odoo reads back (CONTRACT.md).
+      return {
+        operation: cancelling ? 'cancel draft vendor bill' : 'no change (bill already cancelled)',
+        odooModel: 'account.move',
+        odooId: existing.id,
+        links: link(existing.id),
+        effects: [followsBill(claim.row.id, await readBill(odoo, existing.id))],
+      };
+    }
+    throw new OdooBusinessError({
+      odooName: 'plumbline.PostedBillOfRejectedClaim',
+      message: `Bill ${existing.name ?? existing.id} of rejected claim ${claim.row.reference} is posted in Odoo; reverse it there.`,
+    });
+  }
+
+  let billId = existing?.id;
+  const operations: string[] = [];
+  if (billId === undefined) {
+    billId = await createDraftBill(db, odoo, claim, ref);
+    operations.push('create draft vendor bill');
+  } else operations.push('adopt vendor bill');
+  if (POSTED_STATES.has(claim.row.status)) {
+    const [current] = await odoo.read('account.move', [billId], ['state']);
+    if (current?.state === 'draft') {
+      await odoo.action('account.move', 'action_post', [billId]);
+      operations.push('post');
+    }
+  }
+  const bill = await readBill(odoo, billId);
+  return {
+    operation: operations.join(' + '),
+    odooModel: 'account.move',
+    odooId: billId,
+    links: link(billId),
+    effects: [followsBill(claim.row.id, bill)],
+  };
+}
+
+/** The claim follows its bill (posted, paid, drift) in the attempt's transaction (claim-bill-state.service.ts). */
+function followsBill(claimId: string, bill: BillState): SyncEffect {
+  return {
+    what: 'claim follows its vendor bill',
+    apply: async (tx) => {
+      await applyBillState(tx, claimId, bill);
+    },
+  };
+}
 
 type ClaimForSync = Awaited<ReturnType<typeof loadForSync>>;
 
@@ -159,26 +171,13 @@ async function findBill(odoo: OdooClient, ref: string, partnerId: number) {
   return bill ? { id: bill.id, state: bill.state, name: bill.name || null } : null;
 }
 
-async function readBill(odoo: OdooClient, billId: number): Promise<BillState> {
-  const [bill] = await odoo.read<{
-    id: number;
-    name: string | false;
-    state: string;
-    payment_state: string | false;
-    amount_total: number;
-  }>('account.move', [billId], BILL_FIELDS);
-  if (!bill)
-    throw new OdooBusinessError({
-      odooName: 'plumbline.BillMissing',
-      message: `Vendor bill ${billId} no longer exists in Odoo.`,
-    });
-  return {
-    id: bill.id,
-    name: bill.name || null,
-    state: bill.state,
-    paymentState: bill.payment_state || null,
-    amountTotal: formatMoney(String(bill.amount_total)),
-  };
+function readBill(odoo: OdooClient, billId: number): Promise<BillState> {
+  return readOdooDocument(
+    odoo,
+    billId,
+    { odooName: 'plumbline.BillMissing', label: 'Vendor bill' },
+    BILL_FIELDS,
+  );
 }
 
 async function createDraftBill(db: Db, odoo: OdooClient, claim: ClaimForSync, ref: string): Promise<number> {
@@ -287,7 +286,8 @@ export async function refreshClaimFromOdoo(
       (await findBill(odoo, claimBillReference(claim.row.reference, claim.row.revision), claim.vendorOdooId))
         ?.id ?? null;
   if (billId === null) return null;
-  return applyBillState(db, claimId, await readBill(odoo, billId));
+  const bill = await readBill(odoo, billId);
+  return db.transaction((tx) => applyBillState(tx, claimId, bill));
 }
 
 function missingMapping(message: string) {

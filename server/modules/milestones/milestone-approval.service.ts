@@ -15,7 +15,13 @@ import {
   type ApprovalSubject,
 } from '@/server/modules/approvals/approvals';
 import { recordAudit } from '@/server/modules/audit/audit.service';
-import { raiseException, resolveExceptionsFor } from '@/server/modules/exceptions/exception.service';
+import {
+  recordReleaseRefusal,
+  releaseRefusalCause,
+  releaseRefused,
+  resolveReleaseRefusals,
+  type ReleaseRefusal,
+} from '@/server/modules/workflow/release-refusal';
 import { requestSync } from '@/server/sync/enqueue';
 import {
   assertMilestoneReleaseWithinContract,
@@ -38,8 +44,8 @@ const ENTITY = 'milestone' as const;
 
 export type MilestoneStepName = 'claim_completion' | 'verify' | 'release';
 export type ReleaseBlockCause = 'no_sale_order' | 'exceeds_contract_value';
-export type ReleaseBlock = { cause: ReleaseBlockCause; message: string };
-export const releaseExceptionCause = (cause: ReleaseBlockCause) => `milestone_release.${cause}`;
+export type ReleaseBlock = ReleaseRefusal<ReleaseBlockCause>;
+export const releaseExceptionCause = (cause: ReleaseBlockCause) => releaseRefusalCause(ENTITY, cause);
 
 const releaseGuidance: Record<ReleaseBlockCause, string> = {
   no_sale_order:
@@ -202,7 +208,13 @@ export async function releaseMilestone(
       );
     const { blocks, amount } = await releaseBlocks(tx, row);
     if (blocks.length > 0) {
-      await recordRefusal(tx, row, actor, blocks, amount);
+      await recordReleaseRefusal(
+        tx,
+        { entity: ENTITY, row, amountAtStake: amount },
+        actor,
+        blocks,
+        releaseGuidance,
+      );
       return { status: row.status as string, refused: blocks };
     }
     const [project] = await tx
@@ -237,59 +249,17 @@ export async function releaseMilestone(
         retentionAmount: { old: row.retentionAmount, new: invoice.retentionAmount },
       },
     });
-    for (const cause of Object.keys(releaseGuidance) as ReleaseBlockCause[]) {
-      await resolveExceptionsFor(
-        tx,
-        ENTITY,
-        row.id,
-        releaseExceptionCause(cause),
-        'Resolved: the milestone was released.',
-      );
-    }
+    await resolveReleaseRefusals(
+      tx,
+      { entity: ENTITY, row },
+      releaseGuidance,
+      'Resolved: the milestone was released.',
+    );
     await requestSync(tx, { recordType: ENTITY, recordId: row.id, correlationId });
     return { status: to as string, refused: [] as ReleaseBlock[] };
   });
-  if (outcome.refused.length > 0) {
-    throw new DomainError(
-      'RELEASE_REFUSED',
-      `Release refused: ${outcome.refused.map((b) => b.message).join(' ')}`,
-      { causes: outcome.refused.map((b) => b.cause) },
-    );
-  }
+  if (outcome.refused.length > 0) throw releaseRefused(outcome.refused);
   return { status: outcome.status };
-}
-
-async function recordRefusal(
-  tx: Tx,
-  row: MilestoneRow,
-  actor: Actor,
-  blocks: ReleaseBlock[],
-  amount: string,
-) {
-  for (const block of blocks) {
-    await raiseException(tx, {
-      category: 'rule_breach',
-      cause: releaseExceptionCause(block.cause),
-      recordType: ENTITY,
-      recordId: row.id,
-      recordReference: row.reference,
-      projectId: row.projectId,
-      amountAtStake: amount,
-      title: `Release of ${row.reference} refused: ${block.cause.replace(/_/g, ' ')}`,
-      detail: block.message,
-      guidance: releaseGuidance[block.cause],
-    });
-  }
-  await recordAudit(tx, {
-    actor,
-    action: 'milestone.release_refused',
-    entityType: ENTITY,
-    entityId: row.id,
-    fromState: row.status,
-    toState: row.status,
-    comment: blocks.map((b) => b.message).join(' '),
-    changedFields: { causes: { old: null, new: blocks.map((b) => b.cause) } },
-  });
 }
 
 /**

@@ -24,7 +24,8 @@ export async function refreshMilestoneFromOdoo(
   const { row } = await loadForSync(db, milestoneId);
   const invoiceId = row.odooInvoiceId ?? (await findInvoice(odoo, row.reference))?.id ?? null;
   if (invoiceId === null) return null;
-  return applyInvoiceState(db, milestoneId, await readInvoice(odoo, invoiceId));
+  const invoice = await readInvoice(odoo, invoiceId);
+  return db.transaction((tx) => applyInvoiceState(tx, milestoneId, invoice));
 }
 
 export type MilestoneRefreshSummary = {

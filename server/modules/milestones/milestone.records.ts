@@ -2,8 +2,8 @@ import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '@/db/client';
 import { contractRevisions, milestoneEvidence, milestones, projects } from '@/db/schema';
 import type { Actor } from '@/server/auth/actor';
-import { assertProjectVisible } from '@/server/auth/policy';
 import { DomainError } from '@/server/errors';
+import { compareAndSet as compareAndSetRecord, lockForUpdate } from '@/server/modules/workflow/record-writes';
 import { formatMoney, Money, sumMoney } from '@/server/lib/money';
 import { calculateMilestoneAmount, type MilestoneAmountBasis } from './milestone.calc';
 import type { MilestoneFields } from './milestone.schemas';
@@ -16,41 +16,18 @@ export const BILLED_STATUSES = ['released', 'invoiced', 'paid'] as const;
 export const OPEN_STATUSES = ['planned', 'completion_claimed', 'verified'] as const;
 
 /** Loads a milestone for a write, locked; one of a project the actor cannot see is NOT_FOUND. */
-export async function loadMilestoneForUpdate(
-  tx: Tx,
-  actor: Actor,
-  milestoneId: string,
-): Promise<MilestoneRow> {
-  const [row] = await tx.select().from(milestones).where(eq(milestones.id, milestoneId)).for('update');
-  if (!row) throw new DomainError('NOT_FOUND', 'Milestone not found.');
-  await assertProjectVisible(tx, actor, row.projectId);
-  return row;
+export function loadMilestoneForUpdate(tx: Tx, actor: Actor, milestoneId: string): Promise<MilestoneRow> {
+  return lockForUpdate(tx, milestones, actor, milestoneId, 'Milestone');
 }
 
 /** Compare-and-set on status and version: zero rows means someone else moved the milestone first. */
-export async function compareAndSet(
+export function compareAndSet(
   tx: Tx,
   row: MilestoneRow,
   expectedVersion: number,
   changes: Partial<typeof milestones.$inferInsert>,
 ): Promise<MilestoneRow> {
-  const [updated] = await tx
-    .update(milestones)
-    .set({ ...changes, version: row.version + 1, updatedAt: new Date() })
-    .where(
-      and(
-        eq(milestones.id, row.id),
-        eq(milestones.status, row.status),
-        eq(milestones.version, expectedVersion),
-      ),
-    )
-    .returning();
-  if (!updated)
-    throw new DomainError(
-      'CONFLICT',
-      `${row.reference} was changed by someone else. Reload it and try again.`,
-    );
-  return updated;
+  return compareAndSetRecord(tx, milestones, row, expectedVersion, changes);
 }
 
 /** "P-1001-MS-003": unique across the organisation, so it is also the invoice's `ref` in Odoo. */

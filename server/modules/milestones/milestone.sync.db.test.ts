@@ -11,6 +11,8 @@ import { claimMilestoneCompletion, releaseMilestone, verifyMilestone } from './m
 import { flagOverdueMilestones, refreshBillingMilestones } from './milestone-refresh.service';
 import { createMilestone } from './milestone.service';
 import { milestoneSyncHandler } from './milestone.sync';
+import { applySyncEffects, syncOne } from '@/server/sync/registry';
+import { syncNow } from '@/server/sync/testing/sync-now';
 
 let testDb: TestDatabase;
 let org: SeededOrg;
@@ -51,7 +53,7 @@ afterAll(async () => {
 });
 
 const sync = (recordId: string) =>
-  milestoneSyncHandler.sync({ db: testDb.db, odoo, recordId, attempt: 1, correlationId: null });
+  syncNow(milestoneSyncHandler, { db: testDb.db, odoo, recordId, attempt: 1, correlationId: null });
 const invoicesWithRef = (ref: string) =>
   sim.state.search('account.move', [
     ['move_type', '=', 'out_invoice'],
@@ -92,8 +94,36 @@ describe('milestone sync against the Odoo simulator', () => {
     expect(sim.state.get('project.milestone', odooMilestoneId)?.is_reached).toBe(false);
     const { id, reference } = await released(frame.name, '25');
 
-    const result = await sync(id);
+    // the handler writes nothing to PostgreSQL: what follows from Odoo's answer comes back as effects
+    const result = await syncOne(milestoneSyncHandler, {
+      db: testDb.db,
+      odoo,
+      recordId: id,
+      attempt: 1,
+      correlationId: null,
+    });
     expect(result.operation).toBe('mark milestone reached + create customer invoice + post');
+    expect(result.effects?.map((e) => e.what)).toEqual([
+      'milestone learns its Odoo milestone',
+      'milestone follows its customer invoice',
+    ]);
+    const untouched = { status: 'released', odooInvoiceId: null, odooMilestoneId: null };
+    expect(await current(id)).toMatchObject(untouched);
+    // effects applied in a transaction that does not commit leave nothing (the engine's mid-commit crash)
+    await expect(
+      testDb.db.transaction(async (tx) => {
+        await applySyncEffects(tx, result);
+        throw new Error('the attempt transaction died before COMMIT');
+      }),
+    ).rejects.toThrow('before COMMIT');
+    expect(await current(id)).toMatchObject(untouched);
+    expect(
+      await testDb.db
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.entityId, id), eq(auditEvents.action, 'milestone.mark_invoiced'))),
+    ).toEqual([]);
+    await testDb.db.transaction((tx) => applySyncEffects(tx, result));
     expect(sim.state.get('project.milestone', odooMilestoneId)?.is_reached).toBe(true);
     const [invoiceId, ...others] = invoicesWithRef(reference);
     expect(others).toEqual([]);

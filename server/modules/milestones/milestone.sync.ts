@@ -6,14 +6,22 @@ import { Money } from '@/server/lib/money';
 import type { OdooClient } from '@/server/odoo/client';
 import { OdooBusinessError } from '@/server/odoo/errors';
 import { readOdooMappings } from '@/server/modules/odoo-connection/odoo-config';
-import { registerSyncHandler, type SyncHandler, type SyncLinkInput } from '@/server/sync/registry';
+import {
+  eachRecord,
+  registerSyncHandler,
+  type SyncEffect,
+  type SyncHandler,
+  type SyncLinkInput,
+  type SyncOneContext,
+  type SyncResult,
+} from '@/server/sync/registry';
 import { requireCurrency, requireMapping } from '@/server/modules/odoo-connection/odoo-setup';
+import { readOdooDocument } from '@/server/modules/workflow/follow-odoo-document';
 import { applyInvoiceState, type InvoiceState } from './milestone-invoice-state.service';
 import { findMilestoneLinkProblem } from './milestone-odoo-links';
 
 const RECORD_TYPE = 'milestone';
 const RELEASED_STATES = new Set(['released', 'invoiced', 'paid']);
-const INVOICE_FIELDS = ['name', 'state', 'payment_state', 'amount_total'];
 
 /**
  * Level-triggered (server/sync/registry.ts): read the milestone now and make Odoo match it. A
@@ -24,79 +32,7 @@ const INVOICE_FIELDS = ['name', 'state', 'payment_state', 'amount_total'];
  */
 export const milestoneSyncHandler: SyncHandler = {
   recordType: RECORD_TYPE,
-
-  async sync({ db, odoo, recordId }) {
-    const m = await loadForSync(db, recordId);
-    if (!RELEASED_STATES.has(m.row.status)) return { operation: 'no change (not released)' };
-    if (!m.saleOrderId)
-      throw missingMapping(`Project ${m.projectCode} has no Odoo sale order linked. Run a master-data pull.`);
-    const [order] = await odoo.read('sale.order', [m.saleOrderId], ['name', 'partner_id', 'order_line']);
-    const partnerId = m2oId(order?.partner_id);
-    if (!order || partnerId === null)
-      throw missingMapping(
-        `Sale order ${m.saleOrderId} of project ${m.projectCode} no longer exists in Odoo or has no customer.`,
-      );
-    const operations: string[] = [];
-    const links: SyncLinkInput[] = [];
-    // the ids a person chose are checked again right before anything is written (issue 20)
-    const problem = await findMilestoneLinkProblem(
-      odoo,
-      { saleOrderId: m.saleOrderId, projectOdooId: m.projectOdooId },
-      m.row,
-    );
-    if (problem)
-      throw new OdooBusinessError({
-        odooName: 'plumbline.ForeignOdooLink',
-        message: `${m.row.reference}: ${problem.message}`,
-      });
-
-    const odooMilestone = await resolveOdooMilestone(odoo, m.row, m.projectOdooId);
-    if (odooMilestone) {
-      if (!odooMilestone.isReached) {
-        await odoo.write('project.milestone', [odooMilestone.id], { is_reached: true });
-        operations.push('mark milestone reached');
-      }
-      if (m.row.odooMilestoneId !== odooMilestone.id)
-        await db
-          .update(milestones)
-          .set({ odooMilestoneId: odooMilestone.id })
-          .where(eq(milestones.id, recordId));
-      links.push({
-        purpose: 'project_milestone',
-        odooModel: 'project.milestone',
-        odooId: odooMilestone.id,
-        reference: m.row.reference,
-      });
-    } else operations.push('no Odoo milestone to mark reached');
-
-    let invoiceId = (await findInvoice(odoo, m.row.reference, partnerId))?.id;
-    if (invoiceId === undefined) {
-      const saleLineId =
-        m.row.odooSaleLineId ??
-        odooMilestone?.saleLineId ??
-        (Array.isArray(order.order_line) ? (order.order_line[0] as number | undefined) : undefined) ??
-        null;
-      invoiceId = await createInvoice(db, odoo, m, {
-        partnerId,
-        origin: String(order.name ?? ''),
-        saleLineId,
-      });
-      operations.push('create customer invoice');
-    } else operations.push('adopt customer invoice');
-    const [current] = await odoo.read('account.move', [invoiceId], ['state']);
-    if (current?.state === 'draft') {
-      await odoo.action('account.move', 'action_post', [invoiceId]);
-      operations.push('post');
-    }
-    await applyInvoiceState(db, recordId, await readInvoice(odoo, invoiceId));
-    links.push({
-      purpose: 'customer_invoice',
-      odooModel: 'account.move',
-      odooId: invoiceId,
-      reference: m.row.reference,
-    });
-    return { operation: operations.join(' + '), odooModel: 'account.move', odooId: invoiceId, links };
-  },
+  syncBatch: eachRecord(syncMilestone),
 
   async setSyncStatus(db, recordId, status) {
     await db.update(milestones).set({ syncStatus: status }).where(eq(milestones.id, recordId));
@@ -122,6 +58,97 @@ export const milestoneSyncHandler: SyncHandler = {
     };
   },
 };
+
+async function syncMilestone({ db, odoo, recordId }: SyncOneContext): Promise<SyncResult> {
+  const m = await loadForSync(db, recordId);
+  if (!RELEASED_STATES.has(m.row.status)) return { operation: 'no change (not released)' };
+  if (!m.saleOrderId)
+    throw missingMapping(`Project ${m.projectCode} has no Odoo sale order linked. Run a master-data pull.`);
+  const [order] = await odoo.read('sale.order', [m.saleOrderId], ['name', 'partner_id', 'order_line']);
+  const partnerId = m2oId(order?.partner_id);
+  if (!order || partnerId === null)
+    throw missingMapping(
+      `Sale order ${m.saleOrderId} of project ${m.projectCode} no longer exists in Odoo or has no customer.`,
+    );
+  const operations: string[] = [];
+  const links: SyncLinkInput[] = [];
+  const effects: SyncEffect[] = [];
+  // the ids a person chose are checked again right before anything is written (issue 20)
+  const problem = await findMilestoneLinkProblem(
+    odoo,
+    { saleOrderId: m.saleOrderId, projectOdooId: m.projectOdooId },
+    m.row,
+  );
+  if (problem)
+    throw new OdooBusinessError({
+      odooName: 'plumbline.ForeignOdooLink',
+      message: `${m.row.reference}: ${problem.message}`,
+    });
+
+  const odooMilestone = await resolveOdooMilestone(odoo, m.row, m.projectOdooId);
+  if (odooMilestone) {
+    if (!odooMilestone.isReached) {
+      await odoo.write('project.milestone', [odooMilestone.id], { is_reached: true });
+      operations.push('mark milestone reached');
+    }
+    if (m.row.odooMilestoneId !== odooMilestone.id)
+      effects.push(learnsOdooMilestone(recordId, odooMilestone.id));
+    links.push({
+      purpose: 'project_milestone',
+      odooModel: 'project.milestone',
+      odooId: odooMilestone.id,
+      reference: m.row.reference,
+    });
+  } else operations.push('no Odoo milestone to mark reached');
+
+  let invoiceId = (await findInvoice(odoo, m.row.reference, partnerId))?.id;
+  if (invoiceId === undefined) {
+    const saleLineId =
+      m.row.odooSaleLineId ??
+      odooMilestone?.saleLineId ??
+      (Array.isArray(order.order_line) ? (order.order_line[0] as number | undefined) : undefined) ??
+      null;
+    invoiceId = await createInvoice(db, odoo, m, {
+      partnerId,
+      origin: String(order.name ?? ''),
+      saleLineId,
+    });
+    operations.push('create customer invoice');
+  } else operations.push('adopt customer invoice');
+  const [current] = await odoo.read('account.move', [invoiceId], ['state']);
+  if (current?.state === 'draft') {
+    await odoo.action('account.move', 'action_post', [invoiceId]);
+    operations.push('post');
+  }
+  effects.push(followsInvoice(recordId, await readInvoice(odoo, invoiceId)));
+  links.push({
+    purpose: 'customer_invoice',
+    odooModel: 'account.move',
+    odooId: invoiceId,
+    reference: m.row.reference,
+  });
+  return { operation: operations.join(' + '), odooModel: 'account.move', odooId: invoiceId, links, effects };
+}
+
+/** The project.milestone found by name is remembered on the milestone (in the attempt's transaction). */
+function learnsOdooMilestone(milestoneId: string, odooMilestoneId: number): SyncEffect {
+  return {
+    what: 'milestone learns its Odoo milestone',
+    apply: async (tx) => {
+      await tx.update(milestones).set({ odooMilestoneId }).where(eq(milestones.id, milestoneId));
+    },
+  };
+}
+
+/** The milestone follows its invoice (invoiced, paid, drift): milestone-invoice-state.service.ts. */
+function followsInvoice(milestoneId: string, invoice: InvoiceState): SyncEffect {
+  return {
+    what: 'milestone follows its customer invoice',
+    apply: async (tx) => {
+      await applyInvoiceState(tx, milestoneId, invoice);
+    },
+  };
+}
 
 type MilestoneForSync = Awaited<ReturnType<typeof loadForSync>>;
 
@@ -186,26 +213,11 @@ export async function findInvoice(
   return found.find((move) => move.state !== 'cancel') ?? found[0] ?? null;
 }
 
-export async function readInvoice(odoo: OdooClient, invoiceId: number): Promise<InvoiceState> {
-  const [invoice] = await odoo.read<{
-    id: number;
-    name: string | false;
-    state: string;
-    payment_state: string | false;
-    amount_total: number;
-  }>('account.move', [invoiceId], INVOICE_FIELDS);
-  if (!invoice)
-    throw new OdooBusinessError({
-      odooName: 'plumbline.InvoiceMissing',
-      message: `Customer invoice ${invoiceId} no longer exists in Odoo.`,
-    });
-  return {
-    id: invoice.id,
-    name: invoice.name || null,
-    state: invoice.state,
-    paymentState: invoice.payment_state || null,
-    amountTotal: String(invoice.amount_total),
-  };
+export function readInvoice(odoo: OdooClient, invoiceId: number): Promise<InvoiceState> {
+  return readOdooDocument(odoo, invoiceId, {
+    odooName: 'plumbline.InvoiceMissing',
+    label: 'Customer invoice',
+  });
 }
 
 async function createInvoice(

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
-import type { Task, TaskList } from 'graphile-worker';
 import { getDb, type DbOrTx } from '@/db/client';
 import { env } from '@/server/env';
+import { defineTask, triggeredRunPayload, triggerOf } from '@/server/sync/task';
 import { logger } from '@/server/lib/logger';
 import { createConfiguredOdooClient } from '@/server/modules/odoo-connection/odoo-config';
 import { runPull, type PullTrigger } from './pull.service';
@@ -11,32 +11,30 @@ export const PULL_TASK = 'pull_master_data';
 const JOB_KEY = 'pull_master_data';
 const QUEUE = 'odoo-pull';
 
-type PullPayload = { trigger?: PullTrigger; triggeredById?: string | null; _cron?: unknown };
+export const pullTask = defineTask({
+  name: PULL_TASK,
+  // "Pull now" and the start-up pull enqueue { trigger, triggeredById }; graphile's cron adds _cron
+  schema: triggeredRunPayload(['schedule', 'manual', 'startup']),
+  async handle(input) {
+    const trigger: PullTrigger = triggerOf(input);
+    const db = getDb();
+    const configured = await createConfiguredOdooClient(db);
+    if (!configured) {
+      logger().info({ trigger }, 'master-data pull skipped: no Odoo connection is configured');
+      return;
+    }
+    await runPull(db, configured.client, {
+      trigger,
+      triggeredById: input.triggeredById ?? null,
+      organisationId: configured.config.organisationId ?? undefined,
+    });
+  },
+  // every PULL_INTERVAL_MINUTES (default 15); an interval of an hour or more runs on the hour
+  schedule: () => ({ cron: pullCron(env().PULL_INTERVAL_MINUTES), jobKey: JOB_KEY, queue: QUEUE, max: 1 }),
+});
 
-const pullTask: Task = async (payload) => {
-  const input = (payload ?? {}) as PullPayload;
-  const trigger: PullTrigger = input._cron ? 'schedule' : (input.trigger ?? 'manual');
-  const db = getDb();
-  const configured = await createConfiguredOdooClient(db);
-  if (!configured) {
-    logger().info({ trigger }, 'master-data pull skipped: no Odoo connection is configured');
-    return;
-  }
-  await runPull(db, configured.client, {
-    trigger,
-    triggeredById: input.triggeredById ?? null,
-    organisationId: configured.config.organisationId ?? undefined,
-  });
-};
-
-/** Register with graphile-worker: `run({ taskList: { ...pullTaskList }, crontab: pullCrontab() })`. */
-export const pullTaskList: TaskList = { [PULL_TASK]: pullTask };
-
-/** Every PULL_INTERVAL_MINUTES (default 15); an interval of an hour or more runs on the hour. */
-export function pullCrontab(minutes = env().PULL_INTERVAL_MINUTES): string {
-  const schedule =
-    minutes < 60 ? `*/${minutes} * * * *` : `0 */${Math.min(24, Math.round(minutes / 60))} * * *`;
-  return `${schedule} ${PULL_TASK} ?jobKey=${JOB_KEY}&queue=${QUEUE}&max=1\n`;
+function pullCron(minutes: number): string {
+  return minutes < 60 ? `*/${minutes} * * * *` : `0 */${Math.min(24, Math.round(minutes / 60))} * * *`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { and, eq, inArray, type SQL } from 'drizzle-orm';
-import type { Db } from '@/db/client';
+import type { Db, Tx } from '@/db/client';
 import { claims, milestones, partners, projects, subcontracts, syncLinks } from '@/db/schema';
 import { logger } from '@/server/lib/logger';
 import { formatMoney } from '@/server/lib/money';
@@ -39,7 +39,7 @@ type Candidate = {
   ref: string;
   expected: DriftExpectation;
   /** Lets the record follow the document (posted, paid, its own cancel/amount drift): the module's own rule. */
-  follow(db: Db, move: Move): Promise<unknown>;
+  follow(tx: Tx, move: Move): Promise<unknown>;
 };
 
 /** The kinds the module's follow() settles itself (claim-bill-state / milestone-invoice-state). */
@@ -89,8 +89,8 @@ export async function reconcileClaimBills(
       amount: row.dueAmount,
       expectedState: row.status === 'approved' ? 'draft' : 'posted',
     },
-    follow: (database, move) =>
-      applyBillState(database, row.id, {
+    follow: (tx, move) =>
+      applyBillState(tx, row.id, {
         id: move.id,
         name: move.name,
         state: move.state,
@@ -143,8 +143,8 @@ export async function reconcileMilestoneInvoices(
       amount: expectedInvoiceTotal(row),
       expectedState: 'posted',
     },
-    follow: (database, move) =>
-      applyInvoiceState(database, row.id, {
+    follow: (tx, move) =>
+      applyInvoiceState(tx, row.id, {
         id: move.id,
         name: move.name,
         state: move.state,
@@ -180,8 +180,8 @@ async function reconcileMoves(
           (move) => move.ref === candidate.ref || move.id === candidate.expected.linkedId,
         );
         const { current, findings } = findDrift(candidate.expected, documents);
-        if (current) await candidate.follow(db, current as Move);
         await db.transaction(async (tx) => {
+          if (current) await candidate.follow(tx, current as Move);
           // missing: the module's follow() never ran, so this run settles every kind itself
           const evaluated = current ? OWN : [...FOLLOWED, ...OWN];
           const own = findings.filter((f) => evaluated.includes(f.kind));

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { exceptions, syncAttempts } from '@/db/schema';
 import { startOdooSim, type OdooSim } from '@/tools/odoo-sim/server';
@@ -29,6 +29,8 @@ export type SyncHarness = {
   partnersWithRef(reference: string): number;
   /** The record's sync status as committed in `db` (never one a rolled-back or open transaction set). */
   statusOf(db: Db, id: string): Promise<SyncStatus | undefined>;
+  /** How many runs of the record's sync effect committed (a killed or rolled-back transaction's do not count). */
+  committedEffectsOf(db: Db, id: string): Promise<number>;
   stop(): Promise<void>;
 };
 
@@ -69,6 +71,16 @@ export async function startSyncHarness(): Promise<SyncHarness> {
     statusOf: async (db, id) => {
       const record = store.get(id);
       return record ? committedStatus(db, record) : undefined;
+    },
+    committedEffectsOf: async (db, id) => {
+      let committed = 0;
+      for (const entry of store.get(id)?.effectLog ?? []) {
+        const result = await db.execute<{ status: string | null }>(
+          sql`SELECT txid_status(${entry.txid}::bigint) AS status`,
+        );
+        if (result.rows[0]?.status === 'committed') committed += 1;
+      }
+      return committed;
     },
     stop: async () => {
       await sim.stop();

@@ -1,7 +1,8 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import type { SyncHandler, SyncRecordDescription, SyncStatus } from '../registry';
+import { raiseException } from '@/server/modules/exceptions/exception-raise.service';
+import { eachRecord, type SyncHandler, type SyncRecordDescription, type SyncStatus } from '../registry';
 
 /**
  * A record type for the sync engine's tests only. Its "records" live in a JSON file (no table may be
@@ -23,13 +24,19 @@ export type TestPartnerRecord = {
   /**
    * 'user_error': after the partner, post an empty vendor bill, which Odoo refuses (UserError).
    * 'bad_call': after the partner, a call whose arguments Odoo cannot bind (a Plumbline bug).
+   * 'failing_effect': its effect writes a row (an exception with cause TEST_EFFECT_CAUSE), then throws.
    */
-  behaviour?: 'normal' | 'user_error' | 'bad_call';
+  behaviour?: 'normal' | 'user_error' | 'bad_call' | 'failing_effect';
   /** The status the record was created with. */
   syncStatus: SyncStatus;
   /** Statuses set since, each with the transaction that set it, oldest first. */
   statusLog?: { status: SyncStatus; txid: string }[];
+  /** Each run of the sync's effect ("remember the partner"), with the transaction it ran in. */
+  effectLog?: { partnerId: number; txid: string }[];
 };
+
+/** The cause of the row a 'failing_effect' record's effect writes before it throws. */
+export const TEST_EFFECT_CAUSE = 'test_partner.effect';
 
 /** The record's status as of the transactions that have committed. */
 export async function committedStatus(db: DbOrTx, record: TestPartnerRecord): Promise<SyncStatus> {
@@ -74,7 +81,7 @@ export function createTestPartnerHandler(store: TestRecordStore): SyncHandler {
   };
   return {
     recordType: TEST_RECORD_TYPE,
-    async sync({ odoo, recordId }) {
+    syncBatch: eachRecord(async ({ odoo, recordId }) => {
       const record = must(recordId);
       const [existing] = await odoo.search('res.partner', [['ref', '=', record.reference]], { limit: 1 });
       const partnerId =
@@ -100,8 +107,37 @@ export function createTestPartnerHandler(store: TestRecordStore): SyncHandler {
         links: [
           { purpose: 'partner', odooModel: 'res.partner', odooId: partnerId, reference: record.reference },
         ],
+        effects: [
+          {
+            what: 'test record remembers its partner',
+            apply: async (tx) => {
+              if (record.behaviour === 'failing_effect') {
+                await raiseException(tx, {
+                  category: 'rule_breach',
+                  cause: TEST_EFFECT_CAUSE,
+                  recordType: TEST_RECORD_TYPE,
+                  recordId,
+                  recordReference: record.reference,
+                  projectId: null,
+                  amountAtStake: null,
+                  title: 'written by an effect that then fails',
+                  detail: 'must be rolled back with the attempt',
+                  guidance: 'none',
+                  ownerRole: 'admin',
+                });
+                throw new Error(`effect of ${record.reference} failed after writing`);
+              }
+              const result = await tx.execute<{ txid: string }>(sql`SELECT txid_current()::text AS txid`);
+              const now = must(recordId);
+              store.put(recordId, {
+                ...now,
+                effectLog: [...(now.effectLog ?? []), { partnerId, txid: result.rows[0]!.txid }],
+              });
+            },
+          },
+        ],
       };
-    },
+    }),
     async setSyncStatus(db, recordId, status) {
       const result = await db.execute<{ txid: string }>(sql`SELECT txid_current()::text AS txid`);
       const record = must(recordId);
