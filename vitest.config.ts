@@ -31,6 +31,7 @@ export default defineConfig({
           exclude,
           environment: 'node',
           globalSetup: ['./db/testing/global-setup.ts'],
+          setupFiles: ['./server/sync/testing/install-handlers.setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

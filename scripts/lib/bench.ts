@@ -1,3 +1,4 @@
+import { installSyncHandlers } from '@/server/sync/handlers';
 import { sql } from 'drizzle-orm';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -124,6 +125,8 @@ export async function startSyncBench(options: {
   poolMax?: number;
   target?: OdooClientConfig | null;
 }): Promise<SyncBench> {
+  // this process approves through the services, which request syncs: the handlers, as a worker has them
+  installSyncHandlers();
   const server = await postgresServer();
   const database = await createDatabase(
     server.serverUrl,

@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { getSyncHandler } from './registry';
-import './handlers';
 
 /** The graphile-worker task that syncs the due sync_requests of one record type (runner.ts registers it). */
 export const SYNC_TASK = 'sync_record';

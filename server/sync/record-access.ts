@@ -3,7 +3,6 @@ import type { Actor } from '@/server/auth/actor';
 import { assertProjectVisible, seesAllProjects } from '@/server/auth/policy';
 import { DomainError } from '@/server/errors';
 import { findSyncHandler, type SyncHandler, type SyncRecordDescription } from './registry';
-import './handlers';
 
 export type VisibleRecord = { handler: SyncHandler; record: SyncRecordDescription };
 

@@ -130,7 +130,7 @@ export async function applySyncEffects(tx: Tx, result: SyncResult): Promise<void
 
 const handlers = new Map<string, SyncHandler>();
 
-/** Called at module load by each handler file; server/sync/handlers/index.ts imports them all. */
+/** Adds a handler to this process's registry: `installSyncHandlers()` (handlers/index.ts) at start, or a test's own. */
 export function registerSyncHandler(handler: SyncHandler): void {
   // re-registration replaces: Next's dev reloads and tests evaluate handler modules again
   handlers.set(handler.recordType, handler);
@@ -144,7 +144,7 @@ export function getSyncHandler(recordType: string): SyncHandler {
   const handler = handlers.get(recordType);
   if (!handler) {
     throw new Error(
-      `No sync handler registered for record type "${recordType}": import it in server/sync/handlers/index.ts.`,
+      `No sync handler registered for record type "${recordType}": list it in server/sync/handlers/index.ts, and call installSyncHandlers() when the process starts.`,
     );
   }
   return handler;

@@ -13,7 +13,7 @@ import { syncPoliciesFromEnv } from './engine';
 import { resolveSyncOdooClient } from './odoo-connection';
 import { exceptionRulesTask, reconcileTask } from './reconciliation/reconciliation.task';
 import { startSyncWorker } from './runner';
-import './handlers';
+import { installSyncHandlers } from './handlers';
 
 /**
  * The sync worker process (`npm run worker`; `npm start` launches it next to the web server).
@@ -27,6 +27,8 @@ export async function runWorkerProcess(): Promise<void> {
     process.exit(1);
   }
   const log = logger().child({ component: 'sync-worker' });
+  // the explicit registry: every handler this worker can run, installed once at start
+  installSyncHandlers();
   if (!config.AUDIT_HMAC_KEY) {
     console.error(
       'AUDIT_HMAC_KEY is not set: the worker seals the audit trail with it (`npm start` generates one into DATA_DIR).',

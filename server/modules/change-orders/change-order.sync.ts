@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { changeOrders } from '@/db/schema';
-import { registerSyncHandler, type SyncHandler } from '@/server/sync/registry';
+import type { SyncHandler } from '@/server/sync/registry';
 import { syncChangeOrderBatch } from './change-order.sync-batch';
 
 const RECORD_TYPE = 'change_order';
@@ -45,5 +45,3 @@ export const changeOrderSyncHandler: SyncHandler = {
     };
   },
 };
-
-registerSyncHandler(changeOrderSyncHandler);

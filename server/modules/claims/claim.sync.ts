@@ -7,7 +7,6 @@ import { OdooBusinessError } from '@/server/odoo/errors';
 import { analyticDistribution } from '@/server/odoo/field-names';
 import {
   eachRecord,
-  registerSyncHandler,
   type SyncEffect,
   type SyncHandler,
   type SyncOneContext,
@@ -293,5 +292,3 @@ export async function refreshClaimFromOdoo(
 function missingMapping(message: string) {
   return new OdooBusinessError({ odooName: 'plumbline.MissingMapping', message });
 }
-
-registerSyncHandler(claimSyncHandler);

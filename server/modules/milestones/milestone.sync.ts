@@ -8,7 +8,6 @@ import { OdooBusinessError } from '@/server/odoo/errors';
 import { readOdooMappings } from '@/server/modules/odoo-connection/odoo-config';
 import {
   eachRecord,
-  registerSyncHandler,
   type SyncEffect,
   type SyncHandler,
   type SyncLinkInput,
@@ -322,5 +321,3 @@ function m2oId(value: unknown): number | null {
 function missingMapping(message: string) {
   return new OdooBusinessError({ odooName: 'plumbline.MissingMapping', message });
 }
-
-registerSyncHandler(milestoneSyncHandler);

@@ -1,12 +1,20 @@
+import { changeOrderSyncHandler } from '@/server/modules/change-orders/change-order.sync';
+import { claimSyncHandler } from '@/server/modules/claims/claim.sync';
+import { milestoneSyncHandler } from '@/server/modules/milestones/milestone.sync';
+import { registerSyncHandler, type SyncHandler } from '../registry';
+
 /**
- * Every record type's sync handler, imported for its side effect (registerSyncHandler). Anything that
- * requests, runs or shows a sync (enqueue.ts, the worker, record-access.ts) imports this file, so a
- * handler listed here is known to the web app and to every worker alike.
- *
- * Add one line per record type, e.g.:
- *   import '../../modules/change-orders/change-order.sync';
- * (the change-order handler is being written by the change-order work and is added here with it).
+ * Every record type's sync handler, listed (issue 16 item 3): no handler registers itself when its file
+ * is imported. Each process installs the list once, explicitly, when it starts: the worker in
+ * `runWorkerProcess`, the web server in `instrumentation.ts`, the test tiers in their setup file and the
+ * benchmarks in `startSyncBench`. A process that forgot is told so by `getSyncHandler`.
  */
-import '../../modules/change-orders/change-order.sync';
-import '../../modules/claims/claim.sync';
-import '../../modules/milestones/milestone.sync';
+export const syncHandlers: readonly SyncHandler[] = [
+  changeOrderSyncHandler,
+  claimSyncHandler,
+  milestoneSyncHandler,
+];
+
+export function installSyncHandlers(): void {
+  for (const handler of syncHandlers) registerSyncHandler(handler);
+}
