@@ -6,7 +6,9 @@ import { createTestDatabase, type TestDatabase } from '@/db/testing/test-db';
 import { setProceeding, voidChangeOrder } from '@/server/modules/change-orders/change-order.service';
 import { submitChangeOrder } from '@/server/modules/change-orders/change-order-approval.service';
 import { asDatabaseOwner, seedTestOrganisation, type SeededOrg } from '@/server/testing/fixtures';
+import { readCostCharts } from './cost-charts.queries';
 import { setCostForecast } from './cost-forecast.service';
+import { readCostCodeRows } from './cost-report.queries';
 import type { ReportScope } from './cost-report.sql';
 import { readPortfolioRows, type PortfolioRow } from './portfolio.queries';
 import {
@@ -401,6 +403,23 @@ describe('maintained cost sums', () => {
       sql`INSERT INTO cost_codes (project_id, code, name, original_budget_amount) VALUES (${p2}, '98-100', 'Late code', 777.77)`,
     );
     await expectMaintained('budget changed, code added');
+
+    // the portfolio's variance chart reads the same rows: its bars are the report's largest |VAC|
+    const charts = await readCostCharts(testDb.db, scope);
+    const report = (await readCostCodeRows(testDb.db, scope)).filter(
+      (r) => Number(r.varianceAtCompletion) !== 0,
+    );
+    const largest = report
+      .map((r) => Math.abs(Number(r.varianceAtCompletion)))
+      .sort((a, b) => b - a)
+      .slice(0, charts.costCodeVariance.length);
+    expect(charts.costCodeVariance.map((v) => Math.abs(Number(v.varianceAtCompletion)))).toEqual(largest);
+    for (const bar of charts.costCodeVariance)
+      expect(
+        report.find((r) => r.projectId === bar.projectId && r.costCodeId === bar.costCodeId)
+          ?.varianceAtCompletion,
+        bar.label,
+      ).toBe(bar.varianceAtCompletion);
 
     // nothing was skipped: every figure moved somewhere (a vacuous pass would leave them at zero)
     const p1Totals = (await maintainedFigures()).get(p1)!;
