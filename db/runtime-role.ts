@@ -85,6 +85,15 @@ export async function provisionRuntimeRole(ownerUrl: string, role: RuntimeRole):
   return withCredentials(ownerUrl, role);
 }
 
+async function hasTables(client: pg.Client, tables: string[]): Promise<boolean> {
+  const { rows } = await client.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname = ANY ($1)`,
+    [tables],
+  );
+  return rows[0]?.n === tables.length;
+}
+
 /** The data privileges of the runtime role in the current database; re-run after each migration. */
 export async function grantRuntimePrivileges(client: pg.Client, roleName: string): Promise<void> {
   const name = pg.escapeIdentifier(roleName);
@@ -103,8 +112,18 @@ export async function grantRuntimePrivileges(client: pg.Client, roleName: string
     // the trail: read and append, nothing else (the triggers refuse the rest even to holders)
     `REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON audit_events, audit_seals FROM ${name}`,
     // a document's bytes are written once under their hash and never changed or dropped by the app
-    `REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON document_blobs FROM ${name}`,
-    `REVOKE DELETE, TRUNCATE, REFERENCES, TRIGGER ON documents FROM ${name}`,
+    ...((await hasTables(client, ['document_blobs', 'documents']))
+      ? [
+          `REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON document_blobs FROM ${name}`,
+          `REVOKE DELETE, TRUNCATE, REFERENCES, TRIGGER ON documents FROM ${name}`,
+        ]
+      : []),
+    // the maintained cost sums: read only; the owner's triggers (SECURITY DEFINER) write them
+    ...((await hasTables(client, ['cost_code_totals', 'project_cost_totals']))
+      ? [
+          `REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON cost_code_totals, project_cost_totals FROM ${name}`,
+        ]
+      : []),
     ...(graphile
       ? [
           `GRANT USAGE ON SCHEMA graphile_worker TO ${name}`,

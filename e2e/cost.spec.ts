@@ -46,11 +46,13 @@ async function ensureApprovedClaim(): Promise<{ projectId: string; costCodeId: s
     [claim!.id, line!.sov_line_id, line!.scheduled],
   );
   // history written as the database owner, as a data migration would: the approval-route guard is for
-  // the application's writes (its own tests live in server/modules/approvals), so it is off for this one
+  // the application's writes (its own tests live in server/modules/approvals), so it is off for this one;
+  // with triggers off the maintained cost sums missed the write, so the owner rebuilds them after it
   await query(
     `SET session_replication_role = replica; UPDATE claims SET status = 'approved', certified_by_id = created_by_id,
        approved_by_id = (SELECT id FROM users WHERE email = 'pm@northbeam.example'), certified_to_date_amount = 46250.00, completed_to_date_amount = 46250.00, retention_held_to_date_amount = 2312.50,
-       deductions_to_date_amount = 0, net_to_date_amount = 43937.50, due_amount = 43937.50 WHERE id = ${pg.escapeLiteral(claim!.id)}`,
+       deductions_to_date_amount = 0, net_to_date_amount = 43937.50, due_amount = 43937.50 WHERE id = ${pg.escapeLiteral(claim!.id)};
+     SET session_replication_role = origin; SELECT cost_totals_rebuild()`,
   );
   return { projectId: line!.project_id, costCodeId: line!.cost_code_id, claimId: claim!.id };
 }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  boolean,
   date,
   index,
   integer,
@@ -9,6 +10,7 @@ import {
   pgTable,
   text,
   timestamp,
+  unique,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
@@ -66,3 +68,76 @@ export const costSnapshots = pgTable(
       .where(sql`${table.kind} = 'month_end'`),
   ],
 );
+
+const sum = (name: string) => numeric(name, { precision: 18, scale: 2 }).notNull().default('0');
+
+/**
+ * The sums of DOMAIN §7 per cost code (and one row per project for what is on no cost code,
+ * `cost_code_id` NULL), maintained by triggers in the transaction that writes the source rows
+ * (migration `cost_totals_maintained`): budget revisions (BT, ACO), change-order lines of pending COs
+ * (PBC, proceeding, PCC), SOV lines of subcontracts not cancelled (CC), analytic lines (AC, DC); the
+ * code's original budget and forecast are copied in, and `ftc`, `uncommitted` and `is_automatic` are
+ * derived from the row by a trigger. Read-only to the application (db/runtime-role.ts); the database
+ * refuses a write that does not come from a maintaining trigger or `cost_totals_rebuild()`, and
+ * `cost_totals_verify()` compares every figure with a full aggregation of history.
+ */
+export const costCodeTotals = pgTable(
+  'cost_code_totals',
+  {
+    projectId: uuid('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    costCodeId: uuid('cost_code_id').references(() => costCodes.id, { onDelete: 'cascade' }),
+    ob: sum('ob'),
+    bt: sum('bt'),
+    aco: sum('aco'),
+    pbc: sum('pbc'),
+    proceeding: sum('proceeding'),
+    pcc: sum('pcc'),
+    cc: sum('cc'),
+    ccFromCos: sum('cc_from_cos'),
+    ccLines: integer('cc_lines').notNull().default(0),
+    ac: sum('ac'),
+    dc: sum('dc'),
+    acLines: integer('ac_lines').notNull().default(0),
+    method: forecastMethodEnum('method').notNull().default('automatic'),
+    manualAmount: numeric('manual_amount', { precision: 14, scale: 2 }),
+    earnedValueAmount: numeric('earned_value_amount', { precision: 14, scale: 2 }),
+    ftc: sum('ftc'),
+    uncommitted: sum('uncommitted'),
+    isAutomatic: boolean('is_automatic').notNull().default(true),
+  },
+  (table) => [
+    unique('cost_code_totals_key').on(table.projectId, table.costCodeId).nullsNotDistinct(),
+    index('cost_code_totals_code_idx').on(table.costCodeId),
+  ],
+);
+
+/**
+ * Per project: the column sums of its `cost_code_totals` rows and the project figures of the
+ * portfolio (approved client changes, billed and retention receivable from milestones, certified and
+ * retention payable from each subcontract's last approved claim), maintained by the same triggers. The
+ * portfolio reads one row per project from here instead of aggregating history (issue 18).
+ */
+export const projectCostTotals = pgTable('project_cost_totals', {
+  projectId: uuid('project_id')
+    .primaryKey()
+    .references(() => projects.id, { onDelete: 'cascade' }),
+  ob: sum('ob'),
+  bt: sum('bt'),
+  aco: sum('aco'),
+  pbc: sum('pbc'),
+  proceeding: sum('proceeding'),
+  pcc: sum('pcc'),
+  cc: sum('cc'),
+  ac: sum('ac'),
+  dc: sum('dc'),
+  ftc: sum('ftc'),
+  uncommitted: sum('uncommitted'),
+  automaticCodes: integer('automatic_codes').notNull().default(0),
+  approvedClientChanges: sum('approved_client_changes'),
+  billed: sum('billed'),
+  retentionReceivable: sum('retention_receivable'),
+  certified: sum('certified'),
+  retentionPayable: sum('retention_payable'),
+});

@@ -59,5 +59,9 @@ export const exceptions = pgTable(
       .where(sql`${table.status} = 'open'`),
     index('exceptions_queue_idx').on(table.status, table.category, table.firstSeenAt),
     index('exceptions_project_idx').on(table.projectId),
+    // the portfolio counts open exceptions per project with an index-only scan
+    index('exceptions_open_project_idx')
+      .on(table.projectId)
+      .where(sql`${table.status} = 'open'`),
   ],
 );

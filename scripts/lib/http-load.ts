@@ -16,7 +16,10 @@ export const LOAD_PASSWORD = `load-${randomBytes(6).toString('hex')}`;
 
 export type LoadStack = { stack: Stack; db: Db; appUrl: string; stop: () => Promise<void> };
 
-export async function startLoadStack(name: string): Promise<LoadStack> {
+export async function startLoadStack(
+  name: string,
+  options: { nodeArgs?: string[] } = {},
+): Promise<LoadStack> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `plumbline-${name}-`));
   const port = await findFreePort();
   const appUrl = `http://localhost:${port}`;
@@ -31,6 +34,7 @@ export async function startLoadStack(name: string): Promise<LoadStack> {
     databaseUrl: database.url,
     quietChildren: true,
     log: (line) => console.log(`  [stack] ${line}`),
+    ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
   });
   const db = createDb(database.url, { max: 4, applicationName: `plumbline-${name}` });
   return {
@@ -162,7 +166,7 @@ export async function runFixedRate(streams: Stream[], durationMs: number): Promi
 }
 
 /** The stack's web and worker processes: every descendant of this process, by role (tsx spawns node). */
-function stackProcesses(): { pid: number; role: 'web' | 'worker' }[] {
+export function stackProcesses(): { pid: number; role: 'web' | 'worker' }[] {
   const parents = new Map<number, number>();
   const commands = new Map<number, string>();
   for (const entry of readdirSync('/proc')) {

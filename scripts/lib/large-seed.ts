@@ -31,6 +31,12 @@ export type LargeSeedOptions = {
   database: string;
   scale: number;
   seed: number;
+  /**
+   * Generated projects (default 300 × scale). Each project's history (cost codes, subcontracts, COs,
+   * claims, milestones, analytic lines, exceptions) keeps its size at `--scale 1`, so the cost tables
+   * grow with the project count; vendors and sync attempts stay at their `--scale` size.
+   */
+  projects?: number;
   log?: (line: string) => void;
 };
 
@@ -38,18 +44,21 @@ export async function seedLargeDatabase(serverUrl: string, options: LargeSeedOpt
   const { scale, seed } = options;
   const log = options.log ?? ((line: string) => console.log(line));
   const n = (full: number) => Math.max(1, Math.round(full * scale));
+  // per-project history scales with the project count (300 at --scale 1)
+  const perProject = options.projects === undefined ? scale : scale * (options.projects / n(300));
+  const np = (full: number) => Math.max(1, Math.round(full * perProject));
   const counts = {
-    projects: n(300),
+    projects: options.projects ?? n(300),
     costCodesPerProject: 40,
     vendors: n(600),
-    subcontracts: n(8_000),
+    subcontracts: np(8_000),
     sovLinesPerSubcontract: 10,
-    changeOrders: n(30_000),
-    claims: n(60_000),
-    milestones: n(5_000),
-    analyticLines: n(120_000),
+    changeOrders: np(30_000),
+    claims: np(60_000),
+    milestones: np(5_000),
+    analyticLines: np(120_000),
     syncAttempts: n(1_000_000),
-    exceptions: n(20_000),
+    exceptions: np(20_000),
   };
   const database = await createDatabase(serverUrl, options.database, { replace: true });
   const started = performance.now();
@@ -106,7 +115,8 @@ export async function seedLargeDatabase(serverUrl: string, options: LargeSeedOpt
       [org, Math.max(5, counts.projects - 3)],
     );
     await client.query(
-      `CREATE TEMP TABLE gp AS SELECT row_number() OVER (ORDER BY code) AS pn, id, original_contract_amount FROM projects WHERE code >= 'P-2000'`,
+      `CREATE TEMP TABLE gp AS SELECT row_number() OVER (ORDER BY code) AS pn, id, original_contract_amount FROM projects WHERE code >= 'P-2000';
+       CREATE UNIQUE INDEX ON gp (pn); ANALYZE gp`,
     );
     await step(
       'project members',
@@ -226,8 +236,10 @@ export async function seedLargeDatabase(serverUrl: string, options: LargeSeedOpt
       `
       INSERT INTO sov_lines (subcontract_id, line_no, description, cost_code_id, scheduled_amount, change_order_id, odoo_purchase_line_id)
       SELECT co.subcontract_id, 100 + row_number() OVER (PARTITION BY co.subcontract_id ORDER BY gco.i), '[' || co.reference || '] ' || co.title,
-             (SELECT cost_code_id FROM change_order_lines l WHERE l.change_order_id = co.id AND l.line_no = 1), co.cost_total_amount, co.id, 5000000 + gco.i
+             (SELECT cost_code_id FROM change_order_lines l WHERE l.change_order_id = co.id AND l.line_no = 1), co.cost_total_amount, co.id, $1::int + gco.i
       FROM gco JOIN change_orders co ON co.id = gco.id WHERE gco.status = 'approved' AND gco.kind = 'commitment'`,
+      // Odoo line ids above the subcontracts' own (2,000,000 + subcontract × 100 + line)
+      [Math.max(5_000_000, 2_000_000 + (counts.subcontracts + 1) * 100)],
     );
 
     // claims: per subcontract numbered 1..k over time; the older ones paid, the latest in flight
@@ -406,6 +418,7 @@ export async function seedLargeDatabase(serverUrl: string, options: LargeSeedOpt
       database: options.database,
       url: database.url,
       scale,
+      projects: rows.projects,
       prngSeed: seed,
       seconds,
       size,

@@ -36,6 +36,8 @@ export type StackOptions = {
   quietChildren?: boolean;
   /** Every line the web server and the worker print is also appended here (quiet or not). */
   childLogFile?: string;
+  /** Node.js flags for the web server and the worker (bench:soak: `--heapsnapshot-signal`). */
+  nodeArgs?: string[];
 };
 
 export type Stack = {
@@ -141,7 +143,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     environment: NodeJS.ProcessEnv = childEnv,
   ) =>
     children.push(
-      startChild(name, process.execPath, ['--import', 'tsx', script, ...args], {
+      startChild(name, process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', script, ...args], {
         cwd: repoRoot,
         env: environment,
         silent: options.quietChildren,

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { formatPercent } from '@/server/lib/decimal-input';
 import { formatMoney, sumMoney } from '@/server/lib/money';
-import { costReportCte, money, scopedProjects, type ReportScope } from './cost-report.sql';
+import { money, scopedProjects, type ReportScope } from './cost-report.sql';
 import { readPortfolioRows, type PortfolioRow } from './portfolio.queries';
 
 /**
@@ -105,15 +105,25 @@ async function readMarginTrend(db: DbOrTx, scope: ReportScope, currency: string)
   return result.rows.reverse();
 }
 
-/** The codes furthest from their revised budget, either way, largest first. */
+/**
+ * The codes furthest from their revised budget, either way, largest first: VAC = RB − EAC from each
+ * code's maintained row (`cost_code_totals`: OB, BT, ACO, CC, DC, PCC and the derived FTC), so the
+ * portfolio's chart reads one row per code instead of aggregating every code's history.
+ */
 async function readVariance(db: DbOrTx, scope: ReportScope, currency: string) {
   const result = await db.execute<CostCharts['costCodeVariance'][number]>(sql`
-    WITH ${costReportCte(scope)}
-    SELECT ${scope.projectId ? sql`` : sql`scoped.code || ' ' || `}CASE WHEN report.cost_code_id IS NULL THEN 'no code' ELSE report.code END AS label,
-           report.project_id AS "projectId", report.cost_code_id AS "costCodeId", ${money('report.vac')} AS "varianceAtCompletion"
-    FROM report JOIN scoped ON scoped.id = report.project_id
-    WHERE scoped.currency = ${currency} AND report.vac <> 0
-    ORDER BY abs(report.vac) DESC, scoped.code, report.code
+    WITH scoped AS (${scopedProjects(scope)}),
+    variance AS (
+      SELECT t.project_id, t.cost_code_id, (t.ob + t.bt + t.aco) - (t.cc + t.dc + t.pcc + t.ftc) AS vac
+      FROM cost_code_totals t JOIN scoped ON scoped.id = t.project_id
+      WHERE scoped.currency = ${currency})
+    SELECT ${scope.projectId ? sql`` : sql`scoped.code || ' ' || `}CASE WHEN v.cost_code_id IS NULL THEN 'no code' ELSE c.code END AS label,
+           v.project_id AS "projectId", v.cost_code_id AS "costCodeId", ${money('v.vac')} AS "varianceAtCompletion"
+    FROM variance v
+    JOIN scoped ON scoped.id = v.project_id
+    LEFT JOIN cost_codes c ON c.id = v.cost_code_id AND c.project_id = v.project_id
+    WHERE v.vac <> 0 AND (v.cost_code_id IS NULL OR c.id IS NOT NULL)
+    ORDER BY abs(v.vac) DESC, scoped.code, coalesce(c.code, '—')
     LIMIT ${VARIANCE_BARS}`);
   return result.rows;
 }

@@ -8,7 +8,9 @@ import { projectScope } from '@/server/auth/policy';
  * paged there. `cost-report.calc.ts` is the reference: the database tests feed it the sums this SQL
  * reads and check every derived column against it to the cent.
  *
- * Sources per code:
+ * The sums per code are not aggregated here: they are read from `cost_code_totals`, which triggers
+ * keep equal to the full aggregation of history in the transaction that writes it (migration
+ * `cost_totals_maintained`; `cost_totals_verify()` compares them, `cost-totals.db.test.ts`):
  *   OB   cost_codes.original_budget_amount
  *   BT   Σ budget_revisions kind 'transfer'          (approved internal COs)
  *   ACO  Σ budget_revisions kind 'approved_change'   (approved client and commitment COs)
@@ -17,7 +19,8 @@ import { projectScope } from '@/server/auth/policy';
  *   CC   Σ sov_lines of the project's subcontracts not cancelled in Odoo (CO lines included)
  *   AC   Σ analytic_lines; DC = the part without an Odoo purchase line
  * SOV lines and analytic lines that carry no cost code land on one "not on a cost code" row per
- * project (cost_code_id NULL), so the project's EAC never leaves them out.
+ * project (cost_code_id NULL), so the project's EAC never leaves them out. The portfolio reads the
+ * per-project column sums of those rows from `project_cost_totals` (`portfolioCte`).
  */
 
 /**
@@ -54,62 +57,28 @@ export function scopedProjects(scope: ReportScope): SQL {
 export function costReportCte(scope: ReportScope): SQL {
   return sql`
   scoped AS (${scopedProjects(scope)}),
-  revisions AS (
-    SELECT br.cost_code_id,
-           sum(br.amount) FILTER (WHERE br.kind = 'transfer') AS bt,
-           sum(br.amount) FILTER (WHERE br.kind = 'approved_change') AS aco
+  codes AS (
+    SELECT c.id AS cost_code_id, c.project_id, c.code, c.name, c.original_budget_amount AS ob,
+           t.bt, t.aco, t.pbc, t.proceeding, t.pcc, t.cc, t.cc_from_cos, t.ac, t.dc
     FROM cost_codes c
     JOIN scoped ON scoped.id = c.project_id
-    JOIN budget_revisions br ON br.cost_code_id = c.id
-    GROUP BY br.cost_code_id),
-  pending AS (
-    SELECT l.cost_code_id,
-           sum(l.cost_amount) AS pbc,
-           sum(l.cost_amount) FILTER (WHERE co.is_proceeding) AS proceeding,
-           sum(l.cost_amount) FILTER (WHERE co.kind = 'commitment') AS pcc
-    FROM change_orders co
-    JOIN scoped ON scoped.id = co.project_id
-    JOIN change_order_lines l ON l.change_order_id = co.id
-    WHERE co.status IN ('draft', 'submitted')
-    GROUP BY l.cost_code_id),
-  committed AS (
-    SELECT s.project_id, sl.cost_code_id,
-           sum(sl.scheduled_amount) AS cc,
-           sum(sl.scheduled_amount) FILTER (WHERE sl.change_order_id IS NOT NULL) AS cc_from_cos
-    FROM subcontracts s
-    JOIN scoped ON scoped.id = s.project_id
-    JOIN sov_lines sl ON sl.subcontract_id = s.id
-    WHERE s.odoo_state IS DISTINCT FROM 'cancel'
-    GROUP BY s.project_id, sl.cost_code_id),
-  actuals AS (
-    SELECT al.project_id, al.cost_code_id,
-           sum(al.cost_amount) AS ac,
-           sum(al.cost_amount) FILTER (WHERE al.odoo_purchase_line_id IS NULL) AS dc
-    FROM analytic_lines al
-    JOIN scoped ON scoped.id = al.project_id
-    GROUP BY al.project_id, al.cost_code_id),
-  codes AS (
-    SELECT c.id AS cost_code_id, c.project_id, c.code, c.name, c.original_budget_amount AS ob
-    FROM cost_codes c JOIN scoped ON scoped.id = c.project_id
+    LEFT JOIN cost_code_totals t ON t.cost_code_id = c.id AND t.project_id = c.project_id
     UNION ALL
-    SELECT NULL, scoped.id, '—', 'Not on a cost code', 0
-    FROM scoped
-    WHERE EXISTS (SELECT 1 FROM committed WHERE committed.project_id = scoped.id AND committed.cost_code_id IS NULL)
-       OR EXISTS (SELECT 1 FROM actuals WHERE actuals.project_id = scoped.id AND actuals.cost_code_id IS NULL)),
+    SELECT NULL, t.project_id, '—', 'Not on a cost code', 0,
+           t.bt, t.aco, t.pbc, t.proceeding, t.pcc, t.cc, t.cc_from_cos, t.ac, t.dc
+    FROM cost_code_totals t
+    JOIN scoped ON scoped.id = t.project_id
+    WHERE t.cost_code_id IS NULL AND (t.cc_lines > 0 OR t.ac_lines > 0)),
   sums AS (
     SELECT codes.cost_code_id, codes.project_id, codes.code, codes.name, codes.ob,
-           coalesce(r.bt, 0) AS bt, coalesce(r.aco, 0) AS aco,
-           coalesce(pe.pbc, 0) AS pbc, coalesce(pe.proceeding, 0) AS proceeding, coalesce(pe.pcc, 0) AS pcc,
-           coalesce(cm.cc, 0) AS cc, coalesce(cm.cc_from_cos, 0) AS cc_from_cos,
-           coalesce(a.ac, 0) AS ac, coalesce(a.dc, 0) AS dc,
+           coalesce(codes.bt, 0) AS bt, coalesce(codes.aco, 0) AS aco,
+           coalesce(codes.pbc, 0) AS pbc, coalesce(codes.proceeding, 0) AS proceeding, coalesce(codes.pcc, 0) AS pcc,
+           coalesce(codes.cc, 0) AS cc, coalesce(codes.cc_from_cos, 0) AS cc_from_cos,
+           coalesce(codes.ac, 0) AS ac, coalesce(codes.dc, 0) AS dc,
            coalesce(f.method::text, 'automatic') AS method,
            f.manual_amount, f.earned_value_amount AS ev, f.reason AS forecast_reason,
            f.set_at AS forecast_set_at, u.name AS forecast_set_by, coalesce(f.version, 0) AS forecast_version
     FROM codes
-    LEFT JOIN revisions r ON r.cost_code_id = codes.cost_code_id
-    LEFT JOIN pending pe ON pe.cost_code_id = codes.cost_code_id
-    LEFT JOIN committed cm ON cm.project_id = codes.project_id AND cm.cost_code_id IS NOT DISTINCT FROM codes.cost_code_id
-    LEFT JOIN actuals a ON a.project_id = codes.project_id AND a.cost_code_id IS NOT DISTINCT FROM codes.cost_code_id
     LEFT JOIN cost_forecasts f ON f.cost_code_id = codes.cost_code_id
     LEFT JOIN users u ON u.id = f.set_by_id),
   budgets AS (
@@ -146,63 +115,39 @@ export function costReportCte(scope: ReportScope): SQL {
 
 /**
  * Per project: the report's column sums and the contract, billing, claims and exception figures of
- * the portfolio. Exposes the CTE `portfolio` (numeric columns); requires `costReportCte` before it.
+ * the portfolio, from `project_cost_totals` (one row per project, maintained by triggers) and the open
+ * exceptions (a partial index). Exposes the CTE `portfolio_rows` (numeric columns).
  */
-export function portfolioCte(): SQL {
-  return sql`,
-  code_totals AS (
-    SELECT project_id,
-           sum(ob) AS ob, sum(bt) AS bt, sum(aco) AS aco, sum(rb) AS rb, sum(pbc) AS pbc,
-           sum(proceeding) AS proceeding, sum(pb) AS pb, sum(cc) AS cc, sum(pcc) AS pcc,
-           sum(uncommitted) AS uncommitted, sum(ac) AS ac, sum(dc) AS dc, sum(ftc) AS ftc,
-           sum(eac) AS eac, sum(vac) AS vac, sum(over_under) AS over_under,
-           count(*) FILTER (WHERE effective_method = 'automatic' AND cost_code_id IS NOT NULL) AS automatic_codes
-    FROM report GROUP BY project_id),
-  contract AS (
-    SELECT cr.project_id, sum(cr.amount) AS approved_client_changes
-    FROM contract_revisions cr JOIN scoped ON scoped.id = cr.project_id
-    GROUP BY cr.project_id),
-  billing AS (
-    SELECT m.project_id, sum(m.invoice_amount) AS billed, sum(coalesce(m.retention_amount, 0)) AS retention_receivable
-    FROM milestones m JOIN scoped ON scoped.id = m.project_id
-    WHERE m.status IN ('invoiced', 'paid')
-    GROUP BY m.project_id),
-  latest_claims AS (
-    -- the last claim of each subcontract that reached approval: what is certified and held to date
-    SELECT DISTINCT ON (c.subcontract_id) c.project_id, c.completed_to_date_amount, c.retention_held_to_date_amount
-    FROM claims c JOIN scoped ON scoped.id = c.project_id
-    WHERE c.status IN ('approved', 'released', 'posted', 'paid')
-    ORDER BY c.subcontract_id, c.number DESC, c.revision DESC),
-  certified AS (
-    SELECT project_id, sum(coalesce(completed_to_date_amount, 0)) AS certified,
-           sum(coalesce(retention_held_to_date_amount, 0)) AS retention_payable
-    FROM latest_claims GROUP BY project_id),
+export function portfolioCte(scope: ReportScope): SQL {
+  return sql`
+  scoped AS (${scopedProjects(scope)}),
   open_exceptions AS (
     SELECT e.project_id, count(*) AS open_exceptions
     FROM exceptions e JOIN scoped ON scoped.id = e.project_id
     WHERE e.status = 'open'
     GROUP BY e.project_id),
-  portfolio AS (
+  totals AS (
     SELECT scoped.id AS project_id, scoped.code AS project_code, scoped.name AS project_name, scoped.currency,
            scoped.original_contract_amount AS original_contract,
-           scoped.original_contract_amount + coalesce(contract.approved_client_changes, 0) AS revised_contract,
-           coalesce(t.ob, 0) AS ob, coalesce(t.bt, 0) AS bt, coalesce(t.aco, 0) AS aco, coalesce(t.rb, 0) AS rb,
-           coalesce(t.pbc, 0) AS pbc, coalesce(t.proceeding, 0) AS proceeding, coalesce(t.pb, 0) AS pb,
+           scoped.original_contract_amount + coalesce(t.approved_client_changes, 0) AS revised_contract,
+           coalesce(t.ob, 0) AS ob, coalesce(t.bt, 0) AS bt, coalesce(t.aco, 0) AS aco,
+           coalesce(t.pbc, 0) AS pbc, coalesce(t.proceeding, 0) AS proceeding,
            coalesce(t.cc, 0) AS cc, coalesce(t.pcc, 0) AS pcc, coalesce(t.uncommitted, 0) AS uncommitted,
-           coalesce(t.ac, 0) AS ac, coalesce(t.dc, 0) AS dc, coalesce(t.ftc, 0) AS ftc, coalesce(t.eac, 0) AS eac,
-           coalesce(t.vac, 0) AS vac, coalesce(t.over_under, 0) AS over_under,
-           coalesce(t.automatic_codes, 0)::int AS automatic_codes,
-           coalesce(billing.billed, 0) AS billed,
-           coalesce(billing.retention_receivable, 0) AS retention_receivable,
-           coalesce(certified.certified, 0) AS certified,
-           coalesce(certified.retention_payable, 0) AS retention_payable,
+           coalesce(t.ac, 0) AS ac, coalesce(t.dc, 0) AS dc, coalesce(t.ftc, 0) AS ftc,
+           coalesce(t.automatic_codes, 0) AS automatic_codes,
+           coalesce(t.billed, 0) AS billed,
+           coalesce(t.retention_receivable, 0) AS retention_receivable,
+           coalesce(t.certified, 0) AS certified,
+           coalesce(t.retention_payable, 0) AS retention_payable,
            coalesce(open_exceptions.open_exceptions, 0)::int AS open_exceptions
     FROM scoped
-    LEFT JOIN code_totals t ON t.project_id = scoped.id
-    LEFT JOIN contract ON contract.project_id = scoped.id
-    LEFT JOIN billing ON billing.project_id = scoped.id
-    LEFT JOIN certified ON certified.project_id = scoped.id
+    LEFT JOIN project_cost_totals t ON t.project_id = scoped.id
     LEFT JOIN open_exceptions ON open_exceptions.project_id = scoped.id),
+  budgets AS (
+    SELECT totals.*, ob + bt + aco AS rb, ob + bt + aco + pbc AS pb, cc + dc + pcc + ftc AS eac FROM totals),
+  portfolio AS (
+    -- the column sums of the codes' rows: RB, PB, EAC, VAC and over/under are linear in the sums
+    SELECT budgets.*, rb - eac AS vac, pb - eac AS over_under FROM budgets),
   portfolio_rows AS (
     SELECT portfolio.*,
            revised_contract - eac AS margin,

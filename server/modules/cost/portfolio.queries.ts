@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import type { Actor } from '@/server/auth/actor';
 import { listFilters, listOrder, listPaging, type ListColumns, type ListInput } from '@/server/lib/list';
-import { costReportCte, money, portfolioCte, scopeOf, type ReportScope } from './cost-report.sql';
+import { money, portfolioCte, scopeOf, type ReportScope } from './cost-report.sql';
 import type { ListWithTotals } from './cost-report.queries';
 
 /** One project of the portfolio (DOMAIN §7), money as strings in the project's currency. */
@@ -107,13 +107,17 @@ const totalsSelect = sql`
 
 function portfolioQuery(scope: ReportScope, select: SQL, where: SQL | undefined, tail: SQL = sql``): SQL {
   return sql`
-    WITH ${costReportCte(scope)}${portfolioCte()}
+    WITH ${portfolioCte(scope)}
     SELECT ${select} FROM portfolio_rows
     WHERE ${where ?? sql`true`}
     ${tail}`;
 }
 
-/** Every project of the actor's scope, sorted, filtered and paged in SQL, with totals per currency. */
+/**
+ * Every project of the actor's scope, sorted, filtered and paged in SQL, with totals per currency:
+ * one statement over one maintained row per project (`project_cost_totals`), the page's rows first
+ * and then one totals row per currency.
+ */
 export async function listPortfolio(
   db: DbOrTx,
   actor: Actor,
@@ -122,28 +126,33 @@ export async function listPortfolio(
   const scope = scopeOf(actor);
   const where = listFilters(listColumns, input, ['projectCode', 'projectName']);
   const { limit, offset } = listPaging(input);
-  const order = listOrder(listColumns, input, [p('project_code'), p('project_id')]);
-  const [rows, totals] = await Promise.all([
-    db.execute<PortfolioRow>(
-      portfolioQuery(
-        scope,
-        rowSelect,
-        where,
-        sql`ORDER BY ${sql.join(order, sql`, `)} LIMIT ${limit} OFFSET ${offset}`,
-      ),
-    ),
-    db.execute<PortfolioRow & { n: number }>(
-      portfolioQuery(
-        scope,
-        totalsSelect,
-        where,
-        sql`GROUP BY portfolio_rows.currency ORDER BY portfolio_rows.currency`,
-      ),
-    ),
-  ]);
-  const total = totals.rows.reduce((n, row) => n + row.n, 0);
-  const totalsRows = totals.rows.map(({ n: _n, ...row }) => (void _n, row));
-  return { rows: rows.rows, total, page: input.page, pageSize: input.pageSize, totalsRows };
+  const order = sql.join(listOrder(listColumns, input, [p('project_code'), p('project_id')]), sql`, `);
+  const result = await db.execute<PortfolioRow & { n: number | null }>(sql`
+    WITH ${portfolioCte(scope)},
+    filtered AS MATERIALIZED (SELECT * FROM portfolio_rows WHERE ${where ?? sql`true`})
+    SELECT * FROM (
+      (SELECT 0 AS part, row_number() OVER (ORDER BY ${order}) AS ord, NULL::int AS n, ${rowSelect}
+       FROM filtered AS portfolio_rows ORDER BY ${order} LIMIT ${limit} OFFSET ${offset})
+      UNION ALL
+      (SELECT 1, row_number() OVER (ORDER BY portfolio_rows.currency), ${totalsSelect}
+       FROM filtered AS portfolio_rows GROUP BY portfolio_rows.currency)) AS parts
+    ORDER BY part, ord`);
+  const rows: PortfolioRow[] = [];
+  const totalsRows: PortfolioRow[] = [];
+  let total = 0;
+  for (const { part, ord: _ord, n, ...row } of result.rows as (PortfolioRow & {
+    part: number;
+    ord: string;
+    n: number | null;
+  })[]) {
+    void _ord;
+    if (part === 0) rows.push(row);
+    else {
+      total += n ?? 0;
+      totalsRows.push(row);
+    }
+  }
+  return { rows, total, page: input.page, pageSize: input.pageSize, totalsRows };
 }
 
 /** The portfolio rows of the projects in scope, by project code (one project for its summary). */
