@@ -128,7 +128,16 @@ export async function applySyncEffects(tx: Tx, result: SyncResult): Promise<void
   for (const effect of result.effects ?? []) await effect.apply(tx);
 }
 
-const handlers = new Map<string, SyncHandler>();
+/**
+ * The process's registry. On `globalThis` under a registered symbol, not in a module variable: Next
+ * bundles `instrumentation.ts` (where the web server installs the handlers) separately from the route
+ * bundles that look them up, so each bundle has its own copy of this module but one process.
+ */
+const REGISTRY = Symbol.for('plumbline.syncHandlers');
+const handlers: Map<string, SyncHandler> = ((globalThis as Record<symbol, unknown>)[REGISTRY] ??= new Map<
+  string,
+  SyncHandler
+>()) as Map<string, SyncHandler>;
 
 /** Adds a handler to this process's registry: `installSyncHandlers()` (handlers/index.ts) at start, or a test's own. */
 export function registerSyncHandler(handler: SyncHandler): void {
