@@ -68,7 +68,7 @@ describe('one task definition shape (issue 16 item 4)', () => {
     const crontab = crontabOf(tasks).trim().split('\n');
     expect(crontab).toHaveLength(5);
     expect(crontab).toContain(
-      '15 0 1 * * cost_month_end_snapshot ?fill=7d&max=3&jobKey=cost_month_end_snapshot',
+      '15 * 1,2 * * cost_month_end_snapshot ?fill=7d&max=3&jobKey=cost_month_end_snapshot',
     );
     expect(crontab.find((line) => line.includes(' pull_master_data '))).toMatch(
       / pull_master_data \?max=1&jobKey=pull_master_data&queue=odoo-pull$/,
