@@ -106,10 +106,16 @@ export default [
           patterns: [
             {
               regex:
-                '^@/server/(?!.*\\.(schemas|calc)$)(?!.*/labels$)(?!auth/(roles|permissions)$)(?!lib/(zoned-date|list|decimal-input)$)',
+                '^@/server/(?!modules/)(?!auth/(roles|permissions)$)(?!lib/(zoned-date|list|decimal-input)$)',
               allowTypeImports: true,
               message:
-                'Client code takes only types from server modules (import type), or values from pure *.schemas / *.calc modules.',
+                'Client code takes only types (import type) from the server outside its modules, or values from its pure role, permission, date and list helpers.',
+            },
+            {
+              // a module's output shapes are its *.schemas.ts (types re-exported there), even as types
+              regex: '^@/server/modules/(?!.*\\.(schemas|calc)$)(?!.*/labels$)',
+              message:
+                "Pages read a module's output shapes from its *.schemas.ts (its public contract), never from its queries or services.",
             },
             {
               regex: '^@/db/',

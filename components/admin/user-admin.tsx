@@ -10,7 +10,7 @@ import { Alert, Badge, Card } from '@/components/ui/feedback';
 import { Field, Input, Select } from '@/components/ui/field';
 import { formatDateTime } from '@/components/ui/format';
 import { roleLabels, roles, type Role } from '@/server/auth/roles';
-import type { UserListRow } from '@/server/modules/users/user.queries';
+import type { UserListRow } from '@/server/modules/users/user.schemas';
 
 const roleOptions = roles.map((role) => ({ value: role, label: roleLabels[role] }));
 

@@ -6,7 +6,7 @@ import { DataTable } from '@/components/data-table/data-table';
 import { useTRPC } from '@/components/trpc/react';
 import { Badge } from '@/components/ui/feedback';
 import { formatDateTime, formatMoneyDisplay } from '@/components/ui/format';
-import type { ChangeOrderListRow } from '@/server/modules/change-orders/change-order.queries';
+import type { ChangeOrderListRow } from '@/server/modules/change-orders/change-order.schemas';
 import { kindLabels, statusTones } from './labels';
 
 const statusOptions = ['draft', 'submitted', 'approved', 'rejected', 'void'].map((value) => ({

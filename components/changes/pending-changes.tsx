@@ -8,7 +8,7 @@ import { errorMessage, useTRPC } from '@/components/trpc/react';
 import { Button } from '@/components/ui/button';
 import { Alert, Badge, Card, EmptyState } from '@/components/ui/feedback';
 import { formatDateTime } from '@/components/ui/format';
-import type { PendingChangeView } from '@/server/modules/approvals/pending-change.service';
+import type { PendingChangeView } from '@/server/modules/approvals/approvals.schemas';
 
 /** A changed value as people may see it: bank details only as last 4 and the start of their fingerprint. */
 function shownValue(value: unknown): string {

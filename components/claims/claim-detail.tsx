@@ -13,7 +13,7 @@ import { Alert, Badge, Card, EmptyState, PageHeader } from '@/components/ui/feed
 import { describedBy, Field, Textarea } from '@/components/ui/field';
 import { formErrorsOf } from '@/components/ui/form-errors';
 import { formatDateTime, formatMoneyDisplay, formatRate } from '@/components/ui/format';
-import type { ClaimDetail as Claim } from '@/server/modules/claims/claim.queries';
+import type { ClaimDetail as Claim } from '@/server/modules/claims/claim.schemas';
 import { useStepUp } from '@/components/mfa/step-up';
 import { ClaimGrid } from './claim-grid';
 import {

@@ -10,7 +10,7 @@ import { describedBy, Field, FieldError, Input, Select, Textarea } from '@/compo
 import { formErrorsOf } from '@/components/ui/form-errors';
 import { formatMoneyDisplay } from '@/components/ui/format';
 import { useUnsavedChanges } from '@/components/ui/use-unsaved-changes';
-import type { ClaimDetail } from '@/server/modules/claims/claim.queries';
+import type { ClaimDetail } from '@/server/modules/claims/claim.schemas';
 import { previewClaim, type LineIssue } from '@/server/modules/claims/claim-preview.calc';
 import { deductionKindLabels } from './labels';
 

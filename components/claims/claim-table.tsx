@@ -6,7 +6,7 @@ import { DataTable } from '@/components/data-table/data-table';
 import { useTRPC } from '@/components/trpc/react';
 import { Badge } from '@/components/ui/feedback';
 import { formatDateTime, formatMoneyDisplay } from '@/components/ui/format';
-import type { ClaimListRow } from '@/server/modules/claims/claim.queries';
+import type { ClaimListRow } from '@/server/modules/claims/claim.schemas';
 import { claimStatuses, claimStatusTones, claimTypeLabels } from './labels';
 
 const statusOptions = claimStatuses.map((value) => ({ value, label: value }));

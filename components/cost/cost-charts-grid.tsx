@@ -5,7 +5,7 @@ import { CountBarChart } from '@/components/charts/count-bar-chart';
 import { palette } from '@/components/charts/chart-format';
 import { MoneyBarChart } from '@/components/charts/money-bar-chart';
 import { MoneyLineChart } from '@/components/charts/money-line-chart';
-import type { CostCharts } from '@/server/modules/cost/cost-charts.queries';
+import type { CostCharts } from '@/server/modules/cost/cost.schemas';
 
 /** The cost charts of DOMAIN §7, from ready series; clicking a bar drills to its project or code. */
 export function CostChartsGrid({ charts, projectId }: { charts: CostCharts; projectId?: string }) {

@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
 import { Alert, Card, EmptyState, PageHeader } from '@/components/ui/feedback';
 import { formatDateTime, formatMoneyDisplay } from '@/components/ui/format';
-import type { CostCodeRow } from '@/server/modules/cost/cost-report.queries';
+import type { CostCodeRow } from '@/server/modules/cost/cost.schemas';
 import { CostRecordsTable } from './cost-records-table';
 import { methodText } from './cost-report-table';
 import { ForecastForm } from './forecast-form';

@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { DataTable } from '@/components/data-table/data-table';
 import { useTRPC } from '@/components/trpc/react';
 import { formatDate, formatMoneyDisplay } from '@/components/ui/format';
-import type { CostRecordRow } from '@/server/modules/cost/cost-records.queries';
+import type { CostRecordRow } from '@/server/modules/cost/cost.schemas';
 import { sourceLabels } from './labels';
 
 const columnOptions = ['BT', 'ACO', 'PBC', 'PBC + PCC', 'CC', 'Certified', 'AC', 'AC + DC'].map((value) => ({

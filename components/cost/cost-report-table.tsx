@@ -6,7 +6,7 @@ import { useMemo } from 'react';
 import { DataTable } from '@/components/data-table/data-table';
 import { useTRPC } from '@/components/trpc/react';
 import { formatMoneyDisplay } from '@/components/ui/format';
-import type { CostCodeRow } from '@/server/modules/cost/cost-report.queries';
+import type { CostCodeRow } from '@/server/modules/cost/cost.schemas';
 import { formatPercentDisplay, methodLabels } from './labels';
 
 /**

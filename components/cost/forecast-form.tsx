@@ -5,7 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
 import { Button } from '@/components/ui/button';
 import { Alert } from '@/components/ui/feedback';
-import type { CostCodeRow } from '@/server/modules/cost/cost-report.queries';
+import type { CostCodeRow } from '@/server/modules/cost/cost.schemas';
 import { methodLabels } from './labels';
 
 type Method = 'automatic' | 'manual' | 'committed_only' | 'cpi';

@@ -4,7 +4,7 @@ import type { ColumnDef } from '@tanstack/react-table';
 import { DataTable } from '@/components/data-table/data-table';
 import { useTRPC } from '@/components/trpc/react';
 import { formatMoneyDisplay } from '@/components/ui/format';
-import type { PortfolioRow } from '@/server/modules/cost/portfolio.queries';
+import type { PortfolioRow } from '@/server/modules/cost/cost.schemas';
 import { formatPercentDisplay } from './labels';
 
 const money = (key: keyof PortfolioRow, header: string): ColumnDef<PortfolioRow> => ({

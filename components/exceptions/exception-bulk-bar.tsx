@@ -4,7 +4,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
 import { Button } from '@/components/ui/button';
-import type { ExceptionRow } from '@/server/modules/exceptions/exception.queries';
+import type { ExceptionRow } from '@/server/modules/exceptions/exception.schemas';
 
 type Outcome = { done: string[]; failed: { exceptionId: string; message: string }[] };
 

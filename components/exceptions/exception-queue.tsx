@@ -10,7 +10,7 @@ import { Alert, Badge, Card } from '@/components/ui/feedback';
 import { Field, Textarea } from '@/components/ui/field';
 import { formatDateTime, formatMoneyDisplay } from '@/components/ui/format';
 import { AGE_BUCKETS } from '@/server/modules/exceptions/exception.calc';
-import type { ExceptionRow } from '@/server/modules/exceptions/exception.queries';
+import type { ExceptionRow } from '@/server/modules/exceptions/exception.schemas';
 import Link from 'next/link';
 import { ExceptionBulkBar } from './exception-bulk-bar';
 import { LinkOdooForm } from './link-odoo-form';

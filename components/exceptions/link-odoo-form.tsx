@@ -7,8 +7,8 @@ import { errorMessage, useTRPC } from '@/components/trpc/react';
 import { Button } from '@/components/ui/button';
 import { Alert, Card } from '@/components/ui/feedback';
 import { Field } from '@/components/ui/field';
-import type { LinkCandidate } from '@/server/modules/exceptions/exception-link.service';
-import type { ExceptionRow } from '@/server/modules/exceptions/exception.queries';
+import type { LinkCandidate } from '@/server/modules/exceptions/exception.schemas';
+import type { ExceptionRow } from '@/server/modules/exceptions/exception.schemas';
 
 const column = createColumnHelper<LinkCandidate>();
 

@@ -6,7 +6,7 @@ import { DataTable } from '@/components/data-table/data-table';
 import { useTRPC } from '@/components/trpc/react';
 import { Badge } from '@/components/ui/feedback';
 import { formatDate, formatMoneyDisplay } from '@/components/ui/format';
-import type { MilestoneListRow } from '@/server/modules/milestones/milestone.queries';
+import type { MilestoneListRow } from '@/server/modules/milestones/milestone.schemas';
 import { milestoneStatusLabels, milestoneStatusTones } from './labels';
 
 const statusOptions = Object.entries(milestoneStatusLabels).map(([value, label]) => ({ value, label }));

@@ -7,7 +7,7 @@ import { formatDateTime } from '@/components/ui/format';
 import type {
   SetupProjectRow,
   UnlinkedRecordRow,
-} from '@/server/modules/odoo-connection/odoo-setup-guide.queries';
+} from '@/server/modules/odoo-connection/odoo-connection.schemas';
 
 const linked = (id: number | null) => (id ? `#${id}` : 'not linked');
 

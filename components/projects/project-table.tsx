@@ -4,7 +4,7 @@ import type { ColumnDef } from '@tanstack/react-table';
 import { DataTable } from '@/components/data-table/data-table';
 import { useTRPC } from '@/components/trpc/react';
 import { formatMoneyDisplay } from '@/components/ui/format';
-import type { ProjectListRow } from '@/server/modules/projects/project.queries';
+import type { ProjectListRow } from '@/server/modules/projects/project.schemas';
 
 const columns: ColumnDef<ProjectListRow>[] = [
   { accessorKey: 'code', header: 'Code', meta: { filter: 'text' } },

@@ -6,7 +6,7 @@ import { DataTable } from '@/components/data-table/data-table';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
 import { Alert, Badge, Card, PageHeader } from '@/components/ui/feedback';
 import { formatDateTime } from '@/components/ui/format';
-import type { PullRunRecordRow } from '@/server/modules/pull/pull.queries';
+import type { PullRunRecordRow } from '@/server/modules/pull/pull.schemas';
 import { describeChanges } from './pull-history';
 
 const actions = ['created', 'updated', 'failed'].map((value) => ({ value, label: value }));

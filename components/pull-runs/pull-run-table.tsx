@@ -4,7 +4,7 @@ import type { ColumnDef } from '@tanstack/react-table';
 import { DataTable } from '@/components/data-table/data-table';
 import { useTRPC } from '@/components/trpc/react';
 import { formatDateTime } from '@/components/ui/format';
-import type { PullRunRow } from '@/server/modules/pull/pull.queries';
+import type { PullRunRow } from '@/server/modules/pull/pull.schemas';
 
 const statuses = ['running', 'succeeded', 'partial', 'failed'].map((value) => ({ value, label: value }));
 const triggers = ['schedule', 'manual', 'startup'].map((value) => ({ value, label: value }));

@@ -4,7 +4,7 @@ import type { ColumnDef } from '@tanstack/react-table';
 import { DataTable } from '@/components/data-table/data-table';
 import { useTRPC } from '@/components/trpc/react';
 import { formatDateTime, formatMoneyDisplay } from '@/components/ui/format';
-import type { SubcontractListRow } from '@/server/modules/subcontracts/subcontract.queries';
+import type { SubcontractListRow } from '@/server/modules/subcontracts/subcontract.schemas';
 
 const states = ['purchase', 'done', 'cancel'].map((value) => ({ value, label: value }));
 

@@ -4,7 +4,7 @@ import type { ColumnDef } from '@tanstack/react-table';
 import { DataTable } from '@/components/data-table/data-table';
 import { useTRPC } from '@/components/trpc/react';
 import { formatDate, formatDateTime } from '@/components/ui/format';
-import type { VendorListRow } from '@/server/modules/vendors/vendor.queries';
+import type { VendorListRow } from '@/server/modules/vendors/vendor.schemas';
 
 const compliance = [
   { value: 'ok', label: 'In date' },

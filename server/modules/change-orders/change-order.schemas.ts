@@ -68,3 +68,6 @@ export const setProceedingInput = z
 export type CreateChangeOrderInput = z.infer<typeof createChangeOrderInput>;
 export type UpdateChangeOrderInput = z.infer<typeof updateChangeOrderInput>;
 export type ChangeOrderActionInput = z.infer<typeof changeOrderActionInput>;
+
+// Output shapes (DTOs) the pages read: the module's public contract with the client (issue 16 item 8).
+export type { ChangeOrderListRow } from './change-order.queries';

@@ -83,3 +83,6 @@ export type UpdateClaimInput = z.infer<typeof updateClaimInput>;
 export type CertifyClaimInput = z.infer<typeof certifyClaimInput>;
 export type ClaimActionInput = z.infer<typeof claimActionInput>;
 export type DeductionInput = z.infer<typeof deductionInput>;
+
+// Output shapes (DTOs) the pages read: the module's public contract with the client (issue 16 item 8).
+export type { ClaimDetail, ClaimListRow } from './claim.queries';

@@ -44,3 +44,9 @@ export const setForecastInput = z
   });
 
 export type SetForecastInput = z.infer<typeof setForecastInput>;
+
+// Output shapes (DTOs) the pages read: the module's public contract with the client (issue 16 item 8).
+export type { CostCharts } from './cost-charts.queries';
+export type { CostRecordRow } from './cost-records.queries';
+export type { CostCodeRow } from './cost-report.queries';
+export type { PortfolioRow } from './portfolio.queries';

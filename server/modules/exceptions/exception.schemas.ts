@@ -33,3 +33,7 @@ export const linkOdooRecordInput = exceptionActionInput
 export type LinkOdooRecordInput = z.infer<typeof linkOdooRecordInput>;
 export const linkCandidatesInput = z.object({ exceptionId: idInput }).strict();
 export type LinkCandidatesInput = z.infer<typeof linkCandidatesInput>;
+
+// Output shapes (DTOs) the pages read: the module's public contract with the client (issue 16 item 8).
+export type { LinkCandidate } from './exception-link.service';
+export type { ExceptionRow } from './exception.queries';

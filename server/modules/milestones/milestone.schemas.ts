@@ -45,3 +45,6 @@ export type CreateMilestoneInput = z.infer<typeof createMilestoneInput>;
 export type UpdateMilestoneInput = z.infer<typeof updateMilestoneInput>;
 export type MilestoneActionInput = z.infer<typeof milestoneActionInput>;
 export type MilestoneFields = Omit<CreateMilestoneInput, 'projectId'>;
+
+// Output shapes (DTOs) the pages read: the module's public contract with the client (issue 16 item 8).
+export type { MilestoneListRow } from './milestone.queries';

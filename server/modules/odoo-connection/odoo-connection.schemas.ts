@@ -107,3 +107,6 @@ export type SetupRecordInput = z.output<typeof previewSetupRecordInput>;
 /** Creating needs the explicit confirmation the preview asks for: nothing is created silently. */
 export const createSetupRecordInput = setupUnion(confirmation);
 export type SetupKind = SetupRecordInput['kind'];
+
+// Output shapes (DTOs) the pages read: the module's public contract with the client (issue 16 item 8).
+export type { SetupProjectRow, UnlinkedRecordRow } from './odoo-setup-guide.queries';

@@ -45,3 +45,6 @@ export const membershipInput = z.object({ projectId: idInput, userId: idInput })
 export type CreateUserInput = z.infer<typeof createUserInput>;
 export type UpdateUserInput = z.infer<typeof updateUserInput>;
 export type SetUserActiveInput = z.infer<typeof setUserActiveInput>;
+
+// Output shapes (DTOs) the pages read: the module's public contract with the client (issue 16 item 8).
+export type { UserListRow } from './user.queries';
