@@ -1,7 +1,16 @@
+import { dateIn } from '@/server/lib/zoned-date';
 import { createHmac } from 'node:crypto';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { approvalDecisions, changeOrders, projects, sovLines, subcontracts, users } from '@/db/schema';
+import {
+  approvalDecisions,
+  changeOrders,
+  organisations,
+  projects,
+  sovLines,
+  subcontracts,
+  users,
+} from '@/db/schema';
 import { env } from '@/server/env';
 import { analyticDistribution } from '@/server/odoo/field-names';
 import { OdooBusinessError } from '@/server/odoo/errors';
@@ -278,8 +287,10 @@ export function approvalTrailLine(d: {
   name: string;
   at: Date;
   comment: string | null;
+  /** The organisation's zone: the decision's day as the organisation's calendar has it. */
+  timeZone?: string;
 }): string {
-  return `${d.step}: ${d.decision} by ${d.name} on ${d.at.toISOString().slice(0, 10)}${d.comment ? ` (“${d.comment}”)` : ''}`;
+  return `${d.step}: ${d.decision} by ${d.name} on ${dateIn(d.timeZone ?? 'UTC', d.at)}${d.comment ? ` (“${d.comment}”)` : ''}`;
 }
 
 /** Our note among chatter messages: on the order, and carrying the marker with its server tag. */
@@ -341,9 +352,11 @@ async function findOrPostTrails(db: DbOrTx, odoo: OdooClient, group: Work[]): Pr
       name: users.name,
       at: approvalDecisions.decidedAt,
       comment: approvalDecisions.comment,
+      timeZone: organisations.timeZone,
     })
     .from(approvalDecisions)
     .innerJoin(users, eq(users.id, approvalDecisions.decidedById))
+    .innerJoin(organisations, eq(organisations.id, users.organisationId))
     .where(
       and(
         eq(approvalDecisions.recordType, RECORD_TYPE),

@@ -1,3 +1,4 @@
+import { organisationToday } from '@/server/lib/org-time';
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, lt } from 'drizzle-orm';
 import type { Db, DbOrTx } from '@/db/client';
@@ -65,7 +66,7 @@ export async function releaseBlocks(db: DbOrTx, row: ClaimRow): Promise<ReleaseB
   if (bankChange) {
     blocks.push({
       cause: 'bank_change_pending',
-      message: `A change of ${vendor.name}'s bank details (asked for ${bankChange.requestedAt.toISOString().slice(0, 10)}) is waiting for a second person's confirmation.`,
+      message: `A change of ${vendor.name}'s bank details (asked for ${await organisationToday(db, vendor.organisationId, bankChange.requestedAt)}) is waiting for a second person's confirmation.`,
     });
   }
   if (vendor.insuranceExpiresOn && vendor.insuranceExpiresOn < row.periodEnd) {

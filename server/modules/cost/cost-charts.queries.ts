@@ -1,3 +1,4 @@
+import { organisationToday } from '@/server/lib/org-time';
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { formatPercent } from '@/server/lib/decimal-input';
@@ -58,7 +59,8 @@ export async function readCostCharts(db: DbOrTx, scope: ReportScope, wanted?: st
     readBillingVsCost(db, scope, currency),
     readExceptionAgeing(db, scope),
   ]);
-  const month = new Date().toISOString().slice(0, 7);
+  // the live point is this month by the organisation's calendar (server/lib/org-time.ts)
+  const month = (await organisationToday(db, scope.organisationId)).slice(0, 7);
   return {
     currency,
     otherCurrencies: ranked.filter((c) => c !== currency),
