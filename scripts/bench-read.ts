@@ -8,6 +8,7 @@ import { withDatabase } from '@/db/embedded';
 import * as schema from '@/db/schema';
 import type { Actor } from '@/server/auth/actor';
 import { isRole } from '@/server/auth/roles';
+import { installSyncHandlers } from '@/server/sync/handlers';
 import { listClaims } from '@/server/modules/claims/claim.queries';
 import { listCostCodes } from '@/server/modules/cost/cost-report.queries';
 import { listPortfolio } from '@/server/modules/cost/portfolio.queries';
@@ -17,6 +18,9 @@ import { getSyncHistory } from '@/server/sync/sync.queries';
 import { dropDatabase, hardware, percentiles, postgresServer, round, type Percentiles } from './lib/bench';
 import { seedLargeDatabase } from './lib/large-seed';
 import { repoRoot } from './lib/stack';
+
+// the sync-history case reads records through the sync registry, as the web server does after its start
+installSyncHandlers();
 
 /**
  * `npm run bench:read`: server time of the heaviest reads at scale, against the database made by
