@@ -34,6 +34,8 @@ const GUARDS: Record<string, string> = {
   CONFLICT: 'version compare-and-set',
 };
 const guardOf = (code: string) => GUARDS[code] ?? `approval rule (${code})`;
+/** The refusals an eligible loser may get: the two guards above, or the approval rule's "not your step". */
+const GUARDS_OR_RULE: Record<string, true> = { INVALID_TRANSITION: true, CONFLICT: true, FORBIDDEN: true };
 
 const bench = await startSyncBench({ name: 'drill_race', latencyMs: 0, poolMax: Number(values.pool) });
 try {
@@ -148,11 +150,14 @@ async function race(input: {
     const wins = settled.filter((outcome) => outcome.status === 'fulfilled').length;
     for (const outcome of settled) {
       if (outcome.status === 'fulfilled') continue;
-      const code = isDomainError(outcome.reason)
-        ? outcome.reason.code
-        : `UNEXPECTED ${String(outcome.reason)}`;
+      // a contender refused for any other reason (NOT_FOUND: not on the project…) was not eligible:
+      // the drill would be racing fewer people than it says
+      const code =
+        isDomainError(outcome.reason) && outcome.reason.code in GUARDS_OR_RULE
+          ? outcome.reason.code
+          : `UNEXPECTED ${isDomainError(outcome.reason) ? outcome.reason.code : String(outcome.reason)}`;
       losers[code] = (losers[code] ?? 0) + 1;
-      if (isDomainError(outcome.reason)) guards[guardOf(code)] = (guards[guardOf(code)] ?? 0) + 1;
+      if (code in GUARDS_OR_RULE) guards[guardOf(code)] = (guards[guardOf(code)] ?? 0) + 1;
     }
     const counts = await bench.db.$client.query<{
       audits: number;

@@ -81,8 +81,8 @@ export function LinkOdooForm({
           ) : null,
       }),
     ],
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the mutation is stable; `isPending` redraws the buttons
-    [link.isPending],
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the mutation is stable; `isPending` redraws the buttons, the version goes in the link
+    [link.isPending, exception.version],
   );
   // eslint-disable-next-line react-hooks/incompatible-library -- the table is rebuilt from server data each render
   const table = useReactTable({

@@ -74,6 +74,12 @@ describe('the organisation time zone ("today" is one thing, issue 16 item 6)', (
   });
 
   it('refuses a zone nobody knows, on the field and in the database', async () => {
+    const validSettings = {
+      version: 1,
+      pmLimitAmount: '1.00',
+      executiveLimitAmount: '2.00',
+      currency: 'GBP',
+    };
     const parsed = updateThresholdsInput.safeParse({
       version: 1,
       pmLimitAmount: '1.00',
@@ -86,6 +92,15 @@ describe('the organisation time zone ("today" is one thing, issue 16 item 6)', (
       path: ['timeZone'],
       message: expect.stringContaining('Choose a time zone'),
     });
+    // an abbreviation or a POSIX offset is not a zone (PostgreSQL reads "UTC+10" as ten hours west)
+    for (const notAZone of ['AEST', 'UTC+10', '+10:00'])
+      expect(updateThresholdsInput.safeParse({ ...validSettings, timeZone: notAZone }).success).toBe(false);
+    await expect(
+      testDb.db
+        .update(organisations)
+        .set({ timeZone: 'UTC+10' })
+        .where(eq(organisations.id, org.actors.admin.organisationId)),
+    ).rejects.toMatchObject({ cause: { constraint: 'organisations_time_zone_known' } });
     // a database owner editing the row by hand is refused too: every "today" would break
     await expect(
       asDatabaseOwner(testDb.db, (tx) =>

@@ -5,7 +5,9 @@
 
 /** Whether the runtime knows this IANA zone name (Europe/London, Australia/Sydney, UTC…). */
 export function isValidTimeZone(timeZone: string): boolean {
-  if (!timeZone || timeZone.length > 64) return false;
+  // a region name only: Intl also takes offsets such as "+10:00", which are not zones (no DST, no name)
+  if (!timeZone || timeZone.length > 64 || !/^[A-Za-z][A-Za-z0-9_+\-]*(\/[A-Za-z0-9_+\-]+)*$/.test(timeZone))
+    return false;
   try {
     new Intl.DateTimeFormat('en-GB', { timeZone }).format(0);
     return true;

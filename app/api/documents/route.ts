@@ -1,6 +1,6 @@
-import { createContextFromRequest } from '@/server/api/context';
 import { allowedOrigins } from '@/server/api/csrf';
-import { hasPermission } from '@/server/auth/permissions';
+import { guardRoute } from '@/server/api/route-guard';
+import { assertDocumentAccess } from '@/server/modules/documents/document-access';
 import { env } from '@/server/env';
 import {
   documentErrorResponse,
@@ -21,10 +21,9 @@ export async function POST(req: Request): Promise<Response> {
   const origin = req.headers.get('origin');
   if (!origin || !allowedOrigins(env().appOrigin).includes(origin) || req.headers.get(UPLOAD_HEADER) !== '1')
     return Response.json({ error: 'Cross-origin or form upload refused.' }, { status: 403 });
-  const ctx = await createContextFromRequest(req);
-  if (!ctx.actor) return Response.json({ error: 'Please sign in.' }, { status: 401 });
-  if (!hasPermission(ctx.actor.role, 'document.write'))
-    return Response.json({ error: 'You do not have permission to do that.' }, { status: 403 });
+  const guard = await guardRoute(req, 'document.write');
+  if (!guard.ok) return guard.response;
+  const { ctx } = guard;
   const params = Object.fromEntries(new URL(req.url).searchParams);
   const parsed = uploadDocumentInput.safeParse(params);
   if (!parsed.success)
@@ -33,9 +32,15 @@ export async function POST(req: Request): Promise<Response> {
       { status: 400 },
     );
   try {
+    // who may add to this record is known before a byte of the body is read
+    await assertDocumentAccess(ctx.db, ctx.actor, parsed.data.recordType, parsed.data.recordId, 'write');
     const bytes = await readBodyWithin(req, DOCUMENT_MAX_BYTES);
     const saved = await uploadDocument(ctx.db, parsed.data, bytes, ctx.actor);
-    return Response.json(saved, { status: 201, headers: { 'cache-control': 'no-store' } });
+    // never whether the bytes were already stored (somewhere this person may not see)
+    return Response.json(
+      { id: saved.id, contentType: saved.contentType, fileName: saved.fileName },
+      { status: 201, headers: { 'cache-control': 'no-store' } },
+    );
   } catch (error) {
     return documentErrorResponse(error);
   }

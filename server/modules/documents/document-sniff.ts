@@ -19,6 +19,31 @@ const ACCEPTED: Record<string, string> = {
   'text/plain': 'text file',
 };
 
+/** The extensions a file of each accepted type may carry; the first is added when the name has none of them. */
+const EXTENSIONS: Record<string, string[]> = {
+  'application/pdf': ['pdf'],
+  'image/jpeg': ['jpg', 'jpeg'],
+  'image/png': ['png'],
+  'image/webp': ['webp'],
+  'image/heic': ['heic'],
+  'image/heif': ['heif', 'heic'],
+  'image/tiff': ['tif', 'tiff'],
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': ['docx'],
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': ['xlsx'],
+  'text/plain': ['txt', 'csv'],
+};
+
+/**
+ * The name a download carries: the uploader's, with an extension that matches what the bytes are, so
+ * a text file named `invoice.hta` or `run.js` is saved as `invoice.hta.txt` and never runs when opened.
+ */
+export function nameForType(fileName: string, contentType: string): string {
+  const allowed = EXTENSIONS[contentType] ?? [];
+  const extension = /\.([A-Za-z0-9]+)$/.exec(fileName)?.[1]?.toLowerCase();
+  if (extension && allowed.includes(extension)) return fileName;
+  return allowed[0] ? `${fileName}.${allowed[0]}` : fileName;
+}
+
 export type Sniffed = { ok: true; contentType: string; label: string } | { ok: false; message: string };
 
 const ACCEPTED_WORDS =
@@ -46,7 +71,8 @@ export async function sniffDocument(bytes: Uint8Array): Promise<Sniffed> {
 function isPlainText(bytes: Uint8Array): boolean {
   if (bytes.includes(0)) return false;
   try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, 64 * 1024));
+    // the whole file (≤ 25 MB): a cut could split a character, and the rest must be text too
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     // markup is not a text file here: an HTML or SVG "text" would be a script carrier
     return !/^\s*</.test(text);
   } catch {

@@ -62,9 +62,18 @@ describe('documents (issue 19)', () => {
     expect(listed.documents.map((d) => [d.fileName, d.contentType])).toEqual(
       expect.arrayContaining([
         ['INV-0042.pdf', 'application/pdf'],
-        ['site.txt', 'image/png'],
+        // the name keeps what the uploader typed and gains the extension of what the bytes are
+        ['site.txt.png', 'image/png'],
       ]),
     );
+    // text that would run if opened under its own name is saved as text
+    const script = await uploadDocument(
+      testDb.db,
+      onClaim('run.hta', 'other'),
+      Buffer.from('CreateObject("WScript.Shell").Run "calc"\n'),
+      org.actors.qs,
+    );
+    expect(script).toMatchObject({ contentType: 'text/plain', fileName: 'run.hta.txt' });
     const download = await readDocumentForDownload(testDb.db, org.actors.finance, saved.id);
     expect(download.content.equals(pdf)).toBe(true);
     expect(download.contentType).toBe('application/pdf');

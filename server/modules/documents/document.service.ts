@@ -8,7 +8,7 @@ import { recordAudit } from '@/server/modules/audit/audit.service';
 import { hasPermission } from '@/server/auth/permissions';
 import { assertDocumentAccess, documentRecordTypes, isDocumentRecordType } from './document-access';
 import type { DocumentView, UploadDocumentInput } from './document.schemas';
-import { sniffDocument } from './document-sniff';
+import { nameForType, sniffDocument } from './document-sniff';
 
 export { DOCUMENT_MAX_BYTES };
 
@@ -22,7 +22,7 @@ export async function uploadDocument(
   input: UploadDocumentInput,
   bytes: Buffer,
   actor: Actor,
-): Promise<{ id: string; sha256: string; contentType: string; deduplicated: boolean }> {
+): Promise<{ id: string; sha256: string; contentType: string; fileName: string; deduplicated: boolean }> {
   if (bytes.byteLength > DOCUMENT_MAX_BYTES)
     throw new DomainError('VALIDATION', 'The file is larger than 25 MB. Upload a smaller file.', {
       field: 'file',
@@ -30,6 +30,7 @@ export async function uploadDocument(
   const sniffed = await sniffDocument(bytes);
   if (!sniffed.ok) throw new DomainError('VALIDATION', sniffed.message, { field: 'file' });
   const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const fileName = nameForType(input.fileName, sniffed.contentType);
   return db.transaction(async (tx) => {
     await assertDocumentAccess(tx, actor, input.recordType, input.recordId, 'write');
     const inserted = await tx
@@ -45,7 +46,7 @@ export async function uploadDocument(
         recordId: input.recordId,
         kind: input.kind,
         blobSha256: sha256,
-        fileName: input.fileName,
+        fileName,
         uploadedById: actor.id,
       })
       .returning({ id: documents.id });
@@ -60,7 +61,7 @@ export async function uploadDocument(
           old: null,
           new: {
             id: row.id,
-            fileName: input.fileName,
+            fileName,
             kind: input.kind,
             sha256,
             sizeBytes: bytes.byteLength,
@@ -68,7 +69,13 @@ export async function uploadDocument(
         },
       },
     });
-    return { id: row.id, sha256, contentType: sniffed.contentType, deduplicated: inserted.length === 0 };
+    return {
+      id: row.id,
+      sha256,
+      contentType: sniffed.contentType,
+      fileName,
+      deduplicated: inserted.length === 0,
+    };
   });
 }
 

@@ -173,14 +173,28 @@ export async function findLinkCandidates(
     ...Array.from({ length: either.length - 1 }, () => '|' as const),
     ...either,
   ];
-  const moves = await odoo
-    .searchRead<MoveRow & { invoice_date: string | false }>(
+  const fields = [...MOVE_FIELDS, 'invoice_date'];
+  type Candidate = MoveRow & { invoice_date: string | false };
+  // the exact reference first, so a partner's many newer bills cannot push the right one off the list
+  const exact = await odoo
+    .searchRead<Candidate>(
       'account.move',
-      domain,
-      [...MOVE_FIELDS, 'invoice_date'],
+      [
+        ['move_type', '=', expected.moveType],
+        ['state', '!=', 'cancel'],
+        ['ref', '=', expected.ref],
+      ],
+      fields,
       { limit: CANDIDATE_LIMIT, order: 'id desc' },
     )
     .catch(rethrowOdoo);
+  const near = await odoo
+    .searchRead<Candidate>('account.move', domain, fields, { limit: CANDIDATE_LIMIT, order: 'id desc' })
+    .catch(rethrowOdoo);
+  const moves = [...exact, ...near.filter((m) => !exact.some((e) => e.id === m.id))].slice(
+    0,
+    CANDIDATE_LIMIT,
+  );
   const candidates = moves.map((move) => ({
     odooId: move.id,
     name: move.name || null,

@@ -18,7 +18,9 @@ export const updateThresholdsInput = z
     timeZone: z
       .string()
       .trim()
-      .refine(isValidTimeZone, 'Choose a time zone from the list, e.g. Europe/London or Australia/Sydney.'),
+      .refine(isValidTimeZone, 'Choose a time zone from the list, e.g. Europe/London or Australia/Sydney.')
+      // the zone's canonical IANA name ("utc" → "UTC"), the spelling PostgreSQL's zone list has
+      .transform((zone) => new Intl.DateTimeFormat('en-GB', { timeZone: zone }).resolvedOptions().timeZone),
   })
   .strict();
 

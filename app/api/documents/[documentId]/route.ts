@@ -1,5 +1,4 @@
-import { createContextFromRequest } from '@/server/api/context';
-import { hasPermission } from '@/server/auth/permissions';
+import { guardRoute } from '@/server/api/route-guard';
 import { idInput } from '@/server/lib/validation';
 import { documentErrorResponse } from '@/server/modules/documents/document-http';
 import { readDocumentForDownload } from '@/server/modules/documents/document.service';
@@ -16,10 +15,9 @@ export async function GET(
   { params }: { params: Promise<{ documentId: string }> },
 ): Promise<Response> {
   const { documentId } = await params;
-  const ctx = await createContextFromRequest(req);
-  if (!ctx.actor) return Response.json({ error: 'Please sign in.' }, { status: 401 });
-  if (!hasPermission(ctx.actor.role, 'document.read'))
-    return Response.json({ error: 'You do not have permission to do that.' }, { status: 403 });
+  const guard = await guardRoute(req, 'document.read');
+  if (!guard.ok) return guard.response;
+  const { ctx } = guard;
   const parsed = idInput.safeParse(documentId);
   if (!parsed.success) return Response.json({ error: 'Document not found.' }, { status: 404 });
   try {

@@ -1,5 +1,4 @@
-import { createContextFromRequest } from '@/server/api/context';
-import { hasPermission } from '@/server/auth/permissions';
+import { guardRoute } from '@/server/api/route-guard';
 import { idInput } from '@/server/lib/validation';
 import { renderCertificatePdf } from '@/server/modules/claims/claim-certificate.pdf';
 import { getClaimCertificate } from '@/server/modules/claims/claim.queries';
@@ -17,10 +16,9 @@ export async function GET(
   { params }: { params: Promise<{ claimId: string }> },
 ): Promise<Response> {
   const { claimId } = await params;
-  const ctx = await createContextFromRequest(req);
-  if (!ctx.actor) return Response.json({ error: 'Please sign in.' }, { status: 401 });
-  if (!hasPermission(ctx.actor.role, 'claim.read'))
-    return Response.json({ error: 'You do not have permission to do that.' }, { status: 403 });
+  const guard = await guardRoute(req, 'claim.read');
+  if (!guard.ok) return guard.response;
+  const { ctx } = guard;
   const parsed = idInput.safeParse(claimId);
   const certificate = parsed.success ? await getClaimCertificate(ctx.db, ctx.actor, parsed.data) : null;
   if (!certificate)
