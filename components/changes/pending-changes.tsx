@@ -1,7 +1,8 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
+import { createColumnHelper, getCoreRowModel, useReactTable } from '@tanstack/react-table';
+import { PlainTable } from '@/components/data-table/plain-table';
 import { useMemo, useState } from 'react';
 import { useStepUp } from '@/components/mfa/step-up';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
@@ -171,30 +172,7 @@ export function PendingChanges() {
         />
       ) : (
         <Card>
-          <table className="w-full text-left text-sm" data-testid="pending-changes">
-            <thead>
-              {table.getHeaderGroups().map((group) => (
-                <tr key={group.id} className="border-b border-slate-200 text-xs uppercase text-slate-500">
-                  {group.headers.map((header) => (
-                    <th key={header.id} className="px-2 py-2 font-medium">
-                      {flexRender(header.column.columnDef.header, header.getContext())}
-                    </th>
-                  ))}
-                </tr>
-              ))}
-            </thead>
-            <tbody>
-              {table.getRowModel().rows.map((row) => (
-                <tr key={row.id} className="border-b border-slate-100 align-top">
-                  {row.getVisibleCells().map((cell) => (
-                    <td key={cell.id} className="px-2 py-2">
-                      {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <PlainTable table={table} testId="pending-changes" />
         </Card>
       )}
     </div>

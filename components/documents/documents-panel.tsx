@@ -1,7 +1,8 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
+import { createColumnHelper, getCoreRowModel, useReactTable } from '@tanstack/react-table';
+import { PlainTable } from '@/components/data-table/plain-table';
 import { useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
 import { Button } from '@/components/ui/button';
@@ -152,34 +153,7 @@ export function DocumentsPanel({
         {list.data && list.data.documents.length === 0 ? (
           <p className="text-sm text-slate-600">No documents yet.</p>
         ) : null}
-        {list.data && list.data.documents.length > 0 ? (
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm" data-testid="documents">
-              <thead>
-                {table.getHeaderGroups().map((group) => (
-                  <tr key={group.id} className="border-b border-slate-200 text-xs text-slate-600">
-                    {group.headers.map((header) => (
-                      <th key={header.id} scope="col" className="px-2 py-1.5 font-medium">
-                        {flexRender(header.column.columnDef.header, header.getContext())}
-                      </th>
-                    ))}
-                  </tr>
-                ))}
-              </thead>
-              <tbody>
-                {table.getRowModel().rows.map((row) => (
-                  <tr key={row.id} className="border-b border-slate-100">
-                    {row.getVisibleCells().map((cell) => (
-                      <td key={cell.id} className="px-2 py-1.5">
-                        {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                      </td>
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : null}
+        {list.data && list.data.documents.length > 0 ? <PlainTable table={table} testId="documents" /> : null}
         {canUpload ? (
           <form onSubmit={onUpload} className="flex flex-wrap items-end gap-3" aria-label="Upload a document">
             <Field label="What it is" htmlFor={kindId}>

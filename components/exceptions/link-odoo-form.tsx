@@ -1,7 +1,8 @@
 'use client';
 
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
+import { createColumnHelper, getCoreRowModel, useReactTable } from '@tanstack/react-table';
+import { PlainTable } from '@/components/data-table/plain-table';
 import { useMemo, useState, type FormEvent } from 'react';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
 import { Button } from '@/components/ui/button';
@@ -112,30 +113,7 @@ export function LinkOdooForm({
                   {candidates.data.expected.amount ? `, total ${candidates.data.expected.amount}` : ''}. Only
                   an exact match can be linked.
                 </p>
-                <table className="w-full text-left text-sm" data-testid="link-candidates">
-                  <thead>
-                    {table.getHeaderGroups().map((group) => (
-                      <tr key={group.id} className="border-b border-slate-200 text-xs text-slate-600">
-                        {group.headers.map((header) => (
-                          <th key={header.id} scope="col" className="px-2 py-1.5 font-medium">
-                            {flexRender(header.column.columnDef.header, header.getContext())}
-                          </th>
-                        ))}
-                      </tr>
-                    ))}
-                  </thead>
-                  <tbody>
-                    {table.getRowModel().rows.map((row) => (
-                      <tr key={row.id} className="border-b border-slate-100 align-top">
-                        {row.getVisibleCells().map((cell) => (
-                          <td key={cell.id} className="px-2 py-1.5">
-                            {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                          </td>
-                        ))}
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <PlainTable table={table} testId="link-candidates" />
               </div>
             )
           ) : null}

@@ -153,6 +153,35 @@ const timing = t.middleware(async ({ next, path, type, ctx }) => {
 });
 
 /**
+ * The gates every request for data passes, in one place: a signed-in actor, the permission, and no
+ * session still owing a new password (an admin's one-time password) or a second factor its role
+ * requires. `procedure` throws the refusal; file routes answer it as HTTP (server/api/route-guard.ts).
+ */
+export function sessionGate(
+  ctx: Context,
+  permission: Permission,
+): { code: 'UNAUTHORIZED' | 'FORBIDDEN'; message: string } | null {
+  if (!ctx.actor)
+    return {
+      code: 'UNAUTHORIZED',
+      message:
+        ctx.anonymousReason === 'revoked' || ctx.anonymousReason === 'expired'
+          ? 'Your session has ended. Please sign in again.'
+          : 'Please sign in.',
+    };
+  if (!hasPermission(ctx.actor.role, permission))
+    return { code: 'FORBIDDEN', message: 'You do not have permission to do that.' };
+  if (ctx.passwordChangeRequired && !ALLOWED_BEFORE_PASSWORD_CHANGE.includes(permission))
+    return {
+      code: 'FORBIDDEN',
+      message: 'Choose a new password first: the one you signed in with was a one-time password.',
+    };
+  if (ctx.mfaEnrolmentRequired && !ALLOWED_BEFORE_ENROLMENT.includes(permission))
+    return { code: 'FORBIDDEN', message: 'Set up two-step sign-in first (it is required for your role).' };
+  return null;
+}
+
+/**
  * Every procedure is built from this factory and names its permission; the router test walks the
  * app router and fails on any procedure without one. No procedure is public.
  */
@@ -162,30 +191,9 @@ export function procedure(permission: Permission) {
     .use(timing)
     .use(errorMapping)
     .use(({ ctx, next }) => {
-      if (!ctx.actor) {
-        throw new TRPCError({
-          code: 'UNAUTHORIZED',
-          message:
-            ctx.anonymousReason === 'revoked' || ctx.anonymousReason === 'expired'
-              ? 'Your session has ended. Please sign in again.'
-              : 'Please sign in.',
-        });
-      }
-      if (!hasPermission(ctx.actor.role, permission)) {
-        throw new TRPCError({ code: 'FORBIDDEN', message: 'You do not have permission to do that.' });
-      }
-      if (ctx.passwordChangeRequired && !ALLOWED_BEFORE_PASSWORD_CHANGE.includes(permission)) {
-        throw new TRPCError({
-          code: 'FORBIDDEN',
-          message: 'Choose a new password first: the one you signed in with was a one-time password.',
-        });
-      }
-      if (ctx.mfaEnrolmentRequired && !ALLOWED_BEFORE_ENROLMENT.includes(permission)) {
-        throw new TRPCError({
-          code: 'FORBIDDEN',
-          message: 'Set up two-step sign-in first (it is required for your role).',
-        });
-      }
+      const refusal = sessionGate(ctx, permission);
+      if (refusal || !ctx.actor)
+        throw new TRPCError(refusal ?? { code: 'UNAUTHORIZED', message: 'Please sign in.' });
       return next({ ctx: { ...ctx, actor: ctx.actor } });
     });
 }
