@@ -26,6 +26,8 @@ export const demo = {
   pm: 'pm@northbeam.example',
   finance: 'finance@northbeam.example',
   exec: 'exec@northbeam.example',
+  /** Keystone Groundworks' subcontractor portal login (issue 19). */
+  sub: 'claims@keystone-groundworks.example',
 } as const;
 
 /** The roles that must have a second factor (server/auth/session.ts MFA_REQUIRED_ROLES). */

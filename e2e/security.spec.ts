@@ -32,6 +32,7 @@ const emailOfRole: Record<Role, string> = {
   project_manager: demo.pm,
   finance: demo.finance,
   executive: demo.exec,
+  subcontractor: demo.sub,
 };
 const queryPaths = listProcedures()
   .filter((p) => p.type === 'query')

@@ -26,6 +26,8 @@ export default async function PortalLayout({ children }: { children: ReactNode }
   // a role that needs a second factor this session has not proved: enrol first (tRPC refuses the rest too)
   if (resolution.mfaEnrolmentRequired) redirect('/two-step');
   const actor = resolution.actor;
+  // a subcontractor's pages are the subcontractor portal's, never the contractor's (issue 19)
+  if (actor.role === 'subcontractor') redirect('/sub');
   const odoo = odooModeLabel();
   return (
     <CurrentUserProvider userId={actor.id}>

@@ -81,6 +81,11 @@ export const claims = pgTable(
     netToDateAmount: numeric('net_to_date_amount', { precision: 14, scale: 2 }),
     dueAmount: numeric('due_amount', { precision: 14, scale: 2 }),
     rejectionReason: text('rejection_reason'),
+    /** The subcontractor's own invoice number for this application (issue 19). */
+    vendorInvoiceNumber: text('vendor_invoice_number'),
+    /** When the submitting subcontractor made the declaration (a claim they submit carries one). */
+    declaredAt: timestamp('declared_at', { withTimezone: true }),
+    declaredById: uuid('declared_by_id').references(() => users.id),
     createdById: uuid('created_by_id')
       .notNull()
       .references(() => users.id),

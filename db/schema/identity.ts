@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import {
   boolean,
+  char,
+  check,
   index,
   integer,
   pgEnum,
@@ -12,6 +14,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { organisations } from './organisation';
+import { partners } from './partners';
 import { projects } from './projects';
 
 export const roleEnum = pgEnum('role', [
@@ -20,6 +23,7 @@ export const roleEnum = pgEnum('role', [
   'finance',
   'executive',
   'admin',
+  'subcontractor',
 ]);
 
 export const users = pgTable(
@@ -40,10 +44,64 @@ export const users = pgTable(
     mustChangePassword: boolean('must_change_password').notNull().default(false),
     version: integer('version').notNull().default(1),
     lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
+    /**
+     * A subcontractor contact's vendor (issue 19): set exactly when the role is 'subcontractor'. Every
+     * record such a user reads or writes is scoped to this vendor (server/auth/policy.ts).
+     */
+    vendorId: uuid('vendor_id').references(() => partners.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [uniqueIndex('users_email_unique').on(sql`lower(${table.email})`)],
+  (table) => [
+    uniqueIndex('users_email_unique').on(sql`lower(${table.email})`),
+    index('users_vendor_idx')
+      .on(table.vendorId)
+      .where(sql`${table.vendorId} IS NOT NULL`),
+    // ::text, not the enum literal: a value added by ALTER TYPE cannot be used in the transaction
+    // that adds it, and drizzle applies all pending migrations in one transaction.
+    check(
+      'users_vendor_iff_subcontractor',
+      sql`(${table.role}::text = 'subcontractor') = (${table.vendorId} IS NOT NULL)`,
+    ),
+  ],
+);
+
+/**
+ * An invitation for a vendor's contact to the subcontractor portal (issue 19): single use, valid for
+ * seven days. Only the SHA-256 of the token is stored; the token itself is only in the email.
+ */
+export const vendorInvitations = pgTable(
+  'vendor_invitations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organisationId: uuid('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    vendorId: uuid('vendor_id')
+      .notNull()
+      .references(() => partners.id),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    tokenSha256: char('token_sha256', { length: 64 }).notNull(),
+    invitedById: uuid('invited_by_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    acceptedUserId: uuid('accepted_user_id').references(() => users.id),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    revokedById: uuid('revoked_by_id').references(() => users.id),
+  },
+  (table) => [
+    uniqueIndex('vendor_invitations_token_unique').on(table.tokenSha256),
+    index('vendor_invitations_vendor_idx').on(table.vendorId, table.createdAt),
+    check(
+      'vendor_invitations_accepted',
+      sql`(${table.acceptedAt} IS NULL) = (${table.acceptedUserId} IS NULL)`,
+    ),
+    check('vendor_invitations_expiry', sql`${table.expiresAt} > ${table.createdAt}`),
+  ],
 );
 
 export const projectMembers = pgTable(

@@ -31,6 +31,11 @@ export const partners = pgTable(
     isCustomer: boolean('is_customer').notNull().default(false),
     insuranceExpiresOn: date('insurance_expires_on'),
     licenceExpiresOn: date('licence_expires_on'),
+    /**
+     * Plumbline's own switch for the vendor (issue 19): while false its portal contacts cannot sign in
+     * (every request re-checks it) and no invitation is issued or accepted.
+     */
+    isActive: boolean('is_active').notNull().default(true),
     bankAccountName: text('bank_account_name'),
     bankAccountNumber: text('bank_account_number'),
     odooWriteDate: timestamp('odoo_write_date', { withTimezone: true }),

@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { inArray, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { costCodes, organisations, projectMembers, projects, users } from '@/db/schema';
+import { costCodes, organisations, partners, projectMembers, projects, users } from '@/db/schema';
 import { hashPassword } from '@/server/auth/password';
 import type { Actor } from '@/server/auth/actor';
 import { recordAudit } from '@/server/modules/audit/audit.service';
-import { DEMO_CUSTOMERS, DEMO_PROJECTS } from '@/tools/odoo-sim/demo-data';
+import { DEMO_CUSTOMERS, DEMO_PROJECTS, DEMO_VENDORS } from '@/tools/odoo-sim/demo-data';
 import { seedDemoCostForecasts } from './demo-cost-forecasts';
 import { seedDemoMilestones } from './demo-milestones';
-import { demoUsers } from './demo-users';
+import { demoSubcontractorLogins, demoUsers } from './demo-users';
 
-export { demoUsers };
+export { demoSubcontractorLogins, demoUsers };
 
 /**
  * The demo contractor a newcomer meets on first `npm start`. Project codes, names, clients, contract
@@ -177,6 +177,30 @@ export async function seedDemoOrganisation(db: Db, options: { password?: string 
         if (projectId) await tx.insert(projectMembers).values({ projectId, userId: row.id });
       }
     }
+    // the demo vendors, as entered before the first pull (which adopts them by name), each with a
+    // subcontractor portal login (issue 19)
+    for (const vendor of DEMO_VENDORS) {
+      const [row] = await tx
+        .insert(partners)
+        .values({
+          organisationId: organisation.id,
+          name: vendor.name,
+          ref: vendor.ref,
+          vat: vendor.vat,
+          isVendor: true,
+        })
+        .returning({ id: partners.id });
+      const login = demoSubcontractorLogins.find((l) => l.vendorRef === vendor.ref);
+      if (!row || !login) continue;
+      await tx.insert(users).values({
+        organisationId: organisation.id,
+        email: login.email,
+        name: login.name,
+        role: 'subcontractor',
+        vendorId: row.id,
+        passwordHash,
+      });
+    }
     await seedDemoCostForecasts(tx, projectIds, people);
     await seedDemoMilestones(tx, projectIds, people);
   });
@@ -195,7 +219,7 @@ export async function resetDemoPasswords(
   const generatedPassword = !options.password;
   const password = options.password ?? `demo-${randomBytes(9).toString('base64url')}`;
   const passwordHash = await hashPassword(password);
-  const emails = demoUsers.map((user) => user.email);
+  const emails = [...demoUsers, ...demoSubcontractorLogins].map((user) => user.email);
   const reset = await db.transaction(async (tx) => {
     const rows = await tx
       .update(users)

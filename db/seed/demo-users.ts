@@ -25,3 +25,17 @@ export const demoUsers: { email: string; name: string; role: Role; projects: str
     projects: ['P-1001', 'P-1003'],
   },
 ];
+
+/**
+ * One subcontractor portal login per demo vendor (issue 19), matched to the vendor by its reference.
+ * The seed creates the vendors themselves too (as Plumbline would before its first pull); the first
+ * pull adopts them by name.
+ */
+export const demoSubcontractorLogins: { email: string; name: string; vendorRef: string }[] = [
+  { email: 'claims@keystone-groundworks.example', name: 'Liam Carter', vendorRef: 'V-1001' },
+  { email: 'claims@brightline-electrical.example', name: 'Sofia Marsh', vendorRef: 'V-1002' },
+  { email: 'claims@ridgeway-steel.example', name: 'Owen Price', vendorRef: 'V-1003' },
+  { email: 'claims@clearwater-mech.example', name: 'Nadia Rahman', vendorRef: 'V-1004' },
+  { email: 'claims@summit-roofing.example', name: 'Callum Hughes', vendorRef: 'V-1005' },
+  { email: 'claims@oakfield-joinery.example', name: 'Isla Bennett', vendorRef: 'V-1006' },
+];

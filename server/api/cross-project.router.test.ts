@@ -51,10 +51,15 @@ const isEmptyPage = (json: string) => {
   return Array.isArray(page.rows) && page.rows.length === 0 && page.total === 0;
 };
 
+// a subcontractor's "project" is its vendor: the outsider is another vendor's contact
 const outsiderOf = (role: Role): Actor | undefined =>
-  ({ quantity_surveyor: world.org.actors.qs, project_manager: world.org.actors.pm })[
-    role as 'quantity_surveyor' | 'project_manager'
-  ];
+  (
+    ({
+      quantity_surveyor: world.org.actors.qs,
+      project_manager: world.org.actors.pm,
+      subcontractor: world.org.actors.sub,
+    }) as Partial<Record<Role, Actor>>
+  )[role];
 const insiderOf = (role: Role): Actor =>
   ({
     quantity_surveyor: world.org.actors.qs2,
@@ -62,6 +67,7 @@ const insiderOf = (role: Role): Actor =>
     finance: world.org.actors.finance,
     executive: world.org.actors.exec,
     admin: world.org.actors.admin,
+    subcontractor: world.target.subcontractor,
   })[role];
 
 describe('cross-project access', () => {
@@ -77,6 +83,13 @@ describe('cross-project access', () => {
         continue;
       }
       expect(ids, role).not.toContain(outsider.id);
+      if (role === 'subcontractor') {
+        // never a project member: the insider is the target vendor's contact, the outsider another vendor's
+        expect(ids, role).not.toContain(insiderOf(role).id);
+        expect(insiderOf(role).vendorId).toBe(world.target.vendorId);
+        expect(outsider.vendorId).not.toBe(world.target.vendorId);
+        continue;
+      }
       expect(ids, role).toContain(insiderOf(role).id);
     }
   });

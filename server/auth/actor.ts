@@ -7,4 +7,9 @@ export type Actor = {
   email: string;
   name: string;
   role: Role;
+  /**
+   * A subcontractor's vendor (issue 19); null/absent for the contractor's own people. A subcontractor
+   * without one sees nothing (server/auth/policy.ts fails closed).
+   */
+  vendorId?: string | null;
 };

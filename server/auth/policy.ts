@@ -16,8 +16,13 @@ export function seesAllProjects(actor: Actor): boolean {
   return ORGANISATION_WIDE.includes(actor.role);
 }
 
-/** A WHERE fragment limiting rows to the actor's projects; organisation-wide roles see every one. */
+/**
+ * A WHERE fragment limiting rows to the actor's projects; organisation-wide roles see every one. A
+ * subcontractor sees no project: what they read is scoped to their vendor (vendorScope), through the
+ * portal module's own queries, never through the internal ones.
+ */
 export function projectScope(actor: Actor, projectIdColumn: AnyColumn | SQL): SQL {
+  if (actor.role === 'subcontractor') return sql`false`;
   if (seesAllProjects(actor)) return sql`true`;
   return sql`${projectIdColumn} IN (SELECT ${projectMembers.projectId} FROM ${projectMembers} WHERE ${projectMembers.userId} = ${actor.id})`;
 }
@@ -36,6 +41,36 @@ export async function assertProjectVisible(db: DbOrTx, actor: Actor, projectId: 
     )
     .limit(1);
   if (!row) throw new DomainError('NOT_FOUND', 'Project not found.');
+}
+
+/**
+ * The records of one vendor (a subcontract's, a claim's through its subcontract) that the actor may
+ * act on as that vendor: a subcontractor, only their own vendor's; nobody else through this door.
+ * Fails closed (a subcontractor without a vendor sees nothing).
+ */
+export function vendorScope(actor: Actor, vendorIdColumn: AnyColumn | SQL): SQL {
+  if (actor.role !== 'subcontractor' || !actor.vendorId) return sql`false`;
+  return sql`${vendorIdColumn} = ${actor.vendorId}`;
+}
+
+/**
+ * May the actor act on this subcontract's claims? The contractor's people: when they see its project;
+ * a subcontractor: when it is their vendor's. Anything else is NOT_FOUND, never FORBIDDEN.
+ */
+export async function assertSubcontractVisible(
+  db: DbOrTx,
+  actor: Actor,
+  subcontract: { projectId: string; vendorId: string },
+): Promise<void> {
+  if (actor.role !== 'subcontractor') return assertProjectVisible(db, actor, subcontract.projectId);
+  if (!actor.vendorId || subcontract.vendorId !== actor.vendorId)
+    throw new DomainError('NOT_FOUND', 'Subcontract not found.');
+  const [row] = await db
+    .select({ id: projects.id })
+    .from(projects)
+    .where(and(eq(projects.id, subcontract.projectId), eq(projects.organisationId, actor.organisationId)))
+    .limit(1);
+  if (!row) throw new DomainError('NOT_FOUND', 'Subcontract not found.');
 }
 
 // Segregation of duties on approval steps (no self-approval, one step per person) lives with the

@@ -1,4 +1,11 @@
-export const roles = ['quantity_surveyor', 'project_manager', 'finance', 'executive', 'admin'] as const;
+export const roles = [
+  'quantity_surveyor',
+  'project_manager',
+  'finance',
+  'executive',
+  'admin',
+  'subcontractor',
+] as const;
 export type Role = (typeof roles)[number];
 
 export const roleLabels: Record<Role, string> = {
@@ -7,8 +14,14 @@ export const roleLabels: Record<Role, string> = {
   finance: 'Finance',
   executive: 'Executive',
   admin: 'Administrator',
+  subcontractor: 'Subcontractor',
 };
 
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (roles as readonly string[]).includes(value);
 }
+
+/** The contractor's own people; a subcontractor is an outside user scoped to one vendor (issue 19). */
+export const internalRoles = roles.filter(
+  (role): role is Exclude<Role, 'subcontractor'> => role !== 'subcontractor',
+);

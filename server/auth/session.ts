@@ -1,7 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { JWT } from 'next-auth/jwt';
 import type { Db, DbOrTx } from '@/db/client';
-import { organisationSecurity, users, userSessions } from '@/db/schema';
+import { organisationSecurity, partners, users, userSessions } from '@/db/schema';
 import { env } from '@/server/env';
 import type { Actor } from './actor';
 import { isRole, type Role } from './roles';
@@ -47,6 +47,8 @@ export async function resolveActor(
       email: users.email,
       name: users.name,
       role: users.role,
+      vendorId: users.vendorId,
+      vendorActive: partners.isActive,
       isActive: users.isActive,
       sessionVersion: users.sessionVersion,
       mustChangePassword: users.mustChangePassword,
@@ -59,11 +61,15 @@ export async function resolveActor(
       and(eq(userSessions.userId, users.id), eq(userSessions.id, claims.sid), isNull(userSessions.revokedAt)),
     )
     .leftJoin(organisationSecurity, eq(organisationSecurity.organisationId, users.organisationId))
+    .leftJoin(partners, eq(partners.id, users.vendorId))
     .where(eq(users.id, claims.uid))
     .limit(1);
   if (!user || !user.isActive || user.sessionVersion !== claims.sv || !isRole(user.role)) {
     return { actor: null, reason: 'revoked' };
   }
+  // a subcontractor's sessions end with their vendor's (deactivating the vendor signs every contact out)
+  if (user.role === 'subcontractor' && (!user.vendorId || user.vendorActive !== true))
+    return { actor: null, reason: 'revoked' };
   return {
     actor: {
       id: user.id,
@@ -71,6 +77,7 @@ export async function resolveActor(
       email: user.email,
       name: user.name,
       role: user.role,
+      vendorId: user.vendorId,
     },
     sessionId: claims.sid,
     mfaVerifiedAt: user.mfaVerifiedAt,

@@ -12,7 +12,7 @@ import type { Context } from '@/server/api/trpc';
 export const TEST_PASSWORD = 'correct-horse-battery-staple';
 
 export type SeededOrg = {
-  actors: Record<'admin' | 'qs' | 'pm' | 'finance' | 'exec' | 'qs2' | 'pm2', Actor>;
+  actors: Record<'admin' | 'qs' | 'pm' | 'finance' | 'exec' | 'qs2' | 'pm2' | 'sub', Actor>;
   projectIds: Record<string, string>;
 };
 
@@ -29,6 +29,7 @@ export async function seedTestOrganisation(db: Db): Promise<SeededOrg> {
       email: row.email,
       name: row.name,
       role: row.role,
+      vendorId: row.vendorId,
     };
   };
   const projectRows = await db.select({ id: projects.id, code: projects.code }).from(projects);
@@ -41,6 +42,8 @@ export async function seedTestOrganisation(db: Db): Promise<SeededOrg> {
       exec: byEmail('exec@northbeam.example'),
       qs2: byEmail('qs2@northbeam.example'),
       pm2: byEmail('pm2@northbeam.example'),
+      /** Keystone Groundworks' portal login (a demo vendor with no subcontract until a test gives it one). */
+      sub: byEmail('claims@keystone-groundworks.example'),
     },
     projectIds: Object.fromEntries(projectRows.map((row) => [row.code, row.id])),
   };

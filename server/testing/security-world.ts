@@ -2,6 +2,7 @@ import { uploadDocument } from '@/server/modules/documents/document.service';
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
+import type { Actor } from '@/server/auth/actor';
 import {
   changeOrders,
   claims,
@@ -46,6 +47,8 @@ export type SecurityWorld = {
   spareUserVersion: number;
   pullRunId: string;
   target: {
+    /** The target vendor's subcontractor login (the insider for the portal's procedures). */
+    subcontractor: Actor;
     projectId: string;
     costCodeId: string;
     otherCostCodeId: string;
@@ -91,6 +94,7 @@ export function fakeSecurityWorld(): SecurityWorld {
         exec: actor('executive'),
         qs2: actor('quantity_surveyor'),
         pm2: actor('project_manager'),
+        sub: { ...actor('subcontractor'), vendorId: id() },
       },
       projectIds: { 'P-1001': id(), 'P-1002': id(), 'P-1003': id() },
     },
@@ -98,6 +102,7 @@ export function fakeSecurityWorld(): SecurityWorld {
     spareUserVersion: 1,
     pullRunId: id(),
     target: {
+      subcontractor: { ...actor('subcontractor'), vendorId: id() },
       projectId: id(),
       costCodeId: id(),
       otherCostCodeId: id(),
@@ -265,6 +270,18 @@ export async function seedSecurityWorld(db: Db): Promise<SecurityWorld> {
       passwordHash: 'x',
     })
     .returning();
+  // the target vendor's portal login: sees the target's subcontract and claims as its vendor
+  const [contact] = await db
+    .insert(users)
+    .values({
+      organisationId: owner.organisationId,
+      email: `contact.${MARK}@keystone-piling.example`,
+      name: 'Piling Contact',
+      role: 'subcontractor',
+      vendorId: vendor!.id,
+      passwordHash: 'x',
+    })
+    .returning();
 
   const versionOf = async (
     table:
@@ -291,6 +308,14 @@ export async function seedSecurityWorld(db: Db): Promise<SecurityWorld> {
     spareUserVersion: spare!.version,
     pullRunId: run!.id,
     target: {
+      subcontractor: {
+        id: contact!.id,
+        organisationId: contact!.organisationId,
+        email: contact!.email,
+        name: contact!.name,
+        role: 'subcontractor',
+        vendorId: vendor!.id,
+      },
       projectId,
       costCodeId: code!.id,
       otherCostCodeId: otherCode!.id,
