@@ -9,10 +9,10 @@ import { Button } from '@/components/ui/button';
 import { Alert, Badge, Card } from '@/components/ui/feedback';
 import { Field, Input, Select } from '@/components/ui/field';
 import { formatDateTime } from '@/components/ui/format';
-import { roleLabels, roles, type Role } from '@/server/auth/roles';
+import { internalRoles, roleLabels, type InternalRole, type Role } from '@/server/auth/roles';
 import type { UserListRow } from '@/server/modules/users/user.schemas';
 
-const roleOptions = roles.map((role) => ({ value: role, label: roleLabels[role] }));
+const roleOptions = internalRoles.map((role) => ({ value: role, label: roleLabels[role] }));
 
 const columns: ColumnDef<UserListRow>[] = [
   { accessorKey: 'name', header: 'Name', meta: { filter: 'text' } },
@@ -88,7 +88,7 @@ function CreateUserForm({ onDone }: { onDone: () => void }) {
     create.mutate({
       name: String(form.get('name') ?? ''),
       email: String(form.get('email') ?? ''),
-      role: String(form.get('role') ?? '') as Role,
+      role: String(form.get('role') ?? '') as InternalRole,
       password: String(form.get('password') ?? ''),
       projectIds: selected,
     });

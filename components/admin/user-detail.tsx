@@ -8,7 +8,7 @@ import { Button } from '@/components/ui/button';
 import { Alert, Badge, Card, EmptyState, PageHeader } from '@/components/ui/feedback';
 import { Field, Input, Select } from '@/components/ui/field';
 import { formatDateTime } from '@/components/ui/format';
-import { roleLabels, roles, type Role } from '@/server/auth/roles';
+import { internalRoles, roleLabels, type InternalRole } from '@/server/auth/roles';
 
 export function UserDetail({ userId }: { userId: string }) {
   const trpc = useTRPC();
@@ -89,7 +89,8 @@ export function UserDetail({ userId }: { userId: string }) {
       userId,
       version: u.version,
       name: String(form.get('name')),
-      role: String(form.get('role')) as Role,
+      // a subcontractor's role is its vendor's, never edited here
+      role: u.role === 'subcontractor' ? undefined : (String(form.get('role')) as InternalRole),
     });
   }
   function onResetPassword(event: FormEvent<HTMLFormElement>) {
@@ -138,15 +139,22 @@ export function UserDetail({ userId }: { userId: string }) {
               <Field label="Name" htmlFor="name">
                 <Input id="name" name="name" defaultValue={u.name} required />
               </Field>
-              <Field label="Role" htmlFor="role">
-                <Select id="role" name="role" defaultValue={u.role}>
-                  {roles.map((role) => (
-                    <option key={role} value={role}>
-                      {roleLabels[role]}
-                    </option>
-                  ))}
-                </Select>
-              </Field>
+              {u.role === 'subcontractor' ? (
+                <p className="text-sm text-slate-600">
+                  Subcontractor: a vendor&apos;s portal login. Its access is managed on the vendor&apos;s
+                  page.
+                </p>
+              ) : (
+                <Field label="Role" htmlFor="role">
+                  <Select id="role" name="role" defaultValue={u.role}>
+                    {internalRoles.map((role) => (
+                      <option key={role} value={role}>
+                        {roleLabels[role]}
+                      </option>
+                    ))}
+                  </Select>
+                </Field>
+              )}
               <Button type="submit" disabled={update.isPending}>
                 Save
               </Button>

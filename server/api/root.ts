@@ -11,6 +11,7 @@ import { odooRouter } from './routers/odoo.router';
 import { pendingChangeRouter } from './routers/pending-change.router';
 import { operationsRouter } from './routers/operations.router';
 import { portfolioRouter } from './routers/portfolio.router';
+import { portalRouter, vendorAccessRouter } from './routers/portal.router';
 import { projectRouter } from './routers/project.router';
 import { sessionRouter } from './routers/session.router';
 import { settingsRouter } from './routers/settings.router';
@@ -37,6 +38,8 @@ export const appRouter = createTRPCRouter({
   cost: costRouter,
   portfolio: portfolioRouter,
   documents: documentRouter,
+  portal: portalRouter,
+  vendorAccess: vendorAccessRouter,
 });
 
 export type AppRouter = typeof appRouter;

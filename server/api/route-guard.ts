@@ -1,5 +1,5 @@
 import type { Actor } from '@/server/auth/actor';
-import type { Permission } from '@/server/auth/permissions';
+import { hasPermission, type Permission } from '@/server/auth/permissions';
 import { createContextFromRequest } from './context';
 import { sessionGate } from './trpc';
 
@@ -9,12 +9,15 @@ import { sessionGate } from './trpc';
  */
 export async function guardRoute(
   req: Request,
-  permission: Permission,
+  /** One permission, or several any one of which lets the actor through (a route shared by the portal). */
+  permissions: Permission | readonly Permission[],
 ): Promise<
   | { ok: true; ctx: Awaited<ReturnType<typeof createContextFromRequest>> & { actor: Actor } }
   | { ok: false; response: Response }
 > {
   const ctx = await createContextFromRequest(req);
+  const options: readonly Permission[] = typeof permissions === 'string' ? [permissions] : permissions;
+  const permission = options.find((p) => ctx.actor && hasPermission(ctx.actor.role, p)) ?? options[0]!;
   const refusal = sessionGate(ctx, permission);
   if (refusal || !ctx.actor)
     return {

@@ -11,18 +11,20 @@ const PM = 'project_manager';
 const FIN = 'finance';
 const EXEC = 'executive';
 const ADMIN = 'admin';
+/** A vendor's contact (issue 19): reaches only the subcontractor portal's procedures and their own session. */
+const SUB = 'subcontractor';
 const EVERYONE = [QS, PM, FIN, EXEC, ADMIN] as const;
 const PROJECT_PEOPLE = [QS, PM, FIN, EXEC] as const;
 
 export const permissionTable = {
-  'session.read': EVERYONE,
+  'session.read': [...EVERYONE, SUB],
   /** One's own second factor: status, enrolment, step-up. */
-  'mfa.self': EVERYONE,
+  'mfa.self': [...EVERYONE, SUB],
   /** Resetting someone's second factor is dual-controlled: an admin asks, another admin or an executive confirms. */
   'mfa.reset_request': [ADMIN],
   'mfa.reset_confirm': [ADMIN, EXEC],
   /** Choosing one's own password (the only thing left to do after an admin's one-time reset). */
-  'session.change_password': EVERYONE,
+  'session.change_password': [...EVERYONE, SUB],
   /**
    * Dual control (DOMAIN §1): the people who ask for or confirm changes of vendor bank details and
    * compliance dates, approver-role grants and MFA resets. Which kinds each may ask for or decide is
@@ -70,8 +72,19 @@ export const permissionTable = {
    * documents a person reads or adds is decided by that record's own read and edit permissions and
    * project scope (document-access.ts).
    */
-  'document.read': PROJECT_PEOPLE,
-  'document.write': PROJECT_PEOPLE,
+  'document.read': [...PROJECT_PEOPLE, SUB],
+  'document.write': [...PROJECT_PEOPLE, SUB],
+  /**
+   * The subcontractor portal (issue 19): a subcontractor reads their own vendor's subcontracts, claims,
+   * certificates and payment status, and writes their own draft claims. Scoped to the vendor by
+   * server/auth/policy.ts (vendorScope); what they read is the portal module's own projection.
+   */
+  'portal.read': [SUB],
+  'portal.claim.write': [SUB],
+  /** Inviting a vendor's contact to the portal, and seeing who has access. */
+  'vendor.invite': [FIN, QS],
+  /** Revoking an invitation, deactivating a contact or the vendor's portal access. */
+  'vendor.manage_access': [FIN],
   'claim.read': PROJECT_PEOPLE,
   'claim.create': [QS, PM],
   'claim.edit': [QS, PM],

@@ -54,6 +54,20 @@ export function vendorScope(actor: Actor, vendorIdColumn: AnyColumn | SQL): SQL 
 }
 
 /**
+ * Which subcontracts and claims the actor sees: the contractor's people by project, a subcontractor by
+ * vendor. The one rule every claim query and lock asks (claim.queries.ts, claim.records.ts).
+ */
+export function subcontractScope(
+  actor: Actor,
+  projectIdColumn: AnyColumn | SQL,
+  vendorIdColumn: AnyColumn | SQL,
+): SQL {
+  return actor.role === 'subcontractor'
+    ? vendorScope(actor, vendorIdColumn)
+    : projectScope(actor, projectIdColumn);
+}
+
+/**
  * May the actor act on this subcontract's claims? The contractor's people: when they see its project;
  * a subcontractor: when it is their vendor's. Anything else is NOT_FOUND, never FORBIDDEN.
  */

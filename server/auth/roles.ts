@@ -1,11 +1,14 @@
-export const roles = [
+/** The contractor's own people; a subcontractor is an outside user scoped to one vendor (issue 19). */
+export const internalRoles = [
   'quantity_surveyor',
   'project_manager',
   'finance',
   'executive',
   'admin',
-  'subcontractor',
 ] as const;
+export type InternalRole = (typeof internalRoles)[number];
+
+export const roles = [...internalRoles, 'subcontractor'] as const;
 export type Role = (typeof roles)[number];
 
 export const roleLabels: Record<Role, string> = {
@@ -20,8 +23,3 @@ export const roleLabels: Record<Role, string> = {
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (roles as readonly string[]).includes(value);
 }
-
-/** The contractor's own people; a subcontractor is an outside user scoped to one vendor (issue 19). */
-export const internalRoles = roles.filter(
-  (role): role is Exclude<Role, 'subcontractor'> => role !== 'subcontractor',
-);

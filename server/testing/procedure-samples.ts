@@ -73,9 +73,61 @@ const retention = {
 };
 
 const ORG_USERS = 'users and memberships are organisation-wide (admin only)';
+const VENDORS =
+  'a vendor works for many projects: its portal access is organisation-wide (QS: vendors of their projects)';
 const ORG_ODOO = 'the Odoo connection and pull runs are organisation-wide';
 
 export const procedureSamples: Record<string, ProcedureSample> = {
+  // the subcontractor portal (issue 19): a subcontractor's "project" is its vendor; another vendor's
+  // contact is the outsider (cross-project.router.test.ts)
+  'portal.subcontracts': { input: () => undefined, scope: 'none' },
+  'portal.claims': { input: () => undefined, scope: 'none' },
+  'portal.subcontract': { input: (w) => ({ subcontractId: w.target.subcontractId }), scope: 'project' },
+  'portal.claim': { input: (w) => ({ claimId: w.target.claimId }), scope: 'project' },
+  'portal.startClaim': {
+    input: (w) => ({ subcontractId: w.target.subcontractId, periodEnd: '2026-04-30' }),
+    scope: 'project',
+  },
+  'portal.saveClaim': {
+    input: (w) => ({
+      ...claim(w),
+      lines: w.target.sovLineIds.map((sovLineId) => ({ sovLineId, claimedToDate: '100.00' })),
+      materialsClaimedToDate: '0',
+      invoiceNumber: 'INV-1',
+    }),
+    scope: 'project',
+  },
+  'portal.submitClaim': {
+    input: (w) => ({ ...claim(w), invoiceNumber: 'INV-1', declaration: true }),
+    scope: 'project',
+  },
+  'portal.reviseClaim': { input: (w) => claim(w), scope: 'project' },
+  'vendorAccess.get': {
+    input: (w) => ({ vendorId: w.target.vendorId }),
+    scope: 'organisation',
+    why: VENDORS,
+  },
+  'vendorAccess.invite': {
+    input: (w) => ({ vendorId: w.target.vendorId, email: 'new.contact@piling.example', name: 'New Contact' }),
+    scope: 'organisation',
+    why: VENDORS,
+  },
+  'vendorAccess.revoke': {
+    input: () => ({ invitationId: '00000000-0000-4000-8000-000000000000' }),
+    scope: 'organisation',
+    why: VENDORS,
+  },
+  'vendorAccess.setContactActive': {
+    input: (w) => ({ userId: w.target.subcontractor.id, version: 1, active: true }),
+    scope: 'organisation',
+    why: VENDORS,
+  },
+  'vendorAccess.setVendorActive': {
+    input: (w) => ({ vendorId: w.target.vendorId, version: w.target.vendorVersion, active: true }),
+    scope: 'organisation',
+    why: VENDORS,
+  },
+
   'session.me': { input: () => undefined, scope: 'none' },
   'session.myApprovals': { input: () => undefined, scope: 'none' },
   'session.changePassword': {

@@ -15,7 +15,7 @@ import {
 } from '@/db/schema';
 import type { Actor } from '@/server/auth/actor';
 import { hasPermission } from '@/server/auth/permissions';
-import { projectScope } from '@/server/auth/policy';
+import { projectScope, subcontractScope } from '@/server/auth/policy';
 import { isDomainError } from '@/server/errors';
 import {
   listFilters,
@@ -140,7 +140,7 @@ async function loadVisibleClaim(db: DbOrTx, actor: Actor, claimId: string) {
       and(
         eq(claims.id, claimId),
         eq(projects.organisationId, actor.organisationId),
-        projectScope(actor, claims.projectId),
+        subcontractScope(actor, claims.projectId, subcontracts.vendorId),
       ),
     );
   return row ?? null;

@@ -3,7 +3,12 @@ import type { DbOrTx, Tx } from '@/db/client';
 import { claimDeductions, claimLines, claims, partners, projects, sovLines, subcontracts } from '@/db/schema';
 import type { Actor } from '@/server/auth/actor';
 import { DomainError } from '@/server/errors';
-import { compareAndSet as compareAndSetRecord, lockForUpdate } from '@/server/modules/workflow/record-writes';
+import { assertSubcontractVisible } from '@/server/auth/policy';
+import {
+  compareAndSet as compareAndSetRecord,
+  lockForUpdate,
+  lockRow,
+} from '@/server/modules/workflow/record-writes';
 import { formatMoney, sumMoney } from '@/server/lib/money';
 import type { ClaimCalculation, ClaimInput, PreviousApprovedClaim, RetentionTerms } from './claim.types';
 
@@ -15,9 +20,23 @@ export const APPROVED_STATES = ['approved', 'released', 'posted', 'paid'] as con
 /** A claim in one of these is still being worked on; a subcontract has at most one at a time. */
 export const OPEN_STATES = ['draft', 'submitted', 'certified'] as const;
 
-/** Loads a claim for a write, locked; a claim of a project the actor cannot see is NOT_FOUND. */
-export function loadClaimForUpdate(tx: Tx, actor: Actor, claimId: string): Promise<ClaimRow> {
-  return lockForUpdate(tx, claims, actor, claimId, 'Claim');
+/**
+ * Loads a claim for a write, locked; a claim the actor cannot see (another project's; for a
+ * subcontractor, another vendor's) is NOT_FOUND.
+ */
+export async function loadClaimForUpdate(tx: Tx, actor: Actor, claimId: string): Promise<ClaimRow> {
+  if (actor.role !== 'subcontractor') return lockForUpdate(tx, claims, actor, claimId, 'Claim');
+  const row = await lockRow(tx, claims, claimId);
+  if (!row) throw new DomainError('NOT_FOUND', 'Claim not found.');
+  const [subcontract] = await tx
+    .select({ projectId: subcontracts.projectId, vendorId: subcontracts.vendorId })
+    .from(subcontracts)
+    .where(eq(subcontracts.id, row.subcontractId));
+  if (!subcontract) throw new DomainError('NOT_FOUND', 'Claim not found.');
+  await assertSubcontractVisible(tx, actor, subcontract).catch(() => {
+    throw new DomainError('NOT_FOUND', 'Claim not found.');
+  });
+  return row;
 }
 
 /** Compare-and-set on status and version: zero rows means someone else moved the claim first. */

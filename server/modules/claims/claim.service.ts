@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/db/client';
 import { claimDeductions, claimLines, claims, subcontracts } from '@/db/schema';
 import type { Actor } from '@/server/auth/actor';
-import { assertProjectVisible } from '@/server/auth/policy';
+import { assertSubcontractVisible } from '@/server/auth/policy';
 import { DomainError } from '@/server/errors';
 import { parseAmount } from '@/server/lib/decimal-input';
 import { formatMoney, sumMoney } from '@/server/lib/money';
@@ -15,6 +15,7 @@ import { claimMachine } from './claim.machine';
 import {
   APPROVED_STATES,
   buildClaimInput,
+  type ClaimRow,
   certifiedBySovLine,
   compareAndSet,
   loadClaimForUpdate,
@@ -36,12 +37,12 @@ const ENTITY = 'claim';
 /** Locks the subcontract (serialising numbering) and refuses a second open claim or an out-of-order period. */
 async function prepareNewClaim(tx: Tx, actor: Actor, subcontractId: string, periodEnd: string) {
   const [locked] = await tx
-    .select({ id: subcontracts.id, projectId: subcontracts.projectId })
+    .select({ id: subcontracts.id, projectId: subcontracts.projectId, vendorId: subcontracts.vendorId })
     .from(subcontracts)
     .where(eq(subcontracts.id, subcontractId))
     .for('update');
   if (!locked) throw new DomainError('NOT_FOUND', 'Subcontract not found.');
-  await assertProjectVisible(tx, actor, locked.projectId);
+  await assertSubcontractVisible(tx, actor, locked);
   const { subcontract } = await loadSubcontract(tx, subcontractId);
   const [open] = await tx
     .select({ reference: claims.reference, status: claims.status })
@@ -259,8 +260,19 @@ async function writeDeductions(tx: Tx, claimId: string, deductions: DeductionInp
     await tx.insert(claimDeductions).values(deductions.map((d) => ({ claimId, ...d })));
 }
 
-/** A draft's application: claimed to date per line (amount or percent), materials on site, deductions. */
-export async function updateClaim(db: Db, input: UpdateClaimInput, actor: Actor): Promise<void> {
+/** What a draft's editor may change besides lines and materials (the subcontractor's invoice number). */
+type DraftExtras = { vendorInvoiceNumber?: string | null };
+
+/**
+ * A draft's application: claimed to date per line (amount or percent), materials on site, deductions.
+ * Without `deductions` (the subcontractor's own form, which never carries them) the draft keeps its own.
+ */
+export async function updateClaim(
+  db: Db,
+  input: Omit<UpdateClaimInput, 'deductions'> & { deductions?: DeductionInput[] },
+  actor: Actor,
+  extras: DraftExtras = {},
+): Promise<void> {
   await db.transaction(async (tx) => {
     const row = await loadClaimForUpdate(tx, actor, input.claimId);
     if (row.status !== 'draft')
@@ -301,7 +313,7 @@ export async function updateClaim(db: Db, input: UpdateClaimInput, actor: Actor)
     });
     await tx.delete(claimLines).where(eq(claimLines.claimId, row.id));
     await tx.insert(claimLines).values(lines);
-    await writeDeductions(tx, row.id, input.deductions);
+    if (input.deductions) await writeDeductions(tx, row.id, input.deductions);
     const claimed = formatMoney(
       parseAmount(input.materialsStoredToDate, 'Materials stored to date', 'non_negative'),
     );
@@ -310,6 +322,7 @@ export async function updateClaim(db: Db, input: UpdateClaimInput, actor: Actor)
       claimedToDateAmount: total,
       materialsStoredToDateAmount: claimed,
       materialsClaimedToDateAmount: claimed,
+      ...extras,
     });
     await noteAuthor(tx, ENTITY, row.id, actor.id, 'editor');
     await recordAudit(tx, {
@@ -320,20 +333,39 @@ export async function updateClaim(db: Db, input: UpdateClaimInput, actor: Actor)
       changedFields: {
         claimedToDateAmount: { old: row.claimedToDateAmount, new: total },
         materialsStoredToDateAmount: { old: row.materialsStoredToDateAmount, new: claimed },
-        deductions: { old: null, new: input.deductions.map((d) => `${d.kind} ${d.amount}`) },
+        ...(input.deductions
+          ? { deductions: { old: null, new: input.deductions.map((d) => `${d.kind} ${d.amount}`) } }
+          : {}),
+        ...(extras.vendorInvoiceNumber !== undefined
+          ? { vendorInvoiceNumber: { old: row.vendorInvoiceNumber, new: extras.vendorInvoiceNumber } }
+          : {}),
       },
     });
   });
 }
 
-export async function submitClaim(db: Db, input: ClaimActionInput, actor: Actor): Promise<void> {
+/**
+ * Submits a draft for certification. `check` runs on the locked row first (the subcontractor portal's
+ * declaration and evidence rules); `extras` are written with the status (the declaration).
+ */
+export async function submitClaim(
+  db: Db,
+  input: ClaimActionInput,
+  actor: Actor,
+  options: {
+    check?: (tx: Tx, row: ClaimRow) => Promise<void>;
+    extras?: Partial<Pick<ClaimRow, 'declaredAt' | 'declaredById' | 'vendorInvoiceNumber'>>;
+  } = {},
+): Promise<void> {
   await db.transaction(async (tx) => {
     const row = await loadClaimForUpdate(tx, actor, input.claimId);
     const to = nextState(claimMachine, row.status, 'submit');
+    await options.check?.(tx, row);
     await compareAndSet(tx, row, input.version, {
       status: to,
       submittedById: actor.id,
       submittedAt: new Date(),
+      ...options.extras,
     });
     await noteAuthor(tx, ENTITY, row.id, actor.id, 'submitter');
     await recordAudit(tx, {
@@ -408,6 +440,7 @@ export async function reviseClaim(db: Db, input: ClaimActionInput, actor: Actor)
         materialsStoredToDateAmount: row.materialsClaimedToDateAmount,
         materialsClaimedToDateAmount: row.materialsClaimedToDateAmount,
         claimedToDateAmount: row.claimedToDateAmount,
+        vendorInvoiceNumber: row.vendorInvoiceNumber,
         // the claim's author stays its author across revisions (segregation of duties follows the item)
         createdById: row.createdById,
       })
@@ -437,6 +470,12 @@ export async function reviseClaim(db: Db, input: ClaimActionInput, actor: Actor)
         amount: d.amount,
       })),
     );
+    // the application's documents (invoice, evidence) go on with it; the rejected revision keeps its own
+    await tx.execute(sql`
+      INSERT INTO documents (organisation_id, record_type, record_id, kind, blob_sha256, file_name, uploaded_by_id, uploaded_at)
+      SELECT organisation_id, record_type, ${revision.id}, kind, blob_sha256, file_name, uploaded_by_id, uploaded_at
+      FROM documents WHERE record_type = 'claim' AND record_id = ${row.id} AND removed_at IS NULL
+      ORDER BY uploaded_at`);
     await carryAuthors(tx, ENTITY, row.id, revision.id);
     await noteAuthor(tx, ENTITY, revision.id, actor.id, 'editor');
     await recordAudit(tx, {

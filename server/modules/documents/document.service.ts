@@ -5,8 +5,7 @@ import { DOCUMENT_MAX_BYTES, documentBlobs, documents, users } from '@/db/schema
 import type { Actor } from '@/server/auth/actor';
 import { DomainError } from '@/server/errors';
 import { recordAudit } from '@/server/modules/audit/audit.service';
-import { hasPermission } from '@/server/auth/permissions';
-import { assertDocumentAccess, documentRecordTypes, isDocumentRecordType } from './document-access';
+import { assertDocumentAccess, documentScope, mayAddTo } from './document-access';
 import type { DocumentView, UploadDocumentInput } from './document.schemas';
 import { nameForType, sniffDocument } from './document-sniff';
 
@@ -87,8 +86,7 @@ export async function listDocuments(
   recordId: string,
 ): Promise<{ documents: DocumentView[]; canUpload: boolean }> {
   await assertDocumentAccess(db, actor, recordType, recordId, 'read');
-  const canUpload =
-    isDocumentRecordType(recordType) && hasPermission(actor.role, documentRecordTypes[recordType].write);
+  const canUpload = mayAddTo(actor, recordType);
   const rows = await db
     .select({
       id: documents.id,
@@ -110,6 +108,7 @@ export async function listDocuments(
         eq(documents.recordType, recordType),
         eq(documents.recordId, recordId),
         isNull(documents.removedAt),
+        documentScope(actor),
       ),
     )
     .orderBy(desc(documents.uploadedAt));
@@ -147,6 +146,7 @@ export async function readDocumentForDownload(
         eq(documents.id, documentId),
         eq(documents.organisationId, actor.organisationId),
         isNull(documents.removedAt),
+        documentScope(actor),
       ),
     );
   if (!row) throw new DomainError('NOT_FOUND', 'Document not found.');

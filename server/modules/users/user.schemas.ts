@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { roles } from '@/server/auth/roles';
+import { internalRoles } from '@/server/auth/roles';
 import { passwordPolicy } from '@/server/auth/password';
 import { idInput, nameInput, versionInput } from '@/server/lib/validation';
 
@@ -12,7 +12,9 @@ export const createUserInput = z
   .object({
     email: z.string().trim().toLowerCase().email('Enter a valid email address.').max(320),
     name: nameInput,
-    role: z.enum(roles),
+    role: z.enum(internalRoles, {
+      message: 'Choose one of the contractor roles (subcontractors are invited from their vendor).',
+    }),
     password: passwordInput,
     projectIds: z.array(idInput).max(500).default([]),
   })
@@ -23,7 +25,11 @@ export const updateUserInput = z
     userId: idInput,
     version: versionInput,
     name: nameInput.optional(),
-    role: z.enum(roles).optional(),
+    role: z
+      .enum(internalRoles, {
+        message: 'Choose one of the contractor roles (subcontractors are invited from their vendor).',
+      })
+      .optional(),
   })
   .strict();
 

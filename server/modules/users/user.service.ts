@@ -121,6 +121,12 @@ export async function updateUser(
 ): Promise<{ pendingChangeId: string | null }> {
   return db.transaction(async (tx) => {
     const before = await loadUser(tx, input.userId, actor);
+    if (before.role === 'subcontractor' && input.role !== undefined)
+      throw new DomainError(
+        'VALIDATION',
+        'A subcontractor login belongs to its vendor and keeps that role: create a new user for the contractor instead.',
+        { field: 'role' },
+      );
     const grantWaits =
       input.role !== undefined && input.role !== before.role && isApproverRole(input.role) && before.isActive;
     const changes = diffFields(

@@ -16,7 +16,8 @@ export async function GET(
   { params }: { params: Promise<{ claimId: string }> },
 ): Promise<Response> {
   const { claimId } = await params;
-  const guard = await guardRoute(req, 'claim.read');
+  // the contractor's people by project; a subcontractor their own vendor's claims (issue 19)
+  const guard = await guardRoute(req, ['claim.read', 'portal.read']);
   if (!guard.ok) return guard.response;
   const { ctx } = guard;
   const parsed = idInput.safeParse(claimId);
@@ -28,7 +29,9 @@ export async function GET(
     );
   const pdf = await renderCertificatePdf(certificate, {
     claimUrl: new URL(
-      `/projects/${certificate.projectId}/claims/${certificate.id}`,
+      ctx.actor.role === 'subcontractor'
+        ? `/sub/claims/${certificate.id}`
+        : `/projects/${certificate.projectId}/claims/${certificate.id}`,
       env().APP_URL ?? req.url,
     ).toString(),
   });
