@@ -7,6 +7,14 @@ export type NavSection = { title: string; items: NavItem[] };
 /** Navigation shown per role (display only: every procedure enforces its own permission). */
 const sections: NavSection[] = [
   {
+    // the subcontractor portal (issue 19): only a vendor's contacts hold portal.read
+    title: 'Your claims',
+    items: [
+      { href: '/sub', label: 'Subcontracts', permission: 'portal.read' },
+      { href: '/sub/claims', label: 'Claims and payments', permission: 'portal.read' },
+    ],
+  },
+  {
     title: 'Work',
     items: [
       { href: '/dashboard', label: 'Portfolio', permission: 'portfolio.read' },

@@ -7,7 +7,12 @@ import { TRPCClientError } from '@trpc/client';
  */
 export type FormErrors = { fields: Record<string, string>; sovLineId: string | null; summary: string | null };
 
-type ErrorData = { fieldIssues?: { path: string; message: string }[]; sovLineId?: string };
+type ErrorData = {
+  fieldIssues?: { path: string; message: string }[];
+  /** zod's flattened errors, or the one field a domain refusal names ("invoiceNumber"). */
+  fieldErrors?: Record<string, string[] | undefined>;
+  sovLineId?: string;
+};
 
 export function formErrorsOf(error: unknown): FormErrors {
   if (!error) return { fields: {}, sovLineId: null, summary: null };
@@ -17,6 +22,10 @@ export function formErrorsOf(error: unknown): FormErrors {
   const fields: Record<string, string> = {};
   for (const issue of data.fieldIssues ?? []) if (!(issue.path in fields)) fields[issue.path] = issue.message;
   const count = Object.keys(fields).length;
+  // a domain refusal that names its field: on that field, and (a whole sentence) as the summary too
+  if (!data.fieldIssues)
+    for (const [path, messages] of Object.entries(data.fieldErrors ?? {}))
+      if (messages?.[0]) fields[path] = messages[0];
   const summary =
     count > 0
       ? `Please correct the ${count === 1 ? 'field' : `${count} fields`} marked below.`

@@ -76,6 +76,16 @@ export const vendorAccessInput = z
   .object({ vendorId: idInput, version: versionInput, active: z.boolean() })
   .strict();
 
+/** Where the money is, in the subcontractor's words (DOMAIN §4: approved → bill → posted → paid). */
+export const paymentStageLabels: Record<string, string> = {
+  not_yet_approved: 'Not approved yet',
+  approved: 'Approved: the bill is being raised in Odoo',
+  bill_in_odoo: 'Bill in Odoo (draft)',
+  posted: 'Posted in Odoo: awaiting payment',
+  paid: 'Paid',
+  rejected: 'Rejected',
+};
+
 export type PortalSaveClaimInput = z.infer<typeof portalSaveClaimInput>;
 export type PortalSubmitClaimInput = z.infer<typeof portalSubmitClaimInput>;
 export type InviteContactInput = z.infer<typeof inviteContactInput>;
