@@ -137,6 +137,29 @@ export async function startOdooSim(options: OdooSimOptions): Promise<OdooSim> {
   });
 }
 
+/**
+ * A simulator control, not an Odoo behaviour: the e2e journeys (and a demo) pay a posted bill as
+ * finance would through Odoo's payment wizard, which the simulator does not model. Needs an
+ * administrator's API key as the bearer; answers 404 to anything else, like an unknown route.
+ */
+function simPayment(ctx: SimContext, request: SimRequest): SimReply {
+  const bearer = /^bearer\s+(.+)$/i.exec(request.headers.authorization ?? '');
+  const uid = bearer ? ctx.state.uidForApiKey((bearer[1] ?? '').trim()) : undefined;
+  const notFound = { status: 404, headers: { 'Content-Type': 'text/plain' }, body: 'Not Found' };
+  if (uid === undefined) return notFound;
+  try {
+    const { moveId, amount } = JSON.parse(request.body) as { moveId: number; amount?: number };
+    registerPayment(ctx.state, Number(moveId), amount === undefined ? undefined : Number(amount));
+    return { status: 200, headers: { 'Content-Type': 'application/json' }, body: '{"ok":true}' };
+  } catch (error) {
+    return {
+      status: 400,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ error: error instanceof Error ? error.message : String(error) }),
+    };
+  }
+}
+
 async function serve(ctx: SimContext, sim: { latencyMs: number }, req: IncomingMessage, res: ServerResponse) {
   ctx.stats.inFlight += 1;
   ctx.stats.peakInFlight = Math.max(ctx.stats.peakInFlight, ctx.stats.inFlight);
@@ -172,6 +195,7 @@ async function serve(ctx: SimContext, sim: { latencyMs: number }, req: IncomingM
 }
 
 async function route(ctx: SimContext, request: SimRequest): Promise<SimReply> {
+  if (request.path === '/__sim/register-payment' && request.method === 'POST') return simPayment(ctx, request);
   if (request.path === '/jsonrpc' && request.method === 'POST') return handleJsonRpc(ctx, request);
   if (request.path === '/json/2' || request.path.startsWith('/json/2/')) return handleJson2(ctx, request);
   const web = await handleWeb(ctx, request);
