@@ -1,9 +1,10 @@
 import { hash, verify } from '@node-rs/argon2';
+import { passwordPolicy } from './password-policy';
+
+export { passwordPolicy };
 
 // argon2id (the library's default algorithm) with OWASP's minimum recommended cost.
 const options = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
-
-export const passwordPolicy = { minLength: 12, maxLength: 200 } as const;
 
 export async function hashPassword(password: string): Promise<string> {
   return hash(password, options);

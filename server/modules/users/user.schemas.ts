@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { internalRoles } from '@/server/auth/roles';
-import { passwordPolicy } from '@/server/auth/password';
+import { passwordPolicy } from '@/server/auth/password-policy';
 import { idInput, nameInput, versionInput } from '@/server/lib/validation';
 
 export const passwordInput = z
