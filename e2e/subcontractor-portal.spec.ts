@@ -38,7 +38,7 @@ function invitationLink(email: string): string | null {
 test('a subcontractor is invited, submits a claim with its invoice, reads the QS’s reason for a cut, and sees it posted, then paid, with the certificate', async ({
   browser,
 }) => {
-  test.setTimeout(360_000);
+  test.setTimeout(300_000);
   const [sc] = await e2eQuery<{ id: string; reference: string; vendor_id: string; project_id: string }>(
     `SELECT s.id, s.reference, s.vendor_id, s.project_id FROM subcontracts s
      WHERE s.title LIKE 'SC-1003-02%' AND s.odoo_purchase_order_id IS NOT NULL`,
@@ -128,6 +128,7 @@ test('a subcontractor is invited, submits a claim with its invoice, reads the QS
     .getByTestId('inbox-list')
     .getByRole('link', { name: new RegExp(reference) })
     .click();
+  await qs.waitForURL(/\/claims\/[0-9a-f-]{36}$/);
   const internalUrl = qs.url();
   await qs.getByLabel('Line 1 certified to date').fill('18000.00');
   await qs.getByLabel('Line 1 reason').fill('Yard drainage channel not complete at the valuation date');
