@@ -1,3 +1,4 @@
+import { complianceRouter } from './routers/compliance.router';
 import { documentRouter } from './routers/document.router';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 import { changeOrderRouter } from './routers/change-order.router';
@@ -37,6 +38,7 @@ export const appRouter = createTRPCRouter({
   cost: costRouter,
   portfolio: portfolioRouter,
   documents: documentRouter,
+  compliance: complianceRouter,
 });
 
 export type AppRouter = typeof appRouter;
