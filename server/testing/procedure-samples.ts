@@ -389,15 +389,14 @@ export const procedureSamples: Record<string, ProcedureSample> = {
   'compliance.submit': {
     input: (w) => ({
       vendorId: w.target.vendorId,
-      documentId: w.target.documentId,
-      type: 'insurance',
+      documentId: w.target.vendorDocumentId,
+      type: 'licence',
       expiresOn: '2027-12-31',
     }),
     scope: 'project',
   },
   'compliance.review': {
-    // the target's claim document is no certificate: NOT_FOUND for everyone, outsiders included
-    input: (w) => ({ complianceDocumentId: w.target.documentId, version: 1, decision: 'accept' }),
+    input: (w) => ({ complianceDocumentId: w.target.complianceDocumentId, version: 1, decision: 'accept' }),
     scope: 'project',
   },
   'masterData.vendors': { input: () => list, scope: 'none' },

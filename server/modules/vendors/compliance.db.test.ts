@@ -335,7 +335,7 @@ describe('a non-compliant vendor gets no new commitment change order', () => {
     await setDates({ insuranceExpiresOn: addDays(today, -1) });
     const refusal = {
       code: 'VENDOR_NOT_COMPLIANT',
-      message: expect.stringContaining(`insurance certificate expired on ${addDays(today, -1)}`),
+      message: expect.stringContaining(`insurance expired on ${addDays(today, -1)}`),
     };
     await expect(createChangeOrder(testDb.db, commitmentInput(), org.actors.qs)).rejects.toMatchObject(
       refusal,

@@ -47,7 +47,7 @@ export type VendorCompliance = {
 };
 
 const typeLabel: Record<ComplianceType, string> = {
-  insurance: 'insurance certificate',
+  insurance: 'insurance',
   licence: 'licence',
   tax: 'tax certificate',
 };

@@ -1,11 +1,18 @@
 import { forbidden } from 'next/navigation';
 import { currentActor } from '@/server/auth/current';
 import { hasPermission } from '@/server/auth/permissions';
+import { seesAllProjects } from '@/server/auth/policy';
 import { VendorDetail } from '@/components/vendors/vendor-detail';
 
 export default async function VendorPage({ params }: { params: Promise<{ vendorId: string }> }) {
   const { actor } = await currentActor();
   if (!actor || !hasPermission(actor.role, 'vendor.read')) forbidden();
   const { vendorId } = await params;
-  return <VendorDetail vendorId={vendorId} canEdit={hasPermission(actor.role, 'vendor.update_compliance')} />;
+  return (
+    <VendorDetail
+      vendorId={vendorId}
+      canEdit={hasPermission(actor.role, 'vendor.update_compliance')}
+      canSeeSync={hasPermission(actor.role, 'sync.read') && seesAllProjects(actor)}
+    />
+  );
 }
