@@ -85,16 +85,12 @@ export function VendorCompliancePanel({ vendorId }: { vendorId: string }) {
               doc={row.original}
               pending={review.isPending}
               onDecide={(decision, reason) =>
-                review.mutate(
-                  decision === 'accept'
-                    ? { complianceDocumentId: row.original.id, version: row.original.version, decision }
-                    : {
-                        complianceDocumentId: row.original.id,
-                        version: row.original.version,
-                        decision,
-                        reason: reason ?? '',
-                      },
-                )
+                review.mutate({
+                  complianceDocumentId: row.original.id,
+                  version: row.original.version,
+                  decision,
+                  ...(decision === 'reject' ? { reason: reason ?? '' } : {}),
+                })
               }
             />
           ) : null,

@@ -32,21 +32,18 @@ export const submitComplianceDocumentInput = z
   .strict();
 export type SubmitComplianceDocumentInput = z.infer<typeof submitComplianceDocumentInput>;
 
-export const reviewComplianceDocumentInput = z.discriminatedUnion('decision', [
-  z.object({ complianceDocumentId: idInput, version: versionInput, decision: z.literal('accept') }).strict(),
-  z
-    .object({
-      complianceDocumentId: idInput,
-      version: versionInput,
-      decision: z.literal('reject'),
-      reason: z
-        .string()
-        .trim()
-        .min(1, 'Say why the certificate is rejected.')
-        .max(500, 'Keep the reason under 500 characters.'),
-    })
-    .strict(),
-]);
+export const reviewComplianceDocumentInput = z
+  .object({
+    complianceDocumentId: idInput,
+    version: versionInput,
+    decision: z.enum(['accept', 'reject'], { message: 'Accept or reject the certificate.' }),
+    reason: z.string().trim().max(500, 'Keep the reason under 500 characters.').optional(),
+  })
+  .strict()
+  .superRefine((input, ctx) => {
+    if (input.decision === 'reject' && !input.reason)
+      ctx.addIssue({ code: 'custom', path: ['reason'], message: 'Say why the certificate is rejected.' });
+  });
 export type ReviewComplianceDocumentInput = z.infer<typeof reviewComplianceDocumentInput>;
 
 export const vendorComplianceInput = z.object({ vendorId: idInput }).strict();

@@ -161,7 +161,7 @@ export async function reviewComplianceDocument(
           status: 'rejected',
           reviewedById: actor.id,
           reviewedAt: new Date(),
-          rejectionReason: input.reason,
+          rejectionReason: input.reason ?? '',
           version: sql`${complianceDocuments.version} + 1`,
         })
         .where(eq(complianceDocuments.id, doc.id));
@@ -172,7 +172,7 @@ export async function reviewComplianceDocument(
         entityId: doc.vendorId,
         fromState: 'submitted',
         toState: 'rejected',
-        comment: `${doc.type} certificate ${doc.id}: ${input.reason}`,
+        comment: `${doc.type} certificate ${doc.id}: ${input.reason ?? ''}`,
       });
       return { status: 'rejected' as const, pendingChangeId: null };
     }
