@@ -61,6 +61,7 @@ export function VendorDetail({
       version: v.version,
       insuranceExpiresOn: date('insuranceExpiresOn'),
       licenceExpiresOn: date('licenceExpiresOn'),
+      taxCertificateExpiresOn: date('taxCertificateExpiresOn'),
       ...(bank
         ? {
             bankAccountName: String(form.get('bankAccountName') ?? ''),
@@ -118,6 +119,14 @@ export function VendorDetail({
                   defaultValue={v.licenceExpiresOn ?? ''}
                 />
               </Field>
+              <Field label="Tax certificate expires" htmlFor="taxCertificateExpiresOn">
+                <Input
+                  id="taxCertificateExpiresOn"
+                  name="taxCertificateExpiresOn"
+                  type="date"
+                  defaultValue={v.taxCertificateExpiresOn ?? ''}
+                />
+              </Field>
               {bank ? (
                 <>
                   <Field label="Bank account name" htmlFor="bankAccountName">
@@ -152,6 +161,8 @@ export function VendorDetail({
               <dd>{formatDate(v.insuranceExpiresOn)}</dd>
               <dt className="text-slate-500">Licence expires</dt>
               <dd>{formatDate(v.licenceExpiresOn)}</dd>
+              <dt className="text-slate-500">Tax certificate expires</dt>
+              <dd>{formatDate(v.taxCertificateExpiresOn)}</dd>
             </dl>
           )}
         </Card>
