@@ -26,6 +26,7 @@ const fieldLabels: Record<string, string> = {
   bankAccountNumber: 'Account number',
   insuranceExpiresOn: 'Insurance expires',
   licenceExpiresOn: 'Licence expires',
+  taxCertificateExpiresOn: 'Tax certificate expires',
   role: 'Role',
   isActive: 'Active',
   twoStepSignIn: 'Two-step sign-in',

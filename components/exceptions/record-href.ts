@@ -4,6 +4,7 @@ export function recordHref(row: {
   recordId: string;
   projectId: string | null;
 }): string | null {
+  if (row.recordType === 'vendor') return `/vendors/${row.recordId}`;
   if (!row.projectId) return null;
   const base = `/projects/${row.projectId}`;
   switch (row.recordType) {

@@ -25,6 +25,7 @@ const sections: NavSection[] = [
       { href: '/claims', label: 'Claims', permission: 'claim.read' },
       { href: '/subcontracts', label: 'Subcontracts', permission: 'subcontract.read' },
       { href: '/vendors', label: 'Vendors', permission: 'vendor.read' },
+      { href: '/vendors/compliance', label: 'Compliance register', permission: 'compliance.register.read' },
     ],
   },
   {

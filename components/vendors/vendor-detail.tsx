@@ -11,9 +11,20 @@ import { Alert, Card, PageHeader } from '@/components/ui/feedback';
 import { Field, Input } from '@/components/ui/field';
 import { formatDate, formatDateTime } from '@/components/ui/format';
 import { useStepUp } from '@/components/mfa/step-up';
+import { VendorCompliancePanel } from './vendor-compliance-panel';
+import { SyncTab } from '@/components/sync/sync-tab';
 
 /** A vendor: Odoo's data read-only; compliance (and, for finance, bank details) editable by finance. */
-export function VendorDetail({ vendorId, canEdit }: { vendorId: string; canEdit: boolean }) {
+export function VendorDetail({
+  vendorId,
+  canEdit,
+  canSeeSync,
+}: {
+  vendorId: string;
+  canEdit: boolean;
+  /** The vendor's sync history is organisation-wide: roles that see every project (record-access.ts). */
+  canSeeSync: boolean;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const vendor = useQuery(trpc.masterData.vendor.queryOptions({ vendorId }));
@@ -50,6 +61,7 @@ export function VendorDetail({ vendorId, canEdit }: { vendorId: string; canEdit:
       version: v.version,
       insuranceExpiresOn: date('insuranceExpiresOn'),
       licenceExpiresOn: date('licenceExpiresOn'),
+      taxCertificateExpiresOn: date('taxCertificateExpiresOn'),
       ...(bank
         ? {
             bankAccountName: String(form.get('bankAccountName') ?? ''),
@@ -107,6 +119,14 @@ export function VendorDetail({ vendorId, canEdit }: { vendorId: string; canEdit:
                   defaultValue={v.licenceExpiresOn ?? ''}
                 />
               </Field>
+              <Field label="Tax certificate expires" htmlFor="taxCertificateExpiresOn">
+                <Input
+                  id="taxCertificateExpiresOn"
+                  name="taxCertificateExpiresOn"
+                  type="date"
+                  defaultValue={v.taxCertificateExpiresOn ?? ''}
+                />
+              </Field>
               {bank ? (
                 <>
                   <Field label="Bank account name" htmlFor="bankAccountName">
@@ -141,6 +161,8 @@ export function VendorDetail({ vendorId, canEdit }: { vendorId: string; canEdit:
               <dd>{formatDate(v.insuranceExpiresOn)}</dd>
               <dt className="text-slate-500">Licence expires</dt>
               <dd>{formatDate(v.licenceExpiresOn)}</dd>
+              <dt className="text-slate-500">Tax certificate expires</dt>
+              <dd>{formatDate(v.taxCertificateExpiresOn)}</dd>
             </dl>
           )}
         </Card>
@@ -165,6 +187,15 @@ export function VendorDetail({ vendorId, canEdit }: { vendorId: string; canEdit:
         </Card>
         <PullHistory entries={v.pullHistory} />
       </div>
+      <div className="mt-6">
+        <VendorCompliancePanel vendorId={vendorId} />
+      </div>
+      {canSeeSync ? (
+        <div className="mt-6" data-testid="vendor-sync-history">
+          <h2 className="mb-2 text-base font-semibold">Odoo compliance tag: sync history</h2>
+          <SyncTab recordType="vendor" recordId={vendorId} />
+        </div>
+      ) : null}
       <div className="mt-6 print:hidden">
         <DocumentsPanel recordType="vendor" recordId={vendorId} title="Compliance and other documents" />
       </div>

@@ -5,13 +5,9 @@ import { DataTable } from '@/components/data-table/data-table';
 import { useTRPC } from '@/components/trpc/react';
 import { formatDate, formatDateTime } from '@/components/ui/format';
 import type { VendorListRow } from '@/server/modules/vendors/vendor.schemas';
+import { complianceStateLabels, complianceStates } from '@/server/modules/vendors/compliance.schemas';
 
-const compliance = [
-  { value: 'ok', label: 'In date' },
-  { value: 'expiring', label: 'Expiring within 30 days' },
-  { value: 'expired', label: 'Expired' },
-  { value: 'missing', label: 'Missing' },
-];
+const compliance = complianceStates.map((value) => ({ value, label: complianceStateLabels[value] }));
 const complianceLabel = (value: string) => compliance.find((c) => c.value === value)?.label ?? value;
 
 const columns: ColumnDef<VendorListRow>[] = [

@@ -11,6 +11,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { organisations } from './organisation';
+import { syncStatusEnum } from './sync';
 
 /**
  * Vendors and customers, mirrored from Odoo's res.partner. Compliance dates and bank details are
@@ -36,6 +37,15 @@ export const partners = pgTable(
      * (every request re-checks it) and no invitation is issued or accepted.
      */
     isActive: boolean('is_active').notNull().default(true),
+    /** A tax clearance certificate's expiry: its own date (not the licence's), same dual control. */
+    taxCertificateExpiresOn: date('tax_certificate_expires_on'),
+    /** The compliance partner tag in Odoo ("Compliance: expired"), synced as record type 'vendor'. */
+    complianceSyncStatus: syncStatusEnum('compliance_sync_status').notNull().default('not_required'),
+    /**
+     * Whether the Odoo partner carries the tag, as the last sync left it (null: never synced). The
+     * hourly evaluation asks for a sync of every vendor whose state today disagrees with it.
+     */
+    odooComplianceTagged: boolean('odoo_compliance_tagged'),
     bankAccountName: text('bank_account_name'),
     bankAccountNumber: text('bank_account_number'),
     odooWriteDate: timestamp('odoo_write_date', { withTimezone: true }),

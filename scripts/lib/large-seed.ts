@@ -8,6 +8,8 @@ import { createDatabase, round } from './bench';
 const GUARDS = [
   ['approval_decisions', 'approval_decisions_guard'],
   ['change_orders', 'change_orders_decided_state_guard'],
+  // history: commitment COs approved before their vendor's certificate expired (issue 19's guard)
+  ['change_orders', 'change_orders_vendor_compliance'],
   ['claims', 'claims_decided_state_guard'],
   ['milestones', 'milestones_decided_state_guard'],
 ] as const;

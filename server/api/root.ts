@@ -1,3 +1,4 @@
+import { complianceRouter } from './routers/compliance.router';
 import { documentRouter } from './routers/document.router';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 import { changeOrderRouter } from './routers/change-order.router';
@@ -40,6 +41,7 @@ export const appRouter = createTRPCRouter({
   documents: documentRouter,
   portal: portalRouter,
   vendorAccess: vendorAccessRouter,
+  compliance: complianceRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -59,6 +59,15 @@ export const permissionTable = {
   'vendor.read': PROJECT_PEOPLE,
   'vendor.read_bank': [FIN],
   'vendor.update_compliance': [FIN],
+  /**
+   * Compliance certificates (server/modules/vendors/compliance.service.ts): reading a vendor's register
+   * (scoped like the vendor), submitting a certificate (`canSubmitComplianceFor` decides per vendor),
+   * finance's review (accepting asks for the date through dual control) and the register across vendors.
+   */
+  'compliance.read': PROJECT_PEOPLE,
+  'compliance.submit': [QS, FIN],
+  'compliance.review': [FIN],
+  'compliance.register.read': [FIN, EXEC],
   'subcontract.read': PROJECT_PEOPLE,
   'subcontract.update_retention': [FIN],
   'change_order.read': PROJECT_PEOPLE,

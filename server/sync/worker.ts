@@ -5,6 +5,7 @@ import { env } from '@/server/env';
 import { logger } from '@/server/lib/logger';
 import { exitWithParent } from '@/server/lib/process';
 import { monthEndSnapshotTask } from '@/server/modules/cost/cost-snapshot.task';
+import { vendorComplianceTask } from '@/server/modules/vendors/vendor-compliance.task';
 import { startAuditKeeper } from '@/server/modules/audit/audit-anchor';
 import { alertsTask } from '@/server/modules/operations/alerts.task';
 import { pullTask } from '@/server/modules/pull/pull.task';
@@ -45,7 +46,14 @@ export async function runWorkerProcess(): Promise<void> {
     staleAfterMs: config.WORKER_STALE_AFTER_MS,
     engine: syncPoliciesFromEnv(),
     // every graphile task has one shape (task.ts): validated payload, schedule, sync's error classes
-    tasks: [pullTask, monthEndSnapshotTask, reconcileTask, exceptionRulesTask, alertsTask],
+    tasks: [
+      pullTask,
+      monthEndSnapshotTask,
+      reconcileTask,
+      exceptionRulesTask,
+      alertsTask,
+      vendorComplianceTask,
+    ],
   });
   if (config.WORKER_METRICS_PORT && config.METRICS_TOKEN) {
     const metricsServer = await startMetricsServer({

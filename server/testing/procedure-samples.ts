@@ -432,6 +432,25 @@ export const procedureSamples: Record<string, ProcedureSample> = {
     why: ORG_ODOO,
   },
 
+  'compliance.vendor': {
+    input: (w) => ({ vendorId: w.target.vendorId }),
+    // like the vendor: project people see it only through a subcontract on one of their projects
+    scope: 'project',
+  },
+  'compliance.register': { input: () => list, scope: 'none' },
+  'compliance.submit': {
+    input: (w) => ({
+      vendorId: w.target.vendorId,
+      documentId: w.target.vendorDocumentId,
+      type: 'licence',
+      expiresOn: '2027-12-31',
+    }),
+    scope: 'project',
+  },
+  'compliance.review': {
+    input: (w) => ({ complianceDocumentId: w.target.complianceDocumentId, version: 1, decision: 'accept' }),
+    scope: 'project',
+  },
   'masterData.vendors': { input: () => list, scope: 'none' },
   'masterData.vendor': {
     input: (w) => ({ vendorId: w.target.vendorId }),

@@ -1,3 +1,4 @@
+import { submitComplianceDocument } from '@/server/modules/vendors/compliance.service';
 import { uploadDocument } from '@/server/modules/documents/document.service';
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
@@ -69,6 +70,10 @@ export type SecurityWorld = {
     exceptionVersion: number;
     /** A document on the target claim, its file name carrying the mark. */
     documentId: string;
+    /** A compliance document uploaded to the target's vendor, not yet submitted as a certificate. */
+    vendorDocumentId: string;
+    /** A certificate of the target's vendor, submitted by the QS, waiting for finance's review. */
+    complianceDocumentId: string;
     /** Strings that identify the target project's records: none may reach an outsider. */
     identifying: string[];
   };
@@ -122,6 +127,8 @@ export function fakeSecurityWorld(): SecurityWorld {
       exceptionId: id(),
       exceptionVersion: 1,
       documentId: id(),
+      vendorDocumentId: id(),
+      complianceDocumentId: id(),
       identifying: [MARK],
     },
   };
@@ -302,6 +309,24 @@ export async function seedSecurityWorld(db: Db): Promise<SecurityWorld> {
     Buffer.from(`Invoice for ${MARK}\n`),
     owner,
   );
+  // a member QS submits the vendor's certificates (compliance.submit), finance reviews them
+  const vendorDocument = await uploadDocument(
+    db,
+    { recordType: 'vendor', recordId: vendor!.id, kind: 'compliance', fileName: `${MARK} licence.txt` },
+    Buffer.from(`Licence of the vendor of ${MARK}\n`),
+    org.actors.qs2,
+  );
+  const certificateFile = await uploadDocument(
+    db,
+    { recordType: 'vendor', recordId: vendor!.id, kind: 'compliance', fileName: `${MARK} insurance.txt` },
+    Buffer.from(`Insurance of the vendor of ${MARK}\n`),
+    org.actors.qs2,
+  );
+  const certificate = await submitComplianceDocument(
+    db,
+    { vendorId: vendor!.id, documentId: certificateFile.id, type: 'insurance', expiresOn: '2030-06-30' },
+    org.actors.qs2,
+  );
   return {
     org,
     spareUserId: spare!.id,
@@ -335,6 +360,8 @@ export async function seedSecurityWorld(db: Db): Promise<SecurityWorld> {
       exceptionId: exception.id,
       exceptionVersion: await versionOf(exceptions, exception.id),
       documentId: document.id,
+      vendorDocumentId: vendorDocument.id,
+      complianceDocumentId: certificate.id,
       // references such as CO-0001 repeat across projects, so only strings unique to P-1003 count
       identifying: [MARK, project!.name, project!.code],
     },

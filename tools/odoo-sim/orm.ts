@@ -152,6 +152,7 @@ function prepareValues(
   model: string,
   vals: Record<string, unknown>,
   trusted: ReadonlySet<string> = new Set(),
+  current?: RawRecord,
 ) {
   const fields = fieldsOf(env.state, model);
   const stored: Record<string, unknown> = {};
@@ -165,7 +166,10 @@ function prepareValues(
       relations.push([name, def, value]);
       continue;
     }
-    stored[name] = normaliseValue(env, model, name, def, value);
+    stored[name] =
+      def.type === 'many2many'
+        ? applyM2mCommands(env, def, (current?.[name] as number[] | undefined) ?? [], value)
+        : normaliseValue(env, model, name, def, value);
   }
   return { stored, relations };
 }
@@ -189,7 +193,7 @@ function normaliseValue(env: Env, model: string, name: string, def: FieldDef, va
       return id;
     }
     case 'many2many':
-      return applyM2mCommands([], value);
+      return applyM2mCommands(env, def, [], value);
     case 'integer':
     case 'float':
     case 'monetary':
@@ -203,16 +207,40 @@ function normaliseValue(env: Env, model: string, name: string, def: FieldDef, va
   }
 }
 
-function applyM2mCommands(current: number[], value: unknown): number[] {
-  if (!Array.isArray(value)) return current;
-  if (value.every((item) => typeof item === 'number')) return [...(value as number[])];
+/**
+ * many2many values: a list of ids, or commands applied to the CURRENT ids (on write, the record's own:
+ * `[4, id]` adds to the partner's tags, it does not replace them). Odoo's x2many commands
+ * (odoo/fields.py `Command`; res_partner.py `category_id`): 3 unlink, 4 link, 5 clear, 6 set; a linked
+ * id must exist (Odoo's relation table has a foreign key). Stricter than Odoo where unsure: commands 0,
+ * 1 and 2 on a many2many and unknown codes are refused.
+ */
+function applyM2mCommands(env: Env, def: FieldDef, current: number[], value: unknown): number[] {
+  if (!Array.isArray(value)) throw valueError(`Wrong value for a many2many: ${JSON.stringify(value)}`);
+  const exists = (id: unknown): id is number =>
+    typeof id === 'number' && (!def.comodel || env.state.get(def.comodel, id) !== undefined);
+  if (value.every((item) => typeof item === 'number')) {
+    const missing = (value as number[]).filter((id) => !exists(id));
+    if (missing.length > 0) throw valueError(`Record ${def.comodel}(${missing.join(', ')}) does not exist`);
+    return [...(value as number[])];
+  }
   let ids = [...current];
-  for (const command of value as unknown[][]) {
-    const [code, id, arg] = command;
-    if (code === 6) ids = [...((arg as number[] | undefined) ?? [])];
-    else if (code === 5) ids = [];
-    else if (code === 4 && typeof id === 'number' && !ids.includes(id)) ids.push(id);
-    else if ((code === 3 || code === 2) && typeof id === 'number') ids = ids.filter((x) => x !== id);
+  for (const command of value as unknown[]) {
+    if (!Array.isArray(command)) throw valueError(`Invalid command ${JSON.stringify(command)}`);
+    const [code, id, arg] = command as [unknown, unknown, unknown];
+    if (code === 6) {
+      const set = (arg as number[] | undefined) ?? [];
+      const missing = set.filter((x) => !exists(x));
+      if (missing.length > 0) throw valueError(`Record ${def.comodel}(${missing.join(', ')}) does not exist`);
+      ids = [...set];
+    } else if (code === 5) ids = [];
+    else if (code === 4) {
+      if (!exists(id)) throw valueError(`Record ${def.comodel}(${String(id)}) does not exist`);
+      if (!ids.includes(id)) ids.push(id);
+    } else if (code === 3 && typeof id === 'number') ids = ids.filter((x) => x !== id);
+    else
+      throw valueError(
+        `Invalid command ${JSON.stringify(command)} for a many2many (the simulator takes 3, 4, 5, 6)`,
+      );
   }
   return ids;
 }
@@ -307,7 +335,7 @@ export function ormWrite(env: Env, model: string, ids: number[], vals: Record<st
   for (const rec of requireRecords(env, model, ids)) {
     const own = { ...vals };
     def.beforeWrite?.(env, rec, own);
-    const { stored, relations } = prepareValues(env, model, own);
+    const { stored, relations } = prepareValues(env, model, own, undefined, rec);
     env.state.updateRow(model, rec.id, {
       ...stored,
       write_date: formatDateTime(env.state.now()),

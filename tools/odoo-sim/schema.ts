@@ -16,6 +16,7 @@ export type FieldType =
   | 'many2one'
   | 'one2many'
   | 'many2many'
+  | 'binary'
   | 'json';
 
 /** A stored row: scalars raw, many2one as id or false, many2many as id list. */
@@ -109,6 +110,7 @@ export const field = {
   date: make('date'),
   datetime: make('datetime'),
   json: make('json'),
+  binary: make('binary'),
   selection: (values: readonly string[], string?: string, extra: Omit<FieldDef, 'type'> = {}) =>
     make('selection')(string, { selection: values, ...extra }),
   many2one: (comodel: string, string?: string, extra: Omit<FieldDef, 'type'> = {}) =>

@@ -56,7 +56,7 @@ describe('a plain UPDATE without a confirmed request is refused', () => {
           sql`UPDATE partners SET insurance_expires_on = '2031-01-01' WHERE id = ${vendorId}`,
         ),
       ),
-    ).toMatch(/dual control: insurance and licence/);
+    ).toMatch(/dual control: insurance, licence and tax certificate/);
     expect(
       await databaseError(
         testDb.db.execute(sql`UPDATE partners SET licence_expires_on = '2031-01-01' WHERE id = ${vendorId}`),

@@ -6,6 +6,7 @@ import type { Actor } from '@/server/auth/actor';
 import { isRole } from '@/server/auth/roles';
 import { DomainError } from '@/server/errors';
 import { recordAudit, type ChangedFields } from '@/server/modules/audit/audit.service';
+import { requestSync } from '@/server/sync/enqueue';
 import {
   bankFingerprint,
   dualControlDefinitions,
@@ -206,16 +207,29 @@ async function applyChange(tx: Tx, change: ChangeRow): Promise<Effect> {
       };
     }
     case 'vendor_compliance': {
-      const next = {
+      const next: Partial<typeof partners.$inferInsert> = {
         insuranceExpiresOn: (payload.insuranceExpiresOn as string | null) ?? null,
         licenceExpiresOn: (payload.licenceExpiresOn as string | null) ?? null,
       };
+      // a request asked for before the tax certificate date existed leaves that date as it is
+      if (Object.hasOwn(payload, 'taxCertificateExpiresOn'))
+        next.taxCertificateExpiresOn = (payload.taxCertificateExpiresOn as string | null) ?? null;
       const before = await updateVendor(tx, change.subjectId, next);
+      // the vendor's "Compliance: expired" tag in Odoo follows its dates (vendor-compliance.sync.ts)
+      if (before.odooId !== null) await requestSync(tx, { recordType: 'vendor', recordId: before.id });
       return {
         action: 'vendor.compliance_change',
         changes: {
-          insuranceExpiresOn: { old: before.insuranceExpiresOn, new: next.insuranceExpiresOn },
-          licenceExpiresOn: { old: before.licenceExpiresOn, new: next.licenceExpiresOn },
+          insuranceExpiresOn: { old: before.insuranceExpiresOn, new: next.insuranceExpiresOn ?? null },
+          licenceExpiresOn: { old: before.licenceExpiresOn, new: next.licenceExpiresOn ?? null },
+          ...('taxCertificateExpiresOn' in next
+            ? {
+                taxCertificateExpiresOn: {
+                  old: before.taxCertificateExpiresOn,
+                  new: next.taxCertificateExpiresOn ?? null,
+                },
+              }
+            : {}),
         },
       };
     }

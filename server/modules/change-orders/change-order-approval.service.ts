@@ -17,6 +17,7 @@ import { requestSync } from '@/server/sync/enqueue';
 import { calculateChangeOrder } from './change-order.calc';
 import { changeOrderMachine } from './change-order.machine';
 import {
+  assertCommitmentVendorCompliant,
   changeOrderSubject,
   compareAndSet,
   loadChangeOrderForUpdate,
@@ -32,6 +33,7 @@ export async function submitChangeOrder(db: Db, input: ChangeOrderActionInput, a
   await db.transaction(async (tx) => {
     const row = await loadChangeOrderForUpdate(tx, actor, input.changeOrderId);
     const to = nextState(changeOrderMachine, row.status, 'submit');
+    await assertCommitmentVendorCompliant(tx, row.kind, row.subcontractId);
     await compareAndSet(tx, row, input.version, {
       status: to,
       submittedById: actor.id,
@@ -87,6 +89,8 @@ export async function approveChangeOrder(
       'approved',
       input.comment,
     );
+    // the final approval commits the vendor: refused while it is not compliant (the steps before are not)
+    if (isFinal) await assertCommitmentVendorCompliant(tx, row.kind, row.subcontractId);
     const event = isFinal ? 'approve_final' : 'approve_step';
     const to = nextState(changeOrderMachine, row.status, event);
     const updated = await compareAndSet(

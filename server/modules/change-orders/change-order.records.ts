@@ -6,6 +6,7 @@ import { DomainError } from '@/server/errors';
 import { compareAndSet as compareAndSetRecord, lockForUpdate } from '@/server/modules/workflow/record-writes';
 import { Money } from '@/server/lib/money';
 import { loadSubject, thresholdsOfProject, type ApprovalSubject } from '@/server/modules/approvals/approvals';
+import { complianceBlock } from '@/server/modules/vendors/compliance';
 import { calculateChangeOrder, routingOf, type ChangeOrderCalculation } from './change-order.calc';
 import type { CreateChangeOrderInput } from './change-order.schemas';
 
@@ -148,4 +149,29 @@ export async function routingReasonOf(db: DbOrTx, row: ChangeOrderRow): Promise<
     lines.map((l) => new Money(l.costAmount)),
     row.sellTotalAmount === null ? null : new Money(row.sellTotalAmount),
   ).reason;
+}
+
+/**
+ * No new commitment for a vendor that is not compliant (DOMAIN §8, issue 19): asked when a commitment
+ * CO is created, moved onto a subcontract, submitted and finally approved. The rule is the vendors
+ * module's (compliance.ts); the database refuses the same transitions (`change_orders_vendor_compliance`).
+ */
+export async function assertCommitmentVendorCompliant(
+  tx: DbOrTx,
+  kind: string,
+  subcontractId: string | null | undefined,
+): Promise<void> {
+  if (kind !== 'commitment' || !subcontractId) return;
+  const [sc] = await tx
+    .select({ vendorId: subcontracts.vendorId, reference: subcontracts.reference })
+    .from(subcontracts)
+    .where(eq(subcontracts.id, subcontractId));
+  if (!sc) return;
+  const reason = await complianceBlock(tx, sc.vendorId);
+  if (reason)
+    throw new DomainError(
+      'VENDOR_NOT_COMPLIANT',
+      `No new commitment change order for subcontract ${sc.reference}: ${reason} Ask for a current certificate; once finance accepts it and an executive confirms the date, try again.`,
+      { field: 'subcontractId' },
+    );
 }

@@ -10,6 +10,7 @@ import { diffFields, recordAudit } from '@/server/modules/audit/audit.service';
 import { calculateChangeOrder } from './change-order.calc';
 import { changeOrderMachine } from './change-order.machine';
 import {
+  assertCommitmentVendorCompliant,
   compareAndSet,
   formatReference,
   loadChangeOrderForUpdate,
@@ -40,6 +41,7 @@ export async function createChangeOrder(
   return db.transaction(async (tx) => {
     await assertProjectVisible(tx, actor, input.projectId);
     const calculation = await validateAndCalculate(tx, input.projectId, input);
+    await assertCommitmentVendorCompliant(tx, input.kind, input.subcontractId);
     // numbering per project: the project row lock serialises concurrent creators
     await tx.select({ id: projects.id }).from(projects).where(eq(projects.id, input.projectId)).for('update');
     const [last] = await tx
@@ -95,6 +97,8 @@ export async function updateChangeOrder(db: Db, input: UpdateChangeOrderInput, a
         `Only a draft can be edited; ${row.reference} is ${row.status}.`,
       );
     const calculation = await validateAndCalculate(tx, row.projectId, input);
+    if (input.kind !== row.kind || (input.subcontractId ?? null) !== row.subcontractId)
+      await assertCommitmentVendorCompliant(tx, input.kind, input.subcontractId);
     const changes = {
       kind: input.kind,
       title: input.title,

@@ -19,6 +19,7 @@ import {
 import { requestSync } from '@/server/sync/enqueue';
 import { assertCanAct, recordDecision } from '@/server/modules/approvals/approvals';
 import { pendingBankChangeOf } from '@/server/modules/approvals/pending-change.service';
+import { complianceBlock, laterOfTodayAnd } from '@/server/modules/vendors/compliance';
 import { claimSubject } from './claim-approval.service';
 import { claimMachine } from './claim.machine';
 import { compareAndSet, loadClaimForUpdate, loadSubcontract, type ClaimRow } from './claim.records';
@@ -42,7 +43,7 @@ const guidance: Record<ReleaseBlockCause, string> = {
   bank_change_pending:
     "A change of the vendor's bank details is waiting for a second person: an executive confirms or rejects it under Pending changes, then release again.",
   insurance_expired:
-    'Ask the subcontractor for a current insurance certificate, record its expiry on the vendor, then release the claim again.',
+    'Ask the subcontractor for a current certificate (insurance, licence or tax, as named), have finance accept it and an executive confirm the new expiry date, then release the claim again.',
   claim_above_sov:
     'The schedule of values is now below what was certified. Check the purchase order in Odoo (or approve the change order that covers the work), or reject the claim so it can be certified again.',
   completed_above_subcontract:
@@ -54,8 +55,8 @@ const guidance: Record<ReleaseBlockCause, string> = {
 };
 
 /**
- * Every reason the finance release is refused (DOMAIN §4), all of them, not the first: expired
- * insurance on the period end date, certified above the SOV (including approved COs), no Odoo link
+ * Every reason the finance release is refused (DOMAIN §4), all of them, not the first: the vendor not
+ * compliant (a certificate expired) on the period end or today, whichever is later, certified above the SOV (including approved COs), no Odoo link
  * on the subcontract or the vendor, an earlier claim of the subcontract not yet posted.
  */
 export async function releaseBlocks(db: DbOrTx, row: ClaimRow): Promise<ReleaseBlock[]> {
@@ -69,12 +70,13 @@ export async function releaseBlocks(db: DbOrTx, row: ClaimRow): Promise<ReleaseB
       message: `A change of ${vendor.name}'s bank details (asked for ${await organisationToday(db, vendor.organisationId, bankChange.requestedAt)}) is waiting for a second person's confirmation.`,
     });
   }
-  if (vendor.insuranceExpiresOn && vendor.insuranceExpiresOn < row.periodEnd) {
-    blocks.push({
-      cause: 'insurance_expired',
-      message: `${vendor.name}'s insurance expired on ${vendor.insuranceExpiresOn}, before the period end ${row.periodEnd}.`,
-    });
-  }
+  // the one compliance rule (vendors/compliance.ts), judged on the period end or today, whichever is later
+  const compliance = await complianceBlock(
+    db,
+    vendor.id,
+    await laterOfTodayAnd(db, vendor.organisationId, row.periodEnd),
+  );
+  if (compliance) blocks.push({ cause: 'insurance_expired', message: compliance });
   const lines = await db
     .select({
       certified: claimLines.certifiedToDateAmount,

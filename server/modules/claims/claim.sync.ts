@@ -13,6 +13,7 @@ import {
   type SyncResult,
 } from '@/server/sync/registry';
 import { requireCurrency, requireMapping } from '@/server/modules/odoo-connection/odoo-setup';
+import { attachRecordDocuments } from '@/server/modules/documents/document-odoo';
 import { readOdooDocument } from '@/server/modules/workflow/follow-odoo-document';
 import { applyBillState, type BillState } from './claim-bill-state.service';
 import { claimBillReference } from './claim-entry.calc';
@@ -108,12 +109,21 @@ async function syncClaim({ db, odoo, recordId }: SyncOneContext): Promise<SyncRe
       operations.push('post');
     }
   }
+  // the subcontractor's invoice (documents of kind 'invoice') on the bill, once each (document-odoo.ts)
+  const attached = await attachRecordDocuments(db, odoo, {
+    recordType: 'claim',
+    recordId: claim.row.id,
+    kind: 'invoice',
+    resModel: 'account.move',
+    resId: billId,
+  });
+  if (attached.created > 0) operations.push(`attach ${attached.created} invoice document(s)`);
   const bill = await readBill(odoo, billId);
   return {
     operation: operations.join(' + '),
     odooModel: 'account.move',
     odooId: billId,
-    links: link(billId),
+    links: [...link(billId), ...attached.links],
     effects: [followsBill(claim.row.id, bill)],
   };
 }

@@ -57,7 +57,8 @@ export const documentRecordTypes = {
   },
   vendor: {
     read: ['vendor.read'],
-    write: ['vendor.update_compliance'],
+    // a vendor's documents are its compliance certificates: who may submit them may upload them
+    write: ['compliance.submit'],
     visible: async (db, actor, id) => {
       const vendor = await getVendor(db, actor, id);
       return vendor ? { reference: vendor.name } : null;

@@ -7,6 +7,7 @@ export const documentKinds = [
   'photo',
   'delivery_note',
   'certificate',
+  'compliance',
   'other',
 ] as const;
 export const documentKindLabels: Record<(typeof documentKinds)[number], string> = {
@@ -15,6 +16,7 @@ export const documentKindLabels: Record<(typeof documentKinds)[number], string> 
   photo: 'Photo',
   delivery_note: 'Delivery note',
   certificate: 'Certificate',
+  compliance: 'Compliance certificate',
   other: 'Other',
 };
 

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { and, desc, eq, isNull } from 'drizzle-orm';
-import type { Db, DbOrTx } from '@/db/client';
-import { DOCUMENT_MAX_BYTES, documentBlobs, documents, users } from '@/db/schema';
+import type { Db, DbOrTx, Tx } from '@/db/client';
+import { requestSync } from '@/server/sync/enqueue';
+import { DOCUMENT_MAX_BYTES, claims, documentBlobs, documents, milestones, users } from '@/db/schema';
 import type { Actor } from '@/server/auth/actor';
 import { DomainError } from '@/server/errors';
 import { recordAudit } from '@/server/modules/audit/audit.service';
@@ -68,6 +69,7 @@ export async function uploadDocument(
         },
       },
     });
+    await requestAttachmentSync(tx, input);
     return {
       id: row.id,
       sha256,
@@ -186,4 +188,26 @@ export async function removeDocument(db: Db, documentId: string, actor: Actor): 
       changedFields: { document: { old: { id: row.id, fileName: row.fileName }, new: null } },
     });
   });
+}
+
+/**
+ * A subcontractor's invoice added to a claim whose vendor bill exists (or evidence to a milestone
+ * whose customer invoice exists) goes to Odoo with the record's next sync: ask for it now, in the
+ * upload's transaction (the handlers attach it, once: document-odoo.ts).
+ */
+async function requestAttachmentSync(tx: Tx, input: UploadDocumentInput): Promise<void> {
+  if (input.recordType === 'claim' && input.kind === 'invoice') {
+    const [claim] = await tx
+      .select({ billId: claims.odooBillId })
+      .from(claims)
+      .where(eq(claims.id, input.recordId));
+    if (claim?.billId != null) await requestSync(tx, { recordType: 'claim', recordId: input.recordId });
+  } else if (input.recordType === 'milestone' && input.kind === 'evidence') {
+    const [milestone] = await tx
+      .select({ invoiceId: milestones.odooInvoiceId })
+      .from(milestones)
+      .where(eq(milestones.id, input.recordId));
+    if (milestone?.invoiceId != null)
+      await requestSync(tx, { recordType: 'milestone', recordId: input.recordId });
+  }
 }

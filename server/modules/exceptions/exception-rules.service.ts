@@ -15,6 +15,7 @@ import { formatMoney, toMoney } from '@/server/lib/money';
 import { releaseExceptionCause } from '@/server/modules/claims/claim-release.service';
 import { readCostCodeRows } from '@/server/modules/cost/cost-report.queries';
 import { flagOverdueMilestones } from '@/server/modules/milestones/milestone-refresh.service';
+import { vendorComplianceStateSql } from '@/server/modules/vendors/compliance';
 import { raiseException, resolveExceptionsFor } from './exception.service';
 
 /** Claims not yet released: the ones a rule breach can still stop. */
@@ -128,7 +129,7 @@ async function settleRule(db: Db, organisationId: string, rule: Rule): Promise<R
   return counts;
 }
 
-/** A claim not yet released whose vendor's insurance expires before the period end, or has expired by today. */
+/** A claim not yet released whose vendor is not compliant (a certificate expired) on its period end or today. */
 async function insuranceRule(db: Db, organisationId: string, today: string): Promise<Rule> {
   const rows = await db
     .select({
@@ -140,6 +141,8 @@ async function insuranceRule(db: Db, organisationId: string, today: string): Pro
       periodEnd: claims.periodEnd,
       vendor: partners.name,
       expires: partners.insuranceExpiresOn,
+      licence: partners.licenceExpiresOn,
+      tax: partners.taxCertificateExpiresOn,
     })
     .from(claims)
     .innerJoin(projects, eq(projects.id, claims.projectId))
@@ -149,21 +152,22 @@ async function insuranceRule(db: Db, organisationId: string, today: string): Pro
       and(
         eq(projects.organisationId, organisationId),
         inArray(claims.status, [...OPEN_CLAIM_STATUSES]),
-        sql`${partners.insuranceExpiresOn} < greatest(${claims.periodEnd}, ${today}::date)`,
+        // the one compliance rule (vendors/compliance.ts), on the period end or today, whichever is later
+        sql`${vendorComplianceStateSql(sql`greatest(${claims.periodEnd}, ${today}::date)`)} = 'expired'`,
       ),
     );
   return {
     cause: INSURANCE_CAUSE,
     recordType: 'claim',
     guidance:
-      "Ask the subcontractor for a current insurance certificate and record its new expiry date on the vendor; this closes by itself once the date covers the claim's period end and today.",
+      "Ask the subcontractor for a current certificate; once finance accepts it and an executive confirms the new expiry date this closes by itself (the dates must cover the claim's period end and today).",
     breaches: rows.map((r) => ({
       recordId: r.id,
       reference: r.reference,
       projectId: r.projectId,
       amountAtStake: r.due ?? r.claimed,
-      title: `${r.vendor}'s insurance has expired for ${r.reference}`,
-      detail: `Insurance expires on ${r.expires}; the claim's period ends ${r.periodEnd} and today is ${today}. The claim cannot be released while it is expired.`,
+      title: `${r.vendor}'s compliance has expired for ${r.reference}`,
+      detail: `Insurance expires on ${r.expires ?? 'not recorded'}, licence on ${r.licence ?? 'not recorded'}, tax certificate on ${r.tax ?? 'not recorded'}; the claim's period ends ${r.periodEnd} and today is ${today}. The claim cannot be released while a certificate is expired.`,
     })),
   };
 }

@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { milestones, projects } from '@/db/schema';
 import { Money } from '@/server/lib/money';
+import { attachRecordDocuments } from '@/server/modules/documents/document-odoo';
 import type { OdooClient } from '@/server/odoo/client';
 import { OdooBusinessError } from '@/server/odoo/errors';
 import { readOdooMappings } from '@/server/modules/odoo-connection/odoo-config';
@@ -119,6 +120,15 @@ async function syncMilestone({ db, odoo, recordId }: SyncOneContext): Promise<Sy
     await odoo.action('account.move', 'action_post', [invoiceId]);
     operations.push('post');
   }
+  // the milestone's evidence (documents of kind 'evidence') on the customer invoice, once each
+  const attached = await attachRecordDocuments(db, odoo, {
+    recordType: 'milestone',
+    recordId,
+    kind: 'evidence',
+    resModel: 'account.move',
+    resId: invoiceId,
+  });
+  if (attached.created > 0) operations.push(`attach ${attached.created} evidence document(s)`);
   effects.push(followsInvoice(recordId, await readInvoice(odoo, invoiceId)));
   links.push({
     purpose: 'customer_invoice',
@@ -126,6 +136,7 @@ async function syncMilestone({ db, odoo, recordId }: SyncOneContext): Promise<Sy
     odooId: invoiceId,
     reference: m.row.reference,
   });
+  links.push(...attached.links);
   return { operation: operations.join(' + '), odooModel: 'account.move', odooId: invoiceId, links, effects };
 }
 

@@ -15,6 +15,18 @@ export const ODOO_ACCESS_NEEDS: { model: string; operations: Operation[]; what: 
     what: 'read contacts (vendors, customers)',
     grant: 'Contacts or Sales: User',
   },
+  {
+    model: 'res.partner.category',
+    operations: ['read', 'create'],
+    what: 'find or create the partner tag "Compliance: expired" (and tag vendors with it)',
+    grant: 'Contacts: Contact Creation (Extra Rights)',
+  },
+  {
+    model: 'ir.attachment',
+    operations: ['read', 'create'],
+    what: "attach subcontractors' invoices to bills and milestone evidence to invoices",
+    grant: 'Internal User',
+  },
   { model: 'res.company', operations: ['read'], what: 'read companies', grant: 'Internal User' },
   { model: 'res.currency', operations: ['read'], what: 'read currencies', grant: 'Internal User' },
   {

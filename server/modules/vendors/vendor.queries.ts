@@ -14,6 +14,8 @@ import {
 } from '@/server/lib/list';
 import { odooRecordUrl } from '@/server/modules/odoo-connection/odoo-config';
 import { recordPullHistory } from '@/server/modules/pull/pull.queries';
+import { vendorComplianceStateSql } from './compliance';
+import type { ComplianceState } from './compliance.schemas';
 
 const columns = {
   name: { sql: partners.name, filter: 'contains' },
@@ -21,10 +23,8 @@ const columns = {
   vat: { sql: partners.vat, filter: 'contains' },
   insuranceExpiresOn: { sql: partners.insuranceExpiresOn },
   licenceExpiresOn: { sql: partners.licenceExpiresOn },
-  compliance: {
-    sql: sql`CASE WHEN ${partners.insuranceExpiresOn} IS NULL OR ${partners.licenceExpiresOn} IS NULL THEN 'missing' WHEN least(${partners.insuranceExpiresOn}, ${partners.licenceExpiresOn}) < org_today(${partners.organisationId}) THEN 'expired' WHEN least(${partners.insuranceExpiresOn}, ${partners.licenceExpiresOn}) < org_today(${partners.organisationId}) + 30 THEN 'expiring' ELSE 'ok' END`,
-    filter: 'equals',
-  },
+  // the one compliance rule (compliance.ts): expired / missing / expiring / current, today
+  compliance: { sql: vendorComplianceStateSql(), filter: 'equals' },
   lastPulledAt: { sql: partners.lastPulledAt },
 } satisfies ListColumns;
 
@@ -47,7 +47,7 @@ export type VendorListRow = {
   odooId: number | null;
   insuranceExpiresOn: string | null;
   licenceExpiresOn: string | null;
-  compliance: 'missing' | 'expired' | 'expiring' | 'ok';
+  compliance: ComplianceState;
   lastPulledAt: Date | null;
 };
 

@@ -19,6 +19,8 @@ export const updateVendorComplianceInput = z
     version: versionInput,
     insuranceExpiresOn: isoDate,
     licenceExpiresOn: isoDate,
+    /** Left out: the tax certificate's date stays as it is. */
+    taxCertificateExpiresOn: isoDate.optional(),
     bankAccountName: bankText,
     bankAccountNumber: bankText,
   })
@@ -49,9 +51,21 @@ export async function updateVendorCompliance(
     if (before.version !== input.version)
       throw new DomainError('CONFLICT', 'The vendor was changed by someone else. Reload and try again.');
     const pendingChangeIds: string[] = [];
-    const dates = { insuranceExpiresOn: input.insuranceExpiresOn, licenceExpiresOn: input.licenceExpiresOn };
+    // every compliance date in the request (the guard compares all three with what is confirmed)
+    const dates = {
+      insuranceExpiresOn: input.insuranceExpiresOn,
+      licenceExpiresOn: input.licenceExpiresOn,
+      taxCertificateExpiresOn:
+        input.taxCertificateExpiresOn === undefined
+          ? before.taxCertificateExpiresOn
+          : input.taxCertificateExpiresOn,
+    };
     const dateChanges = diffFields(
-      { insuranceExpiresOn: before.insuranceExpiresOn, licenceExpiresOn: before.licenceExpiresOn },
+      {
+        insuranceExpiresOn: before.insuranceExpiresOn,
+        licenceExpiresOn: before.licenceExpiresOn,
+        taxCertificateExpiresOn: before.taxCertificateExpiresOn,
+      },
       dates,
     );
     if (Object.keys(dateChanges).length > 0) {

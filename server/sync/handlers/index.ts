@@ -1,6 +1,7 @@
 import { changeOrderSyncHandler } from '@/server/modules/change-orders/change-order.sync';
 import { claimSyncHandler } from '@/server/modules/claims/claim.sync';
 import { milestoneSyncHandler } from '@/server/modules/milestones/milestone.sync';
+import { vendorComplianceSyncHandler } from '@/server/modules/vendors/vendor-compliance.sync';
 import { registerSyncHandler, type SyncHandler } from '../registry';
 
 /**
@@ -13,6 +14,7 @@ export const syncHandlers: readonly SyncHandler[] = [
   changeOrderSyncHandler,
   claimSyncHandler,
   milestoneSyncHandler,
+  vendorComplianceSyncHandler,
 ];
 
 export function installSyncHandlers(): void {

@@ -9,7 +9,7 @@ describe('the sync registry is explicit (issue 16 item 3)', () => {
     expect(registeredRecordTypes()).toEqual([]);
     const { installSyncHandlers, syncHandlers } = await import('./index');
     installSyncHandlers();
-    expect(registeredRecordTypes().sort()).toEqual(['change_order', 'claim', 'milestone']);
+    expect(registeredRecordTypes().sort()).toEqual(['change_order', 'claim', 'milestone', 'vendor']);
     expect(syncHandlers.map((h) => h.recordType).sort()).toEqual(registeredRecordTypes().sort());
   });
 });

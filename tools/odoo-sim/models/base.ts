@@ -1,4 +1,5 @@
-import { validationError } from '../errors';
+import { createHash } from 'node:crypto';
+import { validationError, valueError } from '../errors';
 import { field, type ModelDef, type OdooVersion } from '../schema';
 
 const readOnlyForUsers = { user: ['read'], portal: ['read'] } as const;
@@ -48,6 +49,9 @@ export function baseModels(version: OdooVersion): ModelDef[] {
         customer_rank: field.integer('Customer Rank'),
         company_id: field.many2one('res.company', 'Company'),
         active: field.boolean('Active', { default: true }),
+        // odoo/addons/base/models/res_partner.py: `category_id = fields.Many2many('res.partner.category',
+        // column1='partner_id', column2='category_id', string='Tags')`; written with x2many commands.
+        category_id: field.many2many('res.partner.category', 'Tags'),
       },
       displayName: (rec, state) => {
         const parent =
@@ -63,6 +67,65 @@ export function baseModels(version: OdooVersion): ModelDef[] {
           seen.add(current);
           current = env.state.get('res.partner', current)?.parent_id;
         }
+      },
+    },
+    {
+      // odoo/addons/base/models/res_partner.py `ResPartnerCategory`: _description 'Partner Tag',
+      // _order 'name, id'; name required (translate=True: searched here in the one language), color an
+      // integer (Odoo's default is randint(1, 11); the simulator's is fixed, 1 + id mod 11, so runs repeat).
+      name: 'res.partner.category',
+      description: 'Partner Tag',
+      order: 'name, id',
+      access: { user: ['read', 'create', 'write'], portal: ['read'] },
+      fields: {
+        name: field.char('Name', { required: true }),
+        color: field.integer('Color'),
+        parent_id: field.many2one('res.partner.category', 'Category'),
+        active: field.boolean('Active', { default: true }),
+      },
+      prepareCreate: (env, vals) => {
+        if (vals.color === undefined) vals.color = 1 + (env.state.all('res.partner.category').length % 11);
+      },
+    },
+    {
+      // odoo/addons/base/models/ir_attachment.py: `name` required; `res_model`/`res_id` the record it
+      // belongs to; `datas` the content in base64 (inverse `_inverse_datas` → `base64.b64decode`);
+      // `checksum` = `_compute_checksum` = hashlib.sha1(raw).hexdigest(); `file_size` = len(raw);
+      // `mimetype` the given one, else guessed from the name, else application/octet-stream
+      // (`_compute_mimetype`); checksum, file_size and mimetype are readonly (`write` pops the first two).
+      name: 'ir.attachment',
+      description: 'Attachment',
+      order: 'id desc',
+      access: { user: ['read', 'create', 'write', 'unlink'], portal: [] },
+      fields: {
+        name: field.char('Name', { required: true }),
+        description: field.text('Description'),
+        res_model: field.char('Resource Model'),
+        res_id: field.integer('Resource ID'),
+        type: field.selection(['url', 'binary'], 'Type', { default: 'binary', required: true }),
+        datas: field.binary('File Content (base64)'),
+        file_size: field.integer('File Size', { readonly: true }),
+        checksum: field.char('Checksum/SHA1', { readonly: true }),
+        mimetype: field.char('Mime Type', { writable: true }),
+        company_id: field.many2one('res.company', 'Company'),
+        public: field.boolean('Is public document'),
+      },
+      prepareCreate: (env, vals) => {
+        const raw = decodeDatas(vals.datas);
+        vals.checksum = createHash('sha1').update(raw).digest('hex');
+        vals.file_size = raw.length;
+        if (typeof vals.res_model === 'string' && vals.res_model && typeof vals.res_id === 'number') {
+          // stricter than Odoo's access check on the linked record: the record must exist
+          if (!env.state.get(vals.res_model, vals.res_id))
+            throw valueError(`Record ${vals.res_model}(${vals.res_id}) does not exist`);
+        }
+        if (!vals.mimetype) vals.mimetype = guessMimetype(vals.name);
+      },
+      beforeWrite: (_env, _rec, vals) => {
+        if ('datas' in vals)
+          throw valueError('The simulator does not rewrite attachment content; create a new one.');
+        delete vals.checksum;
+        delete vals.file_size;
       },
     },
     {
@@ -290,4 +353,26 @@ export function baseModels(version: OdooVersion): ModelDef[] {
       },
     },
   ];
+}
+
+/** `base64.b64decode` as Odoo calls it (strict padding: binascii.Error → refused). */
+function decodeDatas(datas: unknown): Buffer {
+  if (datas === undefined || datas === false || datas === null || datas === '') return Buffer.alloc(0);
+  if (typeof datas !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(datas) || datas.length % 4 !== 0)
+    throw valueError('Incorrect padding');
+  return Buffer.from(datas, 'base64');
+}
+
+const MIMETYPES: Record<string, string> = {
+  pdf: 'application/pdf',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  txt: 'text/plain',
+};
+
+/** Python's mimetypes.guess_type on the name, for the few types Plumbline sends. */
+function guessMimetype(name: unknown): string {
+  const ext = typeof name === 'string' ? name.split('.').pop()?.toLowerCase() : undefined;
+  return (ext && MIMETYPES[ext]) || 'application/octet-stream';
 }

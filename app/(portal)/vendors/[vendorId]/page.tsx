@@ -1,6 +1,7 @@
 import { forbidden } from 'next/navigation';
 import { currentActor } from '@/server/auth/current';
 import { hasPermission } from '@/server/auth/permissions';
+import { seesAllProjects } from '@/server/auth/policy';
 import { VendorDetail } from '@/components/vendors/vendor-detail';
 import { VendorPortalAccess } from '@/components/portal/vendor-portal-access';
 
@@ -10,7 +11,11 @@ export default async function VendorPage({ params }: { params: Promise<{ vendorI
   const { vendorId } = await params;
   return (
     <>
-      <VendorDetail vendorId={vendorId} canEdit={hasPermission(actor.role, 'vendor.update_compliance')} />
+      <VendorDetail
+        vendorId={vendorId}
+        canEdit={hasPermission(actor.role, 'vendor.update_compliance')}
+        canSeeSync={hasPermission(actor.role, 'sync.read') && seesAllProjects(actor)}
+      />
       {hasPermission(actor.role, 'vendor.invite') ? (
         <div className="mt-6 print:hidden">
           <VendorPortalAccess
