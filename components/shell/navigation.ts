@@ -12,6 +12,7 @@ const sections: NavSection[] = [
     items: [
       { href: '/sub', label: 'Subcontracts', permission: 'portal.read' },
       { href: '/sub/claims', label: 'Claims and payments', permission: 'portal.read' },
+      { href: '/sub/compliance', label: 'Compliance documents', permission: 'portal.read' },
     ],
   },
   {

@@ -64,8 +64,9 @@ export const permissionTable = {
    * (scoped like the vendor), submitting a certificate (`canSubmitComplianceFor` decides per vendor),
    * finance's review (accepting asks for the date through dual control) and the register across vendors.
    */
-  'compliance.read': PROJECT_PEOPLE,
-  'compliance.submit': [QS, FIN],
+  /** A subcontractor reads and submits their own vendor's certificates (compliance.service.ts decides which vendor). */
+  'compliance.read': [...PROJECT_PEOPLE, SUB],
+  'compliance.submit': [QS, FIN, SUB],
   'compliance.review': [FIN],
   'compliance.register.read': [FIN, EXEC],
   'subcontract.read': PROJECT_PEOPLE,

@@ -1,6 +1,6 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { documents, users } from '@/db/schema';
+import { documents, partners, users } from '@/db/schema';
 import type { Actor } from '@/server/auth/actor';
 import { hasPermission, type Permission } from '@/server/auth/permissions';
 import { DomainError } from '@/server/errors';
@@ -56,10 +56,19 @@ export const documentRecordTypes = {
     },
   },
   vendor: {
-    read: ['vendor.read'],
+    // a subcontractor: their own vendor's (portal.read), the certificates they submit
+    read: ['vendor.read', 'portal.read'],
     // a vendor's documents are its compliance certificates: who may submit them may upload them
     write: ['compliance.submit'],
     visible: async (db, actor, id) => {
+      if (actor.role === 'subcontractor') {
+        if (!actor.vendorId || actor.vendorId !== id) return null;
+        const [own] = await db
+          .select({ name: partners.name })
+          .from(partners)
+          .where(and(eq(partners.id, id), eq(partners.organisationId, actor.organisationId)));
+        return own ? { reference: own.name, openToSubcontractor: true } : null;
+      }
       const vendor = await getVendor(db, actor, id);
       return vendor ? { reference: vendor.name } : null;
     },

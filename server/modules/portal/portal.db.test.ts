@@ -20,6 +20,7 @@ import {
   uploadDocument,
 } from '@/server/modules/documents/document.service';
 import { outboxDir } from '@/server/modules/notifications/mailer';
+import { getVendorCompliance, submitComplianceDocument } from '@/server/modules/vendors/compliance.service';
 import {
   asDatabaseOwner,
   seedTestOrganisation,
@@ -476,5 +477,49 @@ describe('subcontractor portal: claims (issue 19)', () => {
       .from(claims)
       .where(and(eq(claims.id, id), eq(claims.status, 'submitted')));
     expect(again?.vendorInvoiceNumber).toBe('A-7b');
+  });
+});
+
+describe('subcontractor portal: compliance certificates (issue 19)', () => {
+  it('lets a contact upload and submit their own vendor’s certificate for finance, and nobody else’s', async () => {
+    const cert = await uploadDocument(
+      testDb.db,
+      { recordType: 'vendor', recordId: mine.vendorId, kind: 'certificate', fileName: 'insurance-2027.pdf' },
+      pdf,
+      subA,
+    );
+    await submitComplianceDocument(
+      testDb.db,
+      { vendorId: mine.vendorId, documentId: cert.id, type: 'insurance', expiresOn: '2027-06-30' },
+      subA,
+    );
+    const seen = await getVendorCompliance(testDb.db, subA, mine.vendorId);
+    expect(seen.documents.map((d) => [d.fileName, d.status, d.canReview])).toEqual([
+      ['insurance-2027.pdf', 'submitted', false],
+    ]);
+    const finance = await getVendorCompliance(testDb.db, org.actors.finance, mine.vendorId);
+    expect(finance.documents[0]).toMatchObject({ fileName: 'insurance-2027.pdf', canReview: true });
+    // another vendor's contact: the same NOT_FOUND as an unknown vendor, for reading, uploading and submitting
+    await expect(getVendorCompliance(testDb.db, subB, mine.vendorId)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await expect(
+      uploadDocument(
+        testDb.db,
+        { recordType: 'vendor', recordId: mine.vendorId, kind: 'certificate', fileName: 'x.pdf' },
+        pdf,
+        subB,
+      ),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(
+      submitComplianceDocument(
+        testDb.db,
+        { vendorId: mine.vendorId, documentId: cert.id, type: 'insurance', expiresOn: '2027-06-30' },
+        subB,
+      ),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(listDocuments(testDb.db, subB, 'vendor', mine.vendorId)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 });

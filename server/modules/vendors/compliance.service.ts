@@ -41,7 +41,25 @@ const ENTITY = 'partner';
  */
 export async function canSubmitComplianceFor(db: DbOrTx, actor: Actor, vendorId: string): Promise<boolean> {
   if (!hasPermission(actor.role, 'compliance.submit')) return false;
-  return (await getVendor(db, actor, vendorId)) !== null;
+  return (await complianceVendor(db, actor, vendorId)) !== null;
+}
+
+/**
+ * The vendor whose compliance the actor may see: the contractor's people, a vendor they see (getVendor's
+ * rule); a subcontractor, only their own vendor (never through getVendor, whose detail is internal).
+ */
+async function complianceVendor(
+  db: DbOrTx,
+  actor: Actor,
+  vendorId: string,
+): Promise<{ complianceSyncStatus: string } | null> {
+  if (actor.role !== 'subcontractor') return getVendor(db, actor, vendorId);
+  if (!actor.vendorId || actor.vendorId !== vendorId) return null;
+  const [own] = await db
+    .select({ complianceSyncStatus: partners.complianceSyncStatus })
+    .from(partners)
+    .where(and(eq(partners.id, vendorId), eq(partners.organisationId, actor.organisationId)));
+  return own ?? null;
 }
 
 /** Who may review (accept or reject) a submitted certificate, and why not (null: may). */
@@ -223,7 +241,7 @@ export async function getVendorCompliance(
   actor: Actor,
   vendorId: string,
 ): Promise<VendorComplianceView> {
-  const vendor = await getVendor(db, actor, vendorId);
+  const vendor = await complianceVendor(db, actor, vendorId);
   if (!vendor) throw new DomainError('NOT_FOUND', 'Vendor not found.');
   const compliance = (await vendorComplianceOn(db, vendorId))!;
   const submitter = alias(users, 'submitter');
@@ -273,7 +291,7 @@ export async function getVendorCompliance(
     items: compliance.items,
     documents: docs,
     canSubmit: await canSubmitComplianceFor(db, actor, vendorId),
-    syncStatus: vendor.complianceSyncStatus,
+    syncStatus: vendor.complianceSyncStatus as VendorComplianceView['syncStatus'],
   };
 }
 
