@@ -16,3 +16,4 @@ export * from './operations';
 export * from './approvals';
 export * from './security';
 export * from './documents';
+export * from './notifications';

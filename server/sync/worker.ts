@@ -6,6 +6,10 @@ import { logger } from '@/server/lib/logger';
 import { exitWithParent } from '@/server/lib/process';
 import { monthEndSnapshotTask } from '@/server/modules/cost/cost-snapshot.task';
 import { startAuditKeeper } from '@/server/modules/audit/audit-anchor';
+import {
+  notificationSendTask,
+  notificationsTickTask,
+} from '@/server/modules/notifications/notification.task';
 import { alertsTask } from '@/server/modules/operations/alerts.task';
 import { pullTask } from '@/server/modules/pull/pull.task';
 import { startMetricsServer } from '@/server/observability/metrics-endpoint';
@@ -45,7 +49,15 @@ export async function runWorkerProcess(): Promise<void> {
     staleAfterMs: config.WORKER_STALE_AFTER_MS,
     engine: syncPoliciesFromEnv(),
     // every graphile task has one shape (task.ts): validated payload, schedule, sync's error classes
-    tasks: [pullTask, monthEndSnapshotTask, reconcileTask, exceptionRulesTask, alertsTask],
+    tasks: [
+      pullTask,
+      monthEndSnapshotTask,
+      reconcileTask,
+      exceptionRulesTask,
+      alertsTask,
+      notificationSendTask,
+      notificationsTickTask,
+    ],
   });
   if (config.WORKER_METRICS_PORT && config.METRICS_TOKEN) {
     const metricsServer = await startMetricsServer({
