@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -5,6 +6,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@/db/testing/test-db';
 import { auditEvents, notifications, partners, users } from '@/db/schema';
+import { childProcessEnv } from '@/server/env';
 import { asDatabaseOwner, seedTestOrganisation, type SeededOrg } from '@/server/testing/fixtures';
 import { dateIn } from '@/server/lib/org-time';
 import { applyBillState } from '@/server/modules/claims/claim-bill-state.service';
@@ -265,6 +267,34 @@ describe('sent at most once', () => {
     expect(await send(id)).toBe('sent');
     expect(delivered(id)).toHaveLength(2);
   });
+
+  it('a worker process SIGKILLed after the server accepted the message: the next run sends nothing', async () => {
+    const id = await queueOne(org.actors.exec.id, 'sigkill');
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(__dirname, 'testing', 'send-and-die.ts'), testDb.url, id, catcher.url],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: childProcessEnv({ NODE_ENV: 'test', DATABASE_URL: testDb.url }),
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const death = await new Promise<NodeJS.Signals | null>((resolve) =>
+      child.once('exit', (_code, signal) => resolve(signal)),
+    );
+    expect(death, output).toBe('SIGKILL');
+    expect(delivered(id)).toHaveLength(1);
+    const [claimed] = await testDb.db.select().from(notifications).where(eq(notifications.id, id));
+    expect(claimed).toMatchObject({ status: 'sending', attempts: 1, sentAt: null });
+    // graphile hands the job to another worker: it finds the claim and sends nothing
+    expect(await send(id)).toBe('not_queued');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await sweepUncertainSends(testDb.db, 10)).toContain(id);
+    expect(await send(id)).toBe('not_queued');
+    expect(delivered(id)).toHaveLength(1);
+  }, 60_000);
 
   it('a recipient deactivated before the send is skipped, not mailed', async () => {
     const [person] = await testDb.db
