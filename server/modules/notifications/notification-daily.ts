@@ -8,6 +8,7 @@ import {
   renderComplianceExpiringForFinance,
   renderComplianceExpiringForVendor,
 } from './notification-templates';
+import { stillWaitsFor } from './notification-events';
 import { queueNotification } from './notification.service';
 import { financeUsers, vendorContacts, type Recipient } from './recipients';
 
@@ -61,12 +62,35 @@ export async function sendApprovalDigests(db: Db, organisationId: string, date: 
   let count = 0;
   for (const recipient of waiting.rows) {
     await db.transaction(async (tx) => {
-      const held = await tx
-        .select({ id: notifications.id, subject: notifications.subject, bodyText: notifications.bodyText })
+      const rows = await tx
+        .select({
+          id: notifications.id,
+          subject: notifications.subject,
+          bodyText: notifications.bodyText,
+          recordType: notifications.recordType,
+          recordId: notifications.recordId,
+          dedupeKey: notifications.dedupeKey,
+        })
         .from(notifications)
         .where(and(eq(notifications.recipientId, recipient.id), eq(notifications.status, 'held')))
         .orderBy(notifications.createdAt)
         .for('update');
+      // only what still waits for them is listed; a step someone else took since is dropped
+      const held: typeof rows = [];
+      const moved: string[] = [];
+      for (const row of rows) {
+        if (await stillWaitsFor(tx, row, recipient)) held.push(row);
+        else moved.push(row.id);
+      }
+      if (moved.length > 0)
+        await tx
+          .update(notifications)
+          .set({
+            status: 'skipped',
+            lastError: 'No longer waiting for this person at digest time.',
+            updatedAt: new Date(),
+          })
+          .where(and(inArray(notifications.id, moved), eq(notifications.status, 'held')));
       if (held.length === 0) return;
       const queued = await queueNotification(tx, {
         event: 'approval_digest',

@@ -1,7 +1,13 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { env } from '@/server/env';
-import type { ApprovalRecordType, ApprovalSubject } from '@/server/modules/approvals/approvals';
+import {
+  approvalState,
+  loadSubject,
+  thresholdsOfProject,
+  type ApprovalRecordType,
+  type ApprovalSubject,
+} from '@/server/modules/approvals/approvals';
 import {
   renderApprovalWaiting,
   renderClaimCertified,
@@ -12,7 +18,13 @@ import {
   type VendorClaimFacts,
 } from './notification-templates';
 import { queueNotification, type QueueResult } from './notification.service';
-import { approversWaiting, financeUsers, quantitySurveyorsOfProject, vendorContacts } from './recipients';
+import {
+  approversWaiting,
+  financeUsers,
+  quantitySurveyorsOfProject,
+  vendorContacts,
+  type Recipient,
+} from './recipients';
 
 /**
  * The events Plumbline mails about (issue 19), one helper each, every one called INSIDE the
@@ -195,6 +207,55 @@ export async function notifyApprovalWaiting(tx: DbOrTx, subject: ApprovalSubject
         link: link(`/projects/${facts.project_id}/${recordPaths[subject.type]}/${subject.id}`),
       }),
   });
+}
+
+/**
+ * Whether an "approval waiting" notification still waits for its recipient: the same step of the
+ * same cycle is pending and the approvals module says they may take it. The digest lists only those
+ * (what waits now), so a step someone else took since is not announced.
+ */
+export async function stillWaitsFor(
+  db: DbOrTx,
+  held: { recordType: string | null; recordId: string | null; dedupeKey: string },
+  recipient: { id: string; role: Recipient['role'] },
+): Promise<boolean> {
+  if (held.recordType !== 'change_order' && held.recordType !== 'claim') return true;
+  if (!held.recordId) return false;
+  const table = held.recordType === 'change_order' ? sql`change_orders` : sql`claims`;
+  const amount =
+    held.recordType === 'change_order'
+      ? sql`r.routing_amount`
+      : sql`coalesce(r.due_amount, r.claimed_to_date_amount, 0)`;
+  const row = (
+    await db.execute<{
+      status: string;
+      created_by_id: string;
+      submitted_by_id: string | null;
+      amount: string;
+      project_id: string;
+    }>(
+      sql`SELECT r.status::text AS status, r.created_by_id, r.submitted_by_id, ${amount}::text AS amount, r.project_id
+          FROM ${table} r WHERE r.id = ${held.recordId}::uuid`,
+    )
+  ).rows[0];
+  if (!row) return false;
+  // anything waiting has its route fixed (at submission, at certification): the provisional one is unused
+  const subject = await loadSubject(db, held.recordType, {
+    id: held.recordId,
+    status: row.status,
+    authorIds: [row.created_by_id, row.submitted_by_id],
+    provisional: {
+      amount: row.amount,
+      reason: 'provisional',
+      thresholds: await thresholdsOfProject(db, row.project_id),
+    },
+  });
+  const state = approvalState(subject, recipient);
+  return (
+    state.canAct &&
+    state.pendingStep !== null &&
+    held.dedupeKey.endsWith(`:c${subject.cycle}:s${state.pendingStep.step}`)
+  );
 }
 
 export type ComplianceUploadedInput = {

@@ -522,6 +522,40 @@ describe('preferences and the daily mail', () => {
       { allOff: false, offKinds: [], approvalDigest: false, version: 1 },
       org.actors.pm,
     );
+
+    // finance on the digest: the release step is held for them, then they reject the claim before
+    // the next digest — nothing waits any more, so no digest goes and the held row is dropped
+    await updateNotificationSettings(
+      testDb.db,
+      { allOff: false, offKinds: [], approvalDigest: true, version: 3 },
+      org.actors.finance,
+    );
+    const { status } = await approveClaim(testDb.db, { claimId: id, version: 4 }, org.actors.pm);
+    expect(status).toBe('approved');
+    const [release] = await rowsOf({
+      kind: 'approval_waiting',
+      recordId: id,
+      recipientId: org.actors.finance.id,
+    });
+    expect(release).toMatchObject({ status: 'held' });
+    await rejectClaim(
+      testDb.db,
+      { claimId: id, version: 5, comment: 'Duplicate of an earlier claim' },
+      org.actors.finance,
+    );
+    const [day2] = await runDailyNotifications(testDb.db, new Date('2026-06-02T09:00:00Z'), 7);
+    expect(day2!.digests).toBe(0);
+    expect(await rowsOf({ kind: 'approval_digest', recipientId: org.actors.finance.id })).toHaveLength(0);
+    const [dropped] = await testDb.db.select().from(notifications).where(eq(notifications.id, release!.id));
+    expect(dropped).toMatchObject({
+      status: 'skipped',
+      lastError: expect.stringMatching(/No longer waiting/),
+    });
+    await updateNotificationSettings(
+      testDb.db,
+      { allOff: false, offKinds: [], approvalDigest: false, version: 4 },
+      org.actors.finance,
+    );
   });
 
   it('insurance expiring within 30 days → the contact and finance, once per vendor, certificate and date', async () => {
