@@ -146,3 +146,15 @@ export async function sweepUncertainSends(db: Db, leaseMs = SEND_LEASE_MS): Prom
     .returning({ id: notifications.id });
   return rows.map((row) => row.id);
 }
+
+/** The job's last attempt failed before anything was handed over: `failed`, for an administrator. */
+export async function giveUpQueued(db: Db, notificationId: string, reason: string): Promise<void> {
+  await db
+    .update(notifications)
+    .set({
+      status: 'failed',
+      lastError: `Gave up after the last attempt: ${reason}`.slice(0, 500),
+      updatedAt: new Date(),
+    })
+    .where(and(eq(notifications.id, notificationId), eq(notifications.status, 'queued')));
+}

@@ -22,7 +22,12 @@ import {
 import { startMailCatcher, type MailCatcher } from './mail-catcher';
 import { runDailyNotifications } from './notification-daily';
 import { notifyComplianceDocumentUploaded } from './notification-events';
-import { NotificationRetryError, sendNotification, sweepUncertainSends } from './notification-send';
+import {
+  giveUpQueued,
+  NotificationRetryError,
+  sendNotification,
+  sweepUncertainSends,
+} from './notification-send';
 import { queueNotification, resendNotification, updateNotificationSettings } from './notification.service';
 
 let testDb: TestDatabase;
@@ -210,6 +215,17 @@ describe('sent at most once', () => {
     expect(waiting!.lastError).toMatch(/not reachable/);
     expect(await send(id)).toBe('sent');
     expect(await send(id)).toBe('not_queued');
+    expect(delivered(id)).toHaveLength(1);
+  });
+
+  it("SMTP down through graphile's last attempt: failed (never claimed), so an administrator can resend", async () => {
+    const id = await queueOne(org.actors.pm.id, 'gave-up');
+    await expect(send(id, { smtpUrl: 'smtp://127.0.0.1:1' })).rejects.toBeInstanceOf(NotificationRetryError);
+    await giveUpQueued(testDb.db, id, 'SMTP server not reachable');
+    const [row] = await testDb.db.select().from(notifications).where(eq(notifications.id, id));
+    expect(row).toMatchObject({ status: 'failed', attempts: 0 });
+    await resendNotification(testDb.db, { notificationId: id }, org.actors.admin);
+    expect(await send(id)).toBe('sent');
     expect(delivered(id)).toHaveLength(1);
   });
 

@@ -3,7 +3,12 @@ import { getDb } from '@/db/client';
 import { logger } from '@/server/lib/logger';
 import { cronPayload, defineTask } from '@/server/sync/task';
 import { runDailyNotifications } from './notification-daily';
-import { sendNotification, sweepUncertainSends } from './notification-send';
+import {
+  giveUpQueued,
+  NotificationRetryError,
+  sendNotification,
+  sweepUncertainSends,
+} from './notification-send';
 import { NOTIFICATION_SEND_TASK } from './notification.service';
 
 /**
@@ -15,13 +20,27 @@ import { NOTIFICATION_SEND_TASK } from './notification.service';
 export const notificationSendTask = defineTask({
   name: NOTIFICATION_SEND_TASK,
   schema: z.object({ notificationId: z.guid() }),
-  async handle(payload) {
-    const outcome = await sendNotification(getDb(), payload.notificationId);
-    if (outcome === 'failed' || outcome === 'uncertain')
-      logger().warn(
-        { component: 'notifications', notificationId: payload.notificationId, outcome },
-        'notification not sent',
-      );
+  async handle(payload, helpers) {
+    const db = getDb();
+    try {
+      const outcome = await sendNotification(db, payload.notificationId);
+      if (outcome === 'failed' || outcome === 'uncertain')
+        logger().warn(
+          { component: 'notifications', notificationId: payload.notificationId, outcome },
+          'notification not sent',
+        );
+    } catch (error) {
+      // graphile's last attempt: nothing was handed over, so the row may be resent by an administrator
+      if (error instanceof NotificationRetryError && helpers.job.attempts >= helpers.job.max_attempts) {
+        await giveUpQueued(db, payload.notificationId, error.message);
+        logger().error(
+          { component: 'notifications', notificationId: payload.notificationId },
+          'notification failed after its last attempt',
+        );
+        return;
+      }
+      throw error;
+    }
   },
 });
 
