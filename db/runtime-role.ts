@@ -118,6 +118,10 @@ export async function grantRuntimePrivileges(client: pg.Client, roleName: string
           `REVOKE DELETE, TRUNCATE, REFERENCES, TRIGGER ON documents FROM ${name}`,
         ]
       : []),
+    // a notification row is the proof of what was (or was not) sent: never deleted by the app
+    ...((await hasTables(client, ['notifications']))
+      ? [`REVOKE DELETE, TRUNCATE, REFERENCES, TRIGGER ON notifications FROM ${name}`]
+      : []),
     // the maintained cost sums: read only; the owner's triggers (SECURITY DEFINER) write them
     ...((await hasTables(client, ['cost_code_totals', 'project_cost_totals']))
       ? [

@@ -98,8 +98,19 @@ const schema = z
     /** The worker serves its own /metrics on this port (127.0.0.1) when set (and METRICS_TOKEN is). */
     WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
     WORKER_METRICS_HOST: z.string().default('127.0.0.1'),
-    /** Mail of alerts (and later notifications): smtp(s)://user:pass@host:port. Unset: written to DATA_DIR/outbox. */
+    /**
+     * Mail of alerts and notifications: smtp(s)://user:pass@host:port. `npm start` (and the e2e stack)
+     * run the bundled catcher when it is unset and pass its URL here with MAIL_CATCHER=true; a process
+     * with neither writes .eml files to DATA_DIR/outbox itself.
+     */
     SMTP_URL: optionalString,
+    /** Set by `npm start` when SMTP_URL is its bundled catcher (Admin → Sent mail then lists DATA_DIR/outbox). */
+    MAIL_CATCHER: z
+      .enum(['true', 'false', '1', '0'])
+      .default('false')
+      .transform((value) => value === 'true' || value === '1'),
+    /** The local hour (organisation time zone) from which the daily approvals digest and expiry mail go out. */
+    NOTIFY_DAILY_HOUR: z.coerce.number().int().min(0).max(23).default(7),
     MAIL_FROM: z.string().default('Plumbline <plumbline@localhost>'),
     /** Who receives alert emails (comma-separated); unset: no alert email. */
     ALERT_EMAIL_TO: optionalString,

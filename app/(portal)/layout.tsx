@@ -67,6 +67,9 @@ export default async function PortalLayout({ children }: { children: ReactNode }
               <Link href="/two-step" className="block text-sm text-slate-300 hover:text-white">
                 Two-step sign-in
               </Link>
+              <Link href="/settings/notifications" className="block text-sm text-slate-300 hover:text-white">
+                Email notifications
+              </Link>
               <SignOutButton />
             </div>
           </>

@@ -17,3 +17,4 @@ export * from './approvals';
 export * from './security';
 export * from './documents';
 export * from './compliance';
+export * from './notifications';

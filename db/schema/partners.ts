@@ -11,7 +11,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { organisations } from './organisation';
-import { syncStatusEnum } from './sync';
+import { syncStatusEnum } from './sync-status';
 
 /**
  * Vendors and customers, mirrored from Odoo's res.partner. Compliance dates and bank details are

@@ -14,14 +14,9 @@ import {
 } from 'drizzle-orm/pg-core';
 import { users } from './identity';
 
-/** Approval state and sync state are separate: a failed sync never undoes an approval. */
-export const syncStatusEnum = pgEnum('sync_status', [
-  'not_required',
-  'pending',
-  'synced',
-  'failed',
-  'blocked',
-]);
+import { syncStatusEnum } from './sync-status';
+
+export { syncStatusEnum };
 
 export const syncOutcomeEnum = pgEnum('sync_outcome', [
   'success',

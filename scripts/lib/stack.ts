@@ -8,6 +8,7 @@ import { demoUsers, seedDemoOrganisation, type SeedResult } from '@/db/seed/demo
 import { childProcessEnv, env, setProcessEnv } from '@/server/env';
 import { anchorAuditHead } from '@/server/modules/audit/audit-anchor';
 import { sealAllAuditEvents } from '@/server/modules/audit/audit-chain';
+import { startMailCatcher, type MailCatcher } from '@/server/modules/notifications/mail-catcher';
 import type { OdooSim } from '@/tools/odoo-sim/server';
 import { ensureProductionBuild } from './build';
 import { resolveDatabaseUrl } from './database-url';
@@ -53,6 +54,8 @@ export type Stack = {
     password?: string;
     sim?: OdooSim;
   };
+  /** The bundled mail catcher, when no SMTP_URL was configured. */
+  mail: { url: string; catcher: boolean };
   stop: () => Promise<void>;
   onUnexpectedExit: (handler: (name: string, code: number | null) => void) => void;
 };
@@ -106,6 +109,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const { runStartupPull } = await import('@/server/modules/pull/pull-startup');
     await runStartupPull(runtimeUrl, odoo, log);
   }
+  const mail = await startMail(log);
   const appUrl = config.APP_URL ?? `http://localhost:${options.port}`;
   const childEnv = childProcessEnv({
     ...(secrets.AUTH_SECRET ? { AUTH_SECRET: secrets.AUTH_SECRET } : {}),
@@ -121,6 +125,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ODOO_LOGIN: odoo.login,
     ODOO_API_KEY: odoo.apiKey,
     ODOO_SIMULATOR: odoo.simulated ? 'true' : 'false',
+    SMTP_URL: mail.url,
+    MAIL_CATCHER: mail.catcher ? 'true' : 'false',
     NEXT_TELEMETRY_DISABLED: '1',
   });
 
@@ -166,6 +172,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     for (const child of children) await stopChild(child);
     await new Promise<void>((resolve) => (tee ? tee.end(resolve) : resolve()));
     await odoo.sim?.stop();
+    await mail.catcher?.stop();
     await database.stop();
   };
   try {
@@ -179,9 +186,29 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     databaseUrl: database.url,
     seed,
     odoo,
+    mail: { url: mail.url, catcher: Boolean(mail.catcher) },
     stop,
     onUnexpectedExit: (handler) => (unexpected = handler),
   };
+}
+
+/**
+ * SMTP_URL when the operator set one; else the bundled catcher (mail-catcher.ts) on a free loopback
+ * port, writing what it accepts to DATA_DIR/outbox: the web server and the worker send through SMTP
+ * either way, and Admin → Sent mail lists what the catcher received.
+ */
+async function startMail(log: (line: string) => void): Promise<{ url: string; catcher?: MailCatcher }> {
+  const config = env();
+  if (config.SMTP_URL) {
+    log(`Mail: ${new URL(config.SMTP_URL).host} (from SMTP_URL)`);
+    return { url: config.SMTP_URL };
+  }
+  const dir = path.resolve(config.DATA_DIR, 'outbox');
+  const catcher = await startMailCatcher({ dir });
+  log(
+    `Mail: the bundled catcher at ${catcher.url} keeps every message in ${dir} (Admin → Sent mail); set SMTP_URL to use a real server`,
+  );
+  return { url: catcher.url, catcher };
 }
 
 async function startOdoo(log: (line: string) => void): Promise<Stack['odoo']> {

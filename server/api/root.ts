@@ -7,6 +7,7 @@ import { claimRouter } from './routers/claim.router';
 import { exceptionRouter } from './routers/exception.router';
 import { masterDataRouter } from './routers/master-data.router';
 import { mfaRouter } from './routers/mfa.router';
+import { notificationRouter } from './routers/notification.router';
 import { milestoneRouter } from './routers/milestone.router';
 import { odooRouter } from './routers/odoo.router';
 import { pendingChangeRouter } from './routers/pending-change.router';
@@ -42,6 +43,7 @@ export const appRouter = createTRPCRouter({
   portal: portalRouter,
   vendorAccess: vendorAccessRouter,
   compliance: complianceRouter,
+  notifications: notificationRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -43,6 +43,10 @@ export const permissionTable = {
   'membership.manage': [ADMIN],
   /** The bundled mail catcher's messages (only when no SMTP server is configured). */
   'mail.outbox.read': [ADMIN],
+  /** Sending a failed or uncertain notification again (audited; an uncertain one may have arrived). */
+  'mail.resend': [ADMIN],
+  /** One's own mail preferences (issue 19): every signed-in person, subcontractors' contacts included. */
+  'notification.self': [...EVERYONE, 'subcontractor'],
   'settings.read': [ADMIN],
   'settings.update': [ADMIN],
   'audit.read': [ADMIN, FIN, EXEC],

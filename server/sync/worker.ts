@@ -7,6 +7,10 @@ import { exitWithParent } from '@/server/lib/process';
 import { monthEndSnapshotTask } from '@/server/modules/cost/cost-snapshot.task';
 import { vendorComplianceTask } from '@/server/modules/vendors/vendor-compliance.task';
 import { startAuditKeeper } from '@/server/modules/audit/audit-anchor';
+import {
+  notificationSendTask,
+  notificationsTickTask,
+} from '@/server/modules/notifications/notification.task';
 import { alertsTask } from '@/server/modules/operations/alerts.task';
 import { pullTask } from '@/server/modules/pull/pull.task';
 import { startMetricsServer } from '@/server/observability/metrics-endpoint';
@@ -53,6 +57,8 @@ export async function runWorkerProcess(): Promise<void> {
       exceptionRulesTask,
       alertsTask,
       vendorComplianceTask,
+      notificationSendTask,
+      notificationsTickTask,
     ],
   });
   if (config.WORKER_METRICS_PORT && config.METRICS_TOKEN) {

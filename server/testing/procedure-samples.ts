@@ -365,6 +365,18 @@ export const procedureSamples: Record<string, ProcedureSample> = {
   },
   'exceptions.runRules': { input: () => ({}), scope: 'none' },
   'operations.outbox': { input: () => undefined, scope: 'none' },
+  'notifications.mySettings': { input: () => undefined, scope: 'none' },
+  'notifications.updateMySettings': {
+    // a stale version: CONFLICT, so the sweeps' "changes nothing" holds (one's own settings only)
+    input: () => ({ allOff: false, offKinds: ['claim_submitted'], approvalDigest: false, version: 999 }),
+    scope: 'none',
+  },
+  'notifications.list': { input: () => ({ status: null }), scope: 'none' },
+  'notifications.resend': {
+    input: (w) => ({ notificationId: w.target.claimId }),
+    scope: 'organisation',
+    why: 'a notification of the organisation (an unknown id is NOT_FOUND)',
+  },
   'documents.list': {
     input: (w) => ({ recordType: 'claim', recordId: w.target.claimId }),
     scope: 'project',

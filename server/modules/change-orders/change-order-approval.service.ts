@@ -13,6 +13,7 @@ import {
   thresholdsOfProject,
 } from '@/server/modules/approvals/approvals';
 import { recordAudit } from '@/server/modules/audit/audit.service';
+import { notifyApprovalWaiting } from '@/server/modules/notifications/notification-events';
 import { requestSync } from '@/server/sync/enqueue';
 import { calculateChangeOrder } from './change-order.calc';
 import { changeOrderMachine } from './change-order.machine';
@@ -34,7 +35,7 @@ export async function submitChangeOrder(db: Db, input: ChangeOrderActionInput, a
     const row = await loadChangeOrderForUpdate(tx, actor, input.changeOrderId);
     const to = nextState(changeOrderMachine, row.status, 'submit');
     await assertCommitmentVendorCompliant(tx, row.kind, row.subcontractId);
-    await compareAndSet(tx, row, input.version, {
+    const submitted = await compareAndSet(tx, row, input.version, {
       status: to,
       submittedById: actor.id,
       submittedAt: new Date(),
@@ -60,6 +61,8 @@ export async function submitChangeOrder(db: Db, input: ChangeOrderActionInput, a
         routingAmount: { old: null, new: route.routingAmount },
       },
     });
+    // the first step's approvers are told (queued with the submission)
+    await notifyApprovalWaiting(tx, await changeOrderSubject(tx, submitted));
   });
 }
 
@@ -113,6 +116,7 @@ export async function approveChangeOrder(
       correlationId,
       changedFields: { step: { old: null, new: step.step } },
     });
+    if (!isFinal) await notifyApprovalWaiting(tx, await changeOrderSubject(tx, updated));
     return { status: to };
   });
 }

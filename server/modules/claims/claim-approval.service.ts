@@ -16,6 +16,10 @@ import {
   type ApprovalSubject,
 } from '@/server/modules/approvals/approvals';
 import { recordAudit } from '@/server/modules/audit/audit.service';
+import {
+  notifyApprovalWaiting,
+  notifyClaimOutcome,
+} from '@/server/modules/notifications/notification-events';
 import { requestSync } from '@/server/sync/enqueue';
 import { calculateClaim } from './claim.calc';
 import { claimMachine } from './claim.machine';
@@ -202,6 +206,9 @@ export async function certifyClaim(
         dueAmount: { old: null, new: calc.dueThisClaim },
       },
     });
+    // the vendor's contacts learn the certification; the approvers of the next step that it waits
+    await notifyClaimOutcome(tx, row.id, 'claim_certified');
+    await notifyApprovalWaiting(tx, await claimSubject(tx, certified));
     return { status: to, due: calc.dueThisClaim };
   });
 }
@@ -247,10 +254,11 @@ export async function approveClaim(
         comment: input.comment,
         changedFields: { step: { old: null, new: step.step } },
       });
+      await notifyApprovalWaiting(tx, await claimSubject(tx, row));
       return { status: row.status as string };
     }
     const to = nextState(claimMachine, row.status, 'approve');
-    await compareAndSet(tx, row, input.version, {
+    const approved = await compareAndSet(tx, row, input.version, {
       status: to,
       approvedById: actor.id,
       approvedAt: new Date(),
@@ -270,6 +278,8 @@ export async function approveClaim(
     });
     // Odoo effect: the draft vendor bill (claim.sync.ts)
     await requestSync(tx, { recordType: ENTITY, recordId: row.id, correlationId });
+    // finance's release step now waits
+    await notifyApprovalWaiting(tx, await claimSubject(tx, approved));
     return { status: to };
   });
 }
@@ -300,5 +310,6 @@ export async function rejectClaim(db: Db, input: ClaimActionInput, actor: Actor)
     });
     if (row.status === 'approved')
       await requestSync(tx, { recordType: ENTITY, recordId: row.id, correlationId });
+    await notifyClaimOutcome(tx, row.id, 'claim_rejected');
   });
 }

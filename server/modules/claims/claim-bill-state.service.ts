@@ -1,7 +1,9 @@
+import { eq } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
 import { claims } from '@/db/schema';
 import { findDrift } from '@/server/modules/exceptions/drift.calc';
 import { settleDrift } from '@/server/modules/exceptions/drift.service';
+import { notifyClaimOutcome } from '@/server/modules/notifications/notification-events';
 import {
   followOdooDocument,
   type DocumentFollowing,
@@ -43,8 +45,14 @@ const followsBill: DocumentFollowing<typeof claims, ClaimState, ClaimEvent> = {
  * system transition), and opens a drift exception when the bill no longer matches the certified
  * amount or was cancelled under an approved claim (followOdooDocument).
  */
-export function applyBillState(tx: Tx, claimId: string, bill: BillState): Promise<{ status: string }> {
-  return followOdooDocument(tx, followsBill, claimId, bill);
+export async function applyBillState(tx: Tx, claimId: string, bill: BillState): Promise<{ status: string }> {
+  const [before] = await tx.select({ status: claims.status }).from(claims).where(eq(claims.id, claimId));
+  const result = await followOdooDocument(tx, followsBill, claimId, bill);
+  // paid in this transaction (the sync's effect, a pull, the reconciliation): the vendor's contacts
+  // are told, once (a claim's "paid" has one dedupe key, whichever path saw it first)
+  if (result.status === 'paid' && before && before.status !== 'paid')
+    await notifyClaimOutcome(tx, claimId, 'claim_paid');
+  return result;
 }
 
 /**

@@ -9,6 +9,7 @@ import { formatMoney, sumMoney } from '@/server/lib/money';
 import { nextState } from '@/server/lib/state-machine';
 import { carryAuthors, noteAuthor } from '@/server/modules/approvals/approvals';
 import { recordAudit } from '@/server/modules/audit/audit.service';
+import { notifyClaimSubmitted } from '@/server/modules/notifications/notification-events';
 import { calculateClaim } from './claim.calc';
 import { claimedFromPercent, formatClaimReference } from './claim-entry.calc';
 import { claimMachine } from './claim.machine';
@@ -377,6 +378,8 @@ export async function submitClaim(
       toState: to,
       comment: input.comment,
     });
+    // the project's quantity surveyors are told (queued with the submission; sent after commit)
+    await notifyClaimSubmitted(tx, row.id);
   });
 }
 

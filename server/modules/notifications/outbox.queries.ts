@@ -35,12 +35,13 @@ function body(raw: string): string {
 }
 
 /**
- * The bundled mail catcher's inbox (no SMTP_URL: sendMail writes each message to DATA_DIR/outbox), newest
- * first, for the admin page that lets a demo or a test read what Plumbline sent. With SMTP configured
+ * The bundled mail catcher's inbox (mail-catcher.ts, or with no SMTP_URL at all sendMail's own files in
+ * DATA_DIR/outbox), newest first, for the admin page that lets a demo or a test read what Plumbline sent. With SMTP configured
  * the mail left for the real server and nothing is listed here.
  */
 export async function listOutbox(limit = 100): Promise<{ smtp: boolean; messages: OutboxMessage[] }> {
-  if (env().SMTP_URL) return { smtp: true, messages: [] };
+  // a real SMTP server keeps its own mail; the bundled catcher (or no SMTP at all) writes it here
+  if (env().SMTP_URL && !env().MAIL_CATCHER) return { smtp: true, messages: [] };
   const dir = outboxDir();
   const names = await readdir(dir).catch(() => [] as string[]);
   const emls = names

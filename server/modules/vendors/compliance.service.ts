@@ -29,6 +29,7 @@ import type {
   SubmitComplianceDocumentInput,
   VendorComplianceView,
 } from './compliance.schemas';
+import { notifyComplianceDocumentUploaded } from '@/server/modules/notifications/notification-events';
 import { getVendor } from './vendor.queries';
 
 const ENTITY = 'partner';
@@ -127,6 +128,15 @@ export async function submitComplianceDocument(
       })
       .returning({ id: complianceDocuments.id });
     if (!row) throw new Error('compliance document insert returned no row');
+    // finance hears of it (issue 19 notifications), in this transaction: queued once, sent by the worker
+    await notifyComplianceDocumentUploaded(tx, {
+      organisationId: actor.organisationId,
+      vendorId: input.vendorId,
+      documentId: doc.id,
+      documentKind: input.type,
+      fileName: doc.fileName,
+      expiresOn: input.expiresOn,
+    });
     await recordAudit(tx, {
       actor,
       action: 'compliance.submit',
