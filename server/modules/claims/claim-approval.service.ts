@@ -293,8 +293,19 @@ export async function rejectClaim(db: Db, input: ClaimActionInput, actor: Actor)
     const row = await loadClaimForUpdate(tx, actor, input.claimId);
     assertReasonGiven(claimMachine, 'reject', input.comment);
     const to = nextState(claimMachine, row.status, 'reject');
+    assertCanAct(await claimSubject(tx, row), actor);
+    // a submitted claim has no fixed route yet (certification fixes it on the amount due): the QS's
+    // refusal is still a decision on the route's first step, so the route is fixed on the provisional
+    // amount the approvals module already routes it by. The rejected revision is never routed again.
+    if (row.status === 'submitted')
+      await fixRoute(tx, {
+        type: ENTITY,
+        recordId: row.id,
+        amount: row.claimedToDateAmount,
+        reason: `rejected before certification; provisional route on the claimed amount ${row.claimedToDateAmount}`,
+        thresholds: await thresholdsOfProject(tx, row.projectId),
+      });
     const subject = await claimSubject(tx, row);
-    assertCanAct(subject, actor);
     await compareAndSet(tx, row, input.version, { status: to, rejectionReason: input.comment ?? null });
     await recordDecision(tx, subject, actor, 'rejected', input.comment);
     const correlationId = randomUUID();

@@ -477,6 +477,17 @@ describe('subcontractor portal: claims (issue 19)', () => {
       .from(claims)
       .where(and(eq(claims.id, id), eq(claims.status, 'submitted')));
     expect(again?.vendorInvoiceNumber).toBe('A-7b');
+    // and the QS may send a submitted claim back before certifying it, with the reason they read
+    await rejectClaim(
+      testDb.db,
+      { claimId: id, version: again!.version, comment: 'Invoice A-7b is unsigned' },
+      org.actors.qs,
+    );
+    expect(await getOwnClaim(testDb.db, subA, id)).toMatchObject({
+      status: 'rejected',
+      rejectionReason: 'Invoice A-7b is unsigned',
+      actions: { revise: true },
+    });
   });
 });
 
