@@ -331,3 +331,19 @@ test('executive and admin: main pages pass axe and fit a phone', async ({ page }
   await signIn(page, demo.admin);
   await visit(page, 'admin', 'users', '/admin/users', table);
 });
+
+test('subcontractor: portal pages pass axe and fit a phone', async ({ page }) => {
+  test.setTimeout(180_000);
+  await signIn(page, demo.sub);
+  await visit(page, 'subcontractor', 'subcontracts', '/sub', (p) =>
+    expect(p.getByTestId('own-subcontracts')).toBeVisible(),
+  );
+  const [sc] = await e2eQuery<{ id: string }>(
+    `SELECT s.id FROM subcontracts s JOIN partners p ON p.id = s.vendor_id WHERE p.ref = 'V-1001' ORDER BY s.reference LIMIT 1`,
+  );
+  await visit(page, 'subcontractor', 'subcontract', `/sub/subcontracts/${sc!.id}`, (p) =>
+    expect(p.getByTestId('own-sov')).toBeVisible(),
+  );
+  await visit(page, 'subcontractor', 'claims', '/sub/claims', heading);
+  await visit(page, 'subcontractor', 'compliance', '/sub/compliance', heading);
+});

@@ -1,4 +1,4 @@
-import { printDemoLogins } from '@/db/seed/print-logins';
+import { printDemoLogins, subcontractorLoginLine } from '@/db/seed/print-logins';
 import { roleLabels } from '@/server/auth/roles';
 import { env } from '@/server/env';
 import { EmbeddedPostgresError } from '@/db/embedded';
@@ -24,6 +24,7 @@ if (stack.seed.seeded) printDemoLogins(demoUsers, stack.seed);
 else {
   console.log('\nDemo logins:');
   for (const user of demoUsers) console.log(`  ${roleLabels[user.role].padEnd(20)} ${user.email}`);
+  console.log(subcontractorLoginLine());
   console.log('  (password: DEMO_PASSWORD, or the one printed on the first start)\n');
 }
 console.log('Press Ctrl-C to stop.');

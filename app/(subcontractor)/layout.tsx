@@ -67,6 +67,12 @@ export default async function SubcontractorLayout({ children }: { children: Reac
               <p className="text-xs text-slate-400" data-testid="signed-in-role">
                 Subcontractor
               </p>
+              <Link
+                href="/sub/settings/notifications"
+                className="block text-sm text-slate-300 hover:text-white"
+              >
+                Email notifications
+              </Link>
               <Link href="/two-step" className="block text-sm text-slate-300 hover:text-white">
                 Two-step sign-in
               </Link>
