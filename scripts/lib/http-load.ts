@@ -18,17 +18,20 @@ export type LoadStack = { stack: Stack; db: Db; appUrl: string; stop: () => Prom
 
 export async function startLoadStack(
   name: string,
-  options: { nodeArgs?: string[] } = {},
+  options: {
+    nodeArgs?: string[];
+    /** A database prepared by the caller (e.g. the large seed) instead of a fresh demo one. */
+    database?: (serverUrl: string) => Promise<{ url: string; drop: () => Promise<void> }>;
+  } = {},
 ): Promise<LoadStack> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `plumbline-${name}-`));
   const port = await findFreePort();
   const appUrl = `http://localhost:${port}`;
   setProcessEnv({ DATA_DIR: dataDir, DEMO_PASSWORD: LOAD_PASSWORD, LOG_LEVEL: 'warn', APP_URL: appUrl });
   const server = await postgresServer();
-  const database = await createDatabase(
-    server.serverUrl,
-    `plumbline_${name}_${randomBytes(3).toString('hex')}`,
-  );
+  const database = options.database
+    ? await options.database(server.serverUrl)
+    : await createDatabase(server.serverUrl, `plumbline_${name}_${randomBytes(3).toString('hex')}`);
   const stack = await startStack({
     port,
     databaseUrl: database.url,
