@@ -1,5 +1,6 @@
 'use client';
 
+import type { ReactNode } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
@@ -7,6 +8,7 @@ import { Button } from '@/components/ui/button';
 import { Alert, Card, EmptyState, PageHeader } from '@/components/ui/feedback';
 import { formatDate, formatDateTime, formatMoneyDisplay } from '@/components/ui/format';
 import { CostChartsGrid } from './cost-charts-grid';
+import { ChartsPlaceholder } from './portfolio-dashboard';
 import { CostReportTable } from './cost-report-table';
 import { causeLabels, causeOrder, formatPercentDisplay, methodLabels } from './labels';
 
@@ -36,11 +38,19 @@ function Figure({
 }
 
 /** The project's cost to complete: headline figures, warnings, change since last month, charts, report. */
-export function ProjectCost({ projectId, canSnapshot }: { projectId: string; canSnapshot: boolean }) {
+export function ProjectCost({
+  projectId,
+  canSnapshot,
+  charts,
+}: {
+  projectId: string;
+  canSnapshot: boolean;
+  /** The charts, streamed by the page after the figures (app/(portal)/projects/[projectId]/cost/page.tsx). */
+  charts: ReactNode;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const summary = useQuery(trpc.cost.summary.queryOptions({ projectId }));
-  const charts = useQuery(trpc.cost.charts.queryOptions({ projectId }));
   const snapshots = useQuery(trpc.cost.snapshots.queryOptions({ projectId }));
   const snapshot = useMutation(
     trpc.cost.takeSnapshot.mutationOptions({
@@ -199,11 +209,19 @@ export function ProjectCost({ projectId, canSnapshot }: { projectId: string; can
           </p>
         ) : null}
       </Card>
-      {charts.data ? <CostChartsGrid charts={charts.data} projectId={projectId} /> : null}
+      {charts}
       <section>
         <h2 className="mb-2 text-sm font-semibold text-slate-900">Cost report by cost code</h2>
         <CostReportTable projectId={projectId} />
       </section>
     </div>
   );
+}
+
+/** The project's charts (their series prefetched in their own streamed boundary). */
+export function ProjectCostCharts({ projectId }: { projectId: string }) {
+  const trpc = useTRPC();
+  const charts = useQuery(trpc.cost.charts.queryOptions({ projectId }));
+  if (charts.error) return <Alert>{errorMessage(charts.error)}</Alert>;
+  return charts.data ? <CostChartsGrid charts={charts.data} projectId={projectId} /> : <ChartsPlaceholder />;
 }
