@@ -296,6 +296,9 @@ test('finance: home figures open the filtered queue; filters and sort survive a 
   await visit(page, 'finance', 'exceptions', '/exceptions', table);
   await visit(page, 'finance', 'sync', '/sync', heading);
   await visit(page, 'finance', 'claims', '/claims', table);
+  // issue 19: the compliance register and one's own email settings
+  await visit(page, 'finance', 'compliance', '/vendors/compliance', table);
+  await visit(page, 'finance', 'notifications', '/settings/notifications', heading);
 });
 
 test('executive and admin: main pages pass axe and fit a phone', async ({ page }) => {
