@@ -108,13 +108,11 @@ test('a subcontractor is invited, submits a claim with its invoice, reads the QS
   doc.addPage().drawText('Keystone Groundworks invoice KGL-INV-3001');
   const panel = sub.getByTestId('documents-panel');
   await panel.getByLabel('What it is').selectOption('invoice');
-  await panel
-    .getByLabel('File')
-    .setInputFiles({
-      name: 'KGL-INV-3001.pdf',
-      mimeType: 'application/pdf',
-      buffer: Buffer.from(await doc.save()),
-    });
+  await panel.getByLabel('File').setInputFiles({
+    name: 'KGL-INV-3001.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.from(await doc.save()),
+  });
   await panel.getByRole('button', { name: 'Upload' }).click();
   await expect(panel.getByRole('link', { name: 'KGL-INV-3001.pdf' })).toBeVisible();
   await sub.getByRole('checkbox').check();
@@ -130,6 +128,9 @@ test('a subcontractor is invited, submits a claim with its invoice, reads the QS
     .click();
   await qs.waitForURL(/\/claims\/[0-9a-f-]{36}$/);
   const internalUrl = qs.url();
+  // the QS sees what the subcontractor declared and their invoice number
+  await expect(qs.getByTestId('claim-declared')).toBeVisible();
+  await expect(qs.getByText('vendor invoice KGL-INV-3001')).toBeVisible();
   await qs.getByLabel('Line 1 certified to date').fill('18000.00');
   await qs.getByLabel('Line 1 reason').fill('Yard drainage channel not complete at the valuation date');
   await qs.getByRole('button', { name: 'Certify claim' }).click();

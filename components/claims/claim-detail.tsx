@@ -107,7 +107,14 @@ export function ClaimDetail({ projectId, claimId }: { projectId: string; claimId
               {claim.retentionReleaseStage ? ` at ${releaseStageLabels[claim.retentionReleaseStage]}` : ''} ·
               subcontract {claim.subcontract.reference} · period to {claim.periodEnd} · raised by{' '}
               {claim.creatorName}
+              {claim.vendorInvoiceNumber ? ` · vendor invoice ${claim.vendorInvoiceNumber}` : ''}
             </span>
+            {claim.declaredAt ? (
+              <span data-testid="claim-declared">
+                Submitted through the subcontractor portal with the vendor&apos;s declaration,{' '}
+                {formatDateTime(claim.declaredAt)}
+              </span>
+            ) : null}
           </span>
         }
         actions={
