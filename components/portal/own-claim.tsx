@@ -193,6 +193,7 @@ function Certified({ claim }: { claim: PortalClaim }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [currency],
   );
+  // eslint-disable-next-line react-hooks/incompatible-library -- the table is rebuilt from server data each render
   const table = useReactTable({ data: claim.lines, columns, getCoreRowModel: getCoreRowModel() });
   const f = claim.figures;
   return (

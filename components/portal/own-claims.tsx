@@ -63,6 +63,7 @@ const columns = [
 
 /** The subcontractor's claims as a table (all of them, or one subcontract's). */
 export function OwnClaimsTable({ rows }: { rows: PortalClaimRow[] }) {
+  // eslint-disable-next-line react-hooks/incompatible-library -- the table is rebuilt from server data each render
   const table = useReactTable({ data: rows, columns, getCoreRowModel: getCoreRowModel() });
   if (rows.length === 0)
     return <EmptyState title="No claims yet">Open a subcontract to start your first claim.</EmptyState>;

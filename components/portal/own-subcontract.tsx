@@ -63,6 +63,7 @@ export function OwnSubcontract({ subcontractId }: { subcontractId: string }) {
       cell: ({ getValue }) => money(getValue()),
     }),
   ];
+  // eslint-disable-next-line react-hooks/incompatible-library -- the table is rebuilt from server data each render
   const table = useReactTable({
     data: detail.data?.lines ?? [],
     columns,

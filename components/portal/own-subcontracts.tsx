@@ -58,6 +58,7 @@ const columns = [
 export function OwnSubcontracts() {
   const trpc = useTRPC();
   const list = useQuery(trpc.portal.subcontracts.queryOptions());
+  // eslint-disable-next-line react-hooks/incompatible-library -- the table is rebuilt from server data each render
   const table = useReactTable({ data: list.data ?? [], columns, getCoreRowModel: getCoreRowModel() });
   if (list.error)
     return <EmptyState title="Your subcontracts could not be loaded">{list.error.message}</EmptyState>;

@@ -112,6 +112,7 @@ export function VendorPortalAccess({ vendorId, canManage }: { vendorId: string; 
       ),
     }),
   ];
+  // eslint-disable-next-line react-hooks/incompatible-library -- the table is rebuilt from server data each render
   const contacts = useReactTable({
     data: access.data?.contacts ?? [],
     columns: contactColumns,

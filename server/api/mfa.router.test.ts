@@ -193,9 +193,11 @@ describe('step-up on the sensitive actions', () => {
     ).rejects.toMatchObject({ code: 'PRECONDITION_FAILED' });
     // a code from outside the accepted window is refused (not the half-minute's spent steps: under load
     // the clock can cross into a fresh step between the sign-in tests and here); a recovery code steps up
-    await expect(createCaller(context).mfa.stepUp({ code: codeAt(financeSecret, -5) })).rejects.toMatchObject({
-      code: 'BAD_REQUEST',
-    });
+    await expect(createCaller(context).mfa.stepUp({ code: codeAt(financeSecret, -5) })).rejects.toMatchObject(
+      {
+        code: 'BAD_REQUEST',
+      },
+    );
     await createCaller(context).mfa.stepUp({ code: recoveryCodes[1]! });
     await createCaller({ ...context, mfaEnrolmentRequired: false }).masterData.updateVendorCompliance(change);
   });

@@ -195,7 +195,8 @@ async function serve(ctx: SimContext, sim: { latencyMs: number }, req: IncomingM
 }
 
 async function route(ctx: SimContext, request: SimRequest): Promise<SimReply> {
-  if (request.path === '/__sim/register-payment' && request.method === 'POST') return simPayment(ctx, request);
+  if (request.path === '/__sim/register-payment' && request.method === 'POST')
+    return simPayment(ctx, request);
   if (request.path === '/jsonrpc' && request.method === 'POST') return handleJsonRpc(ctx, request);
   if (request.path === '/json/2' || request.path.startsWith('/json/2/')) return handleJson2(ctx, request);
   const web = await handleWeb(ctx, request);
