@@ -34,6 +34,8 @@ const column = createColumnHelper<Line>();
 export function OwnClaim({ claimId }: { claimId: string }) {
   const trpc = useTRPC();
   const claim = useQuery(trpc.portal.claim.queryOptions({ claimId }));
+  // kept here, not in the form: a submitted claim replaces the form, and the confirmation must stay
+  const [notice, setNotice] = useState<string | null>(null);
   if (claim.error) return <EmptyState title="Claim not found">{claim.error.message}</EmptyState>;
   if (!claim.data) return null;
   const c = claim.data;
@@ -65,9 +67,10 @@ export function OwnClaim({ claimId }: { claimId: string }) {
           </>
         }
       />
+      {notice ? <Alert tone="success">{notice}</Alert> : null}
       {c.status === 'rejected' ? <Rejected claim={c} /> : null}
       {c.status !== 'draft' && c.status !== 'rejected' ? <PaymentStatus claim={c} /> : null}
-      {c.actions.edit ? <DraftForm claim={c} /> : <Certified claim={c} />}
+      {c.actions.edit ? <DraftForm claim={c} onNotice={setNotice} /> : <Certified claim={c} />}
       <DocumentsPanel
         recordType="claim"
         recordId={c.id}
@@ -267,7 +270,7 @@ function Certified({ claim }: { claim: PortalClaim }) {
   );
 }
 
-function DraftForm({ claim }: { claim: PortalClaim }) {
+function DraftForm({ claim, onNotice }: { claim: PortalClaim; onNotice: (notice: string | null) => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const currency = claim.project.currency;
@@ -285,7 +288,7 @@ function DraftForm({ claim }: { claim: PortalClaim }) {
   const [materials, setMaterials] = useState(initial.materials);
   const [invoice, setInvoice] = useState(initial.invoice);
   const [declared, setDeclared] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
+  const setNotice = onNotice;
   const dirty =
     JSON.stringify([amounts, materials, invoice]) !==
       JSON.stringify([initial.amounts, initial.materials, initial.invoice]) ||
@@ -380,7 +383,6 @@ function DraftForm({ claim }: { claim: PortalClaim }) {
     <Card title="Your application">
       <form onSubmit={onSave} aria-label="Claim application" className="space-y-4">
         {errors.summary ? <Alert>{errors.summary}</Alert> : null}
-        {notice ? <Alert tone="success">{notice}</Alert> : null}
         <fieldset className="flex flex-wrap items-center gap-4 text-sm">
           <legend className="sr-only">Enter claimed to date as</legend>
           <label className="inline-flex items-center gap-1.5">

@@ -88,7 +88,13 @@ export async function listDocuments(
   recordId: string,
 ): Promise<{ documents: DocumentView[]; canUpload: boolean }> {
   await assertDocumentAccess(db, actor, recordType, recordId, 'read');
-  const canUpload = mayAddTo(actor, recordType);
+  // may add now: the permission, and the record's own state (a subcontractor's submitted claim is closed)
+  const canUpload =
+    mayAddTo(actor, recordType) &&
+    (await assertDocumentAccess(db, actor, recordType, recordId, 'write').then(
+      () => true,
+      () => false,
+    ));
   const rows = await db
     .select({
       id: documents.id,
