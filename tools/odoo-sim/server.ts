@@ -139,8 +139,8 @@ export async function startOdooSim(options: OdooSimOptions): Promise<OdooSim> {
 
 /**
  * A simulator control, not an Odoo behaviour: the e2e journeys (and a demo) pay a posted bill as
- * finance would through Odoo's payment wizard, which the simulator does not model. Needs an
- * administrator's API key as the bearer; answers 404 to anything else, like an unknown route.
+ * finance would through Odoo's payment wizard, which the simulator does not model. Needs one of the
+ * simulator's API keys as the bearer; answers 404 to anything else, like an unknown route.
  */
 function simPayment(ctx: SimContext, request: SimRequest): SimReply {
   const bearer = /^bearer\s+(.+)$/i.exec(request.headers.authorization ?? '');
