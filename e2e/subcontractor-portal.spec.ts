@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { PDFDocument } from 'pdf-lib';
 import { extractPdfText } from '@/server/modules/claims/pdf-text';
-import { demo, e2eQuery, signIn } from './fixtures';
+import { appOrigin, demo, e2eQuery, signIn } from './fixtures';
 
 /**
  * Issue 19: the subcontractor portal end to end, on the demo stack (web, worker, Odoo simulator).
@@ -215,6 +215,32 @@ test('a subcontractor login reaches nothing of the contractor’s: procedures, p
     const response = await request.get(`/api/documents/${other.id}`, { headers: { cookie } });
     expect(response.status()).toBe(404);
   }
+  // accepting an invitation, the one write open to someone not signed in: same origin, JSON and the
+  // form's header only, refused before the token is even looked at
+  const body = JSON.stringify({
+    token: 'x'.repeat(43),
+    name: 'X',
+    password: 'a-long-password',
+    confirmPassword: 'a-long-password',
+  });
+  for (const headers of <Record<string, string>[]>[
+    { origin: 'https://evil.example', 'content-type': 'application/json', 'x-plumbline-invitation': '1' },
+    { origin: appOrigin(), 'content-type': 'application/json' },
+    {
+      origin: appOrigin(),
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-plumbline-invitation': '1',
+    },
+  ]) {
+    const refused = await request.post('/api/invitations/accept', { headers, data: body });
+    expect(refused.status(), JSON.stringify(headers)).toBe(403);
+  }
+  const unknownToken = await request.post('/api/invitations/accept', {
+    headers: { origin: appOrigin(), 'content-type': 'application/json', 'x-plumbline-invitation': '1' },
+    data: body,
+  });
+  expect(unknownToken.status()).toBe(400);
+  expect(await unknownToken.text()).toContain('not valid');
   const unknown = await request.get('/api/documents/00000000-0000-4000-8000-000000000000', {
     headers: { cookie },
   });

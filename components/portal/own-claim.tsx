@@ -15,7 +15,11 @@ import { describedBy, Field, FieldError, Input } from '@/components/ui/field';
 import { errorIdFor, formErrorsOf } from '@/components/ui/form-errors';
 import { formatDate, formatDateTime, formatMoneyDisplay } from '@/components/ui/format';
 import { useUnsavedChanges } from '@/components/ui/use-unsaved-changes';
-import { claimedFromPercent } from '@/server/modules/claims/claim-entry.calc';
+import {
+  claimedFromPercent,
+  claimedThisPeriod,
+  claimedTotal,
+} from '@/server/modules/claims/claim-entry.calc';
 import {
   DECLARATION_TEXT,
   paymentStageLabels,
@@ -323,9 +327,9 @@ function DraftForm({ claim, onNotice }: { claim: PortalClaim; onNotice: (notice:
         return null;
       }
     }
-    return amounts[line.sovLineId] ?? '0';
+    return (amounts[line.sovLineId] ?? '').trim() || '0';
   }
-  const total = claim.lines.reduce((sum, line) => sum + Number(amountOf(line) ?? 0), 0);
+  const total = claimedTotal(claim.lines.map((line) => amountOf(line)));
 
   function lines() {
     return claim.lines.map((line) =>
@@ -437,6 +441,7 @@ function DraftForm({ claim, onNotice }: { claim: PortalClaim; onNotice: (notice:
                   errors.fields[`lines.${index}`] ??
                   (errors.sovLineId === line.sovLineId ? errors.summary : null);
                 const amount = amountOf(line);
+                const period = claimedThisPeriod(amount, line.previousCertifiedAmount);
                 return (
                   <tr key={line.sovLineId} className="border-b border-slate-100 align-top">
                     <td className="px-2 py-1.5">{line.lineNo}</td>
@@ -470,12 +475,7 @@ function DraftForm({ claim, onNotice }: { claim: PortalClaim; onNotice: (notice:
                       <FieldError id={errorIdFor(id)} message={lineError} />
                     </td>
                     <td className="tabular px-2 py-1.5 text-right">
-                      {amount === null
-                        ? '—'
-                        : formatMoneyDisplay(
-                            (Number(amount) - Number(line.previousCertifiedAmount)).toFixed(2),
-                            currency,
-                          )}
+                      {period === null ? '—' : formatMoneyDisplay(period, currency)}
                     </td>
                   </tr>
                 );
@@ -487,7 +487,7 @@ function DraftForm({ claim, onNotice }: { claim: PortalClaim; onNotice: (notice:
                   Claimed to date (work)
                 </td>
                 <td className="tabular px-2 py-1.5 text-right" data-testid="claimed-total">
-                  {formatMoneyDisplay(total.toFixed(2), currency)}
+                  {total === null ? '—' : formatMoneyDisplay(total, currency)}
                 </td>
                 <td />
               </tr>

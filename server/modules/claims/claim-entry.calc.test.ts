@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { claimBillReference, claimedFromPercent, formatClaimReference } from './claim-entry.calc';
+import {
+  claimBillReference,
+  claimedFromPercent,
+  claimedThisPeriod,
+  claimedTotal,
+  formatClaimReference,
+} from './claim-entry.calc';
 
 describe('claimed to date entered as a percent', () => {
   it.each([
@@ -23,5 +29,15 @@ describe('references', () => {
     expect(formatClaimReference('P00012', 7)).toBe('CLM-P00012-007');
     expect(claimBillReference('CLM-P00012-007', 1)).toBe('CLM-P00012-007');
     expect(claimBillReference('CLM-P00012-007', 2)).toBe('CLM-P00012-007-R2');
+  });
+});
+
+describe('the application form’s running figures', () => {
+  it('adds and subtracts in decimals, and says nothing for what is not a number yet', () => {
+    expect(claimedTotal(['0.10', '0.20', '1000000.05'])).toBe('1000000.35');
+    expect(claimedTotal(['12.5', null])).toBeNull();
+    expect(claimedTotal(['12,5'])).toBeNull();
+    expect(claimedThisPeriod('20000.00', '18000.10')).toBe('1999.90');
+    expect(claimedThisPeriod(null, '1.00')).toBeNull();
   });
 });

@@ -19,3 +19,30 @@ export function claimBillReference(reference: string, revision: number): string 
 export function formatClaimReference(subcontractReference: string, number: number): string {
   return `CLM-${subcontractReference}-${String(number).padStart(3, '0')}`;
 }
+
+/**
+ * A claim application's running figures as it is typed (the subcontractor's form): the sum of the
+ * lines' amounts and one line's change on the period, in decimals like the server. An amount that
+ * is not (yet) a number gives null, shown as "—" until it is.
+ */
+export function claimedTotal(amounts: readonly (string | null)[]): string | null {
+  try {
+    if (amounts.some((a) => a === null)) return null;
+    return formatMoney(
+      amounts.reduce((sum, a) => sum.plus(parseAmount(a!, 'Claimed')), parseAmount('0', 'Claimed')),
+    );
+  } catch {
+    return null;
+  }
+}
+
+export function claimedThisPeriod(claimedToDate: string | null, previousCertified: string): string | null {
+  if (claimedToDate === null) return null;
+  try {
+    return formatMoney(
+      parseAmount(claimedToDate, 'Claimed').minus(parseAmount(previousCertified, 'Previous')),
+    );
+  } catch {
+    return null;
+  }
+}

@@ -1,13 +1,13 @@
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { documents, partners, users } from '@/db/schema';
+import { documents, users } from '@/db/schema';
 import type { Actor } from '@/server/auth/actor';
 import { hasPermission, type Permission } from '@/server/auth/permissions';
 import { DomainError } from '@/server/errors';
 import { getChangeOrderDetail } from '@/server/modules/change-orders/change-order.queries';
 import { getClaimDetail } from '@/server/modules/claims/claim.queries';
 import { getMilestoneDetail } from '@/server/modules/milestones/milestone.queries';
-import { getVendor } from '@/server/modules/vendors/vendor.queries';
+import { getOwnVendor, getVendor } from '@/server/modules/vendors/vendor.queries';
 
 /**
  * Who may see and add a record's documents: exactly who may read the record (its own module's detail
@@ -62,11 +62,7 @@ export const documentRecordTypes = {
     write: ['compliance.submit'],
     visible: async (db, actor, id) => {
       if (actor.role === 'subcontractor') {
-        if (!actor.vendorId || actor.vendorId !== id) return null;
-        const [own] = await db
-          .select({ name: partners.name })
-          .from(partners)
-          .where(and(eq(partners.id, id), eq(partners.organisationId, actor.organisationId)));
+        const own = await getOwnVendor(db, actor, id);
         return own ? { reference: own.name, openToSubcontractor: true } : null;
       }
       const vendor = await getVendor(db, actor, id);

@@ -10,7 +10,12 @@ import { recordAudit } from '@/server/modules/audit/audit.service';
 import { sendMail } from '@/server/modules/notifications/mailer';
 import { setUserActive } from '@/server/modules/users/user.service';
 import { getVendor } from '@/server/modules/vendors/vendor.queries';
-import { INVITATION_DAYS, type AcceptInvitationInput, type InviteContactInput } from './portal.schemas';
+import {
+  INVITATION_DAYS,
+  invitationRefusals,
+  type AcceptInvitationInput,
+  type InviteContactInput,
+} from './portal.schemas';
 
 /**
  * Portal access for a vendor's contacts (issue 19). Finance or a QS who sees the vendor invites a
@@ -147,14 +152,6 @@ export async function readInvitation(db: DbOrTx, token: string): Promise<Invitat
   };
 }
 
-const refusal: Record<Exclude<InvitationView['state'], 'valid'>, string> = {
-  unknown: 'This invitation link is not valid. Ask the contractor for a new invitation.',
-  used: 'This invitation has already been used. Sign in with the password you chose.',
-  revoked: 'This invitation was withdrawn. Ask the contractor for a new invitation.',
-  expired: 'This invitation has expired (links work for seven days). Ask the contractor for a new one.',
-  vendor_inactive: 'Portal access for your company is switched off. Ask the contractor.',
-};
-
 /** Accepting: once, before expiry, creating the subcontractor login. Refusals name what to do next. */
 export async function acceptInvitation(db: Db, input: AcceptInvitationInput): Promise<{ email: string }> {
   const passwordHash = await hashPassword(input.password);
@@ -166,9 +163,13 @@ export async function acceptInvitation(db: Db, input: AcceptInvitationInput): Pr
       .for('update');
     const view = await readInvitation(tx, input.token);
     if (!inv || view.state !== 'valid')
-      throw new DomainError('VALIDATION', refusal[view.state === 'valid' ? 'unknown' : view.state], {
-        field: 'token',
-      });
+      throw new DomainError(
+        'VALIDATION',
+        invitationRefusals[view.state === 'valid' ? 'unknown' : view.state],
+        {
+          field: 'token',
+        },
+      );
     const [taken] = await tx
       .select({ id: users.id })
       .from(users)
@@ -195,7 +196,8 @@ export async function acceptInvitation(db: Db, input: AcceptInvitationInput): Pr
       .set({ acceptedAt: new Date(), acceptedUserId: user.id })
       .where(and(eq(vendorInvitations.id, inv.id), isNull(vendorInvitations.acceptedAt)))
       .returning({ id: vendorInvitations.id });
-    if (accepted.length !== 1) throw new DomainError('VALIDATION', refusal.used, { field: 'token' });
+    if (accepted.length !== 1)
+      throw new DomainError('VALIDATION', invitationRefusals.used, { field: 'token' });
     await recordAudit(tx, {
       actor: {
         id: user.id,

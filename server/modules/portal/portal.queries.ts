@@ -217,19 +217,16 @@ export async function getOwnClaim(db: DbOrTx, actor: Actor, claimId: string) {
   if (actor.role !== 'subcontractor') return null;
   const detail = await getClaimDetail(db, actor, claimId);
   if (!detail) return null;
-  const [moves, materialsCertified] = await Promise.all([
-    db
-      .select({ action: auditEvents.action, at: auditEvents.occurredAt })
-      .from(auditEvents)
-      .where(
-        and(
-          eq(auditEvents.entityType, 'claim'),
-          eq(auditEvents.entityId, claimId),
-          inArray(auditEvents.action, ['claim.mark_posted', 'claim.mark_paid']),
-        ),
+  const moves = await db
+    .select({ action: auditEvents.action, at: auditEvents.occurredAt })
+    .from(auditEvents)
+    .where(
+      and(
+        eq(auditEvents.entityType, 'claim'),
+        eq(auditEvents.entityId, claimId),
+        inArray(auditEvents.action, ['claim.mark_posted', 'claim.mark_paid']),
       ),
-    Promise.resolve(detail.certifiedAt ? detail.materialsStoredToDateAmount : null),
-  ]);
+    );
   const at = (action: string) => moves.find((m) => m.action === action)?.at ?? null;
   const calc = detail.calculation;
   const certified = detail.certifiedAt !== null && detail.status !== 'rejected';
@@ -270,7 +267,7 @@ export async function getOwnClaim(db: DbOrTx, actor: Actor, claimId: string) {
     })),
     materials: {
       claimedToDateAmount: detail.materialsClaimedToDateAmount,
-      certifiedToDateAmount: certified ? materialsCertified : null,
+      certifiedToDateAmount: certified ? detail.materialsStoredToDateAmount : null,
       reason: certified ? detail.materialsReason : null,
     },
     deductions: certified

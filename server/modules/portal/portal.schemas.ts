@@ -12,6 +12,15 @@ import { dateInput, idInput, moneyInput, nameInput, versionInput } from '@/serve
 export const DECLARATION_TEXT =
   'I declare that the work and materials claimed here have been carried out or delivered to site for this subcontract, that the amounts are a true statement of our entitlement to date, and that the attached invoice is ours.';
 
+/** What an invitation link that cannot be used says, by why (the page and the accept route alike). */
+export const invitationRefusals = {
+  unknown: 'This invitation link is not valid. Ask the contractor for a new invitation.',
+  used: 'This invitation has already been used. Sign in with the password you chose.',
+  revoked: 'This invitation was withdrawn. Ask the contractor for a new invitation.',
+  expired: 'This invitation has expired (links work for seven days). Ask the contractor for a new one.',
+  vendor_inactive: 'Portal access for your company is switched off. Ask the contractor.',
+} as const;
+
 /** Seven days: how long an invitation link stays valid. */
 export const INVITATION_DAYS = 7;
 

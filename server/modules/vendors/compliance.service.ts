@@ -30,7 +30,7 @@ import type {
   VendorComplianceView,
 } from './compliance.schemas';
 import { notifyComplianceDocumentUploaded } from '@/server/modules/notifications/notification-events';
-import { getVendor } from './vendor.queries';
+import { getOwnVendor, getVendor } from './vendor.queries';
 
 const ENTITY = 'partner';
 
@@ -54,13 +54,7 @@ async function complianceVendor(
   actor: Actor,
   vendorId: string,
 ): Promise<{ complianceSyncStatus: string } | null> {
-  if (actor.role !== 'subcontractor') return getVendor(db, actor, vendorId);
-  if (!actor.vendorId || actor.vendorId !== vendorId) return null;
-  const [own] = await db
-    .select({ complianceSyncStatus: partners.complianceSyncStatus })
-    .from(partners)
-    .where(and(eq(partners.id, vendorId), eq(partners.organisationId, actor.organisationId)));
-  return own ?? null;
+  return actor.role === 'subcontractor' ? getOwnVendor(db, actor, vendorId) : getVendor(db, actor, vendorId);
 }
 
 /** Who may review (accept or reject) a submitted certificate, and why not (null: may). */

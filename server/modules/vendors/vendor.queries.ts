@@ -121,3 +121,17 @@ export async function getVendor(db: DbOrTx, actor: Actor, vendorId: string) {
     pullHistory: await recordPullHistory(db, 'partner', [row.id]),
   };
 }
+
+/**
+ * A subcontractor's own vendor, the one vendor record they reach (their compliance certificates and
+ * its documents) — never through getVendor, whose detail is the contractor's. Null for anyone else or
+ * another vendor.
+ */
+export async function getOwnVendor(db: DbOrTx, actor: Actor, vendorId: string) {
+  if (actor.role !== 'subcontractor' || !actor.vendorId || actor.vendorId !== vendorId) return null;
+  const [own] = await db
+    .select({ id: partners.id, name: partners.name, complianceSyncStatus: partners.complianceSyncStatus })
+    .from(partners)
+    .where(and(eq(partners.id, vendorId), eq(partners.organisationId, actor.organisationId)));
+  return own ?? null;
+}

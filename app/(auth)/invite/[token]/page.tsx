@@ -3,17 +3,10 @@ import Link from 'next/link';
 import { AcceptInvitationForm } from '@/components/portal/accept-invitation-form';
 import { getDb } from '@/db/client';
 import { readInvitation } from '@/server/modules/portal/invitation.service';
+import { invitationRefusals } from '@/server/modules/portal/portal.schemas';
 
 export const metadata: Metadata = { title: 'Your invitation', referrer: 'no-referrer' };
 export const dynamic = 'force-dynamic';
-
-const refusals = {
-  unknown: 'This invitation link is not valid. Ask the contractor for a new invitation.',
-  used: 'This invitation has already been used. Sign in with the password you chose.',
-  revoked: 'This invitation was withdrawn. Ask the contractor for a new invitation.',
-  expired: 'This invitation has expired (links work for seven days). Ask the contractor for a new one.',
-  vendor_inactive: 'Portal access for your company is switched off. Ask the contractor.',
-} as const;
 
 /** A vendor contact's invitation (issue 19): choose a name and password, once, within seven days. */
 export default async function InvitationPage({ params }: { params: Promise<{ token: string }> }) {
@@ -36,7 +29,7 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
         ) : (
           <div className="space-y-3 rounded-lg border border-slate-200 bg-white p-6 text-sm shadow-sm">
             <p role="alert" data-testid="invitation-refused">
-              {refusals[invitation.state]}
+              {invitationRefusals[invitation.state]}
             </p>
             <Link href="/sign-in" className="font-medium text-brand-700 hover:underline">
               Go to sign-in
