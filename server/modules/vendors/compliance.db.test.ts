@@ -434,6 +434,37 @@ describe('the Odoo partner tag "Compliance: expired"', () => {
     expect(stored!.odooComplianceTagged).toBe(false);
   });
 
+  it('two vendors expiring together, synced side by side, share one tag (Odoo has no unique tag name)', async () => {
+    const vendorIds = Object.values(sim.demo!.partners).filter((id) => id !== vendorOdooId);
+    const otherOdooId = vendorIds[0]!;
+    const [other] = await testDb.db
+      .insert(partners)
+      .values({
+        organisationId: org.actors.admin.organisationId,
+        name: 'Compliance Test Second Vendor Ltd',
+        isVendor: true,
+        odooId: otherOdooId,
+        insuranceExpiresOn: addDays(today, -3),
+      })
+      .returning();
+    await setDates({ insuranceExpiresOn: addDays(today, -2), licenceExpiresOn: addDays(today, 400) });
+    // nobody made the tag yet: both syncs search, find none, and would each create one without the lock
+    for (const id of tagIds()) sim.state.deleteRow('res.partner.category', id);
+    for (const odooId of [vendorOdooId, otherOdooId]) sim.state.updateRow('res.partner', odooId, { category_id: [] });
+    const outcomes = await vendorComplianceSyncHandler.syncBatch({
+      db: testDb.db,
+      odoo,
+      items: [vendorId, other!.id].map((recordId) => ({ recordId, attempt: 1, correlationId: null })),
+    });
+    expect([...outcomes.values()].map((o) => ('error' in o ? String(o.error) : 'ok'))).toEqual(['ok', 'ok']);
+    const tags = tagIds();
+    expect(tags).toHaveLength(1);
+    for (const odooId of [vendorOdooId, otherOdooId])
+      expect(sim.state.get('res.partner', odooId)!.category_id).toEqual(tags);
+    const operations = [...outcomes.values()].map((o) => ('result' in o ? o.result.operation : ''));
+    expect(operations.filter((op) => op.startsWith(`create tag "${COMPLIANCE_EXPIRED_TAG}"`))).toHaveLength(1);
+  });
+
   it('a confirmed date change asks for the sync (in the history of the vendor)', async () => {
     const [before] = await testDb.db.select().from(partners).where(eq(partners.id, vendorId));
     const { requestChange } = await import('@/server/modules/approvals/pending-change.service');

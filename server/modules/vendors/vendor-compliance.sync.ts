@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import type { DbOrTx } from '@/db/client';
+import type { Db, DbOrTx } from '@/db/client';
 import { partners } from '@/db/schema';
 import type { OdooClient } from '@/server/odoo/client';
 import { OdooBusinessError } from '@/server/odoo/errors';
@@ -70,8 +70,9 @@ async function syncVendorCompliance({ db, odoo, recordId }: SyncOneContext): Pro
   const operations: string[] = [];
   if (expired) {
     if (tagId === null) {
-      tagId = await odoo.create('res.partner.category', { name: COMPLIANCE_EXPIRED_TAG, color: TAG_COLOR });
-      operations.push(`create tag "${COMPLIANCE_EXPIRED_TAG}"`);
+      const made = await findOrCreateTag(db, odoo);
+      tagId = made.id;
+      if (made.created) operations.push(`create tag "${COMPLIANCE_EXPIRED_TAG}"`);
     }
     if (!partner.category_id.includes(tagId)) {
       await odoo.write('res.partner', [vendor.odooId], { category_id: [[4, tagId, 0]] });
@@ -105,6 +106,23 @@ async function syncVendorCompliance({ db, odoo, recordId }: SyncOneContext): Pro
       },
     ],
   };
+}
+
+/**
+ * The tag, created when Odoo has none. Vendors sync side by side (eachRecord, several workers), and
+ * Odoo has no unique name on res.partner.category, so two vendors expiring in the same hour would each
+ * create one: the search and the create run under a transaction-scoped advisory lock, so the second
+ * waits and then finds the first's tag (Odoo commits each JSON-2/JSON-RPC call before answering). A
+ * crash releases the lock with its connection; a create that Odoo committed is found by the next run.
+ */
+async function findOrCreateTag(db: Db, odoo: OdooClient): Promise<{ id: number; created: boolean }> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('plumbline.odoo.compliance-tag'))`);
+    const found = await findTag(odoo);
+    if (found !== null) return { id: found, created: false };
+    const id = await odoo.create('res.partner.category', { name: COMPLIANCE_EXPIRED_TAG, color: TAG_COLOR });
+    return { id, created: true };
+  });
 }
 
 /** The tag's id, by its exact name (the lowest id if someone made two); null when there is none. */
