@@ -128,6 +128,10 @@ export async function grantRuntimePrivileges(client: pg.Client, roleName: string
           `REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON cost_code_totals, project_cost_totals FROM ${name}`,
         ]
       : []),
+    // a transaction's cost deltas until its commit folds them: the owner's functions alone touch them
+    ...((await hasTables(client, ['cost_totals_deferred']))
+      ? [`REVOKE ALL ON cost_totals_deferred FROM ${name}`]
+      : []),
     ...(graphile
       ? [
           `GRANT USAGE ON SCHEMA graphile_worker TO ${name}`,

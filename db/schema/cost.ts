@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   date,
   index,
@@ -141,3 +142,39 @@ export const projectCostTotals = pgTable('project_cost_totals', {
   certified: sum('certified'),
   retentionPayable: sum('retention_payable'),
 });
+
+/**
+ * The sums a transaction changes, held until it commits (issue 18): the maintaining triggers append
+ * their deltas here instead of updating the totals rows, and a deferred constraint trigger folds this
+ * transaction's rows into `cost_code_totals` / `project_cost_totals` at COMMIT and deletes them. So a
+ * project's totals row is locked only from the fold to the end of the commit, not from the first
+ * cost-affecting statement through every later statement and round trip of the transaction. Rows never
+ * outlive their transaction; `txid` is the writer's `pg_current_xact_id()`. `figures` names a project
+ * figure to recompute ('contract_revisions', 'milestones', 'claims') instead of a delta. Written only
+ * by the maintaining functions (the application holds no privilege on it: db/runtime-role.ts).
+ */
+export const costTotalsDeferred = pgTable(
+  'cost_totals_deferred',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    txid: bigint('txid', { mode: 'number' })
+      .notNull()
+      .default(sql`(pg_current_xact_id()::text)::bigint`),
+    projectId: uuid('project_id').notNull(),
+    costCodeId: uuid('cost_code_id'),
+    figures: text('figures'),
+    ob: sum('ob'),
+    bt: sum('bt'),
+    aco: sum('aco'),
+    pbc: sum('pbc'),
+    proceeding: sum('proceeding'),
+    pcc: sum('pcc'),
+    cc: sum('cc'),
+    ccFromCos: sum('cc_from_cos'),
+    ccLines: integer('cc_lines').notNull().default(0),
+    ac: sum('ac'),
+    dc: sum('dc'),
+    acLines: integer('ac_lines').notNull().default(0),
+  },
+  (table) => [index('cost_totals_deferred_txid_idx').on(table.txid)],
+);

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '@/db/client';
 import { projectMembers } from '@/db/schema';
@@ -456,10 +457,66 @@ describe('maintained cost sums', () => {
     await expectMaintained('after rebuild');
   });
 
+  it('a transaction holds no totals row until it commits: another writer on the same project is not blocked', async () => {
+    const code = c1['05-100']!;
+    const a = new pg.Client({ connectionString: testDb.runtimeUrl });
+    const b = new pg.Client({ connectionString: testDb.runtimeUrl });
+    await Promise.all([a.connect(), b.connect()]);
+    try {
+      await a.query('BEGIN');
+      await a.query(
+        `INSERT INTO analytic_lines (odoo_id, project_id, cost_code_id, date, description, cost_amount) VALUES (990102, $1, $2, '2026-03-02', 'deferred fold test', 111.11)`,
+        [p1, code],
+      );
+      // before issue 18's deferred fold, this waited on P-1001's project_cost_totals row until A ended
+      await b.query(`SET lock_timeout = '2s'`);
+      await b.query(
+        `INSERT INTO analytic_lines (odoo_id, project_id, cost_code_id, date, description, cost_amount) VALUES (990103, $1, $2, '2026-03-02', 'deferred fold test', 222.22)`,
+        [p1, code],
+      );
+      // B is folded and visible; A is not yet (it has not committed)
+      const ac = async () =>
+        (
+          await testDb.db.execute<{ ac: string }>(
+            sql`SELECT ac::text FROM cost_code_totals WHERE cost_code_id = ${code}`,
+          )
+        ).rows[0]!.ac;
+      const before = Number(await ac());
+      await a.query('SAVEPOINT s');
+      await a.query(
+        `INSERT INTO analytic_lines (odoo_id, project_id, cost_code_id, date, description, cost_amount) VALUES (990104, $1, $2, '2026-03-02', 'deferred fold test', 999.99)`,
+        [p1, code],
+      );
+      await a.query('ROLLBACK TO SAVEPOINT s'); // a rolled-back part of a transaction leaves no delta
+      await a.query('COMMIT');
+      expect(Number(await ac()) - before).toBeCloseTo(111.11, 2);
+    } finally {
+      await Promise.all([a.end(), b.end()]);
+    }
+    const left = await testDb.db.execute<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM cost_totals_deferred`,
+    );
+    expect(left.rows[0]!.n).toBe(0); // nothing outlives its transaction
+    await expectMaintained('after two writers on one project, one with a rolled-back savepoint');
+  });
+
+  it('a rebuild in the transaction that wrote does not add that transaction’s deltas twice', async () => {
+    const code = c2['05-100']!;
+    await testDb.db.transaction(async (tx) => {
+      await tx.execute(sql`INSERT INTO analytic_lines (odoo_id, project_id, cost_code_id, date, description, cost_amount)
+        VALUES (990105, ${p2}, ${code}, '2026-03-02', 'deferred fold test', 50.00)`);
+      await tx.execute(sql`SELECT cost_totals_rebuild()`);
+      await tx.execute(sql`INSERT INTO analytic_lines (odoo_id, project_id, cost_code_id, date, description, cost_amount)
+        VALUES (990106, ${p2}, ${code}, '2026-03-02', 'deferred fold test', 7.00)`);
+    });
+    await expectMaintained('after a rebuild between two writes of one transaction');
+  });
+
   it('refuses direct writes: the application holds only SELECT, the owner is stopped by the guard', async () => {
     const grants = await app.execute<{ table_name: string; privilege_type: string }>(
       sql`SELECT table_name, privilege_type FROM information_schema.table_privileges
-          WHERE grantee = current_user AND table_name IN ('cost_code_totals', 'project_cost_totals') ORDER BY 1, 2`,
+          WHERE grantee = current_user AND table_name IN ('cost_code_totals', 'project_cost_totals', 'cost_totals_deferred')
+          ORDER BY 1, 2`,
     );
     expect(grants.rows.map((g) => `${g.table_name}:${g.privilege_type}`)).toEqual([
       'cost_code_totals:SELECT',
@@ -468,6 +525,18 @@ describe('maintained cost sums', () => {
     await expect(app.execute(sql`UPDATE project_cost_totals SET ac = 0`)).rejects.toMatchObject({
       cause: { code: '42501' },
     });
+    // the deltas waiting for a commit: the application cannot add one, and the owner is refused too
+    await expect(
+      app.execute(sql`INSERT INTO cost_totals_deferred (project_id, ac) VALUES (${p1}, 1000000)`),
+    ).rejects.toMatchObject({ cause: { code: '42501' } });
+    await expect(
+      testDb.db.execute(sql`INSERT INTO cost_totals_deferred (project_id, ac) VALUES (${p1}, 1000000)`),
+    ).rejects.toMatchObject({ cause: { message: expect.stringContaining('maintained by triggers') } });
+    await expect(
+      app.execute(
+        sql`SELECT cost_totals_apply(ARRAY[ROW(${p1}::uuid, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1000000, 0, 0)::cost_totals_delta])`,
+      ),
+    ).rejects.toMatchObject({ cause: { message: expect.stringContaining('maintained by triggers') } });
     await expect(testDb.db.execute(sql`UPDATE project_cost_totals SET ac = 0`)).rejects.toMatchObject({
       cause: { message: expect.stringContaining('maintained by triggers') },
     });
