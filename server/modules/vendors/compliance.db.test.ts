@@ -450,7 +450,8 @@ describe('the Odoo partner tag "Compliance: expired"', () => {
     await setDates({ insuranceExpiresOn: addDays(today, -2), licenceExpiresOn: addDays(today, 400) });
     // nobody made the tag yet: both syncs search, find none, and would each create one without the lock
     for (const id of tagIds()) sim.state.deleteRow('res.partner.category', id);
-    for (const odooId of [vendorOdooId, otherOdooId]) sim.state.updateRow('res.partner', odooId, { category_id: [] });
+    for (const odooId of [vendorOdooId, otherOdooId])
+      sim.state.updateRow('res.partner', odooId, { category_id: [] });
     const outcomes = await vendorComplianceSyncHandler.syncBatch({
       db: testDb.db,
       odoo,
@@ -462,7 +463,9 @@ describe('the Odoo partner tag "Compliance: expired"', () => {
     for (const odooId of [vendorOdooId, otherOdooId])
       expect(sim.state.get('res.partner', odooId)!.category_id).toEqual(tags);
     const operations = [...outcomes.values()].map((o) => ('result' in o ? o.result.operation : ''));
-    expect(operations.filter((op) => op.startsWith(`create tag "${COMPLIANCE_EXPIRED_TAG}"`))).toHaveLength(1);
+    expect(operations.filter((op) => op.startsWith(`create tag "${COMPLIANCE_EXPIRED_TAG}"`))).toHaveLength(
+      1,
+    );
   });
 
   it('a confirmed date change asks for the sync (in the history of the vendor)', async () => {
