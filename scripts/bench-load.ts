@@ -1,6 +1,7 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { insertSubmittedChangeOrders } from '@/server/testing/change-order-load';
-import { hardware, percentiles, postgresVersion, round } from './lib/bench';
+import { hardware, percentiles, postgresVersion, round, sampleWaitEvents } from './lib/bench';
 import {
   queueLagsMs,
   runFixedRate,
@@ -17,8 +18,9 @@ import {
  * `changeOrders.approve` (the final approval of a prepared, reviewed CO) at --rate per second, plus
  * two read endpoints (`changeOrders.list`, `claims.list`) at --read-rate each. Three phases of
  * --seconds: the simulator answering normally, slow (--slow-ms per call), then stopped. The sync is
- * asynchronous, so the approval's percentiles must not move when Odoo does.
- *   npm run bench:load -- [--rate 50] [--read-rate 10] [--seconds 30] [--slow-ms 2000]
+ * asynchronous, so the approval's percentiles must not move when Odoo does. Each phase reports what
+ * the database's active sessions waited on (`waits`: pg_stat_activity sampled every 200 ms).
+ *   npm run bench:load -- [--rate 50] [--read-rate 10] [--seconds 30] [--slow-ms 2000] [--cpu-profile-dir DIR]
  */
 const { values } = parseArgs({
   options: {
@@ -27,13 +29,23 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '30' },
     'warmup-seconds': { type: 'string', default: '10' },
     'slow-ms': { type: 'string', default: '2000' },
+    /** Write V8 CPU profiles of the web and worker processes into this directory (node --cpu-prof). */
+    'cpu-profile-dir': { type: 'string' },
   },
 });
 const rate = Number(values.rate);
 const readRate = Number(values['read-rate']);
 const seconds = Number(values.seconds);
 
-const load = await startLoadStack('bench_load');
+const profileDir = values['cpu-profile-dir'];
+const load = await startLoadStack(
+  'bench_load',
+  profileDir
+    ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] }
+    : process.env.BENCH_NODE_REQUIRE
+      ? { nodeArgs: ['--require', process.env.BENCH_NODE_REQUIRE] }
+      : {},
+);
 try {
   const { db, appUrl, stack } = load;
   const people = await db.$client.query<{ email: string; id: string }>('SELECT email, id FROM users');
@@ -83,6 +95,7 @@ try {
     const since = new Date();
     const cpuBefore = stackCpuSeconds();
     const phaseStarted = performance.now();
+    const sampler = sampleWaitEvents(load.databaseUrl);
     const results: StreamResult[] = await runFixedRate(
       [
         {
@@ -108,22 +121,28 @@ try {
       seconds * 1000,
     );
     const cpuAfter = stackCpuSeconds();
+    const waits = await sampler.stop();
     const wall = (performance.now() - phaseStarted) / 1000;
     const requests = results.reduce((sum, r) => sum + r.sent, 0);
     // how much of a core the web and worker processes used, and the web's CPU per request: what bounds latency
     const cpu = {
       webCorePercent: round(((cpuAfter.web - cpuBefore.web) / wall) * 100, 1),
       workerCorePercent: round(((cpuAfter.worker - cpuBefore.worker) / wall) * 100, 1),
+      postgresCorePercent: round(((cpuAfter.postgres - cpuBefore.postgres) / wall) * 100, 1),
+      loadGeneratorCorePercent: round(((cpuAfter.loadGenerator - cpuBefore.loadGenerator) / wall) * 100, 1),
       webCpuMsPerRequest: round(((cpuAfter.web - cpuBefore.web) * 1000) / requests, 2),
       loadAverage: hardware().loadAverage,
     };
+    console.log(`  ${phase.name}: waits of active sessions ${JSON.stringify(waits.top)}`);
     console.log(
-      `  ${phase.name}: web ${cpu.webCorePercent} % of a core (${cpu.webCpuMsPerRequest} ms CPU per request), worker ${cpu.workerCorePercent} %, load ${cpu.loadAverage.join(' ')}`,
+      `  ${phase.name}: web ${cpu.webCorePercent} % of a core (${cpu.webCpuMsPerRequest} ms CPU per request), worker ${cpu.workerCorePercent} %, PostgreSQL ${cpu.postgresCorePercent} %, load generator + simulator ${cpu.loadGeneratorCorePercent} %, load ${cpu.loadAverage.join(' ')}`,
     );
     const lag = phase.name === 'odoo normal' ? await queueLagsAfterDrain(since) : null;
     report.push({
       phase: phase.name,
       cpu,
+      // what the database's active sessions waited on, sampled every 200 ms (pg_stat_activity)
+      waits,
       streams: results.map((r) => ({
         name: r.name,
         sent: r.sent,

@@ -394,3 +394,58 @@ export async function countChangeOrderDocuments(
   }
   return { missing, duplicates, notSynced };
 }
+
+/**
+ * Samples what the database's active sessions wait on, every `intervalMs`, from `pg_stat_activity`
+ * (its own connection, itself and idle sessions left out): `CPU` when a session waits on nothing,
+ * else `type:event` (Lock:transactionid is a row lock, IO:WALSync a commit's flush). What bounds a
+ * loaded run shows as the top entries; `stop()` returns the counts, largest first.
+ */
+export function sampleWaitEvents(databaseUrl: string, intervalMs = 200) {
+  const client = new pg.Client({ connectionString: databaseUrl, application_name: 'bench-wait-sampler' });
+  const counts = new Map<string, number>();
+  /** The statements that waited on a lock (first 70 characters): which rows the waits are for. */
+  const lockedStatements = new Map<string, number>();
+  let samples = 0;
+  let running = true;
+  const loop = (async () => {
+    await client.connect();
+    while (running) {
+      const { rows } = await client.query<{ wait: string; statement: string | null; n: number }>(
+        `SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') AS wait,
+                CASE WHEN wait_event_type = 'Lock' THEN left(regexp_replace(query, '\\s+', ' ', 'g'), 70) END AS statement,
+                count(*)::int AS n
+           FROM pg_stat_activity
+          WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()
+          GROUP BY 1, 2`,
+      );
+      samples++;
+      for (const row of rows) {
+        counts.set(row.wait, (counts.get(row.wait) ?? 0) + row.n);
+        if (row.statement)
+          lockedStatements.set(row.statement, (lockedStatements.get(row.statement) ?? 0) + row.n);
+      }
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+    await client.end();
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      const total = [...counts.values()].reduce((sum, n) => sum + n, 0);
+      return {
+        samples,
+        activeSessionSamples: total,
+        top: Object.fromEntries([...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8)),
+        lockWaitsByStatement: Object.fromEntries(
+          [...lockedStatements.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5),
+        ),
+        rowLockShare:
+          total === 0
+            ? 0
+            : round(((counts.get('Lock:transactionid') ?? 0) + (counts.get('Lock:tuple') ?? 0)) / total, 3),
+      };
+    },
+  };
+}

@@ -14,7 +14,14 @@ import { startStack, type Stack } from './stack';
  */
 export const LOAD_PASSWORD = `load-${randomBytes(6).toString('hex')}`;
 
-export type LoadStack = { stack: Stack; db: Db; appUrl: string; stop: () => Promise<void> };
+export type LoadStack = {
+  stack: Stack;
+  db: Db;
+  /** The owner's URL of the run's database (the wait-event sampler's connection). */
+  databaseUrl: string;
+  appUrl: string;
+  stop: () => Promise<void>;
+};
 
 export async function startLoadStack(
   name: string,
@@ -43,6 +50,7 @@ export async function startLoadStack(
   return {
     stack,
     db,
+    databaseUrl: database.url,
     appUrl,
     stop: async () => {
       await db.$client.end();
@@ -208,19 +216,34 @@ export function stackRss(): { web: number; worker: number } {
 }
 
 /** CPU seconds (user + system) the stack's web and worker processes have used so far. */
-export function stackCpuSeconds(): { web: number; worker: number } {
-  const ticks = 100; // USER_HZ on Linux
-  const sum = { web: 0, worker: 0 };
-  for (const { pid, role } of stackProcesses()) {
+export function stackCpuSeconds(): { web: number; worker: number; postgres: number; loadGenerator: number } {
+  const sum = { web: 0, worker: 0, postgres: 0, loadGenerator: 0 };
+  for (const { pid, role } of stackProcesses()) sum[role] += processCpuSeconds(pid);
+  // every PostgreSQL process on the machine (the run's backends, WAL writer, checkpointer…)
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      sum[role] += (Number(fields[11]) + Number(fields[12])) / ticks;
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres')
+        sum.postgres += processCpuSeconds(Number(entry));
     } catch {
       // ended
     }
   }
+  // this process: the load generator itself (with the in-process simulator)
+  const self = process.cpuUsage();
+  sum.loadGenerator = (self.user + self.system) / 1e6;
   return sum;
+}
+
+function processCpuSeconds(pid: number): number {
+  const ticks = 100; // USER_HZ on Linux
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / ticks;
+  } catch {
+    return 0; // ended
+  }
 }
 
 /** Connections per application name (graphile-worker's own pool is unnamed), for pool-exhaustion checks. */
