@@ -40,11 +40,7 @@ const seconds = Number(values.seconds);
 const profileDir = values['cpu-profile-dir'];
 const load = await startLoadStack(
   'bench_load',
-  profileDir
-    ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] }
-    : process.env.BENCH_NODE_REQUIRE
-      ? { nodeArgs: ['--require', process.env.BENCH_NODE_REQUIRE] }
-      : {},
+  profileDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] } : {},
 );
 try {
   const { db, appUrl, stack } = load;
