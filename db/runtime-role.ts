@@ -129,8 +129,12 @@ export async function grantRuntimePrivileges(client: pg.Client, roleName: string
         ]
       : []),
     // a transaction's cost deltas until its commit folds them: the owner's functions alone touch them
-    ...((await hasTables(client, ['cost_totals_deferred']))
-      ? [`REVOKE ALL ON cost_totals_deferred FROM ${name}`]
+    ...((await hasTables(client, ['cost_totals_deferred', 'cost_totals_deferred_tx']))
+      ? [
+          `REVOKE ALL ON cost_totals_deferred, cost_totals_deferred_tx FROM ${name}`,
+          // called by the owner's triggers alone: a direct call could add a delta nobody wrote
+          `REVOKE EXECUTE ON FUNCTION cost_totals_apply(cost_totals_delta[]), cost_totals_apply_now(cost_totals_delta[]), cost_totals_lock(uuid[]), cost_totals_rebuild() FROM ${name}`,
+        ]
       : []),
     ...(graphile
       ? [

@@ -1,5 +1,4 @@
 CREATE TABLE "cost_totals_deferred" (
-	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "cost_totals_deferred_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
 	"txid" bigint DEFAULT (pg_current_xact_id()::text)::bigint NOT NULL,
 	"project_id" uuid NOT NULL,
 	"cost_code_id" uuid,
@@ -16,6 +15,10 @@ CREATE TABLE "cost_totals_deferred" (
 	"ac" numeric(18, 2) DEFAULT '0' NOT NULL,
 	"dc" numeric(18, 2) DEFAULT '0' NOT NULL,
 	"ac_lines" integer DEFAULT 0 NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "cost_totals_deferred_tx" (
+	"txid" bigint PRIMARY KEY DEFAULT (pg_current_xact_id()::text)::bigint NOT NULL
 );
 --> statement-breakpoint
 CREATE INDEX "cost_totals_deferred_txid_idx" ON "cost_totals_deferred" USING btree ("txid");--> statement-breakpoint
@@ -41,6 +44,9 @@ END
 $$;
 --> statement-breakpoint
 CREATE TRIGGER cost_totals_deferred_guard BEFORE INSERT OR UPDATE ON cost_totals_deferred
+  FOR EACH ROW EXECUTE FUNCTION cost_totals_deferred_guard();
+--> statement-breakpoint
+CREATE TRIGGER cost_totals_deferred_tx_guard BEFORE INSERT OR UPDATE ON cost_totals_deferred_tx
   FOR EACH ROW EXECUTE FUNCTION cost_totals_deferred_guard();
 --> statement-breakpoint
 -- What cost_totals_apply did until now: add a set of deltas to the code rows (locking the projects'
@@ -96,6 +102,7 @@ BEGIN
   FROM unnest(p_deltas) AS d
   WHERE d.project_id IS NOT NULL
   GROUP BY d.project_id, d.cost_code_id;
+  INSERT INTO cost_totals_deferred_tx DEFAULT VALUES ON CONFLICT DO NOTHING;
 END
 $$;
 --> statement-breakpoint
@@ -111,12 +118,14 @@ BEGIN
     INSERT INTO cost_totals_deferred (project_id, figures)
     SELECT project_id, TG_TABLE_NAME FROM (SELECT project_id FROM new_rows UNION SELECT project_id FROM old_rows) AS p;
   END IF;
+  INSERT INTO cost_totals_deferred_tx DEFAULT VALUES ON CONFLICT DO NOTHING;
   RETURN NULL;
 END
 $$;
 --> statement-breakpoint
--- The fold, at COMMIT: takes this transaction's rows (the first of its deferred events does all the
--- work; the others find none), locks the projects' totals rows in id order, adds the deltas and
+-- The fold, at COMMIT: one deferred event per transaction (the insert of its cost_totals_deferred_tx
+-- row; later inserts of the same transaction conflict and queue nothing), so a pull of 10,000 lines
+-- folds once, not once per statement. It takes this transaction's rows, locks the projects' totals rows in id order, adds the deltas and
 -- recomputes the named figures from the project's rows — recomputed, not by delta: the certified
 -- figure is each subcontract's last approved claim, which a delta cannot follow.
 CREATE OR REPLACE FUNCTION cost_totals_fold() RETURNS trigger
@@ -128,6 +137,7 @@ DECLARE
   v_certified uuid[];
   v_touched uuid[];
 BEGIN
+  DELETE FROM cost_totals_deferred_tx WHERE txid = (pg_current_xact_id()::text)::bigint;
   WITH taken AS (
     DELETE FROM cost_totals_deferred WHERE txid = (pg_current_xact_id()::text)::bigint RETURNING *
   )
@@ -166,7 +176,7 @@ BEGIN
 END
 $$;
 --> statement-breakpoint
-CREATE CONSTRAINT TRIGGER cost_totals_fold AFTER INSERT ON cost_totals_deferred
+CREATE CONSTRAINT TRIGGER cost_totals_fold AFTER INSERT ON cost_totals_deferred_tx
   DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION cost_totals_fold();
 --> statement-breakpoint
 -- A rebuild aggregates history as this transaction sees it, its own writes included: what this
@@ -177,6 +187,7 @@ BEGIN
   PERFORM set_config('plumbline.cost_totals_rebuild', 'on', true);
   LOCK TABLE project_cost_totals, cost_code_totals IN EXCLUSIVE MODE;
   DELETE FROM cost_totals_deferred WHERE txid = (pg_current_xact_id()::text)::bigint;
+  DELETE FROM cost_totals_deferred_tx WHERE txid = (pg_current_xact_id()::text)::bigint;
   DELETE FROM cost_code_totals;
   DELETE FROM project_cost_totals;
   INSERT INTO project_cost_totals (project_id, approved_client_changes, billed, retention_receivable, certified, retention_payable)
@@ -195,3 +206,10 @@ BEGIN
   PERFORM set_config('plumbline.cost_totals_rebuild', 'off', true);
 END
 $$;
+--> statement-breakpoint
+-- Only the owner's triggers call the maintaining functions. Functions are executable by PUBLIC by
+-- default, and a direct call could pass the guard: with the rebuild setting (any role may set a
+-- custom setting) or from a trigger of the caller's own (the depth check). db/runtime-role.ts
+-- revokes them from the application role too (it grants EXECUTE on all functions first).
+REVOKE EXECUTE ON FUNCTION cost_totals_apply(cost_totals_delta[]), cost_totals_apply_now(cost_totals_delta[]),
+  cost_totals_lock(uuid[]), cost_totals_rebuild() FROM PUBLIC;

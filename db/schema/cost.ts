@@ -145,18 +145,18 @@ export const projectCostTotals = pgTable('project_cost_totals', {
 
 /**
  * The sums a transaction changes, held until it commits (issue 18): the maintaining triggers append
- * their deltas here instead of updating the totals rows, and a deferred constraint trigger folds this
- * transaction's rows into `cost_code_totals` / `project_cost_totals` at COMMIT and deletes them. So a
- * project's totals row is locked only from the fold to the end of the commit, not from the first
- * cost-affecting statement through every later statement and round trip of the transaction. Rows never
- * outlive their transaction; `txid` is the writer's `pg_current_xact_id()`. `figures` names a project
- * figure to recompute ('contract_revisions', 'milestones', 'claims') instead of a delta. Written only
- * by the maintaining functions (the application holds no privilege on it: db/runtime-role.ts).
+ * their deltas here instead of updating the totals rows, and a deferred constraint trigger (on
+ * `cost_totals_deferred_tx`, one event per transaction) folds this transaction's rows into
+ * `cost_code_totals` / `project_cost_totals` at COMMIT and deletes them. So a project's totals row is
+ * locked only from the fold to the end of the commit, not from the first cost-affecting statement
+ * through every later statement and round trip of the transaction. Rows never outlive their
+ * transaction; `txid` is the writer's `pg_current_xact_id()`. `figures` names a project figure to
+ * recompute ('contract_revisions', 'milestones', 'claims') instead of a delta. Written only by the
+ * maintaining functions (the application holds no privilege on it: db/runtime-role.ts).
  */
 export const costTotalsDeferred = pgTable(
   'cost_totals_deferred',
   {
-    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     txid: bigint('txid', { mode: 'number' })
       .notNull()
       .default(sql`(pg_current_xact_id()::text)::bigint`),
@@ -178,3 +178,10 @@ export const costTotalsDeferred = pgTable(
   },
   (table) => [index('cost_totals_deferred_txid_idx').on(table.txid)],
 );
+
+/** One row per transaction with deltas waiting: its insert queues the transaction's single fold. */
+export const costTotalsDeferredTx = pgTable('cost_totals_deferred_tx', {
+  txid: bigint('txid', { mode: 'number' })
+    .primaryKey()
+    .default(sql`(pg_current_xact_id()::text)::bigint`),
+});

@@ -494,10 +494,29 @@ describe('maintained cost sums', () => {
       await Promise.all([a.end(), b.end()]);
     }
     const left = await testDb.db.execute<{ n: number }>(
-      sql`SELECT count(*)::int AS n FROM cost_totals_deferred`,
+      sql`SELECT (SELECT count(*) FROM cost_totals_deferred) + (SELECT count(*) FROM cost_totals_deferred_tx) AS n`,
     );
-    expect(left.rows[0]!.n).toBe(0); // nothing outlives its transaction
+    expect(Number(left.rows[0]!.n)).toBe(0); // nothing outlives its transaction
     await expectMaintained('after two writers on one project, one with a rolled-back savepoint');
+  });
+
+  it('a transaction of many statements queues one fold, not one per statement', async () => {
+    const code = c2['03-300']!;
+    const waiting = await testDb.db.transaction(async (tx) => {
+      for (let i = 0; i < 25; i++)
+        await tx.execute(sql`INSERT INTO analytic_lines (odoo_id, project_id, cost_code_id, date, description, cost_amount)
+          VALUES (${990200 + i}, ${p2}, ${code}, '2026-03-03', 'one statement of many', 10.00)`);
+      const mine = sql`(pg_current_xact_id()::text)::bigint`;
+      return (
+        await tx.execute<{ deltas: number; markers: number }>(
+          sql`SELECT (SELECT count(*)::int FROM cost_totals_deferred WHERE txid = ${mine}) AS deltas,
+                     (SELECT count(*)::int FROM cost_totals_deferred_tx WHERE txid = ${mine}) AS markers`,
+        )
+      ).rows[0]!;
+    });
+    // a delta per statement waits; the single marker row is the transaction's one deferred event
+    expect(waiting).toEqual({ deltas: 25, markers: 1 });
+    await expectMaintained('after a transaction of 25 statements');
   });
 
   it('a rebuild in the transaction that wrote does not add that transaction’s deltas twice', async () => {
@@ -515,7 +534,8 @@ describe('maintained cost sums', () => {
   it('refuses direct writes: the application holds only SELECT, the owner is stopped by the guard', async () => {
     const grants = await app.execute<{ table_name: string; privilege_type: string }>(
       sql`SELECT table_name, privilege_type FROM information_schema.table_privileges
-          WHERE grantee = current_user AND table_name IN ('cost_code_totals', 'project_cost_totals', 'cost_totals_deferred')
+          WHERE grantee = current_user
+            AND table_name IN ('cost_code_totals', 'project_cost_totals', 'cost_totals_deferred', 'cost_totals_deferred_tx')
           ORDER BY 1, 2`,
     );
     expect(grants.rows.map((g) => `${g.table_name}:${g.privilege_type}`)).toEqual([
@@ -532,11 +552,32 @@ describe('maintained cost sums', () => {
     await expect(
       testDb.db.execute(sql`INSERT INTO cost_totals_deferred (project_id, ac) VALUES (${p1}, 1000000)`),
     ).rejects.toMatchObject({ cause: { message: expect.stringContaining('maintained by triggers') } });
-    await expect(
-      app.execute(
-        sql`SELECT cost_totals_apply(ARRAY[ROW(${p1}::uuid, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1000000, 0, 0)::cost_totals_delta])`,
-      ),
-    ).rejects.toMatchObject({ cause: { message: expect.stringContaining('maintained by triggers') } });
+    // the maintaining functions are the owner's triggers' alone: a direct call by the application is
+    // refused whatever it tries to pass the guard with (the rebuild setting, its own trigger's depth)
+    const fake = `ARRAY[ROW('${p1}'::uuid, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1000000, 0, 0)::cost_totals_delta]`;
+    const attempts = [
+      `SELECT cost_totals_apply(${fake})`,
+      `SELECT cost_totals_apply_now(${fake})`,
+      `SELECT cost_totals_lock(ARRAY(SELECT id FROM projects))`,
+      `SELECT cost_totals_rebuild()`,
+      `SET LOCAL plumbline.cost_totals_rebuild = 'on'; SELECT cost_totals_apply(${fake})`,
+      `CREATE TEMP TABLE bypass (x int);
+       CREATE FUNCTION pg_temp.bypass() RETURNS trigger LANGUAGE plpgsql AS $f$
+         BEGIN PERFORM public.cost_totals_apply(${fake}); RETURN NULL; END $f$;
+       CREATE TRIGGER bypass AFTER INSERT ON bypass FOR EACH ROW EXECUTE FUNCTION pg_temp.bypass();
+       INSERT INTO bypass VALUES (1)`,
+    ];
+    for (const attempt of attempts) {
+      const client = new pg.Client({ connectionString: testDb.runtimeUrl });
+      await client.connect();
+      try {
+        await client.query('BEGIN');
+        await expect(client.query(attempt), attempt).rejects.toMatchObject({ code: '42501' });
+      } finally {
+        await client.query('ROLLBACK').catch(() => undefined);
+        await client.end();
+      }
+    }
     await expect(testDb.db.execute(sql`UPDATE project_cost_totals SET ac = 0`)).rejects.toMatchObject({
       cause: { message: expect.stringContaining('maintained by triggers') },
     });
