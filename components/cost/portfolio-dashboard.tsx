@@ -4,7 +4,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { errorMessage, useTRPC } from '@/components/trpc/react';
 import { Alert } from '@/components/ui/feedback';
-import { CostChartsGrid } from './cost-charts-grid';
+import { ChartsPlaceholder } from './charts-placeholder';
+import { CostChartsGrid } from './cost-charts-lazy';
 
 /**
  * The portfolio's charts. The page streams them after the table (their own Suspense boundary and
@@ -33,17 +34,6 @@ export function PortfolioCharts() {
         </label>
       ) : null}
       <CostChartsGrid charts={charts.data} />
-    </div>
-  );
-}
-
-/** Where the charts will be while their series arrive (the same footprint, so nothing jumps). */
-export function ChartsPlaceholder() {
-  return (
-    <div className="grid gap-6 lg:grid-cols-2" aria-busy="true" aria-label="Charts">
-      {[0, 1, 2, 3].map((i) => (
-        <div key={i} className="h-80 animate-pulse rounded-lg border border-slate-200 bg-white shadow-sm" />
-      ))}
     </div>
   );
 }

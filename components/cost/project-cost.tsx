@@ -7,8 +7,8 @@ import { errorMessage, useTRPC } from '@/components/trpc/react';
 import { Button } from '@/components/ui/button';
 import { Alert, Card, EmptyState, PageHeader } from '@/components/ui/feedback';
 import { formatDate, formatDateTime, formatMoneyDisplay } from '@/components/ui/format';
-import { CostChartsGrid } from './cost-charts-grid';
-import { ChartsPlaceholder } from './portfolio-dashboard';
+import { ChartsPlaceholder } from './charts-placeholder';
+import { CostChartsGrid } from './cost-charts-lazy';
 import { CostReportTable } from './cost-report-table';
 import { causeLabels, causeOrder, formatPercentDisplay, methodLabels } from './labels';
 

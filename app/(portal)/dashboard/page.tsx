@@ -1,7 +1,8 @@
 import type { Metadata } from 'next';
 import { forbidden } from 'next/navigation';
 import { Suspense } from 'react';
-import { ChartsPlaceholder, PortfolioCharts } from '@/components/cost/portfolio-dashboard';
+import { ChartsPlaceholder } from '@/components/cost/charts-placeholder';
+import { PortfolioCharts } from '@/components/cost/portfolio-dashboard';
 import { PortfolioTable } from '@/components/cost/portfolio-table';
 import { listInputFromSearchParams } from '@/components/data-table/list-url';
 import { HydrateClient, prefetch, trpc } from '@/components/trpc/server';

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { forbidden } from 'next/navigation';
 import { Suspense } from 'react';
-import { ChartsPlaceholder } from '@/components/cost/portfolio-dashboard';
+import { ChartsPlaceholder } from '@/components/cost/charts-placeholder';
 import { ProjectCost, ProjectCostCharts } from '@/components/cost/project-cost';
 import { listInputFromSearchParams } from '@/components/data-table/list-url';
 import { HydrateClient, prefetch, trpc } from '@/components/trpc/server';
