@@ -71,6 +71,21 @@ export const costSnapshots = pgTable(
 );
 
 const sum = (name: string) => numeric(name, { precision: 18, scale: 2 }).notNull().default('0');
+/** DOMAIN §7's additive sums of one cost code: the totals row's columns and a delta's (cost_totals_delta). */
+const codeSums = () => ({
+  ob: sum('ob'),
+  bt: sum('bt'),
+  aco: sum('aco'),
+  pbc: sum('pbc'),
+  proceeding: sum('proceeding'),
+  pcc: sum('pcc'),
+  cc: sum('cc'),
+  ccFromCos: sum('cc_from_cos'),
+  ccLines: integer('cc_lines').notNull().default(0),
+  ac: sum('ac'),
+  dc: sum('dc'),
+  acLines: integer('ac_lines').notNull().default(0),
+});
 
 /**
  * The sums of DOMAIN §7 per cost code (and one row per project for what is on no cost code,
@@ -89,18 +104,7 @@ export const costCodeTotals = pgTable(
       .notNull()
       .references(() => projects.id, { onDelete: 'cascade' }),
     costCodeId: uuid('cost_code_id').references(() => costCodes.id, { onDelete: 'cascade' }),
-    ob: sum('ob'),
-    bt: sum('bt'),
-    aco: sum('aco'),
-    pbc: sum('pbc'),
-    proceeding: sum('proceeding'),
-    pcc: sum('pcc'),
-    cc: sum('cc'),
-    ccFromCos: sum('cc_from_cos'),
-    ccLines: integer('cc_lines').notNull().default(0),
-    ac: sum('ac'),
-    dc: sum('dc'),
-    acLines: integer('ac_lines').notNull().default(0),
+    ...codeSums(),
     method: forecastMethodEnum('method').notNull().default('automatic'),
     manualAmount: numeric('manual_amount', { precision: 14, scale: 2 }),
     earnedValueAmount: numeric('earned_value_amount', { precision: 14, scale: 2 }),
@@ -163,18 +167,7 @@ export const costTotalsDeferred = pgTable(
     projectId: uuid('project_id').notNull(),
     costCodeId: uuid('cost_code_id'),
     figures: text('figures'),
-    ob: sum('ob'),
-    bt: sum('bt'),
-    aco: sum('aco'),
-    pbc: sum('pbc'),
-    proceeding: sum('proceeding'),
-    pcc: sum('pcc'),
-    cc: sum('cc'),
-    ccFromCos: sum('cc_from_cos'),
-    ccLines: integer('cc_lines').notNull().default(0),
-    ac: sum('ac'),
-    dc: sum('dc'),
-    acLines: integer('ac_lines').notNull().default(0),
+    ...codeSums(),
   },
   (table) => [index('cost_totals_deferred_txid_idx').on(table.txid)],
 );
