@@ -141,6 +141,29 @@ export async function claimRow(db: Db, id: string) {
   return row!;
 }
 
+/** QS raises a draft claim with `claimed` to date per SOV line (version 2 after the entry). */
+export async function draftClaim(
+  db: Db,
+  org: SeededOrg,
+  sc: ClaimSubcontract,
+  periodEnd: string,
+  claimed: string[],
+): Promise<string> {
+  const { id } = await createClaim(db, { subcontractId: sc.subcontractId, periodEnd }, org.actors.qs);
+  await updateClaim(
+    db,
+    {
+      claimId: id,
+      version: 1,
+      lines: sc.sov.map((l, i) => ({ sovLineId: l.id, claimedToDate: claimed[i] ?? '0' })),
+      materialsStoredToDate: '0',
+      deductions: [],
+    },
+    org.actors.qs,
+  );
+  return id;
+}
+
 /**
  * QS raises and submits a claim with `claimed` per SOV line, certifies `certified` (reasons where
  * they differ), the PM approves. Returns the approved claim's id.
@@ -159,18 +182,7 @@ export async function runToApproved(
     amount: string;
   }[] = [],
 ): Promise<string> {
-  const { id } = await createClaim(db, { subcontractId: sc.subcontractId, periodEnd }, org.actors.qs);
-  await updateClaim(
-    db,
-    {
-      claimId: id,
-      version: 1,
-      lines: sc.sov.map((l, i) => ({ sovLineId: l.id, claimedToDate: claimed[i] ?? '0' })),
-      materialsStoredToDate: '0',
-      deductions: [],
-    },
-    org.actors.qs,
-  );
+  const id = await draftClaim(db, org, sc, periodEnd, claimed);
   await submitClaim(db, { claimId: id, version: 2 }, org.actors.qs);
   await certifyClaim(
     db,

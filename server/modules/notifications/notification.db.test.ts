@@ -12,10 +12,11 @@ import { dateIn } from '@/server/lib/org-time';
 import { applyBillState } from '@/server/modules/claims/claim-bill-state.service';
 import { approveClaim, certifyClaim, rejectClaim } from '@/server/modules/claims/claim-approval.service';
 import { releaseClaim } from '@/server/modules/claims/claim-release.service';
-import { createClaim, submitClaim, updateClaim } from '@/server/modules/claims/claim.service';
+import { submitClaim } from '@/server/modules/claims/claim.service';
 import {
   addSecondQs,
   claimRow,
+  draftClaim as draftSharedClaim,
   seedWorkedExampleSubcontract,
   type ClaimSubcontract,
 } from '@/server/modules/claims/claim.testing';
@@ -110,21 +111,8 @@ async function queueOne(recipientId: string, key: string): Promise<string> {
   return result.queued[0]!;
 }
 
-async function draftClaim(periodEnd: string, claimed: string[]) {
-  const { id } = await createClaim(testDb.db, { subcontractId: sc.subcontractId, periodEnd }, org.actors.qs);
-  await updateClaim(
-    testDb.db,
-    {
-      claimId: id,
-      version: 1,
-      lines: sc.sov.map((l, i) => ({ sovLineId: l.id, claimedToDate: claimed[i] ?? '0' })),
-      materialsStoredToDate: '0',
-      deductions: [],
-    },
-    org.actors.qs,
-  );
-  return id;
-}
+const draftClaim = (periodEnd: string, claimed: string[]) =>
+  draftSharedClaim(testDb.db, org, sc, periodEnd, claimed);
 
 async function certifyAsClaimed(id: string, claimed: string[]) {
   await certifyClaim(
@@ -337,20 +325,7 @@ describe('claim events to the vendor contacts and approvers', () => {
   it('certified → the contact (own amount due only) and the PM waiting; approved → finance waiting; paid once', async () => {
     const id = await draftClaim('2026-02-28', ['40000.00', '18000.00', '0']);
     await submitClaim(testDb.db, { claimId: id, version: 2 }, org.actors.qs);
-    await certifyClaim(
-      testDb.db,
-      {
-        claimId: id,
-        version: 3,
-        lines: sc.sov.map((l, i) => ({
-          sovLineId: l.id,
-          certifiedToDate: ['40000.00', '18000.00', '0'][i]!,
-        })),
-        materialsStoredToDate: '0',
-        deductions: [],
-      },
-      org.actors.qs,
-    );
+    await certifyAsClaimed(id, ['40000.00', '18000.00', '0']);
     const claim = await claimRow(testDb.db, id);
     const certified = await rowsOf({ kind: 'claim_certified', recordId: id });
     expect(certified.map((r) => r.recipientId)).toEqual([contactId]);
@@ -494,20 +469,7 @@ describe('preferences and the daily mail', () => {
     );
     const id = await draftClaim('2026-05-31', ['60000.00', '25000.00', '0']);
     await submitClaim(testDb.db, { claimId: id, version: 2 }, org.actors.qs);
-    await certifyClaim(
-      testDb.db,
-      {
-        claimId: id,
-        version: 3,
-        lines: sc.sov.map((l, i) => ({
-          sovLineId: l.id,
-          certifiedToDate: ['60000.00', '25000.00', '0'][i]!,
-        })),
-        materialsStoredToDate: '0',
-        deductions: [],
-      },
-      org.actors.qs,
-    );
+    await certifyAsClaimed(id, ['60000.00', '25000.00', '0']);
     const [held] = await rowsOf({ kind: 'approval_waiting', recordId: id, recipientId: org.actors.pm.id });
     expect(held).toMatchObject({ status: 'held' });
     expect(await sendJobs(held!.id)).toBe(0);
